@@ -1,0 +1,37 @@
+# flatlab: make demo · make test · make deps · make build · make bench
+SHELL := /bin/bash
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+# Debian packages flatlab needs: GSL (headers + pkg-config file), rsvg-convert, pkg-config.
+DEB_PACKAGES := libgsl-dev librsvg2-bin pkg-config
+
+.PHONY: deps build release test demo bench clean
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) test
+
+demo: release
+	.build/release/lab derive "1 - exp(-(x + 2)^2 / 0.08) - exp(-(x - 2)^2 / 0.8)" --at x=-1.5 --order 2
+
+bench: release
+	bench/run
+
+clean:
+	rm -rf .build out

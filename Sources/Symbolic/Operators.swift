@@ -1,0 +1,118 @@
+import Foundation
+
+// Every operator of the expression language, with its evaluation rule, its derivative rule and
+// its printing rule side by side: adding a function means adding one case to `Function` and
+// filling in its row in each of the three switches below, which sit next to each other.
+
+/// Binding strength for printing and parsing, loosest first. `-x^2` is `-(x^2)`: prefix minus
+/// binds looser than `^` and tighter than `*`.
+public enum Precedence: Int, Comparable, Sendable {
+    case sum = 1, product, prefix, power, atom
+    public static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
+}
+
+public enum BinaryOperator: String, CaseIterable, Hashable, Sendable {
+    case add = "+", mul = "*", div = "/", pow = "^"
+
+    public var isCommutative: Bool { self == .add || self == .mul }
+    public var precedence: Precedence {
+        switch self {
+        case .add: .sum
+        case .mul, .div: .product
+        case .pow: .power
+        }
+    }
+    public var isRightAssociative: Bool { self == .pow }
+
+    @inline(__always)
+    public func evaluate(_ a: Double, _ b: Double) -> Double {
+        switch self {
+        case .add: a + b
+        case .mul: a * b
+        case .div: a / b
+        case .pow: Foundation.pow(a, b)
+        }
+    }
+
+    /// ∂y/∂a and ∂y/∂b for y = a ∘ b, as nodes of `g`; `y` is the node itself, reused where the
+    /// derivative contains it. A partial is built only when `need` asks for it, which keeps
+    /// `log(a)` out of the derivative of `a^2` (it would be NaN for a < 0).
+    func partials(_ g: Graph, _ a: NodeID, _ b: NodeID, _ y: NodeID, need: (a: Bool, b: Bool))
+        -> (NodeID?, NodeID?)
+    {
+        switch self {
+        case .add:
+            return (g.constant(1), g.constant(1))
+        case .mul:
+            return (b, a)
+        case .div:  // d(a/b) = da/b − (a/b)/b db
+            return (need.a ? g.div(g.constant(1), b) : nil, need.b ? g.neg(g.div(y, b)) : nil)
+        case .pow:  // d(a^b) = b a^(b−1) da + a^b log(a) db
+            let da = need.a ? g.mul(b, g.pow(a, g.add(b, g.constant(-1)))) : nil
+            let db = need.b ? g.mul(y, g.apply(.log, a)) : nil
+            return (da, db)
+        }
+    }
+}
+
+/// The functions of the expression language, plus `sign` (the derivative of `abs`).
+public enum Function: String, CaseIterable, Hashable, Sendable {
+    case exp, log, sqrt, sin, cos, tan, atan, sinh, cosh, tanh, sigmoid, softplus, abs, sign
+
+    /// IEEE double evaluation: outside a function's domain the result is NaN or ±∞, never a trap.
+    @inline(__always)
+    public func evaluate(_ x: Double) -> Double {
+        switch self {
+        case .exp: Foundation.exp(x)
+        case .log: Foundation.log(x)
+        case .sqrt: x.squareRoot()
+        case .sin: Foundation.sin(x)
+        case .cos: Foundation.cos(x)
+        case .tan: Foundation.tan(x)
+        case .atan: Foundation.atan(x)
+        case .sinh: Foundation.sinh(x)
+        case .cosh: Foundation.cosh(x)
+        case .tanh: Foundation.tanh(x)
+        // Both branches avoid exp overflow: exp of a large positive argument is never taken.
+        case .sigmoid: x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+        // softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^−|x|), exact for large |x|.
+        case .softplus: Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+        case .abs: Swift.abs(x)
+        case .sign: x > 0 ? 1 : (x < 0 ? -1 : (x == 0 ? 0 : .nan))
+        }
+    }
+
+    /// dy/du for y = f(u), as a node of `g`; `y` is the node f(u) itself.
+    func derivative(_ g: Graph, _ u: NodeID, _ y: NodeID) -> NodeID {
+        switch self {
+        case .exp: y
+        case .log: g.div(g.constant(1), u)
+        case .sqrt: g.div(g.constant(0.5), y)
+        case .sin: g.apply(.cos, u)
+        case .cos: g.neg(g.apply(.sin, u))
+        case .tan: g.add(g.constant(1), g.pow(y, 2))
+        case .atan: g.div(g.constant(1), g.add(g.constant(1), g.pow(u, 2)))
+        case .sinh: g.apply(.cosh, u)
+        case .cosh: g.apply(.sinh, u)
+        case .tanh: g.sub(g.constant(1), g.pow(y, 2))
+        case .sigmoid: g.mul(y, g.sub(g.constant(1), y))
+        case .softplus: g.apply(.sigmoid, u)
+        case .abs: g.apply(.sign, u)
+        case .sign: g.constant(0)  // almost everywhere
+        }
+    }
+
+    /// How the function is written in LaTeX: the opening and closing around its argument.
+    var latex: (open: String, close: String) {
+        switch self {
+        case .exp, .log, .sin, .cos, .tan, .sinh, .cosh, .tanh:
+            ("\\\(rawValue)\\left(", "\\right)")
+        case .atan: ("\\arctan\\left(", "\\right)")
+        case .sqrt: ("\\sqrt{", "}")
+        case .sigmoid: ("\\sigma\\left(", "\\right)")
+        case .softplus: ("\\operatorname{softplus}\\left(", "\\right)")
+        case .abs: ("\\left|", "\\right|")
+        case .sign: ("\\operatorname{sign}\\left(", "\\right)")
+        }
+    }
+}

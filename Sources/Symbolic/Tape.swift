@@ -1,0 +1,181 @@
+/// A straight-line register program computing a list of outputs from a list of inputs.
+///
+/// Compiled once from the nodes reachable from the outputs; outputs that share subexpressions
+/// (a loss, its gradient and a Hessian-vector product) share their instructions, because the
+/// graph already shares the nodes. Registers are reused once a value is dead, so a batch needs
+/// `registerCount × blockSize` doubles however long the tape is. A tape is a value: it is
+/// `Sendable` and can be evaluated from several threads at once.
+public struct Tape: Sendable {
+    enum Code: UInt8, Sendable { case neg, add, mul, div, pow, function }
+
+    struct Instruction: Sendable {
+        var code: Code
+        var function: Function
+        var a: Int32, b: Int32, out: Int32
+    }
+
+    let instructions: [Instruction]
+    let constantRegisters: [Int32]
+    let constantValues: [Double]
+    /// `inputRegisters[i]` is where input i goes, or −1 if no output depends on it.
+    let inputRegisters: [Int32]
+    let outputRegisters: [Int32]
+    public let registerCount: Int
+
+    public var inputCount: Int { inputRegisters.count }
+    public var outputCount: Int { outputRegisters.count }
+    /// Arithmetic operations and function calls executed per point.
+    public var operationCount: Int { instructions.count }
+
+    /// Compiles `outputs`; `inputs` are the variable nodes in the order `evaluate` takes them.
+    /// Every variable reachable from `outputs` must be among `inputs`.
+    public init(graph: Graph, outputs: [NodeID], inputs: [NodeID]) {
+        let order = graph.reachable(from: outputs)
+        var lastUse: [NodeID: Int] = [:]
+        for (position, id) in order.enumerated() {
+            for a in graph[id].args { lastUse[a] = position }
+        }
+        for o in outputs { lastUse[o] = Int.max }
+
+        var register: [NodeID: Int32] = [:]
+        var count: Int32 = 0
+        var constantRegisters: [Int32] = [], constantValues: [Double] = []
+        var inputRegisters = [Int32](repeating: -1, count: inputs.count)
+        // Leaves first: their registers are never reused.
+        for id in order {
+            switch graph[id].op {
+            case .constant(let c):
+                register[id] = count; constantRegisters.append(count); constantValues.append(c); count += 1
+            case .variable:
+                guard let i = inputs.firstIndex(of: id) else {
+                    preconditionFailure("variable '\(graph.text(id))' is not an input of the tape")
+                }
+                register[id] = count; inputRegisters[i] = count; count += 1
+            default: break
+            }
+        }
+        var free: [Int32] = []
+        var instructions: [Instruction] = []
+        for (position, id) in order.enumerated() {
+            let node = graph[id]
+            if node.args.isEmpty { continue }
+            let a = register[node.args[0]]!
+            let b = node.args.count > 1 ? register[node.args[1]]! : a
+            // Release arguments that die here before allocating: out may then alias an argument,
+            // which is safe because every instruction is elementwise.
+            for arg in Set(node.args) where lastUse[arg] == position && !graph[arg].args.isEmpty {
+                free.append(register[arg]!)
+            }
+            let out: Int32
+            if let r = free.popLast() { out = r } else { out = count; count += 1 }
+            register[id] = out
+            var instruction = Instruction(code: .neg, function: .exp, a: a, b: b, out: out)
+            switch node.op {
+            case .neg: instruction.code = .neg
+            case .binary(.add): instruction.code = .add
+            case .binary(.mul): instruction.code = .mul
+            case .binary(.div): instruction.code = .div
+            case .binary(.pow): instruction.code = .pow
+            case .function(let f): instruction.code = .function; instruction.function = f
+            case .constant, .variable: preconditionFailure("leaf with arguments")
+            }
+            instructions.append(instruction)
+        }
+        self.instructions = instructions
+        self.constantRegisters = constantRegisters
+        self.constantValues = constantValues
+        self.inputRegisters = inputRegisters
+        self.outputRegisters = outputs.map { register[$0]! }
+        self.registerCount = Int(count)
+    }
+
+    // MARK: one point
+
+    /// Scratch space for `evaluate(_:workspace:into:)`; reuse it across calls to avoid allocation.
+    public func makeWorkspace() -> [Double] {
+        var w = [Double](repeating: 0, count: registerCount)
+        for (r, c) in zip(constantRegisters, constantValues) { w[Int(r)] = c }
+        return w
+    }
+
+    public func evaluate(_ inputs: [Double]) -> [Double] {
+        var workspace = makeWorkspace()
+        var out = [Double](repeating: 0, count: outputCount)
+        evaluate(inputs, workspace: &workspace, into: &out)
+        return out
+    }
+
+    /// Evaluates at one point. `workspace` must come from `makeWorkspace()` of this tape.
+    public func evaluate(_ inputs: [Double], workspace: inout [Double], into out: inout [Double]) {
+        precondition(inputs.count == inputCount && workspace.count == registerCount && out.count == outputCount)
+        workspace.withUnsafeMutableBufferPointer { r in
+            for (i, reg) in inputRegisters.enumerated() where reg >= 0 { r[Int(reg)] = inputs[i] }
+            for ins in instructions {
+                let x = r[Int(ins.a)], y = r[Int(ins.b)]
+                let v: Double
+                switch ins.code {
+                case .neg: v = -x
+                case .add: v = x + y
+                case .mul: v = x * y
+                case .div: v = x / y
+                case .pow: v = BinaryOperator.pow.evaluate(x, y)
+                case .function: v = ins.function.evaluate(x)
+                }
+                r[Int(ins.out)] = v
+            }
+            for (k, reg) in outputRegisters.enumerated() { out[k] = r[Int(reg)] }
+        }
+    }
+
+    // MARK: a batch of points
+
+    /// Points per block: registers for one block stay in cache while each instruction runs over
+    /// the block in an inner loop the compiler can vectorise.
+    public static let blockSize = 256
+
+    /// Evaluates at many points laid out as structure of arrays: `columns[i][p]` is input i at
+    /// point p; the result's `[k][p]` is output k at point p.
+    public func evaluate(batch columns: [[Double]]) -> [[Double]] {
+        precondition(columns.count == inputCount, "one column per input")
+        let n = columns.first?.count ?? 0
+        precondition(columns.allSatisfy { $0.count == n }, "columns of equal length")
+        var result = [[Double]](repeating: [Double](repeating: 0, count: n), count: outputCount)
+        let bs = Tape.blockSize
+        var registers = [Double](repeating: 0, count: registerCount * bs)
+        registers.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            for (r, c) in zip(constantRegisters, constantValues) {
+                (base + Int(r) * bs).update(repeating: c, count: bs)
+            }
+            var start = 0
+            while start < n {
+                let m = min(bs, n - start)
+                for (i, reg) in inputRegisters.enumerated() where reg >= 0 {
+                    columns[i].withUnsafeBufferPointer { col in
+                        (base + Int(reg) * bs).update(from: col.baseAddress! + start, count: m)
+                    }
+                }
+                for ins in instructions {
+                    let x = base + Int(ins.a) * bs, y = base + Int(ins.b) * bs, o = base + Int(ins.out) * bs
+                    switch ins.code {
+                    case .neg: for p in 0..<m { o[p] = -x[p] }
+                    case .add: for p in 0..<m { o[p] = x[p] + y[p] }
+                    case .mul: for p in 0..<m { o[p] = x[p] * y[p] }
+                    case .div: for p in 0..<m { o[p] = x[p] / y[p] }
+                    case .pow: for p in 0..<m { o[p] = BinaryOperator.pow.evaluate(x[p], y[p]) }
+                    case .function:
+                        let f = ins.function
+                        for p in 0..<m { o[p] = f.evaluate(x[p]) }
+                    }
+                }
+                for (k, reg) in outputRegisters.enumerated() {
+                    result[k].withUnsafeMutableBufferPointer { dst in
+                        (dst.baseAddress! + start).update(from: base + Int(reg) * bs, count: m)
+                    }
+                }
+                start += m
+            }
+        }
+        return result
+    }
+}

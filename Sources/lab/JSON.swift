@@ -1,0 +1,70 @@
+import Foundation
+
+/// A JSON document with keys in the order they were given, written deterministically: the same
+/// value always gives the same bytes. Non-finite numbers have no JSON spelling and become null.
+enum JSON: Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSON])
+    case object([(String, JSON)])
+
+    static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
+
+    static func numbers(_ v: [Double]) -> JSON { .array(v.map { .number($0) }) }
+    static func matrix(_ m: [[Double]]) -> JSON { .array(m.map { numbers($0) }) }
+    static func strings(_ v: [String]) -> JSON { .array(v.map { .string($0) }) }
+
+    /// Pretty-printed with two-space indents; arrays holding only scalars stay on one line.
+    func rendered(indent: String = "") -> String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let x): return JSON.format(x)
+        case .string(let s): return JSON.quote(s)
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            if items.allSatisfy({ $0.isScalar }) {
+                return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
+            }
+            let inner = indent + "  "
+            return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+        case .object(let fields):
+            if fields.isEmpty { return "{}" }
+            let inner = indent + "  "
+            return "{\n" + fields.map { inner + JSON.quote($0.0) + ": " + $0.1.rendered(indent: inner) }
+                .joined(separator: ",\n") + "\n\(indent)}"
+        }
+    }
+
+    private var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        default: true
+        }
+    }
+
+    /// Shortest decimal that reads back as the same double; integral values without ".0".
+    static func format(_ x: Double) -> String {
+        guard x.isFinite else { return "null" }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return "\(x)"
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}
