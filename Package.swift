@@ -10,18 +10,32 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CGSL",
+            path: "Sources/CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
         .target(name: "Symbolic"),
-        // NUMERICS
+        .target(name: "Numerics", dependencies: ["CGSL"]),
+        .target(
+            name: "Landscape",
+            dependencies: ["Symbolic", "Numerics", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "lab",
             dependencies: [
                 "Symbolic",
+                "Landscape",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"]),
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "LandscapeTests", dependencies: ["Landscape"]),
         .testTarget(name: "labTests", dependencies: ["lab"]),
     ]
 )

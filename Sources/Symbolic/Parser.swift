@@ -46,6 +46,20 @@ extension Graph {
     }
 }
 
+/// The names an expression refers to as variables or constants (not function names), in order
+/// of first appearance; empty if the text does not lex. Used to order `[let]` definitions.
+public func referencedNames(in text: String) -> [String] {
+    let parser = Parser(text: text, graph: Graph(), scope: NameScope())
+    guard let tokens = try? parser.lex() else { return [] }
+    var names: [String] = []
+    for (i, t) in tokens.enumerated() {
+        guard case .name(let n) = t.kind else { continue }
+        if case .symbol("(") = tokens[i + 1].kind { continue }
+        if !names.contains(n) { names.append(n) }
+    }
+    return names
+}
+
 private struct Token: Equatable {
     enum Kind: Equatable {
         case number(Double), name(String), symbol(Character), end

@@ -1,0 +1,99 @@
+import Numerics
+
+/// A point where ∇L = 0, classified by the eigenvalues of the Hessian there.
+public struct CriticalPoint: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case minimum, maximum, saddle, degenerate
+    }
+
+    public let theta: [Double]
+    public let kind: Kind
+    public let loss: Double
+    /// Hessian eigenvalues, ascending.
+    public let eigenvalues: [Double]
+
+    /// All eigenvalues clearly positive: minimum; all clearly negative: maximum; both signs:
+    /// saddle; otherwise (an eigenvalue within `1e-7 · max(1, max|λ|)` of zero) degenerate.
+    static func classify(_ eigenvalues: [Double]) -> Kind {
+        let scale = max(1, eigenvalues.map(abs).max() ?? 0)
+        let tolerance = 1e-7 * scale
+        let positive = eigenvalues.filter { $0 > tolerance }.count
+        let negative = eigenvalues.filter { $0 < -tolerance }.count
+        if positive > 0 && negative > 0 { return .saddle }
+        if positive == eigenvalues.count { return .minimum }
+        if negative == eigenvalues.count { return .maximum }
+        return .degenerate
+    }
+}
+
+extension Problem {
+    /// Every critical point inside the domain, sorted by coordinates.
+    ///
+    /// 1-D: all roots of L′ in the domain (sign changes on a 4000-point scan, bracketed by Brent
+    /// and polished by Steffenson with L″), so none is missed unless two lie closer than the scan
+    /// step. 2-D: `hybridsj` on ∇L = 0 with the exact Hessian as Jacobian, from every point of a
+    /// `seedsPerAxis`² grid over the domain, keeping solutions inside the domain and merging those
+    /// closer than 1e-6 of the domain's diagonal. A continuum of critical points (a valley floor
+    /// of equally good minima) comes out as a sample of it, merged at 2% of the diagonal. More
+    /// than 2 variables: the same from a seeded random set of starts.
+    public func criticalPoints(seedsPerAxis: Int = 40) throws -> [CriticalPoint] {
+        let o = oracle()
+        var found: [[Double]] = []
+        if dimension == 1 {
+            let d = domain[0]
+            found = try Roots.all({ o.gradient([$0]).gradient[0] },
+                                  derivative: { o.hessian([$0])[0][0] },
+                                  in: d.lowerBound, d.upperBound, samples: 4000).map { [$0] }
+        } else {
+            var seeds: [[Double]] = []
+            if dimension == 2 {
+                for i in 0..<seedsPerAxis {
+                    for j in 0..<seedsPerAxis {
+                        let u = (Double(i) + 0.5) / Double(seedsPerAxis), v = (Double(j) + 0.5) / Double(seedsPerAxis)
+                        seeds.append([domain[0].lowerBound + u * (domain[0].upperBound - domain[0].lowerBound),
+                                      domain[1].lowerBound + v * (domain[1].upperBound - domain[1].lowerBound)])
+                    }
+                }
+            } else {
+                var rng = SplitMix64(seed: 1)
+                seeds = (0..<2000).map { _ in domain.map { Double.random(in: $0, using: &rng) } }
+            }
+            for seed in seeds {
+                guard let root = try? MultiRoots.hybridsj({ o.gradient($0).gradient }, jacobian: { o.hessian($0) },
+                                                          from: seed, epsAbs: 1e-11, maxIterations: 100),
+                      contains(root) else { continue }
+                found.append(root)
+            }
+        }
+        let diagonal = domain.map { ($0.upperBound - $0.lowerBound) * ($0.upperBound - $0.lowerBound) }
+            .reduce(0, +).squareRoot()
+        var points: [CriticalPoint] = []
+        for theta in found {
+            let eigen = try SymmetricEigen.symmv(o.hessian(theta)).values
+            let kind = CriticalPoint.classify(eigen)
+            let radius = (kind == .degenerate ? 0.02 : 1e-6) * diagonal
+            if points.contains(where: { distance($0.theta, theta) < radius }) { continue }
+            points.append(CriticalPoint(theta: theta, kind: kind, loss: o.loss(theta), eigenvalues: eigen))
+        }
+        return points.sorted { $0.theta.lexicographicallyPrecedes($1.theta) }
+    }
+}
+
+func distance(_ a: [Double], _ b: [Double]) -> Double {
+    zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+}
+
+func norm(_ v: [Double]) -> Double { v.map { $0 * $0 }.reduce(0, +).squareRoot() }
+
+/// SplitMix64, the seeded generator for analysis starts (the same seed gives the same starts).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

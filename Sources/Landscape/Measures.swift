@@ -1,0 +1,178 @@
+import Foundation
+import Numerics
+
+/// Flatness of the landscape around θ (DESIGN.md, "The science it must show").
+public struct Measures: Sendable {
+    public let theta: [Double]
+    public let loss: Double
+    public let gradNorm: Double
+    /// Zeroth-order flatness: max over the ball B(θ, ρ) of L, minus L(θ).
+    public let zof: Double
+    public let zofArgmax: [Double]
+    /// First-order flatness: ρ · max over the ball of ‖∇L‖.
+    public let fof: Double
+    public let fofArgmax: [Double]
+    public let lambdaMax: Double
+    public let trace: Double
+    /// Hessian eigenvalues, ascending.
+    public let eigenvalues: [Double]
+    /// E[L(θ + δ)] − L(θ), δ ~ N(0, σ² I); nil for more than two variables.
+    public let avgSharpness: Double?
+    public let testLoss: Double?
+    public let rho: Double
+    public let sigma: Double
+    /// Second-order estimates at a minimum: ZOF ≈ ρ²λ_max/2, FOF ≈ ρ²λ_max.
+    public var zofEstimate: Double { rho * rho * lambdaMax / 2 }
+    public var fofEstimate: Double { rho * rho * lambdaMax }
+    /// True when ZOF and FOF are exact maxima (1-D and 2-D); false when they come from
+    /// multi-start projected ascent (more variables) and are lower bounds.
+    public let exact: Bool
+}
+
+extension Problem {
+    /// All measures at θ for radius ρ and noise scale σ.
+    public func measures(at theta: [Double], rho: Double, sigma: Double) throws -> Measures {
+        let o = oracle()
+        let (loss, gradient) = o.gradient(theta)
+        let (zofMax, zofArg) = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: o)
+        let (gMax, fofArg) = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: o)
+        let eigen = try SymmetricEigen.symmv(o.hessian(theta)).values
+        return Measures(
+            theta: theta, loss: loss, gradNorm: norm(gradient),
+            zof: zofMax - loss, zofArgmax: zofArg, fof: rho * gMax, fofArgmax: fofArg,
+            lambdaMax: eigen.last!, trace: eigen.reduce(0, +), eigenvalues: eigen,
+            avgSharpness: try averageSharpness(at: theta, sigma: sigma, oracle: o),
+            testLoss: try o.testLoss(theta), rho: rho, sigma: sigma, exact: dimension <= 2)
+    }
+
+    /// ZOF_ρ(θ) with its argmax.
+    public func zof(at theta: [Double], rho: Double) throws -> (value: Double, argmax: [Double]) {
+        let o = oracle()
+        let (m, arg) = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: o)
+        return (m - o.loss(theta), arg)
+    }
+
+    /// FOF_ρ(θ) with its argmax.
+    public func fof(at theta: [Double], rho: Double) throws -> (value: Double, argmax: [Double]) {
+        let (m, arg) = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: oracle())
+        return (rho * m, arg)
+    }
+
+    /// E[L(θ + δ)] − L(θ) by Gauss–Hermite quadrature: 64 nodes in 1-D, 48 per axis in 2-D.
+    func averageSharpness(at theta: [Double], sigma: Double, oracle o: Oracle) throws -> Double? {
+        switch dimension {
+        case 1:
+            let rule = try GaussHermite(order: 64)
+            return rule.expectation({ o.loss([$0]) }, mean: theta[0], sigma: sigma) - o.loss(theta)
+        case 2:
+            let rule = try GaussHermite(order: 48)
+            return rule.expectation2D({ o.loss([$0, $1]) }, mean: (theta[0], theta[1]), sigma: sigma) - o.loss(theta)
+        default:
+            return nil
+        }
+    }
+
+    enum BallObjective { case loss, gradientNorm }
+
+    /// max over the closed ball B(center, ρ) of L or of ‖∇L‖, and where it is attained.
+    ///
+    /// A maximum is attained at an interior critical point of the objective or on the boundary.
+    /// 1-D: the candidates are the endpoints and the sign changes of the objective's derivative
+    /// (L′ for L, L″ for L′; an extremum of |L′| is one of L′), found by a 2000-point scan and
+    /// Brent, so only a pair of critical points closer than ρ/1000 could be missed. 2-D: interior
+    /// critical points by `hybridsj` on ∇L = 0 (Jacobian H) or on H∇L = 0 (the gradient of
+    /// ‖∇L‖²/2, with its exact Jacobian) from a polar grid of 41 seeds, plus the maximum over the
+    /// boundary circle by a 720-angle scan with every local maximum polished by Brent. More
+    /// variables: projected gradient ascent from 4n+1 starts, a lower bound.
+    func maximizeOverBall(center: [Double], rho: Double, kind: BallObjective, oracle o: Oracle) throws
+        -> (value: Double, argmax: [Double])
+    {
+        let objective: ([Double]) -> Double = kind == .loss ? { o.loss($0) } : { norm(o.gradient($0).gradient) }
+        var best = (value: objective(center), argmax: center)
+        func consider(_ p: [Double]) {
+            let v = objective(p)
+            if v > best.value || (v.isNaN == false && best.value.isNaN) { best = (v, p) }
+        }
+        switch dimension {
+        case 1:
+            let c = center[0]
+            consider([c - rho])
+            consider([c + rho])
+            let derivative: (Double) -> Double = kind == .loss
+                ? { o.gradient([$0]).gradient[0] }
+                : { o.hessian([$0])[0][0] }
+            for x in try Roots.all(derivative, in: c - rho, c + rho, samples: 2000) { consider([x]) }
+        case 2:
+            let system: ([Double]) -> [Double] = kind == .loss ? { o.gradient($0).gradient } : { o.gradientNormGradient($0) }
+            let jacobian: ([Double]) -> [[Double]] = kind == .loss ? { o.hessian($0) } : { o.gradientNormJacobian($0) }
+            var seeds = [center]
+            for ring in 1...5 {
+                for k in 0..<8 {
+                    let r = rho * Double(ring) / 5, phi = (Double(k) + (ring.isMultiple(of: 2) ? 0.5 : 0)) * Double.pi / 4
+                    seeds.append([center[0] + r * Foundation.cos(phi), center[1] + r * Foundation.sin(phi)])
+                }
+            }
+            for seed in seeds {
+                if let root = try? MultiRoots.hybridsj(system, jacobian: jacobian, from: seed, epsAbs: 1e-12, maxIterations: 100),
+                   distance(root, center) <= rho {
+                    consider(root)
+                }
+            }
+            let onCircle: (Double) -> [Double] = { [center[0] + rho * Foundation.cos($0), center[1] + rho * Foundation.sin($0)] }
+            let phi = try maximizePeriodic({ objective(onCircle($0)) }, samples: 720)
+            consider(onCircle(phi))
+        default:
+            var rng = SplitMix64(seed: 7)
+            var starts = [center]
+            for _ in 0..<(4 * dimension) {
+                let d = center.map { _ in Double.random(in: -1...1, using: &rng) }
+                starts.append(zip(center, d).map { $0 + 0.5 * rho * $1 / max(norm(d), 1e-300) })
+            }
+            for start in starts { consider(projectedAscent(objective, from: start, center: center, rho: rho)) }
+        }
+        return best
+    }
+
+    /// Gradient ascent on `f` (central-difference gradient) projected onto the ball.
+    private func projectedAscent(_ f: ([Double]) -> Double, from start: [Double], center: [Double], rho: Double) -> [Double] {
+        var x = start
+        var step = rho / 10
+        var fx = f(x)
+        for _ in 0..<300 {
+            let h = 1e-6 * max(1, rho)
+            let g = x.indices.map { i -> Double in
+                var a = x, b = x
+                a[i] += h; b[i] -= h
+                return (f(a) - f(b)) / (2 * h)
+            }
+            let gn = norm(g)
+            if gn == 0 || !gn.isFinite { break }
+            var y = zip(x, g).map { $0 + step * $1 / gn }
+            let d = distance(y, center)
+            if d > rho { y = zip(center, y).map { $0 + ($1 - $0) * rho / d } }
+            let fy = f(y)
+            if fy > fx { x = y; fx = fy; step *= 1.2 } else { step /= 2; if step < 1e-12 * rho { break } }
+        }
+        return x
+    }
+}
+
+/// The argmax of a 2π-periodic function: a uniform scan, then Brent on the bracket around every
+/// sampled local maximum (an unpolished sample is kept if Brent cannot improve it).
+func maximizePeriodic(_ f: (Double) -> Double, samples n: Int) throws -> Double {
+    let h = 2 * Double.pi / Double(n)
+    let values = (0..<n).map { f(Double($0) * h) }
+    var best = (phi: 0.0, value: -Double.infinity)
+    for k in 0..<n {
+        let v = values[k], left = values[(k + n - 1) % n], right = values[(k + 1) % n]
+        guard v >= left && v >= right else { continue }
+        var candidate = (phi: Double(k) * h, value: v)
+        if v > left && v > right,
+           let polished = try? Minimize.brent({ -f($0) }, in: Double(k - 1) * h, Double(k + 1) * h, guess: Double(k) * h),
+           -polished.value > v {
+            candidate = (polished.x, -polished.value)
+        }
+        if candidate.value > best.value { best = candidate }
+    }
+    return best.phi
+}

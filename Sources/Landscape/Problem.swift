@@ -1,0 +1,126 @@
+import Symbolic
+
+/// A loss landscape: variables, a loss expression in one graph, a domain for searching and
+/// plotting, an optional test loss and defaults for runs. Built from a problem file by
+/// `Problem.load(file:)` or `Problem(toml:file:)`.
+public struct Problem {
+    public let name: String
+    public let title: String
+    public let summary: String
+    /// Where the problem came from (a path), for error messages.
+    public let file: String
+    public let variables: [String]
+    public let graph: Graph
+    public let variableNodes: [NodeID]
+    public let loss: NodeID
+    /// The loss as written in the file.
+    public let lossText: String
+    /// Named subexpressions in dependency order (each uses only earlier ones).
+    public let lets: [Let]
+    public let domain: [ClosedRange<Double>]
+    public let test: TestDefinition?
+    public let defaults: Defaults
+
+    public struct Let {
+        public let name: String
+        public let text: String
+        public let node: NodeID
+    }
+
+    public var dimension: Int { variables.count }
+
+    /// Compiled evaluators for this problem's loss, derivatives and test loss.
+    public func oracle() -> Oracle { Oracle(problem: self) }
+
+    /// Whether θ lies in the domain box.
+    public func contains(_ theta: [Double]) -> Bool {
+        zip(theta, domain).allSatisfy { $1.contains($0) }
+    }
+}
+
+/// How test loss is defined (the `[test]` table).
+public enum TestDefinition {
+    /// An explicit expression in the problem's variables.
+    case loss(text: String, node: NodeID)
+    /// The training landscape shifted: test(θ) = L(θ + shift).
+    case shift([Double])
+    /// The expectation of the shifted landscape under a Gaussian shift:
+    /// test(θ) = E[L(θ + δ)], δ ~ N(0, σ² I).
+    case gaussian(sigma: Double)
+}
+
+/// Values from `[defaults]`, keyed by run flag name without dashes (`lr`, `weight-decay`).
+public struct Defaults: Sendable, Equatable {
+    public enum Value: Sendable, Equatable {
+        case number(Double)
+        case integer(Int)
+        case vector([Double])
+        case word(String)
+    }
+
+    public var values: [String: Value]
+
+    public init(_ values: [String: Value] = [:]) { self.values = values }
+
+    public func number(_ key: String) -> Double? {
+        switch values[key] {
+        case .number(let x): x
+        case .integer(let n): Double(n)
+        default: nil
+        }
+    }
+
+    public func integer(_ key: String) -> Int? {
+        if case .integer(let n) = values[key] { return n }
+        return nil
+    }
+
+    public func vector(_ key: String) -> [Double]? {
+        if case .vector(let v) = values[key] { return v }
+        return nil
+    }
+
+    public func word(_ key: String) -> String? {
+        if case .word(let w) = values[key] { return w }
+        return nil
+    }
+
+    /// What each key of `[defaults]` holds: the run flags of DESIGN.md's command line contract,
+    /// plus `sigma` for `measure` and `analyze`.
+    public enum Kind: Sendable, Equatable {
+        case number(positive: Bool)
+        case integer
+        case vector
+        case word([String])
+    }
+
+    public static let optimizerNames = [
+        "gd", "sgd", "momentum", "nesterov", "adam", "adamw", "sam", "asam", "gam", "gam-sam",
+        "gam-fast", "sam-exact", "gam-exact",
+    ]
+
+    public static let known: [(key: String, kind: Kind)] = [
+        ("opt", .word(optimizerNames)),
+        ("start", .vector),
+        ("lr", .number(positive: true)),
+        ("steps", .integer),
+        ("rho", .number(positive: true)),
+        ("alpha", .number(positive: false)),
+        ("sam-rho", .number(positive: true)),
+        ("base", .word(["gd", "momentum", "nesterov", "adam", "adamw"])),
+        ("momentum", .number(positive: false)),
+        ("weight-decay", .number(positive: false)),
+        ("eta", .number(positive: false)),
+        ("grad-rho", .number(positive: true)),
+        ("grad-norm-rho", .number(positive: true)),
+        ("beta0", .number(positive: false)),
+        ("beta1", .number(positive: false)),
+        ("beta2", .number(positive: false)),
+        ("beta3", .number(positive: false)),
+        ("gamma", .number(positive: false)),
+        ("noise", .number(positive: false)),
+        ("seed", .integer),
+        ("schedule", .word(["constant", "cosine", "step"])),
+        ("sigma", .number(positive: true)),
+    ]
+}

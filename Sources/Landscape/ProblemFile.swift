@@ -1,0 +1,304 @@
+import Foundation
+import Symbolic
+import TOMLKit
+
+/// A mistake in a problem file: which file, which key, what is wrong, and for expressions the
+/// text with a caret under the fault.
+public struct ProblemError: Error, Equatable, CustomStringConvertible {
+    public let file: String
+    /// The key as a dotted path (`loss`, `let.sharp`, `defaults.lr`), or nil for the whole file.
+    public let key: String?
+    public let message: String
+    /// A caret display for expression errors.
+    public let detail: String?
+
+    public init(file: String, key: String?, message: String, detail: String? = nil) {
+        self.file = file
+        self.key = key
+        self.message = message
+        self.detail = detail
+    }
+
+    public var description: String {
+        let head = key.map { "\(file): \($0): \(message)" } ?? "\(file): \(message)"
+        return detail.map { head + "\n" + $0 } ?? head
+    }
+}
+
+extension Problem {
+    static let topLevelKeys = ["name", "title", "description", "variables", "loss", "let", "domain", "test", "defaults"]
+
+    /// Reads and checks a problem file.
+    public static func load(file path: String) throws -> Problem {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ProblemError(file: path, key: nil, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        return try Problem(toml: text, file: path)
+    }
+
+    /// Parses a problem from TOML text; `file` names it in errors and its stem must match `name`.
+    public init(toml text: String, file: String) throws {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ProblemError(file: file, key: nil,
+                               message: "line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        }
+        var reader = TableReader(file: file)
+        try reader.rejectUnknown(table, known: Problem.topLevelKeys, prefix: nil)
+
+        // name, title, description
+        let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let name = try reader.string(table, "name") ?? stem
+        if name != stem && file.hasSuffix(".toml") {
+            throw ProblemError(file: file, key: "name",
+                               message: "'\(name)' does not match the file name '\(stem).toml'; a problem is found by its file name")
+        }
+        let title = try reader.string(table, "title") ?? name
+        let summary = try reader.string(table, "description") ?? ""
+
+        // variables
+        guard let variableArray = table["variables"] else {
+            throw ProblemError(file: file, key: "variables", message: "missing; list the variable names, as in variables = [\"x\", \"y\"]")
+        }
+        guard let variables = variableArray.array?.map({ $0.string }), !variables.isEmpty,
+              variables.allSatisfy({ $0 != nil }) else {
+            throw ProblemError(file: file, key: "variables", message: "must be a non-empty array of names, as in [\"x\", \"y\"]")
+        }
+        let names = variables.map { $0! }
+        for n in names {
+            try reader.checkNewName(n, key: "variables", taken: [])
+        }
+        if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+            throw ProblemError(file: file, key: "variables", message: "'\(dup)' is listed twice")
+        }
+
+        let graph = Graph()
+        let variableNodes = names.map { graph.variable($0) }
+
+        // [let], in dependency order
+        var lets: [Problem.Let] = []
+        var letNodes: [String: NodeID] = [:]
+        if let letValue = table["let"] {
+            guard let letTable = letValue.table else {
+                throw ProblemError(file: file, key: "let", message: "must be a table of name = \"expression\"")
+            }
+            var texts: [String: String] = [:]
+            for key in letTable.keys {
+                guard let t = letTable[key]?.string else {
+                    throw ProblemError(file: file, key: "let.\(key)", message: "must be an expression in quotes")
+                }
+                try reader.checkNewName(key, key: "let.\(key)", taken: names)
+                texts[key] = t
+            }
+            for letName in try Problem.dependencyOrder(texts, file: file) {
+                let node = try reader.expression(texts[letName]!, key: "let.\(letName)", graph: graph,
+                                                 scope: NameScope(variables: names, lets: letNodes))
+                letNodes[letName] = node
+                lets.append(Problem.Let(name: letName, text: texts[letName]!, node: node))
+            }
+        }
+        let scope = NameScope(variables: names, lets: letNodes)
+
+        // loss
+        guard let lossText = try reader.string(table, "loss") else {
+            throw ProblemError(file: file, key: "loss", message: "missing; give the loss as an expression, as in loss = \"x^2\"")
+        }
+        let loss = try reader.expression(lossText, key: "loss", graph: graph, scope: scope)
+
+        // [domain]
+        guard let domainTable = table["domain"]?.table else {
+            throw ProblemError(file: file, key: "domain",
+                               message: "missing; give a [domain] table with one [min, max] per variable, as in \(names[0]) = [-4.0, 4.0]")
+        }
+        try reader.rejectUnknown(domainTable, known: names, prefix: "domain", what: "variable")
+        var domain: [ClosedRange<Double>] = []
+        for n in names {
+            guard let pair = try reader.vector(domainTable, n, prefix: "domain") else {
+                throw ProblemError(file: file, key: "domain", message: "no range for variable '\(n)'")
+            }
+            guard pair.count == 2 else {
+                throw ProblemError(file: file, key: "domain.\(n)", message: "must be [min, max], got \(pair.count) numbers")
+            }
+            guard pair[0] < pair[1], pair.allSatisfy(\.isFinite) else {
+                throw ProblemError(file: file, key: "domain.\(n)", message: "min must be less than max, got [\(pair[0]), \(pair[1])]")
+            }
+            domain.append(pair[0]...pair[1])
+        }
+
+        // [test]
+        var test: TestDefinition?
+        if let testValue = table["test"] {
+            guard let testTable = testValue.table else {
+                throw ProblemError(file: file, key: "test", message: "must be a table with one of loss, shift or sigma")
+            }
+            try reader.rejectUnknown(testTable, known: ["loss", "shift", "sigma"], prefix: "test")
+            let given = testTable.keys
+            guard given.count == 1 else {
+                throw ProblemError(file: file, key: "test",
+                                   message: given.isEmpty ? "give one of loss, shift or sigma"
+                                       : "give exactly one of loss, shift or sigma, not \(given.sorted().joined(separator: " and "))")
+            }
+            switch given[0] {
+            case "loss":
+                let t = try reader.string(testTable, "loss", prefix: "test")!
+                test = .loss(text: t, node: try reader.expression(t, key: "test.loss", graph: graph, scope: scope))
+            case "shift":
+                let s = try reader.vector(testTable, "shift", prefix: "test")!
+                guard s.count == names.count else {
+                    throw ProblemError(file: file, key: "test.shift",
+                                       message: "has \(s.count) entries but the problem has \(names.count) variable\(names.count == 1 ? "" : "s")")
+                }
+                test = .shift(s)
+            default:
+                let sigma = try reader.number(testTable, "sigma", prefix: "test")!
+                guard sigma > 0 else {
+                    throw ProblemError(file: file, key: "test.sigma", message: "must be positive, got \(sigma)")
+                }
+                test = .gaussian(sigma: sigma)
+            }
+        }
+
+        // [defaults]
+        var defaults = Defaults()
+        if let defaultsValue = table["defaults"] {
+            guard let defaultsTable = defaultsValue.table else {
+                throw ProblemError(file: file, key: "defaults", message: "must be a table of run flags")
+            }
+            try reader.rejectUnknown(defaultsTable, known: Defaults.known.map(\.key), prefix: "defaults", what: "run flag")
+            for (key, kind) in Defaults.known where defaultsTable[key] != nil {
+                let k = "defaults.\(key)"
+                switch kind {
+                case .vector:
+                    let v = try reader.vector(defaultsTable, key, prefix: "defaults")!
+                    guard v.count == names.count else {
+                        throw ProblemError(file: file, key: k, message: "has \(v.count) entries but the problem has \(names.count) variable\(names.count == 1 ? "" : "s")")
+                    }
+                    if let i = v.indices.first(where: { !domain[$0].contains(v[$0]) }) {
+                        throw ProblemError(file: file, key: k,
+                                           message: "\(names[i]) = \(v[i]) is outside the domain [\(domain[i].lowerBound), \(domain[i].upperBound)]")
+                    }
+                    defaults.values[key] = .vector(v)
+                case .integer:
+                    guard let n = defaultsTable[key]?.int, n >= (key == "seed" ? 0 : 1) else {
+                        throw ProblemError(file: file, key: k, message: "must be a \(key == "seed" ? "non-negative" : "positive") integer")
+                    }
+                    defaults.values[key] = .integer(n)
+                case .number(let positive):
+                    let x = try reader.number(defaultsTable, key, prefix: "defaults")!
+                    guard positive ? x > 0 : x >= 0 else {
+                        throw ProblemError(file: file, key: k, message: "must be \(positive ? "positive" : "non-negative"), got \(x)")
+                    }
+                    defaults.values[key] = .number(x)
+                case .word(let choices):
+                    let w = try reader.string(defaultsTable, key, prefix: "defaults")!
+                    guard choices.contains(w) else {
+                        let hint = nearest(to: w, among: choices).map { "; did you mean '\($0)'?" } ?? ""
+                        throw ProblemError(file: file, key: k,
+                                           message: "'\(w)' is not one of \(choices.joined(separator: ", "))\(hint)")
+                    }
+                    defaults.values[key] = .word(w)
+                }
+            }
+        }
+
+        self.init(name: name, title: title, summary: summary, file: file, variables: names, graph: graph,
+                  variableNodes: variableNodes, loss: loss, lossText: lossText, lets: lets, domain: domain,
+                  test: test, defaults: defaults)
+    }
+
+    /// Orders `[let]` names so each comes after the names it uses; a cycle is an error that
+    /// names it (`a -> b -> a`).
+    static func dependencyOrder(_ texts: [String: String], file: String) throws -> [String] {
+        var order: [String] = []
+        var state: [String: Bool] = [:]  // false: in progress, true: done
+        func visit(_ n: String, _ path: [String]) throws {
+            if state[n] == true { return }
+            if state[n] == false {
+                let cycle = path[path.firstIndex(of: n)!...] + [n]
+                throw ProblemError(file: file, key: "let.\(n)", message: "definitions form a cycle: \(cycle.joined(separator: " -> "))")
+            }
+            state[n] = false
+            for m in referencedNames(in: texts[n]!) where texts[m] != nil {
+                try visit(m, path + [n])
+            }
+            state[n] = true
+            order.append(n)
+        }
+        for n in texts.keys.sorted() { try visit(n, []) }
+        return order
+    }
+}
+
+/// Typed access to TOML values with errors that name the file and key.
+private struct TableReader {
+    let file: String
+
+    func path(_ key: String, _ prefix: String?) -> String { prefix.map { "\($0).\(key)" } ?? key }
+
+    func rejectUnknown(_ table: TOMLTable, known: [String], prefix: String?, what: String = "key") throws {
+        for key in table.keys where !known.contains(key) {
+            let hint = nearest(to: key, among: known).map { "; did you mean '\($0)'?" } ?? ""
+            let list = known.count <= 10 ? " (known: \(known.joined(separator: ", ")))" : ""
+            throw ProblemError(file: file, key: path(key, prefix),
+                               message: "unknown \(what) '\(key)'\(hint.isEmpty ? list : hint)")
+        }
+    }
+
+    func string(_ table: TOMLTable, _ key: String, prefix: String? = nil) throws -> String? {
+        guard let v = table[key] else { return nil }
+        guard let s = v.string else {
+            throw ProblemError(file: file, key: path(key, prefix), message: "must be a string in quotes")
+        }
+        return s
+    }
+
+    func number(_ table: TOMLTable, _ key: String, prefix: String? = nil) throws -> Double? {
+        guard let v = table[key] else { return nil }
+        guard let x = v.double ?? v.int.map(Double.init) else {
+            throw ProblemError(file: file, key: path(key, prefix), message: "must be a number")
+        }
+        return x
+    }
+
+    func vector(_ table: TOMLTable, _ key: String, prefix: String? = nil) throws -> [Double]? {
+        guard let v = table[key] else { return nil }
+        guard let array = v.array else {
+            throw ProblemError(file: file, key: path(key, prefix), message: "must be an array of numbers, as in [0.5, 1.0]")
+        }
+        return try array.map { item in
+            guard let x = item.double ?? item.int.map(Double.init) else {
+                throw ProblemError(file: file, key: path(key, prefix), message: "must be an array of numbers, as in [0.5, 1.0]")
+            }
+            return x
+        }
+    }
+
+    func expression(_ text: String, key: String, graph: Graph, scope: NameScope) throws -> NodeID {
+        do {
+            return try graph.parse(text, scope: scope)
+        } catch {
+            throw ProblemError(file: file, key: key, message: "column \(error.column): \(error.message)",
+                               detail: error.caretDisplay(indent: "  "))
+        }
+    }
+
+    /// A variable or let name must be a plain identifier that is not a function or constant.
+    func checkNewName(_ name: String, key: String, taken: [String]) throws {
+        let isIdentifier = name.first.map { $0.isLetter || $0 == "_" } == true
+            && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        guard isIdentifier else {
+            throw ProblemError(file: file, key: key, message: "'\(name)' is not a name (letters, digits and _, starting with a letter)")
+        }
+        if Function(rawValue: name) != nil || NameScope.constants[name] != nil {
+            throw ProblemError(file: file, key: key, message: "'\(name)' is a built-in \(Function(rawValue: name) != nil ? "function" : "constant") and cannot be redefined")
+        }
+        if taken.contains(name) {
+            throw ProblemError(file: file, key: key, message: "'\(name)' is already a variable")
+        }
+    }
+}

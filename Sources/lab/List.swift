@@ -1,0 +1,46 @@
+import ArgumentParser
+import Landscape
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the problems in the catalog.",
+        discussion: """
+            The catalog is every NAME.toml in $LAB_PROBLEMS (if set) and in the nearest problems/ \
+            folder from the current directory upward. Any problem can be passed to the other \
+            commands by NAME, or as a path to its .toml file.
+            """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        try reportingErrors {
+            let catalog = Catalog()
+            let problems = try catalog.names().map { try catalog.load($0) }
+            switch common.format {
+            case .json:
+                print(JSON.array(problems.map { p in
+                    .object([("name", .string(p.name)), ("variables", .strings(p.variables)), ("title", .string(p.title))])
+                }).rendered())
+            case .text:
+                if problems.isEmpty {
+                    printError("no problems found: looked in \(catalog.folders.isEmpty ? "no folder (no problems/ upward, $LAB_PROBLEMS unset)" : catalog.folders.map(\.path).joined(separator: ", "))")
+                    return
+                }
+                let rows = problems.map { [$0.name, $0.variables.joined(separator: ", "), $0.title] }
+                print(table(header: ["name", "variables", "title"], rows: rows))
+            }
+        }
+    }
+}
+
+/// A plain text table with columns padded to their widest cell.
+func table(header: [String], rows: [[String]]) -> String {
+    let all = [header] + rows
+    let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { i, s in i == cells.count - 1 ? s : s.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ")
+    }
+    return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+}
