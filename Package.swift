@@ -35,7 +35,7 @@ let package = Package(
         ),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
-        .testTarget(name: "LandscapeTests", dependencies: ["Landscape"]),
+        .testTarget(name: "LandscapeTests", dependencies: ["Landscape", "Numerics", "Symbolic"]),
         .testTarget(name: "labTests", dependencies: ["lab"]),
     ]
 )

@@ -49,7 +49,10 @@ extension Problem {
 
     public func analyze(rho: Double, sigma: Double) throws -> Analysis {
         let critical = try criticalPoints()
-        let points = try critical.map { Analysis.Point(critical: $0, measures: try measures(at: $0.theta, rho: rho, sigma: sigma)) }
+        let oracle = self.oracle
+        let points = try parallelMap(critical) { c in
+            Analysis.Point(critical: c, measures: try oracle.measures(at: c.theta, rho: rho, sigma: sigma))
+        }
         let minima = points.indices.filter { points[$0].critical.kind == .minimum }
         let test = minima.map { points[$0].measures.testLoss }
         let hasTest = test.allSatisfy { $0 != nil }
@@ -81,12 +84,17 @@ extension Problem {
             rankings.append(Analysis.Ranking(measure: name, order: order, values: v, ties: ties,
                                              concordant: hasTest ? concordant : nil, discordant: hasTest ? discordant : nil))
             let pretty = Problem.measureNames[name] ?? name
-            for pair in ties {
-                let (a, b) = (minima.firstIndex(of: pair[0])!, minima.firstIndex(of: pair[1])!)
-                findings.append("\(pretty) cannot tell the minima at \(label(pair[0])) and \(label(pair[1])) apart: \(short(v[a])) vs \(short(v[b])) (equal within 1%).")
+            if ties.count == minima.count * (minima.count - 1) / 2 {
+                findings.append("\(pretty) cannot tell the minima apart: " + v.map(short).joined(separator: " vs ") + " (equal within 1%).")
+            } else {
+                for pair in ties {
+                    let (a, b) = (minima.firstIndex(of: pair[0])!, minima.firstIndex(of: pair[1])!)
+                    findings.append("\(pretty) cannot tell the minima at \(label(pair[0])) and \(label(pair[1])) apart: \(short(v[a])) vs \(short(v[b])) (equal within 1%).")
+                }
             }
-            for (flat, sharp) in against {
-                findings.append("\(pretty) rates the minimum at \(label(minima[flat])) flatter (\(short(v[flat])) vs \(short(v[sharp]))), but its test loss is higher (\(short(test[flat]!)) vs \(short(test[sharp]!))): \(pretty) ranks these two against test loss.")
+            if let (flat, sharp) = against.first {
+                let share = against.count == 1 && concordant == 0 ? "" : " (\(against.count) of \(concordant + discordant) comparable pairs)"
+                findings.append("\(pretty) ranks minima against test loss\(share): it rates \(label(minima[flat])) flatter than \(label(minima[sharp])) (\(short(v[flat])) vs \(short(v[sharp]))), but test loss is higher there (\(short(test[flat]!)) vs \(short(test[sharp]!))).")
             }
             if hasTest && discordant == 0 && concordant > 0 {
                 findings.append("\(pretty) ranks \(ties.isEmpty ? "the minima" : "the minima it can tell apart") as test loss does.")

@@ -37,7 +37,7 @@ extension Problem {
     /// of equally good minima) comes out as a sample of it, merged at 2% of the diagonal. More
     /// than 2 variables: the same from a seeded random set of starts.
     public func criticalPoints(seedsPerAxis: Int = 40) throws -> [CriticalPoint] {
-        let o = oracle()
+        let o = oracle
         var found: [[Double]] = []
         if dimension == 1 {
             let d = domain[0]
@@ -75,7 +75,10 @@ extension Problem {
             if points.contains(where: { distance($0.theta, theta) < radius }) { continue }
             points.append(CriticalPoint(theta: theta, kind: kind, loss: o.loss(theta), eigenvalues: eigen))
         }
-        return points.sorted { $0.theta.lexicographicallyPrecedes($1.theta) }
+        // Sort by coordinates rounded to 1e-9 of the diagonal, so rounding noise in a coordinate
+        // that is the same for several points does not scramble the order.
+        let key: ([Double]) -> [Double] = { $0.map { ($0 / (1e-9 * diagonal)).rounded() } }
+        return points.sorted { key($0.theta).lexicographicallyPrecedes(key($1.theta)) }
     }
 }
 

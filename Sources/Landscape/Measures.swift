@@ -32,7 +32,26 @@ public struct Measures: Sendable {
 extension Problem {
     /// All measures at θ for radius ρ and noise scale σ.
     public func measures(at theta: [Double], rho: Double, sigma: Double) throws -> Measures {
-        let o = oracle()
+        try oracle.measures(at: theta, rho: rho, sigma: sigma)
+    }
+
+    /// ZOF_ρ(θ) with its argmax.
+    public func zof(at theta: [Double], rho: Double) throws -> (value: Double, argmax: [Double]) {
+        try oracle.zof(at: theta, rho: rho)
+    }
+
+    /// FOF_ρ(θ) with its argmax.
+    public func fof(at theta: [Double], rho: Double) throws -> (value: Double, argmax: [Double]) {
+        try oracle.fof(at: theta, rho: rho)
+    }
+}
+
+// The measures need only the compiled oracle, so they live on it: it is Sendable, and the
+// analysis measures many points in parallel.
+extension Oracle {
+    /// All measures at θ for radius ρ and noise scale σ.
+    public func measures(at theta: [Double], rho: Double, sigma: Double) throws -> Measures {
+        let o = self
         let (loss, gradient) = o.gradient(theta)
         let (zofMax, zofArg) = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: o)
         let (gMax, fofArg) = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: o)
@@ -47,14 +66,13 @@ extension Problem {
 
     /// ZOF_ρ(θ) with its argmax.
     public func zof(at theta: [Double], rho: Double) throws -> (value: Double, argmax: [Double]) {
-        let o = oracle()
-        let (m, arg) = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: o)
-        return (m - o.loss(theta), arg)
+        let (m, arg) = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: self)
+        return (m - loss(theta), arg)
     }
 
     /// FOF_ρ(θ) with its argmax.
     public func fof(at theta: [Double], rho: Double) throws -> (value: Double, argmax: [Double]) {
-        let (m, arg) = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: oracle())
+        let (m, arg) = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: self)
         return (rho * m, arg)
     }
 

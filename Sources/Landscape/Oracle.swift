@@ -29,22 +29,22 @@ public struct Oracle: Sendable {
         case gaussian(Double)
     }
 
-    init(problem p: Problem) {
-        let g = p.graph, vars = p.variableNodes
+    init(graph g: Graph, variables: [String], variableNodes vars: [NodeID], loss: NodeID, test definition: TestDefinition?) {
         dimension = vars.count
-        let gradient = g.gradient(of: p.loss, wrt: vars)
-        lossTape = Tape(graph: g, outputs: [p.loss], inputs: vars)
-        gradientTape = Tape(graph: g, outputs: [p.loss] + gradient, inputs: vars)
-        let direction = p.variables.map { g.variable("direction[\($0)]") }
-        let hv = g.hessianVectorProduct(of: p.loss, wrt: vars, direction: direction)
-        hvpTape = Tape(graph: g, outputs: [p.loss] + gradient + hv, inputs: vars + direction)
+        let gradient = g.gradient(of: loss, wrt: vars)
+        lossTape = Tape(graph: g, outputs: [loss], inputs: vars)
+        gradientTape = Tape(graph: g, outputs: [loss] + gradient, inputs: vars)
+        // Direction inputs get names no expression can spell, so they never meet a user's name.
+        let direction = variables.map { g.variable("direction[\($0)]") }
+        let hv = g.hessianVectorProduct(of: loss, wrt: vars, direction: direction)
+        hvpTape = Tape(graph: g, outputs: [loss] + gradient + hv, inputs: vars + direction)
         let hessian = gradient.map { g.gradient(of: $0, wrt: vars) }
         hessianTape = Tape(graph: g, outputs: hessian.flatMap { $0 }, inputs: vars)
         let halfSquaredNorm = g.mul(0.5, g.sum(gradient.map { g.pow($0, 2) }))
         let hg = g.gradient(of: halfSquaredNorm, wrt: vars)
         gradientNormTape = Tape(graph: g, outputs: hg, inputs: vars)
         gradientNormJacobianTape = Tape(graph: g, outputs: hg.flatMap { g.gradient(of: $0, wrt: vars) }, inputs: vars)
-        switch p.test {
+        switch definition {
         case .loss(_, let node)?: test = .tape(Tape(graph: g, outputs: [node], inputs: vars))
         case .shift(let s)?: test = .shift(s)
         case .gaussian(let sigma)?: test = .gaussian(sigma)

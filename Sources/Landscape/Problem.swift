@@ -27,10 +27,19 @@ public struct Problem {
         public let node: NodeID
     }
 
+    /// Compiled evaluators for this problem's loss, derivatives and test loss, built once.
+    public let oracle: Oracle
+
     public var dimension: Int { variables.count }
 
-    /// Compiled evaluators for this problem's loss, derivatives and test loss.
-    public func oracle() -> Oracle { Oracle(problem: self) }
+    init(name: String, title: String, summary: String, file: String, variables: [String], graph: Graph,
+         variableNodes: [NodeID], loss: NodeID, lossText: String, lets: [Let], domain: [ClosedRange<Double>],
+         test: TestDefinition?, defaults: Defaults) {
+        (self.name, self.title, self.summary, self.file) = (name, title, summary, file)
+        (self.variables, self.graph, self.variableNodes, self.loss, self.lossText) = (variables, graph, variableNodes, loss, lossText)
+        (self.lets, self.domain, self.test, self.defaults) = (lets, domain, test, defaults)
+        oracle = Oracle(graph: graph, variables: variables, variableNodes: variableNodes, loss: loss, test: test)
+    }
 
     /// Whether θ lies in the domain box.
     public func contains(_ theta: [Double]) -> Bool {

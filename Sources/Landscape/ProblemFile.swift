@@ -48,7 +48,7 @@ extension Problem {
             throw ProblemError(file: file, key: nil,
                                message: "line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
         }
-        var reader = TableReader(file: file)
+        let reader = TableReader(file: file)
         try reader.rejectUnknown(table, known: Problem.topLevelKeys, prefix: nil)
 
         // name, title, description

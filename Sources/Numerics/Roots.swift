@@ -4,7 +4,8 @@ import CGSL
 public enum Roots {
     /// A root in [a, b] by `gsl_root_fsolver_brent` (bisection, secant and inverse quadratic
     /// interpolation). f(a) and f(b) must differ in sign (a zero at an end is returned as is).
-    /// Stops when the bracket is narrower than epsAbs + epsRel·|x| (`gsl_root_test_interval`).
+    /// Stops when the bracket is narrower than epsAbs + epsRel·|x| (`gsl_root_test_interval`);
+    /// with epsAbs = 0 a root at exactly 0 cannot meet the test and ends in `didNotConverge`.
     public static func brent(_ f: (Double) -> Double, in a: Double, _ b: Double, epsAbs: Double = 0,
                              epsRel: Double = 1e-12, maxIterations: Int = 200) throws -> Double {
         prepareGSL()
@@ -89,7 +90,8 @@ public enum Roots {
             if ys[i] == 0 { roots.append(xs[i]); continue }
             guard i + 1 < xs.count, ys[i].isFinite, ys[i + 1].isFinite, ys[i + 1] != 0,
                   (ys[i] < 0) != (ys[i + 1] < 0) else { continue }
-            var r = try brent(f, in: xs[i], xs[i + 1])
+            // An absolute tolerance as well, so a root at exactly 0 converges.
+            var r = try brent(f, in: xs[i], xs[i + 1], epsAbs: 1e-14 * (b - a))
             if let df, let polished = try? steffenson(f, derivative: df, from: r),
                polished >= xs[i], polished <= xs[i + 1], Swift.abs(f(polished)) <= Swift.abs(f(r)) {
                 r = polished

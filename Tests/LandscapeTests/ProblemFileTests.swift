@@ -38,7 +38,7 @@ final class ProblemFileTests: XCTestCase {
         XCTAssertEqual(p.defaults.integer("steps"), 100)
         XCTAssertEqual(p.defaults.number("weight-decay"), 0.01)
         XCTAssertEqual(p.defaults.word("base"), "adam")
-        let o = p.oracle()
+        let o = p.oracle
         // L = 3x² + 3y²: at (1, 0.5), L = 3.75, ∇L = (6, 3), H = diag(6, 6).
         XCTAssertEqual(o.loss([1, 0.5]), 3.75)
         XCTAssertEqual(o.gradient([1, 0.5]).gradient, [6, 3])
@@ -59,7 +59,7 @@ final class ProblemFileTests: XCTestCase {
             [test]
             loss = "(x - 1)^2"
             """, file: "t.toml")
-        XCTAssertEqual(try explicit.oracle().testLoss([0.25]), 0.5625)
+        XCTAssertEqual(try explicit.oracle.testLoss([0.25]), 0.5625)
         // E[(x + δ)^2] = x² + σ² in 1-D (QAGI) and E[(x+δ₁)² + (y+δ₂)^4] = x² + σ² + y⁴ + 6y²σ² + 3σ⁴ in 2-D.
         let oneD = try Problem(toml: """
             variables = ["x"]
@@ -69,7 +69,7 @@ final class ProblemFileTests: XCTestCase {
             [test]
             sigma = 0.3
             """, file: "g.toml")
-        XCTAssertEqual(try XCTUnwrap(try oneD.oracle().testLoss([0.5])), 0.25 + 0.09, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(try oneD.oracle.testLoss([0.5])), 0.25 + 0.09, accuracy: 1e-12)
         let twoD = try Problem(toml: """
             variables = ["x", "y"]
             loss = "x^2 + y^4"
@@ -80,7 +80,7 @@ final class ProblemFileTests: XCTestCase {
             sigma = 0.3
             """, file: "g2.toml")
         let s2 = 0.09
-        XCTAssertEqual(try XCTUnwrap(try twoD.oracle().testLoss([0.5, 0.7])),
+        XCTAssertEqual(try XCTUnwrap(try twoD.oracle.testLoss([0.5, 0.7])),
                        0.25 + s2 + pow(0.7, 4) + 6 * 0.49 * s2 + 3 * s2 * s2, accuracy: 1e-12)
     }
 

@@ -1,0 +1,206 @@
+import Foundation
+@testable import Landscape
+import Numerics
+import Symbolic
+import XCTest
+
+/// Exact ZOF and FOF against brute force, the second-order limits, and critical points.
+final class MeasureTests: XCTestCase {
+    nonisolated(unsafe) static let twoValley1D = try! Problem(toml: """
+        variables = ["x"]
+        loss = "1 - exp(-(x + 2)^2 / 0.08) - exp(-(x - 2)^2 / 0.8)"
+        [domain]
+        x = [-4.0, 4.0]
+        """, file: "valley.toml")
+
+    nonisolated(unsafe) static let himmelblau = try! Problem(toml: """
+        variables = ["x", "y"]
+        loss = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+        [domain]
+        x = [-5.0, 5.0]
+        y = [-5.0, 5.0]
+        """, file: "himmelblau.toml")
+
+    /// max of L (or |L′|) over [c − ρ, c + ρ]: a 2·10⁶-point grid by batch evaluation, then
+    /// golden-section refinement around the best grid point.
+    func bruteForce1D(_ o: Oracle, gradientNorm: Bool, center c: Double, rho: Double) -> (value: Double, x: Double) {
+        let n = 2_000_000
+        let xs = (0...n).map { c - rho + 2 * rho * Double($0) / Double(n) }
+        let out = o.gradientTape.evaluate(batch: [xs])
+        let values = gradientNorm ? out[1].map(abs) : out[0]
+        let k = values.indices.max { values[$0] < values[$1] }!
+        let g: (Double) -> Double = { gradientNorm ? abs(o.gradient([$0]).gradient[0]) : o.loss([$0]) }
+        let h = 2 * rho / Double(n)
+        let refined = goldenMax(g, max(c - rho, xs[k] - h), min(c + rho, xs[k] + h))
+        return g(refined) > values[k] ? (g(refined), refined) : (values[k], xs[k])
+    }
+
+    func goldenMax(_ g: (Double) -> Double, _ lo: Double, _ hi: Double) -> Double {
+        var (a, b) = (lo, hi)
+        let r = (5.0.squareRoot() - 1) / 2
+        for _ in 0..<100 {
+            let x1 = b - r * (b - a), x2 = a + r * (b - a)
+            if g(x1) > g(x2) { b = x2 } else { a = x1 }
+        }
+        return (a + b) / 2
+    }
+
+    /// max of g over the disk: a 1500 × 1500 polar grid (batch evaluation), then alternating
+    /// golden-section refinement in radius and angle from the best grid point.
+    func bruteForce2D(_ o: Oracle, gradientNorm: Bool, center c: [Double], rho: Double) -> (value: Double, argmax: [Double]) {
+        let nr = 1500, na = 1500
+        var xs: [Double] = [], ys: [Double] = []
+        for i in 0...nr {
+            for j in 0..<na {
+                let r = rho * Double(i) / Double(nr), phi = 2 * Double.pi * Double(j) / Double(na)
+                xs.append(c[0] + r * cos(phi)); ys.append(c[1] + r * sin(phi))
+            }
+        }
+        let out = o.gradientTape.evaluate(batch: [xs, ys])
+        let value: (Int) -> Double = { gradientNorm ? (out[1][$0] * out[1][$0] + out[2][$0] * out[2][$0]).squareRoot() : out[0][$0] }
+        let k = (0..<xs.count).max { value($0) < value($1) }!
+        let g: (Double, Double) -> Double = { r, phi in
+            let p = [c[0] + r * cos(phi), c[1] + r * sin(phi)]
+            return gradientNorm ? norm(o.gradient(p).gradient) : o.loss(p)
+        }
+        var r = rho * Double(k / na) / Double(nr), phi = 2 * Double.pi * Double(k % na) / Double(na)
+        let dr = rho / Double(nr), dphi = 2 * Double.pi / Double(na)
+        for _ in 0..<30 {
+            r = goldenMax({ g($0, phi) }, max(0, r - 2 * dr), min(rho, r + 2 * dr))
+            phi = goldenMax({ g(r, $0) }, phi - 2 * dphi, phi + 2 * dphi)
+        }
+        let refined = g(r, phi)
+        return refined > value(k) ? (refined, [c[0] + r * cos(phi), c[1] + r * sin(phi)]) : (value(k), [xs[k], ys[k]])
+    }
+
+    func test1DAgainstBruteForce() throws {
+        let p = Self.twoValley1D, o = p.oracle
+        let sharp = try Roots.brent({ o.gradient([$0]).gradient[0] }, in: -2.1, -1.9)
+        var interiorFOF = false, boundaryZOF = false, interiorZOF = false
+        for (c, rho) in [(sharp, 0.5), (sharp, 1.5), (1.9, 0.7), (-0.3, 1.0), (0.4, 3.0)] {
+            let zof = try p.zof(at: [c], rho: rho), fof = try p.fof(at: [c], rho: rho)
+            let bz = bruteForce1D(o, gradientNorm: false, center: c, rho: rho)
+            let bf = bruteForce1D(o, gradientNorm: true, center: c, rho: rho)
+            assertRelative(zof.value, bz.value - o.loss([c]), 1e-6, "ZOF at \(c), ρ \(rho)")
+            assertRelative(fof.value, rho * bf.value, 1e-6, "FOF at \(c), ρ \(rho)")
+            XCTAssertEqual(zof.argmax[0], bz.x, accuracy: 1e-4)
+            XCTAssertEqual(fof.argmax[0], bf.x, accuracy: 1e-4)
+            if abs(abs(fof.argmax[0] - c) - rho) > 1e-9 { interiorFOF = true }
+            if abs(abs(zof.argmax[0] - c) - rho) < 1e-12 { boundaryZOF = true } else { interiorZOF = true }
+        }
+        XCTAssert(interiorFOF && boundaryZOF && interiorZOF, "both kinds of argmax are exercised")
+    }
+
+    func test2DAgainstBruteForce() throws {
+        let p = Self.himmelblau, o = p.oracle
+        var interior = (zof: false, fof: false), boundary = (zof: false, fof: false)
+        for (c, rho) in [([3.0, 2.0], 0.3), ([0.5, 0.5], 1.0), ([-0.2, -0.8], 1.0), ([-3.0, -0.1], 0.6), ([-1.0, 2.0], 0.8)] {
+            let zof = try p.zof(at: c, rho: rho), fof = try p.fof(at: c, rho: rho)
+            let bz = bruteForce2D(o, gradientNorm: false, center: c, rho: rho)
+            let bf = bruteForce2D(o, gradientNorm: true, center: c, rho: rho)
+            assertRelative(zof.value, bz.value - o.loss(c), 1e-6, "ZOF at \(c), ρ \(rho)")
+            assertRelative(fof.value, rho * bf.value, 1e-6, "FOF at \(c), ρ \(rho)")
+            XCTAssertLessThan(distance(zof.argmax, bz.argmax), 1e-3, "ZOF argmax at \(c)")
+            XCTAssertLessThan(distance(fof.argmax, bf.argmax), 1e-3, "FOF argmax at \(c)")
+            if distance(zof.argmax, c) < rho * (1 - 1e-9) { interior.zof = true } else { boundary.zof = true }
+            if distance(fof.argmax, c) < rho * (1 - 1e-9) { interior.fof = true } else { boundary.fof = true }
+        }
+        XCTAssert(interior.zof && interior.fof && boundary.zof && boundary.fof,
+                  "interior and boundary argmax both exercised: \(interior) \(boundary)")
+    }
+
+    /// At a minimum, ZOF → ρ²λ_max/2 and FOF → ρ²λ_max as ρ → 0, with error O(ρ).
+    func testSecondOrderLimits() throws {
+        for (p, minimum) in [(Self.himmelblau, [3.0, 2.0]), (Self.twoValley1D, [1.9999999985])] {
+            var previous = (zof: Double.infinity, fof: Double.infinity)
+            for rho in [1e-1, 1e-2, 1e-3] {
+                let m = try p.measures(at: minimum, rho: rho, sigma: 0.1)
+                let ez = abs(m.zof / m.zofEstimate - 1), ef = abs(m.fof / m.fofEstimate - 1)
+                XCTAssertLessThan(ez, previous.zof)
+                XCTAssertLessThan(ef, previous.fof)
+                previous = (ez, ef)
+            }
+            XCTAssertLessThan(previous.zof, 1e-2)
+            XCTAssertLessThan(previous.fof, 1e-2)
+        }
+    }
+
+    func testHessianSpectrumAndAverageSharpness() throws {
+        // Himmelblau at (3, 2): H = [[74, 20], [20, 34]], eigenvalues 54 ± √800.
+        let m = try Self.himmelblau.measures(at: [3, 2], rho: 0.1, sigma: 0.05)
+        XCTAssertEqual(m.eigenvalues[0], 54 - 800.0.squareRoot(), accuracy: 1e-10)
+        XCTAssertEqual(m.lambdaMax, 54 + 800.0.squareRoot(), accuracy: 1e-10)
+        XCTAssertEqual(m.trace, 108, accuracy: 1e-10)
+        // A quadratic: E[L(θ+δ)] − L(θ) = σ² tr(H)/2 exactly.
+        let q = try Problem(toml: """
+            variables = ["x", "y"]
+            loss = "3 * x^2 + x * y + 0.5 * y^2 + x"
+            [domain]
+            x = [-1, 1]
+            y = [-1, 1]
+            """, file: "q.toml")
+        let mq = try q.measures(at: [0.2, -0.4], rho: 0.1, sigma: 0.3)
+        XCTAssertEqual(try XCTUnwrap(mq.avgSharpness), 0.09 * 7 / 2, accuracy: 1e-12)
+    }
+
+    func testCriticalPointsOfHimmelblau() throws {
+        let points = try Self.himmelblau.criticalPoints()
+        let kinds = Dictionary(grouping: points, by: \.kind).mapValues(\.count)
+        XCTAssertEqual(kinds, [.minimum: 4, .saddle: 4, .maximum: 1])
+        // Known minima (Himmelblau 1972), all with loss 0; the maximum at (−0.270845, −0.923039).
+        let known = [[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]]
+        for k in known {
+            let m = try XCTUnwrap(points.first { $0.kind == .minimum && distance($0.theta, k) < 1e-5 }, "\(k)")
+            XCTAssertLessThan(m.loss, 1e-20)
+        }
+        let max = try XCTUnwrap(points.first { $0.kind == .maximum })
+        XCTAssertLessThan(distance(max.theta, [-0.270845, -0.923039]), 1e-5)
+        XCTAssertEqual(max.loss, 181.617, accuracy: 1e-3)
+        for p in points { XCTAssertLessThan(norm(Self.himmelblau.oracle.gradient(p.theta).gradient), 1e-9) }
+    }
+
+    func testCriticalPointsIn1D() throws {
+        // L′ = 4x³ − 4x: minima ±1, maximum 0 for x⁴ − 2x²; x³ has a degenerate point at 0.
+        let p = try Problem(toml: "variables = [\"x\"]\nloss = \"x^4 - 2 * x^2\"\n[domain]\nx = [-2, 2.5]", file: "w.toml")
+        let c = try p.criticalPoints()
+        XCTAssertEqual(c.map(\.kind), [.minimum, .maximum, .minimum])
+        for (point, x) in zip(c, [-1.0, 0, 1]) { XCTAssertEqual(point.theta[0], x, accuracy: 1e-12) }
+        let cubic = try Problem(toml: "variables = [\"x\"]\nloss = \"x^3\"\n[domain]\nx = [-1, 1.3]", file: "c.toml")
+        XCTAssertEqual(try cubic.criticalPoints().map(\.kind), [.degenerate])
+    }
+
+    func testMoreThanTwoVariablesGiveLowerBounds() throws {
+        let p = try Problem(toml: """
+            variables = ["x", "y", "z"]
+            loss = "x^2 + 2 * y^2 + 3 * z^2"
+            [domain]
+            x = [-1, 1]
+            y = [-1, 1]
+            z = [-1, 1]
+            """, file: "bowl3.toml")
+        let m = try p.measures(at: [0, 0, 0], rho: 0.5, sigma: 0.1)
+        XCTAssertFalse(m.exact)
+        // True values: ZOF = 3ρ² = 0.75 (along z), FOF = ρ · 6ρ = 1.5.
+        XCTAssertLessThanOrEqual(m.zof, 0.75 + 1e-12)
+        XCTAssertGreaterThan(m.zof, 0.75 * 0.999)
+        XCTAssertLessThanOrEqual(m.fof, 1.5 + 1e-12)
+        XCTAssertGreaterThan(m.fof, 1.5 * 0.999)
+        XCTAssertNil(m.avgSharpness)
+    }
+
+    func testSweepMatchesSinglePoints() throws {
+        let s = try Self.twoValley1D.sweep(rhos: [0.2, 0.6, 1.0])
+        XCTAssertEqual(s.minima.count, 2)
+        for (i, m) in s.minima.enumerated() {
+            for (k, rho) in s.rhos.enumerated() {
+                XCTAssertEqual(s.zof[i][k], try Self.twoValley1D.zof(at: m, rho: rho).value)
+                XCTAssertEqual(s.fof[i][k], try Self.twoValley1D.fof(at: m, rho: rho).value)
+            }
+        }
+    }
+
+    func assertRelative(_ a: Double, _ b: Double, _ tolerance: Double, _ message: String,
+                        file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertLessThanOrEqual(abs(a - b), tolerance * max(abs(b), 1e-300), "\(message): \(a) vs \(b)", file: file, line: line)
+    }
+}
