@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way (DESIGN.md): lab → Landscape → Symbolic, Numerics → CGSL.
+// Dependencies point one way (DESIGN.md): lab → Experiments → Optimizers → Landscape →
+// Symbolic, Numerics → CGSL.
 let package = Package(
     name: "flatlab",
     platforms: [.macOS(.v13)],
@@ -25,17 +26,23 @@ let package = Package(
             name: "Landscape",
             dependencies: ["Symbolic", "Numerics", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        .target(name: "Optimizers", dependencies: ["Landscape"]),
+        .target(name: "Experiments", dependencies: ["Optimizers", "Landscape"]),
         .executableTarget(
             name: "lab",
             dependencies: [
                 "Symbolic",
                 "Landscape",
+                "Optimizers",
+                "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "LandscapeTests", dependencies: ["Landscape", "Numerics", "Symbolic"]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Landscape"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Optimizers", "Landscape"]),
         .testTarget(name: "labTests", dependencies: ["lab"]),
     ]
 )

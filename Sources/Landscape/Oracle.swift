@@ -71,6 +71,11 @@ public struct Oracle: Sendable {
         return (0..<dimension).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
     }
 
+    /// Eigenvalues of the Hessian at θ, ascending (`gsl_eigen_symmv`).
+    public func eigenvalues(_ theta: [Double]) throws -> [Double] {
+        try SymmetricEigen.symmv(hessian(theta)).values
+    }
+
     /// H∇L, the gradient of ‖∇L‖²/2.
     public func gradientNormGradient(_ theta: [Double]) -> [Double] { gradientNormTape.evaluate(theta) }
 

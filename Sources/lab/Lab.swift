@@ -13,6 +13,6 @@ struct Lab: ParsableCommand {
             Example:
               lab derive "x^2 * y + sin(x)" --at x=1,y=2 --order 2
             """,
-        subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self]
+        subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self, Run.self, Compare.self]
     )
 }
