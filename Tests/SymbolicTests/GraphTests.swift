@@ -114,5 +114,7 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(nearest(to: "ezp", among: ["exp", "log"]), "exp")
         XCTAssertNil(nearest(to: "banana", among: ["exp", "log"]))
         XCTAssertEqual(editDistance("kitten", "sitting"), 3)
+        XCTAssertEqual(editDistance("sma", "sam"), 1)
+        XCTAssertEqual(editDistance("", "abc"), 3)
     }
 }

@@ -1,0 +1,93 @@
+import Foundation
+@testable import Landscape
+import Numerics
+import XCTest
+
+/// The catalog in problems/: every file loads, and each landscape's checkable claims hold.
+final class CatalogTests: XCTestCase {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("problems")
+
+    func load(_ name: String) throws -> Problem {
+        try Problem.load(file: Self.folder.appendingPathComponent("\(name).toml").path)
+    }
+
+    func testEveryFileLoadsWithTitleDescriptionAndDefaults() throws {
+        let names = Catalog(folders: [Self.folder]).names()
+        XCTAssertTrue(Set(["himmelblau", "rosenbrock", "rastrigin", "wayburn-seader", "scale-symmetry"]).isSubset(of: names), "\(names)")
+        for name in names {
+            let p = try load(name)
+            XCTAssertEqual(p.name, name)
+            XCTAssertFalse(p.title.isEmpty || p.title == name, name)
+            XCTAssertGreaterThan(p.summary.count, 100, name)
+            XCTAssertNotNil(p.defaults.vector("start"), name)
+            XCTAssertNotNil(p.defaults.number("lr"), name)
+            XCTAssertNotNil(p.defaults.number("rho"), name)
+        }
+    }
+
+    /// A minimum given in closed form: the gradient vanishes there, the loss has the stated
+    /// value, and the Hessian is positive definite.
+    func assertMinimum(_ p: Problem, at theta: [Double], loss: Double, file: StaticString = #filePath, line: UInt = #line) throws {
+        let (l, g) = p.oracle.gradient(theta)
+        XCTAssertEqual(l, loss, accuracy: 1e-12, "loss at \(theta)", file: file, line: line)
+        XCTAssertLessThan(norm(g), 1e-9, "gradient at \(theta): \(g)", file: file, line: line)
+        XCTAssertGreaterThan(try p.oracle.eigenvalues(theta).first!, 0, file: file, line: line)
+    }
+
+    func testHimmelblau() throws {
+        let p = try load("himmelblau")
+        try assertMinimum(p, at: [3, 2], loss: 0)
+        // The other three minima are irrational; all have loss 0 (Himmelblau 1972).
+        let minima = try p.criticalPoints().filter { $0.kind == .minimum }
+        XCTAssertEqual(minima.count, 4)
+        for m in minima { XCTAssertLessThan(m.loss, 1e-20) }
+        // "the minimum near (-3.78, -3.28) is the sharpest and the one near (-2.81, 3.13) the flattest"
+        let sorted = minima.sorted { $0.eigenvalues.last! < $1.eigenvalues.last! }
+        XCTAssertLessThan(distance(sorted.first!.theta, [-2.81, 3.13]), 0.01)
+        XCTAssertLessThan(distance(sorted.last!.theta, [-3.78, -3.28]), 0.01)
+    }
+
+    func testRosenbrock() throws {
+        let p = try load("rosenbrock")
+        try assertMinimum(p, at: [1, 1], loss: 0)
+        // H(1, 1) = [[802, −400], [−400, 200]]: eigenvalues 501 ± √250601 ≈ 0.3994 and 1001.6.
+        let e = try p.oracle.eigenvalues([1, 1])
+        XCTAssertEqual(e[0], 501 - 250601.0.squareRoot(), accuracy: 1e-9)
+        XCTAssertEqual(e[1], 501 + 250601.0.squareRoot(), accuracy: 1e-9)
+    }
+
+    func testRastrigin() throws {
+        let p = try load("rastrigin")
+        try assertMinimum(p, at: [0, 0], loss: 0)
+        // λ = 2 + 40π² in each direction at the origin.
+        let e = try p.oracle.eigenvalues([0, 0])
+        XCTAssertEqual(e[1], 2 + 40 * Double.pi * Double.pi, accuracy: 1e-9)
+    }
+
+    func testWayburnSeader() throws {
+        let p = try load("wayburn-seader")
+        try assertMinimum(p, at: [1, 2], loss: 0)
+        // The second minimum: 2x + y = 4 and x⁶ + y⁴ = 17, so x⁶ + (4 − 2x)⁴ = 17 for x ≈ 1.597.
+        let x = try Roots.brent({ pow($0, 6) + pow(4 - 2 * $0, 4) - 17 }, in: 1.5, 1.7)
+        try assertMinimum(p, at: [x, 4 - 2 * x], loss: 0)
+        // "their curvatures differ": the second is the sharper.
+        XCTAssertGreaterThan(try p.oracle.eigenvalues([x, 4 - 2 * x]).last!, 3 * (try p.oracle.eigenvalues([1, 2]).last!))
+    }
+
+    func testScaleSymmetry() throws {
+        let p = try load("scale-symmetry")
+        // Along a·b = 1 at (t, 1/t): loss 0, gradient 0, eigenvalues 0 and 2(t² + 1/t²); the
+        // test loss (ab − 1.1)² is 0.01 everywhere on the curve.
+        for t in [0.5, 1.0, 1.7, 2.5] {
+            let theta = [t, 1 / t]
+            let (l, g) = p.oracle.gradient(theta)
+            XCTAssertEqual(l, 0, accuracy: 1e-25)
+            XCTAssertLessThan(norm(g), 1e-12)
+            let e = try p.oracle.eigenvalues(theta)
+            XCTAssertEqual(e[0], 0, accuracy: 1e-12)
+            XCTAssertEqual(e[1], 2 * (t * t + 1 / (t * t)), accuracy: 1e-12)
+            XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss(theta)), 0.01, accuracy: 1e-14)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import XCTest
+
+/// run and compare as a user runs them.
+final class RunCommandTests: XCTestCase {
+    let repository = ProblemCommandTests.repository
+
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func testRunDocumentAndFiles() throws {
+        let out = try temporaryFolder()
+        let run = try lab(["run", "himmelblau", "--opt", "gam", "--steps", "30", "--out", out.path, "--format", "json"], in: repository)
+        let doc = try json(run)
+        XCTAssertEqual(doc["problem"] as? String, "himmelblau")
+        XCTAssertEqual(doc["optimizer"] as? String, "gam")
+        XCTAssertEqual(doc["status"] as? String, "max_steps")
+        let trajectory = try XCTUnwrap(doc["trajectory"] as? [[String: Any]])
+        XCTAssertEqual(trajectory.count, 31)
+        XCTAssertEqual(trajectory[0]["step"] as? Double, 0)
+        XCTAssertEqual(trajectory[0]["theta"] as? [Double], [0, 0])  // the problem's start
+        XCTAssertEqual(trajectory[0]["loss"] as? Double, 170)        // 11² + 7²
+        let final = try XCTUnwrap(doc["final"] as? [String: Any])
+        for key in ["theta", "loss", "test_loss", "basin", "lambda_max", "zof", "fof"] { XCTAssertNotNil(final[key], key) }
+        let evaluations = try XCTUnwrap(doc["evaluations"] as? [String: Any])
+        XCTAssertEqual(evaluations["gradient"] as? Double, 60)   // GAM: 2 gradient passes per step
+        XCTAssertEqual(evaluations["hvp"] as? Double, 60)        // and 2 HVP passes
+        let hyper = try XCTUnwrap(doc["hyperparameters"] as? [String: Any])
+        XCTAssertEqual(hyper["lr"] as? Double, 0.005)      // from the problem's defaults
+        XCTAssertEqual(hyper["steps"] as? Double, 30)      // from the flag
+        XCTAssertEqual(hyper["momentum"] as? Double, 0.9)  // built in
+        let written = try String(contentsOf: out.appendingPathComponent("himmelblau-gam.json"), encoding: .utf8)
+        XCTAssertEqual(written, run.stdout)
+        let csv = try String(contentsOf: out.appendingPathComponent("himmelblau-gam.csv"), encoding: .utf8)
+        XCTAssertEqual(csv.split(separator: "\n").first, "step,x,y,loss,grad_norm")
+        XCTAssertEqual(csv.split(separator: "\n").count, 32)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["himmelblau-gam.csv", "himmelblau-gam.json"])
+    }
+
+    func testSameSeedSameBytesDifferentSeedDifferent() throws {
+        let out = try temporaryFolder()
+        let args = ["run", "himmelblau", "--opt", "sgd", "--steps", "50", "--noise", "0.5", "--out", out.path, "--format", "json"]
+        let a = try lab(args + ["--seed", "7"], in: repository), b = try lab(args + ["--seed", "7"], in: repository)
+        let c = try lab(args + ["--seed", "8"], in: repository)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(a.stdout, b.stdout)
+        XCTAssertNotEqual(a.stdout, c.stdout)
+    }
+
+    func testDivergingRunKeepsAFiniteTrajectory() throws {
+        let out = try temporaryFolder()
+        let run = try lab(["run", "rosenbrock", "--opt", "gd", "--lr", "0.01", "--out", out.path, "--format", "json"], in: repository)
+        XCTAssertEqual(run.status, 0)
+        let doc = try json(run)
+        XCTAssertEqual(doc["status"] as? String, "diverged")
+        let trajectory = try XCTUnwrap(doc["trajectory"] as? [[String: Any]])
+        for p in trajectory {
+            XCTAssert((p["theta"] as? [Double])?.allSatisfy(\.isFinite) == true)
+            XCTAssert((p["loss"] as? Double)?.isFinite == true)
+        }
+        let divergence = try XCTUnwrap(doc["divergence"] as? [String: Any])
+        XCTAssertEqual(divergence["step"] as? Double, Double(trajectory.count))
+        XCTAssert(run.stderr.hasPrefix("warning: gd diverged at step \(trajectory.count): "), run.stderr)
+        XCTAssert((doc["final"] as? [String: Any])?["basin"] is NSNull)
+    }
+
+    func testCompareUsesOneStart() throws {
+        let out = try temporaryFolder()
+        let doc = try json(lab(["compare", "himmelblau", "--opts", "gd,sam,adam", "--steps", "20", "--start", "1,1", "--out", out.path, "--format", "json"], in: repository))
+        let runs = try XCTUnwrap(doc["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.map { $0["optimizer"] as? String }, ["gd", "sam", "adam"])
+        for r in runs {
+            let first = try XCTUnwrap((r["trajectory"] as? [[String: Any]])?.first)
+            XCTAssertEqual(first["theta"] as? [Double], [1, 1])
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).count, 6)
+    }
+
+    func testRunErrors() throws {
+        var run = try lab(["run", "himmelblau", "--opt", "sma"], in: repository)
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "error: unknown optimizer 'sma'; did you mean 'sam'? the optimizers are gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, sam-exact, gam-exact\n")
+        run = try lab(["run", "himmelblau", "--opt", "gd", "--base", "adam"], in: repository)
+        XCTAssertEqual(run.status, 1)
+        XCTAssert(run.stderr.contains("'gd' is itself the base rule gd"), run.stderr)
+        run = try lab(["run", "himmelblau", "--opt", "gd", "--lr", "0"], in: repository)
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssert(run.stderr.contains("--lr must be a positive number, not 0.0."), run.stderr)
+        // A failing run writes nothing.
+        let out = try temporaryFolder()
+        run = try lab(["run", "himmelblau", "--opt", "gd", "--start", "1", "--out", out.path], in: repository)
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+    }
+}
