@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 # Debian packages flatlab needs: GSL (headers + pkg-config file), rsvg-convert, pkg-config.
 DEB_PACKAGES := libgsl-dev librsvg2-bin pkg-config
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps build release test demo clean
 
 deps:
 	@missing=""; \
@@ -27,11 +27,9 @@ release: deps
 test: deps
 	$(SWIFT) test
 
+# The main job: GAM on the two-valley landscape (JSON and CSV go to out/).
 demo: release
-	.build/release/lab derive "1 - exp(-(x + 2)^2 / 0.08) - exp(-(x - 2)^2 / 0.8)" --at x=-1.5 --order 2
-
-bench: release
-	bench/run
+	.build/release/lab run two-valley --opt gam
 
 clean:
 	rm -rf .build out

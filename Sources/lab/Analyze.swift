@@ -122,7 +122,7 @@ func testOrder(_ a: Analysis) -> [Int] {
 
 func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> String {
     var out = "\(p.name): \(p.title)\nρ = \(human(a.rho)), σ = \(human(a.sigma)); \(a.points.count) critical point\(a.points.count == 1 ? "" : "s") in the domain\n\n"
-    let f: (Double?) -> String = { $0.map { String(format: "%.5g", $0) } ?? "n/a" }
+    let f: (Double?) -> String = { $0.map { $0 == 0 ? "0" : String(format: "%.5g", $0) } ?? "n/a" }
     let rows = a.points.enumerated().map { i, pt -> [String] in
         let m = pt.measures
         return ["#\(i)", point(m.theta, p), pt.critical.kind.rawValue, f(m.loss), f(m.zof), f(m.fof), f(m.lambdaMax),

@@ -90,8 +90,10 @@ func measuresJSON(_ m: Measures, extra: [(String, JSON)] = []) -> JSON {
     ])
 }
 
+/// θ for people: `x=1` or `(x=1, y=2)`; a coordinate within 1e-12 of 0 (root-finding noise)
+/// prints as 0.
 func point(_ theta: [Double], _ p: Problem) -> String {
-    let parts = zip(p.variables, theta).map { "\($0)=\(human($1))" }
+    let parts = zip(p.variables, theta).map { "\($0)=\(human(abs($1) < 1e-12 ? 0 : $1))" }
     return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: ", ") + ")"
 }
 

@@ -14,7 +14,8 @@ final class CatalogTests: XCTestCase {
 
     func testEveryFileLoadsWithTitleDescriptionAndDefaults() throws {
         let names = Catalog(folders: [Self.folder]).names()
-        XCTAssertTrue(Set(["himmelblau", "rosenbrock", "rastrigin", "wayburn-seader", "scale-symmetry"]).isSubset(of: names), "\(names)")
+        XCTAssertEqual(names, ["himmelblau", "rastrigin", "rosenbrock", "scale-symmetry", "trend-valley", "two-valley",
+                               "two-valley-2d", "wayburn-seader", "weight-decay"])
         for name in names {
             let p = try load(name)
             XCTAssertEqual(p.name, name)
@@ -89,5 +90,57 @@ final class CatalogTests: XCTestCase {
             XCTAssertEqual(e[1], 2 * (t * t + 1 / (t * t)), accuracy: 1e-12)
             XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss(theta)), 0.01, accuracy: 1e-14)
         }
+    }
+
+    func testTwoValley() throws {
+        let p = try load("two-valley")
+        try assertMinimum(p, at: [-1], loss: 0)
+        try assertMinimum(p, at: [0.5], loss: 0)
+        // Curvatures: 2/0.01 · (1 − e^{−1.5²/2}) at the sharp minimum, (2/2) · (1 − e^{−1.5²/0.01}) at the flat one.
+        XCTAssertEqual(try p.oracle.eigenvalues([-1])[0], 200 * (1 - exp(-1.125)), accuracy: 1e-9)
+        XCTAssertEqual(try p.oracle.eigenvalues([0.5])[0], 1, accuracy: 1e-9)
+        // Test loss L(θ + 0.1): (1 − e^{−1}) (1 − e^{−0.98}) at the sharp one, 1 − e^{−0.005} at the flat one.
+        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([-1])), (1 - exp(-1)) * (1 - exp(-0.98)), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([0.5])), (1 - exp(-0.005)) * (1 - exp(-256)), accuracy: 1e-12)
+    }
+
+    func testTrendValley() throws {
+        let p = try load("trend-valley")
+        // The soft minimum of rim and rise is within 1e-25 of 0 at both minima.
+        for x in [-1.0, 1.0] {
+            let (l, g) = p.oracle.gradient([x])
+            XCTAssertEqual(l, 0, accuracy: 1e-20)
+            XCTAssertLessThan(abs(g[0]), 1e-12)
+        }
+        // Near each minimum the loss is its own formula: rim at x = −0.5 is 0.1·0.25 + 0.02 = 0.045,
+        // rise at x = 1.5 is 0.3·0.25 = 0.075: the ZOF values the description quotes.
+        XCTAssertEqual(p.oracle.loss([-0.5]), 0.045, accuracy: 1e-12)
+        XCTAssertEqual(p.oracle.loss([1.5]), 0.075, accuracy: 1e-12)
+    }
+
+    func testTwoValley2D() throws {
+        let p = try load("two-valley-2d")
+        try assertMinimum(p, at: [-1.5, 0], loss: 0)
+        try assertMinimum(p, at: [1.5, 0], loss: 0)
+        // Left: diag(0.5, 16) · (1 − e^{−4.6·9}); right: 9.2 · (1 − e^{−0.25·9}) in both directions.
+        let left = try p.oracle.eigenvalues([-1.5, 0]), right = try p.oracle.eigenvalues([1.5, 0])
+        let f = 1 - exp(-2.25)
+        XCTAssertEqual(left[0], 0.5, accuracy: 1e-9)
+        XCTAssertEqual(left[1], 16, accuracy: 1e-9)
+        XCTAssertEqual(right[0], 9.2 * f, accuracy: 1e-9)
+        XCTAssertEqual(right[1], 9.2 * f, accuracy: 1e-9)
+        // "The Hessian traces are equal": within 1%.
+        XCTAssertEqual(left.reduce(0, +), right.reduce(0, +), accuracy: 0.01 * 16.5)
+    }
+
+    func testWeightDecay() throws {
+        let p = try load("weight-decay")
+        try assertMinimum(p, at: [0.5], loss: 0)
+        try assertMinimum(p, at: [3], loss: 0)
+        XCTAssertEqual(try p.oracle.eigenvalues([3])[0], 2 * (1 - exp(-312.5)), accuracy: 1e-9)
+        XCTAssertEqual(try p.oracle.eigenvalues([0.5])[0], 100 * (1 - exp(-6.25)), accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([0.5])), 0.025, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([3])), 0.9, accuracy: 1e-12)
+        XCTAssertEqual(p.defaults.number("weight-decay"), 0.5)
     }
 }

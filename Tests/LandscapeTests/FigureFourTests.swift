@@ -1,0 +1,60 @@
+import Foundation
+import Landscape
+import XCTest
+
+/// The rankings the catalog's descriptions promise, from `Problem.analyze`.
+final class FigureFourTests: XCTestCase {
+    func load(_ name: String) throws -> Problem {
+        try Problem.load(file: CatalogTests.folder.appendingPathComponent("\(name).toml").path)
+    }
+
+    func ranking(_ a: Analysis, _ measure: String) throws -> Analysis.Ranking {
+        try XCTUnwrap(a.rankings.first { $0.measure == measure })
+    }
+
+    /// Fig. 4(b): ZOF rates the low-rim valley flatter, FOF the steadily rising one, and test
+    /// loss agrees with FOF.
+    func testTrendValley() throws {
+        let a = try load("trend-valley").analyze(rho: 0.5, sigma: 0.1)
+        let minima = a.minima
+        XCTAssertEqual(minima.map { a.points[$0].critical.theta[0] }.map { ($0 * 1e6).rounded() / 1e6 }, [-1, 1])
+        let (rim, rise) = (minima[0], minima[1])
+        XCTAssertEqual(try ranking(a, "zof").order, [rim, rise])
+        XCTAssertEqual(try ranking(a, "fof").order, [rise, rim])
+        XCTAssertEqual(try ranking(a, "zof").discordant, 1)
+        XCTAssertEqual(try ranking(a, "fof").concordant, 1)
+        XCTAssertEqual(a.points[rim].measures.zof, 0.045, accuracy: 1e-9)
+        XCTAssertEqual(a.points[rise].measures.zof, 0.075, accuracy: 1e-9)
+        XCTAssert(a.findings.contains { $0.hasPrefix("ZOF ranks minima against test loss") }, "\(a.findings)")
+        XCTAssert(a.findings.contains("FOF ranks the minima as test loss does."), "\(a.findings)")
+    }
+
+    /// Two-valley: FOF separates the valleys by a factor of about 60 at the default ρ; at ρ = 3
+    /// ZOF can no longer tell them apart (within 1.2%).
+    func testTwoValley() throws {
+        let p = try load("two-valley")
+        let a = try p.analyze(rho: 0.1, sigma: 0.1)
+        let (sharp, flat) = (a.minima[0], a.minima[1])
+        XCTAssertEqual(try ranking(a, "fof").order, [flat, sharp])
+        XCTAssertGreaterThan(a.points[sharp].measures.fof / a.points[flat].measures.fof, 50)
+        XCTAssertLessThan(a.points[flat].measures.testLoss!, a.points[sharp].measures.testLoss!)
+        let sweep = try p.sweep(rhos: [0.1, 3])
+        XCTAssertGreaterThan(sweep.zof[0][0] / sweep.zof[1][0], 50)
+        XCTAssertEqual(sweep.zof[0][1], sweep.zof[1][1], accuracy: 0.012 * sweep.zof[0][1])
+    }
+
+    /// Two-valley-2d: the trace ties, λ_max tells the valleys apart and agrees with test loss.
+    func testTwoValley2D() throws {
+        let a = try load("two-valley-2d").analyze(rho: 0.2, sigma: 0.1)
+        XCTAssertEqual(a.minima.count, 2)
+        XCTAssertEqual(try ranking(a, "trace").ties.count, 1)
+        XCTAssertEqual(try ranking(a, "lambda_max").concordant, 1)
+        XCTAssert(a.findings.contains { $0.hasPrefix("The Hessian trace cannot tell the minima") }, "\(a.findings)")
+    }
+
+    /// Weight decay: every flatness measure prefers the flat minimum, test loss the sharp one.
+    func testWeightDecay() throws {
+        let a = try load("weight-decay").analyze(rho: 0.1, sigma: 0.1)
+        for r in a.rankings { XCTAssertEqual(r.discordant, 1, r.measure) }
+    }
+}
