@@ -43,6 +43,19 @@ final class FigureFourTests: XCTestCase {
         XCTAssertEqual(sweep.zof[0][1], sweep.zof[1][1], accuracy: 0.012 * sweep.zof[0][1])
     }
 
+    /// Fig. 4(a): at the default ρ = 2.2 ZOF ties (within 1%) while FOF differs tenfold and
+    /// agrees with test loss.
+    func testCoveredValleys() throws {
+        let a = try load("covered-valleys").analyze(rho: 2.2, sigma: 0.1)
+        let (sharp, flat) = (a.minima[0], a.minima[1])
+        XCTAssertEqual(try ranking(a, "zof").ties, [[sharp, flat]])
+        XCTAssertEqual(try ranking(a, "fof").order, [flat, sharp])
+        XCTAssertEqual(try ranking(a, "fof").concordant, 1)
+        XCTAssertGreaterThan(a.points[sharp].measures.fof / a.points[flat].measures.fof, 9.9)
+        XCTAssert(a.findings.contains { $0.hasPrefix("ZOF cannot tell the minima apart") }, "\(a.findings)")
+        XCTAssert(a.findings.contains("FOF ranks the minima as test loss does."), "\(a.findings)")
+    }
+
     /// Two-valley-2d: the trace ties, λ_max tells the valleys apart and agrees with test loss.
     func testTwoValley2D() throws {
         let a = try load("two-valley-2d").analyze(rho: 0.2, sigma: 0.1)
