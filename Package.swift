@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way (DESIGN.md): lab → Experiments → Optimizers → Landscape →
-// Symbolic, Numerics → CGSL.
+// Dependencies point one way (DESIGN.md): lab → Figures/Experiments → Optimizers → Landscape →
+// Symbolic, Numerics → CGSL. Plot knows nothing about problems or optimizers.
 let package = Package(
     name: "flatlab",
     platforms: [.macOS(.v13)],
@@ -28,6 +28,8 @@ let package = Package(
         ),
         .target(name: "Optimizers", dependencies: ["Landscape"]),
         .target(name: "Experiments", dependencies: ["Optimizers", "Landscape"]),
+        .target(name: "Plot"),
+        .target(name: "Figures", dependencies: ["Plot", "Experiments", "Optimizers", "Landscape"]),
         .executableTarget(
             name: "lab",
             dependencies: [
@@ -35,6 +37,7 @@ let package = Package(
                 "Landscape",
                 "Optimizers",
                 "Experiments",
+                "Figures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,6 +46,8 @@ let package = Package(
         .testTarget(name: "LandscapeTests", dependencies: ["Landscape", "Numerics", "Symbolic"]),
         .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Landscape"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Optimizers", "Landscape"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Plot", "Experiments", "Optimizers", "Landscape"]),
         .testTarget(name: "labTests", dependencies: ["lab"]),
     ]
 )

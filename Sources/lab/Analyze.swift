@@ -1,4 +1,5 @@
 import ArgumentParser
+import Figures
 import Foundation
 import Landscape
 
@@ -16,6 +17,10 @@ struct Analyze: ParsableCommand {
             to b (the figure of the GAM paper's Fig. 4 in numbers); the rest of the analysis uses \
             ρ = b.
 
+            The figure OUT/PROBLEM-analyze.svg marks the critical points on the landscape, plots \
+            ZOF, FOF, their second-order estimates and test loss for each minimum, and with a \
+            sweep ZOF and FOF against ρ (--no-plot skips it).
+
             Examples:
               lab analyze two-valley
               lab analyze trend-valley --rho 0.05:1:20
@@ -32,7 +37,10 @@ struct Analyze: ParsableCommand {
     @Option(help: "Scale of the Gaussian perturbation for average sharpness (default: the problem's sigma, else 0.1).")
     var sigma: Double?
 
-    @Flag(help: "Skip the figure. (Accepted for scripts; this version writes no figure yet.)")
+    @Option(help: "Folder for the figure (default out/).")
+    var out: String = "out"
+
+    @Flag(help: "Skip the figure.")
     var noPlot = false
 
     @OptionGroup var common: CommonOptions
@@ -49,9 +57,16 @@ struct Analyze: ParsableCommand {
             let sigma = sigma ?? p.defaults.number("sigma") ?? 0.1
             let analysis = try p.analyze(rho: spec.radii.last!, sigma: sigma)
             let sweep = spec.isSweep ? try p.sweep(rhos: spec.radii) : nil
+            var figure: String?
+            if !noPlot {
+                figure = "\(out)/\(p.name)-analyze.svg"
+                try writeAtomically(LabFigures.analyze(analysis, sweep: sweep, problem: p).svg(), to: figure!)
+            }
             switch common.format {
             case .json: print(analysisJSON(analysis, sweep: sweep).rendered())
-            case .text: print(analysisText(analysis, sweep: sweep, problem: p))
+            case .text:
+                print(analysisText(analysis, sweep: sweep, problem: p))
+                if let figure { print("\nwrote \(figure)") }
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Experiments
+import Figures
 import Foundation
 import Landscape
 import Optimizers
@@ -10,7 +11,9 @@ struct Compare: ParsableCommand {
         discussion: """
             Every optimizer gets the same start and the same flags (see `lab run --help`); the \
             table shows, side by side, the end point, loss, test loss, basin, status, evaluations \
-            and the flatness of the end point. Each run's JSON and CSV are written as by `lab run`.
+            and the flatness of the end point. Each run's JSON and CSV are written as by `lab run`, and \
+            OUT/PROBLEM-compare.svg shows all trajectories over the landscape and the losses \
+            against step (--no-plot skips it).
 
             Examples:
               lab compare two-valley --opts gd,sam,gam
@@ -47,6 +50,11 @@ struct Compare: ParsableCommand {
                 try writeAtomically(runCSV(r, variables: p.variables), to: base + ".csv")
                 written.append(base + ".json")
                 warnIfDiverged(r)
+            }
+            if !options.noPlot {
+                let path = "\(options.out)/\(p.name)-compare.svg"
+                try writeAtomically(LabFigures.compare(records, problem: p).svg(), to: path)
+                written.append(path)
             }
             switch common.format {
             case .json:

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Experiments
+import Figures
 import Foundation
 import Landscape
 import Optimizers
@@ -20,7 +21,9 @@ struct Run: ParsableCommand {
             warning, keeping its trajectory up to the last good step. The basin is the critical \
             point of `lab analyze` that gradient descent reaches from the end point.
 
-            The JSON and CSV go to OUT/PROBLEM-OPT.json and OUT/PROBLEM-OPT.csv.
+            The JSON, CSV and figure go to OUT/PROBLEM-OPT.json, .csv and .svg (--no-plot skips \
+            the figure): the landscape with the trajectory, and loss and gradient norm against \
+            step; with --measures also exact ZOF and FOF against the optimizer's estimates.
 
             Examples:
               lab run two-valley --opt gam
@@ -50,12 +53,17 @@ struct Run: ParsableCommand {
             let base = "\(options.out)/\(p.name)-\(name.rawValue)"
             try writeAtomically(document.rendered() + "\n", to: base + ".json")
             try writeAtomically(runCSV(record, variables: p.variables), to: base + ".csv")
+            var written = ["\(base).json", "\(base).csv"]
+            if !options.noPlot {
+                try writeAtomically(LabFigures.run(record, problem: p).svg(), to: base + ".svg")
+                written.append(base + ".svg")
+            }
             warnIfDiverged(record)
             switch common.format {
             case .json: print(document.rendered())
             case .text:
                 print(runText(record, problem: p, start: start))
-                print("\nwrote \(base).json and \(base).csv")
+                print("\nwrote " + written.joined(separator: ", "))
             }
         }
     }

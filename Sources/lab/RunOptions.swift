@@ -49,9 +49,9 @@ struct RunOptions: ParsableArguments {
     var schedule: Schedule?
     @Flag(help: "Record exact ZOF and FOF at every step beside the optimizer's own estimates of them.")
     var measures = false
-    @Option(help: "Folder for the JSON and CSV files (default out/).")
+    @Option(help: "Folder for the JSON, CSV and SVG files (default out/).")
     var out: String = "out"
-    @Flag(help: "Skip the figure. (Accepted for scripts; this version writes no figure yet.)")
+    @Flag(help: "Skip the figure.")
     var noPlot = false
 
     func validate() throws {

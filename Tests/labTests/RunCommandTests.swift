@@ -38,7 +38,21 @@ final class RunCommandTests: XCTestCase {
         let csv = try String(contentsOf: out.appendingPathComponent("himmelblau-gam.csv"), encoding: .utf8)
         XCTAssertEqual(csv.split(separator: "\n").first, "step,x,y,loss,grad_norm")
         XCTAssertEqual(csv.split(separator: "\n").count, 32)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["himmelblau-gam.csv", "himmelblau-gam.json"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(),
+                       ["himmelblau-gam.csv", "himmelblau-gam.json", "himmelblau-gam.svg"])
+        let svg = try String(contentsOf: out.appendingPathComponent("himmelblau-gam.svg"), encoding: .utf8)
+        XCTAssert(svg.hasPrefix("<?xml") && svg.contains("<svg"))
+    }
+
+    func testNoPlotSkipsTheFigureAndTextPrintsThePaths() throws {
+        let out = try temporaryFolder()
+        var run = try lab(["run", "two-valley", "--opt", "gd", "--steps", "5", "--no-plot", "--out", out.path], in: repository)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["two-valley-gd.csv", "two-valley-gd.json"])
+        run = try lab(["analyze", "two-valley", "--out", out.path], in: repository)
+        XCTAssert(run.stdout.hasSuffix("wrote \(out.path)/two-valley-analyze.svg\n"), run.stdout)
+        run = try lab(["analyze", "trend-valley", "--no-plot", "--out", out.path], in: repository)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("trend-valley-analyze.svg").path))
     }
 
     func testSameSeedSameBytesDifferentSeedDifferent() throws {
@@ -77,7 +91,7 @@ final class RunCommandTests: XCTestCase {
             let first = try XCTUnwrap((r["trajectory"] as? [[String: Any]])?.first)
             XCTAssertEqual(first["theta"] as? [Double], [1, 1])
         }
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).count, 6)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).count, 7)  // 3 JSON, 3 CSV, 1 SVG
     }
 
     func testRunErrors() throws {

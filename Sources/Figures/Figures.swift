@@ -1,0 +1,238 @@
+import Experiments
+import Foundation
+import Landscape
+import Optimizers
+import Plot
+
+/// flatlab's figures, built from experiment records with the generic Plot module.
+public enum LabFigures {
+    // MARK: run and compare
+
+    /// A run: the landscape with the trajectory (1-D: loss and test-loss curves, the iterates
+    /// coloured by step, the ρ-ball at the end; 2-D: heat map and contours with the path), and
+    /// loss and gradient norm against step; with `--measures`, exact ZOF/FOF against the
+    /// optimizer's estimates.
+    public static func run(_ r: RunRecord, problem p: Problem) -> Figure {
+        var landscape = landscapePanel(p, title: "\(p.name): \(r.optimizer.rawValue)")
+        let steps = r.trajectory.map(\.step)
+        let thetas = r.trajectory.map(\.theta)
+        if p.dimension == 1 {
+            let keep = thin(r.trajectory.count, to: 150)
+            let xs = keep.map { thetas[$0][0] }, ys = keep.map { r.trajectory[$0].loss }
+            let last = max(steps.last!, 1)
+            let colors = keep.map { Viridis.color(Double(steps[$0]) / Double(last)) }
+            let end = thetas.last![0]
+            landscape.series.insert(.span(x0: end - r.hyper.rho, x1: end + r.hyper.rho, color: Color.series(2), opacity: 0.15,
+                                          label: "ρ-ball at the end"), at: 0)
+            landscape.add(.markers(xs: xs, ys: ys, colors: colors, shape: .circle, size: 3.5, label: "iterates (by step)"))
+            landscape.add(.markers(xs: [thetas[0][0]], ys: [r.trajectory[0].loss], colors: [.white], shape: .square, size: 5.5, label: "start"))
+            landscape.add(.markers(xs: [end], ys: [r.trajectory.last!.loss], colors: [Color.series(1)], shape: .diamond, size: 6, label: "end"))
+        } else {
+            addPath(&landscape, r, color: Color.series(1), dash: nil, label: r.optimizer.rawValue)
+            addCircle(&landscape, center: thetas.last!, rho: r.hyper.rho)
+        }
+        var panels = [landscape, curvesPanel([r], title: "loss and gradient norm")]
+        if r.trajectory.first?.zof != nil { panels.append(measuresPanel(r)) }
+        let summary = "\(r.optimizer.rawValue) on \(p.name) from \(format(thetas[0])) to \(format(thetas.last!)) in \(steps.last!) steps (\(r.status.rawValue))."
+        return Figure(title: "", description: summary, panels: panels, columns: panels.count)
+    }
+
+    /// Several runs from one start over one landscape, and their losses against step.
+    public static func compare(_ records: [RunRecord], problem p: Problem) -> Figure {
+        var landscape = landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.rawValue).joined(separator: ", "))
+        for (k, r) in records.enumerated() {
+            let color = Color.series(k + 1), dash = Stroke.dashes[k % Stroke.dashes.count]
+            if p.dimension == 1 {
+                let keep = thin(r.trajectory.count, to: 120)
+                landscape.add(.line(xs: keep.map { r.trajectory[$0].theta[0] }, ys: keep.map { r.trajectory[$0].loss },
+                                    stroke: Stroke(color: color, width: 1.4, dash: dash), label: nil))
+                landscape.add(.markers(xs: keep.map { r.trajectory[$0].theta[0] }, ys: keep.map { r.trajectory[$0].loss },
+                                       colors: [color], shape: markerShapes[k % markerShapes.count], size: 3.2, label: r.optimizer.rawValue))
+            } else {
+                addPath(&landscape, r, color: color, dash: dash, label: r.optimizer.rawValue)
+            }
+        }
+        if let first = records.first {
+            landscape.add(.markers(xs: [first.trajectory[0].theta[0]], ys: [p.dimension == 1 ? first.trajectory[0].loss : first.trajectory[0].theta[1]],
+                                   colors: [.white], shape: .square, size: 5.5, label: "start"))
+        }
+        let description = "Optimizers " + records.map(\.optimizer.rawValue).joined(separator: ", ") + " on \(p.name) from one start."
+        return Figure(title: "", description: description, panels: [landscape, curvesPanel(records, title: "loss against step")], columns: 2)
+    }
+
+    static let markerShapes: [MarkerShape] = [.circle, .square, .triangle, .diamond, .cross]
+
+    // MARK: analyze
+
+    /// Critical points on the landscape, ZOF and FOF of each minimum at ρ, and with a sweep ZOF
+    /// and FOF against ρ: where ZOF curves meet while FOF curves stay apart, ZOF has stopped
+    /// telling the minima apart.
+    public static func analyze(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> Figure {
+        var landscape = landscapePanel(p, title: "\(p.name): critical points")
+        let kinds: [(CriticalPoint.Kind, MarkerShape, Color)] = [(.minimum, .circle, Color.series(1)), (.saddle, .diamond, Color.series(3)),
+                                                                 (.maximum, .triangle, Color.series(4)), (.degenerate, .square, Color.gray)]
+        for (kind, shape, color) in kinds {
+            let pts = a.points.enumerated().filter { $0.element.critical.kind == kind }
+            guard !pts.isEmpty else { continue }
+            let xs = pts.map { $0.element.critical.theta[0] }
+            let ys = pts.map { p.dimension == 1 ? $0.element.critical.loss : $0.element.critical.theta[1] }
+            landscape.add(.markers(xs: xs, ys: ys, colors: [color], shape: shape, size: 5.5, label: kind.rawValue))
+            if pts.count <= 12 {
+                for (i, pt) in pts {
+                    let y = p.dimension == 1 ? pt.critical.loss : pt.critical.theta[1]
+                    landscape.add(.text(x: pt.critical.theta[0], y: y, text: " #\(i)", color: .black, anchor: "start"))
+                }
+            }
+        }
+        var panels = [landscape]
+        let minima = a.minima
+        if !minima.isEmpty {
+            var dots = Axes(title: "flatness of each minimum at ρ = \(format([a.rho]))", xLabel: "minimum (# of lab analyze)", yLabel: "value (log scale)")
+            dots.yScale = .log
+            dots.xRange = -0.6...(Double(minima.count) - 0.4)
+            let idx = minima.indices.map(Double.init)
+            let measures: [(String, (Measures) -> Double?, MarkerShape)] = [
+                ("ZOF", { $0.zof }, .circle), ("FOF", { $0.fof }, .square), ("ρ²λmax/2", { $0.zofEstimate }, .cross),
+                ("ρ²λmax", { $0.fofEstimate }, .triangle), ("test loss", { $0.testLoss }, .diamond),
+            ]
+            for (k, (name, f, shape)) in measures.enumerated() {
+                let values = minima.map { f(a.points[$0].measures) ?? .nan }
+                guard values.contains(where: { $0.isFinite && $0 > 0 }) else { continue }
+                dots.add(.markers(xs: idx.map { $0 + (Double(k) - 2) * 0.09 }, ys: values, colors: [Color.series(k)], shape: shape, size: 5, label: name))
+            }
+            dots.xTickLabels = minima.enumerated().map { j, i in
+                (Double(j), p.dimension == 1 ? "#\(i) at \(format(a.points[i].critical.theta))" : "#\(i)")
+            }
+            panels.append(dots)
+        }
+        if let sweep, !sweep.minima.isEmpty {
+            var s = Axes(title: "ZOF and FOF against ρ", xLabel: "ρ", yLabel: "ZOF (solid), FOF (dashed)")
+            s.yScale = .log
+            for (i, m) in sweep.minima.enumerated() {
+                let color = Color.series(i + 1)
+                s.add(.line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(format(m))"))
+                s.add(.line(xs: sweep.rhos, ys: sweep.fof[i], stroke: Stroke(color: color, width: 2.2, dash: "7 4"), label: "FOF at \(format(m))"))
+            }
+            panels.append(s)
+        }
+        let description = "Critical points of \(p.name) and the flatness of its \(minima.count) minima at ρ = \(format([a.rho]))"
+            + (sweep == nil ? "." : ", with ZOF and FOF against ρ.")
+        return Figure(title: "", description: description, panels: panels, columns: min(panels.count, 3))
+    }
+
+    // MARK: pieces
+
+    /// The loss over the domain: 1-D curves (test loss dashed), 2-D heat map with contours.
+    static func landscapePanel(_ p: Problem, title: String) -> Axes {
+        let o = p.oracle
+        if p.dimension == 1 {
+            var axes = Axes(title: title, xLabel: p.variables[0], yLabel: "loss")
+            let d = p.domain[0]
+            let xs = (0...600).map { d.lowerBound + (d.upperBound - d.lowerBound) * Double($0) / 600 }
+            let loss = o.lossTape.evaluate(batch: [xs])[0]
+            axes.add(.line(xs: xs, ys: loss, stroke: Stroke(color: .black, width: 2), label: "loss"))
+            if o.hasTestLoss {
+                let test = xs.map { (try? o.testLoss([$0])) ?? nil }.map { $0 ?? .nan }
+                axes.add(.line(xs: xs, ys: test, stroke: Stroke(color: Color.gray, width: 1.6, dash: "6 4"), label: "test loss"))
+            }
+            let finite = loss.filter(\.isFinite)
+            if let lo = finite.min(), let hi = finite.max(), hi > lo {
+                axes.yRange = (lo - 0.05 * (hi - lo))...(hi + 0.08 * (hi - lo))
+            }
+            return axes
+        }
+        var axes = Axes(title: title, xLabel: p.variables[0], yLabel: p.variables[1])
+        let n = 72
+        let gx = (0..<n).map { p.domain[0].lowerBound + (p.domain[0].upperBound - p.domain[0].lowerBound) * Double($0) / Double(n - 1) }
+        let gy = (0..<n).map { p.domain[1].lowerBound + (p.domain[1].upperBound - p.domain[1].lowerBound) * Double($0) / Double(n - 1) }
+        var cx: [Double] = [], cy: [Double] = []
+        for y in gy { for x in gx { cx.append(x); cy.append(y) } }
+        let rest = Array(repeating: [Double](repeating: 0, count: cx.count), count: max(0, p.dimension - 2))
+        let flat = o.lossTape.evaluate(batch: [cx, cy] + rest)[0]
+        let values = (0..<n).map { j in Array(flat[(j * n)..<((j + 1) * n)]) }
+        let finite = flat.filter(\.isFinite).sorted()
+        guard let lo = finite.first, let hi = finite.last else { return axes }
+        let median = finite[finite.count / 2]
+        // A landscape spanning orders of magnitude is coloured by log10(loss − min).
+        let logScale = (hi - lo) > 5 * max(median - lo, 1e-300)
+        let shift = max((median - lo) * 1e-3, 1e-12)
+        let shown = logScale ? values.map { $0.map { log10($0 - lo + shift) } } : values
+        let sf = shown.flatMap { $0 }.filter(\.isFinite)
+        axes.add(.heatmap(grid: Grid(xs: gx, ys: gy, values: shown), low: sf.min() ?? 0, high: sf.max() ?? 1,
+                          colorbarLabel: logScale ? "log10(loss − min)" : "loss"))
+        // Ten levels evenly spaced in the colour scale, so each colour step has its contour.
+        let (t0, t1) = (sf.min() ?? 0, sf.max() ?? 1)
+        let levels = (1...10).map { k -> Double in
+            let t = t0 + (t1 - t0) * Double(k) / 11
+            return logScale ? pow(10, t) + lo - shift : t
+        }
+        axes.add(.contour(grid: Grid(xs: gx, ys: gy, values: values), levels: levels,
+                          stroke: Stroke(color: .white, width: 0.9), labels: true))
+        axes.xRange = p.domain[0]
+        axes.yRange = p.domain[1]
+        return axes
+    }
+
+    static func addPath(_ axes: inout Axes, _ r: RunRecord, color: Color, dash: String?, label: String) {
+        let keep = thin(r.trajectory.count, to: 400)
+        let xs = keep.map { r.trajectory[$0].theta[0] }, ys = keep.map { r.trajectory[$0].theta[1] }
+        axes.add(.arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash), arrowEvery: 6, label: label))
+        axes.add(.markers(xs: [xs.first!], ys: [ys.first!], colors: [.white], shape: .square, size: 5, label: nil))
+        axes.add(.markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: .diamond, size: 6, label: nil))
+    }
+
+    static func addCircle(_ axes: inout Axes, center c: [Double], rho: Double) {
+        let phis = (0...96).map { 2 * Double.pi * Double($0) / 96 }
+        axes.add(.line(xs: phis.map { c[0] + rho * cos($0) }, ys: phis.map { c[1] + rho * sin($0) },
+                       stroke: Stroke(color: .white, width: 1.5, dash: "3 3"), label: "ρ-ball at the end"))
+    }
+
+    /// Loss and gradient norm against step on a log scale (zeros drop out of a log axis).
+    static func curvesPanel(_ records: [RunRecord], title: String) -> Axes {
+        var axes = Axes(title: title, xLabel: "step", yLabel: records.count == 1 ? "value (log scale)" : "loss (log scale)")
+        axes.yScale = .log
+        for (k, r) in records.enumerated() {
+            let steps = r.trajectory.map { Double($0.step) }
+            let color = records.count == 1 ? Color.series(0) : Color.series(k + 1)
+            let dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
+            axes.add(.line(xs: steps, ys: r.trajectory.map(\.loss), stroke: Stroke(color: color, width: 2, dash: dash),
+                           label: records.count == 1 ? "loss" : r.optimizer.rawValue))
+            if records.count == 1 {
+                axes.add(.line(xs: steps, ys: r.trajectory.map(\.gradNorm), stroke: Stroke(color: Color.series(1), width: 2, dash: "7 4"),
+                               label: "gradient norm"))
+            }
+        }
+        return axes
+    }
+
+    /// Exact ZOF and FOF at each step beside the optimizer's estimates.
+    static func measuresPanel(_ r: RunRecord) -> Axes {
+        var axes = Axes(title: "exact flatness and the optimizer's estimate", xLabel: "step", yLabel: "value (log scale)")
+        axes.yScale = .log
+        let steps = r.trajectory.map { Double($0.step) }
+        axes.add(.line(xs: steps, ys: r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: Color.series(0), width: 2), label: "ZOF (exact)"))
+        axes.add(.line(xs: steps, ys: r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: Color.series(1), width: 2), label: "FOF (exact)"))
+        if r.trajectory.contains(where: { $0.zofEstimate != nil }) {
+            axes.add(.line(xs: steps, ys: r.trajectory.map { $0.zofEstimate ?? .nan }, stroke: Stroke(color: Color.series(0), width: 1.6, dash: "2 3"),
+                           label: "ZOF estimate"))
+        }
+        if r.trajectory.contains(where: { $0.fofEstimate != nil }) {
+            axes.add(.line(xs: steps, ys: r.trajectory.map { $0.fofEstimate ?? .nan }, stroke: Stroke(color: Color.series(1), width: 1.6, dash: "2 3"),
+                           label: "FOF estimate"))
+        }
+        return axes
+    }
+
+    /// At most `limit` indices spread over 0..<count, always keeping the first and the last.
+    static func thin(_ count: Int, to limit: Int) -> [Int] {
+        guard count > limit else { return Array(0..<count) }
+        var out = (0..<limit).map { $0 * (count - 1) / (limit - 1) }
+        out[out.count - 1] = count - 1
+        return Array(Set(out)).sorted()
+    }
+
+    static func format(_ theta: [Double]) -> String {
+        let parts = theta.map { abs($0) < 1e-12 ? "0" : String(format: "%.3g", $0) }
+        return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: ", ") + ")"
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// An sRGB colour.
+public struct Color: Equatable, Sendable {
+    public let r: Double, g: Double, b: Double
+
+    public init(_ r: Double, _ g: Double, _ b: Double) { (self.r, self.g, self.b) = (r, g, b) }
+
+    public init(hex: UInt32) {
+        self.init(Double((hex >> 16) & 0xff) / 255, Double((hex >> 8) & 0xff) / 255, Double(hex & 0xff) / 255)
+    }
+
+    public var svg: String {
+        String(format: "#%02x%02x%02x", Int((r * 255).rounded()), Int((g * 255).rounded()), Int((b * 255).rounded()))
+    }
+
+    public static let black = Color(hex: 0x000000)
+    public static let gray = Color(hex: 0x777777)
+    public static let lightGray = Color(hex: 0xdddddd)
+    public static let white = Color(hex: 0xffffff)
+
+    /// Okabe–Ito colours (distinguishable with colour-vision deficiencies), darkest first, so
+    /// that in grey print they still differ in lightness; series also differ in dash and marker.
+    public static let palette: [Color] = [
+        Color(hex: 0x0072B2), Color(hex: 0xD55E00), Color(hex: 0x009E73), Color(hex: 0xCC79A7),
+        Color(hex: 0xE69F00), Color(hex: 0x56B4E9), Color(hex: 0x000000), Color(hex: 0xF0E442),
+    ]
+
+    public static func series(_ i: Int) -> Color { palette[i % palette.count] }
+}
+
+/// The viridis colormap (perceptually uniform, monotone in lightness, so it survives grey
+/// print), by linear interpolation between 11 samples of matplotlib's table.
+public enum Viridis {
+    static let samples: [UInt32] = [
+        0x440154, 0x482475, 0x414487, 0x355F8D, 0x2A788E, 0x21918C, 0x22A884, 0x44BF70, 0x7AD151, 0xBDDF26, 0xFDE725,
+    ]
+
+    /// The colour at t in [0, 1] (clamped).
+    public static func color(_ t: Double) -> Color {
+        let x = min(max(t.isFinite ? t : 0, 0), 1) * Double(samples.count - 1)
+        let i = min(Int(x), samples.count - 2)
+        let f = x - Double(i)
+        let a = Color(hex: samples[i]), b = Color(hex: samples[i + 1])
+        return Color(a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f, a.b + (b.b - a.b) * f)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A minimal, deterministic SVG 1.1 writer: elements are appended as text with attributes in
+/// the order given, numbers are written compactly, and text is escaped.
+public struct SVGWriter {
+    private(set) var body: [String] = []
+    private var indent = 1
+
+    public init() {}
+
+    public mutating func open(_ tag: String, _ attributes: [(String, String)] = []) {
+        body.append(String(repeating: "  ", count: indent) + "<\(tag)\(SVGWriter.attributes(attributes))>")
+        indent += 1
+    }
+
+    public mutating func close(_ tag: String) {
+        indent -= 1
+        body.append(String(repeating: "  ", count: indent) + "</\(tag)>")
+    }
+
+    public mutating func element(_ tag: String, _ attributes: [(String, String)], text: String? = nil) {
+        let pad = String(repeating: "  ", count: indent)
+        if let text {
+            body.append(pad + "<\(tag)\(SVGWriter.attributes(attributes))>\(SVGWriter.escape(text))</\(tag)>")
+        } else {
+            body.append(pad + "<\(tag)\(SVGWriter.attributes(attributes))/>")
+        }
+    }
+
+    /// The whole document: XML declaration, `<svg>` with a viewBox, `<title>` and `<desc>`.
+    public func document(width: Double, height: Double, title: String, description: String) -> String {
+        var lines = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(SVGWriter.number(width))\" height=\"\(SVGWriter.number(height))\" viewBox=\"0 0 \(SVGWriter.number(width)) \(SVGWriter.number(height))\" font-family=\"Helvetica, Arial, sans-serif\">",
+            "  <title>\(SVGWriter.escape(title))</title>",
+            "  <desc>\(SVGWriter.escape(description))</desc>",
+            "  <rect x=\"0\" y=\"0\" width=\"\(SVGWriter.number(width))\" height=\"\(SVGWriter.number(height))\" fill=\"#ffffff\"/>",
+        ]
+        lines += body
+        lines.append("</svg>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func attributes(_ list: [(String, String)]) -> String {
+        list.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
+    }
+
+    /// XML escaping for text and attribute values.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A coordinate with at most two decimals and no trailing zeros ("12.5", "3", "-0.25").
+    public static func number(_ x: Double) -> String {
+        guard x.isFinite else { return "0" }
+        let r = (x * 100).rounded() / 100
+        if r == r.rounded() { return String(Int(r)) }
+        var s = String(format: "%.2f", r)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s == "-0" ? "0" : s
+    }
+
+    /// Points as an SVG `points` / path list.
+    static func path(_ points: [(Double, Double)]) -> String {
+        points.enumerated().map { i, p in (i == 0 ? "M" : "L") + number(p.0) + " " + number(p.1) }.joined(separator: " ")
+    }
+}

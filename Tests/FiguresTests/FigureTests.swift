@@ -1,0 +1,88 @@
+import Experiments
+@testable import Figures
+import Foundation
+import Landscape
+import Optimizers
+import Plot
+import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Every kind of figure is well-formed XML, renders with a real renderer, and is deterministic.
+final class FigureTests: XCTestCase {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("problems")
+
+    func load(_ name: String) throws -> Problem {
+        try Problem.load(file: Self.folder.appendingPathComponent("\(name).toml").path)
+    }
+
+    func run(_ p: Problem, _ name: OptimizerName, steps: Int = 60, measures: Bool = false) throws -> RunRecord {
+        var h = try resolveHyperparameters(optimizer: name, problem: p.defaults, flags: Defaults())
+        h.steps = steps
+        return try RunConfiguration(problem: p, optimizer: name, hyper: h, start: p.defaults.vector("start")!, measures: measures)
+            .run(criticalPoints: [])
+    }
+
+    /// Parses as XML, and `rsvg-convert` turns it into a non-empty PNG with exit status 0.
+    func assertRenders(_ svg: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse(), "\(name) is not well-formed XML", file: file, line: line)
+        XCTAssert(svg.contains("viewBox=") && svg.contains("<title>") && svg.contains("<desc>"), name, file: file, line: line)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-figures-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("\(name).svg"), output = dir.appendingPathComponent("\(name).png")
+        try svg.write(to: input, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["rsvg-convert", "-o", output.path, input.path]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "rsvg-convert \(name): \(message)", file: file, line: line)
+        XCTAssertEqual(message, "", file: file, line: line)
+        let png = try Data(contentsOf: output)
+        XCTAssertGreaterThan(png.count, 1000, file: file, line: line)
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], file: file, line: line)
+    }
+
+    func testRunFigures() throws {
+        let valley = try load("two-valley"), bowl = try load("himmelblau")
+        try assertRenders(LabFigures.run(try run(valley, .gam), problem: valley).svg(), "run-1d")
+        try assertRenders(LabFigures.run(try run(valley, .sam, steps: 20, measures: true), problem: valley).svg(), "run-1d-measures")
+        try assertRenders(LabFigures.run(try run(bowl, .gam), problem: bowl).svg(), "run-2d")
+        try assertRenders(LabFigures.run(try run(bowl, .sam, steps: 15, measures: true), problem: bowl).svg(), "run-2d-measures")
+    }
+
+    func testCompareFigures() throws {
+        let valley = try load("two-valley"), twoD = try load("two-valley-2d")
+        try assertRenders(LabFigures.compare([try run(valley, .gd), try run(valley, .gam)], problem: valley).svg(), "compare-1d")
+        try assertRenders(LabFigures.compare([try run(twoD, .gd), try run(twoD, .sam), try run(twoD, .adam)], problem: twoD).svg(), "compare-2d")
+    }
+
+    func testAnalyzeFigures() throws {
+        let trend = try load("trend-valley")
+        try assertRenders(LabFigures.analyze(try trend.analyze(rho: 0.5, sigma: 0.1), sweep: try trend.sweep(rhos: [0.1, 0.5, 1]),
+                                             problem: trend).svg(), "analyze-1d-sweep")
+        let bowl = try load("wayburn-seader")
+        try assertRenders(LabFigures.analyze(try bowl.analyze(rho: 0.05, sigma: 0.1), sweep: nil, problem: bowl).svg(), "analyze-2d")
+    }
+
+    func testTheSameRunGivesTheSameBytes() throws {
+        let bowl = try load("himmelblau")
+        let a = LabFigures.run(try run(bowl, .gam, steps: 40), problem: bowl).svg()
+        let b = LabFigures.run(try run(bowl, .gam, steps: 40), problem: bowl).svg()
+        XCTAssertEqual(a, b)
+    }
+
+    func testThinKeepsEnds() {
+        XCTAssertEqual(LabFigures.thin(5, to: 10), [0, 1, 2, 3, 4])
+        let t = LabFigures.thin(1001, to: 100)
+        XCTAssertEqual(t.first, 0)
+        XCTAssertEqual(t.last, 1000)
+        XCTAssertLessThanOrEqual(t.count, 100)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+@testable import Plot
+import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+final class PlotTests: XCTestCase {
+    /// Nice ticks: 1, 2, 2.5 or 5 × 10ᵏ steps, inside the range, for tiny, huge and negative ranges.
+    func testLinearTicks() {
+        let cases: [(Double, Double, [Double])] = [
+            (0, 1, [0, 0.2, 0.4, 0.6, 0.8, 1]),
+            (0, 10, [0, 2, 4, 6, 8, 10]),
+            (-3, 3, [-2, 0, 2]),
+            (-4, 4, [-4, -2, 0, 2, 4]),
+            (0.001, 0.0013, [0.001, 0.0011, 0.0012, 0.0013]),
+            (1e6, 5e6, [1e6, 2e6, 3e6, 4e6, 5e6]),
+            (-250, -20, [-250, -200, -150, -100, -50]),
+            (1e-9, 3e-9, [1e-9, 1.5e-9, 2e-9, 2.5e-9, 3e-9]),
+            (0.2, 2.7, [0.5, 1, 1.5, 2, 2.5]),
+        ]
+        for (lo, hi, expected) in cases {
+            let t = Ticks.linear(lo, hi, target: 5)
+            XCTAssertEqual(t.count, expected.count, "\(lo)...\(hi): \(t)")
+            for (a, b) in zip(t, expected) { XCTAssertEqual(a, b, accuracy: abs(b) * 1e-9 + 1e-300, "\(lo)...\(hi): \(t)") }
+        }
+        // A degenerate range still gets ticks around its value.
+        XCTAssertFalse(Ticks.linear(5, 5).isEmpty)
+        XCTAssertEqual(Ticks.niceStep(0.3), 0.5)
+        XCTAssertEqual(Ticks.niceStep(2.2), 2.5)
+        XCTAssertEqual(Ticks.niceStep(700), 1000)
+    }
+
+    func testLogTicks() {
+        XCTAssertEqual(Ticks.logarithmic(0.5, 2000), [1, 10, 100, 1000])
+        // Over 16 decades, every second one.
+        let wide = Ticks.logarithmic(1e-12, 1e4)
+        XCTAssertEqual(wide.count, 9)
+        for (a, b) in zip(wide, [1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1, 100, 1e4]) { XCTAssertEqual(a, b, accuracy: b * 1e-12) }
+        XCTAssertEqual(Ticks.logarithmic(3, 40), [5, 10, 20])
+    }
+
+    func testTickLabels() {
+        XCTAssertEqual(Ticks.label(0.25, step: 0.25), "0.25")
+        XCTAssertEqual(Ticks.label(2, step: 0.5), "2")
+        XCTAssertEqual(Ticks.label(1.5, step: 0.5), "1.5")
+        XCTAssertEqual(Ticks.label(1e-6), "1e-6")
+        XCTAssertEqual(Ticks.label(2.5e7), "2.5e7")
+        XCTAssertEqual(Ticks.label(-0.0001), "-1e-4")
+    }
+
+    /// Level sets of x² + y² on a grid are circles: every segment end lies at radius √level.
+    func testContoursOfAParaboloidAreCircles() {
+        let xs = (0...100).map { -2 + 4 * Double($0) / 100 }
+        let grid = Grid(xs: xs, ys: xs, values: xs.map { y in xs.map { x in x * x + y * y } })
+        for r in [0.5, 1.0, 1.5] {
+            let segments = Contour.segments(grid, level: r * r)
+            XCTAssertGreaterThan(segments.count, Int(2 * Double.pi * r / 0.04))
+            for s in segments {
+                for p in [s.0, s.1] { XCTAssertEqual(hypot(p.0, p.1), r, accuracy: 2e-3) }
+            }
+            // The segments go all the way round: endpoints cover every octant.
+            let angles = Set(segments.map { Int(((atan2($0.0.1, $0.0.0) + .pi) / (.pi / 4)).rounded(.down)) % 8 })
+            XCTAssertEqual(angles.count, 8)
+        }
+        XCTAssertTrue(Contour.segments(grid, level: 100).isEmpty)
+    }
+
+    func testColors() {
+        XCTAssertEqual(Viridis.color(0).svg, "#440154")
+        XCTAssertEqual(Viridis.color(1).svg, "#fde725")
+        // Monotone in lightness, so the colormap survives grey print.
+        let luminance = (0...20).map { k -> Double in
+            let c = Viridis.color(Double(k) / 20)
+            return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b
+        }
+        XCTAssertEqual(luminance, luminance.sorted())
+    }
+
+    func testSVGDocument() throws {
+        var axes = Axes(title: "a <title> & \"quotes\"", xLabel: "x", yLabel: "y")
+        axes.add(.line(xs: [0, 1, 2], ys: [0, 1, 4], stroke: Stroke(color: .black), label: "x²"))
+        axes.add(.markers(xs: [1], ys: [1], colors: [Color.series(1)], shape: .diamond, size: 5, label: "point"))
+        let figure = Figure(title: "T & <U>", description: "a test figure", panels: [axes])
+        let svg = figure.svg()
+        XCTAssert(svg.contains("viewBox=\"0 0 520 414\""), svg)
+        XCTAssert(svg.contains("<title>T &amp; &lt;U&gt;</title>"))
+        XCTAssert(svg.contains("<desc>a test figure</desc>"))
+        XCTAssert(svg.contains("a &lt;title&gt; &amp; &quot;quotes&quot;"))
+        XCTAssertEqual(svg, figure.svg(), "deterministic")
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
+        XCTAssertEqual(SVGWriter.number(3.14159), "3.14")
+        XCTAssertEqual(SVGWriter.number(-0.001), "0")
+        XCTAssertEqual(SVGWriter.number(12), "12")
+    }
+}
