@@ -5,13 +5,17 @@
 /// parser rebuilds them through the same canonical ordering; the printer puts a nested operand of
 /// the same operator first (so `x + y + z` needs no parentheses) and, for sums, constants last.
 extension Graph {
-    public func text(_ id: NodeID) -> String {
+    /// `names` prints the given subexpressions by name (a problem's `[let]` definitions), except
+    /// at the root; the text then parses back with those names in scope.
+    public func text(_ id: NodeID, names: [NodeID: String] = [:]) -> String {
         var memo: [NodeID: (String, Precedence)] = [:]
+        for (node, name) in names where node != id { memo[node] = (name, .atom) }
         return render(id, style: .text, memo: &memo).0
     }
 
-    public func latex(_ id: NodeID) -> String {
+    public func latex(_ id: NodeID, names: [NodeID: String] = [:]) -> String {
         var memo: [NodeID: (String, Precedence)] = [:]
+        for (node, name) in names where node != id { memo[node] = (latexName(name), .atom) }
         return render(id, style: .latex, memo: &memo).0
     }
 

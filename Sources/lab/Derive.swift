@@ -66,7 +66,7 @@ struct Derive: ParsableCommand {
                     hessianValues = (0..<n).map { i in Array(v[(1 + n + i * n)..<(1 + n + (i + 1) * n)]) }
                 }
             }
-            let show: (NodeID) -> String = latex ? graph.latex : graph.text
+            let show: (NodeID) -> String = { latex ? graph.latex($0) : graph.text($0) }
 
             switch common.format {
             case .json:

@@ -23,7 +23,7 @@ struct Measure: ParsableCommand {
     @Argument(help: "A catalog name or a path to a .toml problem file.")
     var problem: String
 
-    @Option(help: ArgumentHelp("The point θ, one value per variable in the problem's order.", valueName: "v1,v2"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The point θ, one value per variable in the problem's order (negative values work: --at -1,2).", valueName: "v1,v2"))
     var at: String
 
     @Option(help: "Radius of the ball (default: the problem's rho, else 0.1).")

@@ -7,7 +7,7 @@ import Optimizers
 /// The flags `run` and `compare` share. Each overrides the problem's `[defaults]`, which
 /// override flatlab's built-in defaults.
 struct RunOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Start point, one value per variable (default: the problem's start, else the centre of the domain).", valueName: "v1,v2"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start point, one value per variable (default: the problem's start, else the centre of the domain).", valueName: "v1,v2"))
     var start: String?
     @Option(help: "Learning rate (default 0.01).")
     var lr: Double?

@@ -27,7 +27,9 @@ struct Show: ParsableCommand {
         try reportingErrors {
             let p = try Catalog().load(problem)
             let g = p.graph
-            let show: (NodeID) -> String = latex ? g.latex : g.text
+            // Subexpressions named in [let] print by their names.
+            let names = Dictionary(p.lets.map { ($0.node, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let show: (NodeID) -> String = { latex ? g.latex($0, names: names) : g.text($0, names: names) }
             let gradient = g.gradient(of: p.loss, wrt: p.variableNodes)
             let testJSON: JSON
             let testText: String

@@ -84,6 +84,24 @@ final class GraphTests: XCTestCase {
         }
     }
 
+    func testPrintingWithNames() throws {
+        let g = Graph()
+        let left = try g.parse("0.25 * (x + 1.5)^2")
+        let scope = NameScope(variables: ["x"], lets: ["left": left])
+        let f = try g.parse("sin(left) * left^2", scope: scope)
+        let text = g.text(f, names: [left: "left"])
+        XCTAssertEqual(text, "sin(left) * left^2")
+        XCTAssertEqual(try g.parse(text, scope: scope), f)
+        XCTAssertEqual(g.text(left, names: [left: "left"]), "0.25 * (x + 1.5)^2", "the root itself is expanded")
+        XCTAssertEqual(g.latex(f, names: [left: "left"]), "\\sin\\left(\\mathrm{left}\\right) {\\mathrm{left}}^{2}")
+        // Constant folding turns -left into a new node (-0.25 * ...), which is printed in full;
+        // the text still parses back to the same node.
+        let g2 = try g.parse("(1 - exp(-left)) * left^2", scope: scope)
+        let text2 = g.text(g2, names: [left: "left"])
+        XCTAssertEqual(text2, "left^2 * (1 - exp(-0.25 * (x + 1.5)^2))")
+        XCTAssertEqual(try g.parse(text2, scope: scope), g2)
+    }
+
     func testRoundTripOnRandomExpressions() throws {
         let graph = Graph()
         var generator = ExpressionGenerator(graph: graph, seed: 99)
