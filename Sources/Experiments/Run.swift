@@ -44,6 +44,10 @@ public struct Basin: Sendable {
     public let index: Int
     public let theta: [Double]
     public let kind: CriticalPoint.Kind
+    /// How far the run's end point is from the critical point: small when the run converged
+    /// there, larger when it stopped on the way (the critical point is where gradient flow from
+    /// the end point goes).
+    public let distance: Double
 }
 
 public struct FinalState: Sendable {
@@ -70,7 +74,7 @@ public struct RunRecord: Sendable {
     public let evaluations: Evaluations
 }
 
-/// Gradient norm under which a run counts as converged.
+/// Norm of ∇L + wd·θ under which a run counts as converged.
 public let convergenceTolerance = 1e-8
 
 extension RunConfiguration {
@@ -83,8 +87,12 @@ extension RunConfiguration {
                                 weightDecay: hyper.weightDecay)
         var theta = start
         var trajectory: [TrajectoryPoint] = []
+        // The run has converged when θ is stationary for what the base rule minimises,
+        // L + (wd/2)‖θ‖² (coupled or decoupled weight decay alike), not for L alone.
+        var stationarity = Double.infinity
         func record(_ step: Int, _ theta: [Double]) throws {
             let (l, g) = oracle.gradient(theta)
+            stationarity = zip(g, theta).map { ($0 + hyper.weightDecay * $1) * ($0 + hyper.weightDecay * $1) }.reduce(0, +).squareRoot()
             var point = TrajectoryPoint(step: step, theta: theta, loss: l, gradNorm: g.reduce(0) { $0 + $1 * $1 }.squareRoot())
             if measures {
                 point.zof = try oracle.zof(at: theta, rho: hyper.rho).value
@@ -96,7 +104,7 @@ extension RunConfiguration {
         var status = RunStatus.maxSteps
         var divergence: (Int, String)?
         for k in 0..<hyper.steps {
-            if trajectory.last!.gradNorm < convergenceTolerance && hyper.noise == 0 { status = .converged; break }
+            if stationarity < convergenceTolerance && hyper.noise == 0 { status = .converged; break }
             let lr = hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps)
             let d = try rule.direction(at: theta)
             trajectory[trajectory.count - 1].zofEstimate = d.zofEstimate
@@ -111,7 +119,7 @@ extension RunConfiguration {
             theta = next
             try record(k + 1, theta)
         }
-        if status == .maxSteps, trajectory.last!.gradNorm < convergenceTolerance, hyper.noise == 0 { status = .converged }
+        if status == .maxSteps, stationarity < convergenceTolerance, hyper.noise == 0 { status = .converged }
 
         let critical = try criticalPoints ?? problem.criticalPoints()
         let end = trajectory.last!
@@ -143,32 +151,56 @@ extension RunConfiguration {
         return nil
     }
 
-    /// The critical point that gradient descent with backtracking (Armijo) reaches from θ, if it
-    /// is one of `critical` (within 1e-4 of the domain's diagonal).
+    /// The critical point the run ended at: the one within 1e-3 of the domain's diagonal of θ, or
+    /// else the one that gradient flow from θ reaches. The flow is followed by gradient descent
+    /// with backtracking (Armijo) whose steps never move more than half that distance, so it
+    /// cannot jump over a barrier into another valley the way one long line-search step can.
+    /// nil when the flow reaches no critical point of `critical`.
     func basin(of theta: [Double], among critical: [CriticalPoint]) -> Basin? {
         let oracle = problem.oracle
-        var x = theta
-        var (l, g) = oracle.gradient(x)
-        var step = 1.0
-        for _ in 0..<20_000 {
-            let gg = g.reduce(0) { $0 + $1 * $1 }
-            if gg.squareRoot() < 1e-10 { break }
-            step *= 2
-            while step > 1e-16 {
-                let y = zip(x, g).map { $0 - step * $1 }
-                let ly = oracle.loss(y)
-                if ly <= l - 1e-4 * step * gg { x = y; break }
-                step /= 2
-            }
-            if step <= 1e-16 { break }
-            (l, g) = oracle.gradient(x)
-        }
         let diagonal = problem.domain.map { ($0.upperBound - $0.lowerBound) * ($0.upperBound - $0.lowerBound) }
             .reduce(0, +).squareRoot()
-        let distances = critical.map { c in zip(c.theta, x).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot() }
-        guard let i = distances.indices.min(by: { distances[$0] < distances[$1] }), distances[i] < 1e-4 * diagonal else {
-            return nil
+        let near = 1e-3 * diagonal, maxMove = near / 2
+        func distance(_ a: [Double], _ b: [Double]) -> Double {
+            var s = 0.0
+            for (u, v) in zip(a, b) { s += (u - v) * (u - v) }
+            return s.squareRoot()
         }
-        return Basin(index: i, theta: critical[i].theta, kind: critical[i].kind)
+        func nearest(_ x: [Double], minimaOnly: Bool = false) -> (Int, Double)? {
+            var best: (Int, Double)?
+            for i in critical.indices where !minimaOnly || critical[i].kind == .minimum {
+                let d = distance(critical[i].theta, x)
+                if best == nil || d < best!.1 { best = (i, d) }
+            }
+            return best
+        }
+        func basin(_ i: Int) -> Basin {
+            Basin(index: i, theta: critical[i].theta, kind: critical[i].kind, distance: distance(critical[i].theta, theta))
+        }
+        if let (i, d) = nearest(theta), d < near { return basin(i) }
+
+        var x = theta
+        var (l, g) = oracle.gradient(x)
+        var step = 1e-3
+        for _ in 0..<200_000 {
+            let gg = g.reduce(0) { $0 + $1 * $1 }
+            let gNorm = gg.squareRoot()
+            if gNorm < 1e-12 || !gNorm.isFinite { break }
+            // Once well inside a minimum's neighbourhood the flow stays in it.
+            if let (_, d) = nearest(x, minimaOnly: true), d < near / 10 { break }
+            var t = min(step, maxMove / gNorm)
+            var moved = false
+            while t > 1e-300 {
+                let y = zip(x, g).map { $0 - t * $1 }
+                let ly = oracle.loss(y)
+                if ly <= l - 1e-4 * t * gg { x = y; moved = true; break }
+                t /= 2
+            }
+            if !moved { break }
+            step = 2 * t
+            (l, g) = oracle.gradient(x)
+        }
+        guard let (i, d) = nearest(x), d < near else { return nil }
+        return basin(i)
     }
 }

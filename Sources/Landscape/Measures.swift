@@ -92,6 +92,9 @@ extension Oracle {
 
     enum BallObjective { case loss, gradientNorm }
 
+    /// Points per side of the 2-D seed grid over the ball.
+    var ballGridSize: Int { 65 }
+
     /// max over the closed ball B(center, ρ) of L or of ‖∇L‖, and where it is attained.
     ///
     /// A maximum is attained at an interior critical point of the objective or on the boundary.
@@ -99,8 +102,8 @@ extension Oracle {
     /// (L′ for L, L″ for L′; an extremum of |L′| is one of L′), found by a 2000-point scan and
     /// Brent, so only a pair of critical points closer than ρ/1000 could be missed. 2-D: interior
     /// critical points by `hybridsj` on ∇L = 0 (Jacobian H) or on H∇L = 0 (the gradient of
-    /// ‖∇L‖²/2, with its exact Jacobian) from a polar grid of 41 seeds, plus the maximum over the
-    /// boundary circle by a 720-angle scan with every local maximum polished by Brent. More
+    /// ‖∇L‖²/2, with its exact Jacobian) started from every local maximum of a 65 × 65 grid over
+    /// the ball (spacing ρ/32), plus the maximum over the boundary circle by a 720-angle scan with every local maximum polished by Brent. More
     /// variables: projected gradient ascent from 4n+1 starts, a lower bound.
     func maximizeOverBall(center: [Double], rho: Double, kind: BallObjective, oracle o: Oracle) throws
         -> (value: Double, argmax: [Double])
@@ -123,11 +126,35 @@ extension Oracle {
         case 2:
             let system: ([Double]) -> [Double] = kind == .loss ? { o.gradient($0).gradient } : { o.gradientNormGradient($0) }
             let jacobian: ([Double]) -> [[Double]] = kind == .loss ? { o.hessian($0) } : { o.gradientNormJacobian($0) }
+            // Seeds: the centre and every local maximum of the objective on a 65 × 65 grid over
+            // the ball, so an interior maximum is missed only if it is narrower than the grid
+            // spacing ρ/32 (41 fixed seeds missed the ridges of rastrigin).
+            let n = ballGridSize, h = 2 * rho / Double(n - 1)
+            var grid = [[Double]](repeating: [Double](repeating: -.infinity, count: n), count: n)
+            for i in 0..<n {
+                for j in 0..<n {
+                    let p = [center[0] - rho + Double(i) * h, center[1] - rho + Double(j) * h]
+                    if distance(p, center) <= rho { let v = objective(p); if !v.isNaN { grid[i][j] = v } }
+                }
+            }
             var seeds = [center]
-            for ring in 1...5 {
-                for k in 0..<8 {
-                    let r = rho * Double(ring) / 5, phi = (Double(k) + (ring.isMultiple(of: 2) ? 0.5 : 0)) * Double.pi / 4
-                    seeds.append([center[0] + r * Foundation.cos(phi), center[1] + r * Foundation.sin(phi)])
+            for i in 0..<n {
+                for j in 0..<n where grid[i][j] > -.infinity {
+                    var isPeak = true
+                    for di in -1...1 {
+                        for dj in -1...1 where (di, dj) != (0, 0) {
+                            let a = i + di, b = j + dj
+                            if a >= 0, a < n, b >= 0, b < n, grid[a][b] > grid[i][j] { isPeak = false }
+                        }
+                    }
+                    guard isPeak else { continue }
+                    let p = [center[0] - rho + Double(i) * h, center[1] - rho + Double(j) * h]
+                    consider(p)
+                    // Climb from the grid peak first, so the root finder starts next to the
+                    // maximum rather than next to a saddle of the objective.
+                    let climbed = ascend(objective, direction: system, from: p, step: h, center: center, rho: rho)
+                    consider(climbed)
+                    seeds.append(climbed)
                 }
             }
             for seed in seeds {
@@ -149,6 +176,28 @@ extension Oracle {
             for start in starts { consider(projectedAscent(objective, from: start, center: center, rho: rho)) }
         }
         return best
+    }
+
+    /// Ascent on `f` along `direction` (its gradient up to a positive factor) with normalised
+    /// steps of at most `step`, halved until `f` increases, projected onto the ball.
+    private func ascend(_ f: ([Double]) -> Double, direction: ([Double]) -> [Double], from start: [Double],
+                        step: Double, center: [Double], rho: Double) -> [Double] {
+        var x = start, fx = f(start), t = step
+        for _ in 0..<200 {
+            let g = direction(x), gn = norm(g)
+            guard gn > 0, gn.isFinite else { break }
+            var moved = false
+            while t > 1e-13 * rho {
+                var y = zip(x, g).map { $0 + t * $1 / gn }
+                let d = distance(y, center)
+                if d > rho { y = zip(center, y).map { $0 + ($1 - $0) * rho / d } }
+                let fy = f(y)
+                if fy > fx { (x, fx, moved) = (y, fy, true); t = min(2 * t, step); break }
+                t /= 2
+            }
+            if !moved { break }
+        }
+        return x
     }
 
     /// Gradient ascent on `f` (central-difference gradient) projected onto the ball.

@@ -65,6 +65,7 @@ public struct Defaults: Sendable, Equatable {
         case integer(Int)
         case vector([Double])
         case word(String)
+        case flag(Bool)
     }
 
     public var values: [String: Value]
@@ -94,6 +95,11 @@ public struct Defaults: Sendable, Equatable {
         return nil
     }
 
+    public func flag(_ key: String) -> Bool? {
+        if case .flag(let b) = values[key] { return b }
+        return nil
+    }
+
     /// What each key of `[defaults]` holds: the run flags of DESIGN.md's command line contract,
     /// plus `sigma` for `measure` and `analyze`.
     public enum Kind: Sendable, Equatable {
@@ -101,6 +107,8 @@ public struct Defaults: Sendable, Equatable {
         case integer
         case vector
         case word([String])
+        /// A command-line flag such as `--measures`, given as `measures = true`.
+        case flag
     }
 
     public static let optimizerNames = [
@@ -130,6 +138,8 @@ public struct Defaults: Sendable, Equatable {
         ("noise", .number(positive: false)),
         ("seed", .integer),
         ("schedule", .word(["constant", "cosine", "step"])),
+        ("measures", .flag),
+        ("no-plot", .flag),
         ("sigma", .number(positive: true)),
     ]
 }

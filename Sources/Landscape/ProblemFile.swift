@@ -202,6 +202,11 @@ extension Problem {
                                            message: "'\(w)' is not one of \(choices.joined(separator: ", "))\(hint)")
                     }
                     defaults.values[key] = .word(w)
+                case .flag:
+                    guard let b = defaultsTable[key]?.bool else {
+                        throw ProblemError(file: file, key: k, message: "must be true or false")
+                    }
+                    defaults.values[key] = .flag(b)
                 }
             }
         }

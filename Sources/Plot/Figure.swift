@@ -288,7 +288,8 @@ struct AxesRenderer {
                            ("transform", "rotate(-90 \(n(cx)) \(n(cy)))")], text: h.label)
     }
 
-    /// The legend goes in the corner of the plot area that covers the fewest data points.
+    /// The legend goes in the corner of the plot area that covers the fewest data points; a lone
+    /// marker (start, end, critical point) weighs as much as a long stretch of line.
     func legend(into w: inout SVGWriter) {
         let entries = axes.series.filter { $0.label != nil }
         guard !entries.isEmpty else { return }
@@ -312,7 +313,10 @@ struct AxesRenderer {
             case .line(let xs, let ys, _, _), .arrows(let xs, let ys, _, _, _):
                 trace(xs, ys)
             case .markers(let xs, let ys, _, _, _, _):
-                points += zip(xs, ys).filter { $0.0.isFinite && $0.1.isFinite }.map { point($0.0, $0.1) }
+                // A marker is a single point of data a reader looks for (a start, an end, a
+                // critical point): hiding one costs as much as hiding a long stretch of line.
+                let marked = zip(xs, ys).filter { $0.0.isFinite && $0.1.isFinite }.map { point($0.0, $0.1) }
+                for m in marked { points += Array(repeating: m, count: xs.count <= 3 ? 40 : 1) }
             case .band(let xs, let lo, let hi, _, _, _):
                 trace(xs, lo)
                 trace(xs, hi)

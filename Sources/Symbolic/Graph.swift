@@ -88,6 +88,15 @@ public final class Graph {
         return (c, self[id].args[1])
     }
 
+    /// `(c, y)` when `id` is the sum `y + c` with a constant `c`.
+    private func constantTerm(_ id: NodeID) -> (Double, NodeID)? {
+        guard case .binary(.add) = self[id].op else { return nil }
+        let args = self[id].args
+        if let c = constantValue(args[0]) { return (c, args[1]) }
+        if let c = constantValue(args[1]) { return (c, args[0]) }
+        return nil
+    }
+
     private func negated(_ id: NodeID) -> NodeID? {
         if case .neg = self[id].op { return self[id].args[0] }
         return nil
@@ -112,12 +121,19 @@ public final class Graph {
         let ca = constantValue(a), cb = constantValue(b)
         if let x = ca, let y = cb {
             let v = op.evaluate(x, y)
+            // 0/0, 1/0, (-1)^0.5 stay nodes that evaluate to NaN or infinity (IEEE), rather than
+            // being "simplified" by an identity below into a finite number.
             if v.isFinite { return constant(v) }
+            return intern(Node(op: .binary(op), args: [a, b]))
         }
         switch op {
         case .add:
             if ca == 0 { return b }
             if cb == 0 { return a }
+            // (y + c) + d is y + (c + d), so the derivative of x^(y - 1) has the exponent y - 2.
+            if let c = ca ?? cb, let (d, rest) = constantTerm(ca != nil ? b : a), (c + d).isFinite {
+                return add(rest, constant(c + d))
+            }
         case .mul:
             if ca == 0 || cb == 0 { return constant(0) }
             if ca == 1 { return b }

@@ -137,13 +137,16 @@ private struct Parser {
                         i = j
                         while i < chars.count, chars[i].isASCII, chars[i].isNumber { i += 1 }
                     } else {
-                        throw error("malformed number '\(String(chars[start...min(j, chars.count - 1)]))'; an exponent needs digits, as in 1e-3",
-                                    at: start + 1, length: j - start + 1)
+                        throw error("malformed number '\(String(chars[start..<j]))'; an exponent needs digits, as in 1e-3",
+                                    at: start + 1, length: j - start)
                     }
                 }
                 let literal = String(chars[start..<i])
                 guard literal.filter({ $0 == "." }).count <= 1, literal != ".", let value = Double(literal) else {
                     throw error("malformed number '\(literal)'", at: start + 1, length: i - start)
+                }
+                guard value.isFinite else {
+                    throw error("number '\(literal)' is too large for a double (at most about 1.8e308)", at: start + 1, length: i - start)
                 }
                 out.append(Token(kind: .number(value), column: start + 1, length: i - start))
             } else if c.isLetter || c == "_" {

@@ -157,6 +157,11 @@ private func latexNumber(_ v: Double) -> String {
     let mantissa = String(s[..<e])
     var exponent = String(s[s.index(after: e)...])
     if exponent.hasPrefix("+") { exponent.removeFirst() }
+    // Swift writes 1e-05; a paper writes 10^{-5}.
+    let negative = exponent.hasPrefix("-")
+    if negative { exponent.removeFirst() }
+    while exponent.count > 1, exponent.hasPrefix("0") { exponent.removeFirst() }
+    if negative { exponent = "-" + exponent }
     return mantissa == "1" ? "10^{\(exponent)}" : "\(mantissa) \\times 10^{\(exponent)}"
 }
 
@@ -170,8 +175,9 @@ private func latexName(_ name: String) -> String {
     let parts = name.split(separator: "_", maxSplits: 1).map(String.init)
     func base(_ s: String) -> String {
         if greek.contains(s) { return "\\" + s }
-        return s.count == 1 ? s : "\\mathrm{\(s)}"
+        let escaped = s.replacingOccurrences(of: "_", with: "\\_")
+        return s.count == 1 ? s : "\\mathrm{\(escaped)}"
     }
     if parts.count == 2, !parts[0].isEmpty { return "\(base(parts[0]))_{\(base(parts[1]))}" }
-    return base(name.replacingOccurrences(of: "_", with: "\\_"))
+    return base(name)
 }

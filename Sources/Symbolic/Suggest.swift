@@ -5,7 +5,9 @@ public func nearest(to name: String, among candidates: [String]) -> String? {
     var best: (String, Int)?
     for c in candidates {
         let d = editDistance(name.lowercased(), c.lowercased())
-        if best == nil || d < best!.1 { best = (c, d) }
+        // On a tie, a candidate of the same length wins: `tahn` is `tanh` with two letters
+        // swapped, more likely than `tan` with a letter added.
+        if best == nil || d < best!.1 || (d == best!.1 && c.count == name.count && best!.0.count != name.count) { best = (c, d) }
     }
     guard let (c, d) = best else { return nil }
     let limit = min(2, max(name.count, c.count) / 2)

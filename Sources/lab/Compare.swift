@@ -41,8 +41,9 @@ struct Compare: ParsableCommand {
             for name in names {
                 let hyper = try resolveHyperparameters(optimizer: name, problem: p.defaults, flags: options.flags)
                 records.append(try RunConfiguration(problem: p, optimizer: name, hyper: hyper, start: start,
-                                                    measures: options.measures).run(criticalPoints: critical))
+                                                    measures: options.recordMeasures(p)).run(criticalPoints: critical))
             }
+            let figure = options.writeFigure(p) ? LabFigures.compare(records, problem: p).svg() : nil
             var written: [String] = []
             for r in records {
                 let base = "\(options.out)/\(p.name)-\(r.optimizer.rawValue)"
@@ -51,9 +52,9 @@ struct Compare: ParsableCommand {
                 written.append(base + ".json")
                 warnIfDiverged(r)
             }
-            if !options.noPlot {
+            if let figure {
                 let path = "\(options.out)/\(p.name)-compare.svg"
-                try writeAtomically(LabFigures.compare(records, problem: p).svg(), to: path)
+                try writeAtomically(figure, to: path)
                 written.append(path)
             }
             switch common.format {

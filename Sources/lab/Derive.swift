@@ -18,8 +18,12 @@ struct Derive: ParsableCommand {
             """
     )
 
-    @Argument(help: "The expression, e.g. \"x^2 * y + sin(x)\". Quote it for the shell.")
-    var expression: String
+    // All unrecognised words, so an expression that starts with a minus sign ("-x^2") is not
+    // taken for an option; validate() insists on exactly one.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The expression, e.g. \"x^2 * y + sin(x)\" or \"-x^2\". Quote it for the shell.", valueName: "expression"))
+    var expressionWords: [String] = []
+
+    var expression: String { expressionWords.first ?? "" }
 
     @Option(help: ArgumentHelp("Variables to differentiate by, comma-separated, in order (default: the expression's variables, alphabetically).", valueName: "x,y"))
     var wrt: String?
@@ -36,6 +40,16 @@ struct Derive: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        guard !expressionWords.isEmpty else {
+            throw ValidationError("Missing the expression, as in: lab derive \"x^2 * y\" --at x=1,y=2")
+        }
+        if let option = expressionWords.first(where: { $0.hasPrefix("--") }) {
+            throw ValidationError("Unknown option '\(option)'; 'lab derive --help' lists the options.")
+        }
+        guard expressionWords.count == 1 else {
+            let extra = expressionWords.dropFirst().map { "'\($0)'" }.joined(separator: ", ")
+            throw ValidationError("Give one expression in quotes; unexpected \(extra) after '\(expressionWords[0])'.")
+        }
         guard order == 1 || order == 2 else {
             throw ValidationError("--order must be 1 (gradient) or 2 (gradient and Hessian), not \(order).")
         }
@@ -60,7 +74,7 @@ struct Derive: ParsableCommand {
                 let tape = Tape(graph: graph, outputs: outputs, inputs: inputs.map { graph.variable($0) })
                 let v = tape.evaluate(inputs.map { point[$0]! })
                 value = v[0]
-                gradientValues = Array(v[1...names.count])
+                gradientValues = Array(v[1..<(1 + names.count)])
                 if hessian != nil {
                     let n = names.count
                     hessianValues = (0..<n).map { i in Array(v[(1 + n + i * n)..<(1 + n + (i + 1) * n)]) }
@@ -82,16 +96,18 @@ struct Derive: ParsableCommand {
                 print(document.rendered())
             case .text:
                 let d = latex ? "\\partial " : "∂"
-                print("f(\(names.joined(separator: ", "))) = \(show(f))")
-                for (name, g) in zip(names, gradient) {
+                // In LaTeX a variable prints as the graph prints it (x_1 as x_{1}, theta as \\theta).
+                let sym = latex ? names.map { show(graph.variable($0)) } : names
+                print("f(\(sym.joined(separator: ", "))) = \(show(f))")
+                for (name, g) in zip(sym, gradient) {
                     print(latex ? "\\frac{\\partial f}{\\partial \(name)} = \(show(g))" : "\(d)f/\(d)\(name) = \(show(g))")
                 }
                 if let hessian {
                     for i in names.indices {
                         for j in i..<names.count {
-                            let den = i == j ? "\(d)\(names[i])²" : "\(d)\(names[i])\(d)\(names[j])"
+                            let den = i == j ? "\(d)\(sym[i])²" : "\(d)\(sym[i])\(d)\(sym[j])"
                             let label = latex
-                                ? "\\frac{\\partial^2 f}{\(i == j ? "\\partial \(names[i])^2" : "\\partial \(names[i]) \\partial \(names[j])")}"
+                                ? "\\frac{\\partial^2 f}{\(i == j ? "\\partial \(sym[i])^2" : "\\partial \(sym[i]) \\partial \(sym[j])")}"
                                 : "\(d)²f/\(den)"
                             print("\(label) = \(show(hessian[i][j]))")
                         }

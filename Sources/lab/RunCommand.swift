@@ -48,14 +48,16 @@ struct Run: ParsableCommand {
             let hyper = try resolveHyperparameters(optimizer: name, problem: p.defaults, flags: options.flags)
             let start = try options.startPoint(p)
             let record = try RunConfiguration(problem: p, optimizer: name, hyper: hyper, start: start,
-                                              measures: options.measures).run()
+                                              measures: options.recordMeasures(p)).run()
             let document = runJSON(record, start: start)
             let base = "\(options.out)/\(p.name)-\(name.rawValue)"
+            // Everything is rendered before the first file is written.
+            let figure = options.writeFigure(p) ? LabFigures.run(record, problem: p).svg() : nil
             try writeAtomically(document.rendered() + "\n", to: base + ".json")
             try writeAtomically(runCSV(record, variables: p.variables), to: base + ".csv")
             var written = ["\(base).json", "\(base).csv"]
-            if !options.noPlot {
-                try writeAtomically(LabFigures.run(record, problem: p).svg(), to: base + ".svg")
+            if let figure {
+                try writeAtomically(figure, to: base + ".svg")
                 written.append(base + ".svg")
             }
             warnIfDiverged(record)

@@ -47,12 +47,18 @@ struct RunOptions: ParsableArguments {
     var seed: Int?
     @Option(help: "Learning-rate schedule: constant, cosine (to 0 at the last step), or step (÷10 after each third).")
     var schedule: Schedule?
-    @Flag(help: "Record exact ZOF and FOF at every step beside the optimizer's own estimates of them.")
-    var measures = false
+    @Flag(inversion: .prefixedNo, help: "Record exact ZOF and FOF at every step beside the optimizer's own estimates of them (default: the problem's `measures`, else off).")
+    var measures: Bool?
     @Option(help: "Folder for the JSON, CSV and SVG files (default out/).")
     var out: String = "out"
-    @Flag(help: "Skip the figure.")
-    var noPlot = false
+    @Flag(name: .customLong("plot"), inversion: .prefixedNo, help: "Write the figure, or skip it with --no-plot (default: write it unless the problem sets `no-plot = true`).")
+    var plot: Bool?
+
+    /// `--measures`, else the problem's `measures = true|false`.
+    func recordMeasures(_ p: Problem) -> Bool { measures ?? p.defaults.flag("measures") ?? false }
+
+    /// `--plot` / `--no-plot`, else the problem's `no-plot = true|false`.
+    func writeFigure(_ p: Problem) -> Bool { plot ?? !(p.defaults.flag("no-plot") ?? false) }
 
     func validate() throws {
         for (name, value) in [("--lr", lr), ("--rho", rho), ("--sam-rho", samRho), ("--grad-rho", gradRho), ("--grad-norm-rho", gradNormRho)] {
@@ -129,7 +135,7 @@ func runJSON(_ r: RunRecord, start: [Double]) -> JSON {
         return .object(fields)
     }
     let f = r.final
-    let basin: JSON = f.basin.map { .object([("index", .number(Double($0.index))), ("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue))]) } ?? .null
+    let basin: JSON = f.basin.map { .object([("index", .number(Double($0.index))), ("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)), ("distance", .number($0.distance))]) } ?? .null
     var doc: [(String, JSON)] = [
         ("problem", .string(r.problem)),
         ("optimizer", .string(r.optimizer.rawValue)),
@@ -182,7 +188,10 @@ func writeAtomically(_ contents: String, to path: String) throws {
 
 func basinText(_ b: Basin?, _ p: Problem) -> String {
     guard let b else { return "none" }
-    return "#\(b.index) \(b.kind.rawValue) at \(point(b.theta, p))"
+    let diagonal = p.domain.map { ($0.upperBound - $0.lowerBound) * ($0.upperBound - $0.lowerBound) }.reduce(0, +).squareRoot()
+    let at = "#\(b.index) \(b.kind.rawValue) at \(point(b.theta, p))"
+    // Far from the critical point: the run stopped on its way there.
+    return b.distance < 1e-3 * diagonal ? at : at + String(format: " (ended %.3g away)", b.distance)
 }
 
 /// A warning on stderr for a diverged run.

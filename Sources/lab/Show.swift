@@ -86,6 +86,7 @@ struct Show: ParsableCommand {
         case .integer(let n): .number(Double(n))
         case .vector(let v): .numbers(v)
         case .word(let w): .string(w)
+        case .flag(let b): .bool(b)
         }
     }
 
@@ -95,6 +96,7 @@ struct Show: ParsableCommand {
         case .integer(let n): String(n)
         case .vector(let v): v.map(human).joined(separator: ",")
         case .word(let w): w
+        case .flag(let b): b ? "true" : "false"
         }
     }
 }

@@ -21,6 +21,14 @@ final class MeasureTests: XCTestCase {
         y = [-5.0, 5.0]
         """, file: "himmelblau.toml")
 
+    nonisolated(unsafe) static let rastrigin = try! Problem(toml: """
+        variables = ["x", "y"]
+        loss = "20 + x^2 - 10 * cos(2 * pi * x) + y^2 - 10 * cos(2 * pi * y)"
+        [domain]
+        x = [-5.12, 5.12]
+        y = [-5.12, 5.12]
+        """, file: "rastrigin.toml")
+
     /// max of L (or |L′|) over [c − ρ, c + ρ]: a 2·10⁶-point grid by batch evaluation, then
     /// golden-section refinement around the best grid point.
     func bruteForce1D(_ o: Oracle, gradientNorm: Bool, center c: Double, rho: Double) -> (value: Double, x: Double) {
@@ -107,6 +115,21 @@ final class MeasureTests: XCTestCase {
         }
         XCTAssert(interior.zof && interior.fof && boundary.zof && boundary.fof,
                   "interior and boundary argmax both exercised: \(interior) \(boundary)")
+    }
+
+    /// Rastrigin's ripples put many maxima of L and of ‖∇L‖ inside one ball; a few fixed seeds
+    /// miss the interior ones, and FOF then even shrinks as ρ grows.
+    func test2DRipplesAgainstBruteForce() throws {
+        let p = Self.rastrigin, o = p.oracle
+        for (c, rho) in [([2.2, -1.3], 0.5), ([-3.0366, -2.4339], 1.9316), ([0.0, 0.0], 0.5), ([0.0, 0.0], 0.55)] {
+            let zof = try p.zof(at: c, rho: rho), fof = try p.fof(at: c, rho: rho)
+            let bz = bruteForce2D(o, gradientNorm: false, center: c, rho: rho)
+            let bf = bruteForce2D(o, gradientNorm: true, center: c, rho: rho)
+            assertRelative(zof.value, bz.value - o.loss(c), 1e-6, "ZOF at \(c), ρ \(rho)")
+            assertRelative(fof.value, rho * bf.value, 1e-6, "FOF at \(c), ρ \(rho)")
+        }
+        // max over a bigger ball can only be larger.
+        XCTAssertGreaterThan(try p.fof(at: [0, 0], rho: 0.55).value / 0.55, try p.fof(at: [0, 0], rho: 0.5).value / 0.5 - 1e-9)
     }
 
     /// At a minimum, ZOF → ρ²λ_max/2 and FOF → ρ²λ_max as ρ → 0, with error O(ρ).

@@ -36,12 +36,20 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(try g.parse("2 * (3 * x)"), try g.parse("6 * x"))
         XCTAssertEqual(try g.parse("-(2 * x)"), try g.parse("-2 * x"))
         XCTAssertEqual(try g.parse("x * -y"), try g.parse("-(x * y)"))
+        XCTAssertEqual(try g.parse("x + 1 - 3"), try g.parse("x - 2"))
+        XCTAssertEqual(try g.parse("2 + (x + 1)"), try g.parse("x + 3"))
+        XCTAssertEqual(g.text(g.gradient(of: try g.parse("x^(y - 1)"), wrt: [g.variable("x")])[0]), "(y - 1) * x^(y - 2)")
         // A constant expression with a non-finite value is not folded: it stays printable.
         let bad = try g.parse("log(0)")
         XCTAssertNil(g.constantValue(bad))
         XCTAssertEqual(g.text(bad), "log(0)")
         XCTAssertEqual(g.evaluate(bad, at: [:]), -.infinity)
         XCTAssert(g.evaluate(try g.parse("sqrt(-1)"), at: [:]).isNaN)
+        // Identities never turn an IEEE exception into a number: 0/0 is not "0 divided by
+        // something", 0 * (1/0) is not "0 times something".
+        XCTAssert(g.evaluate(try g.parse("0/0 + x"), at: ["x": 1]).isNaN)
+        XCTAssertEqual(g.evaluate(try g.parse("1/0"), at: [:]), .infinity)
+        XCTAssertEqual(g.text(try g.parse("0/0 + x")), "x + 0 / 0")
     }
 
     func testPrintingIsMinimalAndKnown() throws {
@@ -131,6 +139,8 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(g.freeVariables(of: [f]), ["a", "b", "zeta"])
         XCTAssertEqual(nearest(to: "ezp", among: ["exp", "log"]), "exp")
         XCTAssertNil(nearest(to: "banana", among: ["exp", "log"]))
+        XCTAssertEqual(nearest(to: "tahn", among: ["tan", "tanh"]), "tanh")
+        XCTAssertEqual(nearest(to: "tna", among: ["tan", "tanh"]), "tan")
         XCTAssertEqual(editDistance("kitten", "sitting"), 3)
         XCTAssertEqual(editDistance("sma", "sam"), 1)
         XCTAssertEqual(editDistance("", "abc"), 3)
