@@ -86,6 +86,10 @@ extension Problem {
             let pretty = Problem.measureNames[name] ?? name
             if ties.count == minima.count * (minima.count - 1) / 2 {
                 findings.append("\(pretty) cannot tell the minima apart: " + v.map(short).joined(separator: " vs ") + " (equal within 1%).")
+            } else if ties.count > 3 {
+                // Rastrigin has thousands of tied pairs: one sentence, not one per pair.
+                let (a, b) = (minima.firstIndex(of: ties[0][0])!, minima.firstIndex(of: ties[0][1])!)
+                findings.append("\(pretty) cannot tell \(ties.count) of the \(minima.count * (minima.count - 1) / 2) pairs of minima apart (equal within 1%), for example \(label(ties[0][0])) and \(label(ties[0][1])): \(short(v[a])) vs \(short(v[b])).")
             } else {
                 for pair in ties {
                     let (a, b) = (minima.firstIndex(of: pair[0])!, minima.firstIndex(of: pair[1])!)
@@ -120,7 +124,8 @@ extension Problem {
                                "avg_sharpness": "Average sharpness"]
 
     func describe(_ theta: [Double]) -> String {
-        let parts = zip(variables, theta).map { "\($0)=\(short($1))" }
+        // Root finding leaves noise such as 3e-16 where a coordinate is 0.
+        let parts = zip(variables, theta).map { "\($0)=\(short(abs($1) < 1e-10 ? 0 : $1))" }
         return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: ", ") + ")"
     }
 }

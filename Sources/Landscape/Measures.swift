@@ -122,7 +122,10 @@ extension Oracle {
             let derivative: (Double) -> Double = kind == .loss
                 ? { o.gradient([$0]).gradient[0] }
                 : { o.hessian([$0])[0][0] }
-            for x in try Roots.all(derivative, in: c - rho, c + rho, samples: 2000) { consider([x]) }
+            // At |θ| ~ 1e300 a small ball has no interior in floating point.
+            if c - rho < c + rho {
+                for x in try Roots.all(derivative, in: c - rho, c + rho, samples: 2000) { consider([x]) }
+            }
         case 2:
             let system: ([Double]) -> [Double] = kind == .loss ? { o.gradient($0).gradient } : { o.gradientNormGradient($0) }
             let jacobian: ([Double]) -> [[Double]] = kind == .loss ? { o.hessian($0) } : { o.gradientNormJacobian($0) }

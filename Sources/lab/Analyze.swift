@@ -31,10 +31,10 @@ struct Analyze: ParsableCommand {
     @Argument(help: "A catalog name or a path to a .toml problem file.")
     var problem: String
 
-    @Option(help: ArgumentHelp("Radius ρ, or a sweep a:b:n of n radii from a to b (default: the problem's rho, else 0.1).", valueName: "R|a:b:n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Radius ρ, or a sweep a:b:n of n radii from a to b (default: the problem's rho, else 0.1).", valueName: "R|a:b:n"))
     var rho: String?
 
-    @Option(help: "Scale of the Gaussian perturbation for average sharpness (default: the problem's sigma, else 0.1).")
+    @Option(parsing: .unconditional, help: "Scale of the Gaussian perturbation for average sharpness (default: the problem's sigma, else 0.1).")
     var sigma: Double?
 
     @Option(help: "Folder for the figure (default out/).")
@@ -47,7 +47,7 @@ struct Analyze: ParsableCommand {
 
     func validate() throws {
         if let rho { _ = try RhoSpec(rho) }
-        if let sigma, !(sigma > 0) { throw ValidationError("--sigma must be positive, not \(sigma).") }
+        if let sigma, !(sigma > 0 && sigma.isFinite) { throw ValidationError("--sigma must be a positive number, not \(sigma).") }
     }
 
     func run() throws {
@@ -149,14 +149,21 @@ func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> String
     }
     if !a.rankings.isEmpty {
         out += "\n\nminima ranked flattest first (by #):\n"
+        // A long ranking (rastrigin has 121 minima) shows its ends; --format json has it all.
+        func order(_ o: [Int]) -> String {
+            let items = o.map { "#\($0)" }
+            guard items.count > 10 else { return items.joined(separator: " < ") }
+            return (items.prefix(4) + ["…"] + items.suffix(4)).joined(separator: " < ") + " (\(items.count) minima)"
+        }
         var rankRows = a.rankings.map { r in
-            [r.measure, r.order.map { "#\($0)" }.joined(separator: " < "),
-             r.ties.isEmpty ? "" : "ties: " + r.ties.map { $0.map { "#\($0)" }.joined(separator: "=") }.joined(separator: ", "),
+            [r.measure, order(r.order),
+             r.ties.count > 4 ? "\(r.ties.count) tied pairs"
+                 : r.ties.map { $0.map { "#\($0)" }.joined(separator: "=") }.joined(separator: ", "),
              r.concordant.map { c in "\(c) pair\(c == 1 ? "" : "s") agree, \(r.discordant!) against test loss" } ?? ""]
         }
         let t = testOrder(a)
-        if !t.isEmpty { rankRows.append(["test loss", t.map { "#\($0)" }.joined(separator: " < "), "", ""]) }
-        out += table(header: ["measure", "order", "", "vs test loss"], rows: rankRows)
+        if !t.isEmpty { rankRows.append(["test loss", order(t), "", ""]) }
+        out += table(header: ["measure", "order", "ties (within 1%)", "vs test loss"], rows: rankRows)
     }
     if !a.findings.isEmpty {
         out += "\n\n" + a.findings.map { "- " + $0 }.joined(separator: "\n")

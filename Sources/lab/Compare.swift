@@ -44,19 +44,16 @@ struct Compare: ParsableCommand {
                                                     measures: options.recordMeasures(p)).run(criticalPoints: critical))
             }
             let figure = options.writeFigure(p) ? LabFigures.compare(records, problem: p).svg() : nil
-            var written: [String] = []
+            var files: [(contents: String, path: String)] = []
             for r in records {
                 let base = "\(options.out)/\(p.name)-\(r.optimizer.rawValue)"
-                try writeAtomically(runJSON(r, start: start).rendered() + "\n", to: base + ".json")
-                try writeAtomically(runCSV(r, variables: p.variables), to: base + ".csv")
-                written.append(base + ".json")
-                warnIfDiverged(r)
+                files.append((runJSON(r, start: start).rendered() + "\n", base + ".json"))
+                files.append((runCSV(r, variables: p.variables), base + ".csv"))
             }
-            if let figure {
-                let path = "\(options.out)/\(p.name)-compare.svg"
-                try writeAtomically(figure, to: path)
-                written.append(path)
-            }
+            if let figure { files.append((figure, "\(options.out)/\(p.name)-compare.svg")) }
+            try writeAtomically(files)
+            records.forEach(warnIfDiverged)
+            let written = files.map(\.path)
             switch common.format {
             case .json:
                 print(JSON.object([

@@ -26,17 +26,17 @@ struct Measure: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("The point θ, one value per variable in the problem's order (negative values work: --at -1,2).", valueName: "v1,v2"))
     var at: String
 
-    @Option(help: "Radius of the ball (default: the problem's rho, else 0.1).")
+    @Option(parsing: .unconditional, help: "Radius of the ball (default: the problem's rho, else 0.1).")
     var rho: Double?
 
-    @Option(help: "Scale of the Gaussian perturbation for average sharpness (default: the problem's sigma, else 0.1).")
+    @Option(parsing: .unconditional, help: "Scale of the Gaussian perturbation for average sharpness (default: the problem's sigma, else 0.1).")
     var sigma: Double?
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if let rho, !(rho > 0) { throw ValidationError("--rho must be positive, not \(rho).") }
-        if let sigma, !(sigma > 0) { throw ValidationError("--sigma must be positive, not \(sigma).") }
+        if let rho, !(rho > 0 && rho.isFinite) { throw ValidationError("--rho must be a positive number, not \(rho).") }
+        if let sigma, !(sigma > 0 && sigma.isFinite) { throw ValidationError("--sigma must be a positive number, not \(sigma).") }
     }
 
     func run() throws {

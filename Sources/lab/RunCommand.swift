@@ -53,13 +53,10 @@ struct Run: ParsableCommand {
             let base = "\(options.out)/\(p.name)-\(name.rawValue)"
             // Everything is rendered before the first file is written.
             let figure = options.writeFigure(p) ? LabFigures.run(record, problem: p).svg() : nil
-            try writeAtomically(document.rendered() + "\n", to: base + ".json")
-            try writeAtomically(runCSV(record, variables: p.variables), to: base + ".csv")
-            var written = ["\(base).json", "\(base).csv"]
-            if let figure {
-                try writeAtomically(figure, to: base + ".svg")
-                written.append(base + ".svg")
-            }
+            var files = [(document.rendered() + "\n", base + ".json"), (runCSV(record, variables: p.variables), base + ".csv")]
+            if let figure { files.append((figure, base + ".svg")) }
+            try writeAtomically(files.map { (contents: $0.0, path: $0.1) })
+            let written = files.map(\.1)
             warnIfDiverged(record)
             switch common.format {
             case .json: print(document.rendered())

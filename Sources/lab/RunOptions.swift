@@ -9,39 +9,39 @@ import Optimizers
 struct RunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Start point, one value per variable (default: the problem's start, else the centre of the domain).", valueName: "v1,v2"))
     var start: String?
-    @Option(help: "Learning rate (default 0.01).")
+    @Option(parsing: .unconditional, help: "Learning rate (default 0.01).")
     var lr: Double?
     @Option(help: "Number of updates (default 300).")
     var steps: Int?
-    @Option(help: "Radius ρ of SAM's ascent, GAM's gradient-norm ascent and the exact variants' ball; also the ρ of the final ZOF/FOF (default 0.05).")
+    @Option(parsing: .unconditional, help: "Radius ρ of SAM's ascent, GAM's gradient-norm ascent and the exact variants' ball; also the ρ of the final ZOF/FOF (default 0.05).")
     var rho: Double?
-    @Option(help: "GAM's weight α on the first-order flatness term (default 0.5).")
+    @Option(parsing: .unconditional, help: "GAM's weight α on the first-order flatness term (default 0.5).")
     var alpha: Double?
-    @Option(name: .customLong("sam-rho"), help: "SAM radius inside gam-sam (default 0.05).")
+    @Option(name: .customLong("sam-rho"), parsing: .unconditional, help: "SAM radius inside gam-sam (default 0.05).")
     var samRho: Double?
     @Option(help: "Base rule fed by a sharpness-aware direction: gd, momentum, nesterov, adam, adamw (default gd).")
     var base: BaseRuleKind?
-    @Option(help: "Momentum for momentum and nesterov (default 0.9; dampening 0, as torch.optim.SGD).")
+    @Option(parsing: .unconditional, help: "Momentum for momentum and nesterov (default 0.9; dampening 0, as torch.optim.SGD).")
     var momentum: Double?
-    @Option(name: .customLong("weight-decay"), help: "Weight decay: coupled for gd/momentum/nesterov/adam, decoupled for adamw (default 0).")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay: coupled for gd/momentum/nesterov/adam, decoupled for adamw (default 0).")
     var weightDecay: Double?
-    @Option(help: "ASAM's η in T = |θ| + η (default 0.01; 0 is davda54/sam's adaptive=True).")
+    @Option(parsing: .unconditional, help: "ASAM's η in T = |θ| + η (default 0.01; 0 is davda54/sam's adaptive=True).")
     var eta: Double?
-    @Option(name: .customLong("grad-rho"), help: "gam-fast: radius of the gradient ascent steps (default 0.02).")
+    @Option(name: .customLong("grad-rho"), parsing: .unconditional, help: "gam-fast: radius of the gradient ascent steps (default 0.02).")
     var gradRho: Double?
-    @Option(name: .customLong("grad-norm-rho"), help: "gam-fast: radius of the gradient-norm ascent (default 0.2).")
+    @Option(name: .customLong("grad-norm-rho"), parsing: .unconditional, help: "gam-fast: radius of the gradient-norm ascent (default 0.2).")
     var gradNormRho: Double?
-    @Option(help: "gam-fast: β0 (default 0.5; sets the default β2 = 1 − β0).")
+    @Option(parsing: .unconditional, help: "gam-fast: β0 (default 0.5; sets the default β2 = 1 − β0).")
     var beta0: Double?
-    @Option(help: "gam-fast: β1, weight of the first ascent gradient (default 0.6; sets the default β3 = 1 − β1).")
+    @Option(parsing: .unconditional, help: "gam-fast: β1, weight of the first ascent gradient (default 0.6; sets the default β3 = 1 − β1).")
     var beta1: Double?
-    @Option(help: "gam-fast: β2, weight of the gradient-norm-ascent gradient (default 1 − β0).")
+    @Option(parsing: .unconditional, help: "gam-fast: β2, weight of the gradient-norm-ascent gradient (default 1 − β0).")
     var beta2: Double?
-    @Option(help: "gam-fast: β3, weight of the second ascent gradient (default 1 − β1).")
+    @Option(parsing: .unconditional, help: "gam-fast: β3, weight of the second ascent gradient (default 1 − β1).")
     var beta3: Double?
-    @Option(help: "gam-fast: γ, strength of the gradient decomposition (default 0.03).")
+    @Option(parsing: .unconditional, help: "gam-fast: γ, strength of the gradient decomposition (default 0.03).")
     var gamma: Double?
-    @Option(help: ArgumentHelp("Standard deviation of Gaussian noise added to every gradient (default 0; 0.1 for sgd).", valueName: "sigma"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Standard deviation of Gaussian noise added to every gradient (default 0; 0.1 for sgd).", valueName: "sigma"))
     var noise: Double?
     @Option(help: "Seed of the noise generator; the same seed gives the same output byte for byte (default 0).")
     var seed: Int?
@@ -168,22 +168,46 @@ func runCSV(_ r: RunRecord, variables: [String]) -> String {
     return lines.joined(separator: "\n") + "\n"
 }
 
-/// Writes `contents` to `path` through a temporary file in the same folder and a rename, so a
-/// failure never leaves a half-written file.
-func writeAtomically(_ contents: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
-    do {
-        try Data(contents.utf8).write(to: temporary)
-        // rename(2) replaces the destination in one step.
-        guard rename(temporary.path, url.path) == 0 else {
-            throw UserError(message: String(cString: strerror(errno)))
+/// Writes each file through a temporary file in its folder, renaming them into place only
+/// once every one is written, so a failure leaves none of them behind, half-written or whole.
+func writeAtomically(_ files: [(contents: String, path: String)]) throws {
+    var temporaries: [URL] = []
+    func cleanUp() { for t in temporaries { try? FileManager.default.removeItem(at: t) } }
+    for (contents, path) in files {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            cleanUp()
+            throw UserError(message: "cannot write \(path): a folder of that name is in the way")
         }
-    } catch {
-        try? FileManager.default.removeItem(at: temporary)
-        throw UserError(message: "cannot write \(path): \(error.localizedDescription)")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            cleanUp()
+            throw UserError(message: "cannot create the folder \(folder.path) for \(path)")
+        }
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).partial")
+        temporaries.append(temporary)
+        do {
+            try Data(contents.utf8).write(to: temporary)
+        } catch {
+            cleanUp()
+            throw UserError(message: "cannot write \(path): \(error.localizedDescription)")
+        }
     }
+    for (temporary, file) in zip(temporaries, files) {
+        // rename(2) replaces the destination in one step.
+        guard rename(temporary.path, file.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            cleanUp()
+            throw UserError(message: "cannot write \(file.path): \(reason)")
+        }
+    }
+}
+
+func writeAtomically(_ contents: String, to path: String) throws {
+    try writeAtomically([(contents, path)])
 }
 
 func basinText(_ b: Basin?, _ p: Problem) -> String {
