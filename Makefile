@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 # Debian packages flatlab needs: GSL (headers + pkg-config file), rsvg-convert, pkg-config.
 DEB_PACKAGES := libgsl-dev librsvg2-bin pkg-config
 
-.PHONY: deps build release test demo clean
+.PHONY: deps build release test demo bench clean
 
 deps:
 	@missing=""; \
@@ -15,7 +15,7 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 build: deps
@@ -30,6 +30,10 @@ test: deps
 # The main job: GAM on the two-valley landscape (JSON and CSV go to out/).
 demo: release
 	.build/release/lab run two-valley --opt gam
+
+# Benchmarks (bench/main.swift): ratios measured side by side in one run, release build.
+bench: deps
+	$(SWIFT) run -c release bench
 
 clean:
 	rm -rf .build out

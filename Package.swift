@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `make bench`: tapes against hand-written Swift, batch against scalar evaluation.
+        .executableTarget(name: "bench", dependencies: ["Symbolic"], path: "bench"),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "LandscapeTests", dependencies: ["Landscape", "Numerics", "Symbolic"]),

@@ -16,20 +16,26 @@ struct List: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let catalog = Catalog()
-            let problems = try catalog.names().map { try catalog.load($0) }
+            let names = catalog.names()
+            guard !names.isEmpty else {
+                throw UserError(message: "no problems found: looked in \(catalog.folders.isEmpty ? "no folder (no problems/ folder from here upward, and $LAB_PROBLEMS is not set)" : catalog.folders.map(\.path).joined(separator: ", "))")
+            }
+            // A broken file does not hide the rest of the catalog; it is reported after it.
+            var problems: [Problem] = [], broken: [String] = []
+            for name in names {
+                do { problems.append(try catalog.load(name)) } catch { broken.append("\(error)") }
+            }
+            defer { if !broken.isEmpty { broken.forEach { printError("error: \($0)") } } }
             switch common.format {
             case .json:
                 print(JSON.array(problems.map { p in
                     .object([("name", .string(p.name)), ("variables", .strings(p.variables)), ("title", .string(p.title))])
                 }).rendered())
             case .text:
-                if problems.isEmpty {
-                    printError("no problems found: looked in \(catalog.folders.isEmpty ? "no folder (no problems/ upward, $LAB_PROBLEMS unset)" : catalog.folders.map(\.path).joined(separator: ", "))")
-                    return
-                }
                 let rows = problems.map { [$0.name, $0.variables.joined(separator: ", "), $0.title] }
                 print(table(header: ["name", "variables", "title"], rows: rows))
             }
+            if !broken.isEmpty { throw ExitCode(1) }
         }
     }
 }

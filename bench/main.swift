@@ -1,0 +1,68 @@
+// flatlab benchmarks: compiled tapes against hand-written Swift, and the batch path against a
+// loop of scalar evaluations. Every ratio is measured side by side in one process, with the
+// contenders interleaved round by round and the median of the rounds reported, because this
+// machine is shared and noisy. Run with `make bench` (a release build).
+import Foundation
+import Symbolic
+
+/// Seconds per call of `body`, as the median over `rounds` rounds of `calls` calls each.
+func time(rounds: Int, calls: Int, _ bodies: [() -> Double]) -> [Double] {
+    var samples = [[Double]](repeating: [], count: bodies.count)
+    var sink = 0.0
+    for _ in 0..<rounds {
+        for (k, body) in bodies.enumerated() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<calls { sink += body() }
+            samples[k].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(calls))
+        }
+    }
+    if sink == 42.4242 { print("") }  // keeps the work from being optimised away
+    return samples.map { $0.sorted()[$0.count / 2] }
+}
+
+func report(_ title: String, _ names: [String], _ seconds: [Double]) {
+    print(title)
+    for (name, s) in zip(names, seconds) {
+        print("  " + name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%9.1f ns   ×%.2f", s * 1e9, s / seconds[0]))
+    }
+}
+
+// The two-valley loss of the catalog and its derivative, by hand.
+let graph = Graph()
+let x = graph.variable("x")
+let loss = try graph.parse("(1 - exp(-(x + 1)^2 / 0.01)) * (1 - exp(-(x - 0.5)^2 / 2))")
+let gradient = graph.gradient(of: loss, wrt: [x])
+let lossGradientTape = Tape(graph: graph, outputs: [loss] + gradient, inputs: [x])
+print("two-valley loss + gradient tape: \(lossGradientTape.operationCount) operations")
+
+@inline(never) func handWritten(_ x: Double) -> (Double, Double) {
+    let a = exp(-(x + 1) * (x + 1) / 0.01), b = exp(-(x - 0.5) * (x - 0.5) / 2)
+    let l = (1 - a) * (1 - b)
+    let g = (2 * (x + 1) / 0.01) * a * (1 - b) + (1 - a) * (x - 0.5) * b
+    return (l, g)
+}
+
+// Check first that both compute the same thing.
+for p in stride(from: -2.0, through: 2.0, by: 0.37) {
+    let t = lossGradientTape.evaluate([p]), h = handWritten(p)
+    precondition(abs(t[0] - h.0) <= 1e-12 && abs(t[1] - h.1) <= 1e-9 * max(1, abs(h.1)), "tape and hand-written code disagree at \(p)")
+}
+
+var point = 0.0
+var workspace = [Double](repeating: 0, count: lossGradientTape.registerCount)
+var output = [Double](repeating: 0, count: 2)
+let scalar = time(rounds: 15, calls: 200_000, [
+    { point += 1e-7; let h = handWritten(point); return h.0 + h.1 },
+    { point += 1e-7; lossGradientTape.evaluate([point], workspace: &workspace, into: &output); return output[0] + output[1] },
+    { point += 1e-7; let v = lossGradientTape.evaluate([point]); return v[0] + v[1] },
+])
+report("one point, loss and gradient:", ["hand-written Swift", "tape, reused workspace", "tape, allocating"], scalar)
+
+let n = 4096
+let points = (0..<n).map { -3 + 6 * Double($0) / Double(n - 1) }
+let batch = time(rounds: 15, calls: 20, [
+    { var s = 0.0; for p in points { let h = handWritten(p); s += h.0 + h.1 }; return s },
+    { let out = lossGradientTape.evaluate(batch: [points]); return out[0][7] + out[1][9] },
+    { var s = 0.0; for p in points { lossGradientTape.evaluate([p], workspace: &workspace, into: &output); s += output[0] + output[1] }; return s },
+])
+report("\(n) points, loss and gradient (per point):", ["hand-written Swift loop", "tape, batch", "tape, scalar loop"], batch.map { $0 / Double(n) })
