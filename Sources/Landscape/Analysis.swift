@@ -106,6 +106,8 @@ extension Problem {
         }
         if minima.count < 2 {
             findings.append("The landscape has \(minima.count == 1 ? "one isolated minimum" : "no isolated minimum") in its domain, so there is nothing to rank.")
+        } else if !hasTest && oracle.hasTestLoss {
+            findings.append("The test loss (a Gaussian shift) is not integrated for more than two variables, so the rankings cannot be compared with generalisation.")
         } else if !hasTest {
             findings.append("The problem defines no test loss, so the rankings cannot be compared with generalisation.")
         }

@@ -107,8 +107,10 @@ func measuresText(_ m: Measures, problem p: Problem) -> String {
         ["λ_max", human(m.lambdaMax), ""],
         ["trace", human(m.trace), ""],
         ["eigenvalues", human(m.eigenvalues), ""],
-        ["avg sharpness", m.avgSharpness.map(human) ?? "n/a", "E[L(θ+δ)] − L(θ), δ ~ N(0, σ²I)"],
-        ["test loss", m.testLoss.map(human) ?? "n/a", m.testLoss == nil ? "the problem defines none" : ""],
+        ["avg sharpness", m.avgSharpness.map(human) ?? "n/a",
+         m.avgSharpness == nil ? "not computed for more than two variables" : "E[L(θ+δ)] − L(θ), δ ~ N(0, σ²I)"],
+        ["test loss", m.testLoss.map(human) ?? "n/a",
+         m.testLoss != nil ? "" : p.oracle.hasTestLoss ? "a Gaussian shift is not integrated for more than two variables" : "the problem defines none"],
     ]
     rows = rows.map { $0[2].isEmpty ? [$0[0], $0[1]] + [""] : $0 }
     return "\(p.name) at \(point(m.theta, p)), ρ = \(human(m.rho)), σ = \(human(m.sigma))\n"
