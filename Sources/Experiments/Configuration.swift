@@ -17,6 +17,7 @@ public func resolveHyperparameters(optimizer: OptimizerName, problem: Defaults, 
             case ("sam-rho", .number(let x)): h.samRho = x
             case ("base", .word(let w)): h.base = BaseRuleKind(rawValue: w)!
             case ("momentum", .number(let x)): h.momentum = x
+            case ("dampening", .number(let x)): h.dampening = x
             case ("weight-decay", .number(let x)): h.weightDecay = x
             case ("eta", .number(let x)): h.eta = x
             case ("grad-rho", .number(let x)): h.gradRho = x
@@ -35,6 +36,10 @@ public func resolveHyperparameters(optimizer: OptimizerName, problem: Defaults, 
     }
     if optimizer.impliedBase != nil, flags.word("base") != nil, flags.word("base") != optimizer.impliedBase!.rawValue {
         throw ConfigurationError(message: "--base chooses the base rule of a sharpness-aware optimizer; '\(optimizer.rawValue)' is itself the base rule \(optimizer.impliedBase!.rawValue) (use --opt sam --base \(flags.word("base")!), for example)")
+    }
+    if (optimizer.impliedBase ?? h.base) == .nesterov, !(h.momentum > 0 && h.dampening == 0) {
+        // As torch.optim.SGD, which raises the same complaint.
+        throw ConfigurationError(message: "nesterov needs a positive --momentum and zero --dampening (got momentum \(h.momentum), dampening \(h.dampening))")
     }
     return h
 }

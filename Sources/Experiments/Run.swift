@@ -83,7 +83,7 @@ extension RunConfiguration {
     public func run(criticalPoints: [CriticalPoint]? = nil) throws -> RunRecord {
         let oracle = problem.oracle
         var rule = DirectionRule(name: optimizer, hyper: hyper, oracle: oracle)
-        var baseRule = BaseRule(kind: optimizer.impliedBase ?? hyper.base, momentum: hyper.momentum,
+        var baseRule = BaseRule(kind: optimizer.impliedBase ?? hyper.base, momentum: hyper.momentum, dampening: hyper.dampening,
                                 weightDecay: hyper.weightDecay)
         var theta = start
         var trajectory: [TrajectoryPoint] = []
@@ -138,10 +138,10 @@ extension RunConfiguration {
     /// domain widths outside the domain.
     func divergenceReason(_ theta: [Double]) -> String? {
         if let i = theta.indices.first(where: { !theta[$0].isFinite }) {
-            return "\(problem.variables[i]) became \(theta[i])"
+            return "\(problem.variables[i]) became \(theta[i].isNaN ? "NaN" : "\(theta[i])")"
         }
         let loss = problem.oracle.loss(theta)
-        if !loss.isFinite { return "the loss became \(loss)" }
+        if !loss.isFinite { return "the loss became \(loss.isNaN ? "NaN" : "\(loss)")" }
         for (i, range) in problem.domain.enumerated() {
             let width = range.upperBound - range.lowerBound
             if theta[i] < range.lowerBound - 10 * width || theta[i] > range.upperBound + 10 * width {

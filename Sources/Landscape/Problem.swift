@@ -126,6 +126,7 @@ public struct Defaults: Sendable, Equatable {
         ("sam-rho", .number(positive: true)),
         ("base", .word(["gd", "momentum", "nesterov", "adam", "adamw"])),
         ("momentum", .number(positive: false)),
+        ("dampening", .number(positive: false)),
         ("weight-decay", .number(positive: false)),
         ("eta", .number(positive: false)),
         ("grad-rho", .number(positive: true)),

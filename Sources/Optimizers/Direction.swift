@@ -147,7 +147,9 @@ public struct DirectionRule {
         let (pn, nn) = (norm(p), norm(n))
         let cosine = dot(p, n) / (nn * pn + xi)
         let vertical = zip(p, n).map { $0 - cosine * pn * $1 / (nn + xi) }
-        fofEstimate = s * norm(g2)
+        // gam-fast's own view of the steepest slope near θ, scaled to the FOF radius ρ so that
+        // it is read against the exact FOF_ρ (its ascent itself moves only grad_norm_rho).
+        fofEstimate = hyper.rho * norm(g2)
         return zip(n, vertical).map { $0 - hyper.gamma * $1 }
     }
 }

@@ -13,6 +13,8 @@ public struct Hyperparameters: Sendable, Equatable {
     public var samRho = 0.05
     public var base: BaseRuleKind = .gd
     public var momentum = 0.9
+    /// torch.optim.SGD's dampening τ: the momentum buffer adds (1 − τ) of each new direction.
+    public var dampening = 0.0
     public var weightDecay = 0.0
     /// ASAM's η in T = |θ| + η (Kwon et al., 2021); η = 0 is davda54/sam's `adaptive=True`.
     public var eta = 0.01

@@ -35,8 +35,8 @@ struct Run: ParsableCommand {
     @Argument(help: "A catalog name or a path to a .toml problem file.")
     var problem: String
 
-    @Option(help: "The optimizer (see above).")
-    var opt: String
+    @Option(help: "The optimizer (see above; default: the problem's `opt`, if it sets one).")
+    var opt: String?
 
     @OptionGroup var options: RunOptions
     @OptionGroup var common: CommonOptions
@@ -44,7 +44,10 @@ struct Run: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let p = try Catalog().load(problem)
-            let name = try optimizerName(opt)
+            guard let chosen = opt ?? p.defaults.word("opt") else {
+                throw UserError(message: "give the optimizer with --opt, as in: lab run \(problem) --opt gam (\(p.name) sets no default `opt`)")
+            }
+            let name = try optimizerName(chosen)
             let hyper = try resolveHyperparameters(optimizer: name, problem: p.defaults, flags: options.flags)
             let start = try options.startPoint(p)
             let record = try RunConfiguration(problem: p, optimizer: name, hyper: hyper, start: start,

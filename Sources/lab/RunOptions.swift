@@ -23,6 +23,8 @@ struct RunOptions: ParsableArguments {
     var base: BaseRuleKind?
     @Option(parsing: .unconditional, help: "Momentum for momentum and nesterov (default 0.9; dampening 0, as torch.optim.SGD).")
     var momentum: Double?
+    @Option(parsing: .unconditional, help: "Dampening τ of the momentum buffer, as torch.optim.SGD (default 0).")
+    var dampening: Double?
     @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay: coupled for gd/momentum/nesterov/adam, decoupled for adamw (default 0).")
     var weightDecay: Double?
     @Option(parsing: .unconditional, help: "ASAM's η in T = |θ| + η (default 0.01; 0 is davda54/sam's adaptive=True).")
@@ -68,14 +70,18 @@ struct RunOptions: ParsableArguments {
             if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(name) must be zero or positive, not \(value).") }
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, not \(steps).") }
-        if let seed, seed < 0 { throw ValidationError("--seed must be zero or positive, not \(seed).") }
+        if let seed, seed < 0 || seed > 1 << 53 {
+            // JSON numbers are doubles: a larger seed would not read back exactly.
+            throw ValidationError("--seed must be between 0 and 2^53 = 9007199254740992, not \(seed).")
+        }
+        if let dampening, !(dampening >= 0 && dampening <= 1) { throw ValidationError("--dampening must be between 0 and 1, not \(dampening).") }
     }
 
     /// The flags the user gave, keyed like a problem's `[defaults]`.
     var flags: Defaults {
         var d = Defaults()
         let numbers: [(String, Double?)] = [
-            ("lr", lr), ("rho", rho), ("alpha", alpha), ("sam-rho", samRho), ("momentum", momentum),
+            ("lr", lr), ("rho", rho), ("alpha", alpha), ("sam-rho", samRho), ("momentum", momentum), ("dampening", dampening),
             ("weight-decay", weightDecay), ("eta", eta), ("grad-rho", gradRho), ("grad-norm-rho", gradNormRho),
             ("beta0", beta0), ("beta1", beta1), ("beta2", beta2), ("beta3", beta3), ("gamma", gamma), ("noise", noise),
         ]
@@ -118,7 +124,7 @@ func runJSON(_ r: RunRecord, start: [Double]) -> JSON {
     let hyper: [(String, JSON)] = [
         ("start", .numbers(start)), ("lr", .number(h.lr)), ("steps", .number(Double(h.steps))), ("rho", .number(h.rho)),
         ("alpha", .number(h.alpha)), ("sam_rho", .number(h.samRho)),
-        ("base", .string((r.optimizer.impliedBase ?? h.base).rawValue)), ("momentum", .number(h.momentum)),
+        ("base", .string((r.optimizer.impliedBase ?? h.base).rawValue)), ("momentum", .number(h.momentum)), ("dampening", .number(h.dampening)),
         ("weight_decay", .number(h.weightDecay)), ("eta", .number(h.eta)), ("grad_rho", .number(h.gradRho)),
         ("grad_norm_rho", .number(h.gradNormRho)), ("beta0", .number(h.beta0)), ("beta1", .number(h.beta1)),
         ("beta2", .number(h.effectiveBeta2)), ("beta3", .number(h.effectiveBeta3)), ("gamma", .number(h.gamma)),

@@ -73,6 +73,12 @@ final class OptimizerStepTests: XCTestCase {
         nesterov.step(&n, direction: [2], lr: 0.1)
         nesterov.step(&n, direction: [1.6], lr: 0.1)
         XCTAssertEqual(n[0], 1 - 0.1 * 3.8 - 0.1 * (1.6 + 0.9 * (0.9 * 2 + 1.6)), accuracy: 1e-15)
+        // Dampening τ = 0.25: torch starts the buffer undamped, b₁ = g₀, then b₂ = μb₁ + (1 − τ)g₁.
+        var damped = BaseRule(kind: .momentum, momentum: 0.9, dampening: 0.25)
+        var d = [1.0]
+        damped.step(&d, direction: [2], lr: 0.1)
+        damped.step(&d, direction: [1.6], lr: 0.1)
+        XCTAssertEqual(d[0], 1 - 0.2 - 0.1 * (0.9 * 2 + 0.75 * 1.6), accuracy: 1e-15)
     }
 
     func testSAMAndASAMOnTheQuadratic() throws {
