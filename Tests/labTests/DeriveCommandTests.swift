@@ -19,6 +19,22 @@ final class DeriveCommandTests: XCTestCase {
         XCTAssertEqual(doc["hessian_expressions"] as? [[String]], [["2 * y - sin(x)", "2 * x"], ["2 * x", "0"]])
     }
 
+    func testLeadingMinusAndNoVariables() throws {
+        // d/dx(−x³) = −3x² = −12 at x = 2; an expression starting with '-' is not an option.
+        let doc = try json(lab(["derive", "-x^3", "--at", "x=2", "--format", "json"]))
+        XCTAssertEqual(doc["value"] as? Double, -8)
+        XCTAssertEqual(doc["gradient"] as? [Double], [-12])
+        // A constant has no variables: an empty gradient, not a crash.
+        let constant = try json(lab(["derive", "2^10", "--at", ",", "--format", "json"]))
+        XCTAssertEqual(constant["value"] as? Double, 1024)
+        XCTAssertEqual(constant["gradient"] as? [Double], [])
+        let two = try lab(["derive", "x^2", "y"])
+        XCTAssertEqual(two.status, 64)
+        XCTAssert(two.stderr.hasPrefix("Error: Give one expression in quotes; unexpected 'y' after 'x^2'.\n"), two.stderr)
+        let typo = try lab(["derive", "x^2", "--wrtt", "x"])
+        XCTAssert(typo.stderr.hasPrefix("Error: Unknown option '--wrtt'; 'lab derive --help' lists the options.\n"), typo.stderr)
+    }
+
     func testWithoutPointValuesAreNull() throws {
         let doc = try json(lab(["derive", "b * a^3", "--wrt", "a", "--format", "json"]))
         XCTAssertEqual(doc["variables"] as? [String], ["a"])

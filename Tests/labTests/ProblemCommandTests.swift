@@ -48,14 +48,38 @@ final class ProblemCommandTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(doc["test_loss"] as? Double), t, accuracy: 1e-12)
     }
 
+    func testListShowsTheGoodFilesAndReportsTheBrokenOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-list-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "name = \"bowl\"\ntitle = \"A bowl\"\nvariables = [\"x\"]\nloss = \"x^2\"\n[domain]\nx = [-1.0, 1.0]\n"
+            .write(to: folder.appendingPathComponent("bowl.toml"), atomically: true, encoding: .utf8)
+        try "name = \"bad\"\nvariables = [\"x\"]\nloss = \"x +\"\n"
+            .write(to: folder.appendingPathComponent("bad.toml"), atomically: true, encoding: .utf8)
+        let run = try lab(["list"], in: folder, environment: ["LAB_PROBLEMS": folder.path])
+        XCTAssertEqual(run.status, 1)
+        XCTAssert(run.stdout.contains("bowl  x          A bowl"), run.stdout)
+        XCTAssertEqual(run.stderr, """
+            error: \(folder.path)/bad.toml: loss: column 4: unexpected end of expression; expected a number, a name or '('
+              x +
+                 ^
+
+            """)
+    }
+
     func testMeasureErrors() throws {
         var run = try lab(["measure", "himmelblau", "--at", "3"], in: Self.repository)
         XCTAssertEqual(run.stderr, "error: --at: himmelblau has 2 variables (x, y), but 1 value was given\n")
         run = try lab(["measure", "himmelblau", "--at", "3,two"], in: Self.repository)
         XCTAssertEqual(run.stderr, "error: --at: 'two' is not a number; give one number per variable, as in --at 0.5,0.5\n")
-        run = try lab(["measure", "himmelblau", "--at", "3,2", "--rho=-1"], in: Self.repository)
+        // A negative value is read as a value, not as an unknown option.
+        run = try lab(["measure", "himmelblau", "--at", "3,2", "--rho", "-1"], in: Self.repository)
         XCTAssertNotEqual(run.status, 0)
-        XCTAssert(run.stderr.contains("--rho must be positive, not -1.0."), run.stderr)
+        XCTAssert(run.stderr.hasPrefix("Error: --rho must be a positive number, not -1.0.\n"), run.stderr)
+        run = try lab(["measure", "himmelblau", "--at", "3,2", "--rho", "inf"], in: Self.repository)
+        XCTAssert(run.stderr.hasPrefix("Error: --rho must be a positive number, not inf.\n"), run.stderr)
+        run = try lab(["measure", "two-valley", "--at", "1e300"], in: Self.repository)
+        XCTAssertEqual(run.status, 0, run.stderr)
     }
 
     func testAnalyzeJSONAndSweep() throws {

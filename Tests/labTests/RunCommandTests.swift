@@ -55,6 +55,56 @@ final class RunCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("trend-valley-analyze.svg").path))
     }
 
+    func testAFailedWriteLeavesNothingBehind() throws {
+        let out = try temporaryFolder()
+        // A folder where the CSV should go: the JSON, written first, must not stay behind either.
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("two-valley-gd.csv"), withIntermediateDirectories: false)
+        let run = try lab(["run", "two-valley", "--opt", "gd", "--steps", "5", "--out", out.path], in: repository)
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.stderr, "error: cannot write \(out.path)/two-valley-gd.csv: a folder of that name is in the way\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["two-valley-gd.csv"])
+    }
+
+    func testBasinOfARunThatStoppedOnItsWay() throws {
+        // One tiny step from x = -1.0111 stays inside the sharp valley of two-valley (minimum at
+        // x = -1, walls of width 0.1); gradient flow from there ends at x = -1, not across the
+        // barrier in the flat valley.
+        let out = try temporaryFolder()
+        let doc = try json(lab(["run", "two-valley", "--opt", "gd", "--start", "-1.0111", "--steps", "1", "--lr", "1e-12",
+                                "--no-plot", "--out", out.path, "--format", "json"], in: repository))
+        let basin = try XCTUnwrap((doc["final"] as? [String: Any])?["basin"] as? [String: Any])
+        XCTAssertEqual(basin["theta"] as? [Double], [-1])
+        XCTAssertEqual(try XCTUnwrap(basin["distance"] as? Double), 0.0111, accuracy: 1e-9)
+        let text = try lab(["run", "two-valley", "--opt", "gd", "--start", "-1.0111", "--steps", "1", "--lr", "1e-12",
+                            "--no-plot", "--out", out.path], in: repository)
+        XCTAssert(text.stdout.contains("minimum at x=-1 (ended 0.0111 away)"), text.stdout)
+    }
+
+    func testTheOptimizerMayComeFromTheProblem() throws {
+        let out = try temporaryFolder()
+        let run = try lab(["run", "two-valley", "--out", out.path], in: repository)
+        XCTAssertEqual(run.stderr, "error: give the optimizer with --opt, as in: lab run two-valley --opt gam (two-valley sets no default `opt`)\n")
+        let file = out.appendingPathComponent("bowl.toml")
+        try """
+            name = "bowl"
+            variables = ["x"]
+            loss = "x^2"
+            [domain]
+            x = [-1.0, 1.0]
+            [defaults]
+            opt = "sam"
+            start = [0.5]
+            no-plot = true
+            measures = true
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let doc = try json(lab(["run", file.path, "--steps", "3", "--out", out.path, "--format", "json"]))
+        XCTAssertEqual(doc["optimizer"] as? String, "sam")
+        // measures = true: every point carries exact ZOF; on x², ZOF_ρ(x) = (|x| + ρ)² − x².
+        let first = try XCTUnwrap((doc["trajectory"] as? [[String: Any]])?.first)
+        XCTAssertEqual(try XCTUnwrap(first["zof"] as? Double), (0.5 + 0.05) * (0.5 + 0.05) - 0.25, accuracy: 1e-12)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("bowl-sam.svg").path), "no-plot = true")
+    }
+
     func testSameSeedSameBytesDifferentSeedDifferent() throws {
         let out = try temporaryFolder()
         let args = ["run", "himmelblau", "--opt", "sgd", "--steps", "50", "--noise", "0.5", "--out", out.path, "--format", "json"]
