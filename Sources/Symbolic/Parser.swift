@@ -150,11 +150,14 @@ private struct Parser {
                 }
                 out.append(Token(kind: .number(value), column: start + 1, length: i - start))
             } else if c.isLetter || c == "_" {
-                while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
+                // Digits in names are ASCII only: `x²` is not a name but a mistake.
+                while i < chars.count, chars[i].isLetter || (chars[i].isASCII && chars[i].isNumber) || chars[i] == "_" { i += 1 }
                 out.append(Token(kind: .name(String(chars[start..<i])), column: start + 1, length: i - start))
             } else if "+-*/^(),".contains(c) {
                 i += 1
                 out.append(Token(kind: .symbol(c), column: start + 1, length: 1))
+            } else if "²³¹⁰⁴⁵⁶⁷⁸⁹".contains(c) {
+                throw error("unexpected character '\(c)'; write powers with '^', as in x^2", at: start + 1)
             } else {
                 throw error("unexpected character '\(c)'", at: start + 1)
             }

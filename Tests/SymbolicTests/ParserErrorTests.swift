@@ -28,6 +28,7 @@ final class ParserErrorTests: XCTestCase {
         check("sin()", "function 'sin' needs an argument", column: 5)
         check("atan(y, x)", "function 'atan' takes one argument", column: 7)
         check("x $ y", "unexpected character '$'", column: 3)
+        check("x² + 1", "unexpected character '²'; write powers with '^', as in x^2", column: 2)
         check("2e + x", "malformed number '2e'; an exponent needs digits, as in 1e-3", column: 1, length: 2)
         check("x * 1e400", "number '1e400' is too large for a double (at most about 1.8e308)", column: 5, length: 5)
         check("1.2.3", "malformed number '1.2.3'", column: 1, length: 5)
