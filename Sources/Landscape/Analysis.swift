@@ -115,10 +115,17 @@ extension Problem {
     }
 
     /// ZOF and FOF of every minimum for each radius.
-    public func sweep(rhos: [Double]) throws -> RhoSweep {
-        let minima = try criticalPoints().filter { $0.kind == .minimum }.map(\.theta)
-        let zof = try minima.map { m in try rhos.map { try self.zof(at: m, rho: $0).value } }
-        let fof = try minima.map { m in try rhos.map { try self.fof(at: m, rho: $0).value } }
+    /// `criticalPoints` from an earlier `analyze` saves finding them again.
+    public func sweep(rhos: [Double], criticalPoints known: [CriticalPoint]? = nil) throws -> RhoSweep {
+        let minima = try (known ?? criticalPoints()).filter { $0.kind == .minimum }.map(\.theta)
+        let oracle = self.oracle
+        // One task per (minimum, ρ), spread over the cores.
+        let tasks = minima.flatMap { m in rhos.map { (m, $0) } }
+        let values = try parallelMap(tasks) { m, rho in
+            (try oracle.zof(at: m, rho: rho).value, try oracle.fof(at: m, rho: rho).value)
+        }
+        let zof = minima.indices.map { i in rhos.indices.map { values[i * rhos.count + $0].0 } }
+        let fof = minima.indices.map { i in rhos.indices.map { values[i * rhos.count + $0].1 } }
         return RhoSweep(rhos: rhos, minima: minima, zof: zof, fof: fof)
     }
 

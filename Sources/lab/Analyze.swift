@@ -56,7 +56,7 @@ struct Analyze: ParsableCommand {
             let spec = try rho.map { try RhoSpec($0) } ?? .single(p.defaults.number("rho") ?? 0.1)
             let sigma = sigma ?? p.defaults.number("sigma") ?? 0.1
             let analysis = try p.analyze(rho: spec.radii.last!, sigma: sigma)
-            let sweep = spec.isSweep ? try p.sweep(rhos: spec.radii) : nil
+            let sweep = spec.isSweep ? try p.sweep(rhos: spec.radii, criticalPoints: analysis.points.map(\.critical)) : nil
             var figure: String?
             if !noPlot {
                 figure = "\(out)/\(p.name)-analyze.svg"
