@@ -13,7 +13,8 @@ public enum LabFigures {
     /// loss and gradient norm against step; with `--measures`, exact ZOF/FOF against the
     /// optimizer's estimates.
     public static func run(_ r: RunRecord, problem p: Problem) -> Figure {
-        var landscape = landscapePanel(p, title: "\(p.name): \(r.optimizer.rawValue)")
+        let diverged = r.divergence.map { " (diverged at step \($0.step))" } ?? ""
+        var landscape = landscapePanel(p, title: "\(p.name): \(r.optimizer.rawValue)\(diverged)")
         let steps = r.trajectory.map(\.step)
         let thetas = r.trajectory.map(\.theta)
         if p.dimension == 1 {
@@ -71,12 +72,14 @@ public enum LabFigures {
         var landscape = landscapePanel(p, title: "\(p.name): critical points")
         let kinds: [(CriticalPoint.Kind, MarkerShape, Color)] = [(.minimum, .circle, Color.series(1)), (.saddle, .diamond, Color.series(3)),
                                                                  (.maximum, .triangle, Color.series(4)), (.degenerate, .square, Color.gray)]
+        // Rastrigin has 441 critical points: small markers, so the landscape stays visible.
+        let markerSize = a.points.count > 40 ? 2.5 : a.points.count > 15 ? 4 : 5.5
         for (kind, shape, color) in kinds {
             let pts = a.points.enumerated().filter { $0.element.critical.kind == kind }
             guard !pts.isEmpty else { continue }
             let xs = pts.map { $0.element.critical.theta[0] }
             let ys = pts.map { p.dimension == 1 ? $0.element.critical.loss : $0.element.critical.theta[1] }
-            landscape.add(.markers(xs: xs, ys: ys, colors: [color], shape: shape, size: 5.5, label: kind.rawValue))
+            landscape.add(.markers(xs: xs, ys: ys, colors: [color], shape: shape, size: markerSize, label: kind.rawValue))
             if pts.count <= 12 {
                 for (i, pt) in pts {
                     let y = p.dimension == 1 ? pt.critical.loss : pt.critical.theta[1]
@@ -85,9 +88,16 @@ public enum LabFigures {
             }
         }
         var panels = [landscape]
-        let minima = a.minima
+        // With many minima, the four flattest and the four sharpest by FOF stand for the rest.
+        var minima = a.minima
+        let allMinima = minima.count
+        if minima.count > 8 {
+            let byFOF = minima.sorted { a.points[$0].measures.fof < a.points[$1].measures.fof }
+            minima = (byFOF.prefix(4) + byFOF.suffix(4)).sorted()
+        }
+        let shown = allMinima > minima.count ? " (\(minima.count) of \(allMinima): flattest and sharpest by FOF)" : ""
         if !minima.isEmpty {
-            var dots = Axes(title: "flatness of each minimum at ρ = \(format([a.rho]))", xLabel: "minimum (# of lab analyze)", yLabel: "value (log scale)")
+            var dots = Axes(title: "flatness of each minimum at ρ = \(format([a.rho]))", xLabel: "minimum (# of lab analyze)\(shown)", yLabel: "value (log scale)")
             dots.yScale = .log
             dots.xRange = -0.6...(Double(minima.count) - 0.4)
             let idx = minima.indices.map(Double.init)
@@ -108,8 +118,12 @@ public enum LabFigures {
         if let sweep, !sweep.minima.isEmpty {
             var s = Axes(title: "ZOF and FOF against ρ", xLabel: "ρ", yLabel: "ZOF (solid), FOF (dashed)")
             s.yScale = .log
-            for (i, m) in sweep.minima.enumerated() {
-                let color = Color.series(i + 1)
+            // The same minima as the middle panel, at most four of them (two flattest, two sharpest).
+            let ranked = minima.sorted { a.points[$0].measures.fof < a.points[$1].measures.fof }
+            let chosen = ranked.count > 4 ? Array(ranked.prefix(2) + ranked.suffix(2)) : ranked
+            let thetas = chosen.map { a.points[$0].critical.theta }
+            for (k, (i, m)) in sweep.minima.enumerated().filter({ thetas.contains($0.element) }).enumerated() {
+                let color = Color.series(k)
                 s.add(.line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(format(m))"))
                 s.add(.line(xs: sweep.rhos, ys: sweep.fof[i], stroke: Stroke(color: color, width: 2.2, dash: "7 4"), label: "FOF at \(format(m))"))
             }
@@ -131,11 +145,12 @@ public enum LabFigures {
             let xs = (0...600).map { d.lowerBound + (d.upperBound - d.lowerBound) * Double($0) / 600 }
             let loss = o.lossTape.evaluate(batch: [xs])[0]
             axes.add(.line(xs: xs, ys: loss, stroke: Stroke(color: .black, width: 2), label: "loss"))
+            var test: [Double] = []
             if o.hasTestLoss {
-                let test = xs.map { (try? o.testLoss([$0])) ?? nil }.map { $0 ?? .nan }
+                test = xs.map { (try? o.testLoss([$0])) ?? nil }.map { $0 ?? .nan }
                 axes.add(.line(xs: xs, ys: test, stroke: Stroke(color: Color.gray, width: 1.6, dash: "6 4"), label: "test loss"))
             }
-            let finite = loss.filter(\.isFinite)
+            let finite = (loss + test).filter(\.isFinite)
             if let lo = finite.min(), let hi = finite.max(), hi > lo {
                 axes.yRange = (lo - 0.05 * (hi - lo))...(hi + 0.08 * (hi - lo))
             }
@@ -211,7 +226,7 @@ public enum LabFigures {
         axes.yScale = .log
         let steps = r.trajectory.map { Double($0.step) }
         axes.add(.line(xs: steps, ys: r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: Color.series(0), width: 2), label: "ZOF (exact)"))
-        axes.add(.line(xs: steps, ys: r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: Color.series(1), width: 2), label: "FOF (exact)"))
+        axes.add(.line(xs: steps, ys: r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: Color.series(1), width: 2, dash: "8 4"), label: "FOF (exact)"))
         if r.trajectory.contains(where: { $0.zofEstimate != nil }) {
             axes.add(.line(xs: steps, ys: r.trajectory.map { $0.zofEstimate ?? .nan }, stroke: Stroke(color: Color.series(0), width: 1.6, dash: "2 3"),
                            label: "ZOF estimate"))

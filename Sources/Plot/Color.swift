@@ -19,12 +19,19 @@ public struct Color: Equatable, Sendable {
     public static let lightGray = Color(hex: 0xdddddd)
     public static let white = Color(hex: 0xffffff)
 
-    /// Okabe–Ito colours (distinguishable with colour-vision deficiencies), darkest first, so
-    /// that in grey print they still differ in lightness; series also differ in dash and marker.
+    /// Okabe–Ito and Tol colours (distinguishable with colour-vision deficiencies), ordered so
+    /// that neighbours differ in lightness (CIE L* 46, 73, 20, 57, 62, 30, 70, 60) and still
+    /// differ in grey print; series also differ in dash and marker.
     public static let palette: [Color] = [
-        Color(hex: 0x0072B2), Color(hex: 0xD55E00), Color(hex: 0x009E73), Color(hex: 0xCC79A7),
-        Color(hex: 0xE69F00), Color(hex: 0x56B4E9), Color(hex: 0x000000), Color(hex: 0xF0E442),
+        Color(hex: 0x0072B2), Color(hex: 0xE69F00), Color(hex: 0x332288), Color(hex: 0x009E73),
+        Color(hex: 0xCC79A7), Color(hex: 0x882255), Color(hex: 0x56B4E9), Color(hex: 0x999933),
     ]
+
+    /// Relative luminance (sRGB, Rec. 709 weights on linearised channels), 0 black to 1 white.
+    public var luminance: Double {
+        func linear(_ c: Double) -> Double { c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4) }
+        return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    }
 
     public static func series(_ i: Int) -> Color { palette[i % palette.count] }
 }

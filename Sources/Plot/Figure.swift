@@ -32,7 +32,9 @@ public struct Figure: Sendable {
             let x = Double(k % columns) * panelWidth, y = titleHeight + Double(k / columns) * panelHeight
             AxesRenderer(axes: axes, frame: (x, y, panelWidth, panelHeight), id: k).render(into: &w)
         }
-        return w.document(width: width, height: height, title: title, description: description)
+        // The document's <title> names the figure even when it has no heading of its own.
+        let documentTitle = title.isEmpty ? panels.map(\.title).filter { !$0.isEmpty }.joined(separator: " · ") : title
+        return w.document(width: width, height: height, title: documentTitle, description: description)
     }
 
     /// Writes the SVG through a temporary file and a rename, so a failure leaves no partial file.
@@ -191,18 +193,25 @@ struct AxesRenderer {
         case .arrows(let xs, let ys, let stroke, let every, _):
             for piece in pieces(xs, ys) {
                 w.element("path", [("d", SVGWriter.path(piece))] + strokeAttributes(stroke))
-                var k = 0
+                // An arrowhead every `spacing` pixels of path, wherever the samples fall, so a
+                // path of many short steps shows its direction as well as one of few long ones.
+                let spacing = 20.0 * Double(max(every, 1)) / 2
+                var next = spacing / 2, walked = 0.0
                 for i in 1..<piece.count {
                     let (a, b) = (piece[i - 1], piece[i])
                     let len = hypot(b.0 - a.0, b.1 - a.1)
-                    guard len > 9 else { continue }
-                    k += 1
-                    guard k % max(every, 1) == 0 || i == 1 else { continue }
-                    let (ux, uy) = ((b.0 - a.0) / len, (b.1 - a.1) / len)
-                    let m = ((a.0 + b.0) / 2, (a.1 + b.1) / 2)
-                    let tip = (m.0 + 4.5 * ux, m.1 + 4.5 * uy)
-                    let l = (m.0 - 4.5 * ux - 3.5 * uy, m.1 - 4.5 * uy + 3.5 * ux), r = (m.0 - 4.5 * ux + 3.5 * uy, m.1 - 4.5 * uy - 3.5 * ux)
-                    w.element("path", [("d", SVGWriter.path([tip, l, r]) + " Z"), ("fill", stroke.color.svg)])
+                    guard len > 0 else { continue }
+                    while next <= walked + len {
+                        let t = (next - walked) / len
+                        let (ux, uy) = ((b.0 - a.0) / len, (b.1 - a.1) / len)
+                        let m = (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
+                        let tip = (m.0 + 5 * ux, m.1 + 5 * uy)
+                        let l = (m.0 - 4 * ux - 3.8 * uy, m.1 - 4 * uy + 3.8 * ux), r = (m.0 - 4 * ux + 3.8 * uy, m.1 - 4 * uy - 3.8 * ux)
+                        w.element("path", [("d", SVGWriter.path([tip, l, r]) + " Z"), ("fill", stroke.color.svg),
+                                           ("stroke", "#222222"), ("stroke-width", "0.5")])
+                        next += spacing
+                    }
+                    walked += len
                 }
             }
         case .markers(let xs, let ys, let colors, let shape, let size, _):
@@ -225,6 +234,7 @@ struct AxesRenderer {
             w.element("text", [("x", n(c.0)), ("y", n(c.1)), ("text-anchor", anchor), ("font-size", "12"), ("fill", color.svg)], text: text)
         case .contour(let grid, let levels, let stroke, let labels):
             var placed: [(Double, Double)] = []
+            var labelTexts: [((Double, Double), String)] = []
             for level in levels {
                 let segments = Contour.segments(grid, level: level)
                 guard !segments.isEmpty else { continue }
@@ -240,10 +250,15 @@ struct AxesRenderer {
                 }
                 if labels, let c = candidates.isEmpty ? nil : candidates[candidates.count / 2] {
                     placed.append(c)
-                    w.element("text", [("x", n(c.0)), ("y", n(c.1 - 3)), ("text-anchor", "middle"), ("font-size", "10"),
-                                       ("fill", "#222222"), ("stroke", "#ffffff"), ("stroke-width", "2.5"), ("paint-order", "stroke")],
-                              text: Ticks.trim(String(format: "%.3g", level)))
+                    labelTexts.append((c, Ticks.levelLabel(level)))
                 }
+            }
+            // Labels after every line, so no later contour crosses one; the halo is a separate
+            // white-stroked copy underneath (SVG 1.1 has no paint-order).
+            for (c, text) in labelTexts {
+                let at: [(String, String)] = [("x", n(c.0)), ("y", n(c.1 - 3)), ("text-anchor", "middle"), ("font-size", "10")]
+                w.element("text", at + [("fill", "#ffffff"), ("stroke", "#ffffff"), ("stroke-width", "3"), ("stroke-linejoin", "round")], text: text)
+                w.element("text", at + [("fill", "#222222")], text: text)
             }
         case .heatmap(let grid, let low, let high, _):
             w.open("g", [("shape-rendering", "crispEdges")])
@@ -295,7 +310,8 @@ struct AxesRenderer {
         guard !entries.isEmpty else { return }
         let p = plot, n = SVGWriter.number
         let rowHeight = 18.0
-        let width = 44 + 7 * Double(entries.map { $0.label!.count }.max()!)
+        // 7.8 px a character covers the widest common sans-serif fallbacks at 12 px.
+        let width = 48 + 7.8 * Double(entries.map { $0.label!.count }.max()!)
         let height = Double(entries.count) * rowHeight + 8
         // Data as points every few pixels along every line, so a steep segment counts as much
         // as a flat one.
@@ -320,11 +336,23 @@ struct AxesRenderer {
             case .band(let xs, let lo, let hi, _, _, _):
                 trace(xs, lo)
                 trace(xs, hi)
+            case .text(let x, let y, _, _, _):
+                let c = point(x, y)
+                points += Array(repeating: c, count: 40)
+            case .heatmap(let grid, let low, let high, _):
+                // The valleys of a heat map are where its story is: keep them visible.
+                for (j, row) in grid.values.enumerated() {
+                    for (i, v) in row.enumerated() where v.isFinite && (v - low) / (high - low) < 0.2 {
+                        points.append(point(grid.xs[i], grid.ys[j]))
+                    }
+                }
             default: break
             }
         }
+        let midX = (p.left + p.right - width) / 2, midY = (p.top + p.bottom - height) / 2
         let corners = [(p.right - width - 8, p.top + 8), (p.left + 8, p.top + 8), (p.right - width - 8, p.bottom - height - 8),
-                       (p.left + 8, p.bottom - height - 8)]
+                       (p.left + 8, p.bottom - height - 8), (midX, p.top + 8), (midX, p.bottom - height - 8),
+                       (p.left + 8, midY), (p.right - width - 8, midY)]
         let best = corners.min { a, b in
             let ca = points.filter { $0.0 >= a.0 && $0.0 <= a.0 + width && $0.1 >= a.1 && $0.1 <= a.1 + height }.count
             let cb = points.filter { $0.0 >= b.0 && $0.0 <= b.0 + width && $0.1 >= b.1 && $0.1 <= b.1 + height }.count
@@ -337,6 +365,10 @@ struct AxesRenderer {
             let y = best.1 + 4 + rowHeight * (Double(k) + 0.5), x = best.0 + 8
             switch s {
             case .line(_, _, let stroke, _), .arrows(_, _, let stroke, _, _), .verticalRule(_, let stroke, _), .horizontalRule(_, let stroke, _):
+                if stroke.color.luminance > 0.8 {
+                    // A white line (a circle drawn over a heat map) needs a dark ground to show.
+                    w.element("rect", [("x", n(x - 2)), ("y", n(y - 6)), ("width", "30"), ("height", "12"), ("fill", "#555555")])
+                }
                 w.element("path", [("d", SVGWriter.path([(x, y), (x + 26, y)]))] + strokeAttributes(stroke))
             case .markers(_, _, let colors, let shape, let size, _):
                 marker(shape, at: (x + 13, y), size: min(size, 5), color: colors.count == 1 ? colors[0] : Viridis.color(0.5), into: &w)

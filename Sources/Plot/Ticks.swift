@@ -41,8 +41,27 @@ public enum Ticks {
             }
             return ticks.isEmpty ? [a, b] : ticks
         }
+        if e1 - e0 < 2 {
+            // One or two decades: the powers alone are too few; add the 2× and 5× multiples.
+            var ticks: [Double] = []
+            for e in (e0 - 1)...e1 {
+                for m in [1.0, 2, 5] {
+                    let v = m * pow(10, Double(e))
+                    if v >= a * (1 - 1e-9) && v <= b * (1 + 1e-9) { ticks.append(v) }
+                }
+            }
+            return ticks
+        }
         let every = max(1, (e1 - e0 + 7) / 8)
         return stride(from: e0, through: e1, by: every).map { pow(10, Double($0)) }
+    }
+
+    /// A contour level for a label: three significant digits, plain numbers up to 10⁵.
+    public static func levelLabel(_ v: Double) -> String {
+        let m = abs(v)
+        if m >= 1000 && m < 1e5 { return String(format: "%.0f", v) }
+        if m >= 1e5 || (m < 1e-3 && m > 0) { return label(v) }
+        return trim(String(format: "%.3g", v))
     }
 
     /// Short labels for ticks: the fewest significant digits that tell neighbours apart;

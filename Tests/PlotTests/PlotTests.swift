@@ -38,6 +38,27 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(wide.count, 9)
         for (a, b) in zip(wide, [1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1, 100, 1e4]) { XCTAssertEqual(a, b, accuracy: b * 1e-12) }
         XCTAssertEqual(Ticks.logarithmic(3, 40), [5, 10, 20])
+        // One to two decades: the powers of ten alone would be two ticks.
+        XCTAssertEqual(Ticks.logarithmic(0.3, 80), [0.5, 1, 2, 5, 10, 20, 50])
+        XCTAssertEqual(Ticks.levelLabel(1030.4), "1030")
+        XCTAssertEqual(Ticks.levelLabel(0.51449), "0.514")
+        XCTAssertEqual(Ticks.levelLabel(44700), "44700")
+        XCTAssertEqual(Ticks.levelLabel(3.2e6), "3.2e6")
+    }
+
+    func testArrowsFollowThePathLength() throws {
+        // 400 tiny steps along a diagonal: one arrowhead per 60 px of path, however short the
+        // steps are. The path from (0, 0) to (1, 1) spans the plot area, about 430 × 292 px.
+        var axes = Axes(title: "", xLabel: "x", yLabel: "y")
+        let t = (0...400).map { Double($0) / 400 }
+        axes.xRange = 0...1
+        axes.yRange = 0...1
+        axes.add(.arrows(xs: t, ys: t, stroke: Stroke(color: .black), arrowEvery: 6, label: nil))
+        let svg = Figure(title: "", description: "arrows", panels: [axes]).svg()
+        let heads = svg.components(separatedBy: "stroke-width=\"0.5\"").count - 1
+        let length = hypot(520.0 - 70 - 20, 380.0 - 36 - 52)
+        XCTAssertEqual(Double(heads), (length / 60).rounded(), accuracy: 1)
+        XCTAssert(svg.contains("<title>arrows</title>") == false && svg.contains("<title></title>"), "no panel title to name it")
     }
 
     func testTickLabels() {
@@ -92,5 +113,8 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(SVGWriter.number(3.14159), "3.14")
         XCTAssertEqual(SVGWriter.number(-0.001), "0")
         XCTAssertEqual(SVGWriter.number(12), "12")
+        // A figure without a heading of its own takes its <title> from its panels.
+        let untitled = Figure(title: "", description: "d", panels: [axes, Axes(title: "second", xLabel: "", yLabel: "")])
+        XCTAssert(untitled.svg().contains("<title>a &lt;title&gt; &amp; &quot;quotes&quot; · second</title>"))
     }
 }
