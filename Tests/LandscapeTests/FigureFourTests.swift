@@ -16,6 +16,7 @@ final class FigureFourTests: XCTestCase {
     /// loss agrees with FOF.
     func testTrendValley() throws {
         let a = try load("trend-valley").analyze(rho: 0.5, sigma: 0.1)
+        XCTAssertEqual(a.points.map(\.critical.kind), [.minimum, .maximum, .minimum])
         let minima = a.minima
         XCTAssertEqual(minima.map { a.points[$0].critical.theta[0] }.map { ($0 * 1e6).rounded() / 1e6 }, [-1, 1])
         let (rim, rise) = (minima[0], minima[1])
@@ -47,6 +48,13 @@ final class FigureFourTests: XCTestCase {
     /// agrees with test loss.
     func testCoveredValleys() throws {
         let a = try load("covered-valleys").analyze(rho: 2.2, sigma: 0.1)
+        XCTAssertEqual(a.points.map(\.critical.kind), [.minimum, .maximum, .minimum])
+        // The minima of 1 − exp(−(x+2)²/0.01) times 1 − exp(−(x−2)²): x = ±2, L″ = 2/0.01 and 2
+        // (each factor's curvature times the other factor, which is 1 − e^(−16) ≈ 1 there).
+        XCTAssertEqual(a.points[a.minima[0]].critical.theta[0], -2, accuracy: 1e-9)
+        XCTAssertEqual(a.points[a.minima[1]].critical.theta[0], 2, accuracy: 1e-9)
+        XCTAssertEqual(a.points[a.minima[0]].measures.lambdaMax, 200 * (1 - exp(-16)), accuracy: 1e-6)
+        XCTAssertEqual(a.points[a.minima[1]].measures.lambdaMax, 2 * (1 - exp(-1600)), accuracy: 1e-9)
         let (sharp, flat) = (a.minima[0], a.minima[1])
         XCTAssertEqual(try ranking(a, "zof").ties, [[sharp, flat]])
         XCTAssertEqual(try ranking(a, "fof").order, [flat, sharp])
@@ -59,6 +67,7 @@ final class FigureFourTests: XCTestCase {
     /// Two-valley-2d: the trace ties, λ_max tells the valleys apart and agrees with test loss.
     func testTwoValley2D() throws {
         let a = try load("two-valley-2d").analyze(rho: 0.2, sigma: 0.1)
+        XCTAssertEqual(a.points.map(\.critical.kind), [.minimum, .saddle, .minimum])
         XCTAssertEqual(a.minima.count, 2)
         XCTAssertEqual(try ranking(a, "trace").ties.count, 1)
         XCTAssertEqual(try ranking(a, "lambda_max").concordant, 1)

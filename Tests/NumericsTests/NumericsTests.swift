@@ -33,6 +33,26 @@ final class NumericsTests: XCTestCase {
         XCTAssertEqual(double.count, 1)
         XCTAssertEqual(double.first ?? .nan, 1, accuracy: 1e-6)
         XCTAssertEqual(try Roots.all({ $0 * $0 + 1 }, in: -2, 2), [])
+        XCTAssertThrowsError(try Roots.all({ $0 }, in: 1, 1)) {
+            XCTAssertEqual($0 as? NumericsError, .invalidArgument(routine: "Roots.all", reason: "need a < b and at least 2 samples"))
+        }
+    }
+
+    func testSteffensonErrorPaths() {
+        // Newton from x0 on x² + 1 never converges; NaN derivatives are reported, not looped on.
+        XCTAssertThrowsError(try Roots.steffenson({ $0 * $0 + 1 }, derivative: { 2 * $0 }, from: 0.5, maxIterations: 50)) { error in
+            switch error as? NumericsError {
+            case .didNotConverge(let routine, _)?, .nonFinite(let routine)?, .gsl(let routine, _, _)?:
+                XCTAssertEqual(routine, "gsl_root_fdfsolver_steffenson")
+            default: XCTFail("\(error)")
+            }
+        }
+        XCTAssertThrowsError(try Roots.steffenson({ _ in .nan }, derivative: { _ in .nan }, from: 1)) { error in
+            switch error as? NumericsError {
+            case .nonFinite(let routine)?, .gsl(let routine, _, _)?: XCTAssertEqual(routine, "gsl_root_fdfsolver_steffenson")
+            default: XCTFail("\(error)")
+            }
+        }
     }
 
     func testHybridsj() throws {
@@ -86,6 +106,13 @@ final class NumericsTests: XCTestCase {
         XCTAssertEqual(try Integrate.qagi({ exp(-$0 * $0) }).value, Double.pi.squareRoot(), accuracy: 1e-12)
         XCTAssertEqual(try Integrate.qagiu({ exp(-$0) }, from: 0).value, 1, accuracy: 1e-12)
         XCTAssertEqual(try Integrate.qagil({ exp($0) }, to: 0).value, 1, accuracy: 1e-12)
+        // ∫ 1/(1 + x²) over the line is π; ∫ 1/|x| diverges, and QAGI reports GSL's reason.
+        XCTAssertEqual(try Integrate.qagi({ 1 / (1 + $0 * $0) }).value, Double.pi, accuracy: 1e-10)
+        XCTAssertThrowsError(try Integrate.qagi({ 1 / abs($0) })) { error in
+            guard case .gsl(let routine, _, let reason)? = error as? NumericsError else { return XCTFail("\(error)") }
+            XCTAssertEqual(routine, "gsl_integration_qagi")
+            XCTAssertFalse(reason.isEmpty)
+        }
         XCTAssertThrowsError(try Integrate.qags({ 1 / $0 }, from: 0, to: 1)) { error in
             guard case .gsl(let routine, _, let reason)? = error as? NumericsError else { return XCTFail("\(error)") }
             XCTAssertEqual(routine, "gsl_integration_qags")

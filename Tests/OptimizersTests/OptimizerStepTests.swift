@@ -91,6 +91,12 @@ final class OptimizerStepTests: XCTestCase {
         let e = [rho * 1 * 2 / tg, rho * 0.25 * -3 / tg]
         let a = [1 + e[0], -0.5 + e[1]]
         assertClose(try step(.asam, q, from: theta) { $0.eta = 0 }, [1 - 0.1 * 2 * a[0], -0.5 - 0.1 * 6 * a[1]])
+        // ASAM, η = 0.3 (Kwon et al.): T = |θ| + η = (1.3, 0.8), e = ρ T² g / ‖T g‖.
+        let t = [1.3, 0.8]
+        let tgEta = (pow(t[0] * 2, 2) + pow(t[1] * 3, 2)).squareRoot()
+        let eEta = [rho * t[0] * t[0] * 2 / tgEta, rho * t[1] * t[1] * -3 / tgEta]
+        let aEta = [1 + eEta[0], -0.5 + eEta[1]]
+        assertClose(try step(.asam, q, from: theta) { $0.eta = 0.3 }, [1 - 0.1 * 2 * aEta[0], -0.5 - 0.1 * 6 * aEta[1]])
         _ = g
     }
 
