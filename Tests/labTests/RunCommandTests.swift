@@ -103,6 +103,13 @@ final class RunCommandTests: XCTestCase {
         let first = try XCTUnwrap((doc["trajectory"] as? [[String: Any]])?.first)
         XCTAssertEqual(try XCTUnwrap(first["zof"] as? Double), (0.5 + 0.05) * (0.5 + 0.05) - 0.25, accuracy: 1e-12)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("bowl-sam.svg").path), "no-plot = true")
+        // On a convex 1-D bowl the one-step ascents are exact: SAM's ascent loss is ZOF and
+        // GAM's adversarial gradient norm gives FOF_ρ = ρ · 2(|x| + ρ).
+        XCTAssertEqual(try XCTUnwrap(first["zof_estimate"] as? Double), try XCTUnwrap(first["zof"] as? Double), accuracy: 1e-10)
+        let gam = try json(lab(["run", file.path, "--opt", "gam", "--steps", "3", "--out", out.path, "--format", "json"]))
+        let g0 = try XCTUnwrap((gam["trajectory"] as? [[String: Any]])?.first)
+        XCTAssertEqual(try XCTUnwrap(g0["fof"] as? Double), 0.05 * 2 * (0.5 + 0.05), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(g0["fof_estimate"] as? Double), 0.05 * 2 * (0.5 + 0.05), accuracy: 1e-10)
     }
 
     func testSameSeedSameBytesDifferentSeedDifferent() throws {
