@@ -14,7 +14,7 @@ final class CatalogTests: XCTestCase {
 
     func testEveryFileLoadsWithTitleDescriptionAndDefaults() throws {
         let names = Catalog(folders: [Self.folder]).names()
-        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "rastrigin", "rosenbrock", "scale-symmetry", "trend-valley", "two-valley",
+        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "rastrigin", "rosenbrock", "scale-symmetry", "sharp-flat", "trend-valley", "two-valley",
                                "two-valley-2d", "wayburn-seader", "weight-decay"])
         for name in names {
             let p = try load(name)
@@ -92,8 +92,24 @@ final class CatalogTests: XCTestCase {
         }
     }
 
+    /// pit · trench · bowl: the pit x²/(x² + 0.0009) has curvature 2/0.0009 at 0, the bowl
+    /// 1 − e^(−(x−2.3)²/0.125) has curvature 16 at 2.3; each is scaled by the other factors there.
     func testTwoValley() throws {
         let p = try load("two-valley")
+        func sigmoid(_ z: Double) -> Double { 1 / (1 + exp(-z)) }
+        func trench(_ x: Double) -> Double { 0.15 + 0.85 * (sigmoid(75 * (x - 0.92)) + sigmoid(-75 * (x + 1.06))) }
+        func bowl(_ x: Double) -> Double { 1 - exp(-(x - 2.3) * (x - 2.3) / 0.125) }
+        try assertMinimum(p, at: [0], loss: 0)
+        try assertMinimum(p, at: [2.3], loss: 0)
+        XCTAssertEqual(try p.oracle.eigenvalues([0])[0], 2 / 0.0009 * trench(0) * bowl(0), accuracy: 1e-9)
+        XCTAssertEqual(try p.oracle.eigenvalues([2.3])[0], 16 * (2.3 * 2.3 / (2.3 * 2.3 + 0.0009)) * trench(2.3), accuracy: 1e-9)
+        // Test loss L(θ + 0.05).
+        let pit = 0.0025 / (0.0025 + 0.0009)
+        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([0])), pit * trench(0.05) * bowl(0.05), accuracy: 1e-12)
+    }
+
+    func testSharpFlat() throws {
+        let p = try load("sharp-flat")
         try assertMinimum(p, at: [-1], loss: 0)
         try assertMinimum(p, at: [0.5], loss: 0)
         // Curvatures: 2/0.01 · (1 − e^{−1.5²/2}) at the sharp minimum, (2/2) · (1 − e^{−1.5²/0.01}) at the flat one.

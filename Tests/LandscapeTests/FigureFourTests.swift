@@ -30,10 +30,26 @@ final class FigureFourTests: XCTestCase {
         XCTAssert(a.findings.contains("FOF ranks the minima as test loss does."), "\(a.findings)")
     }
 
-    /// Two-valley: FOF separates the valleys by a factor of about 60 at the default ρ; at ρ = 3
-    /// ZOF can no longer tell them apart (within 1.2%).
+    /// Two-valley, Fig. 4(a) at the default ρ = 1: both balls reach the plateau that is the
+    /// barrier, so ZOF ties (within 1%), while FOF differs more than sixfold and agrees with
+    /// test loss.
     func testTwoValley() throws {
-        let p = try load("two-valley")
+        let a = try load("two-valley").analyze(rho: 1, sigma: 0.1)
+        XCTAssertEqual(a.points.map(\.critical.kind), [.minimum, .maximum, .minimum])
+        let (sharp, flat) = (a.minima[0], a.minima[1])
+        XCTAssertEqual(try ranking(a, "zof").ties, [[sharp, flat]])
+        XCTAssertEqual(try ranking(a, "fof").order, [flat, sharp])
+        XCTAssertEqual(try ranking(a, "fof").concordant, 1)
+        XCTAssertGreaterThan(a.points[sharp].measures.fof / a.points[flat].measures.fof, 6)
+        XCTAssertGreaterThan(a.points[sharp].measures.lambdaMax / a.points[flat].measures.lambdaMax, 20)
+        XCTAssert(a.findings.contains { $0.hasPrefix("ZOF cannot tell the minima apart") }, "\(a.findings)")
+        XCTAssert(a.findings.contains("FOF ranks the minima as test loss does."), "\(a.findings)")
+    }
+
+    /// Sharp-flat: FOF separates the valleys by a factor of about 60 at the default ρ; at ρ = 3
+    /// ZOF can no longer tell them apart (within 1.2%).
+    func testSharpFlat() throws {
+        let p = try load("sharp-flat")
         let a = try p.analyze(rho: 0.1, sigma: 0.1)
         let (sharp, flat) = (a.minima[0], a.minima[1])
         XCTAssertEqual(try ranking(a, "fof").order, [flat, sharp])

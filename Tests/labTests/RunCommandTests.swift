@@ -66,16 +66,16 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testBasinOfARunThatStoppedOnItsWay() throws {
-        // One tiny step from x = -1.0111 stays inside the sharp valley of two-valley (minimum at
+        // One tiny step from x = -1.0111 stays inside the sharp valley of sharp-flat (minimum at
         // x = -1, walls of width 0.1); gradient flow from there ends at x = -1, not across the
         // barrier in the flat valley.
         let out = try temporaryFolder()
-        let doc = try json(lab(["run", "two-valley", "--opt", "gd", "--start", "-1.0111", "--steps", "1", "--lr", "1e-12",
+        let doc = try json(lab(["run", "sharp-flat", "--opt", "gd", "--start", "-1.0111", "--steps", "1", "--lr", "1e-12",
                                 "--no-plot", "--out", out.path, "--format", "json"], in: repository))
         let basin = try XCTUnwrap((doc["final"] as? [String: Any])?["basin"] as? [String: Any])
         XCTAssertEqual(basin["theta"] as? [Double], [-1])
         XCTAssertEqual(try XCTUnwrap(basin["distance"] as? Double), 0.0111, accuracy: 1e-9)
-        let text = try lab(["run", "two-valley", "--opt", "gd", "--start", "-1.0111", "--steps", "1", "--lr", "1e-12",
+        let text = try lab(["run", "sharp-flat", "--opt", "gd", "--start", "-1.0111", "--steps", "1", "--lr", "1e-12",
                             "--no-plot", "--out", out.path], in: repository)
         XCTAssert(text.stdout.contains("minimum at x=-1 (ended 0.0111 away)"), text.stdout)
     }
