@@ -76,8 +76,9 @@ extension Oracle {
         return (rho * m, arg)
     }
 
-    /// E[L(θ + δ)] − L(θ), with E computed as the Gaussian-shift test loss is: adaptive QAGI in
-    /// 1-D (a fixed rule was off by 1.6% at trend-valley's soft-min kink), Gauss–Hermite in 2-D.
+    /// E[L(θ + δ)] − L(θ), with E computed as the Gaussian-shift test loss is: adaptive QAGS over
+    /// ±12σ in 1-D (a fixed rule was off by 1.6% at trend-valley's soft-min kink), Gauss–Hermite
+    /// in 2-D.
     func averageSharpness(at theta: [Double], sigma: Double, oracle o: Oracle) throws -> Double? {
         try o.gaussianExpectation(at: theta, sigma: sigma).map { $0 - o.loss(theta) }
     }
@@ -85,7 +86,44 @@ extension Oracle {
     enum BallObjective { case loss, gradientNorm }
 
     /// Points per side of the 2-D seed grid over the ball.
-    var ballGridSize: Int { 65 }
+    static let ballGridSize = 65
+
+    /// The local maxima of L (or ‖∇L‖) on a `ballGridSize`² grid over the 2-D ball, and the grid
+    /// spacing. The grid is evaluated in one batch on the tape. On a plateau of equal values
+    /// only the first point in scan order counts, so a flat region gives one seed, not hundreds;
+    /// cells on the rim are left to the boundary search.
+    func gridPeaks(center: [Double], rho: Double, kind: BallObjective) -> (peaks: [[Double]], spacing: Double) {
+        let n = Self.ballGridSize, h = 2 * rho / Double(n - 1)
+        var xs: [Double] = [], ys: [Double] = [], cells: [Int] = []
+        for i in 0..<n {
+            for j in 0..<n {
+                let p = [center[0] - rho + Double(i) * h, center[1] - rho + Double(j) * h]
+                if distance(p, center) <= rho { xs.append(p[0]); ys.append(p[1]); cells.append(i * n + j) }
+            }
+        }
+        let out = kind == .loss ? lossTape.evaluate(batch: [xs, ys]) : gradientTape.evaluate(batch: [xs, ys])
+        var grid = [Double](repeating: -.infinity, count: n * n)
+        for (k, cell) in cells.enumerated() {
+            let v = kind == .loss ? out[0][k] : (out[1][k] * out[1][k] + out[2][k] * out[2][k]).squareRoot()
+            if !v.isNaN { grid[cell] = v }
+        }
+        var peaks: [[Double]] = []
+        for (k, cell) in cells.enumerated() where grid[cell] > -.infinity {
+            let (i, j) = (cell / n, cell % n)
+            let isPeak = (-1...1).allSatisfy { di in
+                (-1...1).allSatisfy { dj in
+                    let (a, b) = (i + di, j + dj)
+                    guard (di, dj) != (0, 0) else { return true }
+                    // A cell on the rim (a neighbour outside the ball) is the circle scan's job.
+                    guard a >= 0, a < n, b >= 0, b < n, grid[a * n + b] > -.infinity else { return false }
+                    let neighbour = a * n + b
+                    return grid[neighbour] < grid[cell] || (grid[neighbour] == grid[cell] && neighbour > cell)
+                }
+            }
+            if isPeak { peaks.append([xs[k], ys[k]]) }
+        }
+        return (peaks, h)
+    }
 
     /// max over the closed ball B(center, ρ) of L or of ‖∇L‖, and where it is attained.
     ///
@@ -95,7 +133,8 @@ extension Oracle {
     /// Brent, so only a pair of critical points closer than ρ/1000 could be missed. 2-D: interior
     /// critical points by `hybridsj` on ∇L = 0 (Jacobian H) or on H∇L = 0 (the gradient of
     /// ‖∇L‖²/2, with its exact Jacobian) started from every local maximum of a 65 × 65 grid over
-    /// the ball (spacing ρ/32), plus the maximum over the boundary circle by a 720-angle scan with every local maximum polished by Brent. More
+    /// the ball (spacing ρ/32), plus the maximum over the boundary circle by a 720-angle scan
+    /// with every local maximum polished by Brent. More
     /// variables: projected gradient ascent from 4n+1 starts, a lower bound.
     func maximizeOverBall(center: [Double], rho: Double, kind: BallObjective, oracle o: Oracle) throws
         -> (value: Double, argmax: [Double])
@@ -121,36 +160,16 @@ extension Oracle {
         case 2:
             let system: ([Double]) -> [Double] = kind == .loss ? { o.gradient($0).gradient } : { o.gradientNormGradient($0) }
             let jacobian: ([Double]) -> [[Double]] = kind == .loss ? { o.hessian($0) } : { o.gradientNormJacobian($0) }
-            // Seeds: the centre and every local maximum of the objective on a 65 × 65 grid over
-            // the ball, so an interior maximum is missed only if it is narrower than the grid
-            // spacing ρ/32 (41 fixed seeds missed the ridges of rastrigin).
-            let n = ballGridSize, h = 2 * rho / Double(n - 1)
-            var grid = [[Double]](repeating: [Double](repeating: -.infinity, count: n), count: n)
-            for i in 0..<n {
-                for j in 0..<n {
-                    let p = [center[0] - rho + Double(i) * h, center[1] - rho + Double(j) * h]
-                    if distance(p, center) <= rho { let v = objective(p); if !v.isNaN { grid[i][j] = v } }
-                }
-            }
+            // Seeds: the centre and every local maximum of the objective on a grid over the
+            // ball, each climbed first so the root finder starts next to the maximum rather than
+            // next to a saddle of the objective (41 fixed seeds missed the ridges of rastrigin).
             var seeds = [center]
-            for i in 0..<n {
-                for j in 0..<n where grid[i][j] > -.infinity {
-                    var isPeak = true
-                    for di in -1...1 {
-                        for dj in -1...1 where (di, dj) != (0, 0) {
-                            let a = i + di, b = j + dj
-                            if a >= 0, a < n, b >= 0, b < n, grid[a][b] > grid[i][j] { isPeak = false }
-                        }
-                    }
-                    guard isPeak else { continue }
-                    let p = [center[0] - rho + Double(i) * h, center[1] - rho + Double(j) * h]
-                    consider(p)
-                    // Climb from the grid peak first, so the root finder starts next to the
-                    // maximum rather than next to a saddle of the objective.
-                    let climbed = ascend(objective, direction: system, from: p, step: h, center: center, rho: rho)
-                    consider(climbed)
-                    seeds.append(climbed)
-                }
+            let (peaks, h) = gridPeaks(center: center, rho: rho, kind: kind)
+            for p in peaks {
+                consider(p)
+                let climbed = ascend(objective, direction: system, from: p, step: h, center: center, rho: rho)
+                consider(climbed)
+                seeds.append(climbed)
             }
             for seed in seeds {
                 if let root = try? MultiRoots.hybridsj(system, jacobian: jacobian, from: seed, epsAbs: 1e-12, maxIterations: 100),
@@ -161,6 +180,14 @@ extension Oracle {
             let onCircle: (Double) -> [Double] = { [center[0] + rho * Foundation.cos($0), center[1] + rho * Foundation.sin($0)] }
             let phi = try maximizePeriodic({ objective(onCircle($0)) }, samples: 720)
             consider(onCircle(phi))
+            // An interior maximum just inside the rim, between the grid's last row and the
+            // circle, is reached by climbing from the boundary's best point.
+            let climbed = ascend(objective, direction: system, from: onCircle(phi), step: h, center: center, rho: rho)
+            consider(climbed)
+            if let root = try? MultiRoots.hybridsj(system, jacobian: jacobian, from: climbed, epsAbs: 1e-12, maxIterations: 100),
+               distance(root, center) <= rho {
+                consider(root)
+            }
         default:
             var rng = SplitMix64(seed: 7)
             var starts = [center]

@@ -36,18 +36,6 @@ public struct Figure: Sendable {
         let documentTitle = title.isEmpty ? panels.map(\.title).filter { !$0.isEmpty }.joined(separator: " · ") : title
         return w.document(width: width, height: height, title: documentTitle, description: description)
     }
-
-    /// Writes the SVG through a temporary file and a rename, so a failure leaves no partial file.
-    public func write(to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
-        try Data(svg().utf8).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown)
-        }
-    }
 }
 
 /// Draws one axes into its frame.
