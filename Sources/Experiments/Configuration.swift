@@ -37,6 +37,10 @@ public func resolveHyperparameters(optimizer: OptimizerName, problem: Defaults, 
     if optimizer.impliedBase != nil, flags.word("base") != nil, flags.word("base") != optimizer.impliedBase!.rawValue {
         throw ConfigurationError(message: "--base chooses the base rule of a sharpness-aware optimizer; '\(optimizer.rawValue)' is itself the base rule \(optimizer.impliedBase!.rawValue) (use --opt sam --base \(flags.word("base")!), for example)")
     }
+    // Checked here, where flags and problem files meet, so a file's `dampening = 5` is caught too.
+    guard h.dampening >= 0 && h.dampening <= 1 else {
+        throw ConfigurationError(message: "dampening must be between 0 and 1, not \(h.dampening)")
+    }
     if (optimizer.impliedBase ?? h.base) == .nesterov, !(h.momentum > 0 && h.dampening == 0) {
         // As torch.optim.SGD, which raises the same complaint.
         throw ConfigurationError(message: "nesterov needs a positive --momentum and zero --dampening (got momentum \(h.momentum), dampening \(h.dampening))")

@@ -44,10 +44,12 @@ public struct Basin: Sendable {
     public let index: Int
     public let theta: [Double]
     public let kind: CriticalPoint.Kind
-    /// How far the run's end point is from the critical point: small when the run converged
-    /// there, larger when it stopped on the way (the critical point is where gradient flow from
-    /// the end point goes).
+    /// How far the run's end point is from the critical point.
     public let distance: Double
+    /// True when the end point is at the critical point (within 1e-3 of the domain's diagonal);
+    /// false when the run stopped on its way there and the point is where gradient flow from
+    /// the end point goes.
+    public let reached: Bool
 }
 
 public struct FinalState: Sendable {
@@ -158,14 +160,7 @@ extension RunConfiguration {
     /// nil when the flow reaches no critical point of `critical`.
     func basin(of theta: [Double], among critical: [CriticalPoint]) -> Basin? {
         let oracle = problem.oracle
-        let diagonal = problem.domain.map { ($0.upperBound - $0.lowerBound) * ($0.upperBound - $0.lowerBound) }
-            .reduce(0, +).squareRoot()
-        let near = 1e-3 * diagonal, maxMove = near / 2
-        func distance(_ a: [Double], _ b: [Double]) -> Double {
-            var s = 0.0
-            for (u, v) in zip(a, b) { s += (u - v) * (u - v) }
-            return s.squareRoot()
-        }
+        let near = 1e-3 * problem.diagonal, maxMove = near / 2
         func nearest(_ x: [Double], minimaOnly: Bool = false) -> (Int, Double)? {
             var best: (Int, Double)?
             for i in critical.indices where !minimaOnly || critical[i].kind == .minimum {
@@ -175,7 +170,8 @@ extension RunConfiguration {
             return best
         }
         func basin(_ i: Int) -> Basin {
-            Basin(index: i, theta: critical[i].theta, kind: critical[i].kind, distance: distance(critical[i].theta, theta))
+            let d = distance(critical[i].theta, theta)
+            return Basin(index: i, theta: critical[i].theta, kind: critical[i].kind, distance: d, reached: d < near)
         }
         if let (i, d) = nearest(theta), d < near { return basin(i) }
 

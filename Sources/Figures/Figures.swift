@@ -88,14 +88,12 @@ public enum LabFigures {
             }
         }
         var panels = [landscape]
-        // With many minima, the four flattest and the four sharpest by FOF stand for the rest.
-        var minima = a.minima
-        let allMinima = minima.count
-        if minima.count > 8 {
-            let byFOF = minima.sorted { a.points[$0].measures.fof < a.points[$1].measures.fof }
-            minima = (byFOF.prefix(4) + byFOF.suffix(4)).sorted()
-        }
-        let shown = allMinima > minima.count ? " (\(minima.count) of \(allMinima): flattest and sharpest by FOF)" : ""
+        // With many minima, the flattest and the sharpest by FOF stand for the rest: four of each
+        // in the middle panel, two of each in the sweep.
+        let byFOF = a.minima.sorted { a.points[$0].measures.fof < a.points[$1].measures.fof }
+        func extremes(_ k: Int) -> [Int] { byFOF.count > 2 * k ? Array(byFOF.prefix(k) + byFOF.suffix(k)) : byFOF }
+        let minima = extremes(4).sorted()
+        let shown = byFOF.count > minima.count ? " (\(minima.count) of \(byFOF.count): flattest and sharpest by FOF)" : ""
         if !minima.isEmpty {
             var dots = Axes(title: "flatness of each minimum at ρ = \(format([a.rho]))", xLabel: "minimum (# of lab analyze)\(shown)", yLabel: "value (log scale)")
             dots.yScale = .log
@@ -118,10 +116,7 @@ public enum LabFigures {
         if let sweep, !sweep.minima.isEmpty {
             var s = Axes(title: "ZOF and FOF against ρ", xLabel: "ρ", yLabel: "ZOF (solid), FOF (dashed)")
             s.yScale = .log
-            // The same minima as the middle panel, at most four of them (two flattest, two sharpest).
-            let ranked = minima.sorted { a.points[$0].measures.fof < a.points[$1].measures.fof }
-            let chosen = ranked.count > 4 ? Array(ranked.prefix(2) + ranked.suffix(2)) : ranked
-            let thetas = chosen.map { a.points[$0].critical.theta }
+            let thetas = extremes(2).map { a.points[$0].critical.theta }
             for (k, (i, m)) in sweep.minima.enumerated().filter({ thetas.contains($0.element) }).enumerated() {
                 let color = Color.series(k)
                 s.add(.line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(format(m))"))

@@ -65,8 +65,6 @@ extension Problem {
                 found.append(root)
             }
         }
-        let diagonal = domain.map { ($0.upperBound - $0.lowerBound) * ($0.upperBound - $0.lowerBound) }
-            .reduce(0, +).squareRoot()
         var points: [CriticalPoint] = []
         for theta in found {
             let eigen = try SymmetricEigen.symmv(o.hessian(theta)).values
@@ -82,7 +80,8 @@ extension Problem {
     }
 }
 
-func distance(_ a: [Double], _ b: [Double]) -> Double {
+/// Euclidean distance between two points of the same dimension.
+public func distance(_ a: [Double], _ b: [Double]) -> Double {
     zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
 }
 

@@ -32,6 +32,11 @@ public struct Problem {
 
     public var dimension: Int { variables.count }
 
+    /// Length of the domain box's diagonal: the scale for "close" in critical points and basins.
+    public var diagonal: Double {
+        domain.map { ($0.upperBound - $0.lowerBound) * ($0.upperBound - $0.lowerBound) }.reduce(0, +).squareRoot()
+    }
+
     init(name: String, title: String, summary: String, file: String, variables: [String], graph: Graph,
          variableNodes: [NodeID], loss: NodeID, lossText: String, lets: [Let], domain: [ClosedRange<Double>],
          test: TestDefinition?, defaults: Defaults) {

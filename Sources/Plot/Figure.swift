@@ -303,49 +303,57 @@ struct AxesRenderer {
         let height = Double(entries.count) * rowHeight + 8
         // Data as points every few pixels along every line, so a steep segment counts as much
         // as a flat one.
-        var points: [(Double, Double)] = []
+        // Obstacles with weights: points every few pixels along every line (so a steep segment
+        // counts as much as a flat one), and heavy single points for what a reader looks for.
+        var obstacles: [(x: Double, y: Double, weight: Double)] = []
         func trace(_ xs: [Double], _ ys: [Double]) {
             for piece in pieces(xs, ys) {
                 for (a, b) in zip(piece, piece.dropFirst()) {
                     let k = max(1, Int(hypot(b.0 - a.0, b.1 - a.1) / 4))
-                    for j in 0..<k { points.append((a.0 + (b.0 - a.0) * Double(j) / Double(k), a.1 + (b.1 - a.1) * Double(j) / Double(k))) }
+                    for j in 0..<k {
+                        obstacles.append((a.0 + (b.0 - a.0) * Double(j) / Double(k), a.1 + (b.1 - a.1) * Double(j) / Double(k), 1))
+                    }
                 }
             }
         }
+        let heavy = 40.0
         for s in axes.series {
             switch s {
             case .line(let xs, let ys, _, _), .arrows(let xs, let ys, _, _, _):
                 trace(xs, ys)
             case .markers(let xs, let ys, _, _, _, _):
-                // A marker is a single point of data a reader looks for (a start, an end, a
-                // critical point): hiding one costs as much as hiding a long stretch of line.
-                let marked = zip(xs, ys).filter { $0.0.isFinite && $0.1.isFinite }.map { point($0.0, $0.1) }
-                for m in marked { points += Array(repeating: m, count: xs.count <= 3 ? 40 : 1) }
+                // A lone marker (a start, an end) is hidden at the cost of a long stretch of line.
+                for (x, y) in zip(xs, ys) where x.isFinite && y.isFinite {
+                    let c = point(x, y)
+                    obstacles.append((c.0, c.1, xs.count <= 3 ? heavy : 1))
+                }
             case .band(let xs, let lo, let hi, _, _, _):
                 trace(xs, lo)
                 trace(xs, hi)
             case .text(let x, let y, _, _, _):
                 let c = point(x, y)
-                points += Array(repeating: c, count: 40)
+                obstacles.append((c.0, c.1, heavy))
             case .heatmap(let grid, let low, let high, _):
                 // The valleys of a heat map are where its story is: keep them visible.
                 for (j, row) in grid.values.enumerated() {
                     for (i, v) in row.enumerated() where v.isFinite && (v - low) / (high - low) < 0.2 {
-                        points.append(point(grid.xs[i], grid.ys[j]))
+                        let c = point(grid.xs[i], grid.ys[j])
+                        obstacles.append((c.0, c.1, 1))
                     }
                 }
             default: break
             }
         }
         let midX = (p.left + p.right - width) / 2, midY = (p.top + p.bottom - height) / 2
-        let corners = [(p.right - width - 8, p.top + 8), (p.left + 8, p.top + 8), (p.right - width - 8, p.bottom - height - 8),
-                       (p.left + 8, p.bottom - height - 8), (midX, p.top + 8), (midX, p.bottom - height - 8),
-                       (p.left + 8, midY), (p.right - width - 8, midY)]
-        let best = corners.min { a, b in
-            let ca = points.filter { $0.0 >= a.0 && $0.0 <= a.0 + width && $0.1 >= a.1 && $0.1 <= a.1 + height }.count
-            let cb = points.filter { $0.0 >= b.0 && $0.0 <= b.0 + width && $0.1 >= b.1 && $0.1 <= b.1 + height }.count
-            return ca < cb
-        }!
+        let candidates = [(p.right - width - 8, p.top + 8), (p.left + 8, p.top + 8), (p.right - width - 8, p.bottom - height - 8),
+                          (p.left + 8, p.bottom - height - 8), (midX, p.top + 8), (midX, p.bottom - height - 8),
+                          (p.left + 8, midY), (p.right - width - 8, midY)]
+        let costs = candidates.map { c in
+            obstacles.reduce(0.0) { sum, o in
+                o.x >= c.0 && o.x <= c.0 + width && o.y >= c.1 && o.y <= c.1 + height ? sum + o.weight : sum
+            }
+        }
+        let best = candidates[costs.indices.min { costs[$0] < costs[$1] }!]
         w.open("g", [("class", "legend")])
         w.element("rect", [("x", n(best.0)), ("y", n(best.1)), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff"),
                            ("fill-opacity", "0.9"), ("stroke", "#999999"), ("rx", "3")])

@@ -157,7 +157,7 @@ func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> String
         }
         var rankRows = a.rankings.map { r in
             [r.measure, order(r.order),
-             r.ties.count > 4 ? "\(r.ties.count) tied pairs"
+             r.ties.count > 3 ? "\(r.ties.count) tied pairs"
                  : r.ties.map { $0.map { "#\($0)" }.joined(separator: "=") }.joined(separator: ", "),
              r.concordant.map { c in "\(c) pair\(c == 1 ? "" : "s") agree, \(r.discordant!) against test loss" } ?? ""]
         }

@@ -56,10 +56,11 @@ struct Run: ParsableCommand {
             let base = "\(options.out)/\(p.name)-\(name.rawValue)"
             // Everything is rendered before the first file is written.
             let figure = options.writeFigure(p) ? LabFigures.run(record, problem: p).svg() : nil
-            var files = [(document.rendered() + "\n", base + ".json"), (runCSV(record, variables: p.variables), base + ".csv")]
+            var files: [(contents: String, path: String)] = [(document.rendered() + "\n", base + ".json"),
+                                                             (runCSV(record, variables: p.variables), base + ".csv")]
             if let figure { files.append((figure, base + ".svg")) }
-            try writeAtomically(files.map { (contents: $0.0, path: $0.1) })
-            let written = files.map(\.1)
+            try writeAtomically(files)
+            let written = files.map(\.path)
             warnIfDiverged(record)
             switch common.format {
             case .json: print(document.rendered())

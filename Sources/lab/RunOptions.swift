@@ -74,7 +74,6 @@ struct RunOptions: ParsableArguments {
             // JSON numbers are doubles: a larger seed would not read back exactly.
             throw ValidationError("--seed must be between 0 and 2^53 = 9007199254740992, not \(seed).")
         }
-        if let dampening, !(dampening >= 0 && dampening <= 1) { throw ValidationError("--dampening must be between 0 and 1, not \(dampening).") }
     }
 
     /// The flags the user gave, keyed like a problem's `[defaults]`.
@@ -141,7 +140,8 @@ func runJSON(_ r: RunRecord, start: [Double]) -> JSON {
         return .object(fields)
     }
     let f = r.final
-    let basin: JSON = f.basin.map { .object([("index", .number(Double($0.index))), ("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)), ("distance", .number($0.distance))]) } ?? .null
+    let basin: JSON = f.basin.map { .object([("index", .number(Double($0.index))), ("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)), ("distance", .number($0.distance)),
+                                      ("reached", .bool($0.reached))]) } ?? .null
     var doc: [(String, JSON)] = [
         ("problem", .string(r.problem)),
         ("optimizer", .string(r.optimizer.rawValue)),
@@ -218,10 +218,8 @@ func writeAtomically(_ contents: String, to path: String) throws {
 
 func basinText(_ b: Basin?, _ p: Problem) -> String {
     guard let b else { return "none" }
-    let diagonal = p.domain.map { ($0.upperBound - $0.lowerBound) * ($0.upperBound - $0.lowerBound) }.reduce(0, +).squareRoot()
     let at = "#\(b.index) \(b.kind.rawValue) at \(point(b.theta, p))"
-    // Far from the critical point: the run stopped on its way there.
-    return b.distance < 1e-3 * diagonal ? at : at + String(format: " (ended %.3g away)", b.distance)
+    return b.reached ? at : at + String(format: " (ended %.3g away)", b.distance)
 }
 
 /// A warning on stderr for a diverged run.

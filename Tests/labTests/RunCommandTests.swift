@@ -75,6 +75,7 @@ final class RunCommandTests: XCTestCase {
         let basin = try XCTUnwrap((doc["final"] as? [String: Any])?["basin"] as? [String: Any])
         XCTAssertEqual(basin["theta"] as? [Double], [-1])
         XCTAssertEqual(try XCTUnwrap(basin["distance"] as? Double), 0.0111, accuracy: 1e-9)
+        XCTAssertEqual(basin["reached"] as? Bool, false, "0.0111 is more than 1e-3 of the diagonal 6 away")
         let text = try lab(["run", "sharp-flat", "--opt", "gd", "--start", "-1.0111", "--steps", "1", "--lr", "1e-12",
                             "--no-plot", "--out", out.path], in: repository)
         XCTAssert(text.stdout.contains("minimum at x=-1 (ended 0.0111 away)"), text.stdout)
