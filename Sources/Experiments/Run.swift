@@ -159,6 +159,8 @@ extension RunConfiguration {
     /// cannot jump over a barrier into another valley the way one long line-search step can.
     /// nil when the flow reaches no critical point of `critical`.
     func basin(of theta: [Double], among critical: [CriticalPoint]) -> Basin? {
+        // No critical point to reach: following the flow could only end in nil.
+        guard !critical.isEmpty else { return nil }
         let oracle = problem.oracle
         let near = 1e-3 * problem.diagonal, maxMove = near / 2
         func nearest(_ x: [Double], minimaOnly: Bool = false) -> (Int, Double)? {
