@@ -5,18 +5,24 @@ import Optimizers
 /// What to run: a problem, an optimizer, its hyperparameters and a start.
 public struct RunConfiguration {
     public let problem: Problem
-    public let optimizer: OptimizerName
+    public let optimizer: Optimizer
     public let hyper: Hyperparameters
     public let start: [Double]
     /// Record exact ZOF and FOF and the optimizer's estimates at every step.
     public let measures: Bool
 
-    public init(problem: Problem, optimizer: OptimizerName, hyper: Hyperparameters, start: [Double], measures: Bool = false) {
+    public init(problem: Problem, optimizer: Optimizer, hyper: Hyperparameters, start: [Double], measures: Bool = false) {
         self.problem = problem
         self.optimizer = optimizer
         self.hyper = hyper
         self.start = start
         self.measures = measures
+    }
+
+    /// The run that resolved settings describe (`RunSettings.resolve`).
+    public init(problem: Problem, optimizer: Optimizer, settings s: RunSettings) {
+        self.init(problem: problem, optimizer: optimizer, hyper: s.hyper, start: s.start ?? problem.domain.map { ($0.lowerBound + $0.upperBound) / 2 },
+                  measures: s.measures)
     }
 }
 
@@ -65,7 +71,7 @@ public struct FinalState: Sendable {
 /// Everything a run produced, as plain values.
 public struct RunRecord: Sendable {
     public let problem: String
-    public let optimizer: OptimizerName
+    public let optimizer: Optimizer
     public let hyper: Hyperparameters
     public let status: RunStatus
     /// For a diverged run: the first step whose update was not finite or left the domain far
@@ -74,6 +80,15 @@ public struct RunRecord: Sendable {
     public let trajectory: [TrajectoryPoint]
     public let final: FinalState
     public let evaluations: Evaluations
+
+    /// The settings the run used, for the JSON's `hyperparameters` (start included).
+    public var settings: RunSettings {
+        var s = RunSettings()
+        s.optimizer = optimizer.name
+        s.hyper = hyper
+        s.start = trajectory.first?.theta
+        return s
+    }
 }
 
 /// Norm of ∇L + wd·θ under which a run counts as converged.
@@ -84,7 +99,8 @@ extension RunConfiguration {
     /// pass them in to share one analysis between several runs.
     public func run(criticalPoints: [CriticalPoint]? = nil) throws -> RunRecord {
         let oracle = problem.oracle
-        var rule = DirectionRule(name: optimizer, hyper: hyper, oracle: oracle)
+        var counted = CountingOracle(oracle, noise: hyper.noise, seed: hyper.seed)
+        var rule = optimizer.direction(hyper)
         var baseRule = BaseRule(kind: optimizer.impliedBase ?? hyper.base, momentum: hyper.momentum, dampening: hyper.dampening,
                                 weightDecay: hyper.weightDecay)
         var theta = start
@@ -108,7 +124,8 @@ extension RunConfiguration {
         for k in 0..<hyper.steps {
             if stationarity < convergenceTolerance && hyper.noise == 0 { status = .converged; break }
             let lr = hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps)
-            let d = try rule.direction(at: theta)
+            let (loss, g) = counted.gradient(theta)
+            let d = try rule.direction(at: theta, loss: loss, gradient: g, oracle: &counted)
             trajectory[trajectory.count - 1].zofEstimate = d.zofEstimate
             trajectory[trajectory.count - 1].fofEstimate = d.fofEstimate
             var next = theta
@@ -133,7 +150,7 @@ extension RunConfiguration {
                               basin: status == .diverged ? nil : basin(of: end.theta, among: critical), lambdaMax: lambdaMax,
                               zof: try end.zof ?? oracle.zof(at: end.theta, rho: hyper.rho).value,
                               fof: try end.fof ?? oracle.fof(at: end.theta, rho: hyper.rho).value),
-            evaluations: rule.evaluations)
+            evaluations: counted.evaluations)
     }
 
     /// Why θ ends the run, or nil: a non-finite coordinate or loss, or a coordinate more than ten

@@ -3,6 +3,7 @@ import Foundation
 import Landscape
 import Optimizers
 import Plot
+import Reports
 
 /// flatlab's figures, built from experiment records with the generic Plot module.
 public enum LabFigures {
@@ -14,7 +15,7 @@ public enum LabFigures {
     /// optimizer's estimates.
     public static func run(_ r: RunRecord, problem p: Problem) -> Figure {
         let diverged = r.divergence.map { " (diverged at step \($0.step))" } ?? ""
-        var landscape = landscapePanel(p, title: "\(p.name): \(r.optimizer.rawValue)\(diverged)")
+        var landscape = landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)")
         let steps = r.trajectory.map(\.step)
         let thetas = r.trajectory.map(\.theta)
         if p.dimension == 1 {
@@ -29,18 +30,18 @@ public enum LabFigures {
             landscape.add(.markers(xs: [thetas[0][0]], ys: [r.trajectory[0].loss], colors: [.white], shape: .square, size: 5.5, label: "start"))
             landscape.add(.markers(xs: [end], ys: [r.trajectory.last!.loss], colors: [Color.series(1)], shape: .diamond, size: 6, label: "end"))
         } else {
-            addPath(&landscape, r, color: Color.series(1), dash: nil, label: r.optimizer.rawValue)
+            addPath(&landscape, r, color: Color.series(1), dash: nil, label: r.optimizer.name)
             addCircle(&landscape, center: thetas.last!, rho: r.hyper.rho)
         }
         var panels = [landscape, curvesPanel([r], title: "loss and gradient norm")]
         if r.trajectory.first?.zof != nil { panels.append(measuresPanel(r)) }
-        let summary = "\(r.optimizer.rawValue) on \(p.name) from \(format(thetas[0])) to \(format(thetas.last!)) in \(steps.last!) steps (\(r.status.rawValue))."
+        let summary = "\(r.optimizer.name) on \(p.name) from \(format(coordinates: thetas[0])) to \(format(coordinates: thetas.last!)) in \(steps.last!) steps (\(r.status.rawValue))."
         return Figure(title: "", description: summary, panels: panels, columns: panels.count)
     }
 
     /// Several runs from one start over one landscape, and their losses against step.
     public static func compare(_ records: [RunRecord], problem p: Problem) -> Figure {
-        var landscape = landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.rawValue).joined(separator: ", "))
+        var landscape = landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "))
         for (k, r) in records.enumerated() {
             let color = Color.series(k + 1), dash = Stroke.dashes[k % Stroke.dashes.count]
             if p.dimension == 1 {
@@ -48,16 +49,16 @@ public enum LabFigures {
                 landscape.add(.line(xs: keep.map { r.trajectory[$0].theta[0] }, ys: keep.map { r.trajectory[$0].loss },
                                     stroke: Stroke(color: color, width: 1.4, dash: dash), label: nil))
                 landscape.add(.markers(xs: keep.map { r.trajectory[$0].theta[0] }, ys: keep.map { r.trajectory[$0].loss },
-                                       colors: [color], shape: markerShapes[k % markerShapes.count], size: 3.2, label: r.optimizer.rawValue))
+                                       colors: [color], shape: markerShapes[k % markerShapes.count], size: 3.2, label: r.optimizer.name))
             } else {
-                addPath(&landscape, r, color: color, dash: dash, label: r.optimizer.rawValue)
+                addPath(&landscape, r, color: color, dash: dash, label: r.optimizer.name)
             }
         }
         if let first = records.first {
             landscape.add(.markers(xs: [first.trajectory[0].theta[0]], ys: [p.dimension == 1 ? first.trajectory[0].loss : first.trajectory[0].theta[1]],
                                    colors: [.white], shape: .square, size: 5.5, label: "start"))
         }
-        let description = "Optimizers " + records.map(\.optimizer.rawValue).joined(separator: ", ") + " on \(p.name) from one start."
+        let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) from one start."
         return Figure(title: "", description: description, panels: [landscape, curvesPanel(records, title: "loss against step")], columns: 2)
     }
 
@@ -95,7 +96,7 @@ public enum LabFigures {
         let minima = extremes(4).sorted()
         let shown = byFOF.count > minima.count ? " (\(minima.count) of \(byFOF.count): flattest and sharpest by FOF)" : ""
         if !minima.isEmpty {
-            var dots = Axes(title: "flatness of each minimum at ρ = \(format([a.rho]))", xLabel: "minimum (# of lab analyze)\(shown)", yLabel: "value (log scale)")
+            var dots = Axes(title: "flatness of each minimum at ρ = \(format(coordinates: [a.rho]))", xLabel: "minimum (# of lab analyze)\(shown)", yLabel: "value (log scale)")
             dots.yScale = .log
             dots.xRange = -0.6...(Double(minima.count) - 0.4)
             let idx = minima.indices.map(Double.init)
@@ -109,7 +110,7 @@ public enum LabFigures {
                 dots.add(.markers(xs: idx.map { $0 + (Double(k) - 2) * 0.09 }, ys: values, colors: [Color.series(k)], shape: shape, size: 5, label: name))
             }
             dots.xTickLabels = minima.enumerated().map { j, i in
-                (Double(j), p.dimension == 1 ? "#\(i) at \(format(a.points[i].critical.theta))" : "#\(i)")
+                (Double(j), p.dimension == 1 ? "#\(i) at \(format(coordinates: a.points[i].critical.theta))" : "#\(i)")
             }
             panels.append(dots)
         }
@@ -119,12 +120,12 @@ public enum LabFigures {
             let thetas = extremes(2).map { a.points[$0].critical.theta }
             for (k, (i, m)) in sweep.minima.enumerated().filter({ thetas.contains($0.element) }).enumerated() {
                 let color = Color.series(k)
-                s.add(.line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(format(m))"))
-                s.add(.line(xs: sweep.rhos, ys: sweep.fof[i], stroke: Stroke(color: color, width: 2.2, dash: "7 4"), label: "FOF at \(format(m))"))
+                s.add(.line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(format(coordinates: m))"))
+                s.add(.line(xs: sweep.rhos, ys: sweep.fof[i], stroke: Stroke(color: color, width: 2.2, dash: "7 4"), label: "FOF at \(format(coordinates: m))"))
             }
             panels.append(s)
         }
-        let description = "Critical points of \(p.name) and the flatness of its \(minima.count) minima at ρ = \(format([a.rho]))"
+        let description = "Critical points of \(p.name) and the flatness of its \(minima.count) minima at ρ = \(format(coordinates: [a.rho]))"
             + (sweep == nil ? "." : ", with ZOF and FOF against ρ.")
         return Figure(title: "", description: description, panels: panels, columns: min(panels.count, 3))
     }
@@ -206,7 +207,7 @@ public enum LabFigures {
             let color = records.count == 1 ? Color.series(0) : Color.series(k + 1)
             let dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
             axes.add(.line(xs: steps, ys: r.trajectory.map(\.loss), stroke: Stroke(color: color, width: 2, dash: dash),
-                           label: records.count == 1 ? "loss" : r.optimizer.rawValue))
+                           label: records.count == 1 ? "loss" : r.optimizer.name))
             if records.count == 1 {
                 axes.add(.line(xs: steps, ys: r.trajectory.map(\.gradNorm), stroke: Stroke(color: Color.series(1), width: 2, dash: "7 4"),
                                label: "gradient norm"))
@@ -239,10 +240,5 @@ public enum LabFigures {
         var out = (0..<limit).map { $0 * (count - 1) / (limit - 1) }
         out[out.count - 1] = count - 1
         return Array(Set(out)).sorted()
-    }
-
-    static func format(_ theta: [Double]) -> String {
-        let parts = theta.map { abs($0) < 1e-12 ? "0" : String(format: "%.3g", $0) }
-        return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: ", ") + ")"
     }
 }

@@ -63,7 +63,9 @@ public enum TestDefinition {
     case gaussian(sigma: Double)
 }
 
-/// Values from `[defaults]`, keyed by run flag name without dashes (`lr`, `weight-decay`).
+/// Values from `[defaults]`, keyed by setting (`lr`, `weight-decay`), typed as the file wrote
+/// them. Landscape does not know which keys exist: the run-settings table (Optimizers'
+/// `RunSettings`) checks them, so a problem file names settings of layers above this one.
 public struct Defaults: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
         case number(Double)
@@ -104,48 +106,4 @@ public struct Defaults: Sendable, Equatable {
         if case .flag(let b) = values[key] { return b }
         return nil
     }
-
-    /// What each key of `[defaults]` holds: the run flags of DESIGN.md's command line contract,
-    /// plus `sigma` for `measure` and `analyze`.
-    public enum Kind: Sendable, Equatable {
-        case number(positive: Bool)
-        case integer
-        case vector
-        case word([String])
-        /// A command-line flag such as `--measures`, given as `measures = true`.
-        case flag
-    }
-
-    public static let optimizerNames = [
-        "gd", "sgd", "momentum", "nesterov", "adam", "adamw", "sam", "asam", "gam", "gam-sam",
-        "gam-fast", "sam-exact", "gam-exact",
-    ]
-
-    public static let known: [(key: String, kind: Kind)] = [
-        ("opt", .word(optimizerNames)),
-        ("start", .vector),
-        ("lr", .number(positive: true)),
-        ("steps", .integer),
-        ("rho", .number(positive: true)),
-        ("alpha", .number(positive: false)),
-        ("sam-rho", .number(positive: true)),
-        ("base", .word(["gd", "momentum", "nesterov", "adam", "adamw"])),
-        ("momentum", .number(positive: false)),
-        ("dampening", .number(positive: false)),
-        ("weight-decay", .number(positive: false)),
-        ("eta", .number(positive: false)),
-        ("grad-rho", .number(positive: true)),
-        ("grad-norm-rho", .number(positive: true)),
-        ("beta0", .number(positive: false)),
-        ("beta1", .number(positive: false)),
-        ("beta2", .number(positive: false)),
-        ("beta3", .number(positive: false)),
-        ("gamma", .number(positive: false)),
-        ("noise", .number(positive: false)),
-        ("seed", .integer),
-        ("schedule", .word(["constant", "cosine", "step"])),
-        ("measures", .flag),
-        ("no-plot", .flag),
-        ("sigma", .number(positive: true)),
-    ]
 }

@@ -169,44 +169,21 @@ extension Problem {
             guard let defaultsTable = defaultsValue.table else {
                 throw ProblemError(file: file, key: "defaults", message: "must be a table of run flags")
             }
-            try reader.rejectUnknown(defaultsTable, known: Defaults.known.map(\.key), prefix: "defaults", what: "run flag")
-            for (key, kind) in Defaults.known where defaultsTable[key] != nil {
+            for key in defaultsTable.keys.sorted() {
                 let k = "defaults.\(key)"
-                switch kind {
-                case .vector:
-                    let v = try reader.vector(defaultsTable, key, prefix: "defaults")!
-                    guard v.count == names.count else {
-                        throw ProblemError(file: file, key: k, message: "has \(v.count) entries but the problem has \(names.count) variable\(names.count == 1 ? "" : "s")")
-                    }
-                    if let i = v.indices.first(where: { !domain[$0].contains(v[$0]) }) {
-                        throw ProblemError(file: file, key: k,
-                                           message: "\(names[i]) = \(v[i]) is outside the domain [\(domain[i].lowerBound), \(domain[i].upperBound)]")
-                    }
-                    defaults.values[key] = .vector(v)
-                case .integer:
-                    guard let n = defaultsTable[key]?.int, n >= (key == "seed" ? 0 : 1) else {
-                        throw ProblemError(file: file, key: k, message: "must be a \(key == "seed" ? "non-negative" : "positive") integer")
-                    }
-                    defaults.values[key] = .integer(n)
-                case .number(let positive):
-                    let x = try reader.number(defaultsTable, key, prefix: "defaults")!
-                    guard positive ? x > 0 : x >= 0 else {
-                        throw ProblemError(file: file, key: k, message: "must be \(positive ? "positive" : "non-negative"), got \(x)")
-                    }
-                    defaults.values[key] = .number(x)
-                case .word(let choices):
-                    let w = try reader.string(defaultsTable, key, prefix: "defaults")!
-                    guard choices.contains(w) else {
-                        let hint = nearest(to: w, among: choices).map { "; did you mean '\($0)'?" } ?? ""
-                        throw ProblemError(file: file, key: k,
-                                           message: "'\(w)' is not one of \(choices.joined(separator: ", "))\(hint)")
-                    }
-                    defaults.values[key] = .word(w)
-                case .flag:
-                    guard let b = defaultsTable[key]?.bool else {
-                        throw ProblemError(file: file, key: k, message: "must be true or false")
-                    }
+                let v = defaultsTable[key]!
+                if let b = v.bool {
                     defaults.values[key] = .flag(b)
+                } else if let n = v.int {
+                    defaults.values[key] = .integer(n)
+                } else if let x = v.double {
+                    defaults.values[key] = .number(x)
+                } else if let w = v.string {
+                    defaults.values[key] = .word(w)
+                } else if v.array != nil {
+                    defaults.values[key] = .vector(try reader.vector(defaultsTable, key, prefix: "defaults")!)
+                } else {
+                    throw ProblemError(file: file, key: k, message: "must be a number, a word in quotes, true or false, or an array of numbers")
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import Reports
 import Symbolic
 
 struct Derive: ParsableCommand {
@@ -23,7 +24,7 @@ struct Derive: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The expression, e.g. \"x^2 * y + sin(x)\" or \"-x^2\". Quote it for the shell.", valueName: "expression"))
     var expressionWords: [String] = []
 
-    var expression: String { expressionWords.first ?? "" }
+    var expression: String { split.expression.first ?? "" }
 
     @Option(help: ArgumentHelp("Variables to differentiate by, comma-separated, in order (default: the expression's variables, alphabetically).", valueName: "x,y"))
     var wrt: String?
@@ -39,11 +40,20 @@ struct Derive: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    /// The words before `--` may hold mistyped options; the words after it are the expression's
+    /// even when they start with a dash.
+    var split: (beforeTerminator: [String], expression: [String]) {
+        guard let i = expressionWords.firstIndex(of: "--") else { return (expressionWords, expressionWords) }
+        let before = Array(expressionWords[..<i])
+        return (before, before + expressionWords[(i + 1)...])
+    }
+
     func validate() throws {
+        let (beforeTerminator, expressionWords) = split
         guard !expressionWords.isEmpty else {
             throw ValidationError("Missing the expression, as in: lab derive \"x^2 * y\" --at x=1,y=2")
         }
-        if let option = expressionWords.first(where: { $0.hasPrefix("--") }) {
+        if let option = beforeTerminator.first(where: { $0.hasPrefix("--") }) {
             throw ValidationError("Unknown option '\(option)'; 'lab derive --help' lists the options.")
         }
         guard expressionWords.count == 1 else {
@@ -56,69 +66,67 @@ struct Derive: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            let graph = Graph()
-            let f: NodeID
-            do { f = try graph.parse(expression) } catch { throw UserError(message: "in the expression, \(error)") }
-            let free = graph.freeVariables(of: [f])
-            let names = try wrt.map { try parseNames($0, free: free) } ?? free
-            let wrtNodes = names.map { graph.variable($0) }
-            let gradient = graph.gradient(of: f, wrt: wrtNodes)
-            let hessian = order == 2 ? gradient.map { graph.gradient(of: $0, wrt: wrtNodes) } : nil
+        let graph = Graph()
+        let f: NodeID
+        do { f = try graph.parse(expression) } catch { throw UsageError("in the expression, \(error)") }
+        let free = graph.freeVariables(of: [f])
+        let names = try wrt.map { try parseNames($0, free: free) } ?? free
+        let wrtNodes = names.map { graph.variable($0) }
+        let gradient = graph.gradient(of: f, wrt: wrtNodes)
+        let hessian = order == 2 ? gradient.map { graph.gradient(of: $0, wrt: wrtNodes) } : nil
 
-            var value: Double?, gradientValues: [Double]?, hessianValues: [[Double]]?
-            if let at {
-                let inputs = Array(Set(free + names)).sorted()
-                let point = try parsePoint(at, required: inputs)
-                let outputs = [f] + gradient + (hessian ?? []).flatMap { $0 }
-                let tape = Tape(graph: graph, outputs: outputs, inputs: inputs.map { graph.variable($0) })
-                let v = tape.evaluate(inputs.map { point[$0]! })
-                value = v[0]
-                gradientValues = Array(v[1..<(1 + names.count)])
-                if hessian != nil {
-                    let n = names.count
-                    hessianValues = (0..<n).map { i in Array(v[(1 + n + i * n)..<(1 + n + (i + 1) * n)]) }
-                }
+        var value: Double?, gradientValues: [Double]?, hessianValues: [[Double]]?
+        if let at {
+            let inputs = Array(Set(free + names)).sorted()
+            let point = try parsePoint(at, required: inputs)
+            let outputs = [f] + gradient + (hessian ?? []).flatMap { $0 }
+            let tape = Tape(graph: graph, outputs: outputs, inputs: inputs.map { graph.variable($0) })
+            let v = tape.evaluate(inputs.map { point[$0]! })
+            value = v[0]
+            gradientValues = Array(v[1..<(1 + names.count)])
+            if hessian != nil {
+                let n = names.count
+                hessianValues = (0..<n).map { i in Array(v[(1 + n + i * n)..<(1 + n + (i + 1) * n)]) }
             }
-            let show: (NodeID) -> String = { latex ? graph.latex($0) : graph.text($0) }
+        }
+        let show: (NodeID) -> String = { latex ? graph.latex($0) : graph.text($0) }
 
-            switch common.format {
-            case .json:
-                let document = JSON.object([
-                    ("expression", .string(show(f))),
-                    ("variables", .strings(names)),
-                    ("value", value.map { .number($0) } ?? .null),
-                    ("gradient", gradientValues.map { .numbers($0) } ?? .null),
-                    ("hessian", hessianValues.map { .matrix($0) } ?? .null),
-                    ("gradient_expressions", .strings(gradient.map(show))),
-                    ("hessian_expressions", hessian.map { .array($0.map { .strings($0.map(show)) }) } ?? .null),
-                ])
-                print(document.rendered())
-            case .text:
-                let d = latex ? "\\partial " : "∂"
-                // In LaTeX a variable prints as the graph prints it (x_1 as x_{1}, theta as \\theta).
-                let sym = latex ? names.map { show(graph.variable($0)) } : names
-                print("f(\(sym.joined(separator: ", "))) = \(show(f))")
-                for (name, g) in zip(sym, gradient) {
-                    print(latex ? "\\frac{\\partial f}{\\partial \(name)} = \(show(g))" : "\(d)f/\(d)\(name) = \(show(g))")
-                }
-                if let hessian {
-                    for i in names.indices {
-                        for j in i..<names.count {
-                            let den = i == j ? "\(d)\(sym[i])²" : "\(d)\(sym[i])\(d)\(sym[j])"
-                            let label = latex
-                                ? "\\frac{\\partial^2 f}{\(i == j ? "\\partial \(sym[i])^2" : "\\partial \(sym[i]) \\partial \(sym[j])")}"
-                                : "\(d)²f/\(den)"
-                            print("\(label) = \(show(hessian[i][j]))")
-                        }
+        switch common.format {
+        case .json:
+            let document = JSON.object([
+                ("expression", .string(show(f))),
+                ("variables", .strings(names)),
+                ("value", value.map { .number($0) } ?? .null),
+                ("gradient", gradientValues.map { .numbers($0) } ?? .null),
+                ("hessian", hessianValues.map { .matrix($0) } ?? .null),
+                ("gradient_expressions", .strings(gradient.map(show))),
+                ("hessian_expressions", hessian.map { .array($0.map { .strings($0.map(show)) }) } ?? .null),
+            ])
+            print(document.rendered())
+        case .text:
+            let d = latex ? "\\partial " : "∂"
+            // In LaTeX a variable prints as the graph prints it (x_1 as x_{1}, theta as \\theta).
+            let sym = latex ? names.map { show(graph.variable($0)) } : names
+            print("f(\(sym.joined(separator: ", "))) = \(show(f))")
+            for (name, g) in zip(sym, gradient) {
+                print(latex ? "\\frac{\\partial f}{\\partial \(name)} = \(show(g))" : "\(d)f/\(d)\(name) = \(show(g))")
+            }
+            if let hessian {
+                for i in names.indices {
+                    for j in i..<names.count {
+                        let den = i == j ? "\(d)\(sym[i])²" : "\(d)\(sym[i])\(d)\(sym[j])"
+                        let label = latex
+                            ? "\\frac{\\partial^2 f}{\(i == j ? "\\partial \(sym[i])^2" : "\\partial \(sym[i]) \\partial \(sym[j])")}"
+                            : "\(d)²f/\(den)"
+                        print("\(label) = \(show(hessian[i][j]))")
                     }
                 }
-                if let value, let at {
-                    print("\nat \(at):")
-                    print("  f = \(human(value))")
-                    if let gradientValues { print("  gradient = \(human(gradientValues))") }
-                    if let hessianValues { print("  Hessian  = [" + hessianValues.map(human).joined(separator: ", ") + "]") }
-                }
+            }
+            if let value, let at {
+                print("\nat \(at):")
+                print("  f = \(format(value))")
+                if let gradientValues { print("  gradient = \(format(gradientValues))") }
+                if let hessianValues { print("  Hessian  = [" + hessianValues.map { format($0) }.joined(separator: ", ") + "]") }
             }
         }
     }
@@ -128,12 +136,12 @@ struct Derive: ParsableCommand {
         let names = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         var seen: Set<String> = []
         for name in names {
-            guard !name.isEmpty else { throw UserError(message: "--wrt: empty variable name in '\(list)'") }
+            guard !name.isEmpty else { throw UsageError("--wrt: empty variable name in '\(list)'") }
             guard free.contains(name) else {
                 let hint = nearest(to: name, among: free).map { "; did you mean '\($0)'?" } ?? ""
-                throw UserError(message: "--wrt: '\(name)' does not occur in the expression (its variables: \(free.joined(separator: ", ")))\(hint)")
+                throw UsageError("--wrt: '\(name)' does not occur in the expression (its variables: \(free.joined(separator: ", ")))\(hint)")
             }
-            guard seen.insert(name).inserted else { throw UserError(message: "--wrt: '\(name)' is given twice") }
+            guard seen.insert(name).inserted else { throw UsageError("--wrt: '\(name)' is given twice") }
         }
         return names
     }
@@ -144,26 +152,26 @@ struct Derive: ParsableCommand {
         for item in text.split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty else {
-                throw UserError(message: "--at: '\(item)' is not of the form name=value, as in x=1,y=2")
+                throw UsageError("--at: '\(item)' is not of the form name=value, as in x=1,y=2")
             }
             let name = parts[0]
             guard required.contains(name) else {
                 let hint = nearest(to: name, among: required).map { "; did you mean '\($0)'?" } ?? ""
-                throw UserError(message: "--at: '\(name)' is not a variable of the expression\(hint)")
+                throw UsageError("--at: '\(name)' is not a variable of the expression\(hint)")
             }
             let g = Graph()
             let node: NodeID
             do { node = try g.parse(parts[1], scope: NameScope(variables: [])) } catch {
-                throw UserError(message: "--at: the value of '\(name)', \(error)")
+                throw UsageError("--at: the value of '\(name)', \(error)")
             }
             guard let v = g.constantValue(node) else {
-                throw UserError(message: "--at: the value of '\(name)' must be a number, not '\(parts[1])'")
+                throw UsageError("--at: the value of '\(name)' must be a number, not '\(parts[1])'")
             }
             point[name] = v
         }
         let missing = required.filter { point[$0] == nil }
         guard missing.isEmpty else {
-            throw UserError(message: "--at: no value for \(missing.map { "'\($0)'" }.joined(separator: ", ")); give every variable, as in \(required.map { "\($0)=1" }.joined(separator: ","))")
+            throw UsageError("--at: no value for \(missing.map { "'\($0)'" }.joined(separator: ", ")); give every variable, as in \(required.map { "\($0)=1" }.joined(separator: ","))")
         }
         return point
     }

@@ -1,4 +1,10 @@
 import ArgumentParser
+import Foundation
+import Landscape
+import Numerics
+import Optimizers
+import Reports
+import Symbolic
 
 @main
 struct Lab: ParsableCommand {
@@ -8,11 +14,55 @@ struct Lab: ParsableCommand {
         discussion: """
             Expressions use numbers, variables, pi, e, + - * / ^ (right-associative; -x^2 is -(x^2)), \
             parentheses and the functions exp log sqrt sin cos tan atan sinh cosh tanh sigmoid \
-            softplus abs sign.
+            softplus abs sign. `--` ends the options: what follows is an argument even if it \
+            starts with a dash.
 
             Example:
               lab derive "x^2 * y + sin(x)" --at x=1,y=2 --order 2
+
+            \(exitStatusHelp)
             """,
         subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self, Run.self, Compare.self]
     )
+
+    /// Parses and runs a command; every failure is one line `error: ...` on stderr (a caret
+    /// display may follow) and the exit status of `exitStatusHelp`.
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            fail(error)
+        }
+        do {
+            var c = command
+            try c.run()
+        } catch {
+            fail(error)
+        }
+    }
+
+    static func fail(_ error: Error) -> Never {
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        let status: Int32
+        switch error {
+        case is UsageError, is SettingError, is ParseError: status = 64
+        case is ProblemError: status = 65
+        case is FileError, is NumericsError: status = 1
+        default:
+            // argument-parser's own: --help and --version (status 0), or a usage mistake.
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            // The message, then argument-parser's usage line and pointer to --help.
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst(7) }
+            printError("error: " + message)
+            Foundation.exit(code == .validationFailure ? 64 : code.rawValue)
+        }
+        printError("error: \(error)")
+        Foundation.exit(status)
+    }
 }

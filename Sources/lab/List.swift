@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reports
 import Landscape
 
 struct List: ParsableCommand {
@@ -14,39 +15,26 @@ struct List: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        try reportingErrors {
-            let catalog = Catalog()
-            let names = catalog.names()
-            guard !names.isEmpty else {
-                throw UserError(message: "no problems found: looked in \(catalog.folders.isEmpty ? "no folder (no problems/ folder from here upward, and $LAB_PROBLEMS is not set)" : catalog.folders.map(\.path).joined(separator: ", "))")
-            }
-            // A broken file does not hide the rest of the catalog; it is reported after it.
-            var problems: [Problem] = [], broken: [String] = []
-            for name in names {
-                do { problems.append(try catalog.load(name)) } catch { broken.append("\(error)") }
-            }
-            defer { if !broken.isEmpty { broken.forEach { printError("error: \($0)") } } }
-            switch common.format {
-            case .json:
-                print(JSON.array(problems.map { p in
-                    .object([("name", .string(p.name)), ("variables", .strings(p.variables)), ("title", .string(p.title))])
-                }).rendered())
-            case .text:
-                let rows = problems.map { [$0.name, $0.variables.joined(separator: ", "), $0.title] }
-                print(table(header: ["name", "variables", "title"], rows: rows))
-            }
-            if !broken.isEmpty { throw ExitCode(1) }
+        let catalog = Catalog()
+        let names = catalog.names()
+        guard !names.isEmpty else {
+            throw UsageError("no problems found: looked in \(catalog.folders.isEmpty ? "no folder (no problems/ folder from here upward, and $LAB_PROBLEMS is not set)" : catalog.folders.map(\.path).joined(separator: ", "))")
         }
+        // A broken file does not hide the rest of the catalog; it is reported after it.
+        var problems: [Problem] = [], broken: [String] = []
+        for name in names {
+            do { problems.append(try catalog.load(name).checked()) } catch { broken.append("\(error)") }
+        }
+        defer { if !broken.isEmpty { broken.forEach { printError("error: \($0)") } } }
+        switch common.format {
+        case .json:
+            print(JSON.array(problems.map { p in
+                .object([("name", .string(p.name)), ("variables", .strings(p.variables)), ("title", .string(p.title))])
+            }).rendered())
+        case .text:
+            let rows = problems.map { [$0.name, $0.variables.joined(separator: ", "), $0.title] }
+            print(table(header: ["name", "variables", "title"], rows: rows))
+        }
+        if !broken.isEmpty { throw ExitCode(65) }  // a broken problem file: bad input data
     }
-}
-
-/// A plain text table with columns padded to their widest cell.
-func table(header: [String], rows: [[String]]) -> String {
-    let all = [header] + rows
-    let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { i, s in i == cells.count - 1 ? s : s.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-            .joined(separator: "  ")
-    }
-    return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
 }

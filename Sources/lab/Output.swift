@@ -16,31 +16,16 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
 }
 
-/// An error that `lab` renders for a person: the message, then any detail (a caret display).
-struct UserError: Error, CustomStringConvertible {
+/// A mistake on the command line (exit status 64).
+struct UsageError: Error, CustomStringConvertible {
     let message: String
+    init(_ message: String) { self.message = message }
     var description: String { message }
 }
 
-/// Runs a command body, rendering any error on stderr as `error: ...` and exiting with status 1,
-/// so every command fails the same way.
-func reportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        printError("error: \(error)")
-        throw ExitCode(1)
-    }
-}
-
-/// A number for people: 12 significant digits, no trailing noise.
-func human(_ x: Double) -> String {
-    if x.isNaN { return "nan" }
-    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-    if x == 0 { return "0" }
-    return String(format: "%.12g", x)
-}
-
-func human(_ v: [Double]) -> String { "[" + v.map { human($0) }.joined(separator: ", ") + "]" }
+/// The exit statuses, for every command's `--help`.
+let exitStatusHelp = """
+    Exit status: 0 on success; 64 for a mistake on the command line (an unknown flag, a bad \
+    value); 65 for a mistake in an input file (a problem file); 1 for anything else (a failed \
+    computation or write). Errors go to stderr as 'error: ...'.
+    """

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Reports
 import Landscape
+import Optimizers
 import Symbolic
 
 struct Show: ParsableCommand {
@@ -24,77 +26,65 @@ struct Show: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        try reportingErrors {
-            let p = try Catalog().load(problem)
-            let g = p.graph
-            // Subexpressions named in [let] print by their names.
-            let names = Dictionary(p.lets.map { ($0.node, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let show: (NodeID) -> String = { latex ? g.latex($0, names: names) : g.text($0, names: names) }
-            let gradient = g.gradient(of: p.loss, wrt: p.variableNodes)
-            let testJSON: JSON
-            let testText: String
-            switch p.test {
-            case nil:
-                testJSON = .null
-                testText = "none"
-            case .loss(_, let node)?:
-                testJSON = .object([("kind", .string("loss")), ("loss", .string(show(node)))])
-                testText = "test loss = \(show(node))"
-            case .shift(let s)?:
-                testJSON = .object([("kind", .string("shift")), ("shift", .numbers(s))])
-                testText = "the loss shifted: test(θ) = L(θ + \(human(s)))"
-            case .gaussian(let sigma)?:
-                testJSON = .object([("kind", .string("sigma")), ("sigma", .number(sigma))])
-                testText = "the loss under a Gaussian shift: test(θ) = E[L(θ + δ)], δ ~ N(0, \(human(sigma))² I)"
-            }
-            let defaults = Defaults.known.compactMap { key, _ in p.defaults.values[key].map { (key, $0) } }
-            switch common.format {
-            case .json:
-                print(JSON.object([
-                    ("name", .string(p.name)),
-                    ("title", .string(p.title)),
-                    ("description", .string(p.summary)),
-                    ("file", .string(p.file)),
-                    ("variables", .strings(p.variables)),
-                    ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
-                    ("let", .object(p.lets.map { ($0.name, .string(show($0.node))) })),
-                    ("loss", .string(show(p.loss))),
-                    ("gradient", .strings(gradient.map(show))),
-                    ("test", testJSON),
-                    ("defaults", .object(defaults.map { ($0.0, json($0.1)) })),
-                ]).rendered())
-            case .text:
-                print("\(p.name): \(p.title)")
-                print("file: \(p.file)\n")
-                if !p.summary.isEmpty { print(wrap(p.summary, width: 96) + "\n") }
-                print("variables: \(p.variables.joined(separator: ", "))")
-                print("domain:    " + zip(p.variables, p.domain).map { "\($0) ∈ [\(human($1.lowerBound)), \(human($1.upperBound))]" }.joined(separator: ", "))
-                for l in p.lets { print("let \(l.name) = \(show(l.node))") }
-                print("loss:      L(\(p.variables.joined(separator: ", "))) = \(show(p.loss))")
-                for (v, d) in zip(p.variables, gradient) { print("gradient:  ∂L/∂\(v) = \(show(d))") }
-                print("test:      \(testText)")
-                if !defaults.isEmpty {
-                    print("defaults:  " + defaults.map { "--\($0.0) \(text($0.1))" }.joined(separator: " "))
-                }
-            }
+        let p = try loadProblem(problem)
+        let g = p.graph
+        // Subexpressions named in [let] print by their names.
+        let names = Dictionary(p.lets.map { ($0.node, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let show: (NodeID) -> String = { latex ? g.latex($0, names: names) : g.text($0, names: names) }
+        let gradient = g.gradient(of: p.loss, wrt: p.variableNodes)
+        let testJSON: JSON
+        let testText: String
+        switch p.test {
+        case nil:
+            testJSON = .null
+            testText = "none"
+        case .loss(_, let node)?:
+            testJSON = .object([("kind", .string("loss")), ("loss", .string(show(node)))])
+            testText = "test loss = \(show(node))"
+        case .shift(let s)?:
+            testJSON = .object([("kind", .string("shift")), ("shift", .numbers(s))])
+            testText = "the loss shifted: test(θ) = L(θ + \(format(s)))"
+        case .gaussian(let sigma)?:
+            testJSON = .object([("kind", .string("sigma")), ("sigma", .number(sigma))])
+            testText = "the loss under a Gaussian shift: test(θ) = E[L(θ + δ)], δ ~ N(0, \(format(sigma))² I)"
         }
-    }
-
-    private func json(_ v: Defaults.Value) -> JSON {
-        switch v {
-        case .number(let x): .number(x)
-        case .integer(let n): .number(Double(n))
-        case .vector(let v): .numbers(v)
-        case .word(let w): .string(w)
-        case .flag(let b): .bool(b)
+        let defaults = RunSettings.table.compactMap { s in p.defaults.values[s.key].map { (s.key, $0) } }
+        switch common.format {
+        case .json:
+            print(JSON.object([
+                ("name", .string(p.name)),
+                ("title", .string(p.title)),
+                ("description", .string(p.summary)),
+                ("file", .string(p.file)),
+                ("variables", .strings(p.variables)),
+                ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
+                ("let", .object(p.lets.map { ($0.name, .string(show($0.node))) })),
+                ("loss", .string(show(p.loss))),
+                ("gradient", .strings(gradient.map(show))),
+                ("test", testJSON),
+                ("defaults", .object(defaults.map { ($0.0, JSON($0.1)) })),
+            ]).rendered())
+        case .text:
+            print("\(p.name): \(p.title)")
+            print("file: \(p.file)\n")
+            if !p.summary.isEmpty { print(wrap(p.summary, width: 96) + "\n") }
+            print("variables: \(p.variables.joined(separator: ", "))")
+            print("domain:    " + zip(p.variables, p.domain).map { "\($0) ∈ [\(format($1.lowerBound)), \(format($1.upperBound))]" }.joined(separator: ", "))
+            for l in p.lets { print("let \(l.name) = \(show(l.node))") }
+            print("loss:      L(\(p.variables.joined(separator: ", "))) = \(show(p.loss))")
+            for (v, d) in zip(p.variables, gradient) { print("gradient:  ∂L/∂\(v) = \(show(d))") }
+            print("test:      \(testText)")
+            if !defaults.isEmpty {
+                print("defaults:  " + defaults.map { "--\($0.0) \(text($0.1))" }.joined(separator: " "))
+            }
         }
     }
 
     private func text(_ v: Defaults.Value) -> String {
         switch v {
-        case .number(let x): human(x)
+        case .number(let x): format(x)
         case .integer(let n): String(n)
-        case .vector(let v): v.map(human).joined(separator: ",")
+        case .vector(let v): v.map { format($0) }.joined(separator: ",")
         case .word(let w): w
         case .flag(let b): b ? "true" : "false"
         }

@@ -33,7 +33,7 @@ final class TorchReferenceTests: XCTestCase {
                 x = [-3.0, 3.0]
                 y = [-3.0, 3.0]
                 """, file: "\(run.name).toml")
-            let name = try XCTUnwrap(OptimizerName(rawValue: run.optimizer))
+            let name = try Optimizer.lookup(run.optimizer)
             var h = Hyperparameters()
             h.steps = run.trajectory.count - 1
             h.base = try XCTUnwrap(BaseRuleKind(rawValue: run.base))

@@ -18,10 +18,10 @@ final class FigureTests: XCTestCase {
         try Problem.load(file: Self.folder.appendingPathComponent("\(name).toml").path)
     }
 
-    func run(_ p: Problem, _ name: OptimizerName, steps: Int = 60, measures: Bool = false) throws -> RunRecord {
-        var h = try resolveHyperparameters(optimizer: name, problem: p.defaults, flags: Defaults())
+    func run(_ p: Problem, _ name: String, steps: Int = 60, measures: Bool = false) throws -> RunRecord {
+        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:]).hyper
         h.steps = steps
-        return try RunConfiguration(problem: p, optimizer: name, hyper: h, start: p.defaults.vector("start")!, measures: measures)
+        return try RunConfiguration(problem: p, optimizer: try Optimizer.lookup(name), hyper: h, start: p.defaults.vector("start")!, measures: measures)
             .run(criticalPoints: [])
     }
 
@@ -51,16 +51,16 @@ final class FigureTests: XCTestCase {
 
     func testRunFigures() throws {
         let valley = try load("two-valley"), bowl = try load("himmelblau")
-        try assertRenders(LabFigures.run(try run(valley, .gam), problem: valley).svg(), "run-1d")
-        try assertRenders(LabFigures.run(try run(valley, .sam, steps: 20, measures: true), problem: valley).svg(), "run-1d-measures")
-        try assertRenders(LabFigures.run(try run(bowl, .gam), problem: bowl).svg(), "run-2d")
-        try assertRenders(LabFigures.run(try run(bowl, .sam, steps: 15, measures: true), problem: bowl).svg(), "run-2d-measures")
+        try assertRenders(LabFigures.run(try run(valley, "gam"), problem: valley).svg(), "run-1d")
+        try assertRenders(LabFigures.run(try run(valley, "sam", steps: 20, measures: true), problem: valley).svg(), "run-1d-measures")
+        try assertRenders(LabFigures.run(try run(bowl, "gam"), problem: bowl).svg(), "run-2d")
+        try assertRenders(LabFigures.run(try run(bowl, "sam", steps: 15, measures: true), problem: bowl).svg(), "run-2d-measures")
     }
 
     func testCompareFigures() throws {
         let valley = try load("two-valley"), twoD = try load("two-valley-2d")
-        try assertRenders(LabFigures.compare([try run(valley, .gd), try run(valley, .gam)], problem: valley).svg(), "compare-1d")
-        try assertRenders(LabFigures.compare([try run(twoD, .gd), try run(twoD, .sam), try run(twoD, .adam)], problem: twoD).svg(), "compare-2d")
+        try assertRenders(LabFigures.compare([try run(valley, "gd"), try run(valley, "gam")], problem: valley).svg(), "compare-1d")
+        try assertRenders(LabFigures.compare([try run(twoD, "gd"), try run(twoD, "sam"), try run(twoD, "adam")], problem: twoD).svg(), "compare-2d")
     }
 
     func testAnalyzeFigures() throws {
@@ -73,8 +73,8 @@ final class FigureTests: XCTestCase {
 
     func testTheSameRunGivesTheSameBytes() throws {
         let bowl = try load("himmelblau")
-        let a = LabFigures.run(try run(bowl, .gam, steps: 40), problem: bowl).svg()
-        let b = LabFigures.run(try run(bowl, .gam, steps: 40), problem: bowl).svg()
+        let a = LabFigures.run(try run(bowl, "gam", steps: 40), problem: bowl).svg()
+        let b = LabFigures.run(try run(bowl, "gam", steps: 40), problem: bowl).svg()
         XCTAssertEqual(a, b)
     }
 

@@ -26,17 +26,26 @@ final class OptimizerStepTests: XCTestCase {
     static func quarticGradient(_ t: [Double]) -> [Double] { [4 * pow(t[0], 3) + t[1], pow(t[1], 3) + t[0]] }
     static func quarticHessian(_ t: [Double]) -> [[Double]] { [[12 * t[0] * t[0], 1], [1, 3 * t[1] * t[1]]] }
 
-    func step(_ name: OptimizerName, _ p: Problem, from theta: [Double], configure: (inout Hyperparameters) -> Void = { _ in }) throws -> [Double] {
+    func step(_ name: String, _ p: Problem, from theta: [Double], configure: (inout Hyperparameters) -> Void = { _ in }) throws -> [Double] {
         var h = Hyperparameters()
         h.lr = 0.1
         h.rho = 0.2
         h.alpha = 0.7
         configure(&h)
-        var rule = DirectionRule(name: name, hyper: h, oracle: p.oracle)
-        var base = BaseRule(kind: name.impliedBase ?? h.base, momentum: h.momentum, weightDecay: h.weightDecay)
+        let optimizer = try Optimizer.lookup(name)
+        var base = BaseRule(kind: optimizer.impliedBase ?? h.base, momentum: h.momentum, weightDecay: h.weightDecay)
         var t = theta
-        base.step(&t, direction: try rule.direction(at: theta).direction, lr: h.lr)
+        base.step(&t, direction: try direction(name, h, p.oracle, at: theta).result.direction, lr: h.lr)
         return t
+    }
+
+    /// One direction as a run takes it: L and ∇L through the counting oracle, then the rule.
+    func direction(_ name: String, _ h: Hyperparameters, _ o: Oracle, at theta: [Double]) throws -> (result: DirectionResult, evaluations: Evaluations) {
+        var counted = CountingOracle(o, noise: h.noise, seed: h.seed)
+        var rule = try Optimizer.lookup(name).direction(h)
+        let (l, g) = counted.gradient(theta)
+        let d = try rule.direction(at: theta, loss: l, gradient: g, oracle: &counted)
+        return (d, counted.evaluations)
     }
 
     func assertClose(_ a: [Double], _ b: [Double], _ tol: Double = 1e-13, file: StaticString = #filePath, line: UInt = #line) {
@@ -47,18 +56,18 @@ final class OptimizerStepTests: XCTestCase {
     func testBaseRulesFirstSteps() throws {
         let q = Self.quadratic, theta = [1.0, -0.5]
         let g = [2.0, -3.0]
-        assertClose(try step(.gd, q, from: theta), [1 - 0.1 * 2, -0.5 + 0.1 * 3])
+        assertClose(try step("gd", q, from: theta), [1 - 0.1 * 2, -0.5 + 0.1 * 3])
         // Coupled weight decay: d = g + wd·θ.
-        assertClose(try step(.gd, q, from: theta) { $0.weightDecay = 0.1 }, [1 - 0.1 * 2.1, -0.5 + 0.1 * 3.05])
+        assertClose(try step("gd", q, from: theta) { $0.weightDecay = 0.1 }, [1 - 0.1 * 2.1, -0.5 + 0.1 * 3.05])
         // Momentum's first step is a gd step (buffer = d); Nesterov's is (1 + μ)d.
-        assertClose(try step(.momentum, q, from: theta), [1 - 0.1 * 2, -0.5 + 0.1 * 3])
-        assertClose(try step(.nesterov, q, from: theta), [1 - 0.1 * 1.9 * 2, -0.5 + 0.1 * 1.9 * 3])
+        assertClose(try step("momentum", q, from: theta), [1 - 0.1 * 2, -0.5 + 0.1 * 3])
+        assertClose(try step("nesterov", q, from: theta), [1 - 0.1 * 1.9 * 2, -0.5 + 0.1 * 1.9 * 3])
         // Adam's first step: m̂ = g, v̂ = g², so θ ← θ − lr·g/(|g| + ε).
         let adam = zip(theta, g).map { $0 - 0.1 * $1 / (abs($1) + 1e-8) }
-        assertClose(try step(.adam, q, from: theta), adam)
+        assertClose(try step("adam", q, from: theta), adam)
         // AdamW: θ(1 − lr·wd) first, then the Adam step of the plain gradient.
         let adamw = zip(theta, g).map { $0 * (1 - 0.1 * 0.5) - 0.1 * $1 / (abs($1) + 1e-8) }
-        assertClose(try step(.adamw, q, from: theta) { $0.weightDecay = 0.5 }, adamw)
+        assertClose(try step("adamw", q, from: theta) { $0.weightDecay = 0.5 }, adamw)
     }
 
     /// The same first steps on the quartic x⁴ + xy + y⁴/4, whose gradient is (4x³ + y, y³ + x),
@@ -66,24 +75,24 @@ final class OptimizerStepTests: XCTestCase {
     func testFirstStepsOnTheQuartic() throws {
         let p = Self.quartic, theta = [0.7, -1.1], G = Self.quarticGradient
         let g = G(theta)
-        assertClose(try step(.gd, p, from: theta), zip(theta, g).map { $0 - 0.1 * $1 })
-        assertClose(try step(.gd, p, from: theta) { $0.weightDecay = 0.1 }, zip(theta, g).map { $0 - 0.1 * ($1 + 0.1 * $0) })
-        assertClose(try step(.momentum, p, from: theta), zip(theta, g).map { $0 - 0.1 * $1 })
-        assertClose(try step(.nesterov, p, from: theta), zip(theta, g).map { $0 - 0.1 * 1.9 * $1 })
-        assertClose(try step(.adam, p, from: theta), zip(theta, g).map { $0 - 0.1 * $1 / (abs($1) + 1e-8) })
-        assertClose(try step(.adamw, p, from: theta) { $0.weightDecay = 0.5 },
+        assertClose(try step("gd", p, from: theta), zip(theta, g).map { $0 - 0.1 * $1 })
+        assertClose(try step("gd", p, from: theta) { $0.weightDecay = 0.1 }, zip(theta, g).map { $0 - 0.1 * ($1 + 0.1 * $0) })
+        assertClose(try step("momentum", p, from: theta), zip(theta, g).map { $0 - 0.1 * $1 })
+        assertClose(try step("nesterov", p, from: theta), zip(theta, g).map { $0 - 0.1 * 1.9 * $1 })
+        assertClose(try step("adam", p, from: theta), zip(theta, g).map { $0 - 0.1 * $1 / (abs($1) + 1e-8) })
+        assertClose(try step("adamw", p, from: theta) { $0.weightDecay = 0.5 },
                     zip(theta, g).map { $0 * (1 - 0.1 * 0.5) - 0.1 * $1 / (abs($1) + 1e-8) })
         // ASAM with η = 0.3: e = ρ T² g / ‖T g‖, T = |θ| + η.
         let rho = 0.2, t = theta.map { abs($0) + 0.3 }
         let tg = zip(t, g).map { $0 * $1 }, tgn = (tg[0] * tg[0] + tg[1] * tg[1]).squareRoot()
         let asamPoint = (0..<2).map { theta[$0] + rho * t[$0] * t[$0] * g[$0] / tgn }
         // (davda54's + 1e-12 in ‖T g‖ moves the ascent point by ~1e-13 on this steep quartic.)
-        assertClose(try step(.asam, p, from: theta) { $0.eta = 0.3 }, zip(theta, G(asamPoint)).map { $0 - 0.1 * $1 }, 1e-11)
+        assertClose(try step("asam", p, from: theta) { $0.eta = 0.3 }, zip(theta, G(asamPoint)).map { $0 - 0.1 * $1 }, 1e-11)
         // GAM+SAM: the gradient term is ∇L(θ + s ĝ); the flatness term as in GAM (checked
         // separately), so here the difference of the two optimizers is the SAM gradient.
         let s = 0.05, gn = (g[0] * g[0] + g[1] * g[1]).squareRoot()
         let samGrad = G((0..<2).map { theta[$0] + s * g[$0] / gn })
-        let gam = try step(.gam, p, from: theta), gamSam = try step(.gamSam, p, from: theta) { $0.samRho = s }
+        let gam = try step("gam", p, from: theta), gamSam = try step("gam-sam", p, from: theta) { $0.samRho = s }
         // (ξ = 1e-12 in the code's normalisations moves the ascent point by ~1e-14; L″ ≈ 6 here.)
         assertClose((0..<2).map { gamSam[$0] - gam[$0] }, (0..<2).map { -0.1 * (samGrad[$0] - g[$0]) }, 1e-11)
     }
@@ -112,18 +121,18 @@ final class OptimizerStepTests: XCTestCase {
         let q = Self.quadratic, theta = [1.0, -0.5], rho = 0.2
         let g = [2.0, -3.0], gn = 13.0.squareRoot()
         let adv = [1 + rho * 2 / gn, -0.5 - rho * 3 / gn]
-        assertClose(try step(.sam, q, from: theta), [1 - 0.1 * 2 * adv[0], -0.5 - 0.1 * 6 * adv[1]])
+        assertClose(try step("sam", q, from: theta), [1 - 0.1 * 2 * adv[0], -0.5 - 0.1 * 6 * adv[1]])
         // ASAM, η = 0 (davda54 adaptive=True): e = ρ θ² g / ‖|θ| g‖.
         let tg = (pow(1 * 2, 2) + pow(0.5 * 3, 2)).squareRoot()
         let e = [rho * 1 * 2 / tg, rho * 0.25 * -3 / tg]
         let a = [1 + e[0], -0.5 + e[1]]
-        assertClose(try step(.asam, q, from: theta) { $0.eta = 0 }, [1 - 0.1 * 2 * a[0], -0.5 - 0.1 * 6 * a[1]])
+        assertClose(try step("asam", q, from: theta) { $0.eta = 0 }, [1 - 0.1 * 2 * a[0], -0.5 - 0.1 * 6 * a[1]])
         // ASAM, η = 0.3 (Kwon et al.): T = |θ| + η = (1.3, 0.8), e = ρ T² g / ‖T g‖.
         let t = [1.3, 0.8]
         let tgEta = (pow(t[0] * 2, 2) + pow(t[1] * 3, 2)).squareRoot()
         let eEta = [rho * t[0] * t[0] * 2 / tgEta, rho * t[1] * t[1] * -3 / tgEta]
         let aEta = [1 + eEta[0], -0.5 + eEta[1]]
-        assertClose(try step(.asam, q, from: theta) { $0.eta = 0.3 }, [1 - 0.1 * 2 * aEta[0], -0.5 - 0.1 * 6 * aEta[1]])
+        assertClose(try step("asam", q, from: theta) { $0.eta = 0.3 }, [1 - 0.1 * 2 * aEta[0], -0.5 - 0.1 * 6 * aEta[1]])
         _ = g
     }
 
@@ -135,11 +144,11 @@ final class OptimizerStepTests: XCTestCase {
         let ga = [2 * adv[0], 6 * adv[1]]
         let gan = (ga[0] * ga[0] + ga[1] * ga[1]).squareRoot()
         let h = [rho * 2 * ga[0] / gan, rho * 6 * ga[1] / gan]
-        assertClose(try step(.gam, q, from: theta), [1 - 0.1 * (2 + alpha * h[0]), -0.5 - 0.1 * (-3 + alpha * h[1])])
+        assertClose(try step("gam", q, from: theta), [1 - 0.1 * (2 + alpha * h[0]), -0.5 - 0.1 * (-3 + alpha * h[1])])
         // GAM+SAM: the gradient term is the SAM gradient of radius sam-rho.
         let sn = 13.0.squareRoot(), s = 0.05
         let samGrad = [2 * (1 + s * 2 / sn), 6 * (-0.5 - s * 3 / sn)]
-        assertClose(try step(.gamSam, q, from: theta) { $0.samRho = s },
+        assertClose(try step("gam-sam", q, from: theta) { $0.samRho = s },
                     [1 - 0.1 * (samGrad[0] + alpha * h[0]), -0.5 - 0.1 * (samGrad[1] + alpha * h[1])])
     }
 
@@ -153,11 +162,11 @@ final class OptimizerStepTests: XCTestCase {
         let adv = [theta[0] + rho * f[0] / n(f), theta[1] + rho * f[1] / n(f)]
         let ga = G(adv)
         let h = mv(H(adv), ga).map { rho * $0 / n(ga) }
-        assertClose(try step(.gam, p, from: theta), [theta[0] - 0.1 * (g[0] + alpha * h[0]), theta[1] - 0.1 * (g[1] + alpha * h[1])], 1e-12)
+        assertClose(try step("gam", p, from: theta), [theta[0] - 0.1 * (g[0] + alpha * h[0]), theta[1] - 0.1 * (g[1] + alpha * h[1])], 1e-12)
         // SAM on the quartic.
         let sadv = [theta[0] + rho * g[0] / n(g), theta[1] + rho * g[1] / n(g)]
         let sg = G(sadv)
-        assertClose(try step(.sam, p, from: theta), [theta[0] - 0.1 * sg[0], theta[1] - 0.1 * sg[1]], 1e-12)
+        assertClose(try step("sam", p, from: theta), [theta[0] - 0.1 * sg[0], theta[1] - 0.1 * sg[1]], 1e-12)
     }
 
     /// GAM with exact HVPs against the same algorithm with Hessian-vector products by central
@@ -180,10 +189,9 @@ final class OptimizerStepTests: XCTestCase {
             var hyper = Hyperparameters()
             hyper.rho = rho
             hyper.alpha = alpha
-            var rule = DirectionRule(name: .gam, hyper: hyper, oracle: o)
-            let d = try rule.direction(at: theta).direction
-            for (a, b) in zip(d, expected) { XCTAssertEqual(a, b, accuracy: 1e-6 * max(1, abs(b))) }
-            XCTAssertEqual(rule.evaluations, { var e = Evaluations(); e.gradient = 2; e.hvp = 2; return e }())
+            let (d, evaluations) = try direction("gam", hyper, o, at: theta)
+            for (a, b) in zip(d.direction, expected) { XCTAssertEqual(a, b, accuracy: 1e-6 * max(1, abs(b))) }
+            XCTAssertEqual(evaluations, { var e = Evaluations(); e.gradient = 2; e.hvp = 2; return e }())
         }
     }
 
@@ -206,17 +214,17 @@ final class OptimizerStepTests: XCTestCase {
         let direction = plus(new, vertical, -gamma)
         var hyper = Hyperparameters()
         hyper.lr = 0.1
-        var rule = DirectionRule(name: .gamFast, hyper: hyper, oracle: Self.quartic.oracle)
-        assertClose(try rule.direction(at: theta).direction, direction, 1e-12)
-        XCTAssertEqual(rule.evaluations.gradient, 4)
-        XCTAssertEqual(rule.evaluations.hvp, 0)
+        let (result, evaluations) = try self.direction("gam-fast", hyper, Self.quartic.oracle, at: theta)
+        assertClose(result.direction, direction, 1e-12)
+        XCTAssertEqual(evaluations.gradient, 4)
+        XCTAssertEqual(evaluations.hvp, 0)
     }
 
     /// The exact variants use the exact argmax over the ball (Danskin's gradient).
     func testExactVariants() throws {
         let q = Self.quadratic, theta = [1.0, -0.5], rho = 0.2
         let (_, zArg) = try q.oracle.zof(at: theta, rho: rho)
-        assertClose(try step(.samExact, q, from: theta), [1 - 0.1 * 2 * zArg[0], -0.5 - 0.1 * 6 * zArg[1]])
+        assertClose(try step("sam-exact", q, from: theta), [1 - 0.1 * 2 * zArg[0], -0.5 - 0.1 * 6 * zArg[1]])
         // For a quadratic the argmax of ‖∇L‖ = ‖Hθ'‖ lies on the boundary, where the SAM point
         // does not: the exact ascent goes further along the sharp direction than SAM's.
         let (_, fArg) = try q.oracle.fof(at: theta, rho: rho)
@@ -224,7 +232,7 @@ final class OptimizerStepTests: XCTestCase {
         let ga = [2 * fArg[0], 6 * fArg[1]]
         let gan = (ga[0] * ga[0] + ga[1] * ga[1]).squareRoot()
         let h = [rho * 2 * ga[0] / gan, rho * 6 * ga[1] / gan]
-        assertClose(try step(.gamExact, q, from: theta), [1 - 0.1 * (2 + 0.7 * h[0]), -0.5 - 0.1 * (-3 + 0.7 * h[1])], 1e-12)
+        assertClose(try step("gam-exact", q, from: theta), [1 - 0.1 * (2 + 0.7 * h[0]), -0.5 - 0.1 * (-3 + 0.7 * h[1])], 1e-12)
     }
 
     func testSchedules() {
@@ -240,12 +248,10 @@ final class OptimizerStepTests: XCTestCase {
         var h = Hyperparameters()
         h.noise = 0.1
         h.seed = 42
-        var a = DirectionRule(name: .sgd, hyper: h, oracle: Self.quadratic.oracle)
-        var b = DirectionRule(name: .sgd, hyper: h, oracle: Self.quadratic.oracle)
+        let da = try direction("sgd", h, Self.quadratic.oracle, at: [1, 1]).result.direction
+        let db = try direction("sgd", h, Self.quadratic.oracle, at: [1, 1]).result.direction
         h.seed = 43
-        var c = DirectionRule(name: .sgd, hyper: h, oracle: Self.quadratic.oracle)
-        let da = try a.direction(at: [1, 1]).direction, db = try b.direction(at: [1, 1]).direction
-        let dc = try c.direction(at: [1, 1]).direction
+        let dc = try direction("sgd", h, Self.quadratic.oracle, at: [1, 1]).result.direction
         XCTAssertEqual(da, db)
         XCTAssertNotEqual(da, dc)
         XCTAssertNotEqual(da, [2, 6])

@@ -30,9 +30,12 @@ final class DeriveCommandTests: XCTestCase {
         XCTAssertEqual(constant["gradient"] as? [Double], [])
         let two = try lab(["derive", "x^2", "y"])
         XCTAssertEqual(two.status, 64)
-        XCTAssert(two.stderr.hasPrefix("Error: Give one expression in quotes; unexpected 'y' after 'x^2'.\n"), two.stderr)
+        XCTAssert(two.stderr.hasPrefix("error: Give one expression in quotes; unexpected 'y' after 'x^2'.\n"), two.stderr)
+        // `--` ends the options: what follows is the expression, dash or not.
+        let terminated = try json(lab(["derive", "--at", "x=2", "--format", "json", "--", "-x^2"]))
+        XCTAssertEqual(terminated["gradient"] as? [Double], [-4])
         let typo = try lab(["derive", "x^2", "--wrtt", "x"])
-        XCTAssert(typo.stderr.hasPrefix("Error: Unknown option '--wrtt'; 'lab derive --help' lists the options.\n"), typo.stderr)
+        XCTAssert(typo.stderr.hasPrefix("error: Unknown option '--wrtt'; 'lab derive --help' lists the options.\n"), typo.stderr)
     }
 
     func testWithoutPointValuesAreNull() throws {
@@ -50,7 +53,7 @@ final class DeriveCommandTests: XCTestCase {
 
     func testParseErrorShowsCaretOnStderr() throws {
         let run = try lab(["derive", "1 + ezp(x)"])
-        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.status, 64)
         XCTAssertEqual(run.stdout, "")
         XCTAssertEqual(run.stderr, """
             error: in the expression, column 5: unknown function 'ezp'; did you mean 'exp'?
@@ -62,7 +65,7 @@ final class DeriveCommandTests: XCTestCase {
 
     func testBadPointsAndOptions() throws {
         var run = try lab(["derive", "x * y", "--at", "x=1"])
-        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.status, 64)
         XCTAssertEqual(run.stderr, "error: --at: no value for 'y'; give every variable, as in x=1,y=1\n")
         run = try lab(["derive", "x * y", "--at", "x=1,yy=2"])
         XCTAssertEqual(run.stderr, "error: --at: 'yy' is not a variable of the expression; did you mean 'y'?\n")

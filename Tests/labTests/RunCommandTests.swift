@@ -154,18 +154,26 @@ final class RunCommandTests: XCTestCase {
 
     func testRunErrors() throws {
         var run = try lab(["run", "himmelblau", "--opt", "sma"], in: repository)
-        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.status, 64)
+        XCTAssertEqual(run.stderr, "error: --opt 'sma' is not one of gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, sam-exact, gam-exact; did you mean 'sam'?\n")
+        run = try lab(["compare", "himmelblau", "--opts", "gd,sma"], in: repository)
+        XCTAssertEqual(run.status, 64)
         XCTAssertEqual(run.stderr, "error: unknown optimizer 'sma'; did you mean 'sam'? the optimizers are gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, sam-exact, gam-exact\n")
         run = try lab(["run", "himmelblau", "--opt", "gd", "--base", "adam"], in: repository)
-        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.status, 64)
         XCTAssert(run.stderr.contains("'gd' is itself the base rule gd"), run.stderr)
         run = try lab(["run", "himmelblau", "--opt", "gd", "--lr", "0"], in: repository)
-        XCTAssertNotEqual(run.status, 0)
-        XCTAssert(run.stderr.contains("--lr must be a positive number, not 0.0."), run.stderr)
+        XCTAssertEqual(run.status, 64)
+        XCTAssertEqual(run.stderr, "error: --lr must be a positive number, not 0.0\n")
+        // `--` ends the options; a typo is named with its nearest flag.
+        run = try lab(["run", "himmelblau", "--opt", "gd", "--lrr", "0.1"], in: repository)
+        XCTAssertEqual(run.status, 64)
+        XCTAssertEqual(run.stderr, "error: unknown option '--lrr'; did you mean '--lr'?\n")
         // A failing run writes nothing.
         let out = try temporaryFolder()
         run = try lab(["run", "himmelblau", "--opt", "gd", "--start", "1", "--out", out.path], in: repository)
-        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.status, 64)
+        XCTAssertEqual(run.stderr, "error: --start has 1 value but himmelblau has 2 variables (x, y)\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
     }
 }

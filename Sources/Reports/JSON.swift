@@ -1,8 +1,9 @@
 import Foundation
+import Landscape
 
 /// A JSON document with keys in the order they were given, written deterministically: the same
 /// value always gives the same bytes. Non-finite numbers have no JSON spelling and become null.
-enum JSON: Equatable {
+public enum JSON: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,14 +11,14 @@ enum JSON: Equatable {
     case array([JSON])
     case object([(String, JSON)])
 
-    static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
+    public static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
 
-    static func numbers(_ v: [Double]) -> JSON { .array(v.map { .number($0) }) }
-    static func matrix(_ m: [[Double]]) -> JSON { .array(m.map { numbers($0) }) }
-    static func strings(_ v: [String]) -> JSON { .array(v.map { .string($0) }) }
+    public static func numbers(_ v: [Double]) -> JSON { .array(v.map { .number($0) }) }
+    public static func matrix(_ m: [[Double]]) -> JSON { .array(m.map { numbers($0) }) }
+    public static func strings(_ v: [String]) -> JSON { .array(v.map { .string($0) }) }
 
     /// Pretty-printed with two-space indents; arrays holding only scalars stay on one line.
-    func rendered(indent: String = "") -> String {
+    public func rendered(indent: String = "") -> String {
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -46,13 +47,13 @@ enum JSON: Equatable {
     }
 
     /// Shortest decimal that reads back as the same double; integral values without ".0".
-    static func format(_ x: Double) -> String {
+    public static func format(_ x: Double) -> String {
         guard x.isFinite else { return "null" }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
         return "\(x)"
     }
 
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -67,4 +68,20 @@ enum JSON: Equatable {
         }
         return out + "\""
     }
+}
+
+extension JSON {
+    /// A setting's value (`RunSettings.jsonFields`) as JSON.
+    public init(_ value: Defaults.Value) {
+        switch value {
+        case .number(let x): self = .number(x)
+        case .integer(let n): self = .number(Double(n))
+        case .vector(let v): self = .numbers(v)
+        case .word(let w): self = .string(w)
+        case .flag(let b): self = .bool(b)
+        }
+    }
+
+    /// A number that may be absent: null when it is.
+    public static func optional(_ x: Double?) -> JSON { x.map { .number($0) } ?? .null }
 }

@@ -1,0 +1,17 @@
+import Landscape
+
+/// GAM with the inner maximisation solved exactly: the gradient of L + α·FOF_ρ. By Danskin's
+/// theorem ∇FOF_ρ = ρ H∇L/‖∇L‖ at the maximiser of ‖∇L‖ over the ρ-ball (`Oracle.fof`; exact in
+/// 1-D and 2-D), so direction = g + α ρ H(u*)∇L(u*)/‖∇L(u*)‖.
+struct GAMExact: Direction {
+    let rho: Double
+    let alpha: Double
+
+    mutating func direction(at theta: [Double], loss: Double, gradient g: [Double],
+                            oracle: inout CountingOracle) throws -> DirectionResult {
+        let (fof, argmax) = try oracle.oracle.fof(at: theta, rho: rho)
+        let advGradient = oracle.gradient(argmax).gradient
+        let hg = oracle.hvp(argmax, advGradient).hv
+        return DirectionResult(direction: add(g, scale(hg, alpha * rho / (norm(advGradient) + xi))), fofEstimate: fof)
+    }
+}

@@ -1,0 +1,8 @@
+/// The plain gradient: the direction of gd, sgd, momentum, nesterov, adam and adamw, whose base
+/// rule does the rest.
+struct Gradient: Direction {
+    mutating func direction(at theta: [Double], loss: Double, gradient g: [Double],
+                            oracle: inout CountingOracle) throws -> DirectionResult {
+        DirectionResult(direction: g)
+    }
+}

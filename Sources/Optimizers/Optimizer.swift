@@ -1,0 +1,72 @@
+import Landscape
+import Symbolic
+
+/// An optimizer by name: a direction rule and the base rule that turns it into a step. The
+/// names, their `--help` lines and the suggestions for a typo all come from `Optimizer.all`.
+///
+/// Adding an optimizer: one new file with its `Direction` type, and one entry below.
+public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
+    public let name: String
+    /// One line for `--help`.
+    public let summary: String
+    /// The base rule a plain optimizer is (gd is gd, adam is adam); nil for a sharpness-aware
+    /// direction, whose base rule the `base` setting chooses.
+    public let impliedBase: BaseRuleKind?
+    /// The settings its direction reads (beyond the base rule's), named in `--help`.
+    public let settings: [String]
+    /// Its own defaults where they differ from the table's (sgd: gradient noise 0.1).
+    public let defaults: [String: SettingValue]
+    let make: @Sendable (Hyperparameters) -> any Direction
+
+    public var description: String { name }
+    public var isSharpnessAware: Bool { impliedBase == nil }
+
+    /// A fresh direction rule for a run with these hyperparameters.
+    public func direction(_ h: Hyperparameters) -> any Direction { make(h) }
+
+    public static func == (a: Optimizer, b: Optimizer) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+
+    init(_ name: String, _ summary: String, base: BaseRuleKind? = nil, settings: [String] = [],
+         defaults: [String: SettingValue] = [:], make: @escaping @Sendable (Hyperparameters) -> any Direction) {
+        (self.name, self.summary, self.impliedBase, self.settings, self.defaults, self.make) = (name, summary, base, settings, defaults, make)
+    }
+
+    public static let all: [Optimizer] = [
+        Optimizer("gd", "gradient descent (torch.optim.SGD)", base: .gd) { _ in Gradient() },
+        Optimizer("sgd", "gd with Gaussian gradient noise (noise 0.1 unless set)", base: .gd, settings: ["noise", "seed"],
+                  defaults: ["noise": .number(0.1)]) { _ in Gradient() },
+        Optimizer("momentum", "heavy-ball momentum (torch.optim.SGD)", base: .momentum) { _ in Gradient() },
+        Optimizer("nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", base: .nesterov) { _ in Gradient() },
+        Optimizer("adam", "Adam (torch.optim.Adam)", base: .adam) { _ in Gradient() },
+        Optimizer("adamw", "AdamW, decoupled weight decay (torch.optim.AdamW)", base: .adamw) { _ in Gradient() },
+        Optimizer("sam", "SAM, Foret et al. 2021, as davda54/sam", settings: ["rho"]) { SAM(rho: $0.rho) },
+        Optimizer("asam", "adaptive SAM, Kwon et al. 2021", settings: ["rho", "eta"]) { ASAM(rho: $0.rho, eta: $0.eta) },
+        Optimizer("gam", "GAM, Algorithm 1 of Zhang et al. 2023, exact Hessian-vector products",
+                  settings: ["rho", "alpha"]) { GAM(rho: $0.rho, alpha: $0.alpha) },
+        Optimizer("gam-sam", "GAM's flatness term on SAM's gradient", settings: ["rho", "alpha", "sam-rho"], make: gamSam),
+        Optimizer("gam-fast", "the authors' accelerated GAM (xxgege/GAM), no Hessian-vector products",
+                  settings: ["rho", "grad-rho", "grad-norm-rho", "beta0", "beta1", "beta2", "beta3", "gamma"]) { GAMFast($0) },
+        Optimizer("sam-exact", "L + ZOF with the exact argmax over the ρ-ball", settings: ["rho"]) { SAMExact(rho: $0.rho) },
+        Optimizer("gam-exact", "L + α·FOF with the exact argmax over the ρ-ball",
+                  settings: ["rho", "alpha"]) { GAMExact(rho: $0.rho, alpha: $0.alpha) },
+    ]
+
+    /// The optimizer of that name, or nil.
+    public static func named(_ name: String) -> Optimizer? { all.first { $0.name == name } }
+
+    /// The optimizer of that name, or an error that suggests the nearest name and lists them all.
+    public static func lookup(_ name: String) throws -> Optimizer {
+        if let o = named(name) { return o }
+        let names = all.map(\.name)
+        let hint = nearest(to: name, among: names).map { "did you mean '\($0)'? " } ?? ""
+        throw SettingError("unknown optimizer '\(name)'; \(hint)the optimizers are \(names.joined(separator: ", "))")
+    }
+
+    /// The optimizers for `--help`: name, summary and the settings each reads.
+    public static var helpText: String {
+        all.map { o in
+            hangingIndent(o.name, o.summary + (o.settings.isEmpty ? "" : " [" + o.settings.joined(separator: ", ") + "]"), column: 13)
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,366 @@
+import Landscape
+import Symbolic
+
+/// A setting's value as a flag, a problem file's `[defaults]` or JSON gives it.
+public typealias SettingValue = Defaults.Value
+
+/// One run setting: its key (the flag without dashes and the `[defaults]` key), what values it
+/// takes, its built-in default, its help line and its JSON key. `RunSettings.table` lists them
+/// all; flags, problem files, validation, resolution, `--help` and the run JSON derive from it.
+public struct Setting: Sendable {
+    /// What values a setting takes; the one place each range is checked.
+    public enum Kind: Sendable, Equatable {
+        /// A finite number > 0.
+        case positive
+        /// A finite number ≥ 0.
+        case nonNegative
+        /// A finite number in [0, 1].
+        case fraction
+        /// Any finite number.
+        case real
+        /// A whole number in min...max.
+        case count(min: Int, max: Int)
+        /// One number per variable, inside the problem's domain.
+        case vector
+        case choice([String])
+        /// On or off: `--key` / `--no-key` on the command line, `key = true|false` in a file.
+        case flag
+    }
+
+    public let key: String
+    public let kind: Kind
+    /// The default as `--help` shows it.
+    public let defaultText: String
+    public let help: String
+    /// Heading under which `--help` lists it.
+    public let group: String
+    /// Its key in the run JSON's `hyperparameters`, or nil when it is not a hyperparameter.
+    public let jsonKey: String?
+    let apply: @Sendable (inout RunSettings, SettingValue) -> Void
+    let read: (@Sendable (RunSettings) -> SettingValue)?
+
+    /// The flag as typed: `--weight-decay`; `--no-plot` for the `no-plot` key.
+    public var flag: String { "--" + key }
+
+    /// Checks a value against the kind, turning an integer into a number where a number is
+    /// wanted. The error is a phrase ("must be a positive number, not -1.0") for the caller to
+    /// place: after the flag, or after the file and key.
+    public func accept(_ value: SettingValue, problem: Problem?) -> Result<SettingValue, SettingError> {
+        func fail(_ phrase: String) -> Result<SettingValue, SettingError> { .failure(SettingError(phrase)) }
+        let number: Double?
+        switch value {
+        case .number(let x): number = x
+        case .integer(let n): number = Double(n)
+        default: number = nil
+        }
+        switch kind {
+        case .positive, .nonNegative, .fraction, .real:
+            guard let x = number else { return fail("must be a number") }
+            let (ok, what): (Bool, String) = switch kind {
+            case .positive: (x > 0 && x.isFinite, "a positive number")
+            case .nonNegative: (x >= 0 && x.isFinite, "zero or a positive number")
+            case .fraction: (x >= 0 && x <= 1, "a number from 0 to 1")
+            default: (x.isFinite, "a finite number")
+            }
+            return ok ? .success(.number(x)) : fail("must be \(what), not \(x)")
+        case .count(let lo, let hi):
+            guard case .integer(let n) = value else {
+                return fail("must be a whole number from \(lo) to \(hi == Int(1) << 53 ? "2^53" : String(hi))")
+            }
+            guard n >= lo && n <= hi else {
+                // JSON numbers are doubles: a seed above 2^53 would not read back exactly.
+                return fail("must be from \(lo) to \(hi == Int(1) << 53 ? "2^53 = 9007199254740992" : String(hi)), not \(n)")
+            }
+            return .success(value)
+        case .vector:
+            guard case .vector(let v) = value else { return fail("must be one number per variable, as in 0.5,1") }
+            if let p = problem {
+                guard v.count == p.dimension else {
+                    return fail("has \(v.count) value\(v.count == 1 ? "" : "s") but \(p.name) has \(p.dimension) variable\(p.dimension == 1 ? "" : "s") (\(p.variables.joined(separator: ", ")))")
+                }
+                if let i = v.indices.first(where: { !v[$0].isFinite }) { return fail("\(p.variables[i]) = \(v[i]) is not a finite number") }
+            }
+            return .success(value)
+        case .choice(let choices):
+            guard case .word(let w) = value else { return fail("must be one of \(choices.joined(separator: ", "))") }
+            guard choices.contains(w) else {
+                let hint = nearest(to: w, among: choices).map { "; did you mean '\($0)'?" } ?? ""
+                return fail("'\(w)' is not one of \(choices.joined(separator: ", "))\(hint)")
+            }
+            return .success(value)
+        case .flag:
+            guard case .flag = value else { return fail("must be true or false") }
+            return .success(value)
+        }
+    }
+
+    /// Reads a value typed on the command line for this setting.
+    public func parse(_ text: String) -> Result<SettingValue, SettingError> {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        switch kind {
+        case .positive, .nonNegative, .fraction, .real:
+            guard let x = Double(t) else { return .failure(SettingError("must be a number, not '\(text)'")) }
+            return accept(.number(x), problem: nil)
+        case .count:
+            guard let n = Int(t) else { return accept(.word(t), problem: nil) }
+            return accept(.integer(n), problem: nil)
+        case .vector:
+            let parts = t.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            if let bad = parts.first(where: { Double($0)?.isFinite != true }) {
+                return .failure(SettingError("'\(bad)' is not a number; give one number per variable, as in 0.5,1"))
+            }
+            return .success(.vector(parts.map { Double($0)! }))
+        case .choice:
+            return accept(.word(t), problem: nil)
+        case .flag:
+            return .failure(SettingError("takes no value"))
+        }
+    }
+}
+
+/// A mistake in a setting, with the text to show.
+public struct SettingError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Everything a run is configured by, resolved in layers: the table's built-in defaults, the
+/// optimizer's own (`Optimizer.defaults`), the problem's `[defaults]`, then the flags.
+public struct RunSettings: Sendable {
+    /// The `opt` setting: the optimizer a problem suggests, or `--opt`.
+    public var optimizer: String?
+    public var hyper = Hyperparameters()
+    /// nil until resolved against a problem: then the flag, the problem's, or the domain's centre.
+    public var start: [Double]?
+    /// Record exact ZOF and FOF at every step.
+    public var measures = false
+    public var noPlot = false
+    /// σ of the Gaussian perturbation for average sharpness and the expected shifted loss.
+    public var sigma = 0.1
+
+    public init() {}
+
+    /// The table. Order is `--help`'s order and the run JSON's order.
+    public static let table: [Setting] = [
+        entry("opt", .choice(Optimizer.all.map(\.name)), "none", "The optimizer, one of those above (lab run only; compare takes --opts).", group: "run") { $0.optimizer = $1.word },
+        entry("start", .vector, "the domain's centre", "Start point, one value per variable: --start -1,0.5.", group: "run", json: "start",
+              read: { .vector($0.start ?? []) }) { $0.start = $1.vector },
+        entry("lr", .positive, "0.01", "Learning rate.", group: "run", json: "lr", read: { .number($0.hyper.lr) }) { $0.hyper.lr = $1.number! },
+        entry("steps", .count(min: 1, max: 10_000_000), "300", "Number of updates.", group: "run", json: "steps",
+              read: { .integer($0.hyper.steps) }) { $0.hyper.steps = $1.integer! },
+        entry("rho", .positive, "0.05", "Radius ρ of SAM's ascent, GAM's gradient-norm ascent and the exact variants' ball; also the ρ of every ZOF/FOF the lab reports for the problem.",
+              group: "run", json: "rho", read: { .number($0.hyper.rho) }) { $0.hyper.rho = $1.number! },
+        entry("alpha", .nonNegative, "0.5", "GAM's weight α on the first-order flatness term.", group: "sharpness-aware", json: "alpha",
+              read: { .number($0.hyper.alpha) }) { $0.hyper.alpha = $1.number! },
+        entry("sam-rho", .positive, "0.05", "SAM radius inside gam-sam.", group: "sharpness-aware", json: "sam_rho",
+              read: { .number($0.hyper.samRho) }) { $0.hyper.samRho = $1.number! },
+        entry("eta", .nonNegative, "0.01", "ASAM's η in T = |θ| + η (0 is davda54/sam's adaptive=True).", group: "sharpness-aware", json: "eta",
+              read: { .number($0.hyper.eta) }) { $0.hyper.eta = $1.number! },
+        entry("base", .choice(BaseRuleKind.allCases.map(\.rawValue)), "gd", "Base rule fed by a sharpness-aware direction: gd, momentum, nesterov, adam or adamw.", group: "base rule", json: "base",
+              read: { .word($0.hyper.base.rawValue) }) { $0.hyper.base = BaseRuleKind(rawValue: $1.word!)! },
+        entry("momentum", .nonNegative, "0.9", "Momentum of momentum and nesterov (torch.optim.SGD).", group: "base rule", json: "momentum",
+              read: { .number($0.hyper.momentum) }) { $0.hyper.momentum = $1.number! },
+        entry("dampening", .fraction, "0", "Dampening τ of the momentum buffer (torch.optim.SGD).", group: "base rule", json: "dampening",
+              read: { .number($0.hyper.dampening) }) { $0.hyper.dampening = $1.number! },
+        entry("weight-decay", .nonNegative, "0", "Weight decay: coupled for gd/momentum/nesterov/adam, decoupled for adamw.", group: "base rule",
+              json: "weight_decay", read: { .number($0.hyper.weightDecay) }) { $0.hyper.weightDecay = $1.number! },
+        entry("schedule", .choice(Schedule.allCases.map(\.rawValue)), "constant", "Learning-rate schedule: constant, cosine (to 0 at the last step), step (÷10 after each third).",
+              group: "base rule", json: "schedule", read: { .word($0.hyper.schedule.rawValue) }) { $0.hyper.schedule = Schedule(rawValue: $1.word!)! },
+        entry("grad-rho", .positive, "0.02", "gam-fast: radius of the gradient ascent steps.", group: "gam-fast", json: "grad_rho",
+              read: { .number($0.hyper.gradRho) }) { $0.hyper.gradRho = $1.number! },
+        entry("grad-norm-rho", .positive, "0.2", "gam-fast: radius of the gradient-norm ascent.", group: "gam-fast", json: "grad_norm_rho",
+              read: { .number($0.hyper.gradNormRho) }) { $0.hyper.gradNormRho = $1.number! },
+        entry("beta0", .real, "0.5", "gam-fast: β0 (sets the default β2 = 1 − β0).", group: "gam-fast", json: "beta0",
+              read: { .number($0.hyper.beta0) }) { $0.hyper.beta0 = $1.number! },
+        entry("beta1", .real, "0.6", "gam-fast: β1, weight of the first ascent gradient (sets the default β3 = 1 − β1).", group: "gam-fast", json: "beta1",
+              read: { .number($0.hyper.beta1) }) { $0.hyper.beta1 = $1.number! },
+        entry("beta2", .real, "1 − β0", "gam-fast: β2, weight of the gradient-norm-ascent gradient.", group: "gam-fast", json: "beta2",
+              read: { .number($0.hyper.effectiveBeta2) }) { $0.hyper.beta2 = $1.number! },
+        entry("beta3", .real, "1 − β1", "gam-fast: β3, weight of the second ascent gradient.", group: "gam-fast", json: "beta3",
+              read: { .number($0.hyper.effectiveBeta3) }) { $0.hyper.beta3 = $1.number! },
+        entry("gamma", .nonNegative, "0.03", "gam-fast: γ, strength of the gradient decomposition.", group: "gam-fast", json: "gamma",
+              read: { .number($0.hyper.gamma) }) { $0.hyper.gamma = $1.number! },
+        entry("noise", .nonNegative, "0; sgd 0.1", "Standard deviation of Gaussian noise added to every gradient.", group: "noise", json: "noise",
+              read: { .number($0.hyper.noise) }) { $0.hyper.noise = $1.number! },
+        entry("seed", .count(min: 0, max: 1 << 53), "0", "Seed of the noise generator; the same seed gives the same output byte for byte.",
+              group: "noise", json: "seed", read: { .integer(Int($0.hyper.seed)) }) { $0.hyper.seed = UInt64($1.integer!) },
+        entry("sigma", .positive, "0.1", "σ of the Gaussian perturbation for average sharpness (measure, analyze).", group: "measures") { $0.sigma = $1.number! },
+        entry("measures", .flag, "off", "Record exact ZOF and FOF at every step beside the optimizer's estimates (--no-measures: off).",
+              group: "output") { $0.measures = $1.flag! },
+        entry("no-plot", .flag, "off", "Skip the figure (--plot: write it).", group: "output") { $0.noPlot = $1.flag! },
+    ]
+
+    private static func entry(_ key: String, _ kind: Setting.Kind, _ defaultText: String, _ help: String, group: String,
+                              json: String? = nil, read: (@Sendable (RunSettings) -> SettingValue)? = nil,
+                              apply: @escaping @Sendable (inout RunSettings, SettingValue) -> Void) -> Setting {
+        Setting(key: key, kind: kind, defaultText: defaultText, help: help, group: group, jsonKey: json, apply: apply, read: read)
+    }
+
+    public static func setting(_ key: String) -> Setting? { table.first { $0.key == key } }
+
+    /// Checks a problem's `[defaults]` against the table: unknown keys, kinds, ranges, a start
+    /// inside the domain. Errors name the file and the key.
+    public static func check(_ problem: Problem) throws {
+        for (key, value) in problem.defaults.values.sorted(by: { $0.key < $1.key }) {
+            let where_ = "defaults.\(key)"
+            guard let s = setting(key) else {
+                let hint = nearest(to: key, among: table.map(\.key)).map { "; did you mean '\($0)'?" } ?? ""
+                throw ProblemError(file: problem.file, key: where_, message: "unknown run setting '\(key)'\(hint)")
+            }
+            switch s.accept(value, problem: problem) {
+            case .failure(let e): throw ProblemError(file: problem.file, key: where_, message: e.message)
+            case .success(.vector(let v)):
+                if let i = v.indices.first(where: { !problem.domain[$0].contains(v[$0]) }) {
+                    let d = problem.domain[i]
+                    throw ProblemError(file: problem.file, key: where_,
+                                       message: "\(problem.variables[i]) = \(v[i]) is outside the domain [\(d.lowerBound), \(d.upperBound)]")
+                }
+            case .success: break
+            }
+        }
+    }
+
+    /// The settings for a run of `optimizer` (or for measuring, without one) on `problem`: the
+    /// built-in defaults, the optimizer's own, the problem's `[defaults]`, then `flags`, each
+    /// layer overriding the one before. `flags` are keyed by setting and already accepted by
+    /// `Setting.parse`; the problem's are checked here too, so a file reaching this point
+    /// without `check` is caught.
+    public static func resolve(problem: Problem, optimizer: Optimizer?, flags: [String: SettingValue]) throws -> RunSettings {
+        try check(problem)
+        var s = RunSettings()
+        let layers: [(values: [String: SettingValue], isFlag: Bool)] = [(optimizer?.defaults ?? [:], false), (problem.defaults.values, false), (flags, true)]
+        for (values, isFlag) in layers {
+            for (key, raw) in values.sorted(by: { $0.key < $1.key }) {
+                guard let setting = setting(key) else { throw SettingError("unknown setting '\(key)'") }
+                switch setting.accept(raw, problem: problem) {
+                case .success(let v): setting.apply(&s, v)
+                case .failure(let e):
+                    if isFlag { throw SettingError("\(setting.flag) \(e.message)") }
+                    throw ProblemError(file: problem.file, key: "defaults.\(key)", message: e.message)
+                }
+            }
+        }
+        if s.start == nil { s.start = problem.domain.map { ($0.lowerBound + $0.upperBound) / 2 } }
+        if let optimizer {
+            if let implied = optimizer.impliedBase {
+                if case .word(let b)? = flags["base"], b != implied.rawValue {
+                    throw SettingError("--base chooses the base rule of a sharpness-aware optimizer; '\(optimizer.name)' is itself the base rule \(implied.rawValue) (use --opt sam --base \(b), for example)")
+                }
+                s.hyper.base = implied
+            }
+            if s.hyper.base == .nesterov, !(s.hyper.momentum > 0 && s.hyper.dampening == 0) {
+                // As torch.optim.SGD, which raises the same complaint.
+                throw SettingError("nesterov needs a positive --momentum and zero --dampening (got momentum \(s.hyper.momentum), dampening \(s.hyper.dampening))")
+            }
+        }
+        return s
+    }
+
+    /// The hyperparameters as the run JSON shows them: (JSON key, value) in table order.
+    public var jsonFields: [(key: String, value: SettingValue)] {
+        RunSettings.table.compactMap { s in s.jsonKey.flatMap { key in s.read.map { (key, $0(self)) } } }
+    }
+
+    /// Reads setting flags from command-line words: `--lr 0.1`, `--lr=0.1`, `--start -1,2`
+    /// (a value may start with a minus), `--measures`, `--no-measures`, `--no-plot`, `--plot`.
+    /// Returns the values keyed by setting.
+    public static func parseFlags(_ words: [String]) throws -> [String: SettingValue] {
+        var values: [String: SettingValue] = [:]
+        var i = 0
+        while i < words.count {
+            let word = words[i]
+            guard word.hasPrefix("--"), word.count > 2 else {
+                throw SettingError("unexpected '\(word)'; settings are given as --name value (see --help)")
+            }
+            var name = String(word.dropFirst(2)), inline: String?
+            if let eq = name.firstIndex(of: "=") {
+                inline = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            // Flags: --key and --no-key; the no-plot setting reads --no-plot and --plot.
+            if let s = setting(name), s.kind == .flag, inline == nil {
+                values[s.key] = .flag(true)
+                i += 1
+                continue
+            }
+            if let s = setting("no-" + name), s.kind == .flag, inline == nil {
+                values[s.key] = .flag(false)
+                i += 1
+                continue
+            }
+            if name.hasPrefix("no-"), let s = setting(String(name.dropFirst(3))), s.kind == .flag, inline == nil {
+                values[s.key] = .flag(false)
+                i += 1
+                continue
+            }
+            guard let s = setting(name) else {
+                let spellings = table.flatMap { $0.kind == .flag ? [$0.key, $0.key.hasPrefix("no-") ? String($0.key.dropFirst(3)) : "no-" + $0.key] : [$0.key] }
+                let hint = nearest(to: name, among: spellings).map { "; did you mean '--\($0)'?" } ?? ""
+                throw SettingError("unknown option '--\(name)'\(hint)")
+            }
+            if s.kind == .flag { throw SettingError("\(s.flag) takes no value; write \(s.flag) or --no-\(s.key)") }
+            let text: String
+            if let inline { text = inline; i += 1 } else {
+                guard i + 1 < words.count else { throw SettingError("\(s.flag) needs a value") }
+                text = words[i + 1]
+                i += 2
+            }
+            switch s.parse(text) {
+            case .success(let v): values[s.key] = v
+            case .failure(let e): throw SettingError("\(s.flag) \(e.message)")
+            }
+        }
+        return values
+    }
+
+    /// The settings for `--help`, by group: flag, help and default, wrapped to 78 columns.
+    public static func helpText(except: [String] = []) -> String {
+        var out: [String] = []
+        var groups: [String] = []
+        for s in table where !groups.contains(s.group) { groups.append(s.group) }
+        for group in groups {
+            out.append("\(group):")
+            for s in table where s.group == group && !except.contains(s.key) {
+                let value: String = switch s.kind {
+                case .flag: ""
+                case .vector: " V1,V2"
+                case .choice: " NAME"
+                case .count: " N"
+                default: " X"
+                }
+                out.append(hangingIndent(s.flag + value, "\(s.help) (default \(s.defaultText))"))
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+/// `head` in a column of 24, then `text` wrapped to 78 columns under itself; argument-parser
+/// leaves lines that fit alone.
+func hangingIndent(_ head: String, _ text: String, column: Int = 24, width: Int = 78) -> String {
+    var lines: [String] = []
+    var line = "  " + head
+    if line.count >= column - 1 { lines.append(line); line = "" }
+    line = line.padding(toLength: column, withPad: " ", startingAt: 0)
+    var empty = true
+    for word in text.split(separator: " ") {
+        if !empty && line.count + 1 + word.count > width {
+            lines.append(line)
+            line = String(repeating: " ", count: column)
+            empty = true
+        }
+        line += (empty ? "" : " ") + word
+        empty = false
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n")
+}
+
+extension Defaults.Value {
+    var number: Double? { if case .number(let x) = self { return x }; if case .integer(let n) = self { return Double(n) }; return nil }
+    var integer: Int? { if case .integer(let n) = self { return n }; return nil }
+    var word: String? { if case .word(let w) = self { return w }; return nil }
+    var flag: Bool? { if case .flag(let b) = self { return b }; return nil }
+    var vector: [Double]? { if case .vector(let v) = self { return v }; return nil }
+}

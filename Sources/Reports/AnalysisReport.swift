@@ -1,0 +1,177 @@
+import Foundation
+import Landscape
+
+/// How measures are named in sentences.
+let measureNames = ["zof": "ZOF", "fof": "FOF", "lambda_max": "λ_max", "trace": "The Hessian trace",
+                    "avg_sharpness": "Average sharpness"]
+
+/// Plain sentences from an analysis: where a measure cannot tell minima apart, where it ranks
+/// them against test loss, and where it agrees with it.
+public func findings(_ a: Analysis, problem p: Problem) -> [String] {
+    var out: [String] = []
+    let minima = a.minima
+    let label: (Int) -> String = { format(point: a.points[$0].critical.theta, p.variables, .sentence) }
+    let value: (Analysis.Ranking, Int) -> Double = { r, i in r.values[minima.firstIndex(of: i)!] }
+    let s: (Double) -> String = { format($0, .sentence) }
+    for r in a.rankings {
+        let pretty = measureNames[r.measure] ?? r.measure
+        let pairs = minima.count * (minima.count - 1) / 2
+        if r.ties.count == pairs {
+            out.append("\(pretty) cannot tell the minima apart: " + r.values.map(s).joined(separator: " vs ") + " (equal within 1%).")
+        } else if r.ties.count > 3 {
+            // Rastrigin has thousands of tied pairs: one sentence, not one per pair.
+            let t = r.ties[0]
+            out.append("\(pretty) cannot tell \(r.ties.count) of the \(pairs) pairs of minima apart (equal within 1%), for example \(label(t[0])) and \(label(t[1])): \(s(value(r, t[0]))) vs \(s(value(r, t[1]))).")
+        } else {
+            for t in r.ties {
+                out.append("\(pretty) cannot tell the minima at \(label(t[0])) and \(label(t[1])) apart: \(s(value(r, t[0]))) vs \(s(value(r, t[1]))) (equal within 1%).")
+            }
+        }
+        if let pair = r.against.first, let concordant = r.concordant {
+            let (flat, sharp) = (pair[0], pair[1])
+            let share = r.against.count == 1 && concordant == 0 ? "" : " (\(r.against.count) of \(concordant + r.against.count) comparable pairs)"
+            let tf = a.points[flat].measures.testLoss!, ts = a.points[sharp].measures.testLoss!
+            out.append("\(pretty) ranks minima against test loss\(share): it rates \(label(flat)) flatter than \(label(sharp)) (\(s(value(r, flat))) vs \(s(value(r, sharp)))), but test loss is higher there (\(s(tf)) vs \(s(ts))).")
+        }
+        if let c = r.concordant, r.discordant == 0, c > 0 {
+            out.append("\(pretty) ranks \(r.ties.isEmpty ? "the minima" : "the minima it can tell apart") as test loss does.")
+        }
+    }
+    let hasTest = minima.allSatisfy { a.points[$0].measures.testLoss != nil }
+    if minima.count < 2 {
+        out.append("The landscape has \(minima.count == 1 ? "one isolated minimum" : "no isolated minimum") in its domain, so there is nothing to rank.")
+    } else if !hasTest && p.oracle.hasTestLoss {
+        out.append("The test loss (a Gaussian shift) is not integrated for more than two variables, so the rankings cannot be compared with generalisation.")
+    } else if !hasTest {
+        out.append("The problem defines no test loss, so the rankings cannot be compared with generalisation.")
+    }
+    return out
+}
+
+/// Minima (indices into points) by test loss, lowest first; empty without a test loss.
+public func testOrder(_ a: Analysis) -> [Int] {
+    let minima = a.minima
+    guard minima.allSatisfy({ a.points[$0].measures.testLoss != nil }) else { return [] }
+    return minima.sorted { a.points[$0].measures.testLoss! < a.points[$1].measures.testLoss! }
+}
+
+/// The measures at one point, with the keys of the command-line contract.
+public func measuresJSON(_ m: Measures, extra: [(String, JSON)] = []) -> JSON {
+    .object(extra + [
+        ("theta", .numbers(m.theta)),
+        ("loss", .number(m.loss)),
+        ("grad_norm", .number(m.gradNorm)),
+        ("zof", .number(m.zof)),
+        ("zof_argmax", .numbers(m.zofArgmax)),
+        ("fof", .number(m.fof)),
+        ("fof_argmax", .numbers(m.fofArgmax)),
+        ("lambda_max", .number(m.lambdaMax)),
+        ("trace", .number(m.trace)),
+        ("eigenvalues", .numbers(m.eigenvalues)),
+        ("avg_sharpness", .optional(m.avgSharpness)),
+        ("test_loss", .optional(m.testLoss)),
+        ("rho", .number(m.rho)),
+        ("sigma", .number(m.sigma)),
+        ("zof_estimate", .number(m.zofEstimate)),
+        ("fof_estimate", .number(m.fofEstimate)),
+        ("exact", .bool(m.exact)),
+    ])
+}
+
+public func measuresText(_ m: Measures, problem p: Problem) -> String {
+    let bound = m.exact ? "" : "  (lower bound: multi-start projected ascent in \(p.dimension)-D)"
+    let at: ([Double]) -> String = { format(point: $0, p.variables) }
+    var rows: [[String]] = [
+        ["loss", format(m.loss), ""],
+        ["gradient norm", format(m.gradNorm), ""],
+        ["ZOF", format(m.zof), "max at \(at(m.zofArgmax)); ρ²λ_max/2 = \(format(m.zofEstimate))\(bound)"],
+        ["FOF", format(m.fof), "max at \(at(m.fofArgmax)); ρ²λ_max = \(format(m.fofEstimate))\(bound)"],
+        ["λ_max", format(m.lambdaMax), ""],
+        ["trace", format(m.trace), ""],
+        ["eigenvalues", format(m.eigenvalues), ""],
+        ["avg sharpness", m.avgSharpness.map { format($0) } ?? "n/a",
+         m.avgSharpness == nil ? "not computed for more than two variables" : "E[L(θ+δ)] − L(θ), δ ~ N(0, σ²I)"],
+        ["test loss", m.testLoss.map { format($0) } ?? "n/a",
+         m.testLoss != nil ? "" : p.oracle.hasTestLoss ? "a Gaussian shift is not integrated for more than two variables" : "the problem defines none"],
+    ]
+    rows = rows.map { $0[2].isEmpty ? [$0[0], $0[1]] + [""] : $0 }
+    return "\(p.name) at \(at(m.theta)), ρ = \(format(m.rho)), σ = \(format(m.sigma))\n"
+        + table(header: ["measure", "value", "note"], rows: rows)
+}
+
+/// An analysis as JSON: `problem`, `rho`, `sigma`, `critical_points`, `rankings`, `test_order`,
+/// `findings`, and with a sweep `sweep`.
+public func analysisJSON(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> JSON {
+    var fields: [(String, JSON)] = [
+        ("problem", .string(a.problem)),
+        ("rho", .number(a.rho)),
+        ("sigma", .number(a.sigma)),
+        ("critical_points", .array(a.points.map { measuresJSON($0.measures, extra: [("kind", .string($0.critical.kind.rawValue))]) })),
+        ("rankings", .array(a.rankings.map { r in
+            .object([
+                ("measure", .string(r.measure)),
+                ("order", .numbers(r.order.map(Double.init))),
+                ("ties", .array(r.ties.map { .numbers($0.map(Double.init)) })),
+                ("concordant_pairs", r.concordant.map { .number(Double($0)) } ?? .null),
+                ("discordant_pairs", r.discordant.map { .number(Double($0)) } ?? .null),
+            ])
+        })),
+        ("test_order", .numbers(testOrder(a).map(Double.init))),
+        ("findings", .strings(findings(a, problem: p))),
+    ]
+    if let sweep {
+        fields.append(("sweep", .object([
+            ("rho", .numbers(sweep.rhos)),
+            ("minima", .array(sweep.minima.indices.map { i in
+                .object([("theta", .numbers(sweep.minima[i])), ("zof", .numbers(sweep.zof[i])), ("fof", .numbers(sweep.fof[i]))])
+            })),
+        ])))
+    }
+    return .object(fields)
+}
+
+public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> String {
+    let at: ([Double]) -> String = { format(point: $0, p.variables) }
+    var out = "\(p.name): \(p.title)\nρ = \(format(a.rho)), σ = \(format(a.sigma)); \(a.points.count) critical point\(a.points.count == 1 ? "" : "s") in the domain\n\n"
+    let f: (Double?) -> String = { $0.map { $0 == 0 ? "0" : String(format: "%.5g", $0) } ?? "n/a" }
+    let rows = a.points.enumerated().map { i, pt -> [String] in
+        let m = pt.measures
+        return ["#\(i)", at(m.theta), pt.critical.kind.rawValue, f(m.loss), f(m.zof), f(m.fof), f(m.lambdaMax),
+                f(m.trace), f(m.avgSharpness), f(m.testLoss)]
+    }
+    out += table(header: ["", "θ", "kind", "loss", "ZOF", "FOF", "λ_max", "trace", "avg sharp", "test loss"], rows: rows)
+    if a.points.contains(where: { !$0.measures.exact }) {
+        out += "\n(ZOF and FOF for more than two variables come from multi-start projected ascent: lower bounds.)"
+    }
+    if !a.rankings.isEmpty {
+        out += "\n\nminima ranked flattest first (by #):\n"
+        // A long ranking (rastrigin has 121 minima) shows its ends; --format json has it all.
+        func order(_ o: [Int]) -> String {
+            let items = o.map { "#\($0)" }
+            guard items.count > 10 else { return items.joined(separator: " < ") }
+            return (items.prefix(4) + ["…"] + items.suffix(4)).joined(separator: " < ") + " (\(items.count) minima)"
+        }
+        var rankRows = a.rankings.map { r in
+            [r.measure, order(r.order),
+             r.ties.count > 3 ? "\(r.ties.count) tied pairs"
+                 : r.ties.map { $0.map { "#\($0)" }.joined(separator: "=") }.joined(separator: ", "),
+             r.concordant.map { c in "\(c) pair\(c == 1 ? "" : "s") agree, \(r.discordant!) against test loss" } ?? ""]
+        }
+        let t = testOrder(a)
+        if !t.isEmpty { rankRows.append(["test loss", order(t), "", ""]) }
+        out += table(header: ["measure", "order", "ties (within 1%)", "vs test loss"], rows: rankRows)
+    }
+    let sentences = findings(a, problem: p)
+    if !sentences.isEmpty {
+        out += "\n\n" + sentences.map { "- " + $0 }.joined(separator: "\n")
+    }
+    if let sweep {
+        out += "\n\nZOF and FOF of each minimum against ρ:\n"
+        let header = ["ρ"] + sweep.minima.flatMap { ["ZOF \(at($0))", "FOF \(at($0))"] }
+        let rows = sweep.rhos.indices.map { k in
+            [String(format: "%.4g", sweep.rhos[k])] + sweep.minima.indices.flatMap { [f(sweep.zof[$0][k]), f(sweep.fof[$0][k])] }
+        }
+        out += table(header: header, rows: rows)
+    }
+    return out
+}

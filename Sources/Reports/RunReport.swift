@@ -1,0 +1,121 @@
+import Experiments
+import Foundation
+import Landscape
+import Optimizers
+
+/// A run as the JSON document of the command-line contract (DESIGN.md): `problem`, `optimizer`,
+/// `hyperparameters` (from the settings table), `status`, `trajectory`, `final`, `evaluations`.
+public func runJSON(_ r: RunRecord) -> JSON {
+    let hyper = r.settings.jsonFields.map { ($0.key, JSON($0.value)) }
+    let trajectory: [JSON] = r.trajectory.map { p in
+        var fields: [(String, JSON)] = [("step", .number(Double(p.step))), ("theta", .numbers(p.theta)),
+                                        ("loss", .number(p.loss)), ("grad_norm", .number(p.gradNorm))]
+        if let zof = p.zof, let fof = p.fof {
+            fields += [("zof", .number(zof)), ("fof", .number(fof)),
+                       ("zof_estimate", .optional(p.zofEstimate)), ("fof_estimate", .optional(p.fofEstimate))]
+        }
+        return .object(fields)
+    }
+    let f = r.final
+    let basin: JSON = f.basin.map {
+        .object([("index", .number(Double($0.index))), ("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)),
+                 ("distance", .number($0.distance)), ("reached", .bool($0.reached))])
+    } ?? .null
+    var doc: [(String, JSON)] = [
+        ("problem", .string(r.problem)),
+        ("optimizer", .string(r.optimizer.name)),
+        ("hyperparameters", .object(hyper)),
+        ("status", .string(r.status.rawValue)),
+    ]
+    if let d = r.divergence { doc.append(("divergence", .object([("step", .number(Double(d.step))), ("reason", .string(d.reason))]))) }
+    doc += [
+        ("trajectory", .array(trajectory)),
+        ("final", .object([
+            ("theta", .numbers(f.theta)), ("loss", .number(f.loss)), ("test_loss", .optional(f.testLoss)),
+            ("basin", basin), ("lambda_max", .number(f.lambdaMax)), ("zof", .number(f.zof)), ("fof", .number(f.fof)),
+        ])),
+        ("evaluations", .object([("gradient", .number(Double(r.evaluations.gradient))), ("hvp", .number(Double(r.evaluations.hvp)))])),
+    ]
+    return .object(doc)
+}
+
+/// A run's trajectory as CSV: step, θ by variable, loss, gradient norm, and with measures the
+/// exact ZOF/FOF and the optimizer's estimates (empty where it has none).
+public func runCSV(_ r: RunRecord, variables: [String]) -> String {
+    let withMeasures = r.trajectory.first?.zof != nil
+    var header = ["step"] + variables + ["loss", "grad_norm"]
+    if withMeasures { header += ["zof", "fof", "zof_estimate", "fof_estimate"] }
+    var lines = [header.joined(separator: ",")]
+    let n: (Double?) -> String = { $0.map { JSON.format($0) } ?? "" }
+    for p in r.trajectory {
+        var row = [String(p.step)] + p.theta.map { JSON.format($0) } + [JSON.format(p.loss), JSON.format(p.gradNorm)]
+        if withMeasures { row += [n(p.zof), n(p.fof), n(p.zofEstimate), n(p.fofEstimate)] }
+        lines.append(row.joined(separator: ","))
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+/// Where a run ended: `#2 minimum at x=2.3`, with "(ended d away)" when it stopped short.
+public func basinText(_ b: Basin?, _ p: Problem) -> String {
+    guard let b else { return "none" }
+    let at = "#\(b.index) \(b.kind.rawValue) at \(format(point: b.theta, p.variables))"
+    return b.reached ? at : at + " (ended \(format(b.distance, .label)) away)"
+}
+
+/// The warning for a diverged run, or nil.
+public func divergenceWarning(_ r: RunRecord) -> String? {
+    r.divergence.map { "warning: \(r.optimizer.name) diverged at step \($0.step): \($0.reason); the trajectory stops at step \($0.step - 1)" }
+}
+
+/// A run for people: start and end side by side, status, basin, evaluations, flatness at the
+/// end, and with measures the exact ZOF/FOF against the optimizer's estimates.
+public func runText(_ r: RunRecord, problem p: Problem) -> String {
+    let h = r.hyper
+    let base = r.optimizer.isSharpnessAware ? " (base \(h.base.rawValue))" : ""
+    var out = "\(p.name) · \(r.optimizer.name)\(base) · lr \(format(h.lr)) · ρ \(format(h.rho))"
+    if r.optimizer.settings.contains("alpha") { out += " · α \(format(h.alpha))" }
+    out += "\n"
+    let first = r.trajectory.first!, last = r.trajectory.last!
+    let f = r.final
+    let testStart = try? p.oracle.testLoss(first.theta)
+    out += table(header: ["", "start", "end"], rows: [
+        ["θ", format(point: first.theta, p.variables), format(point: last.theta, p.variables)],
+        ["loss", format(first.loss), format(last.loss)],
+        ["test loss", (testStart ?? nil).map { format($0) } ?? "n/a", f.testLoss.map { format($0) } ?? "n/a"],
+        ["gradient norm", format(first.gradNorm), format(last.gradNorm)],
+    ])
+    out += "\n\nstatus       \(r.status.rawValue) after \(last.step) step\(last.step == 1 ? "" : "s")"
+    out += "\nbasin        \(basinText(f.basin, p))"
+    out += "\nevaluations  \(r.evaluations.gradient) gradient, \(r.evaluations.hvp) HVP"
+    out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(f.zof)), FOF \(format(f.fof)) (ρ = \(format(h.rho)))"
+    if r.trajectory.first?.zof != nil {
+        let every = max(1, last.step / 10)
+        let rows = r.trajectory.filter { $0.step % every == 0 || $0.step == last.step }.map { q in
+            [String(q.step), q.zof.map { format($0) } ?? "-", q.zofEstimate.map { format($0) } ?? "-",
+             q.fof.map { format($0) } ?? "-", q.fofEstimate.map { format($0) } ?? "-"]
+        }
+        out += "\n\nexact flatness against the optimizer's estimates (every \(every) steps):\n"
+        out += table(header: ["step", "ZOF", "estimate", "FOF", "estimate"], rows: rows)
+    }
+    return out
+}
+
+/// Several runs from one start: the JSON (`problem`, `start`, `runs`).
+public func comparisonJSON(_ c: Comparison) -> JSON {
+    .object([("problem", .string(c.problem.name)), ("start", .numbers(c.start)), ("runs", .array(c.records.map(runJSON)))])
+}
+
+/// Several runs from one start, side by side.
+public func comparisonText(_ c: Comparison) -> String {
+    let p = c.problem
+    var rows: [[String]] = [["end θ"], ["loss"], ["test loss"], ["basin"], ["status"], ["steps"],
+                            ["gradient evals"], ["HVP evals"], ["λ_max"], ["ZOF"], ["FOF"]]
+    for r in c.records {
+        let f = r.final
+        let values = [format(point: f.theta, p.variables), format(f.loss), f.testLoss.map { format($0) } ?? "n/a", basinText(f.basin, p),
+                      r.status.rawValue, String(r.trajectory.last!.step), String(r.evaluations.gradient),
+                      String(r.evaluations.hvp), format(f.lambdaMax), format(f.zof), format(f.fof)]
+        for i in rows.indices { rows[i].append(values[i]) }
+    }
+    return "\(p.name) from \(format(point: c.start, p.variables))\n\n" + table(header: [""] + c.records.map(\.optimizer.name), rows: rows)
+}

@@ -1,0 +1,108 @@
+import Landscape
+@testable import Optimizers
+import XCTest
+
+/// The settings table: one check for flags and problem files, layers in order, the registry.
+final class SettingsTests: XCTestCase {
+    let base = """
+        variables = ["x"]
+        loss = "x^2"
+        [domain]
+        x = [-1.0, 1.0]
+        """
+
+    func problem(_ defaults: String) throws -> Problem {
+        try Problem(toml: base + "\n[defaults]\n" + defaults, file: "f.toml")
+    }
+
+    func testProblemFileErrorsNameTheFileAndKey() throws {
+        let cases: [(String, String)] = [
+            ("start = [2.0]", "f.toml: defaults.start: x = 2.0 is outside the domain [-1.0, 1.0]"),
+            ("start = [0.0, 0.0]", "f.toml: defaults.start: has 2 values but f has 1 variable (x)"),
+            ("weight_decay = 0.1", "f.toml: defaults.weight_decay: unknown run setting 'weight_decay'; did you mean 'weight-decay'?"),
+            ("lr = 0", "f.toml: defaults.lr: must be a positive number, not 0.0"),
+            ("steps = 2.5", "f.toml: defaults.steps: must be a whole number from 1 to 10000000"),
+            ("seed = -1", "f.toml: defaults.seed: must be from 0 to 2^53 = 9007199254740992, not -1"),
+            ("base = \"adma\"", "f.toml: defaults.base: 'adma' is not one of gd, momentum, nesterov, adam, adamw; did you mean 'adam'?"),
+            ("opt = \"gma\"", "f.toml: defaults.opt: 'gma' is not one of gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, sam-exact, gam-exact; did you mean 'gam'?"),
+            ("measures = \"yes\"", "f.toml: defaults.measures: must be true or false"),
+            ("dampening = 5", "f.toml: defaults.dampening: must be a number from 0 to 1, not 5.0"),
+        ]
+        for (text, expected) in cases {
+            let p = try problem(text)
+            XCTAssertThrowsError(try RunSettings.check(p), text) { XCTAssertEqual("\($0)", expected, text) }
+        }
+    }
+
+    /// The same value is accepted or refused alike on the command line and in a file.
+    func testFlagsAndFilesAgree() throws {
+        for (key, text) in [("beta2", "-0.5"), ("alpha", "0"), ("lr", "-1"), ("dampening", "1.5"), ("momentum", "-0.1")] {
+            let fromFlag = Result { try RunSettings.parseFlags(["--\(key)", text]) }
+            let fromFile = Result { try RunSettings.check(try problem("\(key) = \(text)")) }
+            switch (fromFlag, fromFile) {
+            case (.success, .success): break
+            case (.failure(let a), .failure(let b)):
+                XCTAssertEqual("\(a)", "--\(key) " + "\(b)".replacingOccurrences(of: "f.toml: defaults.\(key): ", with: ""))
+            default: XCTFail("\(key) = \(text): flag \(fromFlag), file \(fromFile)")
+            }
+        }
+    }
+
+    func testFlagSpellings() throws {
+        let v = try RunSettings.parseFlags(["--lr", "0.5", "--start=-1", "--measures", "--no-plot", "--steps", "7", "--seed=3"])
+        XCTAssertEqual(v["lr"], .number(0.5))
+        XCTAssertEqual(v["start"], .vector([-1]))
+        XCTAssertEqual(v["measures"], .flag(true))
+        XCTAssertEqual(v["no-plot"], .flag(true))
+        XCTAssertEqual(v["steps"], .integer(7))
+        XCTAssertEqual(try RunSettings.parseFlags(["--plot", "--no-measures"]), ["no-plot": .flag(false), "measures": .flag(false)])
+        let errors: [([String], String)] = [
+            (["--lrr", "1"], "unknown option '--lrr'; did you mean '--lr'?"),
+            (["--lr"], "--lr needs a value"),
+            (["--lr", "fast"], "--lr must be a number, not 'fast'"),
+            (["--steps", "1.5"], "--steps must be a whole number from 1 to 10000000"),
+            (["--measures=yes"], "--measures takes no value; write --measures or --no-measures"),
+            (["0.1"], "unexpected '0.1'; settings are given as --name value (see --help)"),
+            (["--start", "1,a"], "--start 'a' is not a number; give one number per variable, as in 0.5,1"),
+        ]
+        for (words, message) in errors {
+            XCTAssertThrowsError(try RunSettings.parseFlags(words), "\(words)") { XCTAssertEqual("\($0)", message) }
+        }
+    }
+
+    /// Built-in, optimizer, problem, flag: each layer overrides the one before.
+    func testLayers() throws {
+        let p = try problem("lr = 0.2\nnoise = 0.3\nstart = [0.5]")
+        let sgd = try Optimizer.lookup("sgd")
+        let plain = try RunSettings.resolve(problem: try Problem(toml: base, file: "f.toml"), optimizer: sgd, flags: [:])
+        XCTAssertEqual(plain.hyper.noise, 0.1)        // sgd's own default
+        XCTAssertEqual(plain.hyper.lr, 0.01)          // the table's
+        XCTAssertEqual(plain.start, [0])              // the domain's centre
+        let s = try RunSettings.resolve(problem: p, optimizer: sgd, flags: ["lr": .number(0.7)])
+        XCTAssertEqual(s.hyper.noise, 0.3)
+        XCTAssertEqual(s.hyper.lr, 0.7)
+        XCTAssertEqual(s.start, [0.5])
+        XCTAssertEqual(s.hyper.base, .gd)
+        XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("adam"), flags: ["base": .word("gd")])) {
+            XCTAssertEqual("\($0)", "--base chooses the base rule of a sharpness-aware optimizer; 'adam' is itself the base rule adam (use --opt sam --base gd, for example)")
+        }
+        XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("nesterov"), flags: ["momentum": .number(0)])) {
+            XCTAssertEqual("\($0)", "nesterov needs a positive --momentum and zero --dampening (got momentum 0.0, dampening 0.0)")
+        }
+        // Every hyperparameter has a JSON key, in table order; beta2 reads its effective value.
+        let keys = s.jsonFields.map(\.key)
+        XCTAssertEqual(keys.first, "start")
+        XCTAssertEqual(Set(keys).count, keys.count)
+        XCTAssertEqual(s.jsonFields.first { $0.key == "beta2" }?.value, .number(0.5))
+    }
+
+    func testRegistry() throws {
+        XCTAssertEqual(Optimizer.all.map(\.name), ["gd", "sgd", "momentum", "nesterov", "adam", "adamw", "sam", "asam", "gam",
+                                                   "gam-sam", "gam-fast", "sam-exact", "gam-exact"])
+        XCTAssertThrowsError(try Optimizer.lookup("sma")) {
+            XCTAssertEqual("\($0)", "unknown optimizer 'sma'; did you mean 'sam'? the optimizers are gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, sam-exact, gam-exact")
+        }
+        // Every setting an optimizer names exists in the table.
+        for o in Optimizer.all { for key in o.settings { XCTAssertNotNil(RunSettings.setting(key), "\(o.name): \(key)") } }
+    }
+}
