@@ -5,7 +5,8 @@ import Optimizers
 import Plot
 import Reports
 
-/// flatlab's figures, built from experiment records with the generic Plot module.
+/// flatlab's figures, built from experiment records with the generic Plot module. Landscapes
+/// are sampled through the problem's batch tapes.
 public enum LabFigures {
     // MARK: run and compare
 
@@ -13,9 +14,9 @@ public enum LabFigures {
     /// coloured by step, the ρ-ball at the end; 2-D: heat map and contours with the path), and
     /// loss and gradient norm against step; with `--measures`, exact ZOF/FOF against the
     /// optimizer's estimates.
-    public static func run(_ r: RunRecord, problem p: Problem) -> Figure {
+    public static func run(_ r: RunRecord, problem p: Problem) throws -> Figure {
         let diverged = r.divergence.map { " (diverged at step \($0.step))" } ?? ""
-        var landscape = landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)")
+        var landscape = try landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)")
         let steps = r.trajectory.map(\.step)
         let thetas = r.trajectory.map(\.theta)
         if p.dimension == 1 {
@@ -24,11 +25,10 @@ public enum LabFigures {
             let last = max(steps.last!, 1)
             let colors = keep.map { Viridis.color(Double(steps[$0]) / Double(last)) }
             let end = thetas.last![0]
-            landscape.series.insert(.span(x0: end - r.hyper.rho, x1: end + r.hyper.rho, color: Color.series(2), opacity: 0.15,
-                                          label: "ρ-ball at the end"), at: 0)
-            landscape.add(.markers(xs: xs, ys: ys, colors: colors, shape: .circle, size: 3.5, label: "iterates (by step)"))
-            landscape.add(.markers(xs: [thetas[0][0]], ys: [r.trajectory[0].loss], colors: [.white], shape: .square, size: 5.5, label: "start"))
-            landscape.add(.markers(xs: [end], ys: [r.trajectory.last!.loss], colors: [Color.series(1)], shape: .diamond, size: 6, label: "end"))
+            landscape.addBelow(Span(x0: end - r.hyper.rho, x1: end + r.hyper.rho, color: Color.series(2), opacity: 0.15, label: "ρ-ball at the end"))
+            landscape.add(Markers(xs: xs, ys: ys, colors: colors, shape: .circle, size: 3.5, label: "iterates (by step)"))
+            landscape.add(Markers(xs: [thetas[0][0]], ys: [r.trajectory[0].loss], colors: [.white], shape: .square, size: 5.5, label: "start"))
+            landscape.add(Markers(xs: [end], ys: [r.trajectory.last!.loss], colors: [Color.series(1)], shape: .diamond, size: 6, label: "end"))
         } else {
             addPath(&landscape, r, color: Color.series(1), dash: nil, label: r.optimizer.name)
             addCircle(&landscape, center: thetas.last!, rho: r.hyper.rho)
@@ -40,23 +40,22 @@ public enum LabFigures {
     }
 
     /// Several runs from one start over one landscape, and their losses against step.
-    public static func compare(_ records: [RunRecord], problem p: Problem) -> Figure {
-        var landscape = landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "))
+    public static func compare(_ records: [RunRecord], problem p: Problem) throws -> Figure {
+        var landscape = try landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "))
         for (k, r) in records.enumerated() {
             let color = Color.series(k + 1), dash = Stroke.dashes[k % Stroke.dashes.count]
             if p.dimension == 1 {
                 let keep = thin(r.trajectory.count, to: 120)
-                landscape.add(.line(xs: keep.map { r.trajectory[$0].theta[0] }, ys: keep.map { r.trajectory[$0].loss },
-                                    stroke: Stroke(color: color, width: 1.4, dash: dash), label: nil))
-                landscape.add(.markers(xs: keep.map { r.trajectory[$0].theta[0] }, ys: keep.map { r.trajectory[$0].loss },
-                                       colors: [color], shape: markerShapes[k % markerShapes.count], size: 3.2, label: r.optimizer.name))
+                let xs = keep.map { r.trajectory[$0].theta[0] }, ys = keep.map { r.trajectory[$0].loss }
+                landscape.add(Line(xs: xs, ys: ys, stroke: Stroke(color: color, width: 1.4, dash: dash)))
+                landscape.add(Markers(xs: xs, ys: ys, colors: [color], shape: markerShapes[k % markerShapes.count], size: 3.2, label: r.optimizer.name))
             } else {
                 addPath(&landscape, r, color: color, dash: dash, label: r.optimizer.name)
             }
         }
         if let first = records.first {
-            landscape.add(.markers(xs: [first.trajectory[0].theta[0]], ys: [p.dimension == 1 ? first.trajectory[0].loss : first.trajectory[0].theta[1]],
-                                   colors: [.white], shape: .square, size: 5.5, label: "start"))
+            landscape.add(Markers(xs: [first.trajectory[0].theta[0]], ys: [p.dimension == 1 ? first.trajectory[0].loss : first.trajectory[0].theta[1]],
+                                  colors: [.white], shape: .square, size: 5.5, label: "start"))
         }
         let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) from one start."
         return Figure(title: "", description: description, panels: [landscape, curvesPanel(records, title: "loss against step")], columns: 2)
@@ -69,8 +68,8 @@ public enum LabFigures {
     /// Critical points on the landscape, ZOF and FOF of each minimum at ρ, and with a sweep ZOF
     /// and FOF against ρ: where ZOF curves meet while FOF curves stay apart, ZOF has stopped
     /// telling the minima apart.
-    public static func analyze(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> Figure {
-        var landscape = landscapePanel(p, title: "\(p.name): critical points")
+    public static func analyze(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) throws -> Figure {
+        var landscape = try landscapePanel(p, title: "\(p.name): critical points")
         let kinds: [(CriticalPoint.Kind, MarkerShape, Color)] = [(.minimum, .circle, Color.series(1)), (.saddle, .diamond, Color.series(3)),
                                                                  (.maximum, .triangle, Color.series(4)), (.degenerate, .square, Color.gray)]
         // Rastrigin has 441 critical points: small markers, so the landscape stays visible.
@@ -80,11 +79,11 @@ public enum LabFigures {
             guard !pts.isEmpty else { continue }
             let xs = pts.map { $0.element.critical.theta[0] }
             let ys = pts.map { p.dimension == 1 ? $0.element.critical.loss : $0.element.critical.theta[1] }
-            landscape.add(.markers(xs: xs, ys: ys, colors: [color], shape: shape, size: markerSize, label: kind.rawValue))
+            landscape.add(Markers(xs: xs, ys: ys, colors: [color], shape: shape, size: markerSize, label: kind.rawValue))
             if pts.count <= 12 {
                 for (i, pt) in pts {
                     let y = p.dimension == 1 ? pt.critical.loss : pt.critical.theta[1]
-                    landscape.add(.text(x: pt.critical.theta[0], y: y, text: " #\(i)", color: .black, anchor: "start"))
+                    landscape.add(TextLabel(x: pt.critical.theta[0], y: y, text: " #\(i)"))
                 }
             }
         }
@@ -95,8 +94,9 @@ public enum LabFigures {
         func extremes(_ k: Int) -> [Int] { byFOF.count > 2 * k ? Array(byFOF.prefix(k) + byFOF.suffix(k)) : byFOF }
         let minima = extremes(4).sorted()
         let shown = byFOF.count > minima.count ? " (\(minima.count) of \(byFOF.count): flattest and sharpest by FOF)" : ""
+        let rhoText = format(a.rho, .label)
         if !minima.isEmpty {
-            var dots = Axes(title: "flatness of each minimum at ρ = \(format(coordinates: [a.rho]))", xLabel: "minimum (# of lab analyze)\(shown)", yLabel: "value (log scale)")
+            var dots = Axes(title: "flatness of each minimum at ρ = \(rhoText)", xLabel: "minimum (# of lab analyze)\(shown)", yLabel: "value (log scale)")
             dots.yScale = .log
             dots.xRange = -0.6...(Double(minima.count) - 0.4)
             let idx = minima.indices.map(Double.init)
@@ -107,7 +107,7 @@ public enum LabFigures {
             for (k, (name, f, shape)) in measures.enumerated() {
                 let values = minima.map { f(a.points[$0].measures) ?? .nan }
                 guard values.contains(where: { $0.isFinite && $0 > 0 }) else { continue }
-                dots.add(.markers(xs: idx.map { $0 + (Double(k) - 2) * 0.09 }, ys: values, colors: [Color.series(k)], shape: shape, size: 5, label: name))
+                dots.add(Markers(xs: idx.map { $0 + (Double(k) - 2) * 0.09 }, ys: values, colors: [Color.series(k)], shape: shape, size: 5, label: name))
             }
             dots.xTickLabels = minima.enumerated().map { j, i in
                 (Double(j), p.dimension == 1 ? "#\(i) at \(format(coordinates: a.points[i].critical.theta))" : "#\(i)")
@@ -120,31 +120,35 @@ public enum LabFigures {
             let thetas = extremes(2).map { a.points[$0].critical.theta }
             for (k, (i, m)) in sweep.minima.enumerated().filter({ thetas.contains($0.element) }).enumerated() {
                 let color = Color.series(k)
-                s.add(.line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(format(coordinates: m))"))
-                s.add(.line(xs: sweep.rhos, ys: sweep.fof[i], stroke: Stroke(color: color, width: 2.2, dash: "7 4"), label: "FOF at \(format(coordinates: m))"))
+                s.add(Line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(format(coordinates: m))"))
+                s.add(Line(xs: sweep.rhos, ys: sweep.fof[i], stroke: Stroke(color: color, width: 2.2, dash: "7 4"), label: "FOF at \(format(coordinates: m))"))
             }
             panels.append(s)
         }
-        let description = "Critical points of \(p.name) and the flatness of its \(minima.count) minima at ρ = \(format(coordinates: [a.rho]))"
+        let description = "Critical points of \(p.name) and the flatness of its \(minima.count) minima at ρ = \(rhoText)"
             + (sweep == nil ? "." : ", with ZOF and FOF against ρ.")
         return Figure(title: "", description: description, panels: panels, columns: min(panels.count, 3))
     }
 
     // MARK: pieces
 
+    /// Samples of the 1-D loss curve, and the heat map's grid in 2-D: enough for the eye at a
+    /// panel's size (about 430 × 290 px), no more.
+    static let curveSamples = 400, gridSamples = 120
+
     /// The loss over the domain: 1-D curves (test loss dashed), 2-D heat map with contours.
-    static func landscapePanel(_ p: Problem, title: String) -> Axes {
+    /// Variables beyond the second are held at 0.
+    static func landscapePanel(_ p: Problem, title: String) throws -> Axes {
         let o = p.oracle
         if p.dimension == 1 {
             var axes = Axes(title: title, xLabel: p.variables[0], yLabel: "loss")
-            let d = p.domain[0]
-            let xs = (0...600).map { d.lowerBound + (d.upperBound - d.lowerBound) * Double($0) / 600 }
+            let d = p.domain[0], n = curveSamples
+            let xs = (0...n).map { d.lowerBound + (d.upperBound - d.lowerBound) * Double($0) / Double(n) }
             let loss = o.lossTape.evaluate(batch: [xs])[0]
-            axes.add(.line(xs: xs, ys: loss, stroke: Stroke(color: .black, width: 2), label: "loss"))
-            var test: [Double] = []
-            if o.hasTestLoss {
-                test = xs.map { (try? o.testLoss([$0])) ?? nil }.map { $0 ?? .nan }
-                axes.add(.line(xs: xs, ys: test, stroke: Stroke(color: Color.gray, width: 1.6, dash: "6 4"), label: "test loss"))
+            axes.add(Line(xs: xs, ys: loss, stroke: Stroke(color: .black, width: 2), label: "loss"))
+            let test = try o.testLoss(batch: [xs]) ?? []
+            if !test.isEmpty {
+                axes.add(Line(xs: xs, ys: test, stroke: Stroke(color: Color.gray, width: 1.6, dash: "6 4"), label: "test loss"))
             }
             let finite = (loss + test).filter(\.isFinite)
             if let lo = finite.min(), let hi = finite.max(), hi > lo {
@@ -153,10 +157,12 @@ public enum LabFigures {
             return axes
         }
         var axes = Axes(title: title, xLabel: p.variables[0], yLabel: p.variables[1])
-        let n = 72
+        let n = gridSamples
         let gx = (0..<n).map { p.domain[0].lowerBound + (p.domain[0].upperBound - p.domain[0].lowerBound) * Double($0) / Double(n - 1) }
         let gy = (0..<n).map { p.domain[1].lowerBound + (p.domain[1].upperBound - p.domain[1].lowerBound) * Double($0) / Double(n - 1) }
         var cx: [Double] = [], cy: [Double] = []
+        cx.reserveCapacity(n * n)
+        cy.reserveCapacity(n * n)
         for y in gy { for x in gx { cx.append(x); cy.append(y) } }
         let rest = Array(repeating: [Double](repeating: 0, count: cx.count), count: max(0, p.dimension - 2))
         let flat = o.lossTape.evaluate(batch: [cx, cy] + rest)[0]
@@ -169,16 +175,14 @@ public enum LabFigures {
         let shift = max((median - lo) * 1e-3, 1e-12)
         let shown = logScale ? values.map { $0.map { log10($0 - lo + shift) } } : values
         let sf = shown.flatMap { $0 }.filter(\.isFinite)
-        axes.add(.heatmap(grid: Grid(xs: gx, ys: gy, values: shown), low: sf.min() ?? 0, high: sf.max() ?? 1,
-                          colorbarLabel: logScale ? "log10(loss − min)" : "loss"))
-        // Ten levels evenly spaced in the colour scale, so each colour step has its contour.
         let (t0, t1) = (sf.min() ?? 0, sf.max() ?? 1)
+        axes.add(HeatMap(grid: Grid(xs: gx, ys: gy, values: shown), low: t0, high: t1, colorbarLabel: logScale ? "log10(loss − min)" : "loss"))
+        // Ten levels evenly spaced in the colour scale, so each colour step has its contour.
         let levels = (1...10).map { k -> Double in
             let t = t0 + (t1 - t0) * Double(k) / 11
             return logScale ? pow(10, t) + lo - shift : t
         }
-        axes.add(.contour(grid: Grid(xs: gx, ys: gy, values: values), levels: levels,
-                          stroke: Stroke(color: .white, width: 0.9), labels: true))
+        axes.add(ContourLines(grid: Grid(xs: gx, ys: gy, values: values), levels: levels, stroke: Stroke(color: .white, width: 0.9)))
         axes.xRange = p.domain[0]
         axes.yRange = p.domain[1]
         return axes
@@ -187,15 +191,15 @@ public enum LabFigures {
     static func addPath(_ axes: inout Axes, _ r: RunRecord, color: Color, dash: String?, label: String) {
         let keep = thin(r.trajectory.count, to: 400)
         let xs = keep.map { r.trajectory[$0].theta[0] }, ys = keep.map { r.trajectory[$0].theta[1] }
-        axes.add(.arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash), arrowEvery: 6, label: label))
-        axes.add(.markers(xs: [xs.first!], ys: [ys.first!], colors: [.white], shape: .square, size: 5, label: nil))
-        axes.add(.markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: .diamond, size: 6, label: nil))
+        axes.add(Arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash), label: label))
+        axes.add(Markers(xs: [xs.first!], ys: [ys.first!], colors: [.white], shape: .square, size: 5))
+        axes.add(Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: .diamond, size: 6))
     }
 
     static func addCircle(_ axes: inout Axes, center c: [Double], rho: Double) {
         let phis = (0...96).map { 2 * Double.pi * Double($0) / 96 }
-        axes.add(.line(xs: phis.map { c[0] + rho * cos($0) }, ys: phis.map { c[1] + rho * sin($0) },
-                       stroke: Stroke(color: .white, width: 1.5, dash: "3 3"), label: "ρ-ball at the end"))
+        axes.add(Line(xs: phis.map { c[0] + rho * cos($0) }, ys: phis.map { c[1] + rho * sin($0) },
+                      stroke: Stroke(color: .white, width: 1.5, dash: "3 3"), label: "ρ-ball at the end"))
     }
 
     /// Loss and gradient norm against step on a log scale (zeros drop out of a log axis).
@@ -203,14 +207,16 @@ public enum LabFigures {
         var axes = Axes(title: title, xLabel: "step", yLabel: records.count == 1 ? "value (log scale)" : "loss (log scale)")
         axes.yScale = .log
         for (k, r) in records.enumerated() {
-            let steps = r.trajectory.map { Double($0.step) }
+            // A line needs no more points than the panel has pixels across.
+            let keep = thin(r.trajectory.count, to: 800)
+            let steps = keep.map { Double(r.trajectory[$0].step) }
             let color = records.count == 1 ? Color.series(0) : Color.series(k + 1)
             let dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
-            axes.add(.line(xs: steps, ys: r.trajectory.map(\.loss), stroke: Stroke(color: color, width: 2, dash: dash),
-                           label: records.count == 1 ? "loss" : r.optimizer.name))
+            axes.add(Line(xs: steps, ys: keep.map { r.trajectory[$0].loss }, stroke: Stroke(color: color, width: 2, dash: dash),
+                          label: records.count == 1 ? "loss" : r.optimizer.name))
             if records.count == 1 {
-                axes.add(.line(xs: steps, ys: r.trajectory.map(\.gradNorm), stroke: Stroke(color: Color.series(1), width: 2, dash: "7 4"),
-                               label: "gradient norm"))
+                axes.add(Line(xs: steps, ys: keep.map { r.trajectory[$0].gradNorm }, stroke: Stroke(color: Color.series(1), width: 2, dash: "7 4"),
+                              label: "gradient norm"))
             }
         }
         return axes
@@ -221,15 +227,15 @@ public enum LabFigures {
         var axes = Axes(title: "exact flatness and the optimizer's estimate", xLabel: "step", yLabel: "value (log scale)")
         axes.yScale = .log
         let steps = r.trajectory.map { Double($0.step) }
-        axes.add(.line(xs: steps, ys: r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: Color.series(0), width: 2), label: "ZOF (exact)"))
-        axes.add(.line(xs: steps, ys: r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: Color.series(1), width: 2, dash: "8 4"), label: "FOF (exact)"))
+        axes.add(Line(xs: steps, ys: r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: Color.series(0), width: 2), label: "ZOF (exact)"))
+        axes.add(Line(xs: steps, ys: r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: Color.series(1), width: 2, dash: "8 4"), label: "FOF (exact)"))
         if r.trajectory.contains(where: { $0.zofEstimate != nil }) {
-            axes.add(.line(xs: steps, ys: r.trajectory.map { $0.zofEstimate ?? .nan }, stroke: Stroke(color: Color.series(0), width: 1.6, dash: "2 3"),
-                           label: "ZOF estimate"))
+            axes.add(Line(xs: steps, ys: r.trajectory.map { $0.zofEstimate ?? .nan }, stroke: Stroke(color: Color.series(0), width: 1.6, dash: "2 3"),
+                          label: "ZOF estimate"))
         }
         if r.trajectory.contains(where: { $0.fofEstimate != nil }) {
-            axes.add(.line(xs: steps, ys: r.trajectory.map { $0.fofEstimate ?? .nan }, stroke: Stroke(color: Color.series(1), width: 1.6, dash: "2 3"),
-                           label: "FOF estimate"))
+            axes.add(Line(xs: steps, ys: r.trajectory.map { $0.fofEstimate ?? .nan }, stroke: Stroke(color: Color.series(1), width: 1.6, dash: "2 3"),
+                          label: "FOF estimate"))
         }
         return axes
     }

@@ -103,6 +103,20 @@ public struct Oracle: Sendable {
         }
     }
 
+    /// Test loss at many points at once (`columns[k][i]`: variable k of point i), through the
+    /// batch tapes where the definition allows; nil when the problem defines none. Entries are
+    /// NaN where a Gaussian shift is not integrated (more than two variables).
+    public func testLoss(batch columns: [[Double]]) throws -> [Double]? {
+        switch test {
+        case nil: return nil
+        case .tape(let t)?: return t.evaluate(batch: columns)[0]
+        case .shift(let s)?: return lossTape.evaluate(batch: zip(columns, s).map { c, d in c.map { $0 + d } })[0]
+        case .gaussian?:
+            let count = columns.first?.count ?? 0
+            return try (0..<count).map { i in try testLoss(columns.map { $0[i] }) ?? .nan }
+        }
+    }
+
     /// E[L(θ + δ)] for δ ~ N(0, σ²I) in 1-D or 2-D; nil for more variables.
     public func gaussianExpectation(at theta: [Double], sigma: Double) throws -> Double? {
         switch dimension {

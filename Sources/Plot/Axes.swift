@@ -1,69 +1,17 @@
 import Foundation
 
-public enum Scale: Sendable {
-    case linear, log
-}
-
-/// How a line is drawn.
-public struct Stroke: Sendable {
-    public var color: Color
-    public var width: Double
-    /// SVG dash array, e.g. "6 4"; nil for solid.
-    public var dash: String?
-
-    public init(color: Color, width: Double = 1.8, dash: String? = nil) {
-        (self.color, self.width, self.dash) = (color, width, dash)
-    }
-
-    /// Dash patterns that tell series apart in grey print.
-    public static let dashes: [String?] = [nil, "7 4", "2 3", "9 3 2 3", "4 4"]
-}
-
-public enum MarkerShape: String, Sendable {
-    case circle, square, triangle, diamond, cross
-}
-
-/// One thing drawn in an axes.
-public enum Series: Sendable {
-    case line(xs: [Double], ys: [Double], stroke: Stroke, label: String?)
-    /// Markers with one colour each (or one for all), e.g. a trajectory coloured by step.
-    case markers(xs: [Double], ys: [Double], colors: [Color], shape: MarkerShape, size: Double, label: String?)
-    /// A path with arrowheads every `arrowEvery` segments showing its direction.
-    case arrows(xs: [Double], ys: [Double], stroke: Stroke, arrowEvery: Int, label: String?)
-    /// A filled band between `lower` and `upper` over xs.
-    case band(xs: [Double], lower: [Double], upper: [Double], color: Color, opacity: Double, label: String?)
-    /// A shaded vertical span [x0, x1] over the whole height.
-    case span(x0: Double, x1: Double, color: Color, opacity: Double, label: String?)
-    case verticalRule(x: Double, stroke: Stroke, label: String?)
-    case horizontalRule(y: Double, stroke: Stroke, label: String?)
-    case text(x: Double, y: Double, text: String, color: Color, anchor: String)
-    /// Level sets of a grid, optionally labelled with their values.
-    case contour(grid: Grid, levels: [Double], stroke: Stroke, labels: Bool)
-    /// A heat map of a grid with the viridis colormap over [low, high]; the axes draws a colorbar.
-    case heatmap(grid: Grid, low: Double, high: Double, colorbarLabel: String)
-
-    var label: String? {
-        switch self {
-        case .line(_, _, _, let l), .markers(_, _, _, _, _, let l), .arrows(_, _, _, _, let l), .band(_, _, _, _, _, let l),
-             .span(_, _, _, _, let l), .verticalRule(_, _, let l), .horizontalRule(_, _, let l):
-            return l
-        default:
-            return nil
-        }
-    }
-}
-
-/// A panel: its scales, labels, ticks, grid lines, series and legend (matplotlib's Axes).
+/// A panel (matplotlib's Axes): it owns its artists, its scales and ranges, its ticks, labels
+/// and legend, and draws itself into a frame of the figure.
 public struct Axes: Sendable {
     public var title: String
     public var xLabel: String
     public var yLabel: String
     public var xScale: Scale = .linear
     public var yScale: Scale = .linear
-    /// Fixed ranges; nil means the data's range with a 4% margin.
+    /// Fixed ranges; nil means the data's range with a 4% margin (none along x for a grid).
     public var xRange: ClosedRange<Double>?
     public var yRange: ClosedRange<Double>?
-    public var series: [Series] = []
+    public private(set) var artists: [any Artist] = []
     public var legend = true
     /// Categorical x ticks (value and label) replacing the numeric ones.
     public var xTickLabels: [(Double, String)]?
@@ -72,32 +20,98 @@ public struct Axes: Sendable {
         (self.title, self.xLabel, self.yLabel) = (title, xLabel, yLabel)
     }
 
-    public mutating func add(_ s: Series) { series.append(s) }
+    /// Adds an artist; artists are drawn in the order they were added.
+    public mutating func add(_ a: any Artist) { artists.append(a) }
+    /// Adds an artist below the others.
+    public mutating func addBelow(_ a: any Artist) { artists.insert(a, at: 0) }
 
-    /// Data extent over all series, in data coordinates (positive values only on a log axis).
+    var heatMap: HeatMap? { artists.lazy.compactMap { $0 as? HeatMap }.first }
+    var hasGrid: Bool { artists.contains { $0 is HeatMap || $0 is ContourLines } }
+
+    /// Data extent over all artists (positive values only on a log axis).
     func extent(_ axis: Int) -> ClosedRange<Double>? {
-        var values: [Double] = []
-        for s in series {
-            switch s {
-            case .line(let xs, let ys, _, _), .markers(let xs, let ys, _, _, _, _), .arrows(let xs, let ys, _, _, _):
-                values += axis == 0 ? xs : ys
-            case .band(let xs, let lo, let hi, _, _, _):
-                values += axis == 0 ? xs : lo + hi
-            case .span(let x0, let x1, _, _, _):
-                if axis == 0 { values += [x0, x1] }
-            case .verticalRule(let x, _, _):
-                if axis == 0 { values.append(x) }
-            case .horizontalRule(let y, _, _):
-                if axis == 1 { values.append(y) }
-            case .text(let x, let y, _, _, _):
-                values.append(axis == 0 ? x : y)
-            case .contour(let g, _, _, _), .heatmap(let g, _, _, _):
-                values += axis == 0 ? [g.xs.first!, g.xs.last!] : [g.ys.first!, g.ys.last!]
+        let scale = axis == 0 ? xScale : yScale
+        var lo = Double.infinity, hi = -Double.infinity
+        for a in artists {
+            for v in a.dataLimits(axis) where v.isFinite && (scale == .linear || v > 0) {
+                lo = min(lo, v)
+                hi = max(hi, v)
             }
         }
+        return lo <= hi ? lo...hi : nil
+    }
+
+    /// The range shown along an axis: fixed, or the data's with a margin.
+    func range(_ axis: Int) -> ClosedRange<Double> {
+        if let fixed = axis == 0 ? xRange : yRange { return fixed }
         let scale = axis == 0 ? xScale : yScale
-        let finite = values.filter { $0.isFinite && (scale == .linear || $0 > 0) }
-        guard let lo = finite.min(), let hi = finite.max() else { return nil }
-        return lo...hi
+        guard let e = extent(axis) else { return scale == .log ? 1...10 : 0...1 }
+        if scale == .log {
+            let lo = log10(e.lowerBound), hi = log10(e.upperBound)
+            let pad = max(hi - lo, 0.5) * 0.04
+            return pow(10, lo - pad)...pow(10, hi + pad)
+        }
+        if e.lowerBound == e.upperBound {
+            let d = e.lowerBound == 0 ? 1 : abs(e.lowerBound) * 0.1
+            return (e.lowerBound - d)...(e.upperBound + d)
+        }
+        let pad = hasGrid && axis == 0 ? 0 : (e.upperBound - e.lowerBound) * 0.04
+        return (e.lowerBound - pad)...(e.upperBound + pad)
+    }
+
+    /// The transform for a frame (x, y, width, height) of the figure: the plot area leaves room
+    /// for tick labels, the title and, with a heat map, the colour bar.
+    func transform(frame f: (x: Double, y: Double, w: Double, h: Double)) -> Transform {
+        Transform(left: f.x + 70, right: f.x + f.w - (heatMap == nil ? 20 : 92), top: f.y + 36, bottom: f.y + f.h - 52,
+                  xRange: range(0), yRange: range(1), xScale: xScale, yScale: yScale)
+    }
+
+    func ticks(_ axis: Int, _ t: Transform) -> (values: [Double], step: Double?) {
+        let r = axis == 0 ? t.xRange : t.yRange
+        if (axis == 0 ? xScale : yScale) == .log { return (Ticks.logarithmic(r.lowerBound, r.upperBound), nil) }
+        let v = Ticks.linear(r.lowerBound, r.upperBound, target: axis == 0 ? 6 : 5)
+        return (v, v.count > 1 ? v[1] - v[0] : nil)
+    }
+
+    func render(frame: (x: Double, y: Double, w: Double, h: Double), id: Int, into w: inout SVGWriter) {
+        let t = transform(frame: frame)
+        let n = SVGWriter.number
+        w.open("g", [("id", "axes\(id)")])
+        // Grid lines and tick labels.
+        let (xt, xs) = ticks(0, t), (yt, ys) = ticks(1, t)
+        for (v, label) in xTickLabels ?? xt.map({ ($0, Ticks.label($0, step: xs)) }) {
+            let x = t.x(v)
+            w.element("line", [("x1", n(x)), ("y1", n(t.top)), ("x2", n(x)), ("y2", n(t.bottom)), ("stroke", "#e6e6e6"), ("stroke-width", "1")])
+            w.element("text", [("x", n(x)), ("y", n(t.bottom + 17)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", "#333333")],
+                      text: label)
+        }
+        for v in yt {
+            let y = t.y(v)
+            w.element("line", [("x1", n(t.left)), ("y1", n(y)), ("x2", n(t.right)), ("y2", n(y)), ("stroke", "#e6e6e6"), ("stroke-width", "1")])
+            w.element("text", [("x", n(t.left - 6)), ("y", n(y + 4)), ("text-anchor", "end"), ("font-size", "12"), ("fill", "#333333")],
+                      text: Ticks.label(v, step: ys))
+        }
+        // Artists, clipped to the plot area.
+        w.open("clipPath", [("id", "clip\(id)")])
+        w.element("rect", [("x", n(t.left)), ("y", n(t.top)), ("width", n(t.right - t.left)), ("height", n(t.bottom - t.top))])
+        w.close("clipPath")
+        w.open("g", [("clip-path", "url(#clip\(id))")])
+        for a in artists { a.draw(t, into: &w) }
+        w.close("g")
+        // Frame, labels, title.
+        w.element("rect", [("x", n(t.left)), ("y", n(t.top)), ("width", n(t.right - t.left)), ("height", n(t.bottom - t.top)),
+                           ("fill", "none"), ("stroke", "#333333"), ("stroke-width", "1")])
+        w.element("text", [("x", n((t.left + t.right) / 2)), ("y", n(t.bottom + 38)), ("text-anchor", "middle"), ("font-size", "14"), ("fill", "#222222")],
+                  text: xLabel)
+        let cy = (t.top + t.bottom) / 2
+        w.element("text", [("x", n(frame.x + 18)), ("y", n(cy)), ("text-anchor", "middle"), ("font-size", "14"), ("fill", "#222222"),
+                           ("transform", "rotate(-90 \(n(frame.x + 18)) \(n(cy)))")], text: yLabel)
+        w.element("text", [("x", n((t.left + t.right) / 2)), ("y", n(frame.y + 24)), ("text-anchor", "middle"), ("font-size", "15"),
+                           ("font-weight", "bold"), ("fill", "#222222")], text: title)
+        if let h = heatMap { Colorbar.draw(h, in: t, into: &w) }
+        if legend {
+            Legend.draw(artists.compactMap(\.legendEntry), obstacles: artists.flatMap { $0.obstacles(t) }, in: t, into: &w)
+        }
+        w.close("g")
     }
 }

@@ -59,3 +59,75 @@ public enum Contour {
         return out
     }
 }
+
+/// Level sets of a grid as lines, each level labelled once with its value (optional).
+public struct ContourLines: Artist {
+    /// Joins segments that meet (at the same point to 0.01 px, as written) into polylines, so
+    /// each shared point is written once instead of twice.
+    static func chains(_ segments: [((Double, Double), (Double, Double))]) -> [[(Double, Double)]] {
+        func key(_ p: (Double, Double)) -> String { SVGWriter.number(p.0) + "," + SVGWriter.number(p.1) }
+        var at: [String: [Int]] = [:]
+        for (i, s) in segments.enumerated() {
+            at[key(s.0), default: []].append(i)
+            at[key(s.1), default: []].append(i)
+        }
+        var used = [Bool](repeating: false, count: segments.count)
+        /// Extends a chain from its last point through unused segments.
+        func extend(_ chain: inout [(Double, Double)]) {
+            while let i = at[key(chain.last!)]?.first(where: { !used[$0] }) {
+                used[i] = true
+                let s = segments[i]
+                chain.append(key(s.0) == key(chain.last!) ? s.1 : s.0)
+            }
+        }
+        var out: [[(Double, Double)]] = []
+        for i in segments.indices where !used[i] {
+            used[i] = true
+            var forward = [segments[i].0, segments[i].1]
+            extend(&forward)
+            var backward = [segments[i].0]
+            extend(&backward)
+            out.append(backward.reversed() + forward.dropFirst())
+        }
+        return out
+    }
+
+    public let grid: Grid
+    public let levels: [Double]
+    public let stroke: Stroke
+    public let labels: Bool
+
+    public init(grid: Grid, levels: [Double], stroke: Stroke, labels: Bool = true) {
+        (self.grid, self.levels, self.stroke, self.labels) = (grid, levels, stroke, labels)
+    }
+
+    public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? [grid.xs.first!, grid.xs.last!] : [grid.ys.first!, grid.ys.last!] }
+
+    public func draw(_ t: Transform, into w: inout SVGWriter) {
+        let n = SVGWriter.number
+        var placed: [(Double, Double)] = []
+        var labelTexts: [((Double, Double), String)] = []
+        for level in levels {
+            let segments = Contour.segments(grid, level: level)
+            guard !segments.isEmpty else { continue }
+            let d = ContourLines.chains(segments.map { (t.point($0.0.0, $0.0.1), t.point($0.1.0, $0.1.1)) }).map(SVGWriter.path).joined()
+            w.element("path", [("d", d)] + stroke.attributes)
+            // One label per level, on a segment away from the frame and from other labels.
+            let candidates = segments.map { t.point(($0.0.0 + $0.1.0) / 2, ($0.0.1 + $0.1.1) / 2) }.filter { c in
+                c.0 > t.left + 24 && c.0 < t.right - 24 && c.1 > t.top + 14 && c.1 < t.bottom - 8
+                    && placed.allSatisfy { abs($0.0 - c.0) > 44 || abs($0.1 - c.1) > 16 }
+            }
+            if labels, let c = candidates.isEmpty ? nil : candidates[candidates.count / 2] {
+                placed.append(c)
+                labelTexts.append((c, Ticks.levelLabel(level)))
+            }
+        }
+        // Labels after every line, so no later contour crosses one; the halo is a separate
+        // white-stroked copy underneath (SVG 1.1 has no paint-order).
+        for (c, text) in labelTexts {
+            let at: [(String, String)] = [("x", n(c.0)), ("y", n(c.1 - 3)), ("text-anchor", "middle"), ("font-size", "10")]
+            w.element("text", at + [("fill", "#ffffff"), ("stroke", "#ffffff"), ("stroke-width", "3"), ("stroke-linejoin", "round")], text: text)
+            w.element("text", at + [("fill", "#222222")], text: text)
+        }
+    }
+}

@@ -31,7 +31,7 @@ public struct SVGWriter {
     public func document(width: Double, height: Double, title: String, description: String) -> String {
         var lines = [
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(SVGWriter.number(width))\" height=\"\(SVGWriter.number(height))\" viewBox=\"0 0 \(SVGWriter.number(width)) \(SVGWriter.number(height))\" font-family=\"Helvetica, Arial, sans-serif\">",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"\(SVGWriter.number(width))\" height=\"\(SVGWriter.number(height))\" viewBox=\"0 0 \(SVGWriter.number(width)) \(SVGWriter.number(height))\" font-family=\"Helvetica, Arial, sans-serif\">",
             "  <title>\(SVGWriter.escape(title))</title>",
             "  <desc>\(SVGWriter.escape(description))</desc>",
             "  <rect x=\"0\" y=\"0\" width=\"\(SVGWriter.number(width))\" height=\"\(SVGWriter.number(height))\" fill=\"#ffffff\"/>",

@@ -60,7 +60,7 @@ struct Analyze: ParsableCommand {
         var figure: String?
         if !noPlot {
             figure = "\(out)/\(p.name)-analyze.svg"
-            try writeAtomically(LabFigures.analyze(analysis, sweep: sweep, problem: p).svg(), to: figure!)
+            try writeAtomically(try LabFigures.analyze(analysis, sweep: sweep, problem: p).svg(), to: figure!)
         }
         switch common.format {
         case .json: print(analysisJSON(analysis, sweep: sweep, problem: p).rendered())

@@ -50,7 +50,7 @@ struct Compare: ParsableCommand {
             files.append((runJSON(r).rendered() + "\n", base + ".json"))
             files.append((runCSV(r, variables: p.variables), base + ".csv"))
         }
-        if !noPlot { files.append((LabFigures.compare(comparison.records, problem: p).svg(), "\(options.out)/\(p.name)-compare.svg")) }
+        if !noPlot { files.append((try LabFigures.compare(comparison.records, problem: p).svg(), "\(options.out)/\(p.name)-compare.svg")) }
         try writeAtomically(files)
         for r in comparison.records { if let warning = divergenceWarning(r) { printError(warning) } }
         switch common.format {

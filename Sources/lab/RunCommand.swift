@@ -50,7 +50,7 @@ struct Run: ParsableCommand {
         // Everything is rendered before the first file is written.
         var files: [(contents: String, path: String)] = [(document.rendered() + "\n", base + ".json"),
                                                          (runCSV(record, variables: p.variables), base + ".csv")]
-        if !settings.noPlot { files.append((LabFigures.run(record, problem: p).svg(), base + ".svg")) }
+        if !settings.noPlot { files.append((try LabFigures.run(record, problem: p).svg(), base + ".svg")) }
         try writeAtomically(files)
         if let warning = divergenceWarning(record) { printError(warning) }
         switch common.format {

@@ -51,30 +51,30 @@ final class FigureTests: XCTestCase {
 
     func testRunFigures() throws {
         let valley = try load("two-valley"), bowl = try load("himmelblau")
-        try assertRenders(LabFigures.run(try run(valley, "gam"), problem: valley).svg(), "run-1d")
-        try assertRenders(LabFigures.run(try run(valley, "sam", steps: 20, measures: true), problem: valley).svg(), "run-1d-measures")
-        try assertRenders(LabFigures.run(try run(bowl, "gam"), problem: bowl).svg(), "run-2d")
-        try assertRenders(LabFigures.run(try run(bowl, "sam", steps: 15, measures: true), problem: bowl).svg(), "run-2d-measures")
+        try assertRenders(try LabFigures.run(try run(valley, "gam"), problem: valley).svg(), "run-1d")
+        try assertRenders(try LabFigures.run(try run(valley, "sam", steps: 20, measures: true), problem: valley).svg(), "run-1d-measures")
+        try assertRenders(try LabFigures.run(try run(bowl, "gam"), problem: bowl).svg(), "run-2d")
+        try assertRenders(try LabFigures.run(try run(bowl, "sam", steps: 15, measures: true), problem: bowl).svg(), "run-2d-measures")
     }
 
     func testCompareFigures() throws {
         let valley = try load("two-valley"), twoD = try load("two-valley-2d")
-        try assertRenders(LabFigures.compare([try run(valley, "gd"), try run(valley, "gam")], problem: valley).svg(), "compare-1d")
-        try assertRenders(LabFigures.compare([try run(twoD, "gd"), try run(twoD, "sam"), try run(twoD, "adam")], problem: twoD).svg(), "compare-2d")
+        try assertRenders(try LabFigures.compare([try run(valley, "gd"), try run(valley, "gam")], problem: valley).svg(), "compare-1d")
+        try assertRenders(try LabFigures.compare([try run(twoD, "gd"), try run(twoD, "sam"), try run(twoD, "adam")], problem: twoD).svg(), "compare-2d")
     }
 
     func testAnalyzeFigures() throws {
         let trend = try load("trend-valley")
-        try assertRenders(LabFigures.analyze(try trend.analyze(rho: 0.5, sigma: 0.1), sweep: try trend.sweep(rhos: [0.1, 0.5, 1]),
+        try assertRenders(try LabFigures.analyze(try trend.analyze(rho: 0.5, sigma: 0.1), sweep: try trend.sweep(rhos: [0.1, 0.5, 1]),
                                              problem: trend).svg(), "analyze-1d-sweep")
         let bowl = try load("wayburn-seader")
-        try assertRenders(LabFigures.analyze(try bowl.analyze(rho: 0.05, sigma: 0.1), sweep: nil, problem: bowl).svg(), "analyze-2d")
+        try assertRenders(try LabFigures.analyze(try bowl.analyze(rho: 0.05, sigma: 0.1), sweep: nil, problem: bowl).svg(), "analyze-2d")
     }
 
     func testTheSameRunGivesTheSameBytes() throws {
         let bowl = try load("himmelblau")
-        let a = LabFigures.run(try run(bowl, "gam", steps: 40), problem: bowl).svg()
-        let b = LabFigures.run(try run(bowl, "gam", steps: 40), problem: bowl).svg()
+        let a = try LabFigures.run(try run(bowl, "gam", steps: 40), problem: bowl).svg()
+        let b = try LabFigures.run(try run(bowl, "gam", steps: 40), problem: bowl).svg()
         XCTAssertEqual(a, b)
     }
 

@@ -53,7 +53,7 @@ final class PlotTests: XCTestCase {
         let t = (0...400).map { Double($0) / 400 }
         axes.xRange = 0...1
         axes.yRange = 0...1
-        axes.add(.arrows(xs: t, ys: t, stroke: Stroke(color: .black), arrowEvery: 6, label: nil))
+        axes.add(Arrows(xs: t, ys: t, stroke: Stroke(color: .black), spacing: 60))
         let svg = Figure(title: "", description: "arrows", panels: [axes]).svg()
         let heads = svg.components(separatedBy: "stroke-width=\"0.5\"").count - 1
         let length = hypot(520.0 - 70 - 20, 380.0 - 36 - 52)
@@ -100,8 +100,8 @@ final class PlotTests: XCTestCase {
 
     func testSVGDocument() throws {
         var axes = Axes(title: "a <title> & \"quotes\"", xLabel: "x", yLabel: "y")
-        axes.add(.line(xs: [0, 1, 2], ys: [0, 1, 4], stroke: Stroke(color: .black), label: "x²"))
-        axes.add(.markers(xs: [1], ys: [1], colors: [Color.series(1)], shape: .diamond, size: 5, label: "point"))
+        axes.add(Line(xs: [0, 1, 2], ys: [0, 1, 4], stroke: Stroke(color: .black), label: "x²"))
+        axes.add(Markers(xs: [1], ys: [1], colors: [Color.series(1)], shape: .diamond, size: 5, label: "point"))
         let figure = Figure(title: "T & <U>", description: "a test figure", panels: [axes])
         let svg = figure.svg()
         XCTAssert(svg.contains("viewBox=\"0 0 520 414\""), svg)
@@ -116,5 +116,28 @@ final class PlotTests: XCTestCase {
         // A figure without a heading of its own takes its <title> from its panels.
         let untitled = Figure(title: "", description: "d", panels: [axes, Axes(title: "second", xLabel: "", yLabel: "")])
         XCTAssert(untitled.svg().contains("<title>a &lt;title&gt; &amp; &quot;quotes&quot; · second</title>"))
+    }
+
+    /// The PNG pieces against published check values: CRC-32 of "123456789" is CBF43926
+    /// (ISO 3309), Adler-32 of "Wikipedia" is 11E60398 (RFC 1950's example family).
+    func testPNGChecksums() {
+        XCTAssertEqual(PNG.crc32(Data("123456789".utf8)), 0xCBF4_3926)
+        XCTAssertEqual(PNG.adler32(Array("Wikipedia".utf8)), 0x11E6_0398)
+        // Stored blocks: header, then per block 1 + 4 bytes, then the 4-byte checksum.
+        let big = Data(repeating: 7, count: 70_000)
+        XCTAssertEqual(PNG.zlibStored(big).count, 2 + 2 * 5 + 70_000 + 4)
+        let png = PNG.indexed([[0, 1], [1, 0]], palette: [.white, .black])
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    }
+
+    /// A heat map is one embedded image, however fine its grid, and its axes gets a colour bar.
+    func testHeatMapIsOneImage() {
+        let xs = (0..<150).map { Double($0) / 149 }
+        var axes = Axes()
+        axes.add(HeatMap(grid: Grid(xs: xs, ys: xs, values: xs.map { y in xs.map { x in x + y } }), low: 0, high: 2, colorbarLabel: "loss"))
+        let svg = Figure(title: "", description: "", panels: [axes]).svg()
+        XCTAssertEqual(svg.components(separatedBy: "<image ").count - 1, 1)
+        XCTAssertLessThan(svg.utf8.count, 60_000)
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
     }
 }

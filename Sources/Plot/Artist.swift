@@ -1,0 +1,113 @@
+import Foundation
+
+/// Something an axes draws: a line, markers, a heat map. Each artist knows the data it spans,
+/// how to draw itself through the axes' transform, what it shows in the legend, and where the
+/// legend would hide it (matplotlib's Artist, reduced to what flatlab's figures need).
+public protocol Artist: Sendable {
+    /// The x (axis 0) or y (axis 1) values the axes' automatic range must include.
+    func dataLimits(_ axis: Int) -> [Double]
+    func draw(_ t: Transform, into w: inout SVGWriter)
+    /// Its row in the legend, or nil.
+    var legendEntry: LegendEntry? { get }
+    /// Pixels the legend should not cover, each with a weight.
+    func obstacles(_ t: Transform) -> [Obstacle]
+}
+
+extension Artist {
+    public var legendEntry: LegendEntry? { nil }
+    public func obstacles(_ t: Transform) -> [Obstacle] { [] }
+}
+
+/// A legend row: a swatch and its text.
+public struct LegendEntry: Sendable {
+    public enum Swatch: Sendable {
+        case line(Stroke)
+        case marker(MarkerShape, Color, size: Double)
+        case patch(Color, opacity: Double)
+    }
+    public let swatch: Swatch
+    public let label: String
+}
+
+/// A pixel the legend should avoid, and how much covering it costs.
+public struct Obstacle: Sendable {
+    public let x: Double, y: Double, weight: Double
+}
+
+public enum Scale: Sendable {
+    case linear, log
+}
+
+/// The map from data to pixels of one axes, computed once per rendering.
+public struct Transform: Sendable {
+    /// The plot area in pixels.
+    public let left: Double, right: Double, top: Double, bottom: Double
+    public let xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
+    public let xScale: Scale, yScale: Scale
+
+    public func x(_ v: Double) -> Double { map(v, xRange, xScale, left, right) }
+    public func y(_ v: Double) -> Double { map(v, yRange, yScale, bottom, top) }
+    public func point(_ x: Double, _ y: Double) -> (Double, Double) { (self.x(x), self.y(y)) }
+
+    private func map(_ v: Double, _ r: ClosedRange<Double>, _ scale: Scale, _ from: Double, _ to: Double) -> Double {
+        var t: Double
+        if scale == .log {
+            t = (log10(max(v, 1e-300)) - log10(r.lowerBound)) / (log10(r.upperBound) - log10(r.lowerBound))
+        } else {
+            t = (v - r.lowerBound) / (r.upperBound - r.lowerBound)
+        }
+        if !t.isFinite { t = 0 }
+        t = min(max(t, -5), 6)  // keep far-off points finite; the clip path hides them
+        return from + t * (to - from)
+    }
+
+    /// Whether a data point can be drawn: finite, and positive on a log axis.
+    public func isDrawable(_ x: Double, _ y: Double) -> Bool {
+        x.isFinite && y.isFinite && (xScale == .linear || x > 0) && (yScale == .linear || y > 0)
+    }
+
+    /// Polylines in pixels, split where a point cannot be drawn.
+    public func pieces(_ xs: [Double], _ ys: [Double]) -> [[(Double, Double)]] {
+        var out: [[(Double, Double)]] = [[]]
+        for (x, y) in zip(xs, ys) {
+            if isDrawable(x, y) { out[out.count - 1].append(point(x, y)) } else if !out.last!.isEmpty { out.append([]) }
+        }
+        return out.filter { $0.count > 1 }
+    }
+
+    /// Points every few pixels along lines, so a steep segment counts as much as a flat one.
+    func trace(_ xs: [Double], _ ys: [Double]) -> [Obstacle] {
+        var out: [Obstacle] = []
+        for piece in pieces(xs, ys) {
+            for (a, b) in zip(piece, piece.dropFirst()) {
+                let k = max(1, Int(hypot(b.0 - a.0, b.1 - a.1) / 4))
+                for j in 0..<k {
+                    out.append(Obstacle(x: a.0 + (b.0 - a.0) * Double(j) / Double(k), y: a.1 + (b.1 - a.1) * Double(j) / Double(k), weight: 1))
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// How a line is drawn.
+public struct Stroke: Sendable {
+    public var color: Color
+    public var width: Double
+    /// SVG dash array, e.g. "6 4"; nil for solid.
+    public var dash: String?
+
+    public init(color: Color, width: Double = 1.8, dash: String? = nil) {
+        (self.color, self.width, self.dash) = (color, width, dash)
+    }
+
+    /// Dash patterns that tell series apart in grey print.
+    public static let dashes: [String?] = [nil, "7 4", "2 3", "9 3 2 3", "4 4"]
+
+    var attributes: [(String, String)] {
+        var a: [(String, String)] = [("fill", "none"), ("stroke", color.svg), ("stroke-width", SVGWriter.number(width)),
+                                     ("stroke-linejoin", "round"), ("stroke-linecap", "round")]
+        if let dash { a.append(("stroke-dasharray", dash)) }
+        return a
+    }
+}

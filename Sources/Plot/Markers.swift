@@ -1,0 +1,54 @@
+public enum MarkerShape: String, Sendable {
+    case circle, square, triangle, diamond, cross
+}
+
+/// Markers with one colour each (or one for all), e.g. a trajectory coloured by step.
+public struct Markers: Artist {
+    public let xs: [Double], ys: [Double]
+    public let colors: [Color]
+    public let shape: MarkerShape
+    public let size: Double
+    public let label: String?
+
+    public init(xs: [Double], ys: [Double], colors: [Color], shape: MarkerShape, size: Double, label: String? = nil) {
+        (self.xs, self.ys, self.colors, self.shape, self.size, self.label) = (xs, ys, colors, shape, size, label)
+    }
+
+    public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? xs : ys }
+
+    public var legendEntry: LegendEntry? {
+        label.map { LegendEntry(swatch: .marker(shape, colors.count == 1 ? colors[0] : Viridis.color(0.5), size: min(size, 5)), label: $0) }
+    }
+
+    /// A lone marker (a start, an end) is hidden at the cost of a long stretch of line.
+    public func obstacles(_ t: Transform) -> [Obstacle] {
+        zip(xs, ys).filter { $0.isFinite && $1.isFinite }.map {
+            let c = t.point($0, $1)
+            return Obstacle(x: c.0, y: c.1, weight: xs.count <= 3 ? Legend.heavy : 1)
+        }
+    }
+
+    public func draw(_ t: Transform, into w: inout SVGWriter) {
+        for (i, (x, y)) in zip(xs, ys).enumerated() where x.isFinite && y.isFinite {
+            Markers.draw(shape, at: t.point(x, y), size: size, color: colors.isEmpty ? .black : colors[min(i, colors.count - 1)], into: &w)
+        }
+    }
+
+    static func draw(_ shape: MarkerShape, at c: (Double, Double), size r: Double, color: Color, into w: inout SVGWriter) {
+        let n = SVGWriter.number
+        let style: [(String, String)] = [("fill", color.svg), ("stroke", "#222222"), ("stroke-width", "0.8")]
+        switch shape {
+        case .circle:
+            w.element("circle", [("cx", n(c.0)), ("cy", n(c.1)), ("r", n(r))] + style)
+        case .square:
+            w.element("rect", [("x", n(c.0 - r)), ("y", n(c.1 - r)), ("width", n(2 * r)), ("height", n(2 * r))] + style)
+        case .triangle:
+            w.element("path", [("d", SVGWriter.path([(c.0, c.1 - 1.2 * r), (c.0 + 1.1 * r, c.1 + 0.8 * r), (c.0 - 1.1 * r, c.1 + 0.8 * r)]) + " Z")] + style)
+        case .diamond:
+            w.element("path", [("d", SVGWriter.path([(c.0, c.1 - 1.3 * r), (c.0 + 1.3 * r, c.1), (c.0, c.1 + 1.3 * r), (c.0 - 1.3 * r, c.1)]) + " Z")] + style)
+        case .cross:
+            w.element("path", [("d", "M\(n(c.0 - r)) \(n(c.1 - r)) L\(n(c.0 + r)) \(n(c.1 + r)) M\(n(c.0 - r)) \(n(c.1 + r)) L\(n(c.0 + r)) \(n(c.1 - r))"),
+                               ("stroke", color.svg), ("stroke-width", "2.2")])
+        }
+    }
+}
