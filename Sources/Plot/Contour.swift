@@ -65,8 +65,9 @@ public struct ContourLines: Artist {
     /// Joins segments that meet (at the same point to 0.01 px, as written) into polylines, so
     /// each shared point is written once instead of twice.
     static func chains(_ segments: [((Double, Double), (Double, Double))]) -> [[(Double, Double)]] {
-        func key(_ p: (Double, Double)) -> String { SVGWriter.number(p.0) + "," + SVGWriter.number(p.1) }
-        var at: [String: [Int]] = [:]
+        struct Key: Hashable { let x: Double, y: Double }
+        func key(_ p: (Double, Double)) -> Key { Key(x: (p.0 * 100).rounded(), y: (p.1 * 100).rounded()) }
+        var at: [Key: [Int]] = [:]
         for (i, s) in segments.enumerated() {
             at[key(s.0), default: []].append(i)
             at[key(s.1), default: []].append(i)

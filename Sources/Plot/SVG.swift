@@ -61,14 +61,21 @@ public struct SVGWriter {
         return out
     }
 
-    /// A coordinate with at most two decimals and no trailing zeros ("12.5", "3", "-0.25").
+    /// A coordinate with at most two decimals and no trailing zeros ("12.5", "3", "-0.25"),
+    /// rounded half away from zero; "0" for a value that rounds to zero or is not finite.
+    /// Written with integer arithmetic: figures write tens of thousands of coordinates.
     public static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "0" }
-        let r = (x * 100).rounded() / 100
-        if r == r.rounded() { return String(Int(r)) }
-        var s = String(format: "%.2f", r)
-        while s.hasSuffix("0") { s.removeLast() }
-        return s == "-0" ? "0" : s
+        let r = (x * 100).rounded()
+        guard r.isFinite else { return "0" }
+        guard abs(r) < 9e15 else { return String(format: "%.0f", r / 100) }
+        let v = Int(r)
+        if v == 0 { return "0" }
+        let (whole, fraction) = (abs(v) / 100, abs(v) % 100)
+        var s = v < 0 ? "-" + String(whole) : String(whole)
+        if fraction != 0 {
+            s += fraction % 10 == 0 ? "." + String(fraction / 10) : (fraction < 10 ? ".0" : ".") + String(fraction)
+        }
+        return s
     }
 
     /// Points as an SVG `points` / path list.

@@ -113,6 +113,15 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(SVGWriter.number(3.14159), "3.14")
         XCTAssertEqual(SVGWriter.number(-0.001), "0")
         XCTAssertEqual(SVGWriter.number(12), "12")
+        // Against the printf formatting it replaces, over many magnitudes and signs.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let x = Double.random(in: -1...1, using: &rng) * pow(10, Double.random(in: -4...6, using: &rng))
+            let r = (x * 100).rounded() / 100
+            var expected = r == r.rounded() ? String(Int(r)) : String(format: "%.2f", r)
+            if expected.contains(".") { while expected.hasSuffix("0") { expected.removeLast() } }
+            XCTAssertEqual(SVGWriter.number(x), expected == "-0" ? "0" : expected, "\(x)")
+        }
         // A figure without a heading of its own takes its <title> from its panels.
         let untitled = Figure(title: "", description: "d", panels: [axes, Axes(title: "second", xLabel: "", yLabel: "")])
         XCTAssert(untitled.svg().contains("<title>a &lt;title&gt; &amp; &quot;quotes&quot; · second</title>"))
