@@ -31,9 +31,11 @@ test: deps
 demo: release
 	.build/release/lab run two-valley --opt gam
 
-# Benchmarks (bench/main.swift): ratios measured side by side in one run, release build.
+# Benchmarks (bench/main.swift): ratios measured side by side in one run, release build;
+# whole-process timings of lab itself, with and without figures.
 bench: deps
-	$(SWIFT) run -c release bench
+	$(SWIFT) build -c release
+	.build/release/bench
 
 clean:
 	rm -rf .build out

@@ -21,17 +21,18 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
-        .target(name: "Symbolic"),
-        .target(name: "Numerics", dependencies: ["CGSL"]),
+        .target(name: "Symbolic", exclude: ["README.md"]),
+        .target(name: "Numerics", dependencies: ["CGSL"], exclude: ["README.md"]),
         .target(
             name: "Landscape",
-            dependencies: ["Symbolic", "Numerics", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["Symbolic", "Numerics", .product(name: "TOMLKit", package: "TOMLKit")],
+            exclude: ["README.md"]
         ),
-        .target(name: "Optimizers", dependencies: ["Landscape"]),
-        .target(name: "Experiments", dependencies: ["Optimizers", "Landscape"]),
-        .target(name: "Reports", dependencies: ["Experiments", "Optimizers", "Landscape"]),
-        .target(name: "Plot"),
-        .target(name: "Figures", dependencies: ["Plot", "Reports", "Experiments", "Optimizers", "Landscape"]),
+        .target(name: "Optimizers", dependencies: ["Landscape"], exclude: ["README.md"]),
+        .target(name: "Experiments", dependencies: ["Optimizers", "Landscape"], exclude: ["README.md"]),
+        .target(name: "Reports", dependencies: ["Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
+        .target(name: "Plot", exclude: ["README.md"]),
+        .target(name: "Figures", dependencies: ["Plot", "Reports", "Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
         .executableTarget(
             name: "lab",
             dependencies: [
@@ -43,7 +44,8 @@ let package = Package(
                 "Reports",
                 "Figures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         // `make bench`: tapes against hand-written Swift, batch against scalar evaluation.
         .executableTarget(name: "bench", dependencies: ["Symbolic"], path: "bench"),

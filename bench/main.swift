@@ -66,3 +66,38 @@ let batch = time(rounds: 15, calls: 20, [
     { var s = 0.0; for p in points { lossGradientTape.evaluate([p], workspace: &workspace, into: &output); s += output[0] + output[1] }; return s },
 ])
 report("\(n) points, loss and gradient (per point):", ["hand-written Swift loop", "tape, batch", "tape, scalar loop"], batch.map { $0 / Double(n) })
+
+// Whole `lab` processes, as a user runs them: each run with its figure against the same run
+// without it (and against `lab list`, the cost of starting the process at all), interleaved
+// round by round. The lab binary is the one built beside this benchmark.
+let lab = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lab")
+let out = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-bench-\(getpid())")
+/// Runs lab with posix_spawn and waitpid (Foundation's Process polls for the exit in 50 ms
+/// steps on Linux, which would swamp what is measured); output goes to /dev/null.
+func runLab(_ arguments: [String]) -> Double {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([lab.path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    precondition(posix_spawn(&pid, lab.path, &actions, nil, argv, environ) == 0, "cannot start \(lab.path)")
+    posix_spawn_file_actions_destroy(&actions)
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    precondition(status == 0, "lab \(arguments.joined(separator: " ")) failed")
+    return 0
+}
+if FileManager.default.isExecutableFile(atPath: lab.path) {
+    for problem in ["two-valley", "himmelblau"] {
+        let base = ["run", problem, "--opt", "gam", "--out", out.path]
+        let seconds = time(rounds: 15, calls: 1, [{ runLab(base + ["--no-plot"]) }, { runLab(base) }, { runLab(["list"]) }])
+        report("lab run \(problem) --opt gam, whole process:", ["without the figure", "with the figure", "lab list (process start)"], seconds)
+        let svg = (try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("\(problem)-gam.svg").path)[.size] as? Int) ?? 0
+        print(String(format: "  %.1f ms with the figure, %.1f ms without; the SVG is %d KB", seconds[1] * 1e3, seconds[0] * 1e3, svg / 1024))
+    }
+    try? FileManager.default.removeItem(at: out)
+} else {
+    print("lab is not built beside the benchmark (\(lab.path)): whole-process timings skipped")
+}

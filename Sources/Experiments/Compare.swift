@@ -5,6 +5,7 @@ import Optimizers
 public struct Comparison {
     public let problem: Problem
     public let start: [Double]
+    /// One run per optimizer, in the order given.
     public let records: [RunRecord]
 
     /// Runs each optimizer with the settings resolved for it (its own defaults, the problem's,

@@ -7,6 +7,7 @@ public struct RunConfiguration {
     public let problem: Problem
     public let optimizer: Optimizer
     public let hyper: Hyperparameters
+    /// The start θ, in the problem's variable order.
     public let start: [Double]
     /// Record exact ZOF and FOF and the optimizer's estimates at every step.
     public let measures: Bool
@@ -31,6 +32,7 @@ public struct TrajectoryPoint: Sendable {
     public let step: Int
     public let theta: [Double]
     public let loss: Double
+    /// ‖∇L(θ)‖ without the run's gradient noise.
     public let gradNorm: Double
     /// With `measures`: exact ZOF and FOF at θ and the optimizer's own estimates of them (nil
     /// where the optimizer has none, and at the last point, where no direction was computed).
@@ -40,6 +42,8 @@ public struct TrajectoryPoint: Sendable {
     public var fofEstimate: Double?
 }
 
+/// How a run ended: after `steps` updates (`max_steps`), converged (‖∇L + wd·θ‖ below `convergenceTolerance`;
+/// never with gradient noise), or diverged (`RunRecord.divergence` says where and why). Raw values are the JSON's.
 public enum RunStatus: String, Sendable {
     case maxSteps = "max_steps", converged, diverged
 }
@@ -58,13 +62,18 @@ public struct Basin: Sendable {
     public let reached: Bool
 }
 
+/// The run's last point and what is judged there: test loss, basin and flatness at the run's ρ.
 public struct FinalState: Sendable {
     public let theta: [Double]
     public let loss: Double
     public let testLoss: Double?
+    /// nil when the run diverged, or when gradient flow from θ reaches no critical point.
     public let basin: Basin?
+    /// λ_max(H) at θ.
     public let lambdaMax: Double
+    /// ZOF_ρ at θ for the run's ρ (`hyper.rho`).
     public let zof: Double
+    /// FOF_ρ at θ for the run's ρ (`hyper.rho`).
     public let fof: Double
 }
 
@@ -77,8 +86,10 @@ public struct RunRecord: Sendable {
     /// For a diverged run: the first step whose update was not finite or left the domain far
     /// behind, and why. The trajectory stops at the step before.
     public let divergence: (step: Int, reason: String)?
+    /// Step 0 is the start, step k the parameters after k updates; a diverged run stops before the bad step.
     public let trajectory: [TrajectoryPoint]
     public let final: FinalState
+    /// Oracle passes the optimizer made; recording the trajectory (losses, measures) is not counted.
     public let evaluations: Evaluations
 
     /// The settings the run used, for the JSON's `hyperparameters` (start included).

@@ -3,6 +3,7 @@ import Foundation
 /// Every critical point with its measures, and how each flatness measure ranks the minima
 /// against test loss: the numbers behind the papers' claims.
 public struct Analysis: Sendable {
+    /// A critical point and its measures at the analysis's ρ and σ.
     public struct Point: Sendable {
         public let critical: CriticalPoint
         public let measures: Measures
@@ -11,35 +12,47 @@ public struct Analysis: Sendable {
     /// How one measure orders the minima (flattest first) and whether that order matches test
     /// loss (lowest first).
     public struct Ranking: Sendable {
+        /// The measure's JSON key: `zof`, `fof`, `lambda_max`, `trace` or `avg_sharpness`.
         public let measure: String
         /// Indices into `points` (minima only), ascending by the measure.
         public let order: [Int]
+        /// The measure at each minimum, in the order of `Analysis.minima` (not of `order`).
         public let values: [Double]
         /// Pairs of minima (indices into `points`) whose values are equal within 1%.
         public let ties: [[Int]]
         /// Pairs ordered the same way as by test loss, and pairs ordered against it (ties and
         /// pairs with equal test loss are in neither); nil without a test loss.
         public let concordant: Int?
+        /// Pairs ordered against test loss (see `concordant`); nil without a test loss.
         public let discordant: Int?
         /// The discordant pairs (indices into `points`), the one this measure rates flatter first.
         public let against: [[Int]]
     }
 
     public let problem: String
+    /// Radius ρ of the ball B(θ, ρ) behind every ZOF and FOF in `points`.
     public let rho: Double
+    /// σ of the Gaussian perturbation behind every average sharpness in `points`.
     public let sigma: Double
+    /// Every critical point in the domain, in `Problem.criticalPoints()` order (sorted by coordinates);
+    /// the indices in `rankings` and `minima` point into this list.
     public let points: [Point]
+    /// One ranking per measure, in the order zof, fof, lambda_max, trace, avg_sharpness; a measure missing at
+    /// some minimum (average sharpness beyond 2-D) is left out, and with fewer than two minima there are none.
     public let rankings: [Ranking]
 
+    /// Indices into `points` of the minima, in `points` order.
     public var minima: [Int] { points.indices.filter { points[$0].critical.kind == .minimum } }
 }
 
 /// ZOF and FOF of each minimum over a range of radii.
 public struct RhoSweep: Sendable {
     public let rhos: [Double]
-    /// `zof[i][k]`: ZOF of the i-th minimum at `rhos[k]`.
+    /// θ of each minimum, in the order of `Problem.criticalPoints()`.
     public let minima: [[Double]]
+    /// `zof[i][k]`: ZOF of `minima[i]` at `rhos[k]`.
     public let zof: [[Double]]
+    /// `fof[i][k]`: FOF of `minima[i]` at `rhos[k]`.
     public let fof: [[Double]]
 }
 
@@ -47,6 +60,9 @@ extension Problem {
     /// Relative difference under which two measure values count as equal.
     public static let tieTolerance = 0.01
 
+    /// Finds every critical point (`criticalPoints()`), measures each at radius ρ and noise scale σ (in parallel),
+    /// and ranks the minima by each measure against test loss: values equal within `tieTolerance` are ties,
+    /// and pairs are compared with test loss only when every minimum has one. Throws a `NumericsError` if GSL fails.
     public func analyze(rho: Double, sigma: Double) throws -> Analysis {
         let critical = try criticalPoints()
         let oracle = self.oracle

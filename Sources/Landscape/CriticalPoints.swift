@@ -2,6 +2,7 @@ import Numerics
 
 /// A point where ∇L = 0, classified by the eigenvalues of the Hessian there.
 public struct CriticalPoint: Sendable, Equatable {
+    /// The Hessian's verdict at the point (see `classify`); the raw value is the JSON `kind`.
     public enum Kind: String, Sendable {
         case minimum, maximum, saddle, degenerate
     }

@@ -3,26 +3,38 @@ import Numerics
 
 /// Flatness of the landscape around θ (DESIGN.md, "The science it must show").
 public struct Measures: Sendable {
+    /// The point measured, in the problem's variable order.
     public let theta: [Double]
+    /// L(θ).
     public let loss: Double
+    /// ‖∇L(θ)‖.
     public let gradNorm: Double
     /// Zeroth-order flatness: max over the ball B(θ, ρ) of L, minus L(θ).
     public let zof: Double
+    /// Where L is highest in the ball; θ itself when no point of the ball is higher.
     public let zofArgmax: [Double]
     /// First-order flatness: ρ · max over the ball of ‖∇L‖.
     public let fof: Double
+    /// Where ‖∇L‖ is highest in the ball; θ itself when no point of the ball is steeper.
     public let fofArgmax: [Double]
+    /// λ_max(H), the largest Hessian eigenvalue at θ (the last of `eigenvalues`).
     public let lambdaMax: Double
+    /// tr H, the sum of the Hessian eigenvalues at θ.
     public let trace: Double
     /// Hessian eigenvalues, ascending.
     public let eigenvalues: [Double]
     /// E[L(θ + δ)] − L(θ), δ ~ N(0, σ² I); nil for more than two variables.
     public let avgSharpness: Double?
+    /// `Oracle.testLoss(θ)`: nil when the problem defines none, or for a Gaussian shift in more than two
+    /// variables.
     public let testLoss: Double?
+    /// Radius of the ball B(θ, ρ) for ZOF and FOF.
     public let rho: Double
+    /// σ of the Gaussian perturbation for `avgSharpness`.
     public let sigma: Double
     /// Second-order estimates at a minimum: ZOF ≈ ρ²λ_max/2, FOF ≈ ρ²λ_max.
     public var zofEstimate: Double { rho * rho * lambdaMax / 2 }
+    /// FOF ≈ ρ²λ_max, the second-order estimate beside `fof` (see `zofEstimate`).
     public var fofEstimate: Double { rho * rho * lambdaMax }
     /// True when ZOF and FOF are exact maxima (1-D and 2-D); false when they come from
     /// multi-start projected ascent (more variables) and are lower bounds.

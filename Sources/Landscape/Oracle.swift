@@ -52,8 +52,10 @@ public struct Oracle: Sendable {
         }
     }
 
+    /// L(θ), θ in the problem's variable order; a domain error gives NaN or ±∞, not a crash.
     public func loss(_ theta: [Double]) -> Double { lossTape.evaluate(theta)[0] }
 
+    /// L(θ) and ∇L(θ) from one pass of the gradient tape; ∇L in the problem's variable order.
     public func gradient(_ theta: [Double]) -> (loss: Double, gradient: [Double]) {
         let out = gradientTape.evaluate(theta)
         return (out[0], Array(out[1...]))
@@ -66,6 +68,7 @@ public struct Oracle: Sendable {
         return (out[0], Array(out[1...n]), Array(out[(n + 1)...]))
     }
 
+    /// The Hessian H(θ) as rows: `[i][j]` = ∂²L/∂θᵢ∂θⱼ, indices in the problem's variable order.
     public func hessian(_ theta: [Double]) -> [[Double]] {
         let flat = hessianTape.evaluate(theta)
         return (0..<dimension).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
@@ -85,6 +88,8 @@ public struct Oracle: Sendable {
         return (0..<dimension).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
     }
 
+    /// Whether the problem defines a test loss (`[test]`). `testLoss` can still be nil: a Gaussian shift is
+    /// not integrated for more than two variables.
     public var hasTestLoss: Bool { test != nil }
 
     /// Test loss at θ, or nil when the problem defines none.

@@ -4,23 +4,32 @@ import Symbolic
 /// plotting, an optional test loss and defaults for runs. Built from a problem file by
 /// `Problem.load(file:)` or `Problem(toml:file:)`.
 public struct Problem {
+    /// The catalog name; for a `.toml` file, its stem.
     public let name: String
     public let title: String
+    /// The file's `description`: what the landscape teaches.
     public let summary: String
     /// Where the problem came from (a path), for error messages.
     public let file: String
+    /// Variable names; every θ, gradient and start is a vector in this order.
     public let variables: [String]
+    /// The one expression graph holding the loss, the `[let]` subexpressions and an explicit test loss.
     public let graph: Graph
+    /// The variables' nodes in `graph`, in `variables` order.
     public let variableNodes: [NodeID]
     public let loss: NodeID
     /// The loss as written in the file.
     public let lossText: String
     /// Named subexpressions in dependency order (each uses only earlier ones).
     public let lets: [Let]
+    /// The box for searching and plotting: one [min, max] per variable, in `variables` order.
     public let domain: [ClosedRange<Double>]
+    /// How test loss is defined; nil when the file has no `[test]` table.
     public let test: TestDefinition?
+    /// The file's `[defaults]` as written: `RunSettings.check` validates them, not the loader.
     public let defaults: Defaults
 
+    /// A named subexpression of `[let]`: its name, its text as written, and its node in `graph`.
     public struct Let {
         public let name: String
         public let text: String
@@ -67,6 +76,7 @@ public enum TestDefinition {
 /// them. Landscape does not know which keys exist: the run-settings table (Optimizers'
 /// `RunSettings`) checks them, so a problem file names settings of layers above this one.
 public struct Defaults: Sendable, Equatable {
+    /// A typed value: in a problem file `steps = 300` is an integer and `lr = 1.0` a number.
     public enum Value: Sendable, Equatable {
         case number(Double)
         case integer(Int)
@@ -79,6 +89,7 @@ public struct Defaults: Sendable, Equatable {
 
     public init(_ values: [String: Value] = [:]) { self.values = values }
 
+    /// The value of `key` as a number (an integer counts); nil when absent or not numeric.
     public func number(_ key: String) -> Double? {
         switch values[key] {
         case .number(let x): x
@@ -87,6 +98,7 @@ public struct Defaults: Sendable, Equatable {
         }
     }
 
+    /// The value of `key` if it was written as a whole number (`3.0` is not); nil otherwise.
     public func integer(_ key: String) -> Int? {
         if case .integer(let n) = values[key] { return n }
         return nil

@@ -5,6 +5,7 @@ import TOMLKit
 /// A mistake in a problem file: which file, which key, what is wrong, and for expressions the
 /// text with a caret under the fault.
 public struct ProblemError: Error, Equatable, CustomStringConvertible {
+    /// The problem file's path, or the name or path that could not be resolved to one.
     public let file: String
     /// The key as a dotted path (`loss`, `let.sharp`, `defaults.lr`), or nil for the whole file.
     public let key: String?

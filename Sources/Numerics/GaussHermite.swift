@@ -5,9 +5,14 @@ import CGSL
 /// to 2n − 1; for smooth functions the error falls quickly with n, but a feature much narrower
 /// than σ/√n (a sharp valley) is under-resolved: raise n.
 public struct GaussHermite: Sendable {
+    /// Nodes tᵢ of ∫ exp(−t²) g(t) dt ≈ Σ wᵢ g(tᵢ), the physicists' Hermite weight: a Gaussian
+    /// expectation needs X = mean + √2σt, as `expectation` does.
     public let nodes: [Double]
+    /// Weights wᵢ of that rule; they sum to √π.
     public let weights: [Double]
 
+    /// The n-point rule. Throws `NumericsError.invalidArgument` for n < 1, and `.gsl` if GSL cannot
+    /// build the rule.
     public init(order n: Int) throws {
         prepareGSL()
         guard n >= 1 else { throw NumericsError.invalidArgument(routine: "gsl_integration_fixed_alloc", reason: "order must be at least 1") }

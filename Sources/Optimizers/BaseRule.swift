@@ -16,6 +16,7 @@ public enum BaseRuleKind: String, CaseIterable, Sendable {
 /// - adamw: `torch.optim.AdamW`, decoupled weight decay θ ← θ(1 − lr·wd) before the Adam step.
 public struct BaseRule: Sendable {
     public let kind: BaseRuleKind
+    /// μ of the momentum buffer; always 0 for gd, whatever was passed; unused by adam and adamw.
     public let momentum: Double
     public let dampening: Double
     public let weightDecay: Double
@@ -24,6 +25,7 @@ public struct BaseRule: Sendable {
     private var m: [Double] = [], v: [Double] = []
     private var t = 0
 
+    /// A rule with no state yet (no momentum buffer, Adam step 0); β₁, β₂ and ε default to torch.optim.Adam's.
     public init(kind: BaseRuleKind, momentum: Double = 0.9, dampening: Double = 0, weightDecay: Double = 0,
                 beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
         self.kind = kind

@@ -13,6 +13,7 @@ public protocol Direction {
 
 /// One step's direction and the rule's own view of flatness at θ.
 public struct DirectionResult: Sendable {
+    /// The vector the base rule descends along, as it would a gradient; in the problem's variable order.
     public var direction: [Double]
     /// SAM-type rules: the loss at the ascent point minus L(θ), their estimate of ZOF.
     public var zofEstimate: Double?
@@ -36,16 +37,20 @@ public struct Evaluations: Sendable, Equatable {
 /// The problem's oracle as an optimizer sees it: every pass counted, and Gaussian gradient noise
 /// (if any) added from the run's one seeded generator, so the same seed gives the same run.
 public struct CountingOracle {
+    /// The oracle underneath, uncounted and noise-free (the exact variants search the ball through it).
     public let oracle: Oracle
+    /// Standard deviation of the Gaussian noise added to each component of every ∇L; 0 for none.
     public let noise: Double
     public private(set) var evaluations = Evaluations()
     private var rng: Gaussian
 
+    /// `seed` seeds the noise generator: the same seed gives the same noise, and so the same run.
     public init(_ oracle: Oracle, noise: Double = 0, seed: UInt64 = 0) {
         (self.oracle, self.noise) = (oracle, noise)
         rng = Gaussian(seed: seed)
     }
 
+    /// L and ∇L at θ, counted as one gradient pass; the noise goes on ∇L only.
     public mutating func gradient(_ theta: [Double]) -> (loss: Double, gradient: [Double]) {
         evaluations.gradient += 1
         var (l, g) = oracle.gradient(theta)

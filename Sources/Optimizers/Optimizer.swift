@@ -6,6 +6,7 @@ import Symbolic
 ///
 /// Adding an optimizer: one new file with its `Direction` type, and one entry below.
 public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
+    /// The `--opt` name, part of the command-line contract (`gam-fast`, `sam-exact`).
     public let name: String
     /// One line for `--help`.
     public let summary: String
@@ -19,11 +20,14 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     let make: @Sendable (Hyperparameters) -> any Direction
 
     public var description: String { name }
+    /// True for a direction fed to the chosen `base` rule (sam, gam, …); false for gd, sgd, momentum, nesterov,
+    /// adam and adamw, which are base rules themselves.
     public var isSharpnessAware: Bool { impliedBase == nil }
 
     /// A fresh direction rule for a run with these hyperparameters.
     public func direction(_ h: Hyperparameters) -> any Direction { make(h) }
 
+    /// Optimizers are equal when their names are.
     public static func == (a: Optimizer, b: Optimizer) -> Bool { a.name == b.name }
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
@@ -32,6 +36,7 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
         (self.name, self.summary, self.impliedBase, self.settings, self.defaults, self.make) = (name, summary, base, settings, defaults, make)
     }
 
+    /// Every optimizer, in `--help` order.
     public static let all: [Optimizer] = [
         Optimizer("gd", "gradient descent (torch.optim.SGD)", base: .gd) { _ in Gradient() },
         Optimizer("sgd", "gd with Gaussian gradient noise (noise 0.1 unless set)", base: .gd, settings: ["noise", "seed"],

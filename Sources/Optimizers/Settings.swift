@@ -22,6 +22,7 @@ public struct Setting: Sendable {
         case count(min: Int, max: Int)
         /// One number per variable, inside the problem's domain.
         case vector
+        /// One of these words.
         case choice([String])
         /// On or off: `--key` / `--no-key` on the command line, `key = true|false` in a file.
         case flag
@@ -135,6 +136,7 @@ public struct RunSettings: Sendable {
     public var start: [Double]?
     /// Record exact ZOF and FOF at every step.
     public var measures = false
+    /// Skip the figure (`--no-plot`).
     public var noPlot = false
     /// σ of the Gaussian perturbation for average sharpness and the expected shifted loss.
     public var sigma = 0.1
@@ -197,6 +199,7 @@ public struct RunSettings: Sendable {
         Setting(key: key, kind: kind, defaultText: defaultText, help: help, group: group, jsonKey: json, apply: apply, read: read)
     }
 
+    /// The setting with this key (the flag without its dashes), or nil.
     public static func setting(_ key: String) -> Setting? { table.first { $0.key == key } }
 
     /// Checks a problem's `[defaults]` against the table: unknown keys, kinds, ranges, a start

@@ -6,6 +6,7 @@ import Foundation
 public protocol Artist: Sendable {
     /// The x (axis 0) or y (axis 1) values the axes' automatic range must include.
     func dataLimits(_ axis: Int) -> [Double]
+    /// Writes the artist's SVG, mapping data to pixels with `t`; the axes clips it to the plot area.
     func draw(_ t: Transform, into w: inout SVGWriter)
     /// Its row in the legend, or nil.
     var legendEntry: LegendEntry? { get }
@@ -20,6 +21,7 @@ extension Artist {
 
 /// A legend row: a swatch and its text.
 public struct LegendEntry: Sendable {
+    /// What the legend draws before the text: a short line, a marker, or a filled patch.
     public enum Swatch: Sendable {
         case line(Stroke)
         case marker(MarkerShape, Color, size: Double)
@@ -31,9 +33,12 @@ public struct LegendEntry: Sendable {
 
 /// A pixel the legend should avoid, and how much covering it costs.
 public struct Obstacle: Sendable {
+    /// Pixel position, and the cost of covering it: 1 for a point of a line or of a heat map's
+    /// valley, 40 for a lone marker or a text label.
     public let x: Double, y: Double, weight: Double
 }
 
+/// An axis scale: linear, or log₁₀ (positive values only).
 public enum Scale: Sendable {
     case linear, log
 }
@@ -45,7 +50,11 @@ public struct Transform: Sendable {
     public let xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
     public let xScale: Scale, yScale: Scale
 
+    /// Pixel x of data value `v`. Far-off values are clamped to a few plot widths outside the area
+    /// so paths stay finite (the clip hides them); NaN and ±∞ map to the left edge.
     public func x(_ v: Double) -> Double { map(v, xRange, xScale, left, right) }
+    /// Pixel y of data value `v`, increasing downward as in SVG; clamped as in `x`, and NaN and ±∞
+    /// map to the bottom edge.
     public func y(_ v: Double) -> Double { map(v, yRange, yScale, bottom, top) }
     public func point(_ x: Double, _ y: Double) -> (Double, Double) { (self.x(x), self.y(y)) }
 
@@ -93,6 +102,7 @@ public struct Transform: Sendable {
 /// How a line is drawn.
 public struct Stroke: Sendable {
     public var color: Color
+    /// Line width in pixels.
     public var width: Double
     /// SVG dash array, e.g. "6 4"; nil for solid.
     public var dash: String?

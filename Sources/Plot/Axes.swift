@@ -6,12 +6,17 @@ public struct Axes: Sendable {
     public var title: String
     public var xLabel: String
     public var yLabel: String
+    /// Linear or log₁₀ scales; on a log axis non-positive data are left out of the automatic range
+    /// and lines break there.
     public var xScale: Scale = .linear
     public var yScale: Scale = .linear
     /// Fixed ranges; nil means the data's range with a 4% margin (none along x for a grid).
     public var xRange: ClosedRange<Double>?
     public var yRange: ClosedRange<Double>?
+    /// In drawing order, later on top; see `add` and `addBelow`.
     public private(set) var artists: [any Artist] = []
+    /// Whether to draw the legend: one row per artist with a label, placed where it covers the least
+    /// of the data.
     public var legend = true
     /// Categorical x ticks (value and label) replacing the numeric ones.
     public var xTickLabels: [(Double, String)]?

@@ -2,14 +2,17 @@ import Foundation
 
 /// An sRGB colour.
 public struct Color: Equatable, Sendable {
+    /// Channels in 0...1, sRGB-encoded (not linear light).
     public let r: Double, g: Double, b: Double
 
     public init(_ r: Double, _ g: Double, _ b: Double) { (self.r, self.g, self.b) = (r, g, b) }
 
+    /// From `0xRRGGBB`; bits above the low 24 are ignored.
     public init(hex: UInt32) {
         self.init(Double((hex >> 16) & 0xff) / 255, Double((hex >> 8) & 0xff) / 255, Double(hex & 0xff) / 255)
     }
 
+    /// `#rrggbb` for SVG attributes; channels are expected in 0...1 (not clamped).
     public var svg: String {
         String(format: "#%02x%02x%02x", Int((r * 255).rounded()), Int((g * 255).rounded()), Int((b * 255).rounded()))
     }
@@ -33,6 +36,7 @@ public struct Color: Equatable, Sendable {
         return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
     }
 
+    /// The colour of series `i` (i ≥ 0), cycling through `palette`.
     public static func series(_ i: Int) -> Color { palette[i % palette.count] }
 }
 

@@ -4,6 +4,8 @@ public struct Grid: Sendable {
     public let ys: [Double]
     public let values: [[Double]]
 
+    /// Traps unless `values` has one row per y with one entry per x. `HeatMap` assumes xs and ys
+    /// equally spaced; contours do not.
     public init(xs: [Double], ys: [Double], values: [[Double]]) {
         precondition(values.count == ys.count && values.allSatisfy { $0.count == xs.count }, "values[j][i] for each y, x")
         (self.xs, self.ys, self.values) = (xs, ys, values)
@@ -94,8 +96,11 @@ public struct ContourLines: Artist {
     }
 
     public let grid: Grid
+    /// Values whose level sets are drawn; a level the grid never crosses draws nothing.
     public let levels: [Double]
     public let stroke: Stroke
+    /// Whether each level's value is written once along its line, away from the frame and from
+    /// other labels.
     public let labels: Bool
 
     public init(grid: Grid, levels: [Double], stroke: Stroke, labels: Bool = true) {

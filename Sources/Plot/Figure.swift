@@ -2,11 +2,17 @@ import Foundation
 
 /// A figure: one or more axes in a grid of panels, rendered to a standalone SVG document.
 public struct Figure: Sendable {
+    /// Heading above all panels; when empty, no heading is drawn and the SVG `<title>` joins the
+    /// panel titles.
     public var title: String
     /// Text for the SVG `<desc>`: what the figure shows, for screen readers and file browsers.
     public var description: String
+    /// Panels in reading order, filled row by row.
     public var panels: [Axes]
+    /// Panels per row; `init` clamps it to 1...panels.count (default: all in one row). It must stay
+    /// ≥ 1 if set later.
     public var columns: Int
+    /// Size of each panel in SVG user units (pixels); a figure title adds 34 to the figure's height.
     public var panelWidth: Double = 520
     public var panelHeight: Double = 380
 

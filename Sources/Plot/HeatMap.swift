@@ -6,7 +6,10 @@ import Foundation
 /// holds a heat map draws its colour bar.
 public struct HeatMap: Artist {
     public let grid: Grid
+    /// Values at the ends of the viridis scale (need low < high); values beyond are clamped to the
+    /// end colours.
     public let low: Double, high: Double
+    /// Text written vertically beside the colour bar.
     public let colorbarLabel: String
 
     public init(grid: Grid, low: Double, high: Double, colorbarLabel: String) {

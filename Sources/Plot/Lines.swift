@@ -4,6 +4,7 @@ import Foundation
 public struct Line: Artist {
     public let xs: [Double], ys: [Double]
     public let stroke: Stroke
+    /// Legend text; nil for no legend row.
     public let label: String?
 
     public init(xs: [Double], ys: [Double], stroke: Stroke, label: String? = nil) {
@@ -25,7 +26,10 @@ public struct Line: Artist {
 public struct Arrows: Artist {
     public let xs: [Double], ys: [Double]
     public let stroke: Stroke
+    /// Pixels of path between arrowheads; the first sits half a spacing from the start of each
+    /// drawn piece.
     public let spacing: Double
+    /// Legend text; nil for no legend row.
     public let label: String?
 
     public init(xs: [Double], ys: [Double], stroke: Stroke, spacing: Double = 60, label: String? = nil) {
@@ -62,8 +66,12 @@ public struct Arrows: Artist {
 
 /// A filled band between `lower` and `upper` over xs.
 public struct Band: Artist {
+    /// The band's edges at each x. Values are not checked: a non-finite one is drawn at an edge of
+    /// the plot area, so pass finite values.
     public let xs: [Double], lower: [Double], upper: [Double]
+    /// Fill colour and opacity in 0...1 (the legend patch shows at least 0.3).
     public let color: Color, opacity: Double
+    /// Legend text; nil for no legend row.
     public let label: String?
 
     public init(xs: [Double], lower: [Double], upper: [Double], color: Color, opacity: Double, label: String? = nil) {
@@ -82,8 +90,11 @@ public struct Band: Artist {
 
 /// A shaded vertical span [x0, x1] over the whole height.
 public struct Span: Artist {
+    /// Data x bounds, in either order.
     public let x0: Double, x1: Double
+    /// Fill colour and opacity in 0...1 (the legend patch shows at least 0.3).
     public let color: Color, opacity: Double
+    /// Legend text; nil for no legend row.
     public let label: String?
 
     public init(x0: Double, x1: Double, color: Color, opacity: Double, label: String? = nil) {
@@ -106,6 +117,7 @@ public struct Rule: Artist {
     public let direction: Direction
     public let value: Double
     public let stroke: Stroke
+    /// Legend text; nil for no legend row.
     public let label: String?
 
     public init(_ direction: Direction, at value: Double, stroke: Stroke, label: String? = nil) {
@@ -123,6 +135,7 @@ public struct Rule: Artist {
 
 /// Text at a data point.
 public struct TextLabel: Artist {
+    /// The text's anchor point on its baseline, in data coordinates.
     public let x: Double, y: Double
     public let text: String
     public let color: Color

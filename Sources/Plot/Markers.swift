@@ -1,3 +1,5 @@
+/// A marker glyph. `cross` is two strokes in the marker's colour; the others are filled, with a
+/// dark outline.
 public enum MarkerShape: String, Sendable {
     case circle, square, triangle, diamond, cross
 }
@@ -5,9 +7,14 @@ public enum MarkerShape: String, Sendable {
 /// Markers with one colour each (or one for all), e.g. a trajectory coloured by step.
 public struct Markers: Artist {
     public let xs: [Double], ys: [Double]
+    /// Colour of each point; with fewer colours than points the last repeats (so one colours all),
+    /// and none draws black.
     public let colors: [Color]
     public let shape: MarkerShape
+    /// Radius in pixels (half the side of a square; triangles and diamonds reach a little further);
+    /// the legend swatch caps it at 5.
     public let size: Double
+    /// Legend text; nil for no legend row.
     public let label: String?
 
     public init(xs: [Double], ys: [Double], colors: [Color], shape: MarkerShape, size: Double, label: String? = nil) {
@@ -16,6 +23,7 @@ public struct Markers: Artist {
 
     public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? xs : ys }
 
+    /// The swatch has the single colour if there is one, else mid-viridis.
     public var legendEntry: LegendEntry? {
         label.map { LegendEntry(swatch: .marker(shape, colors.count == 1 ? colors[0] : Viridis.color(0.5), size: min(size, 5)), label: $0) }
     }

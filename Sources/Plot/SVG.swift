@@ -8,16 +8,20 @@ public struct SVGWriter {
 
     public init() {}
 
+    /// Starts `<tag>` with the attributes in the order given (values escaped); end it with
+    /// `close(_:)`.
     public mutating func open(_ tag: String, _ attributes: [(String, String)] = []) {
         body.append(String(repeating: "  ", count: indent) + "<\(tag)\(SVGWriter.attributes(attributes))>")
         indent += 1
     }
 
+    /// Ends the innermost open element; `tag` is written as given, not checked against it.
     public mutating func close(_ tag: String) {
         indent -= 1
         body.append(String(repeating: "  ", count: indent) + "</\(tag)>")
     }
 
+    /// An element without children: `<tag/>`, or `<tag>text</tag>` with `text` escaped.
     public mutating func element(_ tag: String, _ attributes: [(String, String)], text: String? = nil) {
         let pad = String(repeating: "  ", count: indent)
         if let text {

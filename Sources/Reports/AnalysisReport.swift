@@ -78,6 +78,8 @@ public func measuresJSON(_ m: Measures, extra: [(String, JSON)] = []) -> JSON {
     ])
 }
 
+/// The measures at one point as a table for people: ZOF and FOF with their argmax and second-order
+/// estimate, and why a value is n/a.
 public func measuresText(_ m: Measures, problem p: Problem) -> String {
     let bound = m.exact ? "" : "  (lower bound: multi-start projected ascent in \(p.dimension)-D)"
     let at: ([Double]) -> String = { format(point: $0, p.variables) }
@@ -130,6 +132,8 @@ public func analysisJSON(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
     return .object(fields)
 }
 
+/// An analysis for people: the critical points and their measures, each measure's ranking of the minima
+/// against test loss, the findings, and with a sweep ZOF and FOF of each minimum against ρ.
 public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> String {
     let at: ([Double]) -> String = { format(point: $0, p.variables) }
     var out = "\(p.name): \(p.title)\nρ = \(format(a.rho)), σ = \(format(a.sigma)); \(a.points.count) critical point\(a.points.count == 1 ? "" : "s") in the domain\n\n"

@@ -44,6 +44,7 @@ public func writeAtomically(_ files: [(contents: String, path: String)]) throws 
     }
 }
 
+/// One file, with the same guarantee: the old file or the whole new one, never half of it.
 public func writeAtomically(_ contents: String, to path: String) throws {
     try writeAtomically([(contents, path)])
 }

@@ -28,10 +28,11 @@ public func format(_ v: [Double], _ precision: Precision = .table) -> String {
     "[" + v.map { format($0, precision) }.joined(separator: ", ") + "]"
 }
 
-/// θ with its variables' names: `x=1` or `(x=1, y=2)`. A coordinate within 1e-10 of 0 (root
-/// finding's noise, such as 3e-16) prints as 0.
+/// θ with its variables' names: `x=1` or `(x=1, y=2)`. A coordinate within 1e-12 of 0 (1e-10
+/// in sentences and labels) prints as 0: root finding leaves noise such as 3e-16 there.
 public func format(point theta: [Double], _ variables: [String], _ precision: Precision = .table) -> String {
-    let parts = zip(variables, theta).map { "\($0)=\(format(abs($1) < 1e-10 ? 0 : $1, precision))" }
+    let zero = precision == .table ? 1e-12 : 1e-10
+    let parts = zip(variables, theta).map { "\($0)=\(format(abs($1) < zero ? 0 : $1, precision))" }
     return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: ", ") + ")"
 }
 

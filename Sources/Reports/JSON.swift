@@ -11,6 +11,7 @@ public enum JSON: Equatable, Sendable {
     case array([JSON])
     case object([(String, JSON)])
 
+    /// Equal when rendered alike: field order counts, and a non-finite number equals `null`.
     public static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
 
     public static func numbers(_ v: [Double]) -> JSON { .array(v.map { .number($0) }) }
@@ -53,6 +54,7 @@ public enum JSON: Equatable, Sendable {
         return "\(x)"
     }
 
+    /// `s` as a JSON string literal: quotes, backslashes and control characters escaped, other characters as is.
     public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {

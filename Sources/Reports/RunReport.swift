@@ -69,7 +69,7 @@ public func divergenceWarning(_ r: RunRecord) -> String? {
 
 /// A run for people: start and end side by side, status, basin, evaluations, flatness at the
 /// end, and with measures the exact ZOF/FOF against the optimizer's estimates.
-public func runText(_ r: RunRecord, problem p: Problem) -> String {
+public func runText(_ r: RunRecord, problem p: Problem) throws -> String {
     let h = r.hyper
     let base = r.optimizer.isSharpnessAware ? " (base \(h.base.rawValue))" : ""
     var out = "\(p.name) · \(r.optimizer.name)\(base) · lr \(format(h.lr)) · ρ \(format(h.rho))"
@@ -77,11 +77,11 @@ public func runText(_ r: RunRecord, problem p: Problem) -> String {
     out += "\n"
     let first = r.trajectory.first!, last = r.trajectory.last!
     let f = r.final
-    let testStart = try? p.oracle.testLoss(first.theta)
+    let testStart = try p.oracle.testLoss(first.theta)
     out += table(header: ["", "start", "end"], rows: [
         ["θ", format(point: first.theta, p.variables), format(point: last.theta, p.variables)],
         ["loss", format(first.loss), format(last.loss)],
-        ["test loss", (testStart ?? nil).map { format($0) } ?? "n/a", f.testLoss.map { format($0) } ?? "n/a"],
+        ["test loss", testStart.map { format($0) } ?? "n/a", f.testLoss.map { format($0) } ?? "n/a"],
         ["gradient norm", format(first.gradNorm), format(last.gradNorm)],
     ])
     out += "\n\nstatus       \(r.status.rawValue) after \(last.step) step\(last.step == 1 ? "" : "s")"

@@ -1,6 +1,7 @@
 /// The identity of a node in a `Graph`. Ids are handed out in creation order, and a node's
 /// arguments are always created before it, so increasing ids are a topological order.
 public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Position in `Graph.nodes`, which is also the order of creation.
     public let index: Int32
 
     init(_ index: Int) { self.index = Int32(index) }
@@ -16,6 +17,7 @@ public enum Op: Hashable, Sendable {
     /// An input; the payload indexes `Graph.variableNames`.
     case variable(Int)
     case neg
+    /// args[0] ∘ args[1]; for `+` and `*` the arguments are in canonical order.
     case binary(BinaryOperator)
     case function(Function)
 }
@@ -35,7 +37,11 @@ public struct Node: Hashable, Sendable {
 /// construction. Folding never produces NaN or infinity: a constant expression whose value is
 /// not finite (`log(0)`) stays a node, so it prints and re-parses.
 public final class Graph {
+    /// Every node, indexed by `NodeID.index`. Append-only, so ids stay valid and ascending ids are
+    /// a topological order.
     public private(set) var nodes: [Node] = []
+    /// Variable names in order of first use: `Op.variable(i)` is `variableNames[i]`, and
+    /// `evaluate(_:variables:)` takes values in this order.
     public private(set) var variableNames: [String] = []
     private var index: [Node: NodeID] = [:]
     private var variableIndex: [String: NodeID] = [:]
@@ -47,6 +53,8 @@ public final class Graph {
 
     // MARK: leaves
 
+    /// The constant node for `value`. −0 becomes 0, so x·0 and 0 are one node; NaN is not equal to
+    /// itself, so each NaN constant is a new node.
     public func constant(_ value: Double) -> NodeID {
         // -0.0 == 0.0 under Hashable; keep a single zero so x·0 and 0 coincide.
         intern(Node(op: .constant(value == 0 ? 0 : value), args: []))
@@ -65,15 +73,19 @@ public final class Graph {
     /// The variable node named `name` if it exists.
     public func existingVariable(_ name: String) -> NodeID? { variableIndex[name] }
 
+    /// The value of a constant node; nil for any other node, including a constant expression left
+    /// unfolded because its value is not finite (`log(0)`).
     public func constantValue(_ id: NodeID) -> Double? {
         if case .constant(let c) = self[id].op { return c }
         return nil
     }
 
+    /// Whether `id` is the constant `value`; never true for NaN.
     public func isConstant(_ id: NodeID, _ value: Double) -> Bool { constantValue(id) == value }
 
     // MARK: smart constructors
 
+    /// −a, with constants folded, −(−x) = x, and −(c·x) built as (−c)·x.
     public func neg(_ a: NodeID) -> NodeID {
         if let c = constantValue(a) { return constant(-c) }
         if case .neg = self[a].op { return self[a].args[0] }
@@ -103,6 +115,7 @@ public final class Graph {
     }
 
     public func add(_ a: NodeID, _ b: NodeID) -> NodeID { binary(.add, a, b) }
+    /// a − b, built as a + (−b): the graph has no subtraction node.
     public func sub(_ a: NodeID, _ b: NodeID) -> NodeID { binary(.add, a, neg(b)) }
     public func mul(_ a: NodeID, _ b: NodeID) -> NodeID { binary(.mul, a, b) }
     public func div(_ a: NodeID, _ b: NodeID) -> NodeID { binary(.div, a, b) }
@@ -117,6 +130,10 @@ public final class Graph {
         terms.dropFirst().reduce(terms.first ?? constant(0)) { add($0, $1) }
     }
 
+    /// a ∘ b through the smart-constructor rules: folds constants (a non-finite result stays a node),
+    /// applies x+0, x·1, x·0, x/1, 0/x, x^1, x^0, 1^x, moves signs and constant factors to the front
+    /// of products, and orders commutative arguments. The identities assume finite operands: x·0 is
+    /// 0 even where x is NaN or ±∞, and 0/x is 0 even where x is 0.
     public func binary(_ op: BinaryOperator, _ a: NodeID, _ b: NodeID) -> NodeID {
         let ca = constantValue(a), cb = constantValue(b)
         if let x = ca, let y = cb {
@@ -168,6 +185,8 @@ public final class Graph {
         return intern(Node(op: .binary(op), args: [x, y]))
     }
 
+    /// f(a). A constant argument folds when f's value there is finite; otherwise the call stays a
+    /// node (`log(0)`, `sqrt(-1)`), so it prints and re-parses.
     public func apply(_ f: Function, _ a: NodeID) -> NodeID {
         if let c = constantValue(a) {
             let v = f.evaluate(c)

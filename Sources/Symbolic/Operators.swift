@@ -11,6 +11,8 @@ public enum Precedence: Int, Comparable, Sendable {
     public static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
 }
 
+/// The binary operators; the raw value is the operator's text. There is no subtraction: the
+/// parser reads `a - b` as a + (−b).
 public enum BinaryOperator: String, CaseIterable, Hashable, Sendable {
     case add = "+", mul = "*", div = "/", pow = "^"
 
@@ -22,8 +24,11 @@ public enum BinaryOperator: String, CaseIterable, Hashable, Sendable {
         case .pow: .power
         }
     }
+    /// Only `^`: `a^b^c` is a^(b^c).
     public var isRightAssociative: Bool { self == .pow }
 
+    /// IEEE double arithmetic, never a trap. `^` is C's `pow`: x^0 = 1 for every x (NaN too),
+    /// 0^−1 = +∞, and a negative base with a non-integer exponent gives NaN.
     @inline(__always)
     public func evaluate(_ a: Double, _ b: Double) -> Double {
         switch self {

@@ -1,10 +1,12 @@
 /// A syntax or name error in an expression, with the 1-based column and width of the fault.
 public struct ParseError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// What is wrong, with a suggestion where one helps (`did you mean 'exp'?`).
     public let message: String
     /// 1-based column of the first offending character (one past the end for "unexpected end").
     public let column: Int
     /// Number of characters to underline (at least 1).
     public let length: Int
+    /// The text that was parsed, which `column` indexes.
     public let expression: String
 
     /// The expression with a caret under the fault:
@@ -16,6 +18,8 @@ public struct ParseError: Error, Equatable, CustomStringConvertible, Sendable {
         "column \(column): \(message)\n" + caretDisplay(indent: "  ")
     }
 
+    /// The expression over a line with `^` under the fault and `~` under the rest of it, both lines
+    /// prefixed with `indent`; no trailing newline.
     public func caretDisplay(indent: String) -> String {
         indent + expression + "\n" + indent + String(repeating: " ", count: column - 1) + "^"
             + String(repeating: "~", count: max(0, length - 1))
@@ -35,6 +39,8 @@ public struct NameScope {
         self.lets = lets
     }
 
+    /// `pi` and `e`. A name resolves to a `let` first, then to a listed variable, then to these;
+    /// with `variables` nil they are never variables.
     public static let constants: [String: Double] = ["pi": Double.pi, "e": 2.718281828459045]
 }
 

@@ -13,6 +13,8 @@ extension Graph {
         return render(id, style: .text, memo: &memo).0
     }
 
+    /// LaTeX for math mode (no `$` delimiters): `\frac` for quotients, Greek names as commands (`rho`
+    /// is `\rho`), `a_b` as a subscript, 1e-05 as 10^{-5}. For display only: it does not parse back.
     public func latex(_ id: NodeID, names: [NodeID: String] = [:]) -> String {
         var memo: [NodeID: (String, Precedence)] = [:]
         for (node, name) in names where node != id { memo[node] = (latexName(name), .atom) }

@@ -20,6 +20,8 @@ public struct Tape: Sendable {
     /// `inputRegisters[i]` is where input i goes, or −1 if no output depends on it.
     let inputRegisters: [Int32]
     let outputRegisters: [Int32]
+    /// Doubles of scratch per point: the length of `makeWorkspace()`; a batch uses this many blocks
+    /// of `blockSize`.
     public let registerCount: Int
 
     public var inputCount: Int { inputRegisters.count }
@@ -98,6 +100,8 @@ public struct Tape: Sendable {
         return w
     }
 
+    /// Evaluates at one point with a fresh workspace (in a loop, prefer `evaluate(_:workspace:into:)`).
+    /// Traps unless there is one value per input. IEEE arithmetic: NaN and ±∞ propagate.
     public func evaluate(_ inputs: [Double]) -> [Double] {
         var workspace = makeWorkspace()
         var out = [Double](repeating: 0, count: outputCount)

@@ -56,7 +56,7 @@ struct Run: ParsableCommand {
         switch common.format {
         case .json: print(document.rendered())
         case .text:
-            print(runText(record, problem: p))
+            print(try runText(record, problem: p))
             print("\nwrote " + files.map(\.path).joined(separator: ", "))
         }
     }

@@ -14,12 +14,14 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(format(-Double.infinity), "-inf")
         XCTAssertEqual(format(point: [1.5, 3e-16], ["x", "y"]), "(x=1.5, y=0)")
         XCTAssertEqual(format(point: [-2], ["x"], .sentence), "x=-2")
+        XCTAssertEqual(format(point: [-1.5e-11], ["x"]), "x=-1.5e-11")
+        XCTAssertEqual(format(point: [-1.5e-11], ["x"], .sentence), "x=0")
     }
 
     /// JSON numbers read back as the same doubles; non-finite numbers become null.
     func testJSONNumbersRoundTrip() throws {
         var rng = SystemRandomNumberGenerator()
-        let values = (0..<200).map { _ in Double(bitPattern: rng.next() & 0x7fef_ffff_ffff_ffff) * (Bool.random() ? 1 : -1) } + [0.1, 1e300, 5e-324, 3]
+        let values = (0..<200).map { _ in Double(bitPattern: rng.next() & 0x7fef_ffff_ffff_ffff) * (Bool.random() ? 1 : -1) } + [0.1, 1e300, Double.leastNonzeroMagnitude, 3]
         // (Foundation's JSONSerialization on Linux rounds some doubles; strtod does not.)
         let text = JSON.numbers(values + [.nan, .infinity]).rendered()
         let back = text.dropFirst().dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

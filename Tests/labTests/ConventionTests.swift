@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+
+/// The conventions every command shares: help derived from the tables, one error format with
+/// its exit statuses, one default ρ per problem.
+final class ConventionTests: XCTestCase {
+    let repository = ProblemCommandTests.repository
+
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-conv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// `lab run --help` lists every optimizer and every setting: they come from the registry and
+    /// the settings table, so this list is the table's.
+    func testHelpListsEverySettingAndOptimizer() throws {
+        let help = try lab(["run", "--help"])
+        XCTAssertEqual(help.status, 0)
+        for flag in ["--opt", "--start", "--lr", "--steps", "--rho", "--alpha", "--sam-rho", "--eta", "--base", "--momentum", "--dampening",
+                     "--weight-decay", "--schedule", "--grad-rho", "--grad-norm-rho", "--beta0", "--beta1", "--beta2", "--beta3",
+                     "--gamma", "--noise", "--seed", "--sigma", "--measures", "--no-plot"] {
+            XCTAssert(help.stdout.contains("\n  \(flag) "), "\(flag) missing from lab run --help")
+        }
+        for name in ["gd", "sgd", "momentum", "nesterov", "adam", "adamw", "sam", "asam", "gam", "gam-sam", "gam-fast", "sam-exact", "gam-exact"] {
+            XCTAssert(help.stdout.contains("\n  \(name) "), "\(name) missing from lab run --help")
+        }
+        XCTAssert(help.stdout.contains("Exit status: 0 on success; 64"), help.stdout)
+        // compare takes --opts, so its help does not offer --opt.
+        XCTAssertFalse(try lab(["compare", "--help"]).stdout.contains("\n  --opt "))
+    }
+
+    /// One format for every failure: argument-parser's own mistakes too.
+    func testErrorFormatAndStatuses() throws {
+        let missing = try lab(["run"])
+        XCTAssertEqual(missing.status, 64)
+        XCTAssert(missing.stderr.hasPrefix("error: Missing expected argument '<problem>'\n"), missing.stderr)
+        let unknownCommand = try lab(["rnu"])
+        XCTAssertEqual(unknownCommand.status, 64)
+        XCTAssert(unknownCommand.stderr.hasPrefix("error: "), unknownCommand.stderr)
+        // A problem file with a bad setting is bad input data: 65, with the file and the key.
+        let folder = try temporaryFolder()
+        let file = folder.appendingPathComponent("bowl.toml")
+        try "variables = [\"x\"]\nloss = \"x^2\"\n[domain]\nx = [-1.0, 1.0]\n[defaults]\nlr = -1\n".write(to: file, atomically: true, encoding: .utf8)
+        let bad = try lab(["run", file.path, "--opt", "gd"])
+        XCTAssertEqual(bad.status, 65)
+        XCTAssertEqual(bad.stderr, "error: \(file.path): defaults.lr: must be a positive number, not -1.0\n")
+        XCTAssertEqual(try lab(["show", file.path]).status, 65, "every command checks the file's settings")
+    }
+
+    /// Without a `rho` in the problem, measure, analyze and run use the same built-in ρ, and
+    /// ZOF at the end of a run is the ZOF `measure` gives at that point.
+    func testOneDefaultRhoForEveryCommand() throws {
+        let folder = try temporaryFolder()
+        let file = folder.appendingPathComponent("cup.toml")
+        try "variables = [\"x\"]\nloss = \"x^2 + x^4\"\n[domain]\nx = [-1.0, 1.0]\n".write(to: file, atomically: true, encoding: .utf8)
+        let measure = try json(lab(["measure", file.path, "--at", "0", "--format", "json"]))
+        let analyze = try json(lab(["analyze", file.path, "--no-plot", "--format", "json"]))
+        let run = try json(lab(["run", file.path, "--opt", "gd", "--steps", "1", "--start", "0", "--no-plot", "--out", folder.path, "--format", "json"]))
+        let rho = try XCTUnwrap(measure["rho"] as? Double)
+        XCTAssertEqual(rho, 0.05)
+        XCTAssertEqual(analyze["rho"] as? Double, rho)
+        XCTAssertEqual((run["hyperparameters"] as? [String: Any])?["rho"] as? Double, rho)
+        // ZOF of x² + x⁴ at 0 over [−ρ, ρ] is ρ² + ρ⁴, whichever command asks.
+        XCTAssertEqual(try XCTUnwrap(measure["zof"] as? Double), rho * rho + pow(rho, 4), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap((run["final"] as? [String: Any])?["zof"] as? Double), rho * rho + pow(rho, 4), accuracy: 1e-12)
+    }
+}
