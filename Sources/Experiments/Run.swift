@@ -151,14 +151,15 @@ extension RunConfiguration {
         }
         if status == .maxSteps, stationarity < convergenceTolerance, hyper.noise == 0 { status = .converged }
 
-        let critical = try criticalPoints ?? problem.criticalPoints()
+        // A diverged run has no basin, so it need not search for critical points.
+        let basin = status == .diverged ? nil : basin(of: trajectory.last!.theta, among: try criticalPoints ?? problem.criticalPoints())
         let end = trajectory.last!
         let lambdaMax = try oracle.eigenvalues(end.theta).last!
         return RunRecord(
             problem: problem.name, optimizer: optimizer, hyper: hyper, status: status, divergence: divergence,
             trajectory: trajectory,
             final: FinalState(theta: end.theta, loss: end.loss, testLoss: try oracle.testLoss(end.theta),
-                              basin: status == .diverged ? nil : basin(of: end.theta, among: critical), lambdaMax: lambdaMax,
+                              basin: basin, lambdaMax: lambdaMax,
                               zof: try end.zof ?? oracle.zof(at: end.theta, rho: hyper.rho).value,
                               fof: try end.fof ?? oracle.fof(at: end.theta, rho: hyper.rho).value),
             evaluations: counted.evaluations)

@@ -52,9 +52,9 @@ final class FigureTests: XCTestCase {
     func testRunFigures() throws {
         let valley = try load("two-valley"), bowl = try load("himmelblau")
         try assertRenders(try LabFigures.run(try run(valley, "gam"), problem: valley).svg(), "run-1d")
-        try assertRenders(try LabFigures.run(try run(valley, "sam", steps: 20, measures: true), problem: valley).svg(), "run-1d-measures")
+        try assertRenders(try LabFigures.run(try run(valley, "sam", steps: 6, measures: true), problem: valley).svg(), "run-1d-measures")
         try assertRenders(try LabFigures.run(try run(bowl, "gam"), problem: bowl).svg(), "run-2d")
-        try assertRenders(try LabFigures.run(try run(bowl, "sam", steps: 15, measures: true), problem: bowl).svg(), "run-2d-measures")
+        try assertRenders(try LabFigures.run(try run(bowl, "sam", steps: 5, measures: true), problem: bowl).svg(), "run-2d-measures")
     }
 
     func testCompareFigures() throws {

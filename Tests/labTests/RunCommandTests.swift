@@ -115,7 +115,7 @@ final class RunCommandTests: XCTestCase {
 
     func testSameSeedSameBytesDifferentSeedDifferent() throws {
         let out = try temporaryFolder()
-        let args = ["run", "himmelblau", "--opt", "sgd", "--steps", "50", "--noise", "0.5", "--out", out.path, "--format", "json"]
+        let args = ["run", "two-valley", "--opt", "sgd", "--steps", "50", "--noise", "0.5", "--no-plot", "--out", out.path, "--format", "json"]
         let a = try lab(args + ["--seed", "7"], in: repository), b = try lab(args + ["--seed", "7"], in: repository)
         let c = try lab(args + ["--seed", "8"], in: repository)
         XCTAssertEqual(a.status, 0, a.stderr)
@@ -125,7 +125,7 @@ final class RunCommandTests: XCTestCase {
 
     func testDivergingRunKeepsAFiniteTrajectory() throws {
         let out = try temporaryFolder()
-        let run = try lab(["run", "rosenbrock", "--opt", "gd", "--lr", "0.01", "--out", out.path, "--format", "json"], in: repository)
+        let run = try lab(["run", "rosenbrock", "--opt", "gd", "--lr", "0.01", "--no-plot", "--out", out.path, "--format", "json"], in: repository)
         XCTAssertEqual(run.status, 0)
         let doc = try json(run)
         XCTAssertEqual(doc["status"] as? String, "diverged")
