@@ -11,19 +11,23 @@ public struct RunConfiguration {
     public let start: [Double]
     /// Record exact ZOF and FOF and the optimizer's estimates at every step.
     public let measures: Bool
+    /// σ of the expected shifted loss reported at the end.
+    public let sigma: Double
 
-    public init(problem: Problem, optimizer: Optimizer, hyper: Hyperparameters, start: [Double], measures: Bool = false) {
+    public init(problem: Problem, optimizer: Optimizer, hyper: Hyperparameters, start: [Double], measures: Bool = false,
+                sigma: Double = RunSettings().sigma) {
         self.problem = problem
         self.optimizer = optimizer
         self.hyper = hyper
         self.start = start
         self.measures = measures
+        self.sigma = sigma
     }
 
     /// The run that resolved settings describe (`RunSettings.resolve`).
     public init(problem: Problem, optimizer: Optimizer, settings s: RunSettings) {
         self.init(problem: problem, optimizer: optimizer, hyper: s.hyper, start: s.start ?? problem.domain.map { ($0.lowerBound + $0.upperBound) / 2 },
-                  measures: s.measures)
+                  measures: s.measures, sigma: s.sigma)
     }
 }
 
@@ -66,7 +70,14 @@ public struct Basin: Sendable {
 public struct FinalState: Sendable {
     public let theta: [Double]
     public let loss: Double
+    /// The real held-out test loss (`[test] loss`); nil when the problem defines none.
     public let testLoss: Double?
+    /// L(θ + shift) for the problem's fixed shift (`[test] shift`); nil without one.
+    public let shiftedLoss: Double?
+    /// E[L(θ + s)], s ~ N(0, σ²I) (= L + average sharpness at σ, a proxy); nil beyond 2-D.
+    public let expectedShiftedLoss: Double?
+    /// σ of `expectedShiftedLoss`.
+    public let sigma: Double
     /// nil when the run diverged, or when gradient flow from θ reaches no critical point.
     public let basin: Basin?
     /// λ_max(H) at θ.
@@ -91,6 +102,16 @@ public struct RunRecord: Sendable {
     public let final: FinalState
     /// Oracle passes the optimizer made; recording the trajectory (losses, measures) is not counted.
     public let evaluations: Evaluations
+
+    /// True when the run ended short of its basin's critical point and had nearly stopped
+    /// moving: over its last tenth (at least 10 steps) it moved less than 1% of the distance
+    /// that remained. Its end point is not a minimum, and numbers there describe no minimum.
+    public var stalled: Bool {
+        guard status == .maxSteps, let b = final.basin, !b.reached, trajectory.count > 10 else { return false }
+        let window = max(10, trajectory.count / 10)
+        let moved = distance(trajectory[trajectory.count - 1 - window].theta, final.theta)
+        return moved < 0.01 * b.distance
+    }
 
     /// The settings the run used, for the JSON's `hyperparameters` (start included).
     public var settings: RunSettings {
@@ -158,7 +179,8 @@ extension RunConfiguration {
         return RunRecord(
             problem: problem.name, optimizer: optimizer, hyper: hyper, status: status, divergence: divergence,
             trajectory: trajectory,
-            final: FinalState(theta: end.theta, loss: end.loss, testLoss: try oracle.testLoss(end.theta),
+            final: FinalState(theta: end.theta, loss: end.loss, testLoss: oracle.testLoss(end.theta), shiftedLoss: oracle.shiftedLoss(end.theta),
+                              expectedShiftedLoss: try oracle.expectedShiftedLoss(end.theta, sigma: sigma), sigma: sigma,
                               basin: basin, lambdaMax: lambdaMax,
                               zof: try end.zof ?? oracle.zof(at: end.theta, rho: hyper.rho).value,
                               fof: try end.fof ?? oracle.fof(at: end.theta, rho: hyper.rho).value),

@@ -16,7 +16,7 @@ public enum LabFigures {
     /// optimizer's estimates.
     public static func run(_ r: RunRecord, problem p: Problem) throws -> Figure {
         let diverged = r.divergence.map { " (diverged at step \($0.step))" } ?? ""
-        var landscape = try landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)")
+        var landscape = try landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)", sigma: r.final.sigma)
         let steps = r.trajectory.map(\.step)
         let thetas = r.trajectory.map(\.theta)
         if p.dimension == 1 {
@@ -41,7 +41,8 @@ public enum LabFigures {
 
     /// Several runs from one start over one landscape, and their losses against step.
     public static func compare(_ records: [RunRecord], problem p: Problem) throws -> Figure {
-        var landscape = try landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "))
+        var landscape = try landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "),
+                                           sigma: records.first?.final.sigma ?? RunSettings().sigma)
         for (k, r) in records.enumerated() {
             let color = Color.series(k + 1), dash = Stroke.dashes[k % Stroke.dashes.count]
             if p.dimension == 1 {
@@ -69,7 +70,7 @@ public enum LabFigures {
     /// and FOF against ρ: where ZOF curves meet while FOF curves stay apart, ZOF has stopped
     /// telling the minima apart.
     public static func analyze(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) throws -> Figure {
-        var landscape = try landscapePanel(p, title: "\(p.name): critical points")
+        var landscape = try landscapePanel(p, title: "\(p.name): critical points", sigma: a.sigma)
         let kinds: [(CriticalPoint.Kind, MarkerShape, Color)] = [(.minimum, .circle, Color.series(1)), (.saddle, .diamond, Color.series(3)),
                                                                  (.maximum, .triangle, Color.series(4)), (.degenerate, .square, Color.gray)]
         // Rastrigin has 441 critical points: small markers, so the landscape stays visible.
@@ -102,7 +103,8 @@ public enum LabFigures {
             let idx = minima.indices.map(Double.init)
             let measures: [(String, (Measures) -> Double?, MarkerShape)] = [
                 ("ZOF", { $0.zof }, .circle), ("FOF", { $0.fof }, .square), ("ρ²λmax/2", { $0.zofEstimate }, .cross),
-                ("ρ²λmax", { $0.fofEstimate }, .triangle), ("test loss", { $0.testLoss }, .diamond),
+                ("ρ²λmax", { $0.fofEstimate }, .triangle),
+                (a.reference == .testLoss ? "test loss" : "E[L(θ+s)], σ=\(format(a.sigma, .label))", { a.reference.value($0) }, .diamond),
             ]
             for (k, (name, f, shape)) in measures.enumerated() {
                 let values = minima.map { f(a.points[$0].measures) ?? .nan }
@@ -136,9 +138,9 @@ public enum LabFigures {
     /// panel's size (about 430 × 290 px), no more.
     static let curveSamples = 400, gridSamples = 120
 
-    /// The loss over the domain: 1-D curves (test loss dashed), 2-D heat map with contours.
-    /// Variables beyond the second are held at 0.
-    static func landscapePanel(_ p: Problem, title: String) throws -> Axes {
+    /// The loss over the domain: 1-D curves (the expected shifted loss at σ dashed, a test or
+    /// shifted loss dotted), 2-D heat map with contours. Variables beyond the second are held at 0.
+    static func landscapePanel(_ p: Problem, title: String, sigma: Double) throws -> Axes {
         let o = p.oracle
         if p.dimension == 1 {
             var axes = Axes(title: title, xLabel: p.variables[0], yLabel: "loss")
@@ -146,11 +148,14 @@ public enum LabFigures {
             let xs = (0...n).map { d.lowerBound + (d.upperBound - d.lowerBound) * Double($0) / Double(n) }
             let loss = o.lossTape.evaluate(batch: [xs])[0]
             axes.add(Line(xs: xs, ys: loss, stroke: Stroke(color: .black, width: 2), label: "loss"))
-            let test = try o.testLoss(batch: [xs]) ?? []
-            if !test.isEmpty {
-                axes.add(Line(xs: xs, ys: test, stroke: Stroke(color: Color.gray, width: 1.6, dash: "6 4"), label: "test loss"))
+            let expected = expectedShiftedLoss(o, xs, sigma: sigma)
+            axes.add(Line(xs: xs, ys: expected, stroke: Stroke(color: Color.gray, width: 1.6, dash: "6 4"), label: "E[L(θ+s)], σ=\(format(sigma, .label))"))
+            let other = o.testOrShiftedLoss(batch: [xs]) ?? []
+            if !other.isEmpty {
+                axes.add(Line(xs: xs, ys: other, stroke: Stroke(color: Color.series(5), width: 1.4, dash: "2 3"),
+                              label: o.hasTestLoss ? "test loss" : "shifted loss"))
             }
-            let finite = (loss + test).filter(\.isFinite)
+            let finite = (loss + expected + other).filter(\.isFinite)
             if let lo = finite.min(), let hi = finite.max(), hi > lo {
                 axes.yRange = (lo - 0.05 * (hi - lo))...(hi + 0.08 * (hi - lo))
             }
@@ -186,6 +191,32 @@ public enum LabFigures {
         axes.xRange = p.domain[0]
         axes.yRange = p.domain[1]
         return axes
+    }
+
+    /// E[L(x + s)], s ~ N(0, σ²), along an evenly spaced 1-D curve, for drawing: the
+    /// trapezoid rule over ±6σ on a grid that contains every x and has spacing at most σ/8 (for
+    /// a smooth loss its error falls off exponentially in σ/h; the tails beyond 6σ hold 2e-9 of
+    /// the mass), with the loss sampled once through the batch tape. Tables and JSON take the
+    /// exact values from `Oracle.expectedShiftedLoss` (adaptive integration).
+    static func expectedShiftedLoss(_ o: Oracle, _ xs: [Double], sigma: Double) -> [Double] {
+        precondition(xs.count > 1, "a curve of at least two points")
+        let step = xs[1] - xs[0]
+        let m = max(1, Int((step / (sigma / 8)).rounded(.up)))
+        let h = step / Double(m)
+        let reach = Int((6 * sigma / h).rounded(.up))
+        let grid = (0..<((xs.count - 1) * m + 1 + 2 * reach)).map { xs[0] + h * Double($0 - reach) }
+        let values = o.lossTape.evaluate(batch: [grid])[0]
+        let weights = (-reach...reach).map { k -> Double in
+            let t = Double(k) * h / sigma
+            return Foundation.exp(-t * t / 2)
+        }
+        let total = weights.reduce(0, +)
+        return xs.indices.map { i in
+            let centre = reach + i * m
+            var sum = 0.0
+            for (j, w) in weights.enumerated() { sum += w * values[centre + j - reach] }
+            return sum / total
+        }
     }
 
     static func addPath(_ axes: inout Axes, _ r: RunRecord, color: Color, dash: String?, label: String) {

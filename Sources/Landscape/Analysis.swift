@@ -1,8 +1,24 @@
 import Foundation
 
 /// Every critical point with its measures, and how each flatness measure ranks the minima
-/// against test loss: the numbers behind the papers' claims.
+/// against generalisation (the `reference`): the numbers behind the papers' claims.
 public struct Analysis: Sendable {
+    /// What the rankings are compared with: the real held-out test loss when the problem defines
+    /// one, else the expected shifted loss at σ, a proxy (L + average sharpness), never a
+    /// hand-picked fixed shift.
+    public enum Reference: String, Sendable {
+        case testLoss = "test_loss"
+        case expectedShiftedLoss = "expected_shifted_loss"
+
+        /// The reference's value in a point's measures.
+        public func value(_ m: Measures) -> Double? {
+            switch self {
+            case .testLoss: m.testLoss
+            case .expectedShiftedLoss: m.expectedShiftedLoss
+            }
+        }
+    }
+
     /// A critical point and its measures at the analysis's ρ and σ.
     public struct Point: Sendable {
         public let critical: CriticalPoint
@@ -20,10 +36,10 @@ public struct Analysis: Sendable {
         public let values: [Double]
         /// Pairs of minima (indices into `points`) whose values are equal within 1%.
         public let ties: [[Int]]
-        /// Pairs ordered the same way as by test loss, and pairs ordered against it (ties and
-        /// pairs with equal test loss are in neither); nil without a test loss.
+        /// Pairs ordered the same way as by the reference, and pairs ordered against it (ties
+        /// and pairs with equal reference values are in neither); nil without reference values.
         public let concordant: Int?
-        /// Pairs ordered against test loss (see `concordant`); nil without a test loss.
+        /// Pairs ordered against the reference (see `concordant`); nil without reference values.
         public let discordant: Int?
         /// The discordant pairs (indices into `points`), the one this measure rates flatter first.
         public let against: [[Int]]
@@ -40,6 +56,8 @@ public struct Analysis: Sendable {
     /// One ranking per measure, in the order zof, fof, lambda_max, trace, avg_sharpness; a measure missing at
     /// some minimum (average sharpness beyond 2-D) is left out, and with fewer than two minima there are none.
     public let rankings: [Ranking]
+    /// What `concordant` and `discordant` compare with.
+    public let reference: Reference
 
     /// Indices into `points` of the minima, in `points` order.
     public var minima: [Int] { points.indices.filter { points[$0].critical.kind == .minimum } }
@@ -61,8 +79,8 @@ extension Problem {
     public static let tieTolerance = 0.01
 
     /// Finds every critical point (`criticalPoints()`), measures each at radius ρ and noise scale σ (in parallel),
-    /// and ranks the minima by each measure against test loss: values equal within `tieTolerance` are ties,
-    /// and pairs are compared with test loss only when every minimum has one. Throws a `NumericsError` if GSL fails.
+    /// and ranks the minima by each measure against the `Analysis.Reference`: values equal within `tieTolerance`
+    /// are ties, and pairs are compared only when every minimum has a reference value. Throws a `NumericsError` if GSL fails.
     public func analyze(rho: Double, sigma: Double) throws -> Analysis {
         let critical = try criticalPoints()
         let oracle = self.oracle
@@ -70,7 +88,8 @@ extension Problem {
             Analysis.Point(critical: c, measures: try oracle.measures(at: c.theta, rho: rho, sigma: sigma))
         }
         let minima = points.indices.filter { points[$0].critical.kind == .minimum }
-        let test = minima.map { points[$0].measures.testLoss }
+        let reference: Analysis.Reference = oracle.hasTestLoss ? .testLoss : .expectedShiftedLoss
+        let test = minima.map { reference.value(points[$0].measures) }
         let hasTest = test.allSatisfy { $0 != nil }
         let measureFunctions: [(String, (Measures) -> Double?)] = [
             ("zof", { $0.zof }), ("fof", { $0.fof }), ("lambda_max", { $0.lambdaMax }), ("trace", { $0.trace }),
@@ -98,7 +117,7 @@ extension Problem {
                                              concordant: hasTest ? concordant : nil, discordant: hasTest ? discordant : nil,
                                              against: against))
         }
-        return Analysis(problem: name, rho: rho, sigma: sigma, points: points, rankings: rankings)
+        return Analysis(problem: name, rho: rho, sigma: sigma, points: points, rankings: rankings, reference: reference)
     }
 
     /// ZOF and FOF of every minimum for each radius.

@@ -25,9 +25,13 @@ public struct Measures: Sendable {
     public let eigenvalues: [Double]
     /// E[L(θ + δ)] − L(θ), δ ~ N(0, σ² I); nil for more than two variables.
     public let avgSharpness: Double?
-    /// `Oracle.testLoss(θ)`: nil when the problem defines none, or for a Gaussian shift in more than two
-    /// variables.
+    /// The real held-out test loss (`[test] loss`); nil when the problem defines none.
     public let testLoss: Double?
+    /// L(θ + shift) for the problem's fixed shift (`[test] shift`); nil without one.
+    public let shiftedLoss: Double?
+    /// The expected shifted loss E[L(θ + s)], s ~ N(0, σ²I) = L(θ) + `avgSharpness`: a proxy for
+    /// generalisation, not independent evidence; nil for more than two variables.
+    public var expectedShiftedLoss: Double? { avgSharpness.map { loss + $0 } }
     /// Radius of the ball B(θ, ρ) for ZOF and FOF.
     public let rho: Double
     /// σ of the Gaussian perturbation for `avgSharpness`.
@@ -73,7 +77,7 @@ extension Oracle {
             zof: zofMax - loss, zofArgmax: zofArg, fof: rho * gMax, fofArgmax: fofArg,
             lambdaMax: eigen.last!, trace: eigen.reduce(0, +), eigenvalues: eigen,
             avgSharpness: try averageSharpness(at: theta, sigma: sigma, oracle: o),
-            testLoss: try o.testLoss(theta), rho: rho, sigma: sigma, exact: dimension <= 2)
+            testLoss: o.testLoss(theta), shiftedLoss: o.shiftedLoss(theta), rho: rho, sigma: sigma, exact: dimension <= 2)
     }
 
     /// ZOF_ρ(θ) with its argmax.

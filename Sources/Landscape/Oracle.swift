@@ -26,7 +26,6 @@ public struct Oracle: Sendable {
     enum Test: Sendable {
         case tape(Tape)
         case shift([Double])
-        case gaussian(Double)
     }
 
     init(graph g: Graph, variables: [String], variableNodes vars: [NodeID], loss: NodeID, test definition: TestDefinition?) {
@@ -47,7 +46,6 @@ public struct Oracle: Sendable {
         switch definition {
         case .loss(_, let node)?: test = .tape(Tape(graph: g, outputs: [node], inputs: vars))
         case .shift(let s)?: test = .shift(s)
-        case .gaussian(let sigma)?: test = .gaussian(sigma)
         case nil: test = nil
         }
     }
@@ -88,37 +86,39 @@ public struct Oracle: Sendable {
         return (0..<dimension).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
     }
 
-    /// Whether the problem defines a test loss (`[test]`). `testLoss` can still be nil: a Gaussian shift is
-    /// not integrated for more than two variables.
-    public var hasTestLoss: Bool { test != nil }
+    /// Whether the problem defines a real held-out test loss (`[test] loss`).
+    public var hasTestLoss: Bool { if case .tape? = test { return true }; return false }
 
-    /// Test loss at θ, or nil when the problem defines none.
-    ///
-    /// A Gaussian shift E[L(θ + δ)], δ ~ N(0, σ²I), is integrated with GSL: in 1-D by QAGS over
-    /// ±12σ (relative error 1e-10), in 2-D by a 64-point Gauss–Hermite rule per axis
-    /// (exact for polynomials up to degree 127; for the smooth landscapes here the error is far
-    /// below the printed digits); for more variables it is not computed (nil).
-    public func testLoss(_ theta: [Double]) throws -> Double? {
-        switch test {
-        case nil: return nil
-        case .tape(let t)?: return t.evaluate(theta)[0]
-        case .shift(let s)?: return loss(zip(theta, s).map { $0 + $1 })
-        case .gaussian(let sigma)?:
-            return try gaussianExpectation(at: theta, sigma: sigma)
-        }
+    /// Whether the problem defines a fixed shift (`[test] shift`).
+    public var hasShiftedLoss: Bool { if case .shift? = test { return true }; return false }
+
+    /// The real held-out test loss at θ (`[test] loss`), or nil when the problem defines none.
+    public func testLoss(_ theta: [Double]) -> Double? {
+        if case .tape(let t)? = test { return t.evaluate(theta)[0] }
+        return nil
     }
 
-    /// Test loss at many points at once (`columns[k][i]`: variable k of point i), through the
-    /// batch tapes where the definition allows; nil when the problem defines none. Entries are
-    /// NaN where a Gaussian shift is not integrated (more than two variables).
-    public func testLoss(batch columns: [[Double]]) throws -> [Double]? {
+    /// L(θ + shift) for the problem's fixed shift (`[test] shift`), or nil without one.
+    public func shiftedLoss(_ theta: [Double]) -> Double? {
+        if case .shift(let s)? = test { return loss(zip(theta, s).map { $0 + $1 }) }
+        return nil
+    }
+
+    /// The expected shifted loss E[L(θ + s)], s ~ N(0, σ²I): the honest model of a train/test
+    /// shift on a landscape without data. It equals L(θ) + average sharpness at σ, so it is a
+    /// proxy, not independent evidence. Integrated as `gaussianExpectation`: nil for more than
+    /// two variables.
+    public func expectedShiftedLoss(_ theta: [Double], sigma: Double) throws -> Double? {
+        try gaussianExpectation(at: theta, sigma: sigma)
+    }
+
+    /// The test loss, or the shifted loss, at many points at once (`columns[k][i]`: variable k of
+    /// point i) through the batch tapes; nil when the problem defines neither.
+    public func testOrShiftedLoss(batch columns: [[Double]]) -> [Double]? {
         switch test {
         case nil: return nil
         case .tape(let t)?: return t.evaluate(batch: columns)[0]
         case .shift(let s)?: return lossTape.evaluate(batch: zip(columns, s).map { c, d in c.map { $0 + d } })[0]
-        case .gaussian?:
-            let count = columns.first?.count ?? 0
-            return try (0..<count).map { i in try testLoss(columns.map { $0[i] }) ?? .nan }
         }
     }
 

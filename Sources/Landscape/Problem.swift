@@ -61,15 +61,15 @@ public struct Problem {
     }
 }
 
-/// How test loss is defined (the `[test]` table).
+/// What the `[test]` table defines (DESIGN.md, "Generalisation keys"). Every problem also has
+/// the random-shift proxy, the expected shifted loss E[L(θ + s)], s ~ N(0, σ²I), which needs no
+/// entry.
 public enum TestDefinition {
-    /// An explicit expression in the problem's variables.
+    /// A real held-out loss: an explicit expression in the problem's variables (`test_loss`).
     case loss(text: String, node: NodeID)
-    /// The training landscape shifted: test(θ) = L(θ + shift).
+    /// One fixed shift of the landscape, L(θ + shift) (`shifted_loss`). Rankings by it can flip
+    /// with the shift's direction and size.
     case shift([Double])
-    /// The expectation of the shifted landscape under a Gaussian shift:
-    /// test(θ) = E[L(θ + δ)], δ ~ N(0, σ² I).
-    case gaussian(sigma: Double)
 }
 
 /// Values from `[defaults]`, keyed by setting (`lr`, `weight-decay`), typed as the file wrote

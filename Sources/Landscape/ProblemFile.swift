@@ -131,36 +131,34 @@ extension Problem {
             domain.append(pair[0]...pair[1])
         }
 
-        // [test]
+        // [test]: a real held-out loss or a fixed shift. The random-shift proxy needs no entry:
+        // the expected shifted loss is reported for every problem, at the `sigma` setting.
         var test: TestDefinition?
         if let testValue = table["test"] {
             guard let testTable = testValue.table else {
-                throw ProblemError(file: file, key: "test", message: "must be a table with one of loss, shift or sigma")
+                throw ProblemError(file: file, key: "test", message: "must be a table with one of loss or shift")
             }
-            try reader.rejectUnknown(testTable, known: ["loss", "shift", "sigma"], prefix: "test")
+            if testTable["sigma"] != nil {
+                throw ProblemError(file: file, key: "test.sigma",
+                                   message: "the expected loss under a random shift is reported for every problem; set its σ with [defaults] sigma = S")
+            }
+            try reader.rejectUnknown(testTable, known: ["loss", "shift"], prefix: "test")
             let given = testTable.keys
             guard given.count == 1 else {
                 throw ProblemError(file: file, key: "test",
-                                   message: given.isEmpty ? "give one of loss, shift or sigma"
-                                       : "give exactly one of loss, shift or sigma, not \(given.sorted().joined(separator: " and "))")
+                                   message: given.isEmpty ? "give one of loss or shift"
+                                       : "give exactly one of loss or shift, not \(given.sorted().joined(separator: " and "))")
             }
-            switch given[0] {
-            case "loss":
+            if given[0] == "loss" {
                 let t = try reader.string(testTable, "loss", prefix: "test")!
                 test = .loss(text: t, node: try reader.expression(t, key: "test.loss", graph: graph, scope: scope))
-            case "shift":
+            } else {
                 let s = try reader.vector(testTable, "shift", prefix: "test")!
                 guard s.count == names.count else {
                     throw ProblemError(file: file, key: "test.shift",
                                        message: "has \(s.count) entries but the problem has \(names.count) variable\(names.count == 1 ? "" : "s")")
                 }
                 test = .shift(s)
-            default:
-                let sigma = try reader.number(testTable, "sigma", prefix: "test")!
-                guard sigma > 0 else {
-                    throw ProblemError(file: file, key: "test.sigma", message: "must be positive, got \(sigma)")
-                }
-                test = .gaussian(sigma: sigma)
             }
         }
 

@@ -28,6 +28,23 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     public func direction(_ h: Hyperparameters) -> any Direction { make(h) }
 
     /// Optimizers are equal when their names are.
+    /// Settings every run reads, whatever its optimizer: where it starts, how long and how fast
+    /// it runs, its noise, the ρ and σ of the flatness it reports, and what it writes.
+    public static let common = ["opt", "start", "lr", "steps", "rho", "schedule", "weight-decay", "noise", "seed", "sigma", "measures", "no-plot"]
+
+    /// Whether a run of this optimizer on `base` reads the setting: a common one, one its
+    /// direction reads, or one of its base rule's (momentum for momentum and nesterov, dampening
+    /// for momentum, `base` itself for a sharpness-aware direction).
+    public func reads(_ key: String, base: BaseRuleKind) -> Bool {
+        if Optimizer.common.contains(key) || settings.contains(key) { return true }
+        switch key {
+        case "base": return isSharpnessAware
+        case "momentum": return base == .momentum || base == .nesterov
+        case "dampening": return base == .momentum
+        default: return false
+        }
+    }
+
     public static func == (a: Optimizer, b: Optimizer) -> Bool { a.name == b.name }
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 

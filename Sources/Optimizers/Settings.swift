@@ -54,9 +54,16 @@ public struct Setting: Sendable {
         case .integer(let n): number = Double(n)
         default: number = nil
         }
+        let shown: String = switch value {
+        case .word(let w): "'\(w)'"
+        case .flag(let b): b ? "true" : "false"
+        case .vector(let v): "[" + v.map { "\($0)" }.joined(separator: ", ") + "]"
+        case .number(let x): "\(x)"
+        case .integer(let n): "\(n)"
+        }
         switch kind {
         case .positive, .nonNegative, .fraction, .real:
-            guard let x = number else { return fail("must be a number") }
+            guard let x = number else { return fail("must be a number, not \(shown)") }
             let (ok, what): (Bool, String) = switch kind {
             case .positive: (x > 0 && x.isFinite, "a positive number")
             case .nonNegative: (x >= 0 && x.isFinite, "zero or a positive number")
@@ -103,7 +110,10 @@ public struct Setting: Sendable {
             guard let x = Double(t) else { return .failure(SettingError("must be a number, not '\(text)'")) }
             return accept(.number(x), problem: nil)
         case .count:
-            guard let n = Int(t) else { return accept(.word(t), problem: nil) }
+            // A whole number too large for Int is still a whole number: say it is out of range.
+            guard let n = Int(t) ?? Double(t).flatMap({ $0 == $0.rounded() && $0.isFinite ? ($0 > 0 ? Int.max : Int.min) : nil }) else {
+                return accept(.word(t), problem: nil)
+            }
             return accept(.integer(n), problem: nil)
         case .vector:
             let parts = t.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -237,6 +247,12 @@ public struct RunSettings: Sendable {
             for (key, raw) in values.sorted(by: { $0.key < $1.key }) {
                 guard let setting = setting(key) else { throw SettingError("unknown setting '\(key)'") }
                 switch setting.accept(raw, problem: problem) {
+                case .success(.vector(let v)) where isFlag:
+                    if let i = v.indices.first(where: { !problem.domain[$0].contains(v[$0]) }) {
+                        let d = problem.domain[i]
+                        throw SettingError("\(setting.flag): \(problem.variables[i]) = \(v[i]) is outside the domain [\(d.lowerBound), \(d.upperBound)] of \(problem.name)")
+                    }
+                    setting.apply(&s, .vector(v))
                 case .success(let v): setting.apply(&s, v)
                 case .failure(let e):
                     if isFlag { throw SettingError("\(setting.flag) \(e.message)") }
@@ -248,21 +264,44 @@ public struct RunSettings: Sendable {
         if let optimizer {
             if let implied = optimizer.impliedBase {
                 if case .word(let b)? = flags["base"], b != implied.rawValue {
-                    throw SettingError("--base chooses the base rule of a sharpness-aware optimizer; '\(optimizer.name)' is itself the base rule \(implied.rawValue) (use --opt sam --base \(b), for example)")
+                    throw SettingError("--base chooses the base rule of a sharpness-aware optimizer; '\(optimizer.name)' is itself the base rule \(implied.rawValue) (sam with --base \(b), for example, runs SAM on \(b))")
                 }
                 s.hyper.base = implied
             }
             if s.hyper.base == .nesterov, !(s.hyper.momentum > 0 && s.hyper.dampening == 0) {
-                // As torch.optim.SGD, which raises the same complaint.
-                throw SettingError("nesterov needs a positive --momentum and zero --dampening (got momentum \(s.hyper.momentum), dampening \(s.hyper.dampening))")
+                // As torch.optim.SGD, which raises the same complaint. Named where the values
+                // came from: the flags, or the problem file.
+                let message = "nesterov needs a positive momentum and zero dampening (got momentum \(s.hyper.momentum), dampening \(s.hyper.dampening))"
+                if flags["momentum"] != nil || flags["dampening"] != nil || flags["opt"] != nil || flags["base"] != nil {
+                    throw SettingError(message)
+                }
+                throw ProblemError(file: problem.file, key: "defaults", message: message)
             }
         }
         return s
     }
 
-    /// The hyperparameters as the run JSON shows them: (JSON key, value) in table order.
-    public var jsonFields: [(key: String, value: SettingValue)] {
-        RunSettings.table.compactMap { s in s.jsonKey.flatMap { key in s.read.map { (key, $0(self)) } } }
+    /// The hyperparameters as the run JSON shows them: (JSON key, value) in table order, only
+    /// those the run's optimizer reads (`Optimizer.reads`), so a run's JSON never shows a
+    /// setting that played no part in it.
+    public func jsonFields(for optimizer: Optimizer) -> [(key: String, value: SettingValue)] {
+        RunSettings.table.compactMap { s in
+            guard optimizer.reads(s.key, base: hyper.base), let key = s.jsonKey, let read = s.read else { return nil }
+            return (key, read(self))
+        }
+    }
+
+    /// Refuses flags that none of the runs reads (`--alpha` with only gd, say): they would be
+    /// taken silently and change nothing. A problem file's `[defaults]` may hold settings for
+    /// other optimizers, so only flags are checked.
+    public static func checkRead(_ flags: [String: SettingValue], by runs: [(optimizer: Optimizer, base: BaseRuleKind)]) throws {
+        for key in flags.keys.sorted() where !runs.contains(where: { $0.optimizer.reads(key, base: $0.base) }) {
+            let readers = Optimizer.all.filter { $0.settings.contains(key) }.map(\.name)
+            let names = runs.map(\.optimizer.name).joined(separator: ", ")
+            let hint = readers.isEmpty ? (key == "momentum" || key == "dampening" ? "; it is read by the momentum base rule" : "")
+                : "; it is read by \(readers.joined(separator: ", "))"
+            throw SettingError("--\(key) changes nothing for \(names)\(hint)")
+        }
     }
 
     /// Reads setting flags from command-line words: `--lr 0.1`, `--lr=0.1`, `--start -1,2`
@@ -273,6 +312,11 @@ public struct RunSettings: Sendable {
         var i = 0
         while i < words.count {
             let word = words[i]
+            if word == "--" {
+                // `--` ends the options; a run takes no further arguments after its problem.
+                guard i + 1 == words.count else { throw SettingError("unexpected '\(words[i + 1])' after '--'; the only argument is the problem") }
+                break
+            }
             guard word.hasPrefix("--"), word.count > 2 else {
                 throw SettingError("unexpected '\(word)'; settings are given as --name value (see --help)")
             }

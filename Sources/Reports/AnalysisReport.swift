@@ -5,10 +5,22 @@ import Landscape
 let measureNames = ["zof": "ZOF", "fof": "FOF", "lambda_max": "λ_max", "trace": "The Hessian trace",
                     "avg_sharpness": "Average sharpness"]
 
-/// Plain sentences from an analysis: where a measure cannot tell minima apart, where it ranks
-/// them against test loss, and where it agrees with it.
+/// How the reference of an analysis is named in sentences.
+func referenceName(_ a: Analysis) -> String {
+    switch a.reference {
+    case .testLoss: "test loss"
+    case .expectedShiftedLoss: "the expected shifted loss"
+    }
+}
+
+/// Plain sentences from an analysis: what the rankings are compared with, where a measure
+/// cannot tell minima apart, where it ranks them against the reference, and where it agrees.
 public func findings(_ a: Analysis, problem p: Problem) -> [String] {
     var out: [String] = []
+    let reference = referenceName(a)
+    if a.reference == .expectedShiftedLoss && a.minima.count >= 2 {
+        out.append("The problem has no held-out test loss; the minima are compared by the expected shifted loss E[L(θ + s)], s ~ N(0, σ²I), σ = \(format(a.sigma, .sentence)): a proxy equal to L + average sharpness, not independent evidence.")
+    }
     let minima = a.minima
     let label: (Int) -> String = { format(point: a.points[$0].critical.theta, p.variables, .sentence) }
     let value: (Analysis.Ranking, Int) -> Double = { r, i in r.values[minima.firstIndex(of: i)!] }
@@ -30,29 +42,29 @@ public func findings(_ a: Analysis, problem p: Problem) -> [String] {
         if let pair = r.against.first, let concordant = r.concordant {
             let (flat, sharp) = (pair[0], pair[1])
             let share = r.against.count == 1 && concordant == 0 ? "" : " (\(r.against.count) of \(concordant + r.against.count) comparable pairs)"
-            let tf = a.points[flat].measures.testLoss!, ts = a.points[sharp].measures.testLoss!
-            out.append("\(pretty) ranks minima against test loss\(share): it rates \(label(flat)) flatter than \(label(sharp)) (\(s(value(r, flat))) vs \(s(value(r, sharp)))), but test loss is higher there (\(s(tf)) vs \(s(ts))).")
+            let tf = a.reference.value(a.points[flat].measures)!, ts = a.reference.value(a.points[sharp].measures)!
+            out.append("\(pretty) ranks minima against \(reference)\(share): it rates \(label(flat)) flatter than \(label(sharp)) (\(s(value(r, flat))) vs \(s(value(r, sharp)))), but \(reference) is higher there (\(s(tf)) vs \(s(ts))).")
         }
         if let c = r.concordant, r.discordant == 0, c > 0 {
-            out.append("\(pretty) ranks \(r.ties.isEmpty ? "the minima" : "the minima it can tell apart") as test loss does.")
+            // The proxy is L + average sharpness: at equal losses they agree by construction.
+            let byConstruction = r.measure == "avg_sharpness" && a.reference == .expectedShiftedLoss ? " (by construction: the proxy is L + average sharpness)" : ""
+            out.append("\(pretty) ranks \(r.ties.isEmpty ? "the minima" : "the minima it can tell apart") as \(reference) does\(byConstruction).")
         }
     }
-    let hasTest = minima.allSatisfy { a.points[$0].measures.testLoss != nil }
+    let hasReference = minima.allSatisfy { a.reference.value(a.points[$0].measures) != nil }
     if minima.count < 2 {
         out.append("The landscape has \(minima.count == 1 ? "one isolated minimum" : "no isolated minimum") in its domain, so there is nothing to rank.")
-    } else if !hasTest && p.oracle.hasTestLoss {
-        out.append("The test loss (a Gaussian shift) is not integrated for more than two variables, so the rankings cannot be compared with generalisation.")
-    } else if !hasTest {
-        out.append("The problem defines no test loss, so the rankings cannot be compared with generalisation.")
+    } else if !hasReference {
+        out.append("The problem has no held-out test loss and the expected shifted loss is not integrated for more than two variables, so the rankings cannot be compared with generalisation.")
     }
     return out
 }
 
-/// Minima (indices into points) by test loss, lowest first; empty without a test loss.
-public func testOrder(_ a: Analysis) -> [Int] {
-    let minima = a.minima
-    guard minima.allSatisfy({ a.points[$0].measures.testLoss != nil }) else { return [] }
-    return minima.sorted { a.points[$0].measures.testLoss! < a.points[$1].measures.testLoss! }
+/// Minima (indices into points) by the analysis's reference, lowest first; empty without it.
+public func referenceOrder(_ a: Analysis) -> [Int] {
+    let values = a.minima.map { a.reference.value(a.points[$0].measures) }
+    guard values.allSatisfy({ $0 != nil }) else { return [] }
+    return a.minima.indices.sorted { values[$0]! < values[$1]! }.map { a.minima[$0] }
 }
 
 /// The measures at one point, with the keys of the command-line contract.
@@ -70,6 +82,8 @@ public func measuresJSON(_ m: Measures, extra: [(String, JSON)] = []) -> JSON {
         ("eigenvalues", .numbers(m.eigenvalues)),
         ("avg_sharpness", .optional(m.avgSharpness)),
         ("test_loss", .optional(m.testLoss)),
+        ("shifted_loss", .optional(m.shiftedLoss)),
+        ("expected_shifted_loss", .optional(m.expectedShiftedLoss)),
         ("rho", .number(m.rho)),
         ("sigma", .number(m.sigma)),
         ("zof_estimate", .number(m.zofEstimate)),
@@ -92,16 +106,20 @@ public func measuresText(_ m: Measures, problem p: Problem) -> String {
         ["trace", format(m.trace), ""],
         ["eigenvalues", format(m.eigenvalues), ""],
         ["avg sharpness", m.avgSharpness.map { format($0) } ?? "n/a",
-         m.avgSharpness == nil ? "not computed for more than two variables" : "E[L(θ+δ)] − L(θ), δ ~ N(0, σ²I)"],
-        ["test loss", m.testLoss.map { format($0) } ?? "n/a",
-         m.testLoss != nil ? "" : p.oracle.hasTestLoss ? "a Gaussian shift is not integrated for more than two variables" : "the problem defines none"],
+         m.avgSharpness == nil ? "not computed for more than two variables" : "E[L(θ+s)] − L(θ), s ~ N(0, σ²I)"],
+        ["E[L(θ+s)]", m.expectedShiftedLoss.map { format($0) } ?? "n/a",
+         m.expectedShiftedLoss == nil ? "not computed for more than two variables" : "expected shifted loss: a proxy for generalisation, L + avg sharpness"],
+        ["test loss", m.testLoss.map { format($0) } ?? "n/a", m.testLoss != nil ? "held out ([test] loss)" : "the problem defines none"],
     ]
+    if let shifted = m.shiftedLoss {
+        rows.append(["shifted loss", format(shifted), "L(θ + shift) for the problem's one fixed shift"])
+    }
     rows = rows.map { $0[2].isEmpty ? [$0[0], $0[1]] + [""] : $0 }
     return "\(p.name) at \(at(m.theta)), ρ = \(format(m.rho)), σ = \(format(m.sigma))\n"
         + table(header: ["measure", "value", "note"], rows: rows)
 }
 
-/// An analysis as JSON: `problem`, `rho`, `sigma`, `critical_points`, `rankings`, `test_order`,
+/// An analysis as JSON: `problem`, `rho`, `sigma`, `critical_points`, `rankings`, `reference`, `reference_order`,
 /// `findings`, and with a sweep `sweep`.
 public func analysisJSON(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> JSON {
     var fields: [(String, JSON)] = [
@@ -118,7 +136,8 @@ public func analysisJSON(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
                 ("discordant_pairs", r.discordant.map { .number(Double($0)) } ?? .null),
             ])
         })),
-        ("test_order", .numbers(testOrder(a).map(Double.init))),
+        ("reference", .string(a.reference.rawValue)),
+        ("reference_order", .numbers(referenceOrder(a).map(Double.init))),
         ("findings", .strings(findings(a, problem: p))),
     ]
     if let sweep {
@@ -138,12 +157,14 @@ public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
     let at: ([Double]) -> String = { format(point: $0, p.variables) }
     var out = "\(p.name): \(p.title)\nρ = \(format(a.rho)), σ = \(format(a.sigma)); \(a.points.count) critical point\(a.points.count == 1 ? "" : "s") in the domain\n\n"
     let f: (Double?) -> String = { $0.map { $0 == 0 ? "0" : String(format: "%.5g", $0) } ?? "n/a" }
+    let extra: [(String, (Measures) -> Double?)] = (p.oracle.hasTestLoss ? [("test loss", { $0.testLoss })] : [])
+        + (p.oracle.hasShiftedLoss ? [("shifted loss", { $0.shiftedLoss })] : [])
     let rows = a.points.enumerated().map { i, pt -> [String] in
         let m = pt.measures
         return ["#\(i)", at(m.theta), pt.critical.kind.rawValue, f(m.loss), f(m.zof), f(m.fof), f(m.lambdaMax),
-                f(m.trace), f(m.avgSharpness), f(m.testLoss)]
+                f(m.trace), f(m.avgSharpness), f(m.expectedShiftedLoss)] + extra.map { f($0.1(m)) }
     }
-    out += table(header: ["", "θ", "kind", "loss", "ZOF", "FOF", "λ_max", "trace", "avg sharp", "test loss"], rows: rows)
+    out += table(header: ["", "θ", "kind", "loss", "ZOF", "FOF", "λ_max", "trace", "avg sharp", "E[L(θ+s)]"] + extra.map(\.0), rows: rows)
     if a.points.contains(where: { !$0.measures.exact }) {
         out += "\n(ZOF and FOF for more than two variables come from multi-start projected ascent: lower bounds.)"
     }
@@ -155,15 +176,16 @@ public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
             guard items.count > 10 else { return items.joined(separator: " < ") }
             return (items.prefix(4) + ["…"] + items.suffix(4)).joined(separator: " < ") + " (\(items.count) minima)"
         }
+        let short = a.reference == .testLoss ? "test loss" : "E[L(θ+s)]"
         var rankRows = a.rankings.map { r in
             [r.measure, order(r.order),
              r.ties.count > 3 ? "\(r.ties.count) tied pairs"
                  : r.ties.map { $0.map { "#\($0)" }.joined(separator: "=") }.joined(separator: ", "),
-             r.concordant.map { c in "\(c) pair\(c == 1 ? "" : "s") agree, \(r.discordant!) against test loss" } ?? ""]
+             r.concordant.map { c in "\(c) pair\(c == 1 ? "" : "s") agree, \(r.discordant!) against" } ?? ""]
         }
-        let t = testOrder(a)
-        if !t.isEmpty { rankRows.append(["test loss", order(t), "", ""]) }
-        out += table(header: ["measure", "order", "ties (within 1%)", "vs test loss"], rows: rankRows)
+        let t = referenceOrder(a)
+        if !t.isEmpty { rankRows.append([short, order(t), "", ""]) }
+        out += table(header: ["measure", "order", "ties (within 1%)", "vs \(short)"], rows: rankRows)
     }
     let sentences = findings(a, problem: p)
     if !sentences.isEmpty {

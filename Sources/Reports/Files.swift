@@ -6,45 +6,77 @@ public struct FileError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Writes each file through a temporary file in its folder, renaming them into place only
-/// once every one is written, so a failure leaves none of them behind, half-written or whole.
+/// Writes each file through a temporary file in its folder, then moves them all into place;
+/// if any step fails, files already moved are taken back out and the files they replaced are
+/// restored, so a failure leaves the folders as they were. Temporary names carry the process id
+/// and a random part, so two runs writing to one folder do not collide. Two files with the same
+/// path are refused.
 public func writeAtomically(_ files: [(contents: String, path: String)]) throws {
-    var temporaries: [URL] = []
-    func cleanUp() { for t in temporaries { try? FileManager.default.removeItem(at: t) } }
-    for (contents, path) in files {
+    let paths = files.map { URL(fileURLWithPath: $0.path).standardizedFileURL.path }
+    if let twice = paths.first(where: { p in paths.filter { $0 == p }.count > 1 }) {
+        throw FileError(message: "cannot write \(twice) twice in one go")
+    }
+    let tag = "\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+    var temporaries: [String] = [], placed: [String] = [], backups: [(backup: String, original: String)] = []
+    func undo() {
+        for t in temporaries { unlink(t) }
+        for p in placed { unlink(p) }
+        for b in backups { rename(b.backup, b.original) }
+    }
+    for ((contents, _), path) in zip(files, paths) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            cleanUp()
+            undo()
             throw FileError(message: "cannot write \(path): a folder of that name is in the way")
         }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            cleanUp()
-            throw FileError(message: "cannot create the folder \(folder.path) for \(path)")
+            undo()
+            throw FileError(message: "cannot create the folder \(folder.path) for \(path): \(reason(error))")
         }
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).partial")
-        temporaries.append(temporary)
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(tag).partial").path
         do {
-            try Data(contents.utf8).write(to: temporary)
+            try Data(contents.utf8).write(to: URL(fileURLWithPath: temporary))
         } catch {
-            cleanUp()
-            throw FileError(message: "cannot write \(path): \(error.localizedDescription)")
+            undo()
+            throw FileError(message: "cannot write \(path): \(reason(error))")
         }
+        temporaries.append(temporary)
     }
-    for (temporary, file) in zip(temporaries, files) {
-        // rename(2) replaces the destination in one step.
-        guard rename(temporary.path, file.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            cleanUp()
-            throw FileError(message: "cannot write \(file.path): \(reason)")
+    for (temporary, path) in zip(temporaries, paths) {
+        if FileManager.default.fileExists(atPath: path) {
+            let backup = path + ".\(tag).previous"
+            guard rename(path, backup) == 0 else {
+                let why = String(cString: strerror(errno))
+                undo()
+                throw FileError(message: "cannot replace \(path): \(why)")
+            }
+            backups.append((backup, path))
         }
+        // rename(2) puts each file in place in one step.
+        guard rename(temporary, path) == 0 else {
+            let why = String(cString: strerror(errno))
+            undo()
+            throw FileError(message: "cannot write \(path): \(why)")
+        }
+        temporaries.removeAll { $0 == temporary }
+        placed.append(path)
     }
+    for b in backups { unlink(b.backup) }
 }
 
-/// One file, with the same guarantee: the old file or the whole new one, never half of it.
+/// The underlying reason of a Foundation file error, in words.
+private func reason(_ error: Error) -> String {
+    let ns = error as NSError
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    return ns.localizedDescription
+}
+
 public func writeAtomically(_ contents: String, to path: String) throws {
     try writeAtomically([(contents, path)])
 }

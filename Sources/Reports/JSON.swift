@@ -73,7 +73,7 @@ public enum JSON: Equatable, Sendable {
 }
 
 extension JSON {
-    /// A setting's value (`RunSettings.jsonFields`) as JSON.
+    /// A setting's value (`RunSettings.jsonFields(for:)`) as JSON.
     public init(_ value: Defaults.Value) {
         switch value {
         case .number(let x): self = .number(x)

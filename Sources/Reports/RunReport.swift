@@ -6,7 +6,7 @@ import Optimizers
 /// A run as the JSON document of the command-line contract (DESIGN.md): `problem`, `optimizer`,
 /// `hyperparameters` (from the settings table), `status`, `trajectory`, `final`, `evaluations`.
 public func runJSON(_ r: RunRecord) -> JSON {
-    let hyper = r.settings.jsonFields.map { ($0.key, JSON($0.value)) }
+    let hyper = r.settings.jsonFields(for: r.optimizer).map { ($0.key, JSON($0.value)) }
     let trajectory: [JSON] = r.trajectory.map { p in
         var fields: [(String, JSON)] = [("step", .number(Double(p.step))), ("theta", .numbers(p.theta)),
                                         ("loss", .number(p.loss)), ("grad_norm", .number(p.gradNorm))]
@@ -27,12 +27,14 @@ public func runJSON(_ r: RunRecord) -> JSON {
         ("hyperparameters", .object(hyper)),
         ("status", .string(r.status.rawValue)),
     ]
-    if let d = r.divergence { doc.append(("divergence", .object([("step", .number(Double(d.step))), ("reason", .string(d.reason))]))) }
+    doc.append(("divergence", r.divergence.map { .object([("step", .number(Double($0.step))), ("reason", .string($0.reason))]) } ?? .null))
     doc += [
         ("trajectory", .array(trajectory)),
         ("final", .object([
             ("theta", .numbers(f.theta)), ("loss", .number(f.loss)), ("test_loss", .optional(f.testLoss)),
-            ("basin", basin), ("lambda_max", .number(f.lambdaMax)), ("zof", .number(f.zof)), ("fof", .number(f.fof)),
+            ("shifted_loss", .optional(f.shiftedLoss)), ("expected_shifted_loss", .optional(f.expectedShiftedLoss)),
+            ("sigma", .number(f.sigma)), ("basin", basin), ("stalled", .bool(r.stalled)),
+            ("lambda_max", .number(f.lambdaMax)), ("zof", .number(f.zof)), ("fof", .number(f.fof)),
         ])),
         ("evaluations", .object([("gradient", .number(Double(r.evaluations.gradient))), ("hvp", .number(Double(r.evaluations.hvp)))])),
     ]
@@ -55,11 +57,30 @@ public func runCSV(_ r: RunRecord, variables: [String]) -> String {
     return lines.joined(separator: "\n") + "\n"
 }
 
-/// Where a run ended: `#2 minimum at x=2.3`, with "(ended d away)" when it stopped short.
-public func basinText(_ b: Basin?, _ p: Problem) -> String {
-    guard let b else { return "none" }
+/// Where a run ended: `#2 minimum at x=2.3`; "(ended d away)" when it stopped short on its
+/// way there; "stalled d from ..." when it had nearly stopped moving short of it (on a plateau
+/// when the gradient there is below 1e-3 as well).
+public func basinText(_ r: RunRecord, _ p: Problem) -> String {
+    guard let b = r.final.basin else { return r.status == .diverged ? "none (diverged)" : "none" }
     let at = "#\(b.index) \(b.kind.rawValue) at \(format(point: b.theta, p.variables))"
-    return b.reached ? at : at + " (ended \(format(b.distance, .label)) away)"
+    if b.reached { return at }
+    if r.stalled {
+        let plateau = r.trajectory.last!.gradNorm < 1e-3 ? " on a plateau" : ""
+        return "stalled\(plateau), \(format(b.distance, .label)) from \(at)"
+    }
+    return at + " (ended \(format(b.distance, .label)) away)"
+}
+
+/// The generalisation numbers a record has, as (label, value) rows: the real test loss, the
+/// fixed shift, the expected shifted loss (the proxy). A value at a point that is not a minimum
+/// the run reached is marked "(not at a minimum)".
+func generalisationRows(_ f: FinalState, reached: Bool) -> [(String, String)] {
+    let mark = reached ? "" : " (not at a minimum)"
+    var rows: [(String, String)] = []
+    if let t = f.testLoss { rows.append(("test loss", format(t) + mark)) }
+    if let s = f.shiftedLoss { rows.append(("shifted loss", format(s) + mark)) }
+    rows.append(("E[L(θ+s)], σ=\(format(f.sigma, .label))", f.expectedShiftedLoss.map { format($0) + mark } ?? "n/a (more than 2 variables)"))
+    return rows
 }
 
 /// The warning for a diverged run, or nil.
@@ -69,7 +90,7 @@ public func divergenceWarning(_ r: RunRecord) -> String? {
 
 /// A run for people: start and end side by side, status, basin, evaluations, flatness at the
 /// end, and with measures the exact ZOF/FOF against the optimizer's estimates.
-public func runText(_ r: RunRecord, problem p: Problem) throws -> String {
+public func runText(_ r: RunRecord, problem p: Problem) -> String {
     let h = r.hyper
     let base = r.optimizer.isSharpnessAware ? " (base \(h.base.rawValue))" : ""
     var out = "\(p.name) · \(r.optimizer.name)\(base) · lr \(format(h.lr)) · ρ \(format(h.rho))"
@@ -77,15 +98,13 @@ public func runText(_ r: RunRecord, problem p: Problem) throws -> String {
     out += "\n"
     let first = r.trajectory.first!, last = r.trajectory.last!
     let f = r.final
-    let testStart = try p.oracle.testLoss(first.theta)
     out += table(header: ["", "start", "end"], rows: [
         ["θ", format(point: first.theta, p.variables), format(point: last.theta, p.variables)],
         ["loss", format(first.loss), format(last.loss)],
-        ["test loss", testStart.map { format($0) } ?? "n/a", f.testLoss.map { format($0) } ?? "n/a"],
         ["gradient norm", format(first.gradNorm), format(last.gradNorm)],
-    ])
+    ] + generalisationRows(f, reached: f.basin?.reached ?? false).map { [$0.0, "", $0.1] })
     out += "\n\nstatus       \(r.status.rawValue) after \(last.step) step\(last.step == 1 ? "" : "s")"
-    out += "\nbasin        \(basinText(f.basin, p))"
+    out += "\nbasin        \(basinText(r, p))"
     out += "\nevaluations  \(r.evaluations.gradient) gradient, \(r.evaluations.hvp) HVP"
     out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(f.zof)), FOF \(format(f.fof)) (ρ = \(format(h.rho)))"
     if r.trajectory.first?.zof != nil {
@@ -108,13 +127,15 @@ public func comparisonJSON(_ c: Comparison) -> JSON {
 /// Several runs from one start, side by side.
 public func comparisonText(_ c: Comparison) -> String {
     let p = c.problem
-    var rows: [[String]] = [["end θ"], ["loss"], ["test loss"], ["basin"], ["status"], ["steps"],
-                            ["gradient evals"], ["HVP evals"], ["λ_max"], ["ZOF"], ["FOF"]]
+    let generalisation = c.records.first.map { generalisationRows($0.final, reached: true).map(\.0) } ?? []
+    var rows: [[String]] = ([["end θ"], ["loss"]] + generalisation.map { [$0] }
+                            + [["basin"], ["status"], ["steps"], ["gradient evals"], ["HVP evals"], ["λ_max"], ["ZOF"], ["FOF"]])
     for r in c.records {
         let f = r.final
-        let values = [format(point: f.theta, p.variables), format(f.loss), f.testLoss.map { format($0) } ?? "n/a", basinText(f.basin, p),
-                      r.status.rawValue, String(r.trajectory.last!.step), String(r.evaluations.gradient),
-                      String(r.evaluations.hvp), format(f.lambdaMax), format(f.zof), format(f.fof)]
+        let values = [format(point: f.theta, p.variables), format(f.loss)]
+            + generalisationRows(f, reached: f.basin?.reached ?? false).map(\.1)
+            + [basinText(r, p), r.status.rawValue, String(r.trajectory.last!.step), String(r.evaluations.gradient),
+               String(r.evaluations.hvp), format(f.lambdaMax), format(f.zof), format(f.fof)]
         for i in rows.indices { rows[i].append(values[i]) }
     }
     return "\(p.name) from \(format(point: c.start, p.variables))\n\n" + table(header: [""] + c.records.map(\.optimizer.name), rows: rows)

@@ -27,6 +27,8 @@ struct Analyze: ParsableCommand {
               lab analyze two-valley
               lab analyze trend-valley --rho 0.05:1:20
               lab analyze himmelblau --format json
+
+            \(exitStatusHelp)
             """
     )
 
@@ -39,17 +41,13 @@ struct Analyze: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Scale of the Gaussian perturbation for average sharpness (default: the problem's sigma, else \(RunSettings.setting("sigma")!.defaultText)).", valueName: "S"))
     var sigma: String?
 
-    @Option(help: "Folder for the figure (default out/).")
+    @Option(help: "Folder for the figure.")
     var out: String = "out"
 
     @Flag(help: "Skip the figure.")
     var noPlot = false
 
     @OptionGroup var common: CommonOptions
-
-    func validate() throws {
-        if let rho { _ = try RhoSpec(rho) }
-    }
 
     func run() throws {
         let p = try loadProblem(problem)
@@ -59,7 +57,8 @@ struct Analyze: ParsableCommand {
         let sweep = spec.isSweep ? try p.sweep(rhos: spec.radii, criticalPoints: analysis.points.map(\.critical)) : nil
         var figure: String?
         if !noPlot {
-            figure = "\(out)/\(p.name)-analyze.svg"
+            guard !out.isEmpty else { throw UsageError("--out needs a folder, as in --out figures") }
+            figure = OutputFolder(path: out).file("\(p.name)-analyze.svg")
             try writeAtomically(try LabFigures.analyze(analysis, sweep: sweep, problem: p).svg(), to: figure!)
         }
         switch common.format {
@@ -84,7 +83,7 @@ enum RhoSpec {
                   a > 0, b > a, b.isFinite, n >= 2, n <= 1000 {
             self = .sweep(from: a, to: b, count: n)
         } else {
-            throw ValidationError("--rho must be a positive radius (0.5) or a sweep a:b:n with 0 < a < b and 2 ≤ n ≤ 1000 (0.05:1:20), not '\(text)'.")
+            throw UsageError("--rho must be a positive radius (0.5) or a sweep a:b:n with 0 < a < b and 2 ≤ n ≤ 1000 (0.05:1:20), not '\(text)'")
         }
     }
 

@@ -16,6 +16,8 @@ struct Derive: ParsableCommand {
               lab derive "x^2 * y + sin(x)" --wrt x,y --at x=1,y=2 --order 2
               lab derive "(a*b - 1)^2" --latex
               lab derive "x^3" --at x=2 --format json
+
+            \(exitStatusHelp)
             """
     )
 
@@ -48,24 +50,27 @@ struct Derive: ParsableCommand {
         return (before, before + expressionWords[(i + 1)...])
     }
 
-    func validate() throws {
+    /// Checks the words and `--order`; called first thing in `run`, so its mistakes are
+    /// `UsageError`s rendered like every other (argument-parser wraps errors from `validate`).
+    func checkArguments() throws {
         let (beforeTerminator, expressionWords) = split
         guard !expressionWords.isEmpty else {
-            throw ValidationError("Missing the expression, as in: lab derive \"x^2 * y\" --at x=1,y=2")
+            throw UsageError("missing the expression, as in: lab derive \"x^2 * y\" --at x=1,y=2")
         }
         if let option = beforeTerminator.first(where: { $0.hasPrefix("--") }) {
-            throw ValidationError("Unknown option '\(option)'; 'lab derive --help' lists the options.")
+            throw UsageError("unknown option '\(option)'; 'lab derive --help' lists the options")
         }
         guard expressionWords.count == 1 else {
             let extra = expressionWords.dropFirst().map { "'\($0)'" }.joined(separator: ", ")
-            throw ValidationError("Give one expression in quotes; unexpected \(extra) after '\(expressionWords[0])'.")
+            throw UsageError("give one expression in quotes; unexpected \(extra) after '\(expressionWords[0])'")
         }
         guard order == 1 || order == 2 else {
-            throw ValidationError("--order must be 1 (gradient) or 2 (gradient and Hessian), not \(order).")
+            throw UsageError("--order must be 1 (gradient) or 2 (gradient and Hessian), not \(order)")
         }
     }
 
     func run() throws {
+        try checkArguments()
         let graph = Graph()
         let f: NodeID
         do { f = try graph.parse(expression) } catch { throw UsageError("in the expression, \(error)") }

@@ -9,6 +9,8 @@ struct List: ParsableCommand {
             The catalog is every NAME.toml in $LAB_PROBLEMS (if set) and in the nearest problems/ \
             folder from the current directory upward. Any problem can be passed to the other \
             commands by NAME, or as a path to its .toml file.
+
+            \(exitStatusHelp)
             """
     )
 

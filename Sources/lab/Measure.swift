@@ -19,6 +19,8 @@ struct Measure: ParsableCommand {
             Examples:
               lab measure two-valley --at -2
               lab measure himmelblau --at 3,2 --rho 0.5 --sigma 0.2 --format json
+
+            \(exitStatusHelp)
             """
     )
 

@@ -44,9 +44,11 @@ struct Run: ParsableCommand {
         }
         let optimizer = try Optimizer.lookup(chosen)
         let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, flags: flags)
+        try RunSettings.checkRead(flags, by: [(optimizer, settings.hyper.base)])
+        let out = try options.folder()
         let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
         let document = runJSON(record)
-        let base = "\(options.out)/\(p.name)-\(optimizer.name)"
+        let base = out.file("\(p.name)-\(optimizer.name)")
         // Everything is rendered before the first file is written.
         var files: [(contents: String, path: String)] = [(document.rendered() + "\n", base + ".json"),
                                                          (runCSV(record, variables: p.variables), base + ".csv")]
@@ -56,7 +58,7 @@ struct Run: ParsableCommand {
         switch common.format {
         case .json: print(document.rendered())
         case .text:
-            print(try runText(record, problem: p))
+            print(runText(record, problem: p))
             print("\nwrote " + files.map(\.path).joined(separator: ", "))
         }
     }

@@ -10,8 +10,14 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Folder for the JSON, CSV and SVG files.")
     var out: String = "out"
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Run settings, listed below: --lr 0.1 --rho 0.5 ...", valueName: "settings"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Run settings, as listed under Settings above: --lr 0.1 --rho 0.5 ...", valueName: "settings"))
     var settings: [String] = []
+
+    /// The output folder; an empty `--out` is refused rather than read as the root folder.
+    func folder() throws -> OutputFolder {
+        guard !out.isEmpty else { throw UsageError("--out needs a folder, as in --out figures") }
+        return OutputFolder(path: out)
+    }
 
     /// The settings given, keyed like a problem's `[defaults]`.
     func flags() throws -> [String: SettingValue] { try RunSettings.parseFlags(settings) }
@@ -33,5 +39,17 @@ extension Problem {
     func checked() throws -> Problem {
         try RunSettings.check(self)
         return self
+    }
+}
+
+/// Where a command writes: file names joined to the folder as typed (relative stays relative),
+/// without doubled slashes.
+struct OutputFolder {
+    let path: String
+
+    func file(_ name: String) -> String {
+        var folder = path
+        while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
+        return folder == "/" ? "/" + name : folder + "/" + name
     }
 }

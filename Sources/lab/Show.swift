@@ -14,6 +14,8 @@ struct Show: ParsableCommand {
               lab show two-valley
               lab show himmelblau --latex
               lab show problems/rosenbrock.toml --format json
+
+            \(exitStatusHelp)
             """
     )
 
@@ -43,10 +45,7 @@ struct Show: ParsableCommand {
             testText = "test loss = \(show(node))"
         case .shift(let s)?:
             testJSON = .object([("kind", .string("shift")), ("shift", .numbers(s))])
-            testText = "the loss shifted: test(θ) = L(θ + \(format(s)))"
-        case .gaussian(let sigma)?:
-            testJSON = .object([("kind", .string("sigma")), ("sigma", .number(sigma))])
-            testText = "the loss under a Gaussian shift: test(θ) = E[L(θ + δ)], δ ~ N(0, \(format(sigma))² I)"
+            testText = "one fixed shift, reported as the shifted loss L(θ + \(format(s))); every problem also has the expected shifted loss E[L(θ + s)], s ~ N(0, σ²I)"
         }
         let defaults = RunSettings.table.compactMap { s in p.defaults.values[s.key].map { (s.key, $0) } }
         switch common.format {

@@ -88,7 +88,7 @@ final class CatalogTests: XCTestCase {
             let e = try p.oracle.eigenvalues(theta)
             XCTAssertEqual(e[0], 0, accuracy: 1e-12)
             XCTAssertEqual(e[1], 2 * (t * t + 1 / (t * t)), accuracy: 1e-12)
-            XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss(theta)), 0.01, accuracy: 1e-14)
+            XCTAssertEqual(try XCTUnwrap(p.oracle.testLoss(theta)), 0.01, accuracy: 1e-14)
         }
     }
 
@@ -103,9 +103,9 @@ final class CatalogTests: XCTestCase {
         try assertMinimum(p, at: [2.3], loss: 0)
         XCTAssertEqual(try p.oracle.eigenvalues([0])[0], 2 / 0.0009 * trench(0) * bowl(0), accuracy: 1e-9)
         XCTAssertEqual(try p.oracle.eigenvalues([2.3])[0], 16 * (2.3 * 2.3 / (2.3 * 2.3 + 0.0009)) * trench(2.3), accuracy: 1e-9)
-        // Test loss L(θ + 0.05).
+        // Shifted loss L(θ + 0.05).
         let pit = 0.0025 / (0.0025 + 0.0009)
-        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([0])), pit * trench(0.05) * bowl(0.05), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(p.oracle.shiftedLoss([0])), pit * trench(0.05) * bowl(0.05), accuracy: 1e-12)
     }
 
     func testSharpFlat() throws {
@@ -115,9 +115,9 @@ final class CatalogTests: XCTestCase {
         // Curvatures: 2/0.01 · (1 − e^{−1.5²/2}) at the sharp minimum, (2/2) · (1 − e^{−1.5²/0.01}) at the flat one.
         XCTAssertEqual(try p.oracle.eigenvalues([-1])[0], 200 * (1 - exp(-1.125)), accuracy: 1e-9)
         XCTAssertEqual(try p.oracle.eigenvalues([0.5])[0], 1, accuracy: 1e-9)
-        // Test loss L(θ + 0.1): (1 − e^{−1}) (1 − e^{−0.98}) at the sharp one, 1 − e^{−0.005} at the flat one.
-        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([-1])), (1 - exp(-1)) * (1 - exp(-0.98)), accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([0.5])), (1 - exp(-0.005)) * (1 - exp(-256)), accuracy: 1e-12)
+        // Shifted loss L(θ + 0.1): (1 − e^{−1}) (1 − e^{−0.98}) at the sharp one, 1 − e^{−0.005} at the flat one.
+        XCTAssertEqual(try XCTUnwrap(p.oracle.shiftedLoss([-1])), (1 - exp(-1)) * (1 - exp(-0.98)), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(p.oracle.shiftedLoss([0.5])), (1 - exp(-0.005)) * (1 - exp(-256)), accuracy: 1e-12)
     }
 
     func testTrendValley() throws {
@@ -155,8 +155,8 @@ final class CatalogTests: XCTestCase {
         try assertMinimum(p, at: [3], loss: 0)
         XCTAssertEqual(try p.oracle.eigenvalues([3])[0], 2 * (1 - exp(-312.5)), accuracy: 1e-9)
         XCTAssertEqual(try p.oracle.eigenvalues([0.5])[0], 100 * (1 - exp(-6.25)), accuracy: 1e-9)
-        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([0.5])), 0.025, accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(try p.oracle.testLoss([3])), 0.9, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(p.oracle.testLoss([0.5])), 0.025, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(p.oracle.testLoss([3])), 0.9, accuracy: 1e-12)
         XCTAssertEqual(p.defaults.number("weight-decay"), 0.5)
     }
 }

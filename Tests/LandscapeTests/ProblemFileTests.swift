@@ -46,11 +46,12 @@ final class ProblemFileTests: XCTestCase {
         XCTAssertEqual(o.hvp([1, 0.5], [1, -2]).hv, [6, -12])
         // H∇L = (36, 18)
         XCTAssertEqual(o.gradientNormGradient([1, 0.5]), [36, 18])
-        // Shifted test loss: L(1.5, 0.5) = 3·2.25 + 3·0.25
-        XCTAssertEqual(try o.testLoss([1, 0.5]), 7.5)
+        // A fixed shift is the shifted loss, not a test loss: L(1.5, 0.5) = 3·2.25 + 3·0.25.
+        XCTAssertEqual(o.shiftedLoss([1, 0.5]), 7.5)
+        XCTAssertNil(o.testLoss([1, 0.5]))
     }
 
-    func testExplicitAndGaussianTestLoss() throws {
+    func testExplicitTestLossAndExpectedShiftedLoss() throws {
         let explicit = try Problem(toml: """
             variables = ["x"]
             loss = "x^2"
@@ -59,29 +60,25 @@ final class ProblemFileTests: XCTestCase {
             [test]
             loss = "(x - 1)^2"
             """, file: "t.toml")
-        XCTAssertEqual(try explicit.oracle.testLoss([0.25]), 0.5625)
-        // E[(x + δ)^2] = x² + σ² in 1-D (QAGI) and E[(x+δ₁)² + (y+δ₂)^4] = x² + σ² + y⁴ + 6y²σ² + 3σ⁴ in 2-D.
-        let oneD = try Problem(toml: """
-            variables = ["x"]
-            loss = "x^2"
-            [domain]
-            x = [-1, 1]
-            [test]
-            sigma = 0.3
-            """, file: "g.toml")
-        XCTAssertEqual(try XCTUnwrap(try oneD.oracle.testLoss([0.5])), 0.25 + 0.09, accuracy: 1e-12)
+        XCTAssertEqual(explicit.oracle.testLoss([0.25]), 0.5625)
+        XCTAssertNil(explicit.oracle.shiftedLoss([0.25]))
+        // Every problem has the expected shifted loss: E[(x + s)²] = x² + σ² in 1-D (QAGS) and
+        // E[(x + s₁)² + (y + s₂)⁴] = x² + σ² + y⁴ + 6y²σ² + 3σ⁴ in 2-D (Gauss–Hermite).
+        XCTAssertEqual(try XCTUnwrap(try explicit.oracle.expectedShiftedLoss([0.5], sigma: 0.3)), 0.25 + 0.09, accuracy: 1e-12)
         let twoD = try Problem(toml: """
             variables = ["x", "y"]
             loss = "x^2 + y^4"
             [domain]
             x = [-1, 1]
             y = [-1, 1]
-            [test]
-            sigma = 0.3
             """, file: "g2.toml")
         let s2 = 0.09
-        XCTAssertEqual(try XCTUnwrap(try twoD.oracle.testLoss([0.5, 0.7])),
+        XCTAssertEqual(try XCTUnwrap(try twoD.oracle.expectedShiftedLoss([0.5, 0.7], sigma: 0.3)),
                        0.25 + s2 + pow(0.7, 4) + 6 * 0.49 * s2 + 3 * s2 * s2, accuracy: 1e-12)
+        let m = try twoD.measures(at: [0.5, 0.7], rho: 0.1, sigma: 0.3)
+        XCTAssertEqual(try XCTUnwrap(m.expectedShiftedLoss), try XCTUnwrap(m.avgSharpness) + m.loss, accuracy: 1e-15)
+        XCTAssertNil(m.testLoss)
+        XCTAssertNil(m.shiftedLoss)
     }
 
     /// Each broken file, with the exact error it gives.
@@ -123,10 +120,10 @@ final class ProblemFileTests: XCTestCase {
              "f.toml: domain: no range for variable 'y'"),
             (base + "\n[test]\nshift = [0.1, 0.2]",
              "f.toml: test.shift: has 2 entries but the problem has 1 variable"),
-            (base + "\n[test]\nshift = [0.1]\nsigma = 0.3",
-             "f.toml: test: give exactly one of loss, shift or sigma, not shift and sigma"),
-            (base + "\n[test]\nsigma = -0.3",
-             "f.toml: test.sigma: must be positive, got -0.3"),
+            (base + "\n[test]\nshift = [0.1]\nloss = \"x\"",
+             "f.toml: test: give exactly one of loss or shift, not loss and shift"),
+            (base + "\n[test]\nsigma = 0.3",
+             "f.toml: test.sigma: the expected loss under a random shift is reported for every problem; set its σ with [defaults] sigma = S"),
             (base + "\n[test]\nshfit = [0.1]",
              "f.toml: test.shfit: unknown key 'shfit'; did you mean 'shift'?"),
             (base + "\n[test]\nloss = \"(x - 1\"",

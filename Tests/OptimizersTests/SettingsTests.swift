@@ -84,16 +84,26 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(s.start, [0.5])
         XCTAssertEqual(s.hyper.base, .gd)
         XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("adam"), flags: ["base": .word("gd")])) {
-            XCTAssertEqual("\($0)", "--base chooses the base rule of a sharpness-aware optimizer; 'adam' is itself the base rule adam (use --opt sam --base gd, for example)")
+            XCTAssertEqual("\($0)", "--base chooses the base rule of a sharpness-aware optimizer; 'adam' is itself the base rule adam (sam with --base gd, for example, runs SAM on gd)")
         }
         XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("nesterov"), flags: ["momentum": .number(0)])) {
-            XCTAssertEqual("\($0)", "nesterov needs a positive --momentum and zero --dampening (got momentum 0.0, dampening 0.0)")
+            XCTAssertEqual("\($0)", "nesterov needs a positive momentum and zero dampening (got momentum 0.0, dampening 0.0)")
         }
-        // Every hyperparameter has a JSON key, in table order; beta2 reads its effective value.
-        let keys = s.jsonFields.map(\.key)
-        XCTAssertEqual(keys.first, "start")
-        XCTAssertEqual(Set(keys).count, keys.count)
-        XCTAssertEqual(s.jsonFields.first { $0.key == "beta2" }?.value, .number(0.5))
+        // The JSON shows what the run read, in table order; beta2 reads its effective value.
+        let gamFast = try Optimizer.lookup("gam-fast")
+        let keys = s.jsonFields(for: gamFast).map(\.key)
+        XCTAssertEqual(keys, ["start", "lr", "steps", "rho", "base", "weight_decay", "schedule", "grad_rho", "grad_norm_rho",
+                              "beta0", "beta1", "beta2", "beta3", "gamma", "noise", "seed"])
+        XCTAssertEqual(s.jsonFields(for: gamFast).first { $0.key == "beta2" }?.value, .number(0.5))
+        XCTAssertEqual(s.jsonFields(for: try Optimizer.lookup("adam")).map(\.key),
+                       ["start", "lr", "steps", "rho", "weight_decay", "schedule", "noise", "seed"])
+        // A flag no chosen optimizer reads is refused, with the optimizers that read it.
+        XCTAssertThrowsError(try RunSettings.checkRead(["alpha": .number(2)], by: [(try Optimizer.lookup("gd"), .gd)])) {
+            XCTAssertEqual("\($0)", "--alpha changes nothing for gd; it is read by gam, gam-sam, gam-exact")
+        }
+        XCTAssertNoThrow(try RunSettings.checkRead(["alpha": .number(2)], by: [(try Optimizer.lookup("gd"), .gd), (try Optimizer.lookup("gam"), .gd)]))
+        XCTAssertThrowsError(try RunSettings.checkRead(["momentum": .number(0.5)], by: [(try Optimizer.lookup("sam"), .gd)]))
+        XCTAssertNoThrow(try RunSettings.checkRead(["momentum": .number(0.5)], by: [(try Optimizer.lookup("sam"), .momentum)]))
     }
 
     func testRegistry() throws {

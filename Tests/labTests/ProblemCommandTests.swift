@@ -37,15 +37,20 @@ final class ProblemCommandTests: XCTestCase {
     func testMeasureJSONKeysAndValues() throws {
         let doc = try json(lab(["measure", "himmelblau", "--at", "3,2", "--rho", "0.1", "--sigma", "0.05", "--format", "json"], in: Self.repository))
         for key in ["theta", "loss", "grad_norm", "zof", "zof_argmax", "fof", "fof_argmax", "lambda_max", "trace",
-                    "eigenvalues", "avg_sharpness", "test_loss", "rho", "sigma"] {
+                    "eigenvalues", "avg_sharpness", "test_loss", "shifted_loss", "expected_shifted_loss", "rho", "sigma"] {
             XCTAssertNotNil(doc[key], key)
         }
         // H(3, 2) = [[74, 20], [20, 34]].
         XCTAssertEqual(try XCTUnwrap(doc["lambda_max"] as? Double), 54 + 800.0.squareRoot(), accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(doc["trace"] as? Double), 108, accuracy: 1e-9)
-        // Test loss: L(3.3, 2.3) for the shift (0.3, 0.3).
+        // A fixed shift is the shifted loss: L(3.3, 2.3) for the shift (0.3, 0.3). No held-out
+        // test loss: null.
         let t = pow(3.3 * 3.3 + 2.3 - 11, 2) + pow(3.3 + 2.3 * 2.3 - 7, 2)
-        XCTAssertEqual(try XCTUnwrap(doc["test_loss"] as? Double), t, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(doc["shifted_loss"] as? Double), t, accuracy: 1e-12)
+        XCTAssert(doc["test_loss"] is NSNull)
+        // The proxy is L + average sharpness.
+        XCTAssertEqual(try XCTUnwrap(doc["expected_shifted_loss"] as? Double),
+                       try XCTUnwrap(doc["loss"] as? Double) + XCTUnwrap(doc["avg_sharpness"] as? Double), accuracy: 1e-12)
     }
 
     func testListShowsTheGoodFilesAndReportsTheBrokenOne() throws {
@@ -98,6 +103,6 @@ final class ProblemCommandTests: XCTestCase {
         XCTAssertEqual((minima[0]["zof"] as? [Double])?.last, first["zof"] as? Double)
         let run = try lab(["analyze", "wayburn-seader", "--rho", "1:0.5:3"], in: Self.repository)
         XCTAssertNotEqual(run.status, 0)
-        XCTAssert(run.stderr.contains("--rho must be a positive radius (0.5) or a sweep a:b:n with 0 < a < b and 2 ≤ n ≤ 1000 (0.05:1:20), not '1:0.5:3'."), run.stderr)
+        XCTAssert(run.stderr.contains("--rho must be a positive radius (0.5) or a sweep a:b:n with 0 < a < b and 2 ≤ n ≤ 1000 (0.05:1:20), not '1:0.5:3'\n"), run.stderr)
     }
 }

@@ -32,7 +32,9 @@ final class RunCommandTests: XCTestCase {
         let hyper = try XCTUnwrap(doc["hyperparameters"] as? [String: Any])
         XCTAssertEqual(hyper["lr"] as? Double, 0.005)      // from the problem's defaults
         XCTAssertEqual(hyper["steps"] as? Double, 30)      // from the flag
-        XCTAssertEqual(hyper["momentum"] as? Double, 0.9)  // built in
+        XCTAssertEqual(hyper["alpha"] as? Double, 0.3)     // from the problem too
+        XCTAssertEqual(hyper["seed"] as? Double, 0)        // built in
+        XCTAssertNil(hyper["momentum"], "gam on gd reads no momentum, so its JSON shows none")
         let written = try String(contentsOf: out.appendingPathComponent("himmelblau-gam.json"), encoding: .utf8)
         XCTAssertEqual(written, run.stdout)
         let csv = try String(contentsOf: out.appendingPathComponent("himmelblau-gam.csv"), encoding: .utf8)
