@@ -28,7 +28,7 @@ let package = Package(
             dependencies: ["Symbolic", "Numerics", .product(name: "TOMLKit", package: "TOMLKit")],
             exclude: ["README.md"]
         ),
-        .target(name: "Optimizers", dependencies: ["Landscape"], exclude: ["README.md"]),
+        .target(name: "Optimizers", dependencies: ["Landscape", "Symbolic"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: ["Optimizers", "Landscape"], exclude: ["README.md"]),
         .target(name: "Reports", dependencies: ["Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
         .target(name: "Plot", exclude: ["README.md"]),

@@ -30,7 +30,7 @@ public enum LabFigures {
             landscape.add(Markers(xs: [thetas[0][0]], ys: [r.trajectory[0].loss], colors: [.white], shape: .square, size: 5.5, label: "start"))
             landscape.add(Markers(xs: [end], ys: [r.trajectory.last!.loss], colors: [Color.series(1)], shape: .diamond, size: 6, label: "end"))
         } else {
-            addPath(&landscape, r, color: Color.series(1), dash: nil, label: r.optimizer.name)
+            addPath(&landscape, r, color: Color.series(1), dash: nil, label: r.optimizer.name, labelEnds: true)
             addCircle(&landscape, center: thetas.last!, rho: r.hyper.rho)
         }
         var panels = [landscape, curvesPanel([r], title: "loss and gradient norm")]
@@ -219,12 +219,14 @@ public enum LabFigures {
         }
     }
 
-    static func addPath(_ axes: inout Axes, _ r: RunRecord, color: Color, dash: String?, label: String) {
+    /// A 2-D path with arrowheads, a white square at its start and a diamond at its end (named
+    /// in the legend when `labelEnds`).
+    static func addPath(_ axes: inout Axes, _ r: RunRecord, color: Color, dash: String?, label: String, labelEnds: Bool = false) {
         let keep = thin(r.trajectory.count, to: 400)
         let xs = keep.map { r.trajectory[$0].theta[0] }, ys = keep.map { r.trajectory[$0].theta[1] }
         axes.add(Arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash), label: label))
-        axes.add(Markers(xs: [xs.first!], ys: [ys.first!], colors: [.white], shape: .square, size: 5))
-        axes.add(Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: .diamond, size: 6))
+        axes.add(Markers(xs: [xs.first!], ys: [ys.first!], colors: [.white], shape: .square, size: 5, label: labelEnds ? "start" : nil))
+        axes.add(Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: .diamond, size: 6, label: labelEnds ? "end" : nil))
     }
 
     static func addCircle(_ axes: inout Axes, center c: [Double], rho: Double) {

@@ -12,11 +12,24 @@ public protocol Artist: Sendable {
     var legendEntry: LegendEntry? { get }
     /// Pixels the legend should not cover, each with a weight.
     func obstacles(_ t: Transform) -> [Obstacle]
+    /// The colour scale the axes shows as a colour bar beside the plot (a heat map's), or nil.
+    var colorScale: ColorScale? { get }
+    /// True for an artist that covers its data range edge to edge (a grid): the axes then adds
+    /// no margin around it along x.
+    var fillsItsRange: Bool { get }
 }
 
 extension Artist {
     public var legendEntry: LegendEntry? { nil }
     public func obstacles(_ t: Transform) -> [Obstacle] { [] }
+    public var colorScale: ColorScale? { nil }
+    public var fillsItsRange: Bool { false }
+}
+
+/// A viridis scale over [low, high] with its label, drawn as a colour bar.
+public struct ColorScale: Sendable {
+    public let low: Double, high: Double
+    public let label: String
 }
 
 /// A legend row: a swatch and its text.

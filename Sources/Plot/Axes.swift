@@ -30,8 +30,8 @@ public struct Axes: Sendable {
     /// Adds an artist below the others.
     public mutating func addBelow(_ a: any Artist) { artists.insert(a, at: 0) }
 
-    var heatMap: HeatMap? { artists.lazy.compactMap { $0 as? HeatMap }.first }
-    var hasGrid: Bool { artists.contains { $0 is HeatMap || $0 is ContourLines } }
+    var colorScale: ColorScale? { artists.lazy.compactMap(\.colorScale).first }
+    var hasGrid: Bool { artists.contains(where: \.fillsItsRange) }
 
     /// Data extent over all artists (positive values only on a log axis).
     func extent(_ axis: Int) -> ClosedRange<Double>? {
@@ -67,7 +67,7 @@ public struct Axes: Sendable {
     /// The transform for a frame (x, y, width, height) of the figure: the plot area leaves room
     /// for tick labels, the title and, with a heat map, the colour bar.
     func transform(frame f: (x: Double, y: Double, w: Double, h: Double)) -> Transform {
-        Transform(left: f.x + 70, right: f.x + f.w - (heatMap == nil ? 20 : 92), top: f.y + 36, bottom: f.y + f.h - 52,
+        Transform(left: f.x + 70, right: f.x + f.w - (colorScale == nil ? 20 : 92), top: f.y + 36, bottom: f.y + f.h - 52,
                   xRange: range(0), yRange: range(1), xScale: xScale, yScale: yScale)
     }
 
@@ -113,7 +113,7 @@ public struct Axes: Sendable {
                            ("transform", "rotate(-90 \(n(frame.x + 18)) \(n(cy)))")], text: yLabel)
         w.element("text", [("x", n((t.left + t.right) / 2)), ("y", n(frame.y + 24)), ("text-anchor", "middle"), ("font-size", "15"),
                            ("font-weight", "bold"), ("fill", "#222222")], text: title)
-        if let h = heatMap { Colorbar.draw(h, in: t, into: &w) }
+        if let scale = colorScale { Colorbar.draw(scale, in: t, into: &w) }
         if legend {
             Legend.draw(artists.compactMap(\.legendEntry), obstacles: artists.flatMap { $0.obstacles(t) }, in: t, into: &w)
         }

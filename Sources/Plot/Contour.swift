@@ -108,6 +108,7 @@ public struct ContourLines: Artist {
     }
 
     public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? [grid.xs.first!, grid.xs.last!] : [grid.ys.first!, grid.ys.last!] }
+    public var fillsItsRange: Bool { true }
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         let n = SVGWriter.number

@@ -17,6 +17,8 @@ public struct HeatMap: Artist {
     }
 
     public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? [grid.xs.first!, grid.xs.last!] : [grid.ys.first!, grid.ys.last!] }
+    public var colorScale: ColorScale? { ColorScale(low: low, high: high, label: colorbarLabel) }
+    public var fillsItsRange: Bool { true }
 
     /// The valleys of a heat map are where its story is: the legend keeps them visible.
     public func obstacles(_ t: Transform) -> [Obstacle] {

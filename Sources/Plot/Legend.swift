@@ -50,7 +50,7 @@ enum Legend {
 
 /// The colour bar beside a heat map: the viridis scale with ticks over [low, high].
 enum Colorbar {
-    static func draw(_ h: HeatMap, in t: Transform, into w: inout SVGWriter) {
+    static func draw(_ h: ColorScale, in t: Transform, into w: inout SVGWriter) {
         let n = SVGWriter.number
         let x = t.right + 14, width = 14.0
         let steps = 48
@@ -71,6 +71,6 @@ enum Colorbar {
         }
         let cx = x + width + 50, cy = (t.top + t.bottom) / 2
         w.element("text", [("x", n(cx)), ("y", n(cy)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", "#222222"),
-                           ("transform", "rotate(-90 \(n(cx)) \(n(cy)))")], text: h.colorbarLabel)
+                           ("transform", "rotate(-90 \(n(cx)) \(n(cy)))")], text: h.label)
     }
 }

@@ -154,9 +154,9 @@ public func analysisJSON(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
 /// An analysis for people: the critical points and their measures, each measure's ranking of the minima
 /// against test loss, the findings, and with a sweep ZOF and FOF of each minimum against ρ.
 public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> String {
-    let at: ([Double]) -> String = { format(point: $0, p.variables) }
+    let at: ([Double]) -> String = { format(point: $0, p.variables, .compact) }
     var out = "\(p.name): \(p.title)\nρ = \(format(a.rho)), σ = \(format(a.sigma)); \(a.points.count) critical point\(a.points.count == 1 ? "" : "s") in the domain\n\n"
-    let f: (Double?) -> String = { $0.map { $0 == 0 ? "0" : String(format: "%.5g", $0) } ?? "n/a" }
+    let f: (Double?) -> String = { $0.map { format($0, .compact) } ?? "n/a" }
     let extra: [(String, (Measures) -> Double?)] = (p.oracle.hasTestLoss ? [("test loss", { $0.testLoss })] : [])
         + (p.oracle.hasShiftedLoss ? [("shifted loss", { $0.shiftedLoss })] : [])
     let rows = a.points.enumerated().map { i, pt -> [String] in
@@ -195,7 +195,7 @@ public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
         out += "\n\nZOF and FOF of each minimum against ρ:\n"
         let header = ["ρ"] + sweep.minima.flatMap { ["ZOF \(at($0))", "FOF \(at($0))"] }
         let rows = sweep.rhos.indices.map { k in
-            [String(format: "%.4g", sweep.rhos[k])] + sweep.minima.indices.flatMap { [f(sweep.zof[$0][k]), f(sweep.fof[$0][k])] }
+            [format(sweep.rhos[k], .sentence)] + sweep.minima.indices.flatMap { [f(sweep.zof[$0][k]), f(sweep.fof[$0][k])] }
         }
         out += table(header: header, rows: rows)
     }

@@ -9,6 +9,8 @@ public enum Precision: Int, Sendable {
     case label = 3
     /// Sentences of findings.
     case sentence = 4
+    /// Wide tables of many measures (the analysis), where twelve digits would not fit.
+    case compact = 5
     /// Tables for people.
     case table = 12
 }

@@ -50,18 +50,16 @@ struct Measure: ParsableCommand {
     }
 }
 
-/// `--at 1,2` or `--start 1,2`: one number per variable.
+/// `--at 1,2`: one number per variable, read and checked as the settings table reads `--start`,
+/// so both flags word their mistakes alike.
 func parseVector(_ text: String, option: String, problem p: Problem) throws -> [Double] {
-    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-    let values = parts.map { Double($0) }
-    guard values.allSatisfy({ $0?.isFinite == true }) else {
-        let bad = parts.first { Double($0)?.isFinite != true } ?? text
-        throw UsageError("\(option): '\(bad)' is not a number; give one number per variable, as in \(option) \(p.variables.map { _ in "0.5" }.joined(separator: ","))")
+    let start = RunSettings.setting("start")!
+    let checked = start.parse(text).flatMap { start.accept($0, problem: p) }
+    switch checked {
+    case .success(.vector(let v)): return v
+    case .success: throw UsageError("\(option) must be one number per variable")
+    case .failure(let e): throw UsageError("\(option) \(e.message)")
     }
-    guard values.count == p.dimension else {
-        throw UsageError("\(option): \(p.name) has \(p.dimension) variable\(p.dimension == 1 ? "" : "s") (\(p.variables.joined(separator: ", "))), but \(values.count) value\(values.count == 1 ? " was" : "s were") given")
-    }
-    return values.map { $0! }
 }
 
 /// `--rho R --sigma S` as setting words, for the settings table to check and resolve.

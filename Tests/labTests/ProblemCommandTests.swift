@@ -74,9 +74,9 @@ final class ProblemCommandTests: XCTestCase {
 
     func testMeasureErrors() throws {
         var run = try lab(["measure", "himmelblau", "--at", "3"], in: Self.repository)
-        XCTAssertEqual(run.stderr, "error: --at: himmelblau has 2 variables (x, y), but 1 value was given\n")
+        XCTAssertEqual(run.stderr, "error: --at has 1 value but himmelblau has 2 variables (x, y)\n")
         run = try lab(["measure", "himmelblau", "--at", "3,two"], in: Self.repository)
-        XCTAssertEqual(run.stderr, "error: --at: 'two' is not a number; give one number per variable, as in --at 0.5,0.5\n")
+        XCTAssertEqual(run.stderr, "error: --at 'two' is not a number; give one number per variable, as in 0.5,1\n")
         // A negative value is read as a value, not as an unknown option.
         run = try lab(["measure", "himmelblau", "--at", "3,2", "--rho", "-1"], in: Self.repository)
         XCTAssertEqual(run.status, 64)
