@@ -48,24 +48,6 @@ final class StoryTests: XCTestCase {
         }
     }
 
-    /// Sharp-flat: gd and sam end in the sharp minimum at −1, gam in the flat one at 0.5; and
-    /// the outcome survives ±20% changes of the learning rate and of α, and a start moved by ±0.03.
-    func testSharpFlat() throws {
-        let p = try load("sharp-flat")
-        let critical = try p.criticalPoints()
-        func at(_ theta: [Double]?) -> Double? { theta.map { ($0[0] * 1e6).rounded() / 1e6 } }
-        XCTAssertEqual(at(try basin(p, "gd", critical: critical)), -1)
-        XCTAssertEqual(at(try basin(p, "sam", critical: critical)), -1)
-        XCTAssertEqual(at(try basin(p, "gam", critical: critical)), 0.5)
-        for (dlr, dalpha, dx) in [(0.8, 1.0, 0.0), (1.2, 1.0, 0.0), (1.0, 0.8, 0.0), (1.0, 1.2, 0.0), (1.0, 1.0, -0.03), (1.0, 1.0, 0.03)] {
-            let start = [p.defaults.vector("start")![0] + dx]
-            let tweak: (inout Hyperparameters) -> Void = { $0.lr *= dlr; $0.alpha *= dalpha }
-            XCTAssertEqual(at(try basin(p, "gd", critical: critical, tweak: tweak, start: start)), -1, "\(dlr) \(dalpha) \(dx)")
-            XCTAssertEqual(at(try basin(p, "sam", critical: critical, tweak: tweak, start: start)), -1, "\(dlr) \(dalpha) \(dx)")
-            XCTAssertEqual(at(try basin(p, "gam", critical: critical, tweak: tweak, start: start)), 0.5, "\(dlr) \(dalpha) \(dx)")
-        }
-    }
-
     /// With the file's weight decay gd ends in the sharp minimum (lower test loss); without it,
     /// in the flat one (higher test loss).
     func testWeightDecay() throws {
@@ -83,19 +65,72 @@ final class StoryTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(regularised.final.testLoss), try XCTUnwrap(plain.final.testLoss))
     }
 
-    /// A large learning rate on Rosenbrock diverges, keeping a finite trajectory.
-    func testRosenbrockDiverges() throws {
+    /// Rosenbrock: gradient descent is stable up to lr = 0.006 and diverges from 0.007 on,
+    /// keeping a finite trajectory; with the default lr, momentum reaches (1, 1), gd is still
+    /// crawling (0.56 away), Adam barely moves.
+    func testRosenbrock() throws {
         let p = try load("rosenbrock")
-        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup("gd"), flags: [:]).hyper
-        h.lr = 0.01
-        let r = try RunConfiguration(problem: p, optimizer: Optimizer.named("gd")!, hyper: h, start: p.defaults.vector("start")!).run(criticalPoints: [])
-        XCTAssertEqual(r.status, .diverged)
-        XCTAssert(r.trajectory.allSatisfy { $0.loss.isFinite && $0.theta.allSatisfy(\.isFinite) })
-        XCTAssertEqual(r.divergence?.step, r.trajectory.count)
-        XCTAssertNil(r.final.basin)
-        // The default learning rate converges towards (1, 1).
-        let ok = try RunConfiguration(problem: p, optimizer: Optimizer.named("gd")!, hyper: try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup("gd"), flags: [:]).hyper,
-                                      start: p.defaults.vector("start")!).run(criticalPoints: [])
-        XCTAssertNotEqual(ok.status, .diverged)
+        let start = p.defaults.vector("start")!
+        func run(_ name: String, lr: Double? = nil) throws -> RunRecord {
+            var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:]).hyper
+            if let lr { h.lr = lr }
+            return try RunConfiguration(problem: p, optimizer: Optimizer.lookup(name), hyper: h, start: start).run(criticalPoints: [])
+        }
+        let stable = try run("gd", lr: 0.006), diverged = try run("gd", lr: 0.007)
+        XCTAssertEqual(stable.status, .maxSteps)
+        XCTAssertEqual(diverged.status, .diverged)
+        XCTAssert(diverged.trajectory.allSatisfy { $0.loss.isFinite && $0.theta.allSatisfy(\.isFinite) })
+        XCTAssertEqual(diverged.divergence?.step, diverged.trajectory.count)
+        XCTAssertNil(diverged.final.basin)
+        XCTAssertEqual(distance(try run("gd").final.theta, [1, 1]), 0.557, accuracy: 0.01)
+        XCTAssertLessThan(distance(try run("momentum").final.theta, [1, 1]), 1e-3)
+        XCTAssertLessThan(distance(try run("adam").final.theta, start), 0.3)
+    }
+
+    /// Rastrigin: from (2.2, −1.3) gd stops in the nearest ripple near (1.99, −0.99), SAM with
+    /// ρ = 0.5 ends at the local maximum near (2.51, −1.51), gam stalls 0.03 short of gd's minimum.
+    func testRastrigin() throws {
+        let p = try load("rastrigin")
+        let critical = try p.criticalPoints()
+        func end(_ name: String) throws -> RunRecord {
+            try RunConfiguration(problem: p, optimizer: Optimizer.lookup(name),
+                                 settings: RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:])).run(criticalPoints: critical)
+        }
+        let gd = try XCTUnwrap(try end("gd").final.basin)
+        XCTAssertEqual(gd.kind, .minimum)
+        XCTAssertEqual(distance(gd.theta, [1.99, -0.99]), 0, accuracy: 0.01)
+        let sam = try XCTUnwrap(try end("sam").final.basin)
+        XCTAssertEqual(sam.kind, .maximum)
+        XCTAssert(sam.reached)
+        XCTAssertEqual(distance(sam.theta, [2.51, -1.51]), 0, accuracy: 0.01)
+        let gam = try end("gam")
+        XCTAssert(gam.stalled)
+        XCTAssertEqual(try XCTUnwrap(gam.final.basin).index, gd.index)
+        XCTAssertEqual(try XCTUnwrap(gam.final.basin).distance, 0.03, accuracy: 0.01)
+    }
+
+    /// Two-valley-2d: from the default start gd, sam and gam all end in the left valley.
+    func testTwoValley2D() throws {
+        let p = try load("two-valley-2d")
+        let critical = try p.criticalPoints()
+        for name in ["gd", "sam", "gam"] {
+            let r = try RunConfiguration(problem: p, optimizer: Optimizer.lookup(name),
+                                         settings: RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:])).run(criticalPoints: critical)
+            XCTAssertEqual(try XCTUnwrap(r.final.basin).theta[0], -1.5, accuracy: 1e-6, name)
+        }
+    }
+
+    /// Himmelblau: from the origin gam with the default lr ends in a two-step oscillation across
+    /// the valley of (3, 2): consecutive losses differ more than a hundredfold, every other point
+    /// close to the minimum.
+    func testHimmelblauOscillation() throws {
+        let p = try load("himmelblau")
+        let gam = try Optimizer.lookup("gam")
+        let r = try RunConfiguration(problem: p, optimizer: gam, settings: RunSettings.resolve(problem: p, optimizer: gam, flags: [:]))
+            .run(criticalPoints: [])
+        let last = r.trajectory.suffix(4).map(\.loss)
+        XCTAssertGreaterThan(max(last[0], last[1]) / min(last[0], last[1]), 100)
+        XCTAssertGreaterThan(max(last[2], last[3]) / min(last[2], last[3]), 100)
+        XCTAssertLessThan(distance(r.final.theta, [3, 2]), 0.05)
     }
 }

@@ -14,7 +14,7 @@ final class CatalogTests: XCTestCase {
 
     func testEveryFileLoadsWithTitleDescriptionAndDefaults() throws {
         let names = Catalog(folders: [Self.folder]).names()
-        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "rastrigin", "rosenbrock", "scale-symmetry", "sharp-flat", "trend-valley", "two-valley",
+        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "rastrigin", "rosenbrock", "scale-symmetry", "trend-valley", "two-valley",
                                "two-valley-2d", "wayburn-seader", "weight-decay"])
         for name in names {
             let p = try load(name)
@@ -106,18 +106,6 @@ final class CatalogTests: XCTestCase {
         // Shifted loss L(θ + 0.05).
         let pit = 0.0025 / (0.0025 + 0.0009)
         XCTAssertEqual(try XCTUnwrap(p.oracle.shiftedLoss([0])), pit * trench(0.05) * bowl(0.05), accuracy: 1e-12)
-    }
-
-    func testSharpFlat() throws {
-        let p = try load("sharp-flat")
-        try assertMinimum(p, at: [-1], loss: 0)
-        try assertMinimum(p, at: [0.5], loss: 0)
-        // Curvatures: 2/0.01 · (1 − e^{−1.5²/2}) at the sharp minimum, (2/2) · (1 − e^{−1.5²/0.01}) at the flat one.
-        XCTAssertEqual(try p.oracle.eigenvalues([-1])[0], 200 * (1 - exp(-1.125)), accuracy: 1e-9)
-        XCTAssertEqual(try p.oracle.eigenvalues([0.5])[0], 1, accuracy: 1e-9)
-        // Shifted loss L(θ + 0.1): (1 − e^{−1}) (1 − e^{−0.98}) at the sharp one, 1 − e^{−0.005} at the flat one.
-        XCTAssertEqual(try XCTUnwrap(p.oracle.shiftedLoss([-1])), (1 - exp(-1)) * (1 - exp(-0.98)), accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(p.oracle.shiftedLoss([0.5])), (1 - exp(-0.005)) * (1 - exp(-256)), accuracy: 1e-12)
     }
 
     func testTrendValley() throws {

@@ -84,7 +84,7 @@ final class ProblemCommandTests: XCTestCase {
         run = try lab(["measure", "himmelblau", "--at", "3,2", "--rho", "inf"], in: Self.repository)
         XCTAssertEqual(run.stderr, "error: --rho must be a positive number, not inf\n")
         // A ball with no interior in floating point (at 1e300) is measured, not rejected.
-        run = try lab(["measure", "sharp-flat", "--at", "1e300"], in: Self.repository)
+        run = try lab(["measure", "covered-valleys", "--at", "1e300"], in: Self.repository)
         XCTAssertEqual(run.status, 0, run.stderr)
     }
 

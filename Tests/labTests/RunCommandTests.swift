@@ -68,19 +68,19 @@ final class RunCommandTests: XCTestCase {
     }
 
     func testBasinOfARunThatStoppedOnItsWay() throws {
-        // One tiny step from x = -1.0111 stays inside the sharp valley of sharp-flat (minimum at
-        // x = -1, walls of width 0.1); gradient flow from there ends at x = -1, not across the
-        // barrier in the flat valley.
+        // One tiny step from x = -2.0111 stays inside the sharp valley of covered-valleys
+        // (minimum at x = -2, walls of width 0.1); gradient flow from there ends at x = -2, not
+        // across the plateau in the flat valley.
         let out = try temporaryFolder()
-        let doc = try json(lab(["run", "sharp-flat", "--opt", "gd", "--start", "-1.0111", "--steps", "1", "--lr", "1e-12",
+        let doc = try json(lab(["run", "covered-valleys", "--opt", "gd", "--start", "-2.0111", "--steps", "1", "--lr", "1e-12",
                                 "--no-plot", "--out", out.path, "--format", "json"], in: repository))
         let basin = try XCTUnwrap((doc["final"] as? [String: Any])?["basin"] as? [String: Any])
-        XCTAssertEqual(basin["theta"] as? [Double], [-1])
+        XCTAssertEqual(try XCTUnwrap(basin["theta"] as? [Double])[0], -2, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(basin["distance"] as? Double), 0.0111, accuracy: 1e-9)
-        XCTAssertEqual(basin["reached"] as? Bool, false, "0.0111 is more than 1e-3 of the diagonal 6 away")
-        let text = try lab(["run", "sharp-flat", "--opt", "gd", "--start", "-1.0111", "--steps", "1", "--lr", "1e-12",
+        XCTAssertEqual(basin["reached"] as? Bool, false, "0.0111 is more than 1e-3 of the diagonal 10 away")
+        let text = try lab(["run", "covered-valleys", "--opt", "gd", "--start", "-2.0111", "--steps", "1", "--lr", "1e-12",
                             "--no-plot", "--out", out.path], in: repository)
-        XCTAssert(text.stdout.contains("minimum at x=-1 (ended 0.0111 away)"), text.stdout)
+        XCTAssert(text.stdout.contains("minimum at x=-2 (ended 0.0111 away)"), text.stdout)
     }
 
     func testTheOptimizerMayComeFromTheProblem() throws {
