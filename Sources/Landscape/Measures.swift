@@ -111,10 +111,17 @@ extension Oracle {
     func gridPeaks(center: [Double], rho: Double, kind: BallObjective) -> (peaks: [[Double]], spacing: Double) {
         let n = Self.ballGridSize, h = 2 * rho / Double(n - 1)
         var xs: [Double] = [], ys: [Double] = [], cells: [Int] = []
+        // Plain arithmetic in these loops: they run for every exact ZOF/FOF, and a debug build
+        // pays for every generic call.
         for i in 0..<n {
+            let dx = -rho + Double(i) * h
             for j in 0..<n {
-                let p = [center[0] - rho + Double(i) * h, center[1] - rho + Double(j) * h]
-                if distance(p, center) <= rho { xs.append(p[0]); ys.append(p[1]); cells.append(i * n + j) }
+                let dy = -rho + Double(j) * h
+                if dx * dx + dy * dy <= rho * rho {
+                    xs.append(center[0] + dx)
+                    ys.append(center[1] + dy)
+                    cells.append(i * n + j)
+                }
             }
         }
         let out = kind == .loss ? lossTape.evaluate(batch: [xs, ys]) : gradientTape.evaluate(batch: [xs, ys])
@@ -124,16 +131,16 @@ extension Oracle {
             if !v.isNaN { grid[cell] = v }
         }
         var peaks: [[Double]] = []
-        for (k, cell) in cells.enumerated() where grid[cell] > -.infinity {
-            let (i, j) = (cell / n, cell % n)
-            let isPeak = (-1...1).allSatisfy { di in
-                (-1...1).allSatisfy { dj in
+        for k in cells.indices where grid[cells[k]] > -.infinity {
+            let cell = cells[k], (i, j) = (cell / n, cell % n), v = grid[cell]
+            var isPeak = true
+            search: for di in -1...1 {
+                for dj in -1...1 where di != 0 || dj != 0 {
                     let (a, b) = (i + di, j + dj)
-                    guard (di, dj) != (0, 0) else { return true }
                     // A cell on the rim (a neighbour outside the ball) is the circle scan's job.
-                    guard a >= 0, a < n, b >= 0, b < n, grid[a * n + b] > -.infinity else { return false }
-                    let neighbour = a * n + b
-                    return grid[neighbour] < grid[cell] || (grid[neighbour] == grid[cell] && neighbour > cell)
+                    guard a >= 0, a < n, b >= 0, b < n, grid[a * n + b] > -.infinity else { isPeak = false; break search }
+                    let neighbour = a * n + b, w = grid[neighbour]
+                    if !(w < v || (w == v && neighbour > cell)) { isPeak = false; break search }
                 }
             }
             if isPeak { peaks.append([xs[k], ys[k]]) }
@@ -194,7 +201,17 @@ extension Oracle {
                 }
             }
             let onCircle: (Double) -> [Double] = { [center[0] + rho * Foundation.cos($0), center[1] + rho * Foundation.sin($0)] }
-            let phi = try maximizePeriodic({ objective(onCircle($0)) }, samples: 720)
+            // The circle's samples in one batch on the tape; only the polishing is scalar.
+            let phis = (0..<720).map { 2 * Double.pi * Double($0) / 720 }
+            let xs = phis.map { center[0] + rho * Foundation.cos($0) }, ys = phis.map { center[1] + rho * Foundation.sin($0) }
+            let samples: [Double]
+            if kind == .loss {
+                samples = o.lossTape.evaluate(batch: [xs, ys])[0]
+            } else {
+                let out = o.gradientTape.evaluate(batch: [xs, ys])
+                samples = xs.indices.map { (out[1][$0] * out[1][$0] + out[2][$0] * out[2][$0]).squareRoot() }
+            }
+            let phi = try maximizePeriodic({ objective(onCircle($0)) }, samples: samples)
             consider(onCircle(phi))
             // An interior maximum just inside the rim, between the grid's last row and the
             // circle, is reached by climbing from the boundary's best point.
@@ -262,11 +279,12 @@ extension Oracle {
     }
 }
 
-/// The argmax of a 2π-periodic function: a uniform scan, then Brent on the bracket around every
-/// sampled local maximum (an unpolished sample is kept if Brent cannot improve it).
-func maximizePeriodic(_ f: (Double) -> Double, samples n: Int) throws -> Double {
+/// The argmax of a 2π-periodic function f from its values at n equally spaced angles (sample k
+/// at 2πk/n): Brent on the bracket around every sampled local maximum (an unpolished sample is
+/// kept if Brent cannot improve it).
+func maximizePeriodic(_ f: (Double) -> Double, samples values: [Double]) throws -> Double {
+    let n = values.count
     let h = 2 * Double.pi / Double(n)
-    let values = (0..<n).map { f(Double($0) * h) }
     var best = (phi: 0.0, value: -Double.infinity)
     for k in 0..<n {
         let v = values[k], left = values[(k + n - 1) % n], right = values[(k + 1) % n]

@@ -67,7 +67,7 @@ final class FigureTests: XCTestCase {
         let trend = try load("trend-valley")
         try assertRenders(try LabFigures.analyze(try trend.analyze(rho: 0.5, sigma: 0.1), sweep: try trend.sweep(rhos: [0.1, 0.5, 1]),
                                              problem: trend).svg(), "analyze-1d-sweep")
-        let bowl = try load("wayburn-seader")
+        let bowl = try load("two-valley-2d")
         try assertRenders(try LabFigures.analyze(try bowl.analyze(rho: 0.05, sigma: 0.1), sweep: nil, problem: bowl).svg(), "analyze-2d")
     }
 

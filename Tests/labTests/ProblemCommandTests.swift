@@ -89,7 +89,7 @@ final class ProblemCommandTests: XCTestCase {
     }
 
     func testAnalyzeJSONAndSweep() throws {
-        let doc = try json(lab(["analyze", "wayburn-seader", "--rho", "0.01:0.05:3", "--format", "json"], in: Self.repository))
+        let doc = try json(lab(["analyze", "two-valley-2d", "--rho", "0.01:0.05:3", "--no-plot", "--format", "json"], in: Self.repository))
         XCTAssertEqual(doc["rho"] as? Double, 0.05)
         let points = try XCTUnwrap(doc["critical_points"] as? [[String: Any]])
         XCTAssertEqual(points.filter { $0["kind"] as? String == "minimum" }.count, 2)
@@ -101,7 +101,7 @@ final class ProblemCommandTests: XCTestCase {
         // At the sweep's last radius the sweep agrees with the point analysis.
         let first = try XCTUnwrap(points.first { $0["kind"] as? String == "minimum" })
         XCTAssertEqual((minima[0]["zof"] as? [Double])?.last, first["zof"] as? Double)
-        let run = try lab(["analyze", "wayburn-seader", "--rho", "1:0.5:3"], in: Self.repository)
+        let run = try lab(["analyze", "two-valley-2d", "--rho", "1:0.5:3"], in: Self.repository)
         XCTAssertNotEqual(run.status, 0)
         XCTAssert(run.stderr.contains("--rho must be a positive radius (0.5) or a sweep a:b:n with 0 < a < b and 2 ≤ n ≤ 1000 (0.05:1:20), not '1:0.5:3'\n"), run.stderr)
     }
