@@ -182,10 +182,23 @@ public enum LabFigures {
         let sf = shown.flatMap { $0 }.filter(\.isFinite)
         let (t0, t1) = (sf.min() ?? 0, sf.max() ?? 1)
         axes.add(HeatMap(grid: Grid(xs: gx, ys: gy, values: shown), low: t0, high: t1, colorbarLabel: logScale ? "log10(loss − min)" : "loss"))
-        // Ten levels evenly spaced in the colour scale, so each colour step has its contour.
-        let levels = (1...10).map { k -> Double in
-            let t = t0 + (t1 - t0) * Double(k) / 11
-            return logScale ? pow(10, t) + lo - shift : t
+        // About ten levels spread evenly over the colour scale, at round values of loss − min
+        // (1, 2, 5 × 10^k on a log scale), so each colour step has its contour and its label
+        // reads as a number a person would pick.
+        let levels: [Double]
+        if logScale {
+            // Round loss values whose place on the colour scale, log10(L − min + shift), is inside it.
+            let decades = (Int(t0.rounded(.down)) - 1)...(Int(t1.rounded(.up)) + 1)
+            let candidates: [Double] = decades.flatMap { (k: Int) -> [Double] in [1.0, 2.0, 5.0].map { $0 * pow(10, Double(k)) } }
+            let round = candidates.filter { (v: Double) -> Bool in
+                guard v > lo else { return false }
+                let t = log10(v - lo + shift)
+                return t > t0 && t < t1
+            }
+            let every = max(1, Int((Double(round.count) / 12).rounded(.up)))
+            levels = stride(from: 0, to: round.count, by: every).map { round[$0] }
+        } else {
+            levels = Ticks.linear(t0, t1, target: 10).filter { $0 > t0 && $0 < t1 }
         }
         axes.add(ContourLines(grid: Grid(xs: gx, ys: gy, values: values), levels: levels, stroke: Stroke(color: .white, width: 0.9)))
         axes.xRange = p.domain[0]
