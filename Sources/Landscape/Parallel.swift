@@ -2,7 +2,7 @@ import Dispatch
 
 /// `items.map(transform)` with the calls spread over all cores; results keep their order and the
 /// first error (in item order) is rethrown.
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) throws -> R) throws -> [R] {
+public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) throws -> R) throws -> [R] {
     let results = UnsafeMutableBufferPointer<Result<R, Error>?>.allocate(capacity: items.count)
     results.initialize(repeating: nil)
     defer { results.deallocate() }

@@ -22,7 +22,7 @@ public struct Line: Artist {
 
 /// A path with arrowheads along it showing its direction: one every `spacing` pixels of path,
 /// wherever the samples fall, so a path of many short steps shows its direction as well as one
-/// of few long ones.
+/// of few long ones; a head within half a spacing of the previous one is left out.
 public struct Arrows: Artist {
     public let xs: [Double], ys: [Double]
     public let stroke: Stroke
@@ -44,6 +44,9 @@ public struct Arrows: Artist {
         for piece in t.pieces(xs, ys) {
             w.element("path", [("d", SVGWriter.path(piece))] + stroke.attributes)
             var next = spacing / 2, walked = 0.0
+            // A path that zig-zags in place (an optimizer oscillating across a valley) is long
+            // but goes nowhere: a head within half a spacing of the last one is left out.
+            var lastHead: (Double, Double)?
             for i in 1..<piece.count {
                 let (a, b) = (piece[i - 1], piece[i])
                 let len = hypot(b.0 - a.0, b.1 - a.1)
@@ -52,11 +55,13 @@ public struct Arrows: Artist {
                     let s = (next - walked) / len
                     let (ux, uy) = ((b.0 - a.0) / len, (b.1 - a.1) / len)
                     let m = (a.0 + s * (b.0 - a.0), a.1 + s * (b.1 - a.1))
+                    next += spacing
+                    if let h = lastHead, hypot(m.0 - h.0, m.1 - h.1) < spacing / 2 { continue }
+                    lastHead = m
                     let tip = (m.0 + 5 * ux, m.1 + 5 * uy)
                     let l = (m.0 - 4 * ux - 3.8 * uy, m.1 - 4 * uy + 3.8 * ux), r = (m.0 - 4 * ux + 3.8 * uy, m.1 - 4 * uy - 3.8 * ux)
                     w.element("path", [("d", SVGWriter.path([tip, l, r]) + " Z"), ("fill", stroke.color.svg),
                                        ("stroke", "#222222"), ("stroke-width", "0.5")])
-                    next += spacing
                 }
                 walked += len
             }

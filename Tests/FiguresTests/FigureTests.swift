@@ -50,7 +50,7 @@ final class FigureTests: XCTestCase {
     }
 
     func testRunFigures() throws {
-        let valley = try load("two-valley"), bowl = try load("himmelblau")
+        let valley = try load("covered-valleys"), bowl = try load("himmelblau")
         try assertRenders(try LabFigures.run(try run(valley, "gam"), problem: valley).svg(), "run-1d")
         try assertRenders(try LabFigures.run(try run(valley, "sam", steps: 6, measures: true), problem: valley).svg(), "run-1d-measures")
         try assertRenders(try LabFigures.run(try run(bowl, "gam"), problem: bowl).svg(), "run-2d")
@@ -58,7 +58,7 @@ final class FigureTests: XCTestCase {
     }
 
     func testCompareFigures() throws {
-        let valley = try load("two-valley"), twoD = try load("two-valley-2d")
+        let valley = try load("covered-valleys"), twoD = try load("two-valley-2d")
         try assertRenders(try LabFigures.compare([try run(valley, "gd"), try run(valley, "gam")], problem: valley).svg(), "compare-1d")
         try assertRenders(try LabFigures.compare([try run(twoD, "gd"), try run(twoD, "sam"), try run(twoD, "adam")], problem: twoD).svg(), "compare-2d")
     }

@@ -94,18 +94,30 @@ final class CatalogTests: XCTestCase {
 
     /// pit · trench · bowl: the pit x²/(x² + 0.0009) has curvature 2/0.0009 at 0, the bowl
     /// 1 − e^(−(x−2.3)²/0.125) has curvature 16 at 2.3; each is scaled by the other factors there.
+    /// Two-valley: minima at (±1, 0) with loss 0 (to 1e-12: the wells' tails), curvature
+    /// 2·0.0144/0.36·(1 − e^(−4/0.36)) along the floor at both, and across it
+    /// w·0.1 + (1 − w)·0.62 with w = exp(−e^(−2(x − 0.5))): 0.2601 at A, 0.62 at B; both
+    /// profiles are 0.0254 at |y| = 0.5.
     func testTwoValley() throws {
         let p = try load("two-valley")
-        func sigmoid(_ z: Double) -> Double { 1 / (1 + exp(-z)) }
-        func trench(_ x: Double) -> Double { 0.15 + 0.85 * (sigmoid(75 * (x - 0.92)) + sigmoid(-75 * (x + 1.06))) }
-        func bowl(_ x: Double) -> Double { 1 - exp(-(x - 2.3) * (x - 2.3) / 0.125) }
-        try assertMinimum(p, at: [0], loss: 0)
-        try assertMinimum(p, at: [2.3], loss: 0)
-        XCTAssertEqual(try p.oracle.eigenvalues([0])[0], 2 / 0.0009 * trench(0) * bowl(0), accuracy: 1e-9)
-        XCTAssertEqual(try p.oracle.eigenvalues([2.3])[0], 16 * (2.3 * 2.3 / (2.3 * 2.3 + 0.0009)) * trench(2.3), accuracy: 1e-9)
-        // Shifted loss L(θ + 0.05).
-        let pit = 0.0025 / (0.0025 + 0.0009)
-        XCTAssertEqual(try XCTUnwrap(p.oracle.shiftedLoss([0])), pit * trench(0.05) * bowl(0.05), accuracy: 1e-12)
+        try assertMinimum(p, at: [1, 0], loss: 0)
+        try assertMinimum(p, at: [-1, 0], loss: 0)
+        let floor = 2 * 0.0144 / 0.36 * (1 - exp(-4 / 0.36))
+        func w(_ x: Double) -> Double { exp(-exp(-2 * (x - 0.5))) }
+        for (x, across) in [(1.0, w(1) * 0.1 + (1 - w(1)) * 0.62), (-1.0, w(-1) * 0.1 + (1 - w(-1)) * 0.62)] {
+            let e = try p.oracle.eigenvalues([x, 0])
+            XCTAssertEqual(e.sorted()[0], min(floor, across), accuracy: 1e-7, "x = \(x)")
+            XCTAssertEqual(e.sorted()[1], max(floor, across), accuracy: 1e-7, "x = \(x)")
+        }
+        // The rims match at ρ = 0.5: on B's side the loss is the funnel, on A's the mix.
+        let funnel = 0.0062 * ((1 + 100 * 0.25).squareRoot() - 1)
+        XCTAssertEqual(p.oracle.loss([-1, 0.5]), funnel, accuracy: 1e-9)
+        XCTAssertEqual(funnel, 0.0254, accuracy: 1e-4)
+        XCTAssertEqual(p.oracle.loss([1, 0.5]), funnel, accuracy: 1e-4)
+        // The saddle between them.
+        let saddle = try XCTUnwrap(try p.criticalPoints().first { $0.kind == .saddle })
+        XCTAssertEqual(distance(saddle.theta, [0, 0]), 0, accuracy: 1e-6)
+        XCTAssertEqual(saddle.loss, 0.0144 * pow(1 - exp(-1 / 0.36), 2), accuracy: 1e-9)
     }
 
     func testTrendValley() throws {
