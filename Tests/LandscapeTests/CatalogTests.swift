@@ -90,10 +90,15 @@ final class CatalogTests: XCTestCase {
             XCTAssertEqual(e[1], 2 * (t * t + 1 / (t * t)), accuracy: 1e-12)
             XCTAssertEqual(try XCTUnwrap(p.oracle.testLoss(theta)), 0.01, accuracy: 1e-14)
         }
+        // `lab analyze` finds points along the curve, all degenerate (one zero eigenvalue).
+        let critical = try p.criticalPoints()
+        XCTAssertGreaterThan(critical.count, 10)
+        for c in critical {
+            XCTAssertEqual(c.kind, .degenerate)
+            XCTAssertEqual(c.theta[0] * c.theta[1], 1, accuracy: 1e-9)
+        }
     }
 
-    /// pit · trench · bowl: the pit x²/(x² + 0.0009) has curvature 2/0.0009 at 0, the bowl
-    /// 1 − e^(−(x−2.3)²/0.125) has curvature 16 at 2.3; each is scaled by the other factors there.
     /// Two-valley: minima at (±1, 0) with loss 0 (to 1e-12: the wells' tails), curvature
     /// 2·0.0144/0.36·(1 − e^(−4/0.36)) along the floor at both, and across it
     /// w·0.1 + (1 − w)·0.62 with w = exp(−e^(−2(x − 0.5))): 0.2601 at A, 0.62 at B; both
