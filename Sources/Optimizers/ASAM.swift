@@ -1,4 +1,4 @@
-/// Adaptive SAM (Kwon et al., ICML 2021, Eq. 9) with the normalisation T = |θ| + η:
+/// Adaptive SAM (Kwon et al., ICML 2021) with the normalisation operator T = |θ| + η:
 ///
 ///     e = ρ T² g / ‖T g‖,   direction = ∇L(θ + e)
 ///

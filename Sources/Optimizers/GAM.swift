@@ -1,13 +1,14 @@
 /// Gradient norm Aware Minimization (Zhang et al., "Gradient Norm Aware Minimization Seeks
 /// First-Order Flatness and Improves Generalization", CVPR 2023), Algorithm 1, with exact
-/// Hessian-vector products. It minimises L + α·FOF_ρ, FOF_ρ(θ) = ρ max_{θ' ∈ B(θ,ρ)} ‖∇L(θ')‖
-/// (Eq. 4), whose gradient is approximated with one ascent step on ‖∇L‖ (Eq. 7–9):
+/// Hessian-vector products. It minimises L + α·FOF_ρ, with the first-order flatness
+/// FOF_ρ(θ) = ρ max_{θ' ∈ B(θ,ρ)} ‖∇L(θ')‖, whose gradient it approximates with one normalised
+/// ascent step on ‖∇L‖ (the paper's Algorithm 1, step by step):
 ///
 ///     g      = ∇L(θ)
 ///     f      = H(θ) g / (‖g‖ + ξ)                 ∇‖∇L‖, a Hessian-vector product
 ///     θ_adv  = θ + ρ f / (‖f‖ + ξ)                 ascent on the gradient norm
 ///     h_norm = ρ H(θ_adv) ∇L(θ_adv) / (‖∇L(θ_adv)‖ + ξ)
-///     direction = base + α h_norm                  base = g (Algorithm 1, line 9)
+///     direction = base + α h_norm                  base = g
 ///
 /// `GAMSAM` swaps `base` for SAM's gradient; the base rule turns the direction into a step.
 struct GAM: Direction {

@@ -1,4 +1,4 @@
-/// Sharpness-Aware Minimization (Foret et al., ICLR 2021, Eq. 2–3), as davda54/sam:
+/// Sharpness-Aware Minimization (Foret et al., ICLR 2021), as davda54/sam implements it:
 ///
 ///     e = ρ g / (‖g‖ + 1e-12),   direction = ∇L(θ + e)
 ///
