@@ -31,6 +31,13 @@ final class FigureFourTests: XCTestCase {
         XCTAssertEqual(try ranking(a, "zof").against, [[rim, rise]])
         XCTAssertEqual(try ranking(a, "fof").discordant, 0)
         XCTAssertEqual(try ranking(a, "fof").concordant, 1)
+        // The measures disagree only for ρ between about 0.46 and 0.58.
+        let sweep = try p.sweep(rhos: [0.44, 0.5, 0.62])
+        XCTAssertEqual(sweep.minima.map { $0[0].rounded() }, [-1, 1])
+        for (k, disagree) in [(0, false), (1, true), (2, false)] {
+            let zofPrefersLeft = sweep.zof[0][k] < sweep.zof[1][k], fofPrefersLeft = sweep.fof[0][k] < sweep.fof[1][k]
+            XCTAssertEqual(zofPrefersLeft != fofPrefersLeft, disagree, "ρ = \(sweep.rhos[k])")
+        }
         // Smaller random shifts reverse the verdict.
         for (sigma, zofAgrees) in [(0.1, true), (0.28, true), (0.30, false)] {
             let m = try [-1.0, 1.0].map { try XCTUnwrap(p.oracle.expectedShiftedLoss([$0], sigma: sigma)) }
