@@ -197,7 +197,7 @@ public struct RunSettings: Sendable {
               read: { .number($0.hyper.noise) }) { $0.hyper.noise = $1.number! },
         entry("seed", .count(min: 0, max: 1 << 53), "0", "Seed of the noise generator; the same seed gives the same output byte for byte.",
               group: "noise", json: "seed", read: { .integer(Int($0.hyper.seed)) }) { $0.hyper.seed = UInt64($1.integer!) },
-        entry("sigma", .positive, "0.1", "σ of the Gaussian perturbation for average sharpness (measure, analyze).", group: "measures") { $0.sigma = $1.number! },
+        entry("sigma", .positive, "0.1", "σ of the random shift s ~ N(0, σ²I) behind average sharpness and the expected shifted loss E[L(θ + s)].", group: "measures") { $0.sigma = $1.number! },
         entry("measures", .flag, "off", "Record exact ZOF and FOF at every step beside the optimizer's estimates (--no-measures: off).",
               group: "output") { $0.measures = $1.flag! },
         entry("no-plot", .flag, "off", "Skip the figure (--plot: write it).", group: "output") { $0.noPlot = $1.flag! },

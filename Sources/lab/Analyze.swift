@@ -7,20 +7,23 @@ import Optimizers
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Find every critical point, measure each, and rank the minima by flatness against test loss.",
+        abstract: "Find every critical point, measure each, and rank the minima by flatness against generalisation.",
         discussion: """
             Critical points come from GSL root finding on ∇L = 0 over the problem's domain and are \
             classified by the Hessian's eigenvalues. For the minima, each measure (ZOF, FOF, λ_max, \
             trace, average sharpness) gives a ranking, flattest first, shown beside the ranking by \
-            test loss; plain sentences say where a measure cannot tell minima apart (values equal \
-            within 1%) or ranks them against test loss.
+            held-out test loss if the problem defines one, else beside the expected shifted loss \
+            E[L(θ + s)], s ~ N(0, σ²I), a proxy equal to L + average sharpness (never a fixed \
+            shift, whose verdict flips with its direction); plain sentences say which one, where \
+            a measure cannot tell minima apart (values equal within 1%), and where it ranks them \
+            against it.
 
             With --rho a:b:n the ZOF and FOF of each minimum are also computed for n radii from a \
             to b (the figure of the GAM paper's Fig. 4 in numbers); the rest of the analysis uses \
             ρ = b.
 
             The figure OUT/PROBLEM-analyze.svg marks the critical points on the landscape, plots \
-            ZOF, FOF, their second-order estimates and test loss for each minimum, and with a \
+            ZOF, FOF, their second-order estimates and the test or expected shifted loss for each minimum, and with a \
             sweep ZOF and FOF against ρ (--no-plot skips it).
 
             Examples:

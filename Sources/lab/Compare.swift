@@ -11,7 +11,7 @@ struct Compare: ParsableCommand {
         abstract: "Run several optimizers from the same start and compare where they end.",
         discussion: """
             Every optimizer gets the same start and the same settings; the table shows, side by \
-            side, the end point, loss, test loss, basin, status, evaluations and the flatness of \
+            side, the end point, loss, the generalisation numbers (test, shifted and expected shifted loss), basin, status, evaluations and the flatness of \
             the end point. Each run's JSON and CSV are written as by `lab run`, and \
             OUT/PROBLEM-compare.svg shows all trajectories over the landscape and the losses \
             against step (--no-plot skips it).

@@ -6,7 +6,7 @@ import Optimizers
 
 struct Measure: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Flatness measures at a point: exact ZOF and FOF, Hessian spectrum, average sharpness, test loss.",
+        abstract: "Flatness measures at a point: exact ZOF and FOF, Hessian spectrum, average sharpness, the test, shifted and expected shifted loss.",
         discussion: """
             ZOF_ρ(θ) = max over the ball B(θ, ρ) of L, minus L(θ) (what SAM minimises);
             FOF_ρ(θ) = ρ · max over the ball of ‖∇L‖ (what GAM minimises).

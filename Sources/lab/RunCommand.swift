@@ -8,7 +8,7 @@ import Reports
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run an optimizer on a problem and report where it ends: loss, test loss, basin, flatness.",
+        abstract: "Run an optimizer on a problem and report where it ends: loss, basin, flatness, generalisation numbers.",
         discussion: """
             The run stops early when the gradient norm falls below 1e-8 (converged); a run whose \
             update is not finite or leaves the domain ten widths behind ends 'diverged' with a \

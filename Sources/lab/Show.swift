@@ -6,7 +6,7 @@ import Symbolic
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a problem: its variables, domain, loss and gradient, test loss and run defaults.",
+        abstract: "Show a problem: its variables, domain, loss and gradient, [test] definition and run defaults.",
         discussion: """
             PROBLEM is a catalog name (see `lab list`) or a path to a .toml file.
 
