@@ -111,6 +111,10 @@ public enum LabFigures {
                 guard values.contains(where: { $0.isFinite && $0 > 0 }) else { continue }
                 dots.add(Markers(xs: idx.map { $0 + (Double(k) - 2) * 0.09 }, ys: values, colors: [Color.series(k)], shape: shape, size: 5, label: name))
             }
+            // Head room above the highest marker (the top decade and a half of a log axis), so
+            // the legend has a place that covers no marker.
+            let shownValues = dots.artists.flatMap { $0.dataLimits(1) }.filter { $0.isFinite && $0 > 0 }
+            if let lo = shownValues.min(), let hi = shownValues.max() { dots.yRange = (lo / 2)...(hi * 40) }
             dots.xTickLabels = minima.enumerated().map { j, i in
                 (Double(j), p.dimension == 1 ? "#\(i) at \(format(coordinates: a.points[i].critical.theta))" : "#\(i)")
             }
