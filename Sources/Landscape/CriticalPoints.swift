@@ -32,9 +32,10 @@ extension Problem {
     ///
     /// 1-D: all roots of L′ in the domain (sign changes on a 4000-point scan, bracketed by Brent
     /// and polished by Steffenson with L″), so none is missed unless two lie closer than the scan
-    /// step. 2-D: `hybridsj` on ∇L = 0 with the exact Hessian as Jacobian, from every point of a
-    /// `seedsPerAxis`² grid over the domain, keeping solutions inside the domain and merging those
-    /// closer than 1e-6 of the domain's diagonal. A continuum of critical points (a valley floor
+    /// step. 2-D: `hybridsj` on ∇L = 0 with the exact Hessian as Jacobian, from every local
+    /// minimum of ‖∇L‖ on a (2·`seedsPerAxis`)² grid (every critical point lies in such a
+    /// basin) and from a coarse (`seedsPerAxis`/4)² grid besides, keeping solutions inside the
+    /// domain and merging those closer than 1e-6 of the domain's diagonal. A continuum of critical points (a valley floor
     /// of equally good minima) comes out as a sample of it, merged at 2% of the diagonal. More
     /// than 2 variables: the same from a seeded random set of starts.
     public func criticalPoints(seedsPerAxis: Int = 40) throws -> [CriticalPoint] {
@@ -48,13 +49,7 @@ extension Problem {
         } else {
             var seeds: [[Double]] = []
             if dimension == 2 {
-                for i in 0..<seedsPerAxis {
-                    for j in 0..<seedsPerAxis {
-                        let u = (Double(i) + 0.5) / Double(seedsPerAxis), v = (Double(j) + 0.5) / Double(seedsPerAxis)
-                        seeds.append([domain[0].lowerBound + u * (domain[0].upperBound - domain[0].lowerBound),
-                                      domain[1].lowerBound + v * (domain[1].upperBound - domain[1].lowerBound)])
-                    }
-                }
+                seeds = seedGrid2D(coarse: seedsPerAxis / 4, fine: 2 * seedsPerAxis)
             } else {
                 var rng = SplitMix64(seed: 1)
                 seeds = (0..<2000).map { _ in domain.map { Double.random(in: $0, using: &rng) } }
@@ -78,6 +73,50 @@ extension Problem {
         // that is the same for several points does not scramble the order.
         let key: ([Double]) -> [Double] = { $0.map { ($0 / (1e-9 * diagonal)).rounded() } }
         return points.sorted { key($0.theta).lexicographicallyPrecedes(key($1.theta)) }
+    }
+}
+
+extension Problem {
+    /// Seeds for the 2-D critical-point search: the local minima of ‖∇L‖ (8 neighbours, ties
+    /// broken by grid order) on a `fine`² grid evaluated in one batch, and a `coarse`² grid.
+    func seedGrid2D(coarse: Int, fine: Int) -> [[Double]] {
+        let (dx, dy) = (domain[0], domain[1])
+        func point(_ u: Double, _ v: Double) -> [Double] {
+            [dx.lowerBound + u * (dx.upperBound - dx.lowerBound), dy.lowerBound + v * (dy.upperBound - dy.lowerBound)]
+        }
+        var seeds: [[Double]] = []
+        for i in 0..<coarse {
+            for j in 0..<coarse { seeds.append(point((Double(i) + 0.5) / Double(coarse), (Double(j) + 0.5) / Double(coarse))) }
+        }
+        var xs: [Double] = [], ys: [Double] = []
+        for j in 0..<fine {
+            for i in 0..<fine {
+                let p = point((Double(i) + 0.5) / Double(fine), (Double(j) + 0.5) / Double(fine))
+                xs.append(p[0])
+                ys.append(p[1])
+            }
+        }
+        let out = oracle.gradientTape.evaluate(batch: [xs, ys])
+        let g = xs.indices.map { k -> Double in
+            let v = out[1][k] * out[1][k] + out[2][k] * out[2][k]
+            return v.isNaN ? .infinity : v
+        }
+        for j in 0..<fine {
+            for i in 0..<fine {
+                let k = j * fine + i
+                var isMinimum = g[k].isFinite
+                search: for dj in -1...1 {
+                    for di in -1...1 where di != 0 || dj != 0 {
+                        let (a, b) = (i + di, j + dj)
+                        guard a >= 0, a < fine, b >= 0, b < fine else { continue }
+                        let m = b * fine + a
+                        if g[m] < g[k] || (g[m] == g[k] && m < k) { isMinimum = false; break search }
+                    }
+                }
+                if isMinimum { seeds.append([xs[k], ys[k]]) }
+            }
+        }
+        return seeds
     }
 }
 

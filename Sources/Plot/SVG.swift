@@ -51,6 +51,9 @@ public struct SVGWriter {
 
     /// XML escaping for text and attribute values.
     public static func escape(_ s: String) -> String {
+        // Most text (numbers, path data, base64 images) has nothing to escape: scan the bytes
+        // once and return it as it is.
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
         var out = ""
         for c in s {
             switch c {
