@@ -23,7 +23,9 @@ func time(rounds: Int, calls: Int, _ bodies: [() -> Double]) -> [Double] {
 func report(_ title: String, _ names: [String], _ seconds: [Double]) {
     print(title)
     for (name, s) in zip(names, seconds) {
-        print("  " + name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%9.1f ns   ×%.2f", s * 1e9, s / seconds[0]))
+        // Nanoseconds for evaluations, milliseconds for whole processes.
+        let shown = s < 1e-3 ? String(format: "%9.1f ns", s * 1e9) : String(format: "%9.1f ms", s * 1e3)
+        print("  " + name.padding(toLength: 38, withPad: " ", startingAt: 0) + shown + String(format: "   ×%.2f", s / seconds[0]))
     }
 }
 
