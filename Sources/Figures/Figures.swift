@@ -49,9 +49,9 @@ public enum LabFigures {
                 let keep = thin(r.trajectory.count, to: 120)
                 let xs = keep.map { r.trajectory[$0].theta[0] }, ys = keep.map { r.trajectory[$0].loss }
                 landscape.add(Line(xs: xs, ys: ys, stroke: Stroke(color: color, width: 1.4, dash: dash)))
-                landscape.add(Markers(xs: xs, ys: ys, colors: [color], shape: markerShapes[k % markerShapes.count], size: 3.2, label: r.optimizer.name))
+                landscape.add(Markers(xs: xs, ys: ys, colors: [color], shape: markerShapes[k % markerShapes.count], size: 3.2, label: legendName(r)))
             } else {
-                addPath(&landscape, r, color: color, dash: dash, label: r.optimizer.name)
+                addPath(&landscape, r, color: color, dash: dash, label: legendName(r), endShape: endShapes[k % endShapes.count])
             }
         }
         if let first = records.first {
@@ -63,6 +63,14 @@ public enum LabFigures {
     }
 
     static let markerShapes: [MarkerShape] = [.circle, .square, .triangle, .diamond, .cross]
+    /// End markers of several 2-D paths, so ends at the same minimum stay told apart.
+    static let endShapes: [MarkerShape] = [.diamond, .circle, .triangle, .square, .cross]
+
+    /// An optimizer's name in a legend, flagged when its end point is not where it settled.
+    static func legendName(_ r: RunRecord) -> String {
+        if r.status == .diverged { return r.optimizer.name + " (diverged)" }
+        return r.stalled ? r.optimizer.name + " (stalled)" : r.optimizer.name
+    }
 
     // MARK: analyze
 
@@ -238,12 +246,13 @@ public enum LabFigures {
 
     /// A 2-D path with arrowheads, a white square at its start and a diamond at its end (named
     /// in the legend when `labelEnds`).
-    static func addPath(_ axes: inout Axes, _ r: RunRecord, color: Color, dash: String?, label: String, labelEnds: Bool = false) {
+    static func addPath(_ axes: inout Axes, _ r: RunRecord, color: Color, dash: String?, label: String, labelEnds: Bool = false,
+                        endShape: MarkerShape = .diamond) {
         let keep = thin(r.trajectory.count, to: 400)
         let xs = keep.map { r.trajectory[$0].theta[0] }, ys = keep.map { r.trajectory[$0].theta[1] }
         axes.add(Arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash), label: label))
         axes.add(Markers(xs: [xs.first!], ys: [ys.first!], colors: [.white], shape: .square, size: 5, label: labelEnds ? "start" : nil))
-        axes.add(Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: .diamond, size: 6, label: labelEnds ? "end" : nil))
+        axes.add(Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: endShape, size: 6, label: labelEnds ? "end" : nil))
     }
 
     static func addCircle(_ axes: inout Axes, center c: [Double], rho: Double) {
