@@ -102,6 +102,9 @@ public struct RunRecord: Sendable {
     public let final: FinalState
     /// Oracle passes the optimizer made; recording the trajectory (losses, measures) is not counted.
     public let evaluations: Evaluations
+    /// The critical point gradient flow reaches from the start: the basin the run began in, so
+    /// that a run that changes basins says so. nil for a diverged run.
+    public let startBasin: Basin?
 
     /// True when the run ended short of its basin's critical point and had nearly stopped
     /// moving: over its last tenth (at least 10 steps) it moved less than 1% of the distance
@@ -173,7 +176,9 @@ extension RunConfiguration {
         if status == .maxSteps, stationarity < convergenceTolerance, hyper.noise == 0 { status = .converged }
 
         // A diverged run has no basin, so it need not search for critical points.
-        let basin = status == .diverged ? nil : basin(of: trajectory.last!.theta, among: try criticalPoints ?? problem.criticalPoints())
+        let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
+        let endBasin = critical.flatMap { self.basin(of: trajectory.last!.theta, among: $0) }
+        let startBasin = critical.flatMap { self.basin(of: start, among: $0) }
         let end = trajectory.last!
         let lambdaMax = try oracle.eigenvalues(end.theta).last!
         return RunRecord(
@@ -181,10 +186,10 @@ extension RunConfiguration {
             trajectory: trajectory,
             final: FinalState(theta: end.theta, loss: end.loss, testLoss: oracle.testLoss(end.theta), shiftedLoss: oracle.shiftedLoss(end.theta),
                               expectedShiftedLoss: try oracle.expectedShiftedLoss(end.theta, sigma: sigma), sigma: sigma,
-                              basin: basin, lambdaMax: lambdaMax,
+                              basin: endBasin, lambdaMax: lambdaMax,
                               zof: try end.zof ?? oracle.zof(at: end.theta, rho: hyper.rho).value,
                               fof: try end.fof ?? oracle.fof(at: end.theta, rho: hyper.rho).value),
-            evaluations: counted.evaluations)
+            evaluations: counted.evaluations, startBasin: startBasin)
     }
 
     /// Why θ ends the run, or nil: a non-finite coordinate or loss, or a coordinate more than ten

@@ -17,10 +17,13 @@ public func runJSON(_ r: RunRecord) -> JSON {
         return .object(fields)
     }
     let f = r.final
-    let basin: JSON = f.basin.map {
-        .object([("index", .number(Double($0.index))), ("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)),
-                 ("distance", .number($0.distance)), ("reached", .bool($0.reached))])
-    } ?? .null
+    let basinJSON: (Basin?) -> JSON = { b in
+        b.map {
+            .object([("index", .number(Double($0.index))), ("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)),
+                     ("distance", .number($0.distance)), ("reached", .bool($0.reached))])
+        } ?? .null
+    }
+    let basin = basinJSON(f.basin)
     var doc: [(String, JSON)] = [
         ("problem", .string(r.problem)),
         ("optimizer", .string(r.optimizer.name)),
@@ -36,6 +39,7 @@ public func runJSON(_ r: RunRecord) -> JSON {
             ("sigma", .number(f.sigma)), ("basin", basin), ("stalled", .bool(r.stalled)),
             ("lambda_max", .number(f.lambdaMax)), ("zof", .number(f.zof)), ("fof", .number(f.fof)),
         ])),
+        ("start_basin", basinJSON(r.startBasin)),
         ("evaluations", .object([("gradient", .number(Double(r.evaluations.gradient))), ("hvp", .number(Double(r.evaluations.hvp)))])),
     ]
     return .object(doc)
@@ -62,7 +66,8 @@ public func runCSV(_ r: RunRecord, variables: [String]) -> String {
 /// when the gradient there is below 1e-3 as well).
 public func basinText(_ r: RunRecord, _ p: Problem) -> String {
     guard let b = r.final.basin else { return r.status == .diverged ? "none (diverged)" : "none" }
-    let at = "#\(b.index) \(b.kind.rawValue) at \(format(point: b.theta, p.variables))"
+    // A critical point comes from root finding: five digits, without its noise.
+    let at = "#\(b.index) \(b.kind.rawValue) at \(format(point: b.theta, p.variables, .compact))"
     if b.reached { return at }
     if r.stalled {
         let plateau = r.trajectory.last!.gradNorm < 1e-3 ? " on a plateau" : ""
@@ -105,6 +110,9 @@ public func runText(_ r: RunRecord, problem p: Problem) -> String {
     ] + generalisationRows(f, reached: f.basin?.reached ?? false).map { [$0.0, "", $0.1] })
     out += "\n\nstatus       \(r.status.rawValue) after \(last.step) step\(last.step == 1 ? "" : "s")"
     out += "\nbasin        \(basinText(r, p))"
+    if let from = r.startBasin, from.index != r.final.basin?.index {
+        out += "\n             (it started in the basin of #\(from.index) \(from.kind.rawValue) at \(format(point: from.theta, p.variables, .compact)))"
+    }
     out += "\nevaluations  \(r.evaluations.gradient) gradient, \(r.evaluations.hvp) HVP"
     out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(f.zof)), FOF \(format(f.fof)) (ρ = \(format(h.rho)))"
     if r.trajectory.first?.zof != nil {
@@ -138,5 +146,6 @@ public func comparisonText(_ c: Comparison) -> String {
                String(r.evaluations.hvp), format(f.lambdaMax), format(f.zof), format(f.fof)]
         for i in rows.indices { rows[i].append(values[i]) }
     }
-    return "\(p.name) from \(format(point: c.start, p.variables))\n\n" + table(header: [""] + c.records.map(\.optimizer.name), rows: rows)
+    let from = c.records.lazy.compactMap(\.startBasin).first.map { " (in the basin of #\($0.index) \($0.kind.rawValue) at \(format(point: $0.theta, p.variables, .compact)))" } ?? ""
+    return "\(p.name) from \(format(point: c.start, p.variables))\(from)\n\n" + table(header: [""] + c.records.map(\.optimizer.name), rows: rows)
 }

@@ -70,6 +70,7 @@ final class StoryTests: XCTestCase {
         XCTAssert(limitRuns[2].stalled)
         for ((c, name), r) in zip(jobs, results) {
             let basin = try XCTUnwrap(r.final.basin, "\(c.label): \(name)")
+            XCTAssertEqual(try XCTUnwrap(r.startBasin).theta[0], 1, accuracy: 1e-6, "\(c.label): every run starts in A's basin")
             if name.hasPrefix("gam") {
                 XCTAssertLessThan(distance(r.final.theta, [-1, 0]), 0.01, "\(c.label): \(name) ends at \(r.final.theta)")
                 let steps = zip(r.trajectory, r.trajectory.dropFirst()).map { distance($0.theta, $1.theta) }
