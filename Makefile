@@ -24,8 +24,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# Test classes run in parallel processes (both cores); a failure fails the target.
 test: deps
-	$(SWIFT) test
+	$(SWIFT) test --parallel
 
 # The main job: GAM on the two-valley landscape (JSON and CSV go to out/).
 demo: release
