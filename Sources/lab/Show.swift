@@ -39,7 +39,7 @@ struct Show: ParsableCommand {
         switch p.test {
         case nil:
             testJSON = .null
-            testText = "none"
+            testText = "none; like every problem it has the expected shifted loss E[L(θ + s)], s ~ N(0, σ²I)"
         case .loss(_, let node)?:
             testJSON = .object([("kind", .string("loss")), ("loss", .string(show(node)))])
             testText = "test loss = \(show(node))"
