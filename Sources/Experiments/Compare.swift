@@ -5,21 +5,24 @@ import Optimizers
 public struct Comparison {
     public let problem: Problem
     public let start: [Double]
+    /// The settings each run used, in the order of `records`.
+    public let settings: [RunSettings]
     /// One run per optimizer, in the order given.
     public let records: [RunRecord]
 
     /// Runs each optimizer with the settings resolved for it (its own defaults, the problem's,
     /// then `flags`). The start is the same for all: the flag, the problem's, or the domain's
-    /// centre.
+    /// centre. Every setting is resolved, and a flag none of the runs reads refused, before the
+    /// first run; the critical points and the start's basin are found once for all.
     public init(problem: Problem, optimizers: [Optimizer], flags: [String: SettingValue]) throws {
+        let settings = try optimizers.map { try RunSettings.resolve(problem: problem, optimizer: $0, flags: flags) }
+        try RunSettings.checkRead(flags, by: zip(optimizers, settings).map { ($0, $1.hyper.base) })
         let critical = try problem.criticalPoints()
         var records: [RunRecord] = []
-        var start: [Double] = []
-        for o in optimizers {
-            let settings = try RunSettings.resolve(problem: problem, optimizer: o, flags: flags)
-            start = settings.start!
-            records.append(try RunConfiguration(problem: problem, optimizer: o, settings: settings).run(criticalPoints: critical))
+        for (o, s) in zip(optimizers, settings) {
+            records.append(try RunConfiguration(problem: problem, optimizer: o, settings: s)
+                .run(criticalPoints: critical, startBasin: records.lazy.compactMap(\.startBasin).first))
         }
-        (self.problem, self.start, self.records) = (problem, start, records)
+        (self.problem, self.start, self.settings, self.records) = (problem, settings.first?.start ?? [], settings, records)
     }
 }

@@ -132,7 +132,8 @@ public let convergenceTolerance = 1e-8
 extension RunConfiguration {
     /// Runs the optimizer. `criticalPoints` (from `problem.criticalPoints()`) locate the basin;
     /// pass them in to share one analysis between several runs.
-    public func run(criticalPoints: [CriticalPoint]? = nil) throws -> RunRecord {
+    /// `startBasin`, when known (the same start run before), saves following the flow from it again.
+    public func run(criticalPoints: [CriticalPoint]? = nil, startBasin knownStartBasin: Basin? = nil) throws -> RunRecord {
         let oracle = problem.oracle
         var counted = CountingOracle(oracle, noise: hyper.noise, seed: hyper.seed)
         var rule = optimizer.direction(hyper)
@@ -178,7 +179,7 @@ extension RunConfiguration {
         // A diverged run has no basin, so it need not search for critical points.
         let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
         let endBasin = critical.flatMap { self.basin(of: trajectory.last!.theta, among: $0) }
-        let startBasin = critical.flatMap { self.basin(of: start, among: $0) }
+        let startBasin = critical.flatMap { knownStartBasin ?? self.basin(of: start, among: $0) }
         let end = trajectory.last!
         let lambdaMax = try oracle.eigenvalues(end.theta).last!
         return RunRecord(

@@ -160,7 +160,7 @@ public enum LabFigures {
             let xs = (0...n).map { d.lowerBound + (d.upperBound - d.lowerBound) * Double($0) / Double(n) }
             let loss = o.lossTape.evaluate(batch: [xs])[0]
             axes.add(Line(xs: xs, ys: loss, stroke: Stroke(color: .black, width: 2), label: "loss"))
-            let expected = expectedShiftedLoss(o, xs, sigma: sigma)
+            let expected = try expectedShiftedLoss(o, xs, sigma: sigma)
             axes.add(Line(xs: xs, ys: expected, stroke: Stroke(color: Color.gray, width: 1.6, dash: "6 4"), label: "E[L(θ+s)], σ=\(format(sigma, .label))"))
             let other = o.testOrShiftedLoss(batch: [xs]) ?? []
             if !other.isEmpty {
@@ -221,12 +221,15 @@ public enum LabFigures {
     /// E[L(x + s)], s ~ N(0, σ²), along an evenly spaced 1-D curve, for drawing: the
     /// trapezoid rule over ±6σ on a grid that contains every x and has spacing at most σ/8 (for
     /// a smooth loss its error falls off exponentially in σ/h; the tails beyond 6σ hold 2e-9 of
-    /// the mass), with the loss sampled once through the batch tape. Tables and JSON take the
-    /// exact values from `Oracle.expectedShiftedLoss` (adaptive integration).
-    static func expectedShiftedLoss(_ o: Oracle, _ xs: [Double], sigma: Double) -> [Double] {
+    /// the mass), with the loss sampled once through the batch tape. For σ below a sixteenth of
+    /// the spacing, and in tables and JSON, the values come from `Oracle.expectedShiftedLoss`
+    /// (adaptive integration).
+    static func expectedShiftedLoss(_ o: Oracle, _ xs: [Double], sigma: Double) throws -> [Double] {
         precondition(xs.count > 1, "a curve of at least two points")
         let step = xs[1] - xs[0]
         let m = max(1, Int((step / (sigma / 8)).rounded(.up)))
+        // A σ far below the curve's spacing would need a huge grid: integrate each point instead.
+        guard m <= 16 else { return try xs.map { try o.expectedShiftedLoss([$0], sigma: sigma) ?? .nan } }
         let h = step / Double(m)
         let reach = Int((6 * sigma / h).rounded(.up))
         let grid = (0..<((xs.count - 1) * m + 1 + 2 * reach)).map { xs[0] + h * Double($0 - reach) }

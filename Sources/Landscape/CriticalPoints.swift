@@ -97,24 +97,13 @@ extension Problem {
             }
         }
         let out = oracle.gradientTape.evaluate(batch: [xs, ys])
-        let g = xs.indices.map { k -> Double in
+        // Minima of ‖∇L‖² are maxima of its negative; NaN counts as the highest ‖∇L‖².
+        let negated = xs.indices.map { k -> Double in
             let v = out[1][k] * out[1][k] + out[2][k] * out[2][k]
-            return v.isNaN ? .infinity : v
+            return v.isNaN ? -.infinity : -v
         }
-        for j in 0..<fine {
-            for i in 0..<fine {
-                let k = j * fine + i
-                var isMinimum = g[k].isFinite
-                search: for dj in -1...1 {
-                    for di in -1...1 where di != 0 || dj != 0 {
-                        let (a, b) = (i + di, j + dj)
-                        guard a >= 0, a < fine, b >= 0, b < fine else { continue }
-                        let m = b * fine + a
-                        if g[m] < g[k] || (g[m] == g[k] && m < k) { isMinimum = false; break search }
-                    }
-                }
-                if isMinimum { seeds.append([xs[k], ys[k]]) }
-            }
+        for k in negated.indices where negated[k] > -.infinity && isLocalMaximum(negated, width: fine, at: k, rimDisqualifies: false) {
+            seeds.append([xs[k], ys[k]])
         }
         return seeds
     }

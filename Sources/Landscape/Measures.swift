@@ -131,19 +131,9 @@ extension Oracle {
             if !v.isNaN { grid[cell] = v }
         }
         var peaks: [[Double]] = []
-        for k in cells.indices where grid[cells[k]] > -.infinity {
-            let cell = cells[k], (i, j) = (cell / n, cell % n), v = grid[cell]
-            var isPeak = true
-            search: for di in -1...1 {
-                for dj in -1...1 where di != 0 || dj != 0 {
-                    let (a, b) = (i + di, j + dj)
-                    // A cell on the rim (a neighbour outside the ball) is the circle scan's job.
-                    guard a >= 0, a < n, b >= 0, b < n, grid[a * n + b] > -.infinity else { isPeak = false; break search }
-                    let neighbour = a * n + b, w = grid[neighbour]
-                    if !(w < v || (w == v && neighbour > cell)) { isPeak = false; break search }
-                }
-            }
-            if isPeak { peaks.append([xs[k], ys[k]]) }
+        // A cell on the rim (a neighbour outside the ball) is the circle scan's job.
+        for k in cells.indices where grid[cells[k]] > -.infinity && isLocalMaximum(grid, width: n, at: cells[k], rimDisqualifies: true) {
+            peaks.append([xs[k], ys[k]])
         }
         return (peaks, h)
     }

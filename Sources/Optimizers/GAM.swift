@@ -10,7 +10,8 @@
 ///     h_norm = ρ H(θ_adv) ∇L(θ_adv) / (‖∇L(θ_adv)‖ + ξ)
 ///     direction = base + α h_norm                  base = g
 ///
-/// `GAMSAM` swaps `base` for SAM's gradient; the base rule turns the direction into a step.
+/// GAM+SAM (the paper's GAM applied on top of SAM) is this type with `samRho` set: `base` becomes
+/// SAM's gradient ∇L(θ + ρ_sam g/‖g‖). The base rule turns the direction into a step.
 struct GAM: Direction {
     let rho: Double
     let alpha: Double

@@ -66,7 +66,7 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
         Optimizer("asam", "adaptive SAM, Kwon et al. 2021", settings: ["rho", "eta"]) { ASAM(rho: $0.rho, eta: $0.eta) },
         Optimizer("gam", "GAM, Algorithm 1 of Zhang et al. 2023, exact Hessian-vector products",
                   settings: ["rho", "alpha"]) { GAM(rho: $0.rho, alpha: $0.alpha) },
-        Optimizer("gam-sam", "GAM's flatness term on SAM's gradient", settings: ["rho", "alpha", "sam-rho"]) { GAMSAM($0) },
+        Optimizer("gam-sam", "GAM's flatness term on SAM's gradient", settings: ["rho", "alpha", "sam-rho"]) { GAM(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho) },
         Optimizer("gam-fast", "the authors' accelerated GAM (xxgege/GAM), no Hessian-vector products",
                   settings: ["rho", "grad-rho", "grad-norm-rho", "beta0", "beta1", "beta2", "beta3", "gamma"]) { GAMFast($0) },
         Optimizer("sam-exact", "L + ZOF with the exact argmax over the ρ-ball", settings: ["rho"]) { SAMExact(rho: $0.rho) },

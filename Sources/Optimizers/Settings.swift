@@ -20,8 +20,8 @@ public struct Setting: Sendable {
         case real
         /// A whole number in min...max.
         case count(min: Int, max: Int)
-        /// One number per variable, inside the problem's domain.
-        case vector
+        /// One number per variable; with `insideDomain`, inside the problem's domain box.
+        case vector(insideDomain: Bool)
         /// One of these words.
         case choice([String])
         /// On or off: `--key` / `--no-key` on the command line, `key = true|false` in a file.
@@ -87,6 +87,9 @@ public struct Setting: Sendable {
                     return fail("has \(v.count) value\(v.count == 1 ? "" : "s") but \(p.name) has \(p.dimension) variable\(p.dimension == 1 ? "" : "s") (\(p.variables.joined(separator: ", ")))")
                 }
                 if let i = v.indices.first(where: { !v[$0].isFinite }) { return fail("\(p.variables[i]) = \(v[i]) is not a finite number") }
+                if case .vector(insideDomain: true) = kind, let i = v.indices.first(where: { !p.domain[$0].contains(v[$0]) }) {
+                    return fail("\(p.variables[i]) = \(v[i]) is outside the domain [\(p.domain[i].lowerBound), \(p.domain[i].upperBound)]")
+                }
             }
             return .success(value)
         case .choice(let choices):
@@ -156,7 +159,7 @@ public struct RunSettings: Sendable {
     /// The table. Order is `--help`'s order and the run JSON's order.
     public static let table: [Setting] = [
         entry("opt", .choice(Optimizer.all.map(\.name)), "none", "The optimizer, one of those above (lab run only; compare takes --opts).", group: "run") { $0.optimizer = $1.word },
-        entry("start", .vector, "the domain's centre", "Start point, one value per variable: --start -1,0.5.", group: "run", json: "start",
+        entry("start", .vector(insideDomain: true), "the domain's centre", "Start point, one value per variable: --start -1,0.5.", group: "run", json: "start",
               read: { .vector($0.start ?? []) }) { $0.start = $1.vector },
         entry("lr", .positive, "0.01", "Learning rate.", group: "run", json: "lr", read: { .number($0.hyper.lr) }) { $0.hyper.lr = $1.number! },
         entry("steps", .count(min: 1, max: 10_000_000), "300", "Number of updates.", group: "run", json: "steps",
@@ -209,6 +212,11 @@ public struct RunSettings: Sendable {
         Setting(key: key, kind: kind, defaultText: defaultText, help: help, group: group, jsonKey: json, apply: apply, read: read)
     }
 
+    /// A point given on the command line (`measure --at`): read and checked like `start`, but it
+    /// may lie outside the domain.
+    public static let point = Setting(key: "at", kind: .vector(insideDomain: false), defaultText: "", help: "", group: "",
+                                      jsonKey: nil, apply: { _, _ in }, read: nil)
+
     /// The setting with this key (the flag without its dashes), or nil.
     public static func setting(_ key: String) -> Setting? { table.first { $0.key == key } }
 
@@ -221,15 +229,8 @@ public struct RunSettings: Sendable {
                 let hint = nearest(to: key, among: table.map(\.key)).map { "; did you mean '\($0)'?" } ?? ""
                 throw ProblemError(file: problem.file, key: where_, message: "unknown run setting '\(key)'\(hint)")
             }
-            switch s.accept(value, problem: problem) {
-            case .failure(let e): throw ProblemError(file: problem.file, key: where_, message: e.message)
-            case .success(.vector(let v)):
-                if let i = v.indices.first(where: { !problem.domain[$0].contains(v[$0]) }) {
-                    let d = problem.domain[i]
-                    throw ProblemError(file: problem.file, key: where_,
-                                       message: "\(problem.variables[i]) = \(v[i]) is outside the domain [\(d.lowerBound), \(d.upperBound)]")
-                }
-            case .success: break
+            if case .failure(let e) = s.accept(value, problem: problem) {
+                throw ProblemError(file: problem.file, key: where_, message: e.message)
             }
         }
     }
@@ -247,12 +248,6 @@ public struct RunSettings: Sendable {
             for (key, raw) in values.sorted(by: { $0.key < $1.key }) {
                 guard let setting = setting(key) else { throw SettingError("unknown setting '\(key)'") }
                 switch setting.accept(raw, problem: problem) {
-                case .success(.vector(let v)) where isFlag:
-                    if let i = v.indices.first(where: { !problem.domain[$0].contains(v[$0]) }) {
-                        let d = problem.domain[i]
-                        throw SettingError("\(setting.flag): \(problem.variables[i]) = \(v[i]) is outside the domain [\(d.lowerBound), \(d.upperBound)] of \(problem.name)")
-                    }
-                    setting.apply(&s, .vector(v))
                 case .success(let v): setting.apply(&s, v)
                 case .failure(let e):
                     if isFlag { throw SettingError("\(setting.flag) \(e.message)") }
@@ -304,6 +299,18 @@ public struct RunSettings: Sendable {
         }
     }
 
+    /// Every spelling of the on/off settings with the value it sets: `measures` → true and
+    /// `no-measures` → false; a key that starts with `no-` turns around (`no-plot` → true,
+    /// `plot` → false).
+    static let flagSpellings: [String: (key: String, value: Bool)] = {
+        var out: [String: (key: String, value: Bool)] = [:]
+        for s in table where s.kind == .flag {
+            out[s.key] = (s.key, true)
+            out[s.key.hasPrefix("no-") ? String(s.key.dropFirst(3)) : "no-" + s.key] = (s.key, false)
+        }
+        return out
+    }()
+
     /// Reads setting flags from command-line words: `--lr 0.1`, `--lr=0.1`, `--start -1,2`
     /// (a value may start with a minus), `--measures`, `--no-measures`, `--no-plot`, `--plot`.
     /// Returns the values keyed by setting.
@@ -325,28 +332,19 @@ public struct RunSettings: Sendable {
                 inline = String(name[name.index(after: eq)...])
                 name = String(name[..<eq])
             }
-            // Flags: --key and --no-key; the no-plot setting reads --no-plot and --plot.
-            if let s = setting(name), s.kind == .flag, inline == nil {
-                values[s.key] = .flag(true)
+            if inline == nil, let spelled = flagSpellings[name] {
+                values[spelled.key] = .flag(spelled.value)
                 i += 1
                 continue
             }
-            if let s = setting("no-" + name), s.kind == .flag, inline == nil {
-                values[s.key] = .flag(false)
-                i += 1
-                continue
-            }
-            if name.hasPrefix("no-"), let s = setting(String(name.dropFirst(3))), s.kind == .flag, inline == nil {
-                values[s.key] = .flag(false)
-                i += 1
-                continue
-            }
-            guard let s = setting(name) else {
-                let spellings = table.flatMap { $0.kind == .flag ? [$0.key, $0.key.hasPrefix("no-") ? String($0.key.dropFirst(3)) : "no-" + $0.key] : [$0.key] }
-                let hint = nearest(to: name, among: spellings).map { "; did you mean '--\($0)'?" } ?? ""
+            guard let s = setting(name) ?? flagSpellings[name].flatMap({ setting($0.key) }) else {
+                let hint = nearest(to: name, among: (Array(flagSpellings.keys) + table.map(\.key)).sorted()).map { "; did you mean '--\($0)'?" } ?? ""
                 throw SettingError("unknown option '--\(name)'\(hint)")
             }
-            if s.kind == .flag { throw SettingError("\(s.flag) takes no value; write \(s.flag) or --no-\(s.key)") }
+            if s.kind == .flag {
+                let both = flagSpellings.filter { $0.value.key == s.key }.keys.sorted().map { "--" + $0 }
+                throw SettingError("\(s.flag) takes no value; write \(both.joined(separator: " or "))")
+            }
             let text: String
             if let inline { text = inline; i += 1 } else {
                 guard i + 1 < words.count else { throw SettingError("\(s.flag) needs a value") }

@@ -11,8 +11,6 @@ public struct Grid: Sendable {
         (self.xs, self.ys, self.values) = (xs, ys, values)
     }
 
-    /// Finite values, for ranges and quantiles.
-    public var finiteValues: [Double] { values.flatMap { $0 }.filter(\.isFinite) }
 }
 
 /// Level sets by marching squares.

@@ -68,25 +68,3 @@ public struct Arrows: Artist {
         }
     }
 }
-
-/// A vertical (x = value) or horizontal (y = value) line across the plot area.
-public struct Rule: Artist {
-    public enum Direction: Sendable { case vertical, horizontal }
-    public let direction: Direction
-    public let value: Double
-    public let stroke: Stroke
-    /// Legend text; nil for no legend row.
-    public let label: String?
-
-    public init(_ direction: Direction, at value: Double, stroke: Stroke, label: String? = nil) {
-        (self.direction, self.value, self.stroke, self.label) = (direction, value, stroke, label)
-    }
-
-    public func dataLimits(_ axis: Int) -> [Double] { (axis == 0) == (direction == .vertical) ? [value] : [] }
-    public var legendEntry: LegendEntry? { label.map { LegendEntry(swatch: .line(stroke), label: $0) } }
-
-    public func draw(_ t: Transform, into w: inout SVGWriter) {
-        let points = direction == .vertical ? [(t.x(value), t.top), (t.x(value), t.bottom)] : [(t.left, t.y(value)), (t.right, t.y(value))]
-        w.element("path", [("d", SVGWriter.path(points))] + stroke.attributes)
-    }
-}

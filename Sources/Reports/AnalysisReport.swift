@@ -114,7 +114,6 @@ public func measuresText(_ m: Measures, problem p: Problem) -> String {
     if let shifted = m.shiftedLoss {
         rows.append(["shifted loss", format(shifted), "L(θ + shift) for the problem's one fixed shift"])
     }
-    rows = rows.map { $0[2].isEmpty ? [$0[0], $0[1]] + [""] : $0 }
     return "\(p.name) at \(at(m.theta)), ρ = \(format(m.rho)), σ = \(format(m.sigma))\n"
         + table(header: ["measure", "value", "note"], rows: rows)
 }

@@ -60,8 +60,7 @@ struct Analyze: ParsableCommand {
         let sweep = spec.isSweep ? try p.sweep(rhos: spec.radii, criticalPoints: analysis.points.map(\.critical)) : nil
         var figure: String?
         if !noPlot {
-            guard !out.isEmpty else { throw UsageError("--out needs a folder, as in --out figures") }
-            figure = OutputFolder(path: out).file("\(p.name)-analyze.svg")
+            figure = try OutputFolder(out).file("\(p.name)-analyze.svg")
             try writeAtomically(try LabFigures.analyze(analysis, sweep: sweep, problem: p).svg(), to: figure!)
         }
         switch common.format {

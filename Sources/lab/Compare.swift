@@ -43,19 +43,16 @@ struct Compare: ParsableCommand {
             throw UsageError("--opts names \(twice.name) twice; each optimizer's files would overwrite the other's")
         }
         let out = try options.folder()
-        var flags = try options.flags()
+        let flags = try options.flags()
         if flags["opt"] != nil { throw UsageError("compare takes its optimizers from --opts, not --opt") }
-        flags["opt"] = nil
         let comparison = try Comparison(problem: p, optimizers: optimizers, flags: flags)
-        try RunSettings.checkRead(flags, by: comparison.records.map { ($0.optimizer, $0.hyper.base) })
-        let noPlot = try RunSettings.resolve(problem: p, optimizer: nil, flags: flags).noPlot
         var files: [(contents: String, path: String)] = []
         for r in comparison.records {
             let base = out.file("\(p.name)-\(r.optimizer.name)")
             files.append((runJSON(r).rendered() + "\n", base + ".json"))
             files.append((runCSV(r, variables: p.variables), base + ".csv"))
         }
-        if !noPlot { files.append((try LabFigures.compare(comparison.records, problem: p).svg(), out.file("\(p.name)-compare.svg"))) }
+        if !comparison.settings[0].noPlot { files.append((try LabFigures.compare(comparison.records, problem: p).svg(), out.file("\(p.name)-compare.svg"))) }
         try writeAtomically(files)
         for r in comparison.records { if let warning = divergenceWarning(r) { printError(warning) } }
         switch common.format {

@@ -60,7 +60,7 @@ struct Lab: ParsableCommand {
             var message = fullMessage(for: error)
             if message.hasPrefix("Error: ") { message.removeFirst(7) }
             printError("error: " + message)
-            Foundation.exit(code == .validationFailure ? 64 : code.rawValue)
+            Foundation.exit(code.rawValue)  // 64 for a usage mistake, as ours
         }
         printError("error: \(error)")
         Foundation.exit(status)

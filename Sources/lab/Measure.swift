@@ -50,11 +50,11 @@ struct Measure: ParsableCommand {
     }
 }
 
-/// `--at 1,2`: one number per variable, read and checked as the settings table reads `--start`,
-/// so both flags word their mistakes alike.
+/// `--at 1,2`: one number per variable, read and checked as the settings table reads `--start`
+/// (without the domain check), so both flags word their mistakes alike.
 func parseVector(_ text: String, option: String, problem p: Problem) throws -> [Double] {
-    let start = RunSettings.setting("start")!
-    let checked = start.parse(text).flatMap { start.accept($0, problem: p) }
+    let point = RunSettings.point
+    let checked = point.parse(text).flatMap { point.accept($0, problem: p) }
     switch checked {
     case .success(.vector(let v)): return v
     case .success: throw UsageError("\(option) must be one number per variable")

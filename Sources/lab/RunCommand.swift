@@ -47,16 +47,16 @@ struct Run: ParsableCommand {
         try RunSettings.checkRead(flags, by: [(optimizer, settings.hyper.base)])
         let out = try options.folder()
         let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
-        let document = runJSON(record)
+        let document = runJSON(record).rendered()
         let base = out.file("\(p.name)-\(optimizer.name)")
         // Everything is rendered before the first file is written.
-        var files: [(contents: String, path: String)] = [(document.rendered() + "\n", base + ".json"),
+        var files: [(contents: String, path: String)] = [(document + "\n", base + ".json"),
                                                          (runCSV(record, variables: p.variables), base + ".csv")]
         if !settings.noPlot { files.append((try LabFigures.run(record, problem: p).svg(), base + ".svg")) }
         try writeAtomically(files)
         if let warning = divergenceWarning(record) { printError(warning) }
         switch common.format {
-        case .json: print(document.rendered())
+        case .json: print(document)
         case .text:
             print(runText(record, problem: p))
             print("\nwrote " + files.map(\.path).joined(separator: ", "))

@@ -13,11 +13,8 @@ struct RunOptions: ParsableArguments {
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Run settings, as listed under Settings above: --lr 0.1 --rho 0.5 ...", valueName: "settings"))
     var settings: [String] = []
 
-    /// The output folder; an empty `--out` is refused rather than read as the root folder.
-    func folder() throws -> OutputFolder {
-        guard !out.isEmpty else { throw UsageError("--out needs a folder, as in --out figures") }
-        return OutputFolder(path: out)
-    }
+    /// The output folder (`OutputFolder` refuses an empty one).
+    func folder() throws -> OutputFolder { try OutputFolder(out) }
 
     /// The settings given, keyed like a problem's `[defaults]`.
     func flags() throws -> [String: SettingValue] { try RunSettings.parseFlags(settings) }
@@ -46,6 +43,12 @@ extension Problem {
 /// without doubled slashes.
 struct OutputFolder {
     let path: String
+
+    /// The folder `--out` names; an empty one is refused rather than read as the root folder.
+    init(_ path: String) throws {
+        guard !path.isEmpty else { throw UsageError("--out needs a folder, as in --out figures") }
+        self.path = path
+    }
 
     func file(_ name: String) -> String {
         var folder = path

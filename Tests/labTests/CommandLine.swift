@@ -38,3 +38,13 @@ func json(_ run: LabRun, file: StaticString = #filePath, line: UInt = #line) thr
     let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
     return try XCTUnwrap(object as? [String: Any], file: file, line: line)
 }
+
+extension XCTestCase {
+    /// A fresh folder under the system's temporary directory, removed when the test ends.
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+}

@@ -6,13 +6,6 @@ import XCTest
 final class ConventionTests: XCTestCase {
     let repository = ProblemCommandTests.repository
 
-    func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-conv-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     /// `lab run --help` lists every optimizer and every setting: they come from the registry and
     /// the settings table, so this list is the table's.
     func testHelpListsEverySettingAndOptimizer() throws {

@@ -5,13 +5,6 @@ import XCTest
 final class RunCommandTests: XCTestCase {
     let repository = ProblemCommandTests.repository
 
-    func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     func testRunDocumentAndFiles() throws {
         let out = try temporaryFolder()
         let run = try lab(["run", "himmelblau", "--opt", "gam", "--steps", "30", "--out", out.path, "--format", "json"], in: repository)
