@@ -149,15 +149,19 @@ final class StoryTests: XCTestCase {
         XCTAssert(gamExact.reached)
     }
 
-    /// Two-valley-2d: from the default start gd, sam and gam all end in the left valley.
+    /// Two-valley-2d: from the default start gd, sam and gam, and the exact variants, all end
+    /// in the left valley (two runs at a time).
     func testTwoValley2D() throws {
         let p = try load("two-valley-2d")
         let critical = try p.criticalPoints()
-        for name in ["gd", "sam", "gam"] {
-            let r = try RunConfiguration(problem: p, optimizer: Optimizer.lookup(name),
-                                         settings: RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:])).run(criticalPoints: critical)
-            XCTAssertEqual(try XCTUnwrap(r.final.basin).theta[0], -1.5, accuracy: 1e-6, name)
+        nonisolated(unsafe) let shared = p
+        let names = ["gd", "sam", "gam", "sam-exact", "gam-exact"]
+        let runs: [RunRecord] = try parallelMap(names) { name in
+            let o = try Optimizer.lookup(name)
+            return try RunConfiguration(problem: shared, optimizer: o, settings: RunSettings.resolve(problem: shared, optimizer: o, flags: [:]))
+                .run(criticalPoints: critical)
         }
+        for (name, r) in zip(names, runs) { XCTAssertEqual(try XCTUnwrap(r.final.basin).theta[0], -1.5, accuracy: 1e-6, name) }
     }
 
     /// Himmelblau: from the origin gam with the default lr ends in a two-step oscillation across
@@ -171,6 +175,13 @@ final class StoryTests: XCTestCase {
         let last = r.trajectory.suffix(4).map(\.loss)
         XCTAssertGreaterThan(max(last[0], last[1]) / min(last[0], last[1]), 100)
         XCTAssertGreaterThan(max(last[2], last[3]) / min(last[2], last[3]), 100)
+        // gam-exact cycles the same way: losses alternate by more than tenfold.
+        let exact = try Optimizer.lookup("gam-exact")
+        let e = try RunConfiguration(problem: p, optimizer: exact, settings: RunSettings.resolve(problem: p, optimizer: exact, flags: [:]))
+            .run(criticalPoints: [])
+        let tail = e.trajectory.suffix(4).map(\.loss)
+        XCTAssertEqual(tail[0], tail[2], accuracy: 1e-3 * tail[0])
+        XCTAssertGreaterThan(max(tail[0], tail[1]) / min(tail[0], tail[1]), 10)
         XCTAssertLessThan(distance(r.final.theta, [3, 2]), 0.05)
         // A smaller learning rate still cycles: the gradient at the end is far from zero.
         var h = try RunSettings.resolve(problem: p, optimizer: gam, flags: [:]).hyper
