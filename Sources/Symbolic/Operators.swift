@@ -28,14 +28,15 @@ public enum BinaryOperator: String, CaseIterable, Hashable, Sendable {
     public var isRightAssociative: Bool { self == .pow }
 
     /// IEEE double arithmetic, never a trap. `^` is C's `pow`: x^0 = 1 for every x (NaN too),
-    /// 0^−1 = +∞, and a negative base with a non-integer exponent gives NaN.
+    /// 0^−1 = +∞, and a negative base with a non-integer exponent gives NaN. x^2 is x·x (the
+    /// correctly rounded square, as the tapes compute it).
     @inline(__always)
     public func evaluate(_ a: Double, _ b: Double) -> Double {
         switch self {
         case .add: a + b
         case .mul: a * b
         case .div: a / b
-        case .pow: Foundation.pow(a, b)
+        case .pow: b == 2 ? a * a : Foundation.pow(a, b)
         }
     }
 
@@ -68,20 +69,22 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
     @inline(__always)
     public func evaluate(_ x: Double) -> Double {
         switch self {
-        case .exp: Foundation.exp(x)
-        case .log: Foundation.log(x)
+        // exp, log, sin, cos, tanh, sigmoid and softplus are VectorMath's kernels, so a point gives
+        // the same bits alone as in a batch; the rest are libm's.
+        case .exp: VectorMath.exp(x)
+        case .log: VectorMath.log(x)
         case .sqrt: x.squareRoot()
-        case .sin: Foundation.sin(x)
-        case .cos: Foundation.cos(x)
+        case .sin: VectorMath.sin(x)
+        case .cos: VectorMath.cos(x)
         case .tan: Foundation.tan(x)
         case .atan: Foundation.atan(x)
         case .sinh: Foundation.sinh(x)
         case .cosh: Foundation.cosh(x)
-        case .tanh: Foundation.tanh(x)
-        // Both branches avoid exp overflow: exp of a large positive argument is never taken.
-        case .sigmoid: x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+        case .tanh: VectorMath.tanh(x)
+        // Without overflow on either side: exp of a large positive argument is never taken.
+        case .sigmoid: VectorMath.sigmoid(x)
         // softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^−|x|), exact for large |x|.
-        case .softplus: Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+        case .softplus: VectorMath.softplus(x)
         case .abs: Swift.abs(x)
         case .sign: x > 0 ? 1 : (x < 0 ? -1 : (x == 0 ? 0 : .nan))
         }

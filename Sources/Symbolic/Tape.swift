@@ -6,7 +6,7 @@
 /// `registerCount × blockSize` doubles however long the tape is. A tape is a value: it is
 /// `Sendable` and can be evaluated from several threads at once.
 public struct Tape: Sendable {
-    enum Code: UInt8, Sendable { case neg, add, mul, div, pow, function }
+    enum Code: UInt8, Sendable { case neg, add, mul, div, pow, square, function }
 
     struct Instruction: Sendable {
         var code: Code
@@ -77,7 +77,9 @@ public struct Tape: Sendable {
             case .binary(.add): instruction.code = .add
             case .binary(.mul): instruction.code = .mul
             case .binary(.div): instruction.code = .div
-            case .binary(.pow): instruction.code = .pow
+            case .binary(.pow):
+                // x^2, the commonest power, as one multiplication (the same bits as pow's x·x).
+                if case .constant(2) = graph[node.args[1]].op { instruction.code = .square } else { instruction.code = .pow }
             case .function(let f): instruction.code = .function; instruction.function = f
             case .constant, .variable: preconditionFailure("leaf with arguments")
             }
@@ -123,6 +125,7 @@ public struct Tape: Sendable {
                 case .mul: v = x * y
                 case .div: v = x / y
                 case .pow: v = BinaryOperator.pow.evaluate(x, y)
+                case .square: v = x * x
                 case .function: v = ins.function.evaluate(x)
                 }
                 r[Int(ins.out)] = v
@@ -132,6 +135,32 @@ public struct Tape: Sendable {
     }
 
     // MARK: a batch of points
+
+    /// o[p] = f(x[p]) for p < m, one loop per function so the compiler vectorises the kernels of
+    /// `VectorMath` (the same bits as `Function.evaluate`). `o` may be `x`.
+    @inline(__always)
+    static func apply(_ f: Function, _ x: UnsafeMutablePointer<Double>, _ o: UnsafeMutablePointer<Double>, _ m: Int) {
+        switch f {
+        case .exp: for p in 0..<m { o[p] = VectorMath.exp(x[p]) }
+        case .log: for p in 0..<m { o[p] = VectorMath.log(x[p]) }
+        case .tanh: for p in 0..<m { o[p] = VectorMath.tanh(x[p]) }
+        case .sigmoid: for p in 0..<m { o[p] = VectorMath.sigmoid(x[p]) }
+        case .softplus: for p in 0..<m { o[p] = VectorMath.softplus(x[p]) }
+        case .sqrt: for p in 0..<m { o[p] = x[p].squareRoot() }
+        case .sin, .cos:
+            // The kernels alone when every point is in their range, else point by point.
+            var inRange = true
+            for p in 0..<m { inRange = inRange && VectorMath.trigonometricInRange(x[p]) }
+            if !inRange {
+                for p in 0..<m { o[p] = f.evaluate(x[p]) }
+            } else if f == .sin {
+                for p in 0..<m { o[p] = VectorMath.sinKernel(x[p]) }
+            } else {
+                for p in 0..<m { o[p] = VectorMath.cosKernel(x[p]) }
+            }
+        default: for p in 0..<m { o[p] = f.evaluate(x[p]) }
+        }
+    }
 
     /// Points per block: registers for one block stay in cache while each instruction runs over
     /// the block in an inner loop the compiler can vectorise.
@@ -167,9 +196,8 @@ public struct Tape: Sendable {
                     case .mul: for p in 0..<m { o[p] = x[p] * y[p] }
                     case .div: for p in 0..<m { o[p] = x[p] / y[p] }
                     case .pow: for p in 0..<m { o[p] = BinaryOperator.pow.evaluate(x[p], y[p]) }
-                    case .function:
-                        let f = ins.function
-                        for p in 0..<m { o[p] = f.evaluate(x[p]) }
+                    case .square: for p in 0..<m { o[p] = x[p] * x[p] }
+                    case .function: Tape.apply(ins.function, x, o, m)
                     }
                 }
                 for (k, reg) in outputRegisters.enumerated() {

@@ -65,7 +65,10 @@ final class StoryTests: XCTestCase {
             XCTAssertEqual(basin.theta[0], job.endsInB ? -1 : 1, accuracy: 1e-6, "\(job.label): \(job.name) ends at \(r.final.theta)")
             if job.endsInB { XCTAssertLessThan(distance(r.final.theta, [-1, 0]), 0.01, "\(job.label): \(job.name)") }
         }
-        XCTAssertEqual(limitRuns[0].final.theta[0], 0.88, accuracy: 0.02, "gam with lr 0.1 hovers 0.12 from A")
+        // Chaotic: where it is at step 2000 changes with the last bit of exp, the band does not.
+        let hover = limitRuns[0].trajectory.suffix(500).map { distance($0.theta, [1, 0]) }
+        XCTAssertLessThan(hover.max()!, 0.15, "gam with lr 0.1 wanders within 0.15 of A")
+        XCTAssertGreaterThan(hover.max()!, 0.05, "gam with lr 0.1 does not settle at A")
         XCTAssertEqual(limitRuns[2].final.theta[0], 0.79, accuracy: 0.01, "gam on the floor stalls at 0.79")
         XCTAssert(limitRuns[2].stalled)
         for ((c, name), r) in zip(jobs, results) {

@@ -1,0 +1,110 @@
+import Foundation
+import XCTest
+@testable import Symbolic
+
+/// VectorMath's kernels against glibc's libm, in ulp, over each function's domain and its edge cases.
+final class VectorMathTests: XCTestCase {
+    /// Distance in units in the last place: the count of doubles between a and b.
+    func ulps(_ a: Double, _ b: Double) -> UInt64 {
+        if a.isNaN || b.isNaN { return a.isNaN && b.isNaN ? 0 : .max }
+        if a == b { return 0 }  // +0 and −0 too (the sign of zero is checked separately)
+        func ordered(_ x: Double) -> Int64 {
+            let i = Int64(bitPattern: x.bitPattern)
+            return i < 0 ? Int64.min &- i : i
+        }
+        let d = ordered(a) &- ordered(b)
+        return d.magnitude
+    }
+
+    /// A seeded generator of points: uniform in [-range, range] and log-uniform magnitudes.
+    func points(count: Int, range: Double, seed: UInt64) -> [Double] {
+        var state = seed
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var xs: [Double] = []
+        for _ in 0..<count {
+            xs.append((2 * next() - 1) * range)
+            let magnitude = Foundation.exp((2 * next() - 1) * Foundation.log(range) * 1.2) * (next() < 0.5 ? -1 : 1)
+            xs.append(magnitude)
+        }
+        return xs
+    }
+
+    let edges: [Double] = [0, -0.0, 1, -1, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+                           .leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e-300, 1e-17, -1e-17,
+                           709.782712893384, 709.79, 710, -708.39, -745.13, -745.14, -746, 40, -40, 19.06, 20, 0.5 * .pi, .pi,
+                           1e5, -1e5, 1e5 + 1, 1e6, 355, 1e300]
+
+    func check(_ name: String, _ kernel: (Double) -> Double, _ reference: (Double) -> Double, range: Double,
+               maxUlps: UInt64, file: StaticString = #filePath, line: UInt = #line) {
+        var worst: (UInt64, Double) = (0, 0)
+        for x in edges + points(count: 20_000, range: range, seed: 7) {
+            let k = kernel(x), r = reference(x)
+            let d = ulps(k, r)
+            if d > worst.0 { worst = (d, x) }
+            if r == 0 && k == 0 {
+                XCTAssertEqual(k.sign, r.sign, "\(name)(\(x)): sign of zero", file: file, line: line)
+            }
+        }
+        XCTAssertLessThanOrEqual(worst.0, maxUlps, "\(name): \(worst.0) ulp at \(worst.1)", file: file, line: line)
+    }
+
+    func testKernelsAgreeWithLibm() {
+        check("exp", VectorMath.exp, Foundation.exp, range: 800, maxUlps: 2)
+        check("expm1", VectorMath.expm1, Foundation.expm1, range: 720, maxUlps: 3)
+        check("log", VectorMath.log, Foundation.log, range: 1e300, maxUlps: 2)
+        check("sin", VectorMath.sin, Foundation.sin, range: 2e5, maxUlps: 2)
+        check("cos", VectorMath.cos, Foundation.cos, range: 2e5, maxUlps: 2)
+        check("tanh", VectorMath.tanh, Foundation.tanh, range: 30, maxUlps: 4)
+        check("sigmoid", VectorMath.sigmoid, { x in x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x)) },
+              range: 800, maxUlps: 4)
+        check("softplus", VectorMath.softplus, { x in Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) },
+              range: 800, maxUlps: 4)
+    }
+
+    /// The exact special values libm gives, spelled out.
+    func testSpecialValues() {
+        XCTAssertEqual(VectorMath.exp(-.infinity), 0)
+        XCTAssertEqual(VectorMath.exp(.infinity), .infinity)
+        XCTAssertEqual(VectorMath.exp(710), .infinity)
+        XCTAssertEqual(VectorMath.exp(-746), 0)
+        XCTAssertEqual(VectorMath.exp(0), 1)
+        XCTAssertTrue(VectorMath.exp(.nan).isNaN)
+        XCTAssertEqual(VectorMath.log(0), -.infinity)
+        XCTAssertEqual(VectorMath.log(-0.0), -.infinity)
+        XCTAssertTrue(VectorMath.log(-1).isNaN)
+        XCTAssertEqual(VectorMath.log(.infinity), .infinity)
+        XCTAssertEqual(VectorMath.log(1), 0)
+        XCTAssertEqual(VectorMath.log(.leastNonzeroMagnitude), Foundation.log(Double.leastNonzeroMagnitude))
+        XCTAssertEqual(VectorMath.tanh(.infinity), 1)
+        XCTAssertEqual(VectorMath.tanh(-.infinity), -1)
+        XCTAssertEqual(VectorMath.tanh(-0.0).sign, .minus)
+        XCTAssertEqual(VectorMath.sin(-0.0).sign, .minus)
+        XCTAssertTrue(VectorMath.sin(.infinity).isNaN)
+        XCTAssertTrue(VectorMath.cos(.nan).isNaN)
+        XCTAssertEqual(VectorMath.sigmoid(-800), 0)
+        XCTAssertEqual(VectorMath.sigmoid(800), 1)
+        XCTAssertEqual(VectorMath.softplus(800), 800)
+        XCTAssertEqual(VectorMath.softplus(-800), 0)
+    }
+
+    /// A batch gives the same bits as its points one at a time, for every kernel (the batch loops
+    /// are vectorised; the scalar path is not).
+    func testBatchGivesTheScalarBits() throws {
+        let g = Graph()
+        let x = g.variable("x")
+        let e = try g.parse("exp(x) + log(abs(x)) + sin(x) * cos(x) + tanh(x) + sigmoid(x) + softplus(x) + x^2")
+        let tape = Tape(graph: g, outputs: [e] + g.gradient(of: e, wrt: [x]), inputs: [x])
+        var xs = points(count: 600, range: 50, seed: 3)
+        xs.append(contentsOf: [0, -0.0, 2e5, .nan])  // a block with a point beyond the trigonometric kernel's range
+        let batch = tape.evaluate(batch: [xs])
+        for (p, value) in xs.enumerated() {
+            let scalar = tape.evaluate([value])
+            for k in 0..<2 {
+                XCTAssertEqual(batch[k][p].bitPattern, scalar[k].bitPattern, "output \(k) at \(value)")
+            }
+        }
+    }
+}
