@@ -135,46 +135,18 @@ extension RunConfiguration {
     /// `startBasin`, when known (the same start run before), saves following the flow from it again.
     public func run(criticalPoints: [CriticalPoint]? = nil, startBasin knownStartBasin: Basin? = nil) throws -> RunRecord {
         let oracle = problem.oracle
-        var counted = CountingOracle(oracle, noise: hyper.noise, seed: hyper.seed)
-        var rule = optimizer.direction(hyper)
-        var baseRule = BaseRule(kind: optimizer.impliedBase ?? hyper.base, momentum: hyper.momentum, dampening: hyper.dampening,
-                                weightDecay: hyper.weightDecay)
-        var theta = start
         var trajectory: [TrajectoryPoint] = []
-        // The run has converged when θ is stationary for what the base rule minimises,
-        // L + (wd/2)‖θ‖² (coupled or decoupled weight decay alike), not for L alone.
-        var stationarity = Double.infinity
-        func record(_ step: Int, _ theta: [Double]) throws {
-            let (l, g) = oracle.gradient(theta)
-            stationarity = zip(g, theta).map { ($0 + hyper.weightDecay * $1) * ($0 + hyper.weightDecay * $1) }.reduce(0, +).squareRoot()
+        let (status, divergence, evaluations) = try iterate(visit: { step, theta, l, g in
             var point = TrajectoryPoint(step: step, theta: theta, loss: l, gradNorm: g.reduce(0) { $0 + $1 * $1 }.squareRoot())
             if measures {
                 point.zof = try oracle.zof(at: theta, rho: hyper.rho).value
                 point.fof = try oracle.fof(at: theta, rho: hyper.rho).value
             }
             trajectory.append(point)
-        }
-        try record(0, theta)
-        var status = RunStatus.maxSteps
-        var divergence: (Int, String)?
-        for k in 0..<hyper.steps {
-            if stationarity < convergenceTolerance && hyper.noise == 0 { status = .converged; break }
-            let lr = hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps)
-            let (loss, g) = counted.gradient(theta)
-            let d = try rule.direction(at: theta, loss: loss, gradient: g, oracle: &counted)
+        }, estimates: { d in
             trajectory[trajectory.count - 1].zofEstimate = d.zofEstimate
             trajectory[trajectory.count - 1].fofEstimate = d.fofEstimate
-            var next = theta
-            baseRule.step(&next, direction: d.direction, lr: lr)
-            if let reason = divergenceReason(next) {
-                status = .diverged
-                divergence = (k + 1, reason)
-                break
-            }
-            theta = next
-            try record(k + 1, theta)
-        }
-        if status == .maxSteps, stationarity < convergenceTolerance, hyper.noise == 0 { status = .converged }
+        })
 
         // A diverged run has no basin, so it need not search for critical points.
         let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
@@ -190,7 +162,51 @@ extension RunConfiguration {
                               basin: endBasin, lambdaMax: lambdaMax,
                               zof: try end.zof ?? oracle.zof(at: end.theta, rho: hyper.rho).value,
                               fof: try end.fof ?? oracle.fof(at: end.theta, rho: hyper.rho).value),
-            evaluations: counted.evaluations, startBasin: startBasin)
+            evaluations: evaluations, startBasin: startBasin)
+    }
+
+    /// The optimizer's loop without its records: `visit(step, θ, L, ∇L)` at the start and after
+    /// every update (∇L without the run's noise), `estimates` with each step's direction result.
+    /// Basin maps run it for optimizers without a lane form, so a map's pixel is this run.
+    public func iterate(visit: (Int, [Double], Double, [Double]) throws -> Void,
+                        estimates: (DirectionResult) -> Void = { _ in }) throws
+        -> (status: RunStatus, divergence: (step: Int, reason: String)?, evaluations: Evaluations)
+    {
+        let oracle = problem.oracle
+        var counted = CountingOracle(oracle, noise: hyper.noise, seed: hyper.seed)
+        var rule = optimizer.direction(hyper)
+        var baseRule = BaseRule(kind: optimizer.impliedBase ?? hyper.base, momentum: hyper.momentum, dampening: hyper.dampening,
+                                weightDecay: hyper.weightDecay)
+        var theta = start
+        // The run has converged when θ is stationary for what the base rule minimises,
+        // L + (wd/2)‖θ‖² (coupled or decoupled weight decay alike), not for L alone.
+        var stationarity = Double.infinity
+        func record(_ step: Int, _ theta: [Double]) throws {
+            let (l, g) = oracle.gradient(theta)
+            stationarity = zip(g, theta).map { ($0 + hyper.weightDecay * $1) * ($0 + hyper.weightDecay * $1) }.reduce(0, +).squareRoot()
+            try visit(step, theta, l, g)
+        }
+        try record(0, theta)
+        var status = RunStatus.maxSteps
+        var divergence: (Int, String)?
+        for k in 0..<hyper.steps {
+            if stationarity < convergenceTolerance && hyper.noise == 0 { status = .converged; break }
+            let lr = hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps)
+            let (loss, g) = counted.gradient(theta)
+            let d = try rule.direction(at: theta, loss: loss, gradient: g, oracle: &counted)
+            estimates(d)
+            var next = theta
+            baseRule.step(&next, direction: d.direction, lr: lr)
+            if let reason = divergenceReason(next) {
+                status = .diverged
+                divergence = (k + 1, reason)
+                break
+            }
+            theta = next
+            try record(k + 1, theta)
+        }
+        if status == .maxSteps, stationarity < convergenceTolerance, hyper.noise == 0 { status = .converged }
+        return (status, divergence, counted.evaluations)
     }
 
     /// Why θ ends the run, or nil: a non-finite coordinate or loss, or a coordinate more than ten

@@ -31,3 +31,49 @@ struct GAM: Direction {
         return DirectionResult(direction: add(base, scale(hNorm, alpha)), fofEstimate: rho * advNorm)
     }
 }
+
+/// GAM (and GAM+SAM) over lanes, operation for operation as `GAM`.
+struct GAMLanes: LaneDirection {
+    let rho: Double, alpha: Double, samRho: Double?
+    let dimension: Int
+    private let unit: LaneBuffer, f: LaneBuffer, adv: LaneBuffer, advGradient: LaneBuffer, hg: LaneBuffer, base: LaneBuffer
+    private let norms: LaneBuffer, factors: LaneBuffer
+
+    init(rho: Double, alpha: Double, samRho: Double? = nil, dimension: Int) {
+        (self.rho, self.alpha, self.samRho, self.dimension) = (rho, alpha, samRho, dimension)
+        (unit, f, adv) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
+        (advGradient, hg, base) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
+        (norms, factors) = (LaneBuffer(count: Lanes.width), LaneBuffer(count: Lanes.width))
+    }
+
+    func direction(theta: UnsafePointer<Double>, gradient g: UnsafePointer<Double>, count m: Int,
+                   oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>) {
+        let n = dimension, w = Lanes.width
+        // f = H(θ) g/(‖g‖ + ξ)
+        LaneMath.norm(g, dimension: n, count: m, into: norms.pointer)
+        LaneMath.guardedRatio(1, norms.pointer, count: m, into: factors.pointer)
+        LaneMath.scaled(g, factors.pointer, dimension: n, count: m, into: unit.pointer)
+        oracle.hvp(theta, unit.pointer, count: m, into: f.pointer)
+        // θ_adv = θ + ρ f/(‖f‖ + ξ)
+        LaneMath.norm(f.pointer, dimension: n, count: m, into: norms.pointer)
+        LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)
+        LaneMath.addScaled(theta, f.pointer, factors.pointer, dimension: n, count: m, into: adv.pointer)
+        // h_norm = ρ H(θ_adv)∇L(θ_adv)/(‖∇L(θ_adv)‖ + ξ)
+        oracle.gradient(adv.pointer, count: m, loss: nil, gradient: advGradient.pointer)
+        oracle.hvp(adv.pointer, advGradient.pointer, count: m, into: hg.pointer)
+        LaneMath.norm(advGradient.pointer, dimension: n, count: m, into: norms.pointer)
+        LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)
+        LaneMath.scaled(hg.pointer, factors.pointer, dimension: n, count: m, into: hg.pointer)
+        var b = g
+        if let samRho {
+            LaneMath.norm(g, dimension: n, count: m, into: norms.pointer)
+            LaneMath.guardedRatio(samRho, norms.pointer, count: m, into: factors.pointer)
+            LaneMath.addScaled(theta, g, factors.pointer, dimension: n, count: m, into: adv.pointer)
+            oracle.gradient(adv.pointer, count: m, loss: nil, gradient: base.pointer)
+            b = UnsafePointer(base.pointer)
+        }
+        // direction = base + α h_norm
+        let h = hg.pointer
+        for i in 0..<n { for p in 0..<m { direction[i * w + p] = b[i * w + p] + h[i * w + p] * alpha } }
+    }
+}

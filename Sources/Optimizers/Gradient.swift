@@ -6,3 +6,12 @@ struct Gradient: Direction {
         DirectionResult(direction: g)
     }
 }
+
+/// The plain gradient over lanes.
+struct GradientLanes: LaneDirection {
+    let dimension: Int
+    func direction(theta: UnsafePointer<Double>, gradient: UnsafePointer<Double>, count m: Int,
+                   oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>) {
+        direction.update(from: gradient, count: dimension * Lanes.width)
+    }
+}

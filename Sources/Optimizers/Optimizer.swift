@@ -18,6 +18,9 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     /// Its own defaults where they differ from the table's (sgd: gradient noise 0.1).
     public let defaults: [String: SettingValue]
     let make: @Sendable (Hyperparameters) -> any Direction
+    /// Its lane form (many starts stepped together, the same bits per start), or nil: basin maps
+    /// then run its starts one by one.
+    let makeLanes: (@Sendable (Hyperparameters, Int) -> any LaneDirection)?
 
     public var description: String { name }
     /// True for a direction fed to the chosen `base` rule (sam, gam, …); false for gd, sgd, momentum, nesterov,
@@ -26,6 +29,12 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
 
     /// A fresh direction rule for a run with these hyperparameters.
     public func direction(_ h: Hyperparameters) -> any Direction { make(h) }
+
+    /// Its lane rule for a problem of `dimension` variables, or nil when it has none (noise,
+    /// which each run draws from its own generator, has none either).
+    public func laneDirection(_ h: Hyperparameters, dimension: Int) -> (any LaneDirection)? {
+        h.noise == 0 ? makeLanes?(h, dimension) : nil
+    }
 
     /// Optimizers are equal when their names are.
     /// Settings every run reads, whatever its optimizer: where it starts, how long and how fast
@@ -49,24 +58,29 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
     init(_ name: String, _ summary: String, base: BaseRuleKind? = nil, settings: [String] = [],
-         defaults: [String: SettingValue] = [:], make: @escaping @Sendable (Hyperparameters) -> any Direction) {
+         defaults: [String: SettingValue] = [:], lanes: (@Sendable (Hyperparameters, Int) -> any LaneDirection)? = nil,
+         make: @escaping @Sendable (Hyperparameters) -> any Direction) {
         (self.name, self.summary, self.impliedBase, self.settings, self.defaults, self.make) = (name, summary, base, settings, defaults, make)
+        makeLanes = lanes
     }
 
     /// Every optimizer, in `--help` order.
     public static let all: [Optimizer] = [
-        Optimizer("gd", "gradient descent (torch.optim.SGD)", base: .gd) { _ in Gradient() },
+        Optimizer("gd", "gradient descent (torch.optim.SGD)", base: .gd, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
         Optimizer("sgd", "gd with Gaussian gradient noise (noise 0.1 unless set)", base: .gd, settings: ["noise", "seed"],
-                  defaults: ["noise": .number(0.1)]) { _ in Gradient() },
-        Optimizer("momentum", "heavy-ball momentum (torch.optim.SGD)", base: .momentum) { _ in Gradient() },
-        Optimizer("nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", base: .nesterov) { _ in Gradient() },
-        Optimizer("adam", "Adam (torch.optim.Adam)", base: .adam) { _ in Gradient() },
-        Optimizer("adamw", "AdamW, decoupled weight decay (torch.optim.AdamW)", base: .adamw) { _ in Gradient() },
-        Optimizer("sam", "SAM, Foret et al. 2021, as davda54/sam", settings: ["rho"]) { SAM(rho: $0.rho) },
+                  defaults: ["noise": .number(0.1)], lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("momentum", "heavy-ball momentum (torch.optim.SGD)", base: .momentum, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", base: .nesterov, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("adam", "Adam (torch.optim.Adam)", base: .adam, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("adamw", "AdamW, decoupled weight decay (torch.optim.AdamW)", base: .adamw, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("sam", "SAM, Foret et al. 2021, as davda54/sam", settings: ["rho"],
+                  lanes: { SAMLanes(rho: $0.rho, dimension: $1) }) { SAM(rho: $0.rho) },
         Optimizer("asam", "adaptive SAM, Kwon et al. 2021", settings: ["rho", "eta"]) { ASAM(rho: $0.rho, eta: $0.eta) },
         Optimizer("gam", "GAM, Algorithm 1 of Zhang et al. 2023, exact Hessian-vector products",
-                  settings: ["rho", "alpha"]) { GAM(rho: $0.rho, alpha: $0.alpha) },
-        Optimizer("gam-sam", "GAM's flatness term on SAM's gradient", settings: ["rho", "alpha", "sam-rho"]) { GAM(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho) },
+                  settings: ["rho", "alpha"],
+                  lanes: { GAMLanes(rho: $0.rho, alpha: $0.alpha, dimension: $1) }) { GAM(rho: $0.rho, alpha: $0.alpha) },
+        Optimizer("gam-sam", "GAM's flatness term on SAM's gradient", settings: ["rho", "alpha", "sam-rho"],
+                  lanes: { GAMLanes(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho, dimension: $1) }) { GAM(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho) },
         Optimizer("gam-fast", "the authors' accelerated GAM (xxgege/GAM), no Hessian-vector products",
                   settings: ["rho", "grad-rho", "grad-norm-rho", "beta0", "beta1", "beta2", "beta3", "gamma"]) { GAMFast($0) },
         Optimizer("sam-exact", "L + ZOF with the exact argmax over the ρ-ball", settings: ["rho"]) { SAMExact(rho: $0.rho) },

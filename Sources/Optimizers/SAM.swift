@@ -12,3 +12,25 @@ struct SAM: Direction {
         return DirectionResult(direction: advGradient, zofEstimate: advLoss - loss)
     }
 }
+
+/// SAM over lanes, operation for operation as `SAM`.
+struct SAMLanes: LaneDirection {
+    let rho: Double
+    let dimension: Int
+    private let ascent: LaneBuffer, norms: LaneBuffer, factors: LaneBuffer
+
+    init(rho: Double, dimension: Int) {
+        (self.rho, self.dimension) = (rho, dimension)
+        ascent = LaneBuffer(dimension: dimension)
+        norms = LaneBuffer(count: Lanes.width)
+        factors = LaneBuffer(count: Lanes.width)
+    }
+
+    func direction(theta: UnsafePointer<Double>, gradient g: UnsafePointer<Double>, count m: Int,
+                   oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>) {
+        LaneMath.norm(g, dimension: dimension, count: m, into: norms.pointer)
+        LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)
+        LaneMath.addScaled(theta, g, factors.pointer, dimension: dimension, count: m, into: ascent.pointer)
+        oracle.gradient(ascent.pointer, count: m, loss: nil, gradient: direction)
+    }
+}

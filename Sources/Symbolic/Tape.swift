@@ -173,41 +173,56 @@ public struct Tape: Sendable {
         let n = columns.first?.count ?? 0
         precondition(columns.allSatisfy { $0.count == n }, "columns of equal length")
         var result = [[Double]](repeating: [Double](repeating: 0, count: n), count: outputCount)
-        let bs = Tape.blockSize
-        var registers = [Double](repeating: 0, count: registerCount * bs)
-        registers.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            for (r, c) in zip(constantRegisters, constantValues) {
-                (base + Int(r) * bs).update(repeating: c, count: bs)
-            }
+        var workspace = makeBlockWorkspace()
+        workspace.withUnsafeMutableBufferPointer { registers in
             var start = 0
             while start < n {
-                let m = min(bs, n - start)
-                for (i, reg) in inputRegisters.enumerated() where reg >= 0 {
-                    columns[i].withUnsafeBufferPointer { col in
-                        (base + Int(reg) * bs).update(from: col.baseAddress! + start, count: m)
-                    }
+                let m = min(Tape.blockSize, n - start)
+                let inputs = columns.map { column in column.withUnsafeBufferPointer { $0.baseAddress! + start } }
+                let outputs = (0..<outputCount).map { k in
+                    result[k].withUnsafeMutableBufferPointer { Optional($0.baseAddress! + start) }
                 }
-                for ins in instructions {
-                    let x = base + Int(ins.a) * bs, y = base + Int(ins.b) * bs, o = base + Int(ins.out) * bs
-                    switch ins.code {
-                    case .neg: for p in 0..<m { o[p] = -x[p] }
-                    case .add: for p in 0..<m { o[p] = x[p] + y[p] }
-                    case .mul: for p in 0..<m { o[p] = x[p] * y[p] }
-                    case .div: for p in 0..<m { o[p] = x[p] / y[p] }
-                    case .pow: for p in 0..<m { o[p] = BinaryOperator.pow.evaluate(x[p], y[p]) }
-                    case .square: for p in 0..<m { o[p] = x[p] * x[p] }
-                    case .function: Tape.apply(ins.function, x, o, m)
-                    }
-                }
-                for (k, reg) in outputRegisters.enumerated() {
-                    result[k].withUnsafeMutableBufferPointer { dst in
-                        (dst.baseAddress! + start).update(from: base + Int(reg) * bs, count: m)
-                    }
-                }
+                evaluate(block: inputs, count: m, registers: registers.baseAddress!, into: outputs)
                 start += m
             }
         }
         return result
+    }
+
+    /// Registers for `evaluate(block:count:registers:into:)`: `registerCount × blockSize` doubles
+    /// with the constants in place. One per thread; reuse it across calls.
+    public func makeBlockWorkspace() -> [Double] {
+        var registers = [Double](repeating: 0, count: registerCount * Tape.blockSize)
+        for (r, c) in zip(constantRegisters, constantValues) {
+            for p in 0..<Tape.blockSize { registers[Int(r) * Tape.blockSize + p] = c }
+        }
+        return registers
+    }
+
+    /// Evaluates at `m ≤ blockSize` points: `inputs[i][p]` is input i at point p; output k goes to
+    /// `outputs[k][p]` (a nil output is skipped). `registers` comes from `makeBlockWorkspace()`.
+    /// The pointers must stay valid for the call (the caller's arrays outlive it).
+    public func evaluate(block inputs: [UnsafePointer<Double>], count m: Int, registers base: UnsafeMutablePointer<Double>,
+                         into outputs: [UnsafeMutablePointer<Double>?]) {
+        precondition(inputs.count == inputCount && outputs.count == outputCount && m <= Tape.blockSize)
+        let bs = Tape.blockSize
+        for (i, reg) in inputRegisters.enumerated() where reg >= 0 {
+            (base + Int(reg) * bs).update(from: inputs[i], count: m)
+        }
+        for ins in instructions {
+            let x = base + Int(ins.a) * bs, y = base + Int(ins.b) * bs, o = base + Int(ins.out) * bs
+            switch ins.code {
+            case .neg: for p in 0..<m { o[p] = -x[p] }
+            case .add: for p in 0..<m { o[p] = x[p] + y[p] }
+            case .mul: for p in 0..<m { o[p] = x[p] * y[p] }
+            case .div: for p in 0..<m { o[p] = x[p] / y[p] }
+            case .pow: for p in 0..<m { o[p] = BinaryOperator.pow.evaluate(x[p], y[p]) }
+            case .square: for p in 0..<m { o[p] = x[p] * x[p] }
+            case .function: Tape.apply(ins.function, x, o, m)
+            }
+        }
+        for (k, reg) in outputRegisters.enumerated() {
+            outputs[k]?.update(from: base + Int(reg) * bs, count: m)
+        }
     }
 }

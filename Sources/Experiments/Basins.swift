@@ -1,0 +1,252 @@
+import Dispatch
+import Foundation
+import Landscape
+import Optimizers
+
+/// Which minimum each optimizer reaches from every start of a grid (2-D problems), or from every
+/// start and every value of one setting (1-D problems with `vary`). Each start runs exactly as
+/// `lab run --start` would, many starts at a time on the batch tapes, and gets an outcome: the
+/// index of the critical point (the order of `lab analyze`) whose basin its end point is in, by
+/// the rule of `lab run`'s `final.basin`, or one of the negative codes.
+public struct BasinMaps {
+    /// The run diverged (a coordinate or the loss not finite, or ten domain widths out).
+    public static let diverged: Int32 = -1
+    /// The run ended outside the domain box.
+    public static let leftDomain: Int32 = -2
+    /// The flow from the end point reaches no minimum (a saddle, a maximum, or no critical point).
+    public static let noMinimum: Int32 = -3
+
+    /// A setting varied along the second axis.
+    public struct Vary: Sendable {
+        public let key: String
+        public let values: [Double]
+        public init(key: String, values: [Double]) { (self.key, self.values) = (key, values) }
+    }
+
+    /// One optimizer's map: row r, column c is the start (x[c], y[r]) (or x[c] with the varied
+    /// setting at y[r]).
+    public struct Map: Sendable {
+        public let optimizer: Optimizer
+        /// The settings of each row (one for all rows when nothing is varied).
+        public let settings: [RunSettings]
+        /// Outcome per start, row-major.
+        public let outcome: [Int32]
+        /// Updates until the run converged, or −1 where it did not (it ran all its steps, or diverged).
+        public let steps: [Int32]
+        /// Whether the run stalled (`RunRecord.stalled`): it ended short of its critical point and stopped moving.
+        public let stalled: [Bool]
+
+        /// The share of starts with this outcome.
+        public func share(_ code: Int32) -> Double { Double(outcome.count(where: { $0 == code })) / Double(max(outcome.count, 1)) }
+        /// The share of starts whose run converged.
+        public var convergedShare: Double { Double(steps.count(where: { $0 >= 0 })) / Double(max(steps.count, 1)) }
+        /// The share of starts whose run stalled.
+        public var stalledShare: Double { Double(stalled.count(where: { $0 })) / Double(max(stalled.count, 1)) }
+        /// The outcomes present, minima first in index order, then the negative codes.
+        public var codes: [Int32] { Set(outcome).sorted { ($0 < 0 ? 1 : 0, abs($0)) < ($1 < 0 ? 1 : 0, abs($1)) } }
+    }
+
+    public let problem: Problem
+    /// The axes' names: the problem's variables, or its variable and the varied setting.
+    public let axes: [String]
+    public let x: [Double]
+    /// The second axis; one value (0) for a 1-D problem with nothing varied.
+    public let y: [Double]
+    public let critical: [CriticalPoint]
+    public let maps: [Map]
+
+    /// The indices of the critical points that are minima.
+    public var minima: [Int] { critical.indices.filter { critical[$0].kind == .minimum } }
+
+    /// `numpy.linspace(a, b, n)`: n values from a to b, both included.
+    public static func linspace(_ a: Double, _ b: Double, _ n: Int) -> [Double] {
+        n == 1 ? [a] : (0..<n).map { k in k == n - 1 ? b : a + (b - a) * Double(k) / Double(n - 1) }
+    }
+
+    /// Runs every optimizer from every start. `grid` is the number of starts per axis (the
+    /// second ignored for a 1-D problem, whose second axis is `vary`'s values); `flags` as for
+    /// `lab run`, without a start; `threads` only changes the speed, never a bit of the result.
+    public init(problem: Problem, optimizers: [Optimizer], flags: [String: SettingValue], grid: (Int, Int),
+                vary: Vary? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        if flags["start"] != nil { throw SettingError("--start: a basin map starts from every point of its grid; lab run --start runs one") }
+        guard grid.0 >= 2, grid.1 >= 2 || problem.dimension == 1 else { throw SettingError("--grid: at least 2 starts per axis") }
+        let domain = problem.domain
+        switch problem.dimension {
+        case 1:
+            x = BasinMaps.linspace(domain[0].lowerBound, domain[0].upperBound, grid.0)
+            y = vary?.values ?? [0]
+            axes = vary.map { [problem.variables[0], $0.key] } ?? [problem.variables[0]]
+        case 2:
+            if let vary { throw SettingError("--vary \(vary.key): a 2-D problem's map has its two variables as axes; lab sweep varies settings") }
+            x = BasinMaps.linspace(domain[0].lowerBound, domain[0].upperBound, grid.0)
+            y = BasinMaps.linspace(domain[1].lowerBound, domain[1].upperBound, grid.1)
+            axes = problem.variables
+        default:
+            throw SettingError("basin maps need a problem of 1 or 2 variables; \(problem.name) has \(problem.dimension)")
+        }
+        // Every row's settings, resolved and checked before the first run.
+        var rowSettings: [[RunSettings]] = []
+        for o in optimizers {
+            var rows: [RunSettings] = []
+            for value in vary?.values ?? [Double.nan] {
+                var f = flags
+                if let vary {
+                    guard let setting = RunSettings.setting(vary.key) else { throw SettingError("--vary: unknown setting '\(vary.key)'") }
+                    f[vary.key] = try setting.parse(shortest(value)).get()
+                }
+                rows.append(try RunSettings.resolve(problem: problem, optimizer: o, flags: f))
+            }
+            rowSettings.append(rows)
+        }
+        var readBy: [(optimizer: Optimizer, base: BaseRuleKind)] = []
+        for (o, rows) in zip(optimizers, rowSettings) { readBy.append((o, rows[0].hyper.base)) }
+        try RunSettings.checkRead(flags.merging(vary.map { [$0.key: .number(0)] } ?? [:]) { a, _ in a }, by: readBy)
+        let critical = try problem.criticalPoints()
+        (self.problem, self.critical) = (problem, critical)
+
+        // Jobs: blocks of at most Lanes.width starts sharing one row's settings.
+        struct Job: Sendable { let map: Int, row: Int, columns: Range<Int> }
+        let (nx, ny) = (x.count, y.count)
+        var jobs: [Job] = []
+        for m in optimizers.indices {
+            if problem.dimension == 2 {
+                // Starts of a 2-D map share their settings: blocks run across rows.
+                var k = 0
+                while k < nx * ny { jobs.append(Job(map: m, row: -1, columns: k..<min(k + Lanes.width, nx * ny))); k += Lanes.width }
+            } else {
+                for r in 0..<ny {
+                    var c = 0
+                    while c < nx { jobs.append(Job(map: m, row: r, columns: c..<min(c + Lanes.width, nx))); c += Lanes.width }
+                }
+            }
+        }
+        let xs = x, ys = y, settingsByRow = rowSettings
+        // The runs read the problem's oracle (Sendable), domain and variables; nothing touches its graph.
+        nonisolated(unsafe) let problemCopy = problem
+        let results = try parallelMap(jobs, threads: threads) { job -> [(Int32, Int32, Bool)] in
+            let settings = settingsByRow[job.map][max(job.row, 0)]
+            let starts: [[Double]] = job.columns.map { k in
+                job.row < 0 ? [xs[k % nx], ys[k / nx]] : [xs[k]]
+            }
+            let runs = LaneRuns(problem: problemCopy, optimizer: optimizers[job.map], hyper: settings.hyper)
+            let endings = try runs.endings(starts)
+            let basins = BasinFlow(problem: problemCopy, critical: critical).basins(of: endings.map(\.theta))
+            return zip(endings, basins).map { e, b in BasinMaps.judge(e, basin: b, problem: problemCopy) }
+        }
+        var maps: [Map] = []
+        for (m, o) in optimizers.enumerated() {
+            var outcome = [Int32](repeating: 0, count: nx * ny), steps = outcome, stalled = [Bool](repeating: false, count: nx * ny)
+            for (job, result) in zip(jobs, results) where job.map == m {
+                for (k, r) in zip(job.columns, result) {
+                    let index = job.row < 0 ? k : job.row * nx + k
+                    (outcome[index], steps[index], stalled[index]) = r
+                }
+            }
+            maps.append(Map(optimizer: o, settings: rowSettings[m], outcome: outcome, steps: steps, stalled: stalled))
+        }
+        self.maps = maps
+    }
+
+    /// A run's outcome code, steps to converge (−1: did not) and whether it stalled.
+    static func judge(_ e: RunEnding, basin: Basin?, problem: Problem) -> (Int32, Int32, Bool) {
+        let steps = e.status == .converged ? Int32(e.updates) : -1
+        if e.status == .diverged { return (diverged, steps, false) }
+        if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) { return (leftDomain, steps, false) }
+        guard let basin, basin.kind == .minimum else { return (noMinimum, steps, false) }
+        var stalled = false
+        if e.status == .maxSteps, !basin.reached, let w = e.windowStart {
+            stalled = distance(w, e.theta) < 0.01 * basin.distance
+        }
+        return (Int32(basin.index), steps, stalled)
+    }
+}
+
+/// The shortest text that reads back as the same double ("0.1", not "0.10000000000000001").
+func shortest(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
+}
+
+/// `RunConfiguration.basin(of:among:)` for many end points at once: the same nearest-point test
+/// and the same backtracking gradient flow, lane by lane, with each round's loss and gradient
+/// evaluations batched over the lanes still flowing. Lane p gives the bits the scalar rule gives.
+struct BasinFlow {
+    let problem: Problem
+    let critical: [CriticalPoint]
+
+    func basins(of points: [[Double]]) -> [Basin?] {
+        guard !critical.isEmpty else { return points.map { _ in nil } }
+        let near = 1e-3 * problem.diagonal, maxMove = near / 2
+        let n = problem.dimension, w = Lanes.width
+        func nearest(_ x: [Double], minimaOnly: Bool = false) -> (Int, Double)? {
+            var best: (Int, Double)?
+            for i in critical.indices where !minimaOnly || critical[i].kind == .minimum {
+                let d = distance(critical[i].theta, x)
+                if best == nil || d < best!.1 { best = (i, d) }
+            }
+            return best
+        }
+        func basin(_ i: Int, _ theta: [Double]) -> Basin {
+            let d = distance(critical[i].theta, theta)
+            return Basin(index: i, theta: critical[i].theta, kind: critical[i].kind, distance: d, reached: d < near)
+        }
+        var result = [Basin?](repeating: nil, count: points.count)
+        // Lanes that must follow the flow: not within `near` of a critical point.
+        var flowing: [Int] = []
+        for (p, x) in points.enumerated() {
+            if let (i, d) = nearest(x), d < near { result[p] = basin(i, x) } else if x.allSatisfy(\.isFinite) { flowing.append(p) }
+        }
+        if flowing.isEmpty { return result }
+        let oracle = problem.oracle
+        // Per flowing lane: position, loss, gradient, |g|², the step to try and the iterations made.
+        var x = flowing.map { points[$0] }
+        var l = [Double](repeating: 0, count: flowing.count), g = [[Double]](repeating: [], count: flowing.count)
+        var gg = l, t = l, step = [Double](repeating: 1e-3, count: flowing.count), iterations = [Int](repeating: 0, count: flowing.count)
+        enum State { case check, trial, done }
+        var state = [State](repeating: .check, count: flowing.count)
+        func gradients(_ lanes: [Int]) {
+            for chunk in stride(from: 0, to: lanes.count, by: w) {
+                let part = Array(lanes[chunk..<min(chunk + w, lanes.count)])
+                let out = oracle.gradientTape.evaluate(batch: (0..<n).map { i in part.map { x[$0][i] } })
+                for (k, q) in part.enumerated() { l[q] = out[0][k]; g[q] = (0..<n).map { out[1 + $0][k] } }
+            }
+        }
+        gradients(Array(flowing.indices))
+        while true {
+            // The checks at the top of the scalar loop, and the first step to try.
+            for q in flowing.indices where state[q] == .check {
+                if iterations[q] >= 200_000 { state[q] = .done; continue }
+                gg[q] = g[q].reduce(0) { $0 + $1 * $1 }
+                let gNorm = gg[q].squareRoot()
+                if gNorm < 1e-12 || !gNorm.isFinite { state[q] = .done; continue }
+                if let (_, d) = nearest(x[q], minimaOnly: true), d < near / 10 { state[q] = .done; continue }
+                t[q] = min(step[q], maxMove / gNorm)
+                state[q] = t[q] > 1e-300 ? .trial : .done
+            }
+            let trials = flowing.indices.filter { state[$0] == .trial }
+            if trials.isEmpty { break }
+            // One backtracking trial per lane: y = x − t·g, accepted on Armijo's condition.
+            var accepted: [Int] = []
+            for chunk in stride(from: 0, to: trials.count, by: w) {
+                let part = Array(trials[chunk..<min(chunk + w, trials.count)])
+                let ys = part.map { q in zip(x[q], g[q]).map { $0 - t[q] * $1 } }
+                let ly = oracle.lossTape.evaluate(batch: (0..<n).map { i in ys.map { $0[i] } })[0]
+                for (k, q) in part.enumerated() {
+                    if ly[k] <= l[q] - 1e-4 * t[q] * gg[q] {
+                        x[q] = ys[k]
+                        step[q] = 2 * t[q]
+                        accepted.append(q)
+                    } else {
+                        t[q] /= 2
+                        if !(t[q] > 1e-300) { state[q] = .done }
+                    }
+                }
+            }
+            gradients(accepted)
+            for q in accepted { iterations[q] += 1; state[q] = .check }
+        }
+        for (q, p) in flowing.enumerated() {
+            if let (i, d) = nearest(x[q]), d < near { result[p] = basin(i, points[p]) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,142 @@
+@testable import Experiments
+import Foundation
+import Landscape
+import Optimizers
+import XCTest
+
+/// Basin maps against the runs they stand for, against symmetry, and against the thread count.
+final class BasinsTests: XCTestCase {
+    func load(_ name: String) throws -> Problem {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("problems")
+        return try Problem.load(file: folder.appendingPathComponent("\(name).toml").path)
+    }
+
+    /// Every pixel's lane run ends on the bits of the scalar run from its start, and sampled pixels
+    /// agree with `lab run --start` (the whole run: basin, convergence, stall).
+    func testPixelsAgreeWithRuns() throws {
+        let p = try load("two-valley")
+        let optimizers = try ["gd", "sam", "gam", "momentum"].map(Optimizer.lookup)
+        let flags: [String: SettingValue] = ["steps": .integer(150)]
+        let maps = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: (9, 7))
+        XCTAssertEqual(maps.x, BasinMaps.linspace(-2, 2, 9))
+        XCTAssertEqual(maps.y.first, -0.6)
+        XCTAssertEqual(maps.y.last, 0.6)
+        var sampled = 0
+        for map in maps.maps {
+            let s = map.settings[0]
+            let starts = maps.y.flatMap { y in maps.x.map { [$0, y] } }
+            let lanes = try LaneRuns(problem: p, optimizer: map.optimizer, hyper: s.hyper).endings(Array(starts.prefix(Lanes.width)))
+            for (k, start) in starts.enumerated() {
+                let scalar = try RunConfiguration(problem: p, optimizer: map.optimizer, hyper: s.hyper, start: start).ending()
+                XCTAssertEqual(lanes[k].theta.map(\.bitPattern), scalar.theta.map(\.bitPattern), "\(map.optimizer) from \(start)")
+                XCTAssertEqual(lanes[k].status, scalar.status)
+                XCTAssertEqual(lanes[k].updates, scalar.updates)
+                // The whole run at every fifth start.
+                guard k % 5 == 0 else { continue }
+                sampled += 1
+                let r = try RunConfiguration(problem: p, optimizer: map.optimizer, hyper: s.hyper, start: start).run(criticalPoints: maps.critical)
+                let expected: Int32
+                if r.status == .diverged {
+                    expected = BasinMaps.diverged
+                } else if zip(r.final.theta, p.domain).contains(where: { !$1.contains($0) }) {
+                    expected = BasinMaps.leftDomain
+                } else if let b = r.final.basin, b.kind == .minimum {
+                    expected = Int32(b.index)
+                } else {
+                    expected = BasinMaps.noMinimum
+                }
+                XCTAssertEqual(map.outcome[k], expected, "\(map.optimizer) from \(start)")
+                XCTAssertEqual(map.steps[k], r.status == .converged ? Int32(r.trajectory.last!.step) : -1, "\(map.optimizer) from \(start)")
+                XCTAssertEqual(map.stalled[k], r.stalled, "\(map.optimizer) from \(start)")
+            }
+        }
+        XCTAssertGreaterThan(sampled, 40)
+        // The story at a glance: from the problem's start region gd and sam stay in A, gam reaches B.
+        let a = try XCTUnwrap(maps.critical.firstIndex { $0.kind == .minimum && $0.theta[0] > 0 })
+        let b = try XCTUnwrap(maps.critical.firstIndex { $0.kind == .minimum && $0.theta[0] < 0 })
+        XCTAssertNotEqual(a, b)
+    }
+
+    /// A landscape symmetric under x → −x gives its two minima the same share, start for start
+    /// mirrored; a landscape with one minimum gives it every start.
+    func testSymmetryAndOneMinimum() throws {
+        let symmetric = try Problem(toml: """
+            variables = ["x", "y"]
+            loss = "(x^2 - 1)^2 + 0.5 * y^2 + 0.3 * x^2 * y"
+            [domain]
+            x = [-2, 2]
+            y = [-1.5, 1.5]
+            """, file: "symmetric.toml")
+        let maps = try BasinMaps(problem: symmetric, optimizers: try ["gd", "gam"].map(Optimizer.lookup),
+                                 flags: ["lr": .number(0.05), "rho": .number(0.1), "steps": .integer(200)], grid: (16, 11))
+        let minima = maps.minima
+        XCTAssertEqual(minima.count, 2)
+        for map in maps.maps {
+            XCTAssertEqual(map.share(Int32(minima[0])), map.share(Int32(minima[1])), "\(map.optimizer)")
+            XCTAssertGreaterThan(map.share(Int32(minima[0])), 0.3, "\(map.optimizer)")
+            // Mirrored starts (the grid is symmetric: 16 columns) reach mirrored minima.
+            let left = minima.first { maps.critical[$0].theta[0] < 0 }!, right = minima.first { maps.critical[$0].theta[0] > 0 }!
+            for r in 0..<maps.y.count {
+                for c in 0..<maps.x.count {
+                    let o = map.outcome[r * 16 + c], mirrored = map.outcome[r * 16 + 15 - c]
+                    if o == Int32(left) { XCTAssertEqual(mirrored, Int32(right)) }
+                }
+            }
+        }
+        let bowl = try Problem(toml: """
+            variables = ["x", "y"]
+            loss = "x^2 + 2 * y^2 + 0.1 * x * y"
+            [domain]
+            x = [-1, 1]
+            y = [-1, 1]
+            """, file: "bowl.toml")
+        let one = try BasinMaps(problem: bowl, optimizers: try ["gd", "sam"].map(Optimizer.lookup),
+                                flags: ["lr": .number(0.1), "steps": .integer(300)], grid: (8, 8))
+        XCTAssertEqual(one.minima.count, 1)
+        for map in one.maps { XCTAssertEqual(map.share(Int32(one.minima[0])), 1, "\(map.optimizer)") }
+        XCTAssertEqual(one.maps[0].convergedShare, 1, "gd converges from every start of a convex bowl")
+    }
+
+    /// One thread and two give the same maps, bit for bit.
+    func testThreadsDoNotChangeTheResult() throws {
+        let p = try load("two-valley")
+        let optimizers = try ["gam", "asam"].map(Optimizer.lookup)  // lanes, and one by one
+        let flags: [String: SettingValue] = ["steps": .integer(60)]
+        let one = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: (6, 5), threads: 1)
+        let two = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: (6, 5), threads: 2)
+        for (a, b) in zip(one.maps, two.maps) {
+            XCTAssertEqual(a.outcome, b.outcome)
+            XCTAssertEqual(a.steps, b.steps)
+            XCTAssertEqual(a.stalled, b.stalled)
+        }
+    }
+
+    /// A 1-D problem varies a setting along the second axis; each row is that setting's runs.
+    func testOneDimensionalWithVary() throws {
+        let p = try Problem(toml: """
+            variables = ["x"]
+            loss = "(x^2 - 1)^2 + 0.2 * x"
+            [domain]
+            x = [-2, 2]
+            """, file: "tilted.toml")
+        let maps = try BasinMaps(problem: p, optimizers: [try Optimizer.lookup("gd")], flags: ["steps": .integer(400)], grid: (11, 0),
+                                 vary: .init(key: "lr", values: [0.01, 0.05]))
+        XCTAssertEqual(maps.axes, ["x", "lr"])
+        XCTAssertEqual(maps.maps[0].settings.map(\.hyper.lr), [0.01, 0.05])
+        for (r, lr) in [0.01, 0.05].enumerated() {
+            var h = maps.maps[0].settings[r].hyper
+            XCTAssertEqual(h.lr, lr)
+            h.steps = 400
+            for c in [0, 4, 7, 10] {
+                let run = try RunConfiguration(problem: p, optimizer: maps.maps[0].optimizer, hyper: h, start: [maps.x[c]])
+                    .run(criticalPoints: maps.critical)
+                XCTAssertEqual(maps.maps[0].outcome[r * 11 + c], Int32(run.final.basin!.index), "lr \(lr) from \(maps.x[c])")
+            }
+        }
+        XCTAssertThrowsError(try BasinMaps(problem: try load("two-valley"), optimizers: [try Optimizer.lookup("gd")], flags: [:],
+                                           grid: (4, 4), vary: .init(key: "lr", values: [0.1]))) { error in
+            XCTAssertEqual("\(error)", "--vary lr: a 2-D problem's map has its two variables as axes; lab sweep varies settings")
+        }
+    }
+}
