@@ -53,8 +53,10 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
-        // `make bench`: tapes against hand-written Swift, batch against scalar evaluation.
-        .executableTarget(name: "bench", dependencies: ["Symbolic"], path: "bench"),
+        // `make bench`: tapes against hand-written Swift, batch against scalar evaluation, lanes
+        // against a scalar loop, whole lab processes, and lab basins beside JAX.
+        .executableTarget(name: "bench", dependencies: ["Symbolic", "Landscape", "Optimizers", "Experiments"], path: "bench",
+                          exclude: ["jax_basins.py", "basins-workload.toml"]),
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "LandscapeTests", dependencies: ["Landscape", "Numerics", "Symbolic"]),

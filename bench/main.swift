@@ -2,7 +2,10 @@
 // loop of scalar evaluations. Every ratio is measured side by side in one process, with the
 // contenders interleaved round by round and the median of the rounds reported, because this
 // machine is shared and noisy. Run with `make bench` (a release build).
+import Experiments
 import Foundation
+import Landscape
+import Optimizers
 import Symbolic
 
 /// Seconds per call of `body`, as the median over `rounds` rounds of `calls` calls each.
@@ -91,6 +94,90 @@ func runLab(_ arguments: [String]) -> Double {
     precondition(status == 0, "lab \(arguments.joined(separator: " ")) failed")
     return 0
 }
+/// Runs a command with posix_spawn, stdout and stderr to /dev/null; its exit status.
+func spawn(_ path: String, _ arguments: [String]) -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return -1 }
+    posix_spawn_file_actions_destroy(&actions)
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    return status
+}
+
+// Basin maps: the workload of issue 11 (bench/basins-workload.toml: two Gaussian wells, gam with
+// exact HVPs, lr 0.05, ρ 0.2, α 0.5, 200 steps). First one block of starts stepped as lanes
+// against the same starts run one at a time, in ns per gam step per start; then whole processes:
+// `lab basins` on a 256 × 256 grid beside the same work in JAX (jit + vmap + lax.scan, float64),
+// when JAX can be installed into .build/bench-venv (`make bench` tries; without it that half is skipped).
+let benchFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+let workload = benchFolder.appendingPathComponent("basins-workload.toml").path
+do {
+    let problem = try Problem.load(file: workload)
+    let gam = try Optimizer.lookup("gam")
+    let hyper = try RunSettings.resolve(problem: problem, optimizer: gam, flags: [:]).hyper
+    let starts: [[Double]] = (0..<Lanes.width).map { k -> [Double] in
+        let column = Double(k % 16) / 15, row = Double(k / 16) / 15
+        return [-3 + 6 * column, -2 + 4 * row]
+    }
+    let runs = LaneRuns(problem: problem, optimizer: gam, hyper: hyper)
+    let perStep = Double(hyper.steps * starts.count)
+    func together() -> Double {
+        let endings = try! runs.endings(starts)
+        return endings.reduce(0.0) { $0 + $1.theta[0] }
+    }
+    func oneByOne() -> Double {
+        var sum = 0.0
+        for start in starts {
+            let ending = try! RunConfiguration(problem: problem, optimizer: gam, hyper: hyper, start: start).ending()
+            sum += ending.theta[0]
+        }
+        return sum
+    }
+    let lanes = time(rounds: 5, calls: 1, [together, oneByOne])
+    report("gam on the basin workload, one thread (per step per start):", ["\(starts.count) lanes together", "one start at a time"], lanes.map { $0 / perStep })
+    print("  tapes per gam step: H∇L tape \(problem.oracle.hessianGradientTape.operationCount) operations, twice")
+} catch {
+    print("basin workload: \(error)")
+}
+let venvPython = benchFolder.deletingLastPathComponent().appendingPathComponent(".build/bench-venv/bin/python").path
+if FileManager.default.isExecutableFile(atPath: lab.path) {
+    let basinsOut = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-bench-basins-\(getpid())").path
+    let labBasins: () -> Double = {
+        let status = spawn(lab.path, ["basins", workload, "--opts", "gam", "--grid", "256", "--no-plot", "--out", basinsOut])
+        precondition(status == 0, "lab basins failed")
+        return 0
+    }
+    let script = benchFolder.appendingPathComponent("jax_basins.py").path
+    let hasJAX = FileManager.default.isExecutableFile(atPath: venvPython) && spawn(venvPython, ["-c", "import jax"]) == 0
+    if hasJAX {
+        let seconds = time(rounds: 5, calls: 1, [labBasins, { _ = spawn(venvPython, [script, "--once"]); return 0 }])
+        report("basin map, 256 × 256 starts of gam, whole process:", ["lab basins", "JAX (import, compile, run once)"], seconds)
+        // JAX's compute alone: the script's own timing of the compiled call.
+        let pipe = Pipe(), p = Process()
+        p.executableURL = URL(fileURLWithPath: venvPython)
+        p.arguments = [script]
+        p.standardOutput = pipe
+        try? p.run()
+        p.waitUntilExit()
+        let line = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if let jaxCompute = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) {
+            print(String(format: "  JAX compute alone (compiled call, median of 3): %.3f s; lab basins whole process: %.3f s (×%.2f of JAX's compute, ×%.2f of JAX's whole process)",
+                         jaxCompute, seconds[0], seconds[0] / jaxCompute, seconds[0] / seconds[1]))
+        }
+    } else {
+        let seconds = time(rounds: 5, calls: 1, [labBasins])
+        report("basin map, 256 × 256 starts of gam, whole process:", ["lab basins"], seconds)
+        print("  JAX is not installed in .build/bench-venv (make bench tries pip): the JAX half is skipped")
+    }
+    try? FileManager.default.removeItem(atPath: basinsOut)
+}
+
 if FileManager.default.isExecutableFile(atPath: lab.path) {
     for problem in ["two-valley", "himmelblau"] {
         let base = ["run", problem, "--opt", "gam", "--out", out.path]

@@ -54,6 +54,10 @@ public struct BasinMaps {
     public let y: [Double]
     public let critical: [CriticalPoint]
     public let maps: [Map]
+    /// ρ and σ at which the minima are measured: the first optimizer's (its first row's).
+    public let rho: Double, sigma: Double
+    /// The measures at each minimum, in the order of `minima`.
+    public let minimumMeasures: [Measures]
 
     /// The indices of the critical points that are minima.
     public var minima: [Int] { critical.indices.filter { critical[$0].kind == .minimum } }
@@ -67,7 +71,8 @@ public struct BasinMaps {
     /// second ignored for a 1-D problem, whose second axis is `vary`'s values); `flags` as for
     /// `lab run`, without a start; `threads` only changes the speed, never a bit of the result.
     public init(problem: Problem, optimizers: [Optimizer], flags: [String: SettingValue], grid: (Int, Int),
-                vary: Vary? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+                vary: Vary? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws {
         if flags["start"] != nil { throw SettingError("--start: a basin map starts from every point of its grid; lab run --start runs one") }
         guard grid.0 >= 2, grid.1 >= 2 || problem.dimension == 1 else { throw SettingError("--grid: at least 2 starts per axis") }
         let domain = problem.domain
@@ -103,6 +108,11 @@ public struct BasinMaps {
         try RunSettings.checkRead(flags.merging(vary.map { [$0.key: .number(0)] } ?? [:]) { a, _ in a }, by: readBy)
         let critical = try problem.criticalPoints()
         (self.problem, self.critical) = (problem, critical)
+        let first = rowSettings.first?.first ?? RunSettings()
+        let (rho, sigma) = (first.hyper.rho, first.sigma)
+        (self.rho, self.sigma) = (rho, sigma)
+        let oracle = problem.oracle
+        minimumMeasures = try parallelMap(critical.filter { $0.kind == .minimum }) { try oracle.measures(at: $0.theta, rho: rho, sigma: sigma) }
 
         // Jobs: blocks of at most Lanes.width starts sharing one row's settings.
         struct Job: Sendable { let map: Int, row: Int, columns: Range<Int> }
@@ -123,7 +133,9 @@ public struct BasinMaps {
         let xs = x, ys = y, settingsByRow = rowSettings
         // The runs read the problem's oracle (Sendable), domain and variables; nothing touches its graph.
         nonisolated(unsafe) let problemCopy = problem
+        let counter = Counter(), total = jobs.count
         let results = try parallelMap(jobs, threads: threads) { job -> [(Int32, Int32, Bool)] in
+            defer { if let progress { progress(counter.increment(), total) } }
             let settings = settingsByRow[job.map][max(job.row, 0)]
             let starts: [[Double]] = job.columns.map { k in
                 job.row < 0 ? [xs[k % nx], ys[k / nx]] : [xs[k]]
@@ -161,26 +173,44 @@ public struct BasinMaps {
     }
 }
 
+/// A count shared between threads.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    /// Adds one and returns the new count.
+    func increment() -> Int { lock.withLock { value += 1; return value } }
+}
+
 /// The shortest text that reads back as the same double ("0.1", not "0.10000000000000001").
 func shortest(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
 }
 
-/// `RunConfiguration.basin(of:among:)` for many end points at once: the same nearest-point test
-/// and the same backtracking gradient flow, lane by lane, with each round's loss and gradient
-/// evaluations batched over the lanes still flowing. Lane p gives the bits the scalar rule gives.
+/// The critical point each point's basin belongs to: the one within 1e-3 of the domain's
+/// diagonal of it, or else the one gradient flow from it reaches (within that distance), or nil.
+/// `lab run`'s `final.basin` and every pixel of a basin map come from here, so they agree.
+///
+/// The flow is followed by gradient steps with step control: a step moves at most 1% of the
+/// diagonal, and is accepted only if the loss falls by Armijo's margin and falls monotonely
+/// through the step's midpoint, where the slope along the step must still point downhill;
+/// otherwise it is halved. So a step cannot cross a valley and a ridge into another basin unless
+/// they are narrower than half a step (0.5% of the diagonal), while on a plateau the flow covers
+/// the domain in tens of steps. Each round evaluates the trial points of every lane still
+/// flowing together on the batch tape; lane p computes the same bits alone as among others.
 struct BasinFlow {
     let problem: Problem
     let critical: [CriticalPoint]
 
     func basins(of points: [[Double]]) -> [Basin?] {
         guard !critical.isEmpty else { return points.map { _ in nil } }
-        let near = 1e-3 * problem.diagonal, maxMove = near / 2
+        let near = 1e-3 * problem.diagonal, cap = 1e-2 * problem.diagonal
         let n = problem.dimension, w = Lanes.width
-        func nearest(_ x: [Double], minimaOnly: Bool = false) -> (Int, Double)? {
+        func nearest(_ x: UnsafePointer<Double>, minimaOnly: Bool = false) -> (Int, Double)? {
             var best: (Int, Double)?
             for i in critical.indices where !minimaOnly || critical[i].kind == .minimum {
-                let d = distance(critical[i].theta, x)
+                var sum = 0.0
+                for k in 0..<n { sum += (critical[i].theta[k] - x[k]) * (critical[i].theta[k] - x[k]) }
+                let d = sum.squareRoot()
                 if best == nil || d < best!.1 { best = (i, d) }
             }
             return best
@@ -190,62 +220,79 @@ struct BasinFlow {
             return Basin(index: i, theta: critical[i].theta, kind: critical[i].kind, distance: d, reached: d < near)
         }
         var result = [Basin?](repeating: nil, count: points.count)
-        // Lanes that must follow the flow: not within `near` of a critical point.
+        // Lanes that must follow the flow: finite and not within `near` of a critical point.
         var flowing: [Int] = []
         for (p, x) in points.enumerated() {
-            if let (i, d) = nearest(x), d < near { result[p] = basin(i, x) } else if x.allSatisfy(\.isFinite) { flowing.append(p) }
+            if let (i, d) = x.withUnsafeBufferPointer({ nearest($0.baseAddress!) }), d < near {
+                result[p] = basin(i, x)
+            } else if x.allSatisfy(\.isFinite) {
+                flowing.append(p)
+            }
         }
         if flowing.isEmpty { return result }
-        let oracle = problem.oracle
-        // Per flowing lane: position, loss, gradient, |g|², the step to try and the iterations made.
-        var x = flowing.map { points[$0] }
-        var l = [Double](repeating: 0, count: flowing.count), g = [[Double]](repeating: [], count: flowing.count)
-        var gg = l, t = l, step = [Double](repeating: 1e-3, count: flowing.count), iterations = [Int](repeating: 0, count: flowing.count)
-        enum State { case check, trial, done }
-        var state = [State](repeating: .check, count: flowing.count)
-        func gradients(_ lanes: [Int]) {
-            for chunk in stride(from: 0, to: lanes.count, by: w) {
-                let part = Array(lanes[chunk..<min(chunk + w, lanes.count)])
-                let out = oracle.gradientTape.evaluate(batch: (0..<n).map { i in part.map { x[$0][i] } })
-                for (k, q) in part.enumerated() { l[q] = out[0][k]; g[q] = (0..<n).map { out[1 + $0][k] } }
-            }
+        // Per flowing lane q: x[q*n + i], ∇L there, L there, the step length to try, iterations made.
+        let count = flowing.count
+        var x = [Double](repeating: 0, count: count * n), g = x
+        var l = [Double](repeating: 0, count: count), step = [Double](repeating: cap, count: count), iterations = [Int](repeating: 0, count: count)
+        var active = [Bool](repeating: true, count: count)
+        for (q, p) in flowing.enumerated() { for i in 0..<n { x[q * n + i] = points[p][i] } }
+        let oracle = LaneOracle(problem.oracle)
+        let ys = LaneBuffer(dimension: n), mids = LaneBuffer(dimension: n)
+        let gy = LaneBuffer(dimension: n), gm = LaneBuffer(dimension: n), ly = LaneBuffer(count: w), lm = LaneBuffer(count: w)
+        // The first gradients, a block at a time.
+        for chunk in stride(from: 0, to: count, by: w) {
+            let lanes = chunk..<min(chunk + w, count)
+            for (k, q) in lanes.enumerated() { for i in 0..<n { ys[i * w + k] = x[q * n + i] } }
+            oracle.gradient(ys.pointer, count: lanes.count, loss: ly.pointer, gradient: gy.pointer)
+            for (k, q) in lanes.enumerated() { l[q] = ly[k]; for i in 0..<n { g[q * n + i] = gy[i * w + k] } }
         }
-        gradients(Array(flowing.indices))
         while true {
-            // The checks at the top of the scalar loop, and the first step to try.
-            for q in flowing.indices where state[q] == .check {
-                if iterations[q] >= 200_000 { state[q] = .done; continue }
-                gg[q] = g[q].reduce(0) { $0 + $1 * $1 }
-                let gNorm = gg[q].squareRoot()
-                if gNorm < 1e-12 || !gNorm.isFinite { state[q] = .done; continue }
-                if let (_, d) = nearest(x[q], minimaOnly: true), d < near / 10 { state[q] = .done; continue }
-                t[q] = min(step[q], maxMove / gNorm)
-                state[q] = t[q] > 1e-300 ? .trial : .done
+            // Checks before each step: a stationary point, a minimum's neighbourhood, the budget.
+            var trials: [Int] = []
+            for q in 0..<count where active[q] {
+                var gg = 0.0
+                for i in 0..<n { gg += g[q * n + i] * g[q * n + i] }
+                let gNorm = gg.squareRoot()
+                let nearMinimum = x.withUnsafeBufferPointer { nearest($0.baseAddress! + q * n, minimaOnly: true) }.map { $0.1 < near / 10 } ?? false
+                if gNorm < 1e-12 || !gNorm.isFinite || nearMinimum || iterations[q] >= 100_000 || !(step[q] > 1e-12 * cap) {
+                    active[q] = false
+                } else {
+                    trials.append(q)
+                }
             }
-            let trials = flowing.indices.filter { state[$0] == .trial }
             if trials.isEmpty { break }
-            // One backtracking trial per lane: y = x − t·g, accepted on Armijo's condition.
-            var accepted: [Int] = []
             for chunk in stride(from: 0, to: trials.count, by: w) {
-                let part = Array(trials[chunk..<min(chunk + w, trials.count)])
-                let ys = part.map { q in zip(x[q], g[q]).map { $0 - t[q] * $1 } }
-                let ly = oracle.lossTape.evaluate(batch: (0..<n).map { i in ys.map { $0[i] } })[0]
-                for (k, q) in part.enumerated() {
-                    if ly[k] <= l[q] - 1e-4 * t[q] * gg[q] {
-                        x[q] = ys[k]
-                        step[q] = 2 * t[q]
-                        accepted.append(q)
+                let lanes = Array(trials[chunk..<min(chunk + w, trials.count)])
+                var norms = [Double](repeating: 0, count: lanes.count)
+                for (k, q) in lanes.enumerated() {
+                    var gg = 0.0
+                    for i in 0..<n { gg += g[q * n + i] * g[q * n + i] }
+                    norms[k] = gg.squareRoot()
+                    let t = step[q] / norms[k]
+                    for i in 0..<n {
+                        ys[i * w + k] = x[q * n + i] - t * g[q * n + i]
+                        mids[i * w + k] = x[q * n + i] - (t / 2) * g[q * n + i]
+                    }
+                }
+                oracle.gradient(ys.pointer, count: lanes.count, loss: ly.pointer, gradient: gy.pointer)
+                oracle.gradient(mids.pointer, count: lanes.count, loss: lm.pointer, gradient: gm.pointer)
+                for (k, q) in lanes.enumerated() {
+                    var slope = 0.0
+                    for i in 0..<n { slope += gm[i * w + k] * g[q * n + i] }
+                    let armijo = ly[k] <= l[q] - 1e-4 * step[q] * norms[k]
+                    if armijo && lm[k] <= l[q] && ly[k] <= lm[k] && slope > 0 {
+                        for i in 0..<n { x[q * n + i] = ys[i * w + k]; g[q * n + i] = gy[i * w + k] }
+                        l[q] = ly[k]
+                        step[q] = min(2 * step[q], cap)
+                        iterations[q] += 1
                     } else {
-                        t[q] /= 2
-                        if !(t[q] > 1e-300) { state[q] = .done }
+                        step[q] /= 2
                     }
                 }
             }
-            gradients(accepted)
-            for q in accepted { iterations[q] += 1; state[q] = .check }
         }
         for (q, p) in flowing.enumerated() {
-            if let (i, d) = nearest(x[q]), d < near { result[p] = basin(i, points[p]) }
+            if let (i, d) = x.withUnsafeBufferPointer({ nearest($0.baseAddress! + q * n) }), d < near { result[p] = basin(i, points[p]) }
         }
         return result
     }

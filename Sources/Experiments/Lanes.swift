@@ -36,13 +36,18 @@ extension RunConfiguration {
 
 /// Runs of one optimizer with one set of hyperparameters from up to `Lanes.width` starts
 /// together, each lane computing the bits `RunConfiguration.iterate` computes from its start.
-struct LaneRuns {
-    let problem: Problem
-    let optimizer: Optimizer
-    let hyper: Hyperparameters
+public struct LaneRuns {
+    public let problem: Problem
+    public let optimizer: Optimizer
+    public let hyper: Hyperparameters
 
-    /// The ending of the run from each start. Optimizers without a lane form run one by one.
-    func endings(_ starts: [[Double]]) throws -> [RunEnding] {
+    public init(problem: Problem, optimizer: Optimizer, hyper: Hyperparameters) {
+        (self.problem, self.optimizer, self.hyper) = (problem, optimizer, hyper)
+    }
+
+    /// The ending of the run from each start (at most `Lanes.width`). Optimizers without a lane
+    /// form run one by one.
+    public func endings(_ starts: [[Double]]) throws -> [RunEnding] {
         guard let rule = optimizer.laneDirection(hyper, dimension: problem.dimension) else {
             return try starts.map { try RunConfiguration(problem: problem, optimizer: optimizer, hyper: hyper, start: $0).ending() }
         }
@@ -55,6 +60,15 @@ struct LaneRuns {
         let oracle = LaneOracle(problem.oracle)
         let theta = LaneBuffer(dimension: n), previous = LaneBuffer(dimension: n), window = LaneBuffer(dimension: n)
         let g = LaneBuffer(dimension: n), d = LaneBuffer(dimension: n), loss = LaneBuffer(count: w)
+        let hg: LaneBuffer? = rule.needsHessianGradient ? LaneBuffer(dimension: n) : nil
+        // L and ∇L at θ, with H∇L in the same pass when the rule needs it.
+        func evaluate() {
+            if let hg {
+                oracle.hessianGradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer, hessianGradient: hg.pointer)
+            } else {
+                oracle.gradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer)
+            }
+        }
         for (p, s) in starts.enumerated() { for i in 0..<n { theta[i * w + p] = s[i] } }
         var base = LaneBaseRule(BaseRule(kind: optimizer.impliedBase ?? hyper.base, momentum: hyper.momentum,
                                          dampening: hyper.dampening, weightDecay: hyper.weightDecay), dimension: n)
@@ -64,44 +78,51 @@ struct LaneRuns {
         let wd = hyper.weightDecay
         let configuration = RunConfiguration(problem: problem, optimizer: optimizer, hyper: hyper, start: starts.first ?? [])
         let windowStep = configuration.stallWindowStart
-        // ‖∇L + wd·θ‖ summed in `iterate`'s order.
-        func stationarity(_ p: Int) -> Double {
-            var sum = 0.0
+        // ‖∇L + wd·θ‖ of every lane, summed in `iterate`'s order, into `stationarity`; the
+        // loops run over lanes through row pointers so they vectorise.
+        let stationarity = LaneBuffer(count: w), bad = LaneBuffer(count: w)
+        let (tp, gp, sp) = (theta.pointer, g.pointer, stationarity.pointer)
+        func measureStationarity() {
+            for p in 0..<m { sp[p] = 0 }
             for i in 0..<n {
-                let a = g[i * w + p] + wd * theta[i * w + p]
-                sum = sum + a * a
+                let gi = gp + i * w, ti = tp + i * w
+                for p in 0..<m { sp[p] = sp[p] + (gi[p] + wd * ti[p]) * (gi[p] + wd * ti[p]) }
             }
-            return sum.squareRoot()
+            for p in 0..<m { sp[p] = sp[p].squareRoot() }
         }
-        oracle.gradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer)
+        evaluate()
         if windowStep == 0 { window.pointer.update(from: theta.pointer, count: n * w) }
         let domain = problem.domain
         for k in 0..<hyper.steps {
+            measureStationarity()
             var anyActive = false
             for p in 0..<m where active[p] {
-                if stationarity(p) < convergenceTolerance { (active[p], status[p], updates[p]) = (false, .converged, k) } else { anyActive = true }
+                if sp[p] < convergenceTolerance { (active[p], status[p], updates[p]) = (false, .converged, k) } else { anyActive = true }
             }
             if !anyActive { break }
             let lr = hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps)
-            rule.direction(theta: theta.pointer, gradient: g.pointer, count: m, oracle: oracle, into: d.pointer)
+            rule.direction(theta: theta.pointer, gradient: g.pointer, hessianGradient: hg.map { UnsafePointer($0.pointer) },
+                           count: m, oracle: oracle, into: d.pointer)
             previous.pointer.update(from: theta.pointer, count: n * w)
             active.withUnsafeBufferPointer { base.step(theta.pointer, direction: d.pointer, lr: lr, count: m, active: $0.baseAddress!) }
-            oracle.gradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer)
-            // `divergenceReason`: a coordinate or the loss not finite, or ten domain widths out.
-            for p in 0..<m where active[p] {
-                var diverged = !loss[p].isFinite
-                for i in 0..<n {
-                    let v = theta[i * w + p], range = domain[i], width = range.upperBound - range.lowerBound
-                    if !v.isFinite || v < range.lowerBound - 10 * width || v > range.upperBound + 10 * width { diverged = true }
-                }
-                if diverged {
-                    (active[p], status[p], updates[p]) = (false, .diverged, k + 1)
-                    for i in 0..<n { theta[i * w + p] = previous[i * w + p] }
-                }
+            evaluate()
+            // `divergenceReason`: a coordinate or the loss not finite, or ten domain widths out;
+            // flagged lane by lane (bad[p] > 0), then handled for the few lanes flagged.
+            let bp = bad.pointer, lp = loss.pointer
+            for p in 0..<m { bp[p] = lp[p].isFinite ? 0 : 1 }
+            for i in 0..<n {
+                let ti = tp + i * w, range = domain[i], width = range.upperBound - range.lowerBound
+                let low = range.lowerBound - 10 * width, high = range.upperBound + 10 * width
+                for p in 0..<m { bp[p] += (ti[p].isFinite && ti[p] >= low && ti[p] <= high) ? 0 : 1 }
+            }
+            for p in 0..<m where bp[p] > 0 && active[p] {
+                (active[p], status[p], updates[p]) = (false, .diverged, k + 1)
+                for i in 0..<n { theta[i * w + p] = previous[i * w + p] }
             }
             if k + 1 == windowStep { window.pointer.update(from: theta.pointer, count: n * w) }
         }
-        for p in 0..<m where active[p] && stationarity(p) < convergenceTolerance { status[p] = .converged }
+        measureStationarity()
+        for p in 0..<m where active[p] && sp[p] < convergenceTolerance { status[p] = .converged }
         return (0..<m).map { p in
             RunEnding(status: status[p], updates: updates[p], theta: (0..<n).map { theta[$0 * w + p] },
                       windowStart: windowStep.map { _ in (0..<n).map { window[$0 * w + p] } })

@@ -227,51 +227,9 @@ extension RunConfiguration {
     }
 
     /// The critical point the run ended at: the one within 1e-3 of the domain's diagonal of θ, or
-    /// else the one that gradient flow from θ reaches. The flow is followed by gradient descent
-    /// with backtracking (Armijo) whose steps never move more than half that distance, so it
-    /// cannot jump over a barrier into another valley the way one long line-search step can.
+    /// else the one that gradient flow from θ reaches (`BasinFlow`, the rule of basin maps too);
     /// nil when the flow reaches no critical point of `critical`.
     func basin(of theta: [Double], among critical: [CriticalPoint]) -> Basin? {
-        // No critical point to reach: following the flow could only end in nil.
-        guard !critical.isEmpty else { return nil }
-        let oracle = problem.oracle
-        let near = 1e-3 * problem.diagonal, maxMove = near / 2
-        func nearest(_ x: [Double], minimaOnly: Bool = false) -> (Int, Double)? {
-            var best: (Int, Double)?
-            for i in critical.indices where !minimaOnly || critical[i].kind == .minimum {
-                let d = distance(critical[i].theta, x)
-                if best == nil || d < best!.1 { best = (i, d) }
-            }
-            return best
-        }
-        func basin(_ i: Int) -> Basin {
-            let d = distance(critical[i].theta, theta)
-            return Basin(index: i, theta: critical[i].theta, kind: critical[i].kind, distance: d, reached: d < near)
-        }
-        if let (i, d) = nearest(theta), d < near { return basin(i) }
-
-        var x = theta
-        var (l, g) = oracle.gradient(x)
-        var step = 1e-3
-        for _ in 0..<200_000 {
-            let gg = g.reduce(0) { $0 + $1 * $1 }
-            let gNorm = gg.squareRoot()
-            if gNorm < 1e-12 || !gNorm.isFinite { break }
-            // Once well inside a minimum's neighbourhood the flow stays in it.
-            if let (_, d) = nearest(x, minimaOnly: true), d < near / 10 { break }
-            var t = min(step, maxMove / gNorm)
-            var moved = false
-            while t > 1e-300 {
-                let y = zip(x, g).map { $0 - t * $1 }
-                let ly = oracle.loss(y)
-                if ly <= l - 1e-4 * t * gg { x = y; moved = true; break }
-                t /= 2
-            }
-            if !moved { break }
-            step = 2 * t
-            (l, g) = oracle.gradient(x)
-        }
-        guard let (i, d) = nearest(x), d < near else { return nil }
-        return basin(i)
+        BasinFlow(problem: problem, critical: critical).basins(of: [theta])[0]
     }
 }

@@ -18,6 +18,9 @@ public struct Oracle: Sendable {
     public let hessianTape: Tape
     /// Inputs: θ. Outputs: ∇‖∇L‖² / 2 = H∇L, whose zeros are the critical points of ‖∇L‖.
     public let gradientNormTape: Tape
+    /// Inputs: θ. Outputs: L, ∇L, H∇L in one pass: GAM's two Hessian-vector products are both
+    /// along a gradient, so each is one pass of this tape instead of a gradient and an HVP.
+    public let hessianGradientTape: Tape
     /// Inputs: θ. Outputs: the Jacobian of H∇L row-major (H² plus third-derivative terms), for
     /// Newton-type solves of H∇L = 0.
     public let gradientNormJacobianTape: Tape
@@ -42,6 +45,7 @@ public struct Oracle: Sendable {
         let halfSquaredNorm = g.mul(0.5, g.sum(gradient.map { g.pow($0, 2) }))
         let hg = g.gradient(of: halfSquaredNorm, wrt: vars)
         gradientNormTape = Tape(graph: g, outputs: hg, inputs: vars)
+        hessianGradientTape = Tape(graph: g, outputs: [loss] + gradient + hg, inputs: vars)
         gradientNormJacobianTape = Tape(graph: g, outputs: hg.flatMap { g.gradient(of: $0, wrt: vars) }, inputs: vars)
         switch definition {
         case .loss(_, let node)?: test = .tape(Tape(graph: g, outputs: [node], inputs: vars))
@@ -62,6 +66,13 @@ public struct Oracle: Sendable {
     /// Loss, gradient and H(θ)·v from one tape pass.
     public func hvp(_ theta: [Double], _ v: [Double]) -> (loss: Double, gradient: [Double], hv: [Double]) {
         let out = hvpTape.evaluate(theta + v)
+        let n = dimension
+        return (out[0], Array(out[1...n]), Array(out[(n + 1)...]))
+    }
+
+    /// L, ∇L and H(θ)∇L(θ) from one tape pass.
+    public func hessianGradient(_ theta: [Double]) -> (loss: Double, gradient: [Double], hg: [Double]) {
+        let out = hessianGradientTape.evaluate(theta)
         let n = dimension
         return (out[0], Array(out[1...n]), Array(out[(n + 1)...]))
     }

@@ -58,6 +58,18 @@ public struct CountingOracle {
         return (l, g)
     }
 
+    /// L, ∇L and H(θ)∇L(θ) from one pass, counted as an HVP pass. With gradient noise, ∇L
+    /// carries the noise and the product is taken along the noisy gradient (a gradient pass and
+    /// an HVP pass), as a noisy oracle would compute it.
+    public mutating func hessianGradient(_ theta: [Double]) -> (loss: Double, gradient: [Double], hg: [Double]) {
+        if noise > 0 {
+            let (l, g) = gradient(theta)
+            return (l, g, hvp(theta, g).hv)
+        }
+        evaluations.hvp += 1
+        return oracle.hessianGradient(theta)
+    }
+
     /// L, ∇L and H(θ)·v from one pass; the noise goes on ∇L only.
     public mutating func hvp(_ theta: [Double], _ v: [Double]) -> (loss: Double, gradient: [Double], hv: [Double]) {
         evaluations.hvp += 1

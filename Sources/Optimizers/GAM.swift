@@ -10,6 +10,9 @@
 ///     h_norm = ρ H(θ_adv) ∇L(θ_adv) / (‖∇L(θ_adv)‖ + ξ)
 ///     direction = base + α h_norm                  base = g
 ///
+/// Both products are along a gradient, so each is one pass of the oracle's H∇L tape (L, ∇L and
+/// H∇L together); f is that product divided by ‖g‖ + ξ.
+///
 /// GAM+SAM (the paper's GAM applied on top of SAM) is this type with `samRho` set: `base` becomes
 /// SAM's gradient ∇L(θ + ρ_sam g/‖g‖). The base rule turns the direction into a step.
 struct GAM: Direction {
@@ -20,10 +23,11 @@ struct GAM: Direction {
 
     mutating func direction(at theta: [Double], loss: Double, gradient g: [Double],
                             oracle: inout CountingOracle) throws -> DirectionResult {
-        let f = oracle.hvp(theta, scale(g, 1 / (norm(g) + xi))).hv
+        // With gradient noise, g is a noisy draw: the product is taken along it, as before the fusion.
+        let f = oracle.noise > 0 ? oracle.hvp(theta, scale(g, 1 / (norm(g) + xi))).hv
+            : scale(oracle.hessianGradient(theta).hg, 1 / (norm(g) + xi))
         let adv = add(theta, scale(f, rho / (norm(f) + xi)))
-        let advGradient = oracle.gradient(adv).gradient
-        let hg = oracle.hvp(adv, advGradient).hv
+        let (_, advGradient, hg) = oracle.hessianGradient(adv)
         let advNorm = norm(advGradient)
         let hNorm = scale(hg, rho / (advNorm + xi))
         var base = g
@@ -32,35 +36,35 @@ struct GAM: Direction {
     }
 }
 
-/// GAM (and GAM+SAM) over lanes, operation for operation as `GAM`.
+/// GAM (and GAM+SAM) over lanes, operation for operation as `GAM` (without noise).
 struct GAMLanes: LaneDirection {
     let rho: Double, alpha: Double, samRho: Double?
     let dimension: Int
-    private let unit: LaneBuffer, f: LaneBuffer, adv: LaneBuffer, advGradient: LaneBuffer, hg: LaneBuffer, base: LaneBuffer
+    private let f: LaneBuffer, adv: LaneBuffer, advGradient: LaneBuffer, hg: LaneBuffer, base: LaneBuffer
     private let norms: LaneBuffer, factors: LaneBuffer
 
     init(rho: Double, alpha: Double, samRho: Double? = nil, dimension: Int) {
         (self.rho, self.alpha, self.samRho, self.dimension) = (rho, alpha, samRho, dimension)
-        (unit, f, adv) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
-        (advGradient, hg, base) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
+        (f, adv, advGradient) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
+        (hg, base) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
         (norms, factors) = (LaneBuffer(count: Lanes.width), LaneBuffer(count: Lanes.width))
     }
 
-    func direction(theta: UnsafePointer<Double>, gradient g: UnsafePointer<Double>, count m: Int,
-                   oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>) {
+    var needsHessianGradient: Bool { true }
+
+    func direction(theta: UnsafePointer<Double>, gradient g: UnsafePointer<Double>, hessianGradient: UnsafePointer<Double>?,
+                   count m: Int, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>) {
         let n = dimension, w = Lanes.width
-        // f = H(θ) g/(‖g‖ + ξ)
+        // f = H(θ)g/(‖g‖ + ξ)
         LaneMath.norm(g, dimension: n, count: m, into: norms.pointer)
         LaneMath.guardedRatio(1, norms.pointer, count: m, into: factors.pointer)
-        LaneMath.scaled(g, factors.pointer, dimension: n, count: m, into: unit.pointer)
-        oracle.hvp(theta, unit.pointer, count: m, into: f.pointer)
+        LaneMath.scaled(hessianGradient!, factors.pointer, dimension: n, count: m, into: f.pointer)
         // θ_adv = θ + ρ f/(‖f‖ + ξ)
         LaneMath.norm(f.pointer, dimension: n, count: m, into: norms.pointer)
         LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)
         LaneMath.addScaled(theta, f.pointer, factors.pointer, dimension: n, count: m, into: adv.pointer)
         // h_norm = ρ H(θ_adv)∇L(θ_adv)/(‖∇L(θ_adv)‖ + ξ)
-        oracle.gradient(adv.pointer, count: m, loss: nil, gradient: advGradient.pointer)
-        oracle.hvp(adv.pointer, advGradient.pointer, count: m, into: hg.pointer)
+        oracle.hessianGradient(adv.pointer, count: m, loss: nil, gradient: advGradient.pointer, hessianGradient: hg.pointer)
         LaneMath.norm(advGradient.pointer, dimension: n, count: m, into: norms.pointer)
         LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)
         LaneMath.scaled(hg.pointer, factors.pointer, dimension: n, count: m, into: hg.pointer)
@@ -73,7 +77,9 @@ struct GAMLanes: LaneDirection {
             b = UnsafePointer(base.pointer)
         }
         // direction = base + α h_norm
-        let h = hg.pointer
-        for i in 0..<n { for p in 0..<m { direction[i * w + p] = b[i * w + p] + h[i * w + p] * alpha } }
+        for i in 0..<n {
+            let bi = b + i * w, hi = hg.pointer + i * w, di = direction + i * w
+            for p in 0..<m { di[p] = bi[p] + hi[p] * alpha }
+        }
     }
 }

@@ -10,7 +10,8 @@ struct Gradient: Direction {
 /// The plain gradient over lanes.
 struct GradientLanes: LaneDirection {
     let dimension: Int
-    func direction(theta: UnsafePointer<Double>, gradient: UnsafePointer<Double>, count m: Int,
+    func direction(theta: UnsafePointer<Double>, gradient: UnsafePointer<Double>, hessianGradient: UnsafePointer<Double>?,
+                   count m: Int,
                    oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>) {
         direction.update(from: gradient, count: dimension * Lanes.width)
     }

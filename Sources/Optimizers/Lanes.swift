@@ -37,7 +37,7 @@ public final class LaneBuffer: @unchecked Sendable {
 public final class LaneOracle {
     public let oracle: Oracle
     public let dimension: Int
-    private var gradientRegisters: [Double], hvpRegisters: [Double], lossRegisters: [Double]
+    private var gradientRegisters: [Double], hvpRegisters: [Double], lossRegisters: [Double], hessianGradientRegisters: [Double]
 
     public init(_ oracle: Oracle) {
         self.oracle = oracle
@@ -45,6 +45,7 @@ public final class LaneOracle {
         gradientRegisters = oracle.gradientTape.makeBlockWorkspace()
         hvpRegisters = oracle.hvpTape.makeBlockWorkspace()
         lossRegisters = oracle.lossTape.makeBlockWorkspace()
+        hessianGradientRegisters = oracle.hessianGradientTape.makeBlockWorkspace()
     }
 
     private func columns(_ v: UnsafePointer<Double>) -> [UnsafePointer<Double>] {
@@ -60,6 +61,15 @@ public final class LaneOracle {
         let tape = oracle.gradientTape
         gradientRegisters.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient))
+        }
+    }
+
+    /// L, ∇L and H∇L at lanes 0..<m from one pass of the H∇L tape; nil skips an output.
+    public func hessianGradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
+                                gradient: UnsafeMutablePointer<Double>?, hessianGradient: UnsafeMutablePointer<Double>?) {
+        let tape = oracle.hessianGradientTape
+        hessianGradientRegisters.withUnsafeMutableBufferPointer { r in
+            tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient) + columns(hessianGradient))
         }
     }
 
@@ -83,33 +93,48 @@ public final class LaneOracle {
 
 /// The lane form of a `Direction`: the same rule over a block, bit for bit.
 public protocol LaneDirection {
-    /// Writes the direction of lanes 0..<m into `direction`, given θ and ∇L(θ) there (lane vectors).
-    func direction(theta: UnsafePointer<Double>, gradient: UnsafePointer<Double>, count m: Int,
-                   oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>)
+    /// True when the rule needs H∇L at θ: the runner then takes L, ∇L and H∇L in one pass.
+    var needsHessianGradient: Bool { get }
+    /// Writes the direction of lanes 0..<m into `direction`, given θ, ∇L(θ) and (when it asks
+    /// for it) H(θ)∇L(θ) there, as lane vectors.
+    func direction(theta: UnsafePointer<Double>, gradient: UnsafePointer<Double>, hessianGradient: UnsafePointer<Double>?,
+                   count m: Int, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>)
 }
 
-/// Lane arithmetic in the scalar helpers' order (`norm`, `scale`, `add` of Vectors.swift).
+extension LaneDirection {
+    public var needsHessianGradient: Bool { false }
+}
+
+/// Lane arithmetic in the scalar helpers' order (`norm`, `scale`, `add` of Vectors.swift). Inner
+/// loops run over lanes through row pointers (component i of every lane is `v + i * width`), with
+/// no index arithmetic that could trap, so the compiler vectorises them.
 enum LaneMath {
     /// out[p] = ‖v_p‖, summed from 0 in component order as `norm` does.
     static func norm(_ v: UnsafePointer<Double>, dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
-        let w = Lanes.width
         for p in 0..<m { out[p] = 0 }
-        for i in 0..<n { for p in 0..<m { out[p] = out[p] + v[i * w + p] * v[i * w + p] } }
+        for i in 0..<n {
+            let vi = v + i * Lanes.width
+            for p in 0..<m { out[p] = out[p] + vi[p] * vi[p] }
+        }
         for p in 0..<m { out[p] = out[p].squareRoot() }
     }
 
     /// out_p = a_p + b_p · c[p], with c one number per lane (add(a, scale(b, c)) of the scalar rules).
     static func addScaled(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafePointer<Double>,
                           dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
-        let w = Lanes.width
-        for i in 0..<n { for p in 0..<m { out[i * w + p] = a[i * w + p] + b[i * w + p] * c[p] } }
+        for i in 0..<n {
+            let ai = a + i * Lanes.width, bi = b + i * Lanes.width, oi = out + i * Lanes.width
+            for p in 0..<m { oi[p] = ai[p] + bi[p] * c[p] }
+        }
     }
 
     /// out_p = b_p · c[p] (scale(b, c)).
     static func scaled(_ b: UnsafePointer<Double>, _ c: UnsafePointer<Double>, dimension n: Int, count m: Int,
                        into out: UnsafeMutablePointer<Double>) {
-        let w = Lanes.width
-        for i in 0..<n { for p in 0..<m { out[i * w + p] = b[i * w + p] * c[p] } }
+        for i in 0..<n {
+            let bi = b + i * Lanes.width, oi = out + i * Lanes.width
+            for p in 0..<m { oi[p] = bi[p] * c[p] }
+        }
     }
 
     /// c[p] = numerator / (norm[p] + ξ).
@@ -141,40 +166,42 @@ public struct LaneBaseRule {
         let wd = rule.weightDecay, mu = rule.momentum, tau = rule.dampening
         switch rule.kind {
         case .gd, .momentum, .nesterov:
-            if wd != 0 { for i in 0..<n { for p in 0..<count { d[i * w + p] += wd * theta[i * w + p] } } }
-            if mu != 0 {
-                let b = buffer.pointer
-                if hasBuffer {
-                    for i in 0..<n { for p in 0..<count where active[p] { b[i * w + p] = mu * b[i * w + p] + (1 - tau) * d[i * w + p] } }
-                } else {
-                    b.update(from: d, count: n * w)
-                    hasBuffer = true
+            for i in 0..<n {
+                let t = theta + i * w, di = d + i * w, b = buffer.pointer + i * w
+                if wd != 0 { for p in 0..<count { di[p] += wd * t[p] } }
+                if mu != 0 {
+                    if hasBuffer {
+                        for p in 0..<count { b[p] = active[p] ? mu * b[p] + (1 - tau) * di[p] : b[p] }
+                    } else {
+                        b.update(from: di, count: w)
+                    }
+                    if rule.kind == .nesterov {
+                        for p in 0..<count { di[p] += mu * b[p] }
+                    } else {
+                        di.update(from: b, count: w)
+                    }
                 }
-                if rule.kind == .nesterov {
-                    for i in 0..<n { for p in 0..<count { d[i * w + p] += mu * b[i * w + p] } }
-                } else {
-                    d.update(from: b, count: n * w)
-                }
+                for p in 0..<count { t[p] = active[p] ? t[p] - lr * di[p] : t[p] }
             }
-            for i in 0..<n { for p in 0..<count where active[p] { theta[i * w + p] -= lr * d[i * w + p] } }
+            if mu != 0 { hasBuffer = true }
         case .adam, .adamw:
-            if rule.kind == .adamw {
-                for i in 0..<n { for p in 0..<count where active[p] { theta[i * w + p] *= 1 - lr * wd } }
-            } else if wd != 0 {
-                for i in 0..<n { for p in 0..<count { d[i * w + p] += wd * theta[i * w + p] } }
-            }
             t += 1
             let (b1, b2, eps) = (rule.beta1, rule.beta2, rule.epsilon)
             let bias1 = 1 - Foundation.pow(b1, Double(t)), bias2 = 1 - Foundation.pow(b2, Double(t))
             let stepSize = lr / bias1, root2 = bias2.squareRoot()
-            let mp = m.pointer, vp = v.pointer
             for i in 0..<n {
+                let th = theta + i * w, di = d + i * w, mp = m.pointer + i * w, vp = v.pointer + i * w
+                if rule.kind == .adamw {
+                    for p in 0..<count { th[p] = active[p] ? th[p] * (1 - lr * wd) : th[p] }
+                } else if wd != 0 {
+                    for p in 0..<count { di[p] += wd * th[p] }
+                }
                 for p in 0..<count where active[p] {
-                    let k = i * w + p, g = d[k]
-                    mp[k] = b1 * mp[k] + (1 - b1) * g
-                    vp[k] = b2 * vp[k] + (1 - b2) * g * g
-                    let denominator = vp[k].squareRoot() / root2 + eps
-                    theta[k] -= stepSize * mp[k] / denominator
+                    let g = di[p]
+                    mp[p] = b1 * mp[p] + (1 - b1) * g
+                    vp[p] = b2 * vp[p] + (1 - b2) * g * g
+                    let denominator = vp[p].squareRoot() / root2 + eps
+                    th[p] -= stepSize * mp[p] / denominator
                 }
             }
         }

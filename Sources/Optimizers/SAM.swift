@@ -26,7 +26,8 @@ struct SAMLanes: LaneDirection {
         factors = LaneBuffer(count: Lanes.width)
     }
 
-    func direction(theta: UnsafePointer<Double>, gradient g: UnsafePointer<Double>, count m: Int,
+    func direction(theta: UnsafePointer<Double>, gradient g: UnsafePointer<Double>, hessianGradient: UnsafePointer<Double>?,
+                   count m: Int,
                    oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>) {
         LaneMath.norm(g, dimension: dimension, count: m, into: norms.pointer)
         LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)

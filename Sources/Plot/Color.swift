@@ -36,6 +36,11 @@ public struct Color: Equatable, Sendable {
         return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
     }
 
+    /// This colour moved a share `t` in 0...1 of the way towards `other`, channel by channel.
+    public func mixed(with other: Color, _ t: Double) -> Color {
+        Color(r + (other.r - r) * t, g + (other.g - g) * t, b + (other.b - b) * t)
+    }
+
     /// The colour of series `i` (i ≥ 0), cycling through `palette`.
     public static func series(_ i: Int) -> Color { palette[i % palette.count] }
 }

@@ -6,12 +6,15 @@
 /// `registerCount × blockSize` doubles however long the tape is. A tape is a value: it is
 /// `Sendable` and can be evaluated from several threads at once.
 public struct Tape: Sendable {
-    enum Code: UInt8, Sendable { case neg, add, mul, div, pow, square, function }
+    /// `addConstant`, `mulConstant`, `divideByConstant` and `constantDivide` take their constant
+    /// from the instruction, not from a register: a batch then reads one array instead of two.
+    enum Code: UInt8, Sendable { case neg, add, mul, div, pow, square, function, addConstant, mulConstant, divideByConstant, constantDivide }
 
     struct Instruction: Sendable {
         var code: Code
         var function: Function
         var a: Int32, b: Int32, out: Int32
+        var constant: Double = 0
     }
 
     let instructions: [Instruction]
@@ -63,17 +66,31 @@ public struct Tape: Sendable {
             if node.args.isEmpty { continue }
             let a = register[node.args[0]]!
             let b = node.args.count > 1 ? register[node.args[1]]! : a
-            // Release arguments that die here before allocating: out may then alias an argument,
-            // which is safe because every instruction is elementwise.
+            // Allocate before releasing the arguments that die here, so out never aliases an
+            // argument: the batch loops then pass the compiler's overlap checks and run vectorised.
+            let out: Int32
+            if let r = free.popLast() { out = r } else { out = count; count += 1 }
             for arg in Set(node.args) where lastUse[arg] == position && !graph[arg].args.isEmpty {
                 free.append(register[arg]!)
             }
-            let out: Int32
-            if let r = free.popLast() { out = r } else { out = count; count += 1 }
             register[id] = out
             var instruction = Instruction(code: .neg, function: .exp, a: a, b: b, out: out)
             switch node.op {
             case .neg: instruction.code = .neg
+            case .binary(let op) where op != .pow && (Tape.constant(graph, node.args[0]) != nil || Tape.constant(graph, node.args[1]) != nil):
+                // One operand a constant (IEEE + and · are commutative, bit for bit).
+                let c0 = Tape.constant(graph, node.args[0]), c1 = Tape.constant(graph, node.args[1])
+                switch op {
+                case .add: instruction.code = .addConstant
+                case .mul: instruction.code = .mulConstant
+                default: instruction.code = c1 != nil ? .divideByConstant : .constantDivide
+                }
+                if let c1 {
+                    (instruction.a, instruction.constant) = (a, c1)
+                } else {
+                    (instruction.a, instruction.constant) = (b, c0!)
+                }
+                instruction.b = instruction.a
             case .binary(.add): instruction.code = .add
             case .binary(.mul): instruction.code = .mul
             case .binary(.div): instruction.code = .div
@@ -91,6 +108,12 @@ public struct Tape: Sendable {
         self.inputRegisters = inputRegisters
         self.outputRegisters = outputs.map { register[$0]! }
         self.registerCount = Int(count)
+    }
+
+    /// The value of a constant node, or nil.
+    static func constant(_ graph: Graph, _ id: NodeID) -> Double? {
+        if case .constant(let c) = graph[id].op { return c }
+        return nil
     }
 
     // MARK: one point
@@ -127,6 +150,10 @@ public struct Tape: Sendable {
                 case .pow: v = BinaryOperator.pow.evaluate(x, y)
                 case .square: v = x * x
                 case .function: v = ins.function.evaluate(x)
+                case .addConstant: v = x + ins.constant
+                case .mulConstant: v = x * ins.constant
+                case .divideByConstant: v = x / ins.constant
+                case .constantDivide: v = ins.constant / x
                 }
                 r[Int(ins.out)] = v
             }
@@ -219,6 +246,18 @@ public struct Tape: Sendable {
             case .pow: for p in 0..<m { o[p] = BinaryOperator.pow.evaluate(x[p], y[p]) }
             case .square: for p in 0..<m { o[p] = x[p] * x[p] }
             case .function: Tape.apply(ins.function, x, o, m)
+            case .addConstant:
+                let c = ins.constant
+                for p in 0..<m { o[p] = x[p] + c }
+            case .mulConstant:
+                let c = ins.constant
+                for p in 0..<m { o[p] = x[p] * c }
+            case .divideByConstant:
+                let c = ins.constant
+                for p in 0..<m { o[p] = x[p] / c }
+            case .constantDivide:
+                let c = ins.constant
+                for p in 0..<m { o[p] = c / x[p] }
             }
         }
         for (k, reg) in outputRegisters.enumerated() {

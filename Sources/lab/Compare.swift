@@ -37,11 +37,7 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         let p = try loadProblem(problem)
-        let optimizers = try opts.split(separator: ",").map { try Optimizer.lookup(String($0).trimmingCharacters(in: .whitespaces)) }
-        guard !optimizers.isEmpty else { throw UsageError("--opts: give at least one optimizer, as in --opts gd,sam,gam") }
-        if let twice = optimizers.first(where: { o in optimizers.filter { $0 == o }.count > 1 }) {
-            throw UsageError("--opts names \(twice.name) twice; each optimizer's files would overwrite the other's")
-        }
+        let optimizers = try optimizerList(opts)
         let out = try options.folder()
         let flags = try options.flags()
         if flags["opt"] != nil { throw UsageError("compare takes its optimizers from --opts, not --opt") }

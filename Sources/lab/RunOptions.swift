@@ -20,6 +20,16 @@ struct RunOptions: ParsableArguments {
     func flags() throws -> [String: SettingValue] { try RunSettings.parseFlags(settings) }
 }
 
+/// The optimizers of `--opts gd,sam,gam`, each once.
+func optimizerList(_ opts: String) throws -> [Optimizer] {
+    let optimizers = try opts.split(separator: ",").map { try Optimizer.lookup(String($0).trimmingCharacters(in: .whitespaces)) }
+    guard !optimizers.isEmpty else { throw UsageError("--opts: give at least one optimizer, as in --opts gd,sam,gam") }
+    if let twice = optimizers.first(where: { o in optimizers.filter { $0 == o }.count > 1 }) {
+        throw UsageError("--opts names \(twice.name) twice; each optimizer's files would overwrite the other's")
+    }
+    return optimizers
+}
+
 /// The `--help` text of the run settings and the optimizers, from their tables.
 func runSettingsHelp(except: [String] = []) -> String {
     "Optimizers:\n" + Optimizer.helpText + "\n\nSettings (flags override the problem's [defaults], which override the defaults shown):\n"

@@ -20,8 +20,8 @@ final class RunCommandTests: XCTestCase {
         let final = try XCTUnwrap(doc["final"] as? [String: Any])
         for key in ["theta", "loss", "test_loss", "basin", "lambda_max", "zof", "fof"] { XCTAssertNotNil(final[key], key) }
         let evaluations = try XCTUnwrap(doc["evaluations"] as? [String: Any])
-        XCTAssertEqual(evaluations["gradient"] as? Double, 60)   // GAM: 2 gradient passes per step
-        XCTAssertEqual(evaluations["hvp"] as? Double, 60)        // and 2 HVP passes
+        XCTAssertEqual(evaluations["gradient"] as? Double, 30)   // GAM: 1 gradient pass per step
+        XCTAssertEqual(evaluations["hvp"] as? Double, 60)        // and 2 passes of the H∇L tape
         let hyper = try XCTUnwrap(doc["hyperparameters"] as? [String: Any])
         XCTAssertEqual(hyper["lr"] as? Double, 0.005)      // from the problem's defaults
         XCTAssertEqual(hyper["steps"] as? Double, 30)      // from the flag

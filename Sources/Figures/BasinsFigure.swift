@@ -1,0 +1,96 @@
+import Experiments
+import Foundation
+import Landscape
+import Optimizers
+import Plot
+import Reports
+
+extension LabFigures {
+    /// Basin maps: one panel per optimizer, side by side. Each start is coloured by the minimum
+    /// its run reaches (the same hue for the same minimum in every panel), darker the sooner it
+    /// converged and pale where it did not converge; greys for diverged, left the domain and no
+    /// minimum. Minima are marked and labelled with their FOF and ZOF; the legend gives each
+    /// outcome's share of the starts.
+    public static func basins(_ maps: BasinMaps) -> Figure {
+        let p = maps.problem
+        let minima = maps.minima
+        // Palette: per minimum, eight shades by steps to converge and one pale tint for "did not converge".
+        let shades = 8
+        var palette: [Color] = []
+        func hue(_ k: Int) -> Color { Color.series(k) }
+        for k in minima.indices {
+            for s in 0..<shades { palette.append(hue(k).mixed(with: .white, 0.55 * Double(s) / Double(shades - 1))) }
+            palette.append(hue(k).mixed(with: Color(hex: 0xe8e8e8), 0.78))
+        }
+        let greys: [Int32: Color] = [BasinMaps.diverged: Color(hex: 0x3a3a3a), BasinMaps.leftDomain: Color(hex: 0x8c8c8c),
+                                     BasinMaps.noMinimum: Color(hex: 0xc4c4c4)]
+        let greyBase = palette.count
+        let greyOrder: [Int32] = [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
+        palette += greyOrder.map { greys[$0]! }
+        let nx = maps.x.count, ny = maps.y.count
+        let maxSteps = maps.maps.flatMap(\.steps).max().map { max(Int($0), 1) } ?? 1
+        let oneD = p.dimension == 1
+        let yLabel = maps.axes.count == 2 ? maps.axes[1] : ""
+        var panels: [Axes] = []
+        for map in maps.maps {
+            var cells = [[UInt8]](repeating: [UInt8](repeating: 0, count: nx), count: ny)
+            for r in 0..<ny {
+                for c in 0..<nx {
+                    let k = r * nx + c, code = map.outcome[k]
+                    if let g = greyOrder.firstIndex(of: code) {
+                        cells[r][c] = UInt8(greyBase + g)
+                    } else {
+                        let m = minima.firstIndex(of: Int(code))!
+                        let steps = map.steps[k]
+                        let shade = steps < 0 ? shades : min(shades - 1, Int(Double(steps) / Double(maxSteps) * Double(shades)))
+                        cells[r][c] = UInt8(m * (shades + 1) + shade)
+                    }
+                }
+            }
+            let h = map.settings[0].hyper
+            var settings = "lr \(format(h.lr, .label))"
+            if map.optimizer.reads("rho", base: h.base) && maps.axes.last != "rho" { settings += " · ρ \(format(h.rho, .label))" }
+            if map.optimizer.settings.contains("alpha") && maps.axes.last != "alpha" { settings += " · α \(format(h.alpha, .label))" }
+            if maps.axes.last == "lr" { settings = settings.replacingOccurrences(of: "lr \(format(h.lr, .label))", with: "").trimmingCharacters(in: CharacterSet(charactersIn: " ·")) }
+            var axes = Axes(title: "\(map.optimizer.name)" + (settings.isEmpty ? "" : " (\(settings))"), xLabel: maps.axes[0], yLabel: yLabel)
+            let ys = oneD && maps.axes.count == 1 ? [0.0] : maps.y
+            axes.add(ImageGrid(xs: maps.x, ys: ys, cells: cells, palette: palette))
+            // Head room above the map for the legend.
+            let (y0, y1) = (ys.first!, ys.last!)
+            let cell = ys.count > 1 ? (y1 - y0) / Double(ys.count - 1) : 1
+            let bottom = y0 - cell / 2, top = y1 + cell / 2
+            let legendRows = Double(map.codes.count)
+            axes.yRange = bottom...(top + (top - bottom) * (0.06 + 0.075 * legendRows))
+            if oneD && maps.axes.count == 1 { axes.yLabel = "" }
+            for code in map.codes {
+                let color: Color
+                if let g = greys[code] { color = g } else { color = hue(minima.firstIndex(of: Int(code))!) }
+                axes.add(LegendPatch(color: color, label: "\(outcomeLabel(code, maps, .label)): \(percent(map.share(code)))"))
+            }
+            // The minima, marked where the map can show them.
+            for (k, i) in minima.enumerated() {
+                let theta = maps.critical[i].theta
+                let m = maps.minimumMeasures[k]
+                let above = "#\(i) FOF \(format(m.fof, .label))", below = "ZOF \(format(m.zof, .label))"
+                if oneD {
+                    axes.add(Line(xs: [theta[0], theta[0]], ys: [bottom, top], stroke: Stroke(color: .black, width: 1, dash: "3 3")))
+                    let y = bottom + (top - bottom) * (0.1 + 0.16 * Double(k % 3))
+                    axes.add(TextLabel(x: theta[0], y: y, text: above, anchor: "middle"))
+                    axes.add(TextLabel(x: theta[0], y: y - (top - bottom) * 0.06, text: below, anchor: "middle"))
+                } else {
+                    let (yCell, span) = (cell, top - bottom)
+                    axes.add(Markers(xs: [theta[0]], ys: [theta[1]], colors: [.white], shape: .circle, size: 5.5))
+                    axes.add(TextLabel(x: theta[0], y: theta[1] + max(yCell, span * 0.035), text: above, anchor: "middle"))
+                    axes.add(TextLabel(x: theta[0], y: theta[1] - max(yCell, span * 0.035) - span * 0.045, text: below, anchor: "middle"))
+                }
+            }
+            panels.append(axes)
+        }
+        let steps = maps.maps[0].settings[0].hyper.steps
+        let description = "Basin maps of \(maps.maps.map(\.optimizer.name).joined(separator: ", ")) on \(p.name): each start coloured by the minimum its run reaches in \(steps) steps (darker: converged sooner; pale: did not converge), at ρ = \(format(maps.rho, .label))."
+        var figure = Figure(title: "", description: description, panels: panels, columns: panels.count)
+        figure.panelWidth = 440
+        figure.panelHeight = 400
+        return figure
+    }
+}

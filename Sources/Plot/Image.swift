@@ -1,0 +1,59 @@
+import Foundation
+
+/// A grid of cells coloured one by one from a palette (a categorical map: which minimum each
+/// start reaches), drawn as one embedded palette PNG with crisp cells. `cells[row][column]`
+/// indexes `palette`; row 0 is at `ys[0]`, the bottom.
+public struct ImageGrid: Artist {
+    public let xs: [Double], ys: [Double]
+    public let cells: [[UInt8]]
+    public let palette: [Color]
+
+    public init(xs: [Double], ys: [Double], cells: [[UInt8]], palette: [Color]) {
+        precondition(cells.count == ys.count && cells.allSatisfy { $0.count == xs.count } && palette.count <= 256)
+        (self.xs, self.ys, self.cells, self.palette) = (xs, ys, cells, palette)
+    }
+
+    /// Half a cell beyond the first and last grid points, where the image's edge pixels end.
+    func edges(_ v: [Double]) -> (Double, Double) {
+        guard v.count > 1 else { return (v[0] - 0.5, v[0] + 0.5) }
+        let d = (v.last! - v.first!) / Double(v.count - 1)
+        return (v.first! - d / 2, v.last! + d / 2)
+    }
+
+    public func dataLimits(_ axis: Int) -> [Double] {
+        let e = edges(axis == 0 ? xs : ys)
+        return [e.0, e.1]
+    }
+    public var fillsItsRange: Bool { true }
+
+    /// The image is data everywhere: a coarse lattice of its cells, so a legend prefers empty space.
+    public func obstacles(_ t: Transform) -> [Obstacle] {
+        let stepX = max(1, xs.count / 24), stepY = max(1, ys.count / 24)
+        return stride(from: 0, to: ys.count, by: stepY).flatMap { j in
+            stride(from: 0, to: xs.count, by: stepX).map { i in
+                let c = t.point(xs[i], ys[j])
+                return Obstacle(x: c.0, y: c.1, weight: 1)
+            }
+        }
+    }
+
+    public func draw(_ t: Transform, into w: inout SVGWriter) {
+        let (x0, x1) = edges(xs), (y0, y1) = edges(ys)
+        let a = t.point(x0, y1), b = t.point(x1, y0)
+        let png = PNG.indexed(cells.reversed(), palette: palette)
+        let n = SVGWriter.number
+        w.element("image", [("x", n(min(a.0, b.0))), ("y", n(min(a.1, b.1))), ("width", n(abs(b.0 - a.0))), ("height", n(abs(b.1 - a.1))),
+                            ("preserveAspectRatio", "none"), ("style", "image-rendering:pixelated"),
+                            ("xlink:href", "data:image/png;base64," + png.base64EncodedString())])
+    }
+}
+
+/// A legend row with nothing drawn: a colour patch and its text (what a categorical image's colours mean).
+public struct LegendPatch: Artist {
+    public let color: Color
+    public let label: String
+    public init(color: Color, label: String) { (self.color, self.label) = (color, label) }
+    public func dataLimits(_ axis: Int) -> [Double] { [] }
+    public var legendEntry: LegendEntry? { LegendEntry(swatch: .patch(color, opacity: 1), label: label) }
+    public func draw(_ t: Transform, into w: inout SVGWriter) {}
+}

@@ -1,0 +1,146 @@
+import Experiments
+import Foundation
+import Landscape
+import Optimizers
+
+/// The name of an outcome code in JSON keys, CSV and legends: a minimum's index, or what happened.
+public func outcomeName(_ code: Int32) -> String {
+    switch code {
+    case BasinMaps.diverged: "diverged"
+    case BasinMaps.leftDomain: "left_domain"
+    case BasinMaps.noMinimum: "no_minimum"
+    default: String(code)
+    }
+}
+
+/// An outcome for people: `#2 (x=1, y=0)` or `diverged`, `left the domain`, `no minimum`.
+public func outcomeLabel(_ code: Int32, _ maps: BasinMaps, _ precision: Precision = .sentence) -> String {
+    code >= 0 ? "#\(code) \(format(point: maps.critical[Int(code)].theta, maps.problem.variables, precision))"
+        : outcomeName(code).replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "left domain", with: "left the domain")
+}
+
+/// What a minimum's generalisation is judged by: the held-out test loss, else the expected shifted loss.
+func generalisation(_ m: Measures) -> (key: String, value: Double?) {
+    m.testLoss != nil ? ("test_loss", m.testLoss) : ("expected_shifted_loss", m.expectedShiftedLoss)
+}
+
+/// Basin maps as the JSON document of the command-line contract: `problem`, `grid` {`axes`,
+/// `x`, `y`}, `rho`, `sigma`, `minima` [{`index`, `theta`, `loss`, `zof`, `fof`, `lambda_max`,
+/// the generalisation number}], `codes` (the negative outcomes' names), and `maps` [{`optimizer`,
+/// `hyperparameters`, `outcome` (rows = y, columns = x), `steps` (null: did not converge),
+/// `stalled`, `fractions`, `converged`}].
+public func basinsJSON(_ maps: BasinMaps) -> JSON {
+    let nx = maps.x.count
+    func rows<T>(_ values: [T], _ cell: (T) -> JSON) -> JSON {
+        .array(stride(from: 0, to: values.count, by: nx).map { start in .array(values[start..<start + nx].map(cell)) })
+    }
+    let minima: [JSON] = zip(maps.minima, maps.minimumMeasures).map { i, m in
+        let g = generalisation(m)
+        return .object([("index", .number(Double(i))), ("theta", .numbers(m.theta)), ("loss", .number(m.loss)),
+                        ("zof", .number(m.zof)), ("fof", .number(m.fof)), ("lambda_max", .number(m.lambdaMax)), (g.key, .optional(g.value))])
+    }
+    let mapsJSON: [JSON] = maps.maps.map { map in
+        let hyper = map.settings[0].jsonFields(for: map.optimizer).map { ($0.key, JSON($0.value)) }
+        let codes = maps.minima.map(Int32.init) + [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
+        return .object([
+            ("optimizer", .string(map.optimizer.name)),
+            ("hyperparameters", .object(hyper)),
+            ("outcome", rows(map.outcome) { .number(Double($0)) }),
+            ("steps", rows(map.steps) { $0 < 0 ? .null : .number(Double($0)) }),
+            ("stalled", rows(map.stalled) { .bool($0) }),
+            ("fractions", .object(codes.map { (outcomeName($0), .number(map.share($0))) })),
+            ("converged", .number(map.convergedShare)),
+            ("stalled_share", .number(map.stalledShare)),
+        ])
+    }
+    return .object([
+        ("problem", .string(maps.problem.name)),
+        ("grid", .object([("axes", .strings(maps.axes)), ("x", .numbers(maps.x)), ("y", .numbers(maps.y))])),
+        ("rho", .number(maps.rho)),
+        ("sigma", .number(maps.sigma)),
+        ("minima", .array(minima)),
+        ("codes", .object([("-1", .string("diverged")), ("-2", .string("left_domain")), ("-3", .string("no_minimum"))])),
+        ("maps", .array(mapsJSON)),
+    ])
+}
+
+/// Basin maps as CSV, one row per optimizer and start: optimizer, the two axes, outcome (its
+/// name), steps (empty: did not converge), stalled.
+public func basinsCSV(_ maps: BasinMaps) -> String {
+    let axes = maps.axes.count == 2 ? maps.axes : maps.axes + ["row"]
+    var lines = [(["optimizer"] + axes + ["outcome", "steps", "stalled"]).joined(separator: ",")]
+    let nx = maps.x.count
+    for map in maps.maps {
+        for k in map.outcome.indices {
+            let (r, c) = (k / nx, k % nx)
+            lines.append([map.optimizer.name, JSON.format(maps.x[c]), JSON.format(maps.y[r]), outcomeName(map.outcome[k]),
+                          map.steps[k] < 0 ? "" : String(map.steps[k]), map.stalled[k] ? "true" : "false"].joined(separator: ","))
+        }
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+/// A share as people read it: `71%`, `0.4%`, `0%`.
+public func percent(_ share: Double) -> String {
+    let p = 100 * share
+    if p == 0 || p == 100 { return "\(Int(p))%" }
+    if p < 0.1 { return "<0.1%" }
+    if p > 99.9 { return ">99.9%" }
+    return (p < 1 || p > 99 ? String(format: "%.1f", p) : String(format: "%.0f", p)) + "%"
+}
+
+/// Basin maps for people: the minima and their measures, a table of shares per optimizer, and a
+/// sentence on which optimizer reaches the flattest-by-FOF minimum from how many starts.
+public func basinsText(_ maps: BasinMaps) -> String {
+    let p = maps.problem
+    let map0 = maps.maps[0], h = map0.settings[0].hyper
+    let axes = maps.axes.count == 2 ? "\(maps.x.count)×\(maps.y.count) starts (\(maps.axes[0]) × \(maps.axes[1]))"
+        : "\(maps.x.count) starts of \(maps.axes[0])"
+    var out = "\(p.name) · basins from \(axes), \(h.steps) steps\n\n"
+    let g = maps.minimumMeasures.first.map { generalisation($0).key == "test_loss" ? "test loss" : "E[L(θ+s)], σ=\(format(maps.sigma, .sentence))" } ?? ""
+    out += table(header: ["minimum", "loss", "ZOF (ρ=\(format(maps.rho, .sentence)))", "FOF", "λ_max", g],
+                 rows: zip(maps.minima, maps.minimumMeasures).map { i, m in
+                     [outcomeLabel(Int32(i), maps), format(m.loss, .compact), format(m.zof, .compact), format(m.fof, .compact),
+                      format(m.lambdaMax, .compact), generalisation(m).value.map { format($0, .compact) } ?? "n/a"]
+                 }) + "\n\n"
+    // Columns: every minimum, then the other outcomes any map has.
+    let negative = [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum].filter { c in maps.maps.contains { $0.share(c) > 0 } }
+    let codes = maps.minima.map(Int32.init) + negative
+    var header = ["optimizer"] + codes.map { outcomeLabel($0, maps) } + ["converged", "stalled"]
+    if maps.axes.count == 2 && p.dimension == 1 { header[0] = "optimizer (all \(maps.axes[1]))" }
+    out += table(header: header, rows: maps.maps.map { m in
+        [m.optimizer.name] + codes.map { percent(m.share($0)) } + [percent(m.convergedShare), percent(m.stalledShare)]
+    })
+    out += "\n\n" + basinsFindings(maps).joined(separator: "\n")
+    return out
+}
+
+/// Sentences: which minimum FOF and ZOF rate flattest, and from how many starts each optimizer reaches it.
+public func basinsFindings(_ maps: BasinMaps) -> [String] {
+    guard maps.minima.count >= 2 else {
+        return [maps.minima.count == 1 ? "The landscape has one minimum in its domain." : "The landscape has no isolated minimum in its domain."]
+    }
+    var out: [String] = []
+    let ms = maps.minimumMeasures
+    let rho = format(maps.rho, .sentence)
+    let flatFOF = ms.indices.min { ms[$0].fof < ms[$1].fof }!
+    let flatZOF = ms.indices.min { ms[$0].zof < ms[$1].zof }!
+    let fofLabel = outcomeLabel(Int32(maps.minima[flatFOF]), maps)
+    var zofSentence: String
+    let zofTie = ms.indices.filter { $0 != flatZOF }.contains { isTie(ms[$0].zof, ms[flatZOF].zof) }
+    if zofTie {
+        zofSentence = "ZOF cannot tell it from another minimum (equal within 1%)"
+    } else if flatZOF == flatFOF {
+        zofSentence = "ZOF agrees"
+    } else {
+        zofSentence = "ZOF rates \(outcomeLabel(Int32(maps.minima[flatZOF]), maps)) flattest"
+    }
+    out.append("At ρ = \(rho), FOF rates \(fofLabel) flattest (FOF \(format(ms[flatFOF].fof, .sentence))); \(zofSentence).")
+    let target = Int32(maps.minima[flatFOF])
+    let order = maps.maps.sorted { $0.share(target) > $1.share(target) }
+    let parts = order.enumerated().map { k, m in
+        k == 0 ? "\(m.optimizer.name) reaches it from \(percent(m.share(target))) of starts" : "\(m.optimizer.name) from \(percent(m.share(target)))"
+    }
+    out.append(parts.joined(separator: "; ") + ".")
+    return out
+}

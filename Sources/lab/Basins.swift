@@ -1,0 +1,120 @@
+import ArgumentParser
+import Experiments
+import Figures
+import Foundation
+import Landscape
+import Optimizers
+import Reports
+import Symbolic
+
+struct Basins: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Map which minimum each optimizer reaches from every start of a grid.",
+        discussion: """
+            A 2-D problem's starts are the grid numpy.linspace(min, max, N) of each domain axis; \
+            a 1-D problem's are the x grid, and --vary NAME=a:b:n makes a setting the second axis \
+            (lr, rho, alpha, momentum, ...). Each start runs exactly as `lab run --start` would, \
+            and gets an outcome: the minimum (# of lab analyze) whose basin its end point is in, \
+            by the rule of lab run's final basin, or diverged, left the domain, or no minimum \
+            (the flow from the end point reaches a saddle, a maximum or nothing). Runs that ended \
+            in a basin without converging (a cycle, a stall) keep its minimum and count as not converged.
+
+            The text gives each minimum's loss, ZOF, FOF and λ_max at ρ, the share of starts per \
+            outcome for each optimizer, and which minimum FOF rates flattest with the share of \
+            starts each optimizer brings there. OUT/PROBLEM-basins.json (the maps, rows = y), \
+            .csv (one row per optimizer and start) and .svg (one panel per optimizer: hue = \
+            minimum, darker = converged sooner, pale = did not converge, greys = diverged, left \
+            the domain, no minimum) are written; --no-plot skips the figure.
+
+            Many starts run together on the batch tapes (gd, momentum, nesterov, adam, adamw, \
+            sam, gam, gam-sam; the others one start at a time), on every core; --threads changes \
+            the speed, never the result.
+
+            \(runSettingsHelp(except: ["opt", "start", "measures"]))
+
+            Examples:
+              lab basins two-valley --opts gd,sam,gam
+              lab basins himmelblau --opts gd,gam --grid 64x64 --lr 0.01
+              lab basins covered-valleys --opts sam,gam --vary rho=0.05:1:40 --grid 121
+
+            \(exitStatusHelp)
+            """
+    )
+
+    @Argument(help: "A catalog name or a path to a .toml problem file.")
+    var problem: String
+
+    @Option(help: ArgumentHelp("Optimizers to map, comma-separated.", valueName: "gd,sam,gam"))
+    var opts: String
+
+    @Option(help: ArgumentHelp("Starts per axis: N, or NX x NY as in 120x60.", valueName: "N"))
+    var grid: String = "101"
+
+    @Option(help: ArgumentHelp("1-D problems: a setting as the second axis, from a to b in n values.", valueName: "name=a:b:n"))
+    var vary: String?
+
+    @Option(help: "Threads to run on (default: every core); the result does not depend on it.")
+    var threads: Int?
+
+    @OptionGroup var options: RunOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let p = try loadProblem(problem)
+        let optimizers = try optimizerList(opts)
+        let size = try Basins.parseGrid(grid)
+        let varied = try vary.map(Basins.parseVary)
+        if let threads, threads < 1 { throw UsageError("--threads must be at least 1, got \(threads)") }
+        let out = try options.folder()
+        let flags = try options.flags()
+        if flags["opt"] != nil { throw UsageError("basins takes its optimizers from --opts, not --opt") }
+        if flags["measures"] != nil { throw UsageError("--measures records one trajectory's flatness; basin maps keep no trajectories") }
+        let bar = ProgressBar("basins")
+        let maps = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: size, vary: varied,
+                                 threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, progress: bar.update)
+        bar.finish()
+        let document = basinsJSON(maps).rendered()
+        let base = out.file("\(p.name)-basins")
+        var files: [(contents: String, path: String)] = [(document + "\n", base + ".json"), (basinsCSV(maps), base + ".csv")]
+        if !maps.maps[0].settings[0].noPlot { files.append((LabFigures.basins(maps).svg(), base + ".svg")) }
+        try writeAtomically(files)
+        switch common.format {
+        case .json: print(document)
+        case .text:
+            print(basinsText(maps))
+            print("\nwrote " + files.map(\.path).joined(separator: ", "))
+        }
+    }
+
+    /// `N` or `NXxNY`, each at least 2 and at most 4096.
+    static func parseGrid(_ text: String) throws -> (Int, Int) {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard (parts.count == 1 || parts.count == 2), parts.allSatisfy({ $0 != nil }) else {
+            throw UsageError("--grid: expected N or NXxNY (as in 101 or 120x60), got '\(text)'")
+        }
+        let n = parts.map { $0! }
+        guard n.allSatisfy({ (2...4096).contains($0) }) else { throw UsageError("--grid: starts per axis must be 2 to 4096, got '\(text)'") }
+        return (n[0], n.count == 2 ? n[1] : n[0])
+    }
+
+    /// `name=a:b:n`: n values of the setting from a to b (numpy.linspace).
+    static func parseVary(_ text: String) throws -> BasinMaps.Vary {
+        let form = "expected name=a:b:n (as in lr=0.01:0.5:20)"
+        let halves = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard halves.count == 2 else { throw UsageError("--vary: \(form), got '\(text)'") }
+        let key = halves[0].trimmingCharacters(in: .whitespaces)
+        guard let setting = RunSettings.setting(key) else {
+            let names = RunSettings.table.map(\.key)
+            throw UsageError("--vary: unknown setting '\(key)'" + (nearest(to: key, among: names).map { "; did you mean '\($0)'?" } ?? ""))
+        }
+        let numbers = halves[1].split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard numbers.count == 3, let a = numbers[0], let b = numbers[1], let nd = numbers[2], a.isFinite, b.isFinite,
+              nd == nd.rounded(), nd >= 1, nd <= 4096 else {
+            throw UsageError("--vary: \(form), got '\(text)'")
+        }
+        let values = BasinMaps.linspace(a, b, Int(nd))
+        // Each value must be one the setting accepts, with the setting's own message.
+        for v in values { _ = try setting.parse(v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)").get() }
+        return BasinMaps.Vary(key: key, values: values)
+    }
+}
