@@ -247,13 +247,14 @@ struct BasinFlow {
             for (k, q) in lanes.enumerated() { l[q] = ly[k]; for i in 0..<n { g[q * n + i] = gy[i * w + k] } }
         }
         while true {
-            // Checks before each step: a stationary point, a minimum's neighbourhood, the budget.
+            // Checks before each step: a stationary point, a minimum's neighbourhood (within 1e-3
+            // of the diagonal: the flow stays there), the budget.
             var trials: [Int] = []
             for q in 0..<count where active[q] {
                 var gg = 0.0
                 for i in 0..<n { gg += g[q * n + i] * g[q * n + i] }
                 let gNorm = gg.squareRoot()
-                let nearMinimum = x.withUnsafeBufferPointer { nearest($0.baseAddress! + q * n, minimaOnly: true) }.map { $0.1 < near / 10 } ?? false
+                let nearMinimum = x.withUnsafeBufferPointer { nearest($0.baseAddress! + q * n, minimaOnly: true) }.map { $0.1 < near } ?? false
                 if gNorm < 1e-12 || !gNorm.isFinite || nearMinimum || iterations[q] >= 100_000 || !(step[q] > 1e-12 * cap) {
                     active[q] = false
                 } else {
@@ -297,3 +298,4 @@ struct BasinFlow {
         return result
     }
 }
+

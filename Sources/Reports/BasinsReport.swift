@@ -68,16 +68,27 @@ public func basinsJSON(_ maps: BasinMaps) -> JSON {
 /// name), steps (empty: did not converge), stalled.
 public func basinsCSV(_ maps: BasinMaps) -> String {
     let axes = maps.axes.count == 2 ? maps.axes : maps.axes + ["row"]
-    var lines = [(["optimizer"] + axes + ["outcome", "steps", "stalled"]).joined(separator: ",")]
+    var out = (["optimizer"] + axes + ["outcome", "steps", "stalled"]).joined(separator: ",") + "\n"
     let nx = maps.x.count
+    // Each axis value and outcome name is formatted once, not once per start.
+    let xs = maps.x.map { JSON.format($0) + "," }, ys = maps.y.map { JSON.format($0) + "," }
+    var names: [Int32: String] = [:]
+    out.reserveCapacity(maps.maps.count * maps.x.count * maps.y.count * 40)
     for map in maps.maps {
+        let name = map.optimizer.name + ","
         for k in map.outcome.indices {
-            let (r, c) = (k / nx, k % nx)
-            lines.append([map.optimizer.name, JSON.format(maps.x[c]), JSON.format(maps.y[r]), outcomeName(map.outcome[k]),
-                          map.steps[k] < 0 ? "" : String(map.steps[k]), map.stalled[k] ? "true" : "false"].joined(separator: ","))
+            let code = map.outcome[k]
+            let outcome: String
+            if let known = names[code] { outcome = known } else { outcome = outcomeName(code) + ","; names[code] = outcome }
+            out += name
+            out += xs[k % nx]
+            out += ys[k / nx]
+            out += outcome
+            if map.steps[k] >= 0 { out += String(map.steps[k]) }
+            out += map.stalled[k] ? ",true\n" : ",false\n"
         }
     }
-    return lines.joined(separator: "\n") + "\n"
+    return out
 }
 
 /// A share as people read it: `71%`, `0.4%`, `0%`.
