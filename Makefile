@@ -33,9 +33,16 @@ demo: release
 	.build/release/lab run two-valley --opt gam
 
 # Benchmarks (bench/main.swift): ratios measured side by side in one run, release build;
-# whole-process timings of lab itself, with and without figures.
+# whole-process timings of lab itself, with and without figures; lab basins beside JAX, which is
+# installed with pip into a private virtual environment (.build/bench-venv) when it can be; when
+# it cannot, that half is skipped and the rest runs.
 bench: deps
 	$(SWIFT) build -c release
+	@if ! .build/bench-venv/bin/python -c "import jax" >/dev/null 2>&1; then \
+	  echo "installing JAX into .build/bench-venv for the basin-map comparison"; \
+	  (python3 -m venv .build/bench-venv && .build/bench-venv/bin/pip install -q jax) >/dev/null 2>&1 \
+	    || echo "JAX could not be installed: the JAX half of the basin benchmark is skipped"; \
+	fi
 	.build/release/bench
 
 clean:

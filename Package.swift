@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The numeric core is optimised even in debug builds: the tests run exact ZOF/FOF solves and
-// whole optimizer runs, which an unoptimised build makes ten times slower (`make test` stays
-// under a minute), while the modules above stay quick to rebuild and debug.
+// The numeric core is optimised even in debug builds: the tests run exact ZOF/FOF solves, whole
+// optimizer runs and basin maps, which an unoptimised build makes ten times slower (`make test`
+// stays well under a minute), while the modules above stay quick to rebuild and debug.
 let optimisedCore: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 // Dependencies point one way (docs/ARCHITECTURE.md): lab → Figures → Reports → Experiments →
@@ -34,8 +34,8 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: optimisedCore
         ),
-        .target(name: "Optimizers", dependencies: ["Landscape", "Symbolic"], exclude: ["README.md"]),
-        .target(name: "Experiments", dependencies: ["Optimizers", "Landscape"], exclude: ["README.md"]),
+        .target(name: "Optimizers", dependencies: ["Landscape", "Symbolic"], exclude: ["README.md"], swiftSettings: optimisedCore),
+        .target(name: "Experiments", dependencies: ["Optimizers", "Landscape"], exclude: ["README.md"], swiftSettings: optimisedCore),
         .target(name: "Reports", dependencies: ["Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
         .target(name: "Plot", exclude: ["README.md"]),
         .target(name: "Figures", dependencies: ["Plot", "Reports", "Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),

@@ -21,6 +21,15 @@ public struct BasinMaps {
         public let key: String
         public let values: [Double]
         public init(key: String, values: [Double]) { (self.key, self.values) = (key, values) }
+
+        /// The setting's value `v`, checked by the settings table with its own words.
+        public func setting(_ v: Double) throws -> SettingValue {
+            guard let setting = RunSettings.setting(key) else { throw SettingError("--vary: unknown setting '\(key)'") }
+            switch setting.parse(shortest(v)) {
+            case .success(let value): return value
+            case .failure(let e): throw SettingError("--vary \(key): \(setting.flag) \(e.message)")
+            }
+        }
     }
 
     /// One optimizer's map: row r, column c is the start (x[c], y[r]) (or x[c] with the varied
@@ -62,9 +71,11 @@ public struct BasinMaps {
     /// The indices of the critical points that are minima.
     public var minima: [Int] { critical.indices.filter { critical[$0].kind == .minimum } }
 
-    /// `numpy.linspace(a, b, n)`: n values from a to b, both included.
+    /// numpy.linspace(a, b, n): n values from a to b, both included, as numpy computes them
+    /// (k·step + a with step = (b − a)/(n − 1), the last exactly b), so a grid matches numpy's bits.
     public static func linspace(_ a: Double, _ b: Double, _ n: Int) -> [Double] {
-        n == 1 ? [a] : (0..<n).map { k in k == n - 1 ? b : a + (b - a) * Double(k) / Double(n - 1) }
+        let step = (b - a) / Double(max(n - 1, 1))
+        return n == 1 ? [a] : (0..<n).map { k in k == n - 1 ? b : Double(k) * step + a }
     }
 
     /// Runs every optimizer from every start. `grid` is the number of starts per axis (the
@@ -95,10 +106,7 @@ public struct BasinMaps {
             var rows: [RunSettings] = []
             for value in vary?.values ?? [Double.nan] {
                 var f = flags
-                if let vary {
-                    guard let setting = RunSettings.setting(vary.key) else { throw SettingError("--vary: unknown setting '\(vary.key)'") }
-                    f[vary.key] = try setting.parse(shortest(value)).get()
-                }
+                if let vary { f[vary.key] = try vary.setting(value) }
                 rows.append(try RunSettings.resolve(problem: problem, optimizer: o, flags: f))
             }
             rowSettings.append(rows)

@@ -60,7 +60,7 @@ extension LabFigures {
             let cell = ys.count > 1 ? (y1 - y0) / Double(ys.count - 1) : 1
             let bottom = y0 - cell / 2, top = y1 + cell / 2
             let legendRows = Double(map.codes.count)
-            axes.yRange = bottom...(top + (top - bottom) * (0.06 + 0.075 * legendRows))
+            axes.yRange = bottom...(top + (top - bottom) * (0.1 + 0.1 * legendRows))
             if oneD && maps.axes.count == 1 { axes.yLabel = "" }
             for code in map.codes {
                 let color: Color
@@ -71,7 +71,9 @@ extension LabFigures {
             for (k, i) in minima.enumerated() {
                 let theta = maps.critical[i].theta
                 let m = maps.minimumMeasures[k]
-                let above = "#\(i) FOF \(format(m.fof, .label))", below = "ZOF \(format(m.zof, .label))"
+                // With ρ varied, the minima are measured at its first value: the label says so.
+                let at = maps.axes.last == "rho" ? " (ρ \(format(maps.rho, .label)))" : ""
+                let above = "#\(i) FOF \(format(m.fof, .label))", below = "ZOF \(format(m.zof, .label))\(at)"
                 if oneD {
                     axes.add(Line(xs: [theta[0], theta[0]], ys: [bottom, top], stroke: Stroke(color: .black, width: 1, dash: "3 3")))
                     let y = bottom + (top - bottom) * (0.1 + 0.16 * Double(k % 3))

@@ -146,7 +146,8 @@ public func basinsFindings(_ maps: BasinMaps) -> [String] {
     } else {
         zofSentence = "ZOF rates \(outcomeLabel(Int32(maps.minima[flatZOF]), maps)) flattest"
     }
-    out.append("At ρ = \(rho), FOF rates \(fofLabel) flattest (FOF \(format(ms[flatFOF].fof, .sentence))); \(zofSentence).")
+    let first = maps.axes.last == "rho" ? ", the first of the varied values" : ""
+    out.append("At ρ = \(rho)\(first), FOF rates \(fofLabel) flattest (FOF \(format(ms[flatFOF].fof, .sentence))); \(zofSentence).")
     let target = Int32(maps.minima[flatFOF])
     let order = maps.maps.sorted { $0.share(target) > $1.share(target) }
     let parts = order.enumerated().map { k, m in

@@ -112,9 +112,10 @@ struct Basins: ParsableCommand {
               nd == nd.rounded(), nd >= 1, nd <= 4096 else {
             throw UsageError("--vary: \(form), got '\(text)'")
         }
-        let values = BasinMaps.linspace(a, b, Int(nd))
+        _ = setting
+        let vary = BasinMaps.Vary(key: key, values: BasinMaps.linspace(a, b, Int(nd)))
         // Each value must be one the setting accepts, with the setting's own message.
-        for v in values { _ = try setting.parse(v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)").get() }
-        return BasinMaps.Vary(key: key, values: values)
+        for v in vary.values { _ = try vary.setting(v) }
+        return vary
     }
 }

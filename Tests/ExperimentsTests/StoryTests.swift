@@ -214,3 +214,41 @@ final class StoryTests: XCTestCase {
         XCTAssertEqual(try run("sam-exact").final.theta[0], 0, accuracy: 1e-9)
     }
 }
+
+/// The basin maps the README shows: `lab basins two-valley --opts gd,sam,gam` on its default grid.
+final class TwoValleyBasinTests: XCTestCase {
+    func testTwoValleyBasins() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("problems")
+        let p = try Problem.load(file: folder.appendingPathComponent("two-valley.toml").path)
+        let maps = try BasinMaps(problem: p, optimizers: try ["gd", "sam", "gam"].map(Optimizer.lookup), flags: [:], grid: (101, 101))
+        let b = try XCTUnwrap(maps.minima.first { maps.critical[$0].theta[0] < 0 }), a = try XCTUnwrap(maps.minima.first { maps.critical[$0].theta[0] > 0 })
+        let (gd, sam, gam) = (maps.maps[0], maps.maps[1], maps.maps[2])
+        let floor = try XCTUnwrap(maps.y.firstIndex(of: 0))
+        for r in maps.y.indices {
+            for c in maps.x.indices {
+                let k = r * 101 + c, x = maps.x[c]
+                // gd: the saddle at x = 0 splits the starts.
+                if x < -0.02 { XCTAssertEqual(gd.outcome[k], Int32(b), "gd from (\(x), \(maps.y[r]))") }
+                if x > 0.02 { XCTAssertEqual(gd.outcome[k], Int32(a), "gd from (\(x), \(maps.y[r]))") }
+                // gam: every start off the floor line reaches B.
+                if r != floor { XCTAssertEqual(gam.outcome[k], Int32(b), "gam from (\(x), \(maps.y[r]))") }
+            }
+        }
+        // On the floor: A right of the saddle, the saddle beside it, out of the domain at the ends.
+        let row = Array(gam.outcome[(floor * 101)..<(floor * 101 + 101)])
+        XCTAssertEqual(row.first, BasinMaps.leftDomain)
+        XCTAssertEqual(row.last, BasinMaps.leftDomain)
+        XCTAssertEqual(Array(row[49...51]), [BasinMaps.noMinimum, BasinMaps.noMinimum, BasinMaps.noMinimum])
+        XCTAssert(row[52...99].allSatisfy { $0 == Int32(a) })
+        XCTAssert(row[1...48].allSatisfy { $0 == Int32(b) })
+        // sam: part of the way, not all (its cycle decides a speckled band chaotically).
+        XCTAssertGreaterThan(sam.share(Int32(b)), 0.55)
+        XCTAssertLessThan(sam.share(Int32(b)), 0.62)
+        XCTAssertGreaterThan(sam.share(Int32(a)), 0.35)
+        // ZOF ties the minima; FOF rates B flattest.
+        let mb = maps.minimumMeasures[maps.minima.firstIndex(of: b)!], ma = maps.minimumMeasures[maps.minima.firstIndex(of: a)!]
+        XCTAssertTrue(isTie(mb.zof, ma.zof))
+        XCTAssertLessThan(mb.fof * 3, ma.fof)
+    }
+}

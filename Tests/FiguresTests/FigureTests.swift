@@ -85,4 +85,20 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(t.last, 1000)
         XCTAssertLessThanOrEqual(t.count, 100)
     }
+
+    /// Basin maps: 2-D with the outcomes the map shows, and 1-D with a varied setting.
+    func testBasinFigures() throws {
+        let valley = try load("two-valley")
+        let maps = try BasinMaps(problem: valley, optimizers: try ["gd", "gam"].map(Optimizer.lookup), flags: ["steps": .integer(40)], grid: (12, 7))
+        let svg = LabFigures.basins(maps).svg()
+        try assertRenders(svg, "basins-2d")
+        // One panel per optimizer, each with its image and a legend row per outcome.
+        XCTAssertEqual(svg.components(separatedBy: "<image").count - 1, 2)
+        XCTAssert(svg.contains("#0 FOF 0.0315"), "the flat minimum is labelled with its FOF")
+        XCTAssertEqual(svg, LabFigures.basins(maps).svg(), "deterministic")
+        let covered = try load("covered-valleys")
+        let oneD = try BasinMaps(problem: covered, optimizers: [try Optimizer.lookup("sam")], flags: ["steps": .integer(30)], grid: (15, 0),
+                                 vary: .init(key: "rho", values: [0.1, 0.3, 0.5]))
+        try assertRenders(LabFigures.basins(oneD).svg(), "basins-1d")
+    }
 }
