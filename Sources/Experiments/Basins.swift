@@ -16,22 +16,6 @@ public struct BasinMaps {
     /// The flow from the end point reaches no minimum (a saddle, a maximum, or no critical point).
     public static let noMinimum: Int32 = -3
 
-    /// A setting varied along the second axis.
-    public struct Vary: Sendable {
-        public let key: String
-        public let values: [Double]
-        public init(key: String, values: [Double]) { (self.key, self.values) = (key, values) }
-
-        /// The setting's value `v`, checked by the settings table with its own words.
-        public func setting(_ v: Double) throws -> SettingValue {
-            guard let setting = RunSettings.setting(key) else { throw SettingError("--vary: unknown setting '\(key)'") }
-            switch setting.parse(shortest(v)) {
-            case .success(let value): return value
-            case .failure(let e): throw SettingError("--vary \(key): \(setting.flag) \(e.message)")
-            }
-        }
-    }
-
     /// One optimizer's map: row r, column c is the start (x[c], y[r]) (or x[c] with the varied
     /// setting at y[r]).
     public struct Map: Sendable {
@@ -71,12 +55,8 @@ public struct BasinMaps {
     /// The indices of the critical points that are minima.
     public var minima: [Int] { critical.indices.filter { critical[$0].kind == .minimum } }
 
-    /// numpy.linspace(a, b, n): n values from a to b, both included, as numpy computes them
-    /// (k·step + a with step = (b − a)/(n − 1), the last exactly b), so a grid matches numpy's bits.
-    public static func linspace(_ a: Double, _ b: Double, _ n: Int) -> [Double] {
-        let step = (b - a) / Double(max(n - 1, 1))
-        return n == 1 ? [a] : (0..<n).map { k in k == n - 1 ? b : Double(k) * step + a }
-    }
+    /// numpy.linspace(a, b, n) (`Vary.linspace`).
+    public static func linspace(_ a: Double, _ b: Double, _ n: Int) -> [Double] { Vary.linspace(a, b, n) }
 
     /// Runs every optimizer from every start. `grid` is the number of starts per axis (the
     /// second ignored for a 1-D problem, whose second axis is `vary`'s values); `flags` as for
@@ -101,19 +81,7 @@ public struct BasinMaps {
             throw SettingError("basin maps need a problem of 1 or 2 variables; \(problem.name) has \(problem.dimension)")
         }
         // Every row's settings, resolved and checked before the first run.
-        var rowSettings: [[RunSettings]] = []
-        for o in optimizers {
-            var rows: [RunSettings] = []
-            for value in vary?.values ?? [Double.nan] {
-                var f = flags
-                if let vary { f[vary.key] = try vary.setting(value) }
-                rows.append(try RunSettings.resolve(problem: problem, optimizer: o, flags: f))
-            }
-            rowSettings.append(rows)
-        }
-        var readBy: [(optimizer: Optimizer, base: BaseRuleKind)] = []
-        for (o, rows) in zip(optimizers, rowSettings) { readBy.append((o, rows[0].hyper.base)) }
-        try RunSettings.checkRead(flags.merging(vary.map { [$0.key: .number(0)] } ?? [:]) { a, _ in a }, by: readBy)
+        let rowSettings = try Vary.resolve(problem: problem, optimizers: optimizers, flags: flags, varies: vary.map { [$0] } ?? [])
         let critical = try problem.criticalPoints()
         (self.problem, self.critical) = (problem, critical)
         let first = rowSettings.first?.first ?? RunSettings()
@@ -187,11 +155,6 @@ final class Counter: @unchecked Sendable {
     private var value = 0
     /// Adds one and returns the new count.
     func increment() -> Int { lock.withLock { value += 1; return value } }
-}
-
-/// The shortest text that reads back as the same double ("0.1", not "0.10000000000000001").
-func shortest(_ v: Double) -> String {
-    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
 }
 
 /// The critical point each point's basin belongs to: the one within 1e-3 of the domain's

@@ -20,6 +20,8 @@ public struct Axes: Sendable {
     public var legend = true
     /// Categorical x ticks (value and label) replacing the numeric ones.
     public var xTickLabels: [(Double, String)]?
+    /// Ticks with their own labels on the y axis (categories), replacing the automatic ones.
+    public var yTickLabels: [(Double, String)]?
 
     public init(title: String = "", xLabel: String = "", yLabel: String = "") {
         (self.title, self.xLabel, self.yLabel) = (title, xLabel, yLabel)
@@ -90,11 +92,11 @@ public struct Axes: Sendable {
             w.element("text", [("x", n(x)), ("y", n(t.bottom + 17)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", "#333333")],
                       text: label)
         }
-        for v in yt {
+        for (v, label) in yTickLabels ?? yt.map({ ($0, Ticks.label($0, step: ys)) }) {
             let y = t.y(v)
             w.element("line", [("x1", n(t.left)), ("y1", n(y)), ("x2", n(t.right)), ("y2", n(y)), ("stroke", "#e6e6e6"), ("stroke-width", "1")])
             w.element("text", [("x", n(t.left - 6)), ("y", n(y + 4)), ("text-anchor", "end"), ("font-size", "12"), ("fill", "#333333")],
-                      text: Ticks.label(v, step: ys))
+                      text: label)
         }
         // Artists, clipped to the plot area.
         w.open("clipPath", [("id", "clip\(id)")])

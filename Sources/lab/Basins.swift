@@ -63,7 +63,7 @@ struct Basins: ParsableCommand {
         let p = try loadProblem(problem)
         let optimizers = try optimizerList(opts)
         let size = try Basins.parseGrid(grid)
-        let varied = try vary.map(Basins.parseVary)
+        let varied = try vary.map(parseVary)
         if let threads, threads < 1 { throw UsageError("--threads must be at least 1, got \(threads)") }
         let out = try options.folder()
         let flags = try options.flags()
@@ -95,27 +95,5 @@ struct Basins: ParsableCommand {
         let n = parts.map { $0! }
         guard n.allSatisfy({ (2...4096).contains($0) }) else { throw UsageError("--grid: starts per axis must be 2 to 4096, got '\(text)'") }
         return (n[0], n.count == 2 ? n[1] : n[0])
-    }
-
-    /// `name=a:b:n`: n values of the setting from a to b (numpy.linspace).
-    static func parseVary(_ text: String) throws -> BasinMaps.Vary {
-        let form = "expected name=a:b:n (as in lr=0.01:0.5:20)"
-        let halves = text.split(separator: "=", maxSplits: 1).map(String.init)
-        guard halves.count == 2 else { throw UsageError("--vary: \(form), got '\(text)'") }
-        let key = halves[0].trimmingCharacters(in: .whitespaces)
-        guard let setting = RunSettings.setting(key) else {
-            let names = RunSettings.table.map(\.key)
-            throw UsageError("--vary: unknown setting '\(key)'" + (nearest(to: key, among: names).map { "; did you mean '\($0)'?" } ?? ""))
-        }
-        let numbers = halves[1].split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard numbers.count == 3, let a = numbers[0], let b = numbers[1], let nd = numbers[2], a.isFinite, b.isFinite,
-              nd == nd.rounded(), nd >= 1, nd <= 4096 else {
-            throw UsageError("--vary: \(form), got '\(text)'")
-        }
-        _ = setting
-        let vary = BasinMaps.Vary(key: key, values: BasinMaps.linspace(a, b, Int(nd)))
-        // Each value must be one the setting accepts, with the setting's own message.
-        for v in vary.values { _ = try vary.setting(v) }
-        return vary
     }
 }

@@ -22,7 +22,7 @@ struct Lab: ParsableCommand {
 
             \(exitStatusHelp)
             """,
-        subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self, Run.self, Compare.self, Basins.self]
+        subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self, Run.self, Compare.self, Basins.self, SweepCommand.self]
     )
 
     /// Parses and runs a command; every failure is one line `error: ...` on stderr (a caret

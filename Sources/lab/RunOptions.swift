@@ -1,5 +1,7 @@
 import ArgumentParser
+import Experiments
 import Reports
+import Symbolic
 import Landscape
 import Optimizers
 
@@ -28,6 +30,27 @@ func optimizerList(_ opts: String) throws -> [Optimizer] {
         throw UsageError("--opts names \(twice.name) twice; each optimizer's files would overwrite the other's")
     }
     return optimizers
+}
+
+/// `--vary name=a:b:n`: n values of the setting from a to b (numpy.linspace).
+func parseVary(_ text: String) throws -> Vary {
+    let form = "expected name=a:b:n (as in lr=0.01:0.5:20)"
+    let halves = text.split(separator: "=", maxSplits: 1).map(String.init)
+    guard halves.count == 2 else { throw UsageError("--vary: \(form), got '\(text)'") }
+    let key = halves[0].trimmingCharacters(in: .whitespaces)
+    guard RunSettings.setting(key) != nil else {
+        let names = RunSettings.table.map(\.key)
+        throw UsageError("--vary: unknown setting '\(key)'" + (nearest(to: key, among: names).map { "; did you mean '\($0)'?" } ?? ""))
+    }
+    let numbers = halves[1].split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard numbers.count == 3, let a = numbers[0], let b = numbers[1], let nd = numbers[2], a.isFinite, b.isFinite,
+          nd == nd.rounded(), nd >= 1, nd <= 4096 else {
+        throw UsageError("--vary: \(form), got '\(text)'")
+    }
+    let vary = Vary(key: key, values: Vary.linspace(a, b, Int(nd)))
+    // Each value must be one the setting accepts, with the setting's own message.
+    for v in vary.values { _ = try vary.setting(v) }
+    return vary
 }
 
 /// The `--help` text of the run settings and the optimizers, from their tables.

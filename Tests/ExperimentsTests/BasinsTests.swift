@@ -19,7 +19,7 @@ final class BasinsTests: XCTestCase {
         let optimizers = try ["gd", "sam", "gam", "momentum"].map(Optimizer.lookup)
         let flags: [String: SettingValue] = ["steps": .integer(150)]
         let maps = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: (9, 7))
-        XCTAssertEqual(maps.x, BasinMaps.linspace(-2, 2, 9))
+        XCTAssertEqual(maps.x, Vary.linspace(-2, 2, 9))
         XCTAssertEqual(maps.y.first, -0.6)
         XCTAssertEqual(maps.y.last, 0.6)
         var sampled = 0
@@ -121,7 +121,7 @@ final class BasinsTests: XCTestCase {
             x = [-2, 2]
             """, file: "tilted.toml")
         let maps = try BasinMaps(problem: p, optimizers: [try Optimizer.lookup("gd")], flags: ["steps": .integer(400)], grid: (11, 0),
-                                 vary: .init(key: "lr", values: [0.01, 0.05]))
+                                 vary: Vary(key: "lr", values: [0.01, 0.05]))
         XCTAssertEqual(maps.axes, ["x", "lr"])
         XCTAssertEqual(maps.maps[0].settings.map(\.hyper.lr), [0.01, 0.05])
         for (r, lr) in [0.01, 0.05].enumerated() {
@@ -135,7 +135,7 @@ final class BasinsTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try BasinMaps(problem: try load("two-valley"), optimizers: [try Optimizer.lookup("gd")], flags: [:],
-                                           grid: (4, 4), vary: .init(key: "lr", values: [0.1]))) { error in
+                                           grid: (4, 4), vary: Vary(key: "lr", values: [0.1]))) { error in
             XCTAssertEqual("\(error)", "--vary lr: a 2-D problem's map has its two variables as axes; lab sweep varies settings")
         }
     }

@@ -98,7 +98,20 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(svg, LabFigures.basins(maps).svg(), "deterministic")
         let covered = try load("covered-valleys")
         let oneD = try BasinMaps(problem: covered, optimizers: [try Optimizer.lookup("sam")], flags: ["steps": .integer(30)], grid: (15, 0),
-                                 vary: .init(key: "rho", values: [0.1, 0.3, 0.5]))
+                                 vary: Vary(key: "rho", values: [0.1, 0.3, 0.5]))
         try assertRenders(LabFigures.basins(oneD).svg(), "basins-1d")
+    }
+
+    /// Sweeps of one setting (where the runs end, four measures) and of two (maps per optimizer).
+    func testSweepFigures() throws {
+        let valley = try load("two-valley")
+        let one = try Sweep(problem: valley, optimizers: try ["sam", "gam"].map(Optimizer.lookup), flags: ["steps": .integer(40)],
+                            varies: [Vary(key: "rho", values: [0.3, 0.5, 0.7])])
+        try assertRenders(LabFigures.sweep(one).svg(), "sweep-1")
+        let two = try Sweep(problem: valley, optimizers: [try Optimizer.lookup("gam")], flags: ["steps": .integer(40)],
+                            varies: [Vary(key: "rho", values: [0.3, 0.5]), Vary(key: "alpha", values: [0.5, 0.7, 0.9])])
+        let svg = LabFigures.sweep(two).svg()
+        try assertRenders(svg, "sweep-2")
+        XCTAssertEqual(svg.components(separatedBy: "<image").count - 1, 2, "a map and a heat map")
     }
 }

@@ -1,0 +1,112 @@
+import Foundation
+import Landscape
+import Optimizers
+
+/// Where each optimizer ends as one or two settings vary: from the problem's start (or from K
+/// seeded random starts), every combination of the varied values is run (the starts together as
+/// lanes, exactly as `lab run --start` would run each), and the end point is judged: the basin it
+/// is in (as in a basin map), its loss, exact ZOF and FOF at the run's ρ, λ_max and the
+/// generalisation number (the test loss, else the expected shifted loss at σ).
+public struct Sweep {
+    /// One run's end, judged.
+    public struct End: Sendable {
+        public let status: RunStatus
+        public let theta: [Double]
+        /// The outcome code of a basin map: a critical point's index, or `BasinMaps.diverged`, …
+        public let outcome: Int32
+        public let stalled: Bool
+        /// The measures at the end point; nil for a diverged run.
+        public let measures: Measures?
+    }
+
+    /// One optimizer at one combination of the varied values, from every start.
+    public struct Point: Sendable {
+        /// The varied settings' values, in the order of `varies`.
+        public let values: [Double]
+        public let settings: RunSettings
+        /// One end per start, in the order of `starts`.
+        public let ends: [End]
+
+        /// The share of starts with this outcome.
+        public func share(_ code: Int32) -> Double { Double(ends.count { $0.outcome == code }) / Double(max(ends.count, 1)) }
+        /// The mean over the runs that did not diverge of a measure, or nil when all diverged.
+        public func mean(_ f: (Measures) -> Double?) -> Double? {
+            let values = ends.compactMap { $0.measures.flatMap(f) }.filter(\.isFinite)
+            return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+        }
+    }
+
+    /// One optimizer's sweep: a point per combination, the first varied setting slowest.
+    public struct Line: Sendable {
+        public let optimizer: Optimizer
+        public let points: [Point]
+    }
+
+    public let problem: Problem
+    public let varies: [Vary]
+    public let starts: [[Double]]
+    public let critical: [CriticalPoint]
+    public let lines: [Line]
+    /// σ of the expected shifted loss.
+    public let sigma: Double
+    /// The indices of the critical points that are minima.
+    public var minima: [Int] { critical.indices.filter { critical[$0].kind == .minimum } }
+
+    /// K starts drawn uniformly from the domain box by a seeded generator (SplitMix64), the same
+    /// for the same seed.
+    public static func randomStarts(_ k: Int, in domain: [ClosedRange<Double>], seed: UInt64) -> [[Double]] {
+        var state = seed
+        func next() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / 9007199254740992
+        }
+        return (0..<k).map { _ in domain.map { $0.lowerBound + ($0.upperBound - $0.lowerBound) * next() } }
+    }
+
+    /// Runs every optimizer at every combination of `varies` (one or two settings) from `starts`
+    /// (nil: the start the settings resolve to, the problem's or the domain's centre).
+    public init(problem: Problem, optimizers: [Optimizer], flags: [String: SettingValue], varies: [Vary], starts: [[Double]]? = nil,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws {
+        guard (1...2).contains(varies.count) else { throw SettingError("--vary: give one or two settings to sweep, as in --vary rho=0.05:2:40") }
+        guard problem.dimension <= 2 else {
+            throw SettingError("sweeps measure end points exactly, which needs a problem of 1 or 2 variables; \(problem.name) has \(problem.dimension)")
+        }
+        if starts != nil, flags["start"] != nil { throw SettingError("--start and --starts both give starts; give one of them") }
+        let settings = try Vary.resolve(problem: problem, optimizers: optimizers, flags: flags, varies: varies)
+        let combinations = Vary.combinations(varies)
+        let chosenStarts = starts ?? [settings[0][0].start ?? problem.domain.map { ($0.lowerBound + $0.upperBound) / 2 }]
+        let critical = try problem.criticalPoints()
+        (self.problem, self.varies, self.starts, self.critical) = (problem, varies, chosenStarts, critical)
+        sigma = settings[0][0].sigma
+
+        struct Job: Sendable { let line: Int, point: Int }
+        let jobs = optimizers.indices.flatMap { l in combinations.indices.map { Job(line: l, point: $0) } }
+        // The runs read the problem's oracle (Sendable), domain and variables; nothing touches its graph.
+        nonisolated(unsafe) let shared = problem
+        let counter = Counter(), total = jobs.count
+        let ends = try parallelMap(jobs, threads: threads) { job -> [End] in
+            defer { if let progress { progress(counter.increment(), total) } }
+            let s = settings[job.line][job.point]
+            var endings: [RunEnding] = []
+            for block in stride(from: 0, to: chosenStarts.count, by: Lanes.width) {
+                let part = Array(chosenStarts[block..<min(block + Lanes.width, chosenStarts.count)])
+                endings += try LaneRuns(problem: shared, optimizer: optimizers[job.line], hyper: s.hyper).endings(part)
+            }
+            let basins = BasinFlow(problem: shared, critical: critical).basins(of: endings.map(\.theta))
+            return try zip(endings, basins).map { e, b in
+                let (outcome, _, stalled) = BasinMaps.judge(e, basin: b, problem: shared)
+                let measures = e.status == .diverged ? nil : try shared.oracle.measures(at: e.theta, rho: s.hyper.rho, sigma: s.sigma)
+                return End(status: e.status, theta: e.theta, outcome: outcome, stalled: stalled, measures: measures)
+            }
+        }
+        lines = optimizers.enumerated().map { l, o in
+            Line(optimizer: o, points: combinations.enumerated().map { k, values in
+                Point(values: values, settings: settings[l][k], ends: ends[l * combinations.count + k])
+            })
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Experiments
+import Foundation
+import Landscape
+import Optimizers
+import Plot
+import Reports
+
+extension LabFigures {
+    /// A sweep. One varied setting: where the runs end (the minimum most starts reach) and the
+    /// end point's FOF, ZOF, λ_max and generalisation number against the setting, one line per
+    /// optimizer. Two varied settings: per optimizer, a map of the minimum most starts reach and
+    /// a heat map of the end point's FOF over the two settings.
+    public static func sweep(_ s: Sweep) -> Figure {
+        let p = s.problem
+        let codes = s.minima.map(Int32.init) + [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
+        func mostCommon(_ point: Sweep.Point) -> Int32 {
+            codes.max { point.share($0) < point.share($1) || (point.share($0) == point.share($1) && $0 > $1) } ?? BasinMaps.noMinimum
+        }
+        let names: [Int32: String] = Dictionary(uniqueKeysWithValues: codes.map { c in
+            (c, c >= 0 ? "#\(c) \(format(point: s.critical[Int(c)].theta, p.variables, .label))" : outcomeName(c).replacingOccurrences(of: "_", with: " "))
+        })
+        let startsText = s.starts.count == 1 ? "from \(format(coordinates: s.starts[0]))" : "\(s.starts.count) starts"
+        let generalisation = p.oracle.hasTestLoss ? "test loss" : "E[L(θ+s)], σ=\(format(s.sigma, .label))"
+        var panels: [Axes] = []
+        if s.varies.count == 1 {
+            let key = s.varies[0].key
+            // Where the runs end: one row per outcome that occurs.
+            let present = codes.filter { c in s.lines.contains { line in line.points.contains { mostCommon($0) == c } } }
+            var ends = Axes(title: "where the runs end (\(startsText))", xLabel: key, yLabel: "minimum (# of lab analyze)")
+            ends.yTickLabels = present.enumerated().map { (Double($0), $1 >= 0 ? "#\($1)" : names[$1]!) }
+            ends.yRange = -0.6...(Double(present.count) - 0.4 + 0.35 * Double(s.lines.count))
+            for (k, line) in s.lines.enumerated() {
+                let xs = line.points.map { $0.values[0] }
+                let offset = (Double(k) - Double(s.lines.count - 1) / 2) * 0.12
+                let ys = line.points.map { Double(present.firstIndex(of: mostCommon($0))!) + offset }
+                ends.add(Markers(xs: xs, ys: ys, colors: [Color.series(k + 1)], shape: markerShapes[k % markerShapes.count], size: 4, label: line.optimizer.name))
+            }
+            panels.append(ends)
+            let measures: [(String, (Measures) -> Double?)] = [
+                ("FOF at the end", { $0.fof }), ("ZOF at the end", { $0.zof }), ("λ_max at the end", { $0.lambdaMax }),
+                ("\(generalisation) at the end", { p.oracle.hasTestLoss ? $0.testLoss : $0.expectedShiftedLoss }),
+            ]
+            for (title, f) in measures {
+                var axes = Axes(title: title, xLabel: key, yLabel: "")
+                let all = s.lines.flatMap { line in line.points.compactMap { $0.mean(f) } }
+                if !all.isEmpty, all.allSatisfy({ $0 > 0 }), (all.max()! / all.min()!) > 20 { axes.yScale = .log; axes.yLabel = "log scale" }
+                for (k, line) in s.lines.enumerated() {
+                    let xs = line.points.map { $0.values[0] }, ys = line.points.map { $0.mean(f) ?? .nan }
+                    let color = Color.series(k + 1)
+                    axes.add(Line(xs: xs, ys: ys, stroke: Stroke(color: color, width: 1.6, dash: Stroke.dashes[k % Stroke.dashes.count])))
+                    axes.add(Markers(xs: xs, ys: ys, colors: [color], shape: markerShapes[k % markerShapes.count], size: 3.2, label: line.optimizer.name))
+                }
+                panels.append(axes)
+            }
+            let description = "Sweep of \(key) on \(p.name) for \(s.lines.map(\.optimizer.name).joined(separator: ", ")) \(startsText): where the runs end and the flatness and generalisation number there."
+            return Figure(title: "", description: description, panels: panels, columns: 3)
+        }
+        // Two settings: the outcome map and FOF heat map of each optimizer.
+        let (kx, ky) = (s.varies[0].key, s.varies[1].key)
+        let xs = s.varies[0].values, ys = s.varies[1].values
+        let palette = s.minima.indices.map { Color.series($0) } + [Color(hex: 0x3a3a3a), Color(hex: 0x8c8c8c), Color(hex: 0xc4c4c4)]
+        for line in s.lines {
+            // Points run with the first setting slowest: point (i, j) is i * |ys| + j.
+            var cells = [[UInt8]](repeating: [UInt8](repeating: 0, count: xs.count), count: ys.count)
+            var fof = [[Double]](repeating: [Double](repeating: .nan, count: xs.count), count: ys.count)
+            for i in xs.indices {
+                for j in ys.indices {
+                    let point = line.points[i * ys.count + j]
+                    cells[j][i] = UInt8(codes.firstIndex(of: mostCommon(point))!)
+                    fof[j][i] = point.mean { $0.fof } ?? .nan
+                }
+            }
+            var map = Axes(title: "\(line.optimizer.name): where the runs end", xLabel: kx, yLabel: ky)
+            map.add(ImageGrid(xs: xs, ys: ys, cells: cells, palette: palette))
+            let shown = Set(cells.flatMap { $0 })
+            for (k, c) in codes.enumerated() where shown.contains(UInt8(k)) { map.add(LegendPatch(color: palette[k], label: names[c]!)) }
+            let (y0, y1) = (ys.first!, ys.last!), cell = ys.count > 1 ? (y1 - y0) / Double(ys.count - 1) : 1
+            map.yRange = (y0 - cell / 2)...(y1 + cell / 2 + (y1 - y0 + cell) * (0.1 + 0.1 * Double(shown.count)))
+            panels.append(map)
+            var heat = Axes(title: "\(line.optimizer.name): FOF at the end", xLabel: kx, yLabel: ky)
+            let finite = fof.flatMap { $0 }.filter(\.isFinite)
+            let low = finite.min() ?? 0, high = finite.max() ?? 1
+            heat.add(HeatMap(grid: Grid(xs: xs, ys: ys, values: fof), low: low, high: high > low ? high : low + 1, colorbarLabel: "FOF at the run's ρ"))
+            heat.legend = false
+            panels.append(heat)
+        }
+        let description = "Sweep of \(kx) and \(ky) on \(p.name) \(startsText): for each optimizer, where the runs end and the FOF of the end point."
+        return Figure(title: "", description: description, panels: panels, columns: 2)
+    }
+}

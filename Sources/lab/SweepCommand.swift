@@ -1,0 +1,89 @@
+import ArgumentParser
+import Experiments
+import Figures
+import Foundation
+import Landscape
+import Optimizers
+import Reports
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Sweep one or two settings and report where each optimizer ends and how flat it is there.",
+        discussion: """
+            Every combination of the varied values (--vary NAME=a:b:n, numpy.linspace; give it \
+            once or twice) is run from the problem's start, or from --starts K random starts \
+            drawn uniformly from the domain (seeded by --starts-seed), each exactly as `lab run \
+            --start` would run it. At each end point: the minimum whose basin it is in (as in \
+            `lab basins`), the loss, exact ZOF and FOF at that run's ρ, λ_max, and the test \
+            loss or else the expected shifted loss at σ; with several starts, means over them \
+            and the share of starts per minimum.
+
+            OUT/PROBLEM-sweep.json, .csv (one row per optimizer, combination and start) and .svg \
+            are written (--no-plot skips the figure): with one varied setting, where the runs \
+            end and the measures against it; with two, per optimizer a map of where the runs \
+            end and a heat map of FOF at the end.
+
+            \(runSettingsHelp(except: ["opt", "measures"]))
+
+            Examples:
+              lab sweep two-valley --opts sam,gam --vary rho=0.05:1:20
+              lab sweep two-valley --opts gam --vary rho=0.2:0.8:13 --vary alpha=0.2:1.2:11
+              lab sweep himmelblau --opts gd,sam --vary lr=0.001:0.02:20 --starts 32
+
+            \(exitStatusHelp)
+            """
+    )
+
+    @Argument(help: "A catalog name or a path to a .toml problem file.")
+    var problem: String
+
+    @Option(help: ArgumentHelp("Optimizers to sweep, comma-separated.", valueName: "sam,gam"))
+    var opts: String
+
+    @Option(help: ArgumentHelp("A setting to sweep from a to b in n values; once or twice.", valueName: "name=a:b:n"))
+    var vary: [String] = []
+
+    @Option(help: ArgumentHelp("Run from K random starts in the domain instead of the problem's start.", valueName: "K"))
+    var starts: Int?
+
+    @Option(help: ArgumentHelp("Seed of the random starts.", valueName: "S"))
+    var startsSeed: UInt64 = 0
+
+    @Option(help: "Threads to run on (default: every core); the result does not depend on it.")
+    var threads: Int?
+
+    @OptionGroup var options: RunOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let p = try loadProblem(problem)
+        let optimizers = try optimizerList(opts)
+        guard !vary.isEmpty, vary.count <= 2 else {
+            throw UsageError("--vary: give one or two settings to sweep, as in --vary rho=0.05:2:40" + (vary.isEmpty ? "" : " (got \(vary.count))"))
+        }
+        let varies = try vary.map(parseVary)
+        if let starts, !(1...100_000).contains(starts) { throw UsageError("--starts must be 1 to 100000, got \(starts)") }
+        if let threads, threads < 1 { throw UsageError("--threads must be at least 1, got \(threads)") }
+        let out = try options.folder()
+        let flags = try options.flags()
+        if flags["opt"] != nil { throw UsageError("sweep takes its optimizers from --opts, not --opt") }
+        if flags["measures"] != nil { throw UsageError("--measures records one trajectory's flatness; a sweep measures each end point anyway") }
+        let chosen = starts.map { Sweep.randomStarts($0, in: p.domain, seed: startsSeed) }
+        let bar = ProgressBar("sweep")
+        let sweep = try Sweep(problem: p, optimizers: optimizers, flags: flags, varies: varies, starts: chosen,
+                              threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, progress: bar.update)
+        bar.finish()
+        let document = sweepJSON(sweep).rendered()
+        let base = out.file("\(p.name)-sweep")
+        var files: [(contents: String, path: String)] = [(document + "\n", base + ".json"), (sweepCSV(sweep), base + ".csv")]
+        if !sweep.lines[0].points[0].settings.noPlot { files.append((LabFigures.sweep(sweep).svg(), base + ".svg")) }
+        try writeAtomically(files)
+        switch common.format {
+        case .json: print(document)
+        case .text:
+            print(sweepText(sweep))
+            print("\nwrote " + files.map(\.path).joined(separator: ", "))
+        }
+    }
+}

@@ -1,0 +1,71 @@
+@testable import Experiments
+import Foundation
+import Landscape
+import Optimizers
+import XCTest
+
+/// Sweeps against the runs they stand for, and the two-valley story across ρ.
+final class SweepTests: XCTestCase {
+    func load(_ name: String) throws -> Problem {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("problems")
+        return try Problem.load(file: folder.appendingPathComponent("\(name).toml").path)
+    }
+
+    /// Each point is the run `lab run --rho V` makes: the same end point, bit for bit, its basin,
+    /// and the exact measures there.
+    func testPointsAreRuns() throws {
+        let p = try load("two-valley")
+        let gam = try Optimizer.lookup("gam")
+        let sweep = try Sweep(problem: p, optimizers: [gam], flags: ["steps": .integer(200)], varies: [Vary(key: "rho", values: [0.3, 0.5])])
+        XCTAssertEqual(sweep.starts, [[1, 0.1]], "the problem's start")
+        for point in sweep.lines[0].points {
+            let settings = try RunSettings.resolve(problem: p, optimizer: gam, flags: ["rho": .number(point.values[0]), "steps": .integer(200)])
+            let run = try RunConfiguration(problem: p, optimizer: gam, settings: settings).run(criticalPoints: sweep.critical)
+            let end = point.ends[0]
+            XCTAssertEqual(end.theta.map(\.bitPattern), run.final.theta.map(\.bitPattern), "ρ = \(point.values[0])")
+            XCTAssertEqual(end.outcome, Int32(run.final.basin!.index))
+            XCTAssertEqual(end.stalled, run.stalled)
+            XCTAssertEqual(end.measures!.fof, run.final.fof, accuracy: 1e-12)
+            XCTAssertEqual(end.measures!.zof, run.final.zof, accuracy: 1e-12)
+            XCTAssertEqual(end.measures!.lambdaMax, run.final.lambdaMax, accuracy: 1e-12)
+            XCTAssertEqual(end.measures!.expectedShiftedLoss!, run.final.expectedShiftedLoss!, accuracy: 1e-12)
+        }
+    }
+
+    /// Two varied settings: every combination, the first setting slowest; random starts are
+    /// seeded, inside the domain, and each start's run is the lane that `LaneRuns` computes.
+    func testTwoSettingsAndRandomStarts() throws {
+        let p = try load("himmelblau")
+        let starts = Sweep.randomStarts(5, in: p.domain, seed: 3)
+        XCTAssertEqual(starts.map { $0.map(\.bitPattern) }, Sweep.randomStarts(5, in: p.domain, seed: 3).map { $0.map(\.bitPattern) })
+        XCTAssertNotEqual(starts, Sweep.randomStarts(5, in: p.domain, seed: 4))
+        for s in starts { for (v, r) in zip(s, p.domain) { XCTAssert(r.contains(v)) } }
+        let sweep = try Sweep(problem: p, optimizers: [try Optimizer.lookup("momentum")], flags: ["steps": .integer(100)],
+                              varies: [Vary(key: "lr", values: [0.001, 0.01]), Vary(key: "momentum", values: [0.5, 0.9])], starts: starts)
+        XCTAssertTrue(sweep.lines[0].points.isEmpty == false)
+        XCTAssertEqual(sweep.lines[0].points.map(\.values), [[0.001, 0.5], [0.001, 0.9], [0.01, 0.5], [0.01, 0.9]])
+        for point in sweep.lines[0].points {
+            XCTAssertEqual(point.ends.count, 5)
+            let shares = Set(point.ends.map(\.outcome)).map { point.share($0) }.reduce(0, +)
+            XCTAssertEqual(shares, 1, accuracy: 1e-12)
+        }
+    }
+
+    /// The README's sweep: from the problem's start, gam ends in A up to ρ = 0.4 and in B from
+    /// ρ = 0.45, following the minimum FOF rates flattest at its ρ; sam stays in A throughout.
+    func testTwoValleyAcrossRho() throws {
+        let p = try load("two-valley")
+        let sweep = try Sweep(problem: p, optimizers: try ["sam", "gam"].map(Optimizer.lookup), flags: [:],
+                              varies: [Vary(key: "rho", values: Vary.linspace(0.05, 1, 20))])
+        let a = try XCTUnwrap(sweep.minima.first { sweep.critical[$0].theta[0] > 0 }), b = try XCTUnwrap(sweep.minima.first { sweep.critical[$0].theta[0] < 0 })
+        for (samPoint, gamPoint) in zip(sweep.lines[0].points, sweep.lines[1].points) {
+            let rho = gamPoint.values[0]
+            XCTAssertEqual(samPoint.ends[0].outcome, Int32(a), "sam at ρ = \(rho)")
+            XCTAssertEqual(gamPoint.ends[0].outcome, Int32(rho < 0.425 ? a : b), "gam at ρ = \(rho)")
+            // FOF at this ρ rates the minimum gam ends in flattest.
+            let fofA = try p.oracle.fof(at: sweep.critical[a].theta, rho: rho).value, fofB = try p.oracle.fof(at: sweep.critical[b].theta, rho: rho).value
+            XCTAssertEqual(fofA < fofB, rho < 0.425, "FOF at ρ = \(rho)")
+        }
+    }
+}
