@@ -26,7 +26,12 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
-        .target(name: "Symbolic", exclude: ["README.md"], swiftSettings: optimisedCore),
+        // The tape interpreter and math kernels in C: compiled for plain x86-64 and for AVX2, the
+        // one to run chosen at start (target_clones); no fused multiply-add, so both give the
+        // same bits, and optimised in every build.
+        .target(name: "CTape", path: "Sources/CTape", exclude: ["README.md"],
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])]),
+        .target(name: "Symbolic", dependencies: ["CTape"], exclude: ["README.md"], swiftSettings: optimisedCore),
         .target(name: "Numerics", dependencies: ["CGSL"], exclude: ["README.md"], swiftSettings: optimisedCore),
         .target(
             name: "Landscape",

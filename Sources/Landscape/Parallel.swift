@@ -12,9 +12,24 @@ public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int = P
     // Each iteration writes only its own slot, so the buffer needs no lock.
     nonisolated(unsafe) let slots = results
     let workers = max(1, min(threads, items.count))
-    // Worker w takes items w, w + workers, …: a fixed share, so nothing but speed depends on timing.
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-        for i in stride(from: w, to: items.count, by: workers) { slots[i] = Result { try transform(items[i]) } }
+    // Each worker takes the next item not yet taken, so a slow core holds up no one; which worker
+    // computes an item changes only the speed, since each item writes its own slot.
+    let next = NextIndex()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while let i = next.take(below: items.count) { slots[i] = Result { try transform(items[i]) } }
     }
     return try results.map { try $0!.get() }
+}
+
+/// Hands out 0, 1, 2, … to whichever thread asks next.
+final class NextIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(below count: Int) -> Int? {
+        lock.withLock {
+            guard value < count else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CTape
 import Foundation
 
 // Every operator of the expression language, with its evaluation rule, its derivative rule and
@@ -66,27 +67,28 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
     case exp, log, sqrt, sin, cos, tan, atan, sinh, cosh, tanh, sigmoid, softplus, abs, sign
 
     /// IEEE double evaluation: outside a function's domain the result is NaN or ±∞, never a trap.
-    @inline(__always)
-    public func evaluate(_ x: Double) -> Double {
+    /// exp, log, sin, cos, tanh, sigmoid and softplus are CTape's kernels (`VectorMath`), so a
+    /// point gives the same bits here as in a tape; the rest are libm's. sigmoid and softplus
+    /// never take exp of a large positive argument; softplus(x) = max(x, 0) + log1p(e^−|x|).
+    public func evaluate(_ x: Double) -> Double { ctape_function(Int32(ctapeCode), x) }
+
+    /// The function's code in CTape (`ctape.h` lists them in this enum's order).
+    var ctapeCode: UInt8 {
         switch self {
-        // exp, log, sin, cos, tanh, sigmoid and softplus are VectorMath's kernels, so a point gives
-        // the same bits alone as in a batch; the rest are libm's.
-        case .exp: VectorMath.exp(x)
-        case .log: VectorMath.log(x)
-        case .sqrt: x.squareRoot()
-        case .sin: VectorMath.sin(x)
-        case .cos: VectorMath.cos(x)
-        case .tan: Foundation.tan(x)
-        case .atan: Foundation.atan(x)
-        case .sinh: Foundation.sinh(x)
-        case .cosh: Foundation.cosh(x)
-        case .tanh: VectorMath.tanh(x)
-        // Without overflow on either side: exp of a large positive argument is never taken.
-        case .sigmoid: VectorMath.sigmoid(x)
-        // softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^−|x|), exact for large |x|.
-        case .softplus: VectorMath.softplus(x)
-        case .abs: Swift.abs(x)
-        case .sign: x > 0 ? 1 : (x < 0 ? -1 : (x == 0 ? 0 : .nan))
+        case .exp: 0
+        case .log: 1
+        case .sqrt: 2
+        case .sin: 3
+        case .cos: 4
+        case .tan: 5
+        case .atan: 6
+        case .sinh: 7
+        case .cosh: 8
+        case .tanh: 9
+        case .sigmoid: 10
+        case .softplus: 11
+        case .abs: 12
+        case .sign: 13
         }
     }
 

@@ -1,3 +1,5 @@
+import CTape
+
 /// A straight-line register program computing a list of outputs from a list of inputs.
 ///
 /// Compiled once from the nodes reachable from the outputs; outputs that share subexpressions
@@ -6,18 +8,15 @@
 /// `registerCount × blockSize` doubles however long the tape is. A tape is a value: it is
 /// `Sendable` and can be evaluated from several threads at once.
 public struct Tape: Sendable {
-    /// `addConstant`, `mulConstant`, `divideByConstant` and `constantDivide` take their constant
-    /// from the instruction, not from a register: a batch then reads one array instead of two.
-    enum Code: UInt8, Sendable { case neg, add, mul, div, pow, square, function, addConstant, mulConstant, divideByConstant, constantDivide }
-
-    struct Instruction: Sendable {
-        var code: Code
-        var function: Function
-        var a: Int32, b: Int32, out: Int32
-        var constant: Double = 0
+    /// The instruction codes of CTape (`ctape.h`). `addConstant`, `mulConstant`,
+    /// `divideByConstant` and `constantDivide` take their constant from the instruction, not from
+    /// a register: a batch then reads one array instead of two.
+    enum Code: UInt8, Sendable {
+        case neg = 0, add, mul, div, pow, square, function, addConstant, mulConstant, divideByConstant, constantDivide
     }
 
-    let instructions: [Instruction]
+    /// The compiled program, as CTape runs it.
+    let instructions: [ctape_instruction]
     let constantRegisters: [Int32]
     let constantValues: [Double]
     /// `inputRegisters[i]` is where input i goes, or −1 if no output depends on it.
@@ -60,7 +59,7 @@ public struct Tape: Sendable {
             }
         }
         var free: [Int32] = []
-        var instructions: [Instruction] = []
+        var instructions: [ctape_instruction] = []
         for (position, id) in order.enumerated() {
             let node = graph[id]
             if node.args.isEmpty { continue }
@@ -74,32 +73,29 @@ public struct Tape: Sendable {
                 free.append(register[arg]!)
             }
             register[id] = out
-            var instruction = Instruction(code: .neg, function: .exp, a: a, b: b, out: out)
+            var code = Code.neg, function = Function.exp, (x, y, constant) = (a, b, 0.0)
             switch node.op {
-            case .neg: instruction.code = .neg
+            case .neg: code = .neg
             case .binary(let op) where op != .pow && (Tape.constant(graph, node.args[0]) != nil || Tape.constant(graph, node.args[1]) != nil):
                 // One operand a constant (IEEE + and · are commutative, bit for bit).
                 let c0 = Tape.constant(graph, node.args[0]), c1 = Tape.constant(graph, node.args[1])
                 switch op {
-                case .add: instruction.code = .addConstant
-                case .mul: instruction.code = .mulConstant
-                default: instruction.code = c1 != nil ? .divideByConstant : .constantDivide
+                case .add: code = .addConstant
+                case .mul: code = .mulConstant
+                default: code = c1 != nil ? .divideByConstant : .constantDivide
                 }
-                if let c1 {
-                    (instruction.a, instruction.constant) = (a, c1)
-                } else {
-                    (instruction.a, instruction.constant) = (b, c0!)
-                }
-                instruction.b = instruction.a
-            case .binary(.add): instruction.code = .add
-            case .binary(.mul): instruction.code = .mul
-            case .binary(.div): instruction.code = .div
+                (x, constant) = c1 != nil ? (a, c1!) : (b, c0!)
+                y = x
+            case .binary(.add): code = .add
+            case .binary(.mul): code = .mul
+            case .binary(.div): code = .div
             case .binary(.pow):
                 // x^2, the commonest power, as one multiplication (the same bits as pow's x·x).
-                if case .constant(2) = graph[node.args[1]].op { instruction.code = .square } else { instruction.code = .pow }
-            case .function(let f): instruction.code = .function; instruction.function = f
+                if case .constant(2) = graph[node.args[1]].op { code = .square } else { code = .pow }
+            case .function(let f): (code, function) = (.function, f)
             case .constant, .variable: preconditionFailure("leaf with arguments")
             }
+            let instruction = ctape_instruction(code: code.rawValue, function: function.ctapeCode, a: x, b: y, out: out, constant: constant)
             instructions.append(instruction)
         }
         self.instructions = instructions
@@ -134,63 +130,21 @@ public struct Tape: Sendable {
         return out
     }
 
-    /// Evaluates at one point. `workspace` must come from `makeWorkspace()` of this tape.
+    /// Evaluates at one point. `workspace` must come from `makeWorkspace()` of this tape. The
+    /// same interpreter as a batch, over one point: the same bits as that point in a batch.
     public func evaluate(_ inputs: [Double], workspace: inout [Double], into out: inout [Double]) {
         precondition(inputs.count == inputCount && workspace.count == registerCount && out.count == outputCount)
         workspace.withUnsafeMutableBufferPointer { r in
             for (i, reg) in inputRegisters.enumerated() where reg >= 0 { r[Int(reg)] = inputs[i] }
-            for ins in instructions {
-                let x = r[Int(ins.a)], y = r[Int(ins.b)]
-                let v: Double
-                switch ins.code {
-                case .neg: v = -x
-                case .add: v = x + y
-                case .mul: v = x * y
-                case .div: v = x / y
-                case .pow: v = BinaryOperator.pow.evaluate(x, y)
-                case .square: v = x * x
-                case .function: v = ins.function.evaluate(x)
-                case .addConstant: v = x + ins.constant
-                case .mulConstant: v = x * ins.constant
-                case .divideByConstant: v = x / ins.constant
-                case .constantDivide: v = ins.constant / x
-                }
-                r[Int(ins.out)] = v
-            }
+            instructions.withUnsafeBufferPointer { ctape_run($0.baseAddress, $0.count, r.baseAddress!, 1, 1) }
             for (k, reg) in outputRegisters.enumerated() { out[k] = r[Int(reg)] }
         }
     }
 
     // MARK: a batch of points
 
-    /// o[p] = f(x[p]) for p < m, one loop per function so the compiler vectorises the kernels of
-    /// `VectorMath` (the same bits as `Function.evaluate`). `o` may be `x`.
-    @inline(__always)
-    static func apply(_ f: Function, _ x: UnsafeMutablePointer<Double>, _ o: UnsafeMutablePointer<Double>, _ m: Int) {
-        switch f {
-        case .exp: for p in 0..<m { o[p] = VectorMath.exp(x[p]) }
-        case .log: for p in 0..<m { o[p] = VectorMath.log(x[p]) }
-        case .tanh: for p in 0..<m { o[p] = VectorMath.tanh(x[p]) }
-        case .sigmoid: for p in 0..<m { o[p] = VectorMath.sigmoid(x[p]) }
-        case .softplus: for p in 0..<m { o[p] = VectorMath.softplus(x[p]) }
-        case .sqrt: for p in 0..<m { o[p] = x[p].squareRoot() }
-        case .sin, .cos:
-            // The kernels alone when every point is in their range, else point by point.
-            var inRange = true
-            for p in 0..<m { inRange = inRange && VectorMath.trigonometricInRange(x[p]) }
-            if !inRange {
-                for p in 0..<m { o[p] = f.evaluate(x[p]) }
-            } else if f == .sin {
-                for p in 0..<m { o[p] = VectorMath.sinKernel(x[p]) }
-            } else {
-                for p in 0..<m { o[p] = VectorMath.cosKernel(x[p]) }
-            }
-        default: for p in 0..<m { o[p] = f.evaluate(x[p]) }
-        }
-    }
-
     /// Points per block: registers for one block stay in cache while each instruction runs over
-    /// the block in an inner loop the compiler can vectorise.
+    /// the block in an inner loop the compiler vectorises (CTape, for AVX2 where the processor has it).
     public static let blockSize = 256
 
     /// Evaluates at many points laid out as structure of arrays: `columns[i][p]` is input i at
@@ -236,30 +190,7 @@ public struct Tape: Sendable {
         for (i, reg) in inputRegisters.enumerated() where reg >= 0 {
             (base + Int(reg) * bs).update(from: inputs[i], count: m)
         }
-        for ins in instructions {
-            let x = base + Int(ins.a) * bs, y = base + Int(ins.b) * bs, o = base + Int(ins.out) * bs
-            switch ins.code {
-            case .neg: for p in 0..<m { o[p] = -x[p] }
-            case .add: for p in 0..<m { o[p] = x[p] + y[p] }
-            case .mul: for p in 0..<m { o[p] = x[p] * y[p] }
-            case .div: for p in 0..<m { o[p] = x[p] / y[p] }
-            case .pow: for p in 0..<m { o[p] = BinaryOperator.pow.evaluate(x[p], y[p]) }
-            case .square: for p in 0..<m { o[p] = x[p] * x[p] }
-            case .function: Tape.apply(ins.function, x, o, m)
-            case .addConstant:
-                let c = ins.constant
-                for p in 0..<m { o[p] = x[p] + c }
-            case .mulConstant:
-                let c = ins.constant
-                for p in 0..<m { o[p] = x[p] * c }
-            case .divideByConstant:
-                let c = ins.constant
-                for p in 0..<m { o[p] = x[p] / c }
-            case .constantDivide:
-                let c = ins.constant
-                for p in 0..<m { o[p] = c / x[p] }
-            }
-        }
+        instructions.withUnsafeBufferPointer { ctape_run($0.baseAddress, $0.count, base, bs, m) }
         for (k, reg) in outputRegisters.enumerated() {
             outputs[k]?.update(from: base + Int(reg) * bs, count: m)
         }

@@ -1,0 +1,48 @@
+// flatlab's tape interpreter and math kernels, in C so that one function can be compiled twice,
+// for plain x86-64 and for AVX2, and chosen when the program starts (target_clones). The Swift
+// module Symbolic compiles tapes into `ctape_instruction`s and calls `ctape_run`, for one point
+// (stride 1, count 1) and for blocks of points alike: a point gives the same bits alone as in a
+// block, on either kind of processor (no fused multiply-add: -ffp-contract=off).
+#ifndef CTAPE_H
+#define CTAPE_H
+
+#include <stdint.h>
+
+/// Instruction codes: out = a OP b, or f(a), or a OP constant / constant OP a.
+enum {
+    CTAPE_NEG = 0, CTAPE_ADD, CTAPE_MUL, CTAPE_DIV, CTAPE_POW, CTAPE_SQUARE, CTAPE_FUNCTION,
+    CTAPE_ADD_CONSTANT, CTAPE_MUL_CONSTANT, CTAPE_DIVIDE_BY_CONSTANT, CTAPE_CONSTANT_DIVIDE
+};
+
+/// Functions, in the order of Symbolic's `Function` enum.
+enum {
+    CTAPE_EXP = 0, CTAPE_LOG, CTAPE_SQRT, CTAPE_SIN, CTAPE_COS, CTAPE_TAN, CTAPE_ATAN, CTAPE_SINH,
+    CTAPE_COSH, CTAPE_TANH, CTAPE_SIGMOID, CTAPE_SOFTPLUS, CTAPE_ABS, CTAPE_SIGN
+};
+
+typedef struct {
+    uint8_t code;
+    uint8_t function;
+    int32_t a, b, out;
+    double constant;
+} ctape_instruction;
+
+/// Runs `count` instructions over `points` points. Register r of point p is at
+/// `registers[r * stride + p]`; an instruction's output never aliases its arguments.
+void ctape_run(const ctape_instruction *instructions, long count, double *registers, long stride, long points);
+
+/// The kernels for one number (the same code the tape runs).
+double ctape_exp(double x);
+double ctape_expm1(double x);
+double ctape_log(double x);
+double ctape_sin(double x);
+double ctape_cos(double x);
+double ctape_tanh(double x);
+double ctape_sigmoid(double x);
+double ctape_softplus(double x);
+/// f(x) for a function code.
+double ctape_function(int function, double x);
+/// Which instruction set `ctape_run` uses here: "avx2" or "x86-64" (or the build's own).
+const char *ctape_isa(void);
+
+#endif
