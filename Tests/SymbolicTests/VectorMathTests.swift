@@ -107,4 +107,46 @@ final class VectorMathTests: XCTestCase {
             }
         }
     }
+
+    /// CTape gives the same bits for plain x86-64, AVX2, AVX2 with FMA available, and AVX-512:
+    /// the driver is built with the system's C compiler once per instruction set (the ones this
+    /// processor can run) and each build prints a hash of every function over 4096 points.
+    func testSameBitsOnEveryInstructionSet() throws {
+        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let sources = here.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/CTape")
+        guard let cc = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].first(where: FileManager.default.isExecutableFile) else {
+            throw XCTSkip("no C compiler to build the driver with")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-isa-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func run(_ path: String, _ arguments: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: path)
+            p.arguments = arguments
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        var sets: [[String]] = [[]]
+        if cpu.contains(" avx2") { sets.append(["-mavx2"]) }
+        if cpu.contains(" avx2") && cpu.contains(" fma") { sets.append(["-mavx2", "-mfma"]) }
+        if cpu.contains(" avx512f") { sets.append(["-mavx512f"]) }
+        var hashes: [String: String] = [:]
+        for (k, flags) in sets.enumerated() {
+            let binary = folder.appendingPathComponent("driver\(k)").path
+            let (status, message) = try run(cc, ["-O3", "-ffp-contract=off", "-fno-math-errno", "-DCTAPE_NO_CLONES"] + flags
+                + ["-I", sources.appendingPathComponent("include").path, here.appendingPathComponent("isa-driver.c").path,
+                   sources.appendingPathComponent("ctape.c").path, "-lm", "-o", binary])
+            XCTAssertEqual(status, 0, message)
+            hashes[flags.joined(separator: " ").isEmpty ? "x86-64" : flags.joined(separator: " ")] = try run(binary, []).1
+        }
+        XCTAssertGreaterThan(hashes.count, 1, "this processor runs only one instruction set: nothing to compare")
+        XCTAssertEqual(Set(hashes.values).count, 1, "\(hashes)")
+    }
 }
