@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["Optimizers", "Landscape"], exclude: ["README.md"], swiftSettings: optimisedCore),
         .target(name: "Reports", dependencies: ["Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
         .target(name: "Plot", exclude: ["README.md"]),
+        .target(name: "Notebook", exclude: ["README.md"]),
         .target(name: "Figures", dependencies: ["Plot", "Reports", "Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
         .executableTarget(
             name: "lab",
@@ -54,6 +55,7 @@ let package = Package(
                 "Experiments",
                 "Reports",
                 "Figures",
+                "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -75,6 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Optimizers", "Landscape"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Plot", "Experiments", "Optimizers", "Landscape"]),
         .testTarget(name: "labTests", dependencies: ["lab"]),
     ]

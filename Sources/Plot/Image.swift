@@ -40,13 +40,15 @@ public struct ImageGrid: Artist {
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         let (x0, x1) = edges(xs), (y0, y1) = edges(ys)
         let a = t.point(x0, y1), b = t.point(x1, y0)
-        // Small grids are enlarged cell by cell, so a viewer that smooths images keeps the cells crisp.
-        let factor = max(1, 480 / max(xs.count, ys.count, 1))
+        // Small grids are enlarged cell by cell (to about 160 pixels a side), so a viewer that
+        // smooths images anyway (librsvg) blurs only the edges of cells, not whole cells.
+        let factor = max(1, 160 / max(xs.count, ys.count, 1))
         let rows = cells.reversed().map { row in row.flatMap { [UInt8](repeating: $0, count: factor) } }
         let png = PNG.indexed(rows.flatMap { [[UInt8]](repeating: $0, count: factor) }, palette: palette)
         let n = SVGWriter.number
         w.element("image", [("x", n(min(a.0, b.0))), ("y", n(min(a.1, b.1))), ("width", n(abs(b.0 - a.0))), ("height", n(abs(b.1 - a.1))),
-                            ("preserveAspectRatio", "none"), ("style", "image-rendering:pixelated"),
+                            // Crisp cells: nearest-neighbour scaling (librsvg reads optimizeSpeed, browsers pixelated).
+                            ("preserveAspectRatio", "none"), ("image-rendering", "optimizeSpeed"), ("style", "image-rendering:pixelated"),
                             ("xlink:href", "data:image/png;base64," + png.base64EncodedString())])
     }
 }

@@ -12,6 +12,11 @@ public struct FileError: Error, CustomStringConvertible {
 /// and a random part, so two runs writing to one folder do not collide. Two files with the same
 /// path are refused.
 public func writeAtomically(_ files: [(contents: String, path: String)]) throws {
+    try writeDataAtomically(files.map { (Data($0.contents.utf8), $0.path) })
+}
+
+/// `writeAtomically` for bytes (figures copied whole).
+public func writeDataAtomically(_ files: [(contents: Data, path: String)]) throws {
     let paths = files.map { URL(fileURLWithPath: $0.path).standardizedFileURL.path }
     if let twice = paths.first(where: { p in paths.filter { $0 == p }.count > 1 }) {
         throw FileError(message: "cannot write \(twice) twice in one go")
@@ -39,7 +44,7 @@ public func writeAtomically(_ files: [(contents: String, path: String)]) throws 
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(tag).partial").path
         do {
-            try Data(contents.utf8).write(to: URL(fileURLWithPath: temporary))
+            try contents.write(to: URL(fileURLWithPath: temporary))
         } catch {
             undo()
             throw FileError(message: "cannot write \(path): \(reason(error))")

@@ -22,7 +22,8 @@ struct Lab: ParsableCommand {
 
             \(exitStatusHelp)
             """,
-        subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self, Run.self, Compare.self, Basins.self, SweepCommand.self]
+        subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self, Run.self, Compare.self, Basins.self, SweepCommand.self,
+                      NotebookCommand.self]
     )
 
     /// Parses and runs a command; every failure is one line `error: ...` on stderr (a caret
@@ -43,26 +44,33 @@ struct Lab: ParsableCommand {
     }
 
     static func fail(_ error: Error) -> Never {
-        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        Foundation.exit(report(error))
+    }
+
+    /// Writes what an error says (`error: ...` on stderr; --help and --version text on stdout)
+    /// and returns the exit status: 0 for help, 64 for the command line, 65 for an input file
+    /// (a problem or a notebook), 1 for anything else. `lab notebook` uses it to run cells in process.
+    static func report(_ error: Error) -> Int32 {
+        if let code = error as? ExitCode { return code.rawValue }
         let status: Int32
         switch error {
         case is UsageError, is SettingError, is ParseError: status = 64
-        case is ProblemError: status = 65
+        case is ProblemError, is NotebookFileError: status = 65
         case is FileError, is NumericsError: status = 1
         default:
             // argument-parser's own: --help and --version (status 0), or a usage mistake.
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
-                Foundation.exit(0)
+                return 0
             }
             // The message, then argument-parser's usage line and pointer to --help.
             var message = fullMessage(for: error)
             if message.hasPrefix("Error: ") { message.removeFirst(7) }
             printError("error: " + message)
-            Foundation.exit(code.rawValue)  // 64 for a usage mistake, as ours
+            return code.rawValue  // 64 for a usage mistake, as ours
         }
         printError("error: \(error)")
-        Foundation.exit(status)
+        return status
     }
 }

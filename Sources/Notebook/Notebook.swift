@@ -1,0 +1,329 @@
+import Foundation
+
+/// An executable lesson: plain GitHub markdown whose cells are fenced ```` ```sh ```` blocks of
+/// `lab ...` commands, each followed by its output (an HTML comment `<!-- output -->` and a
+/// ```` ```text ```` fence) and by the figures it writes (`![what](assets/NOTEBOOK/NAME.svg)`).
+/// Everything else is prose, kept byte for byte: `Notebook(text:).text` is the text it was given.
+public struct Notebook: Equatable, Sendable {
+    /// One part of the file, in order.
+    public enum Part: Equatable, Sendable {
+        /// Prose: any lines that are neither a cell nor an output block, verbatim.
+        case prose(String)
+        case cell(Cell)
+        /// The output block of the cell before it (only blank prose may stand between them).
+        case output(Output)
+    }
+
+    /// A fenced `sh` block: its info string and its command lines.
+    public struct Cell: Equatable, Sendable {
+        /// The whole block as written, fences included, ending with a newline.
+        public var raw: String
+        /// The words after the fence's opening: `sh`, then attributes such as `exit=64`.
+        public let info: String
+        /// The command lines (continuations joined; blank lines and `#` comments dropped).
+        public let commands: [String]
+        /// The exit status the cell expects: 0, or the `exit=N` attribute (to teach an error).
+        public let expectedStatus: Int32
+        /// 1-based line of the opening fence, for messages.
+        public let line: Int
+    }
+
+    /// An output block: the marker line, a `text` fence and the output between.
+    public struct Output: Equatable, Sendable {
+        public var raw: String
+        /// The output as stored; a line `...` matches any lines.
+        public var text: String
+    }
+
+    public static let outputMarker = "<!-- output -->"
+
+    public var parts: [Part]
+
+    /// The markdown, as the parts spell it.
+    public var text: String {
+        parts.map { part in
+            switch part {
+            case .prose(let s): s
+            case .cell(let c): c.raw
+            case .output(let o): o.raw
+            }
+        }.joined()
+    }
+
+    /// The first `# ` heading, or "" without one.
+    public var title: String {
+        for part in parts {
+            guard case .prose(let s) = part else { continue }
+            for line in s.split(separator: "\n", omittingEmptySubsequences: false) where line.hasPrefix("# ") {
+                return String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return ""
+    }
+
+    /// The cells in order.
+    public var cells: [Cell] { parts.compactMap { if case .cell(let c) = $0 { c } else { nil } } }
+
+    /// Parses a notebook. Errors name the line: an unclosed fence, an output block with no cell
+    /// before it, a cell whose attribute or command cannot be read.
+    public init(text: String) throws {
+        var parts: [Part] = []
+        var prose = ""
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // A final newline gives an empty last element: the lines are rejoined with "\n" between.
+        func rejoin(_ range: Range<Int>) -> String {
+            range.map { lines[$0] + ($0 < lines.count - 1 ? "\n" : "") }.joined()
+        }
+        func flushProse() {
+            if !prose.isEmpty { parts.append(.prose(prose)); prose = "" }
+        }
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            if let (fence, info) = Notebook.openingFence(line), info.split(separator: " ").first == "sh" {
+                guard let end = Notebook.closingFence(lines, from: i + 1, fence: fence) else {
+                    throw NotebookError(line: i + 1, "the ```sh block opened here is never closed")
+                }
+                flushProse()
+                let body = Array(lines[(i + 1)..<end])
+                parts.append(.cell(try Notebook.cell(raw: rejoin(i..<(end + 1)), info: info, body: body, line: i + 1)))
+                i = end + 1
+                continue
+            }
+            if line == Notebook.outputMarker, i + 1 < lines.count, let (fence, info) = Notebook.openingFence(lines[i + 1]), info == "text" {
+                guard let end = Notebook.closingFence(lines, from: i + 2, fence: fence) else {
+                    throw NotebookError(line: i + 2, "the ```text block of the output opened here is never closed")
+                }
+                // Only blank prose may stand between a cell and its output.
+                guard prose.allSatisfy(\.isNewline), case .cell? = parts.last else {
+                    throw NotebookError(line: i + 1, "an output block must follow a ```sh cell (only blank lines between)")
+                }
+                flushProse()
+                let content = lines[(i + 2)..<end].map { $0 + "\n" }.joined()
+                parts.append(.output(Output(raw: rejoin(i..<(end + 1)), text: content)))
+                i = end + 1
+                continue
+            }
+            prose += line + (i < lines.count - 1 ? "\n" : "")
+            i += 1
+        }
+        flushProse()
+        self.parts = parts
+    }
+
+    /// A fence line: its backticks (three or more) and info string.
+    static func openingFence(_ line: String) -> (String, String)? {
+        let ticks = line.prefix { $0 == "`" }
+        guard ticks.count >= 3 else { return nil }
+        return (String(ticks), line.dropFirst(ticks.count).trimmingCharacters(in: .whitespaces))
+    }
+
+    static func closingFence(_ lines: [String], from start: Int, fence: String) -> Int? {
+        (start..<lines.count).first { k in
+            let l = lines[k]
+            return l.hasPrefix(fence) && l.drop { $0 == "`" }.trimmingCharacters(in: .whitespaces).isEmpty
+        }
+    }
+
+    static func cell(raw: String, info: String, body: [String], line: Int) throws -> Cell {
+        var status: Int32 = 0
+        for attribute in info.split(separator: " ").dropFirst() {
+            let pair = attribute.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2, pair[0] == "exit", let n = Int32(pair[1]), n > 0 else {
+                throw NotebookError(line: line, "unknown cell attribute '\(attribute)'; a cell may say exit=N (N > 0) to expect a failure")
+            }
+            status = n
+        }
+        // Continuation lines (ending in a backslash) join the next; comments and blanks drop out.
+        var commands: [String] = []
+        var pending = ""
+        for (k, text) in body.enumerated() {
+            let joined = pending + text
+            if joined.hasSuffix("\\") { pending = String(joined.dropLast()) + " "; continue }
+            pending = ""
+            let trimmed = joined.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            let words = try shellWords(trimmed, line: line + 1 + k)
+            guard words.first == "lab" else {
+                throw NotebookError(line: line + 1 + k, "a cell runs lab commands only; this line starts with '\(words.first ?? "")'")
+            }
+            commands.append(trimmed)
+        }
+        if !pending.isEmpty { throw NotebookError(line: line + body.count, "the last command line ends with a backslash") }
+        return Cell(raw: raw, info: info, commands: commands, expectedStatus: status, line: line)
+    }
+
+    /// Splits a command line into words as a POSIX shell would: whitespace separates, single
+    /// quotes keep everything literally, double quotes keep all but `\"` and `\\`, a backslash
+    /// escapes the next character. Shell features (pipes, redirections, variables, `;`, `&`,
+    /// command substitution) are refused: a cell is one program run with its arguments.
+    public static func shellWords(_ line: String, line number: Int = 0) throws -> [String] {
+        var words: [String] = []
+        var word = "", inWord = false
+        var chars = Array(line)[...]
+        while let c = chars.popFirst() {
+            switch c {
+            case " ", "\t":
+                if inWord { words.append(word); word = ""; inWord = false }
+            case "'":
+                inWord = true
+                guard let close = chars.firstIndex(of: "'") else { throw NotebookError(line: number, "a single quote is never closed") }
+                word += String(chars[chars.startIndex..<close])
+                chars = chars[(close + 1)...]
+            case "\"":
+                inWord = true
+                var closed = false
+                while let d = chars.popFirst() {
+                    if d == "\"" { closed = true; break }
+                    if d == "\\", let e = chars.first, e == "\"" || e == "\\" { word.append(e); chars = chars.dropFirst(); continue }
+                    if d == "$" || d == "`" { throw NotebookError(line: number, "'\(d)' inside double quotes is a shell feature; cells run no shell") }
+                    word.append(d)
+                }
+                if !closed { throw NotebookError(line: number, "a double quote is never closed") }
+            case "\\":
+                inWord = true
+                if let e = chars.popFirst() { word.append(e) }
+            case "|", ">", "<", ";", "&", "$", "`", "(", ")":
+                throw NotebookError(line: number, "'\(c)' is a shell feature; a cell runs one lab command per line, with no shell")
+            default:
+                inWord = true
+                word.append(c)
+            }
+        }
+        if inWord { words.append(word) }
+        return words
+    }
+
+    /// The figures the notebook links after each cell, up to the next cell: paths under `assets/`.
+    public var figuresByCell: [[String]] {
+        var result: [[String]] = []
+        for part in parts {
+            switch part {
+            case .cell: result.append([])
+            case .prose(let s) where !result.isEmpty: result[result.count - 1] += Notebook.figureLinks(s)
+            default: break
+            }
+        }
+        return result
+    }
+
+    /// `![alt](path)` links to files under `assets/` in the text.
+    static func figureLinks(_ s: String) -> [String] {
+        var links: [String] = []
+        var rest = s[...]
+        while let start = rest.range(of: "![") {
+            rest = rest[start.upperBound...]
+            guard let close = rest.range(of: "]("), let end = rest[close.upperBound...].firstIndex(of: ")") else { break }
+            let path = String(rest[close.upperBound..<end])
+            if path.hasPrefix("assets/") { links.append(path) }
+            rest = rest[end...]
+        }
+        return links
+    }
+
+    /// The output block for `text`, with a fence longer than any run of backticks inside.
+    public static func outputBlock(_ text: String) -> Output {
+        var longest = 0, run = 0
+        for c in text { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        let body = text.isEmpty || text.hasSuffix("\n") ? text : text + "\n"
+        return Output(raw: "\(outputMarker)\n\(fence)text\n\(body)\(fence)\n", text: body)
+    }
+
+    /// The notebook with cell k's output set to `text` (kept as stored when the stored output,
+    /// with its `...` lines, still matches), adding the block when the cell has none.
+    public func settingOutput(ofCell k: Int, to text: String) -> Notebook {
+        var copy = self
+        var seen = -1
+        for (index, part) in parts.enumerated() {
+            guard case .cell = part else { continue }
+            seen += 1
+            guard seen == k else { continue }
+            // The output, if any, is the next part after blank prose.
+            var j = index + 1
+            if j < parts.count, case .prose(let p) = parts[j], p.allSatisfy(\.isNewline) { j += 1 }
+            if j < parts.count, case .output(let stored) = parts[j] {
+                if !Notebook.matches(stored: stored.text, actual: text) { copy.parts[j] = .output(Notebook.outputBlock(text)) }
+            } else {
+                copy.parts.insert(contentsOf: [.prose("\n"), .output(Notebook.outputBlock(text))], at: index + 1)
+            }
+            return copy
+        }
+        return copy
+    }
+
+    /// The stored output of cell k, or nil when it has none.
+    public func storedOutput(ofCell k: Int) -> String? {
+        var seen = -1
+        for (index, part) in parts.enumerated() {
+            guard case .cell = part else { continue }
+            seen += 1
+            guard seen == k else { continue }
+            var j = index + 1
+            if j < parts.count, case .prose(let p) = parts[j], p.allSatisfy(\.isNewline) { j += 1 }
+            if j < parts.count, case .output(let stored) = parts[j] { return stored.text }
+            return nil
+        }
+        return nil
+    }
+
+    /// Whether `actual` is what `stored` says, where a stored line `...` stands for any lines
+    /// (none included), as in trycmd and cram.
+    public static func matches(stored: String, actual: String) -> Bool {
+        let s = stored.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // memo[i][j]: whether s[i...] matches a[j...].
+        var memo = [[Bool?]](repeating: [Bool?](repeating: nil, count: a.count + 1), count: s.count + 1)
+        func match(_ i: Int, _ j: Int) -> Bool {
+            if let known = memo[i][j] { return known }
+            let result: Bool
+            if i == s.count {
+                result = j == a.count
+            } else if s[i] == "..." {
+                result = (j...a.count).contains { match(i + 1, $0) }
+            } else {
+                result = j < a.count && s[i] == a[j] && match(i + 1, j + 1)
+            }
+            memo[i][j] = result
+            return result
+        }
+        return match(0, 0)
+    }
+
+    /// A unified diff of two texts (line based), with `name` in its header.
+    public static func unifiedDiff(stored: String, actual: String, name: String) -> String {
+        func lines(_ t: String) -> [String] {
+            var l = t.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if l.last == "" { l.removeLast() }  // the final newline ends the last line
+            return l
+        }
+        let s = lines(stored), a = lines(actual)
+        // Longest common subsequence, then the edit script (deletions before insertions).
+        var lcs = [[Int]](repeating: [Int](repeating: 0, count: a.count + 1), count: s.count + 1)
+        for i in stride(from: s.count - 1, through: 0, by: -1) {
+            for j in stride(from: a.count - 1, through: 0, by: -1) {
+                lcs[i][j] = s[i] == a[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+            }
+        }
+        var out = ["--- \(name) (stored)", "+++ \(name) (now)", "@@ -1,\(s.count) +1,\(a.count) @@"]
+        var (i, j) = (0, 0)
+        while i < s.count || j < a.count {
+            if i < s.count && j < a.count && s[i] == a[j] {
+                out.append(" " + s[i]); i += 1; j += 1
+            } else if i < s.count && (j == a.count || lcs[i + 1][j] >= lcs[i][j + 1]) {
+                out.append("-" + s[i]); i += 1
+            } else {
+                out.append("+" + a[j]); j += 1
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+/// A notebook that cannot be read, with the line.
+public struct NotebookError: Error, CustomStringConvertible, Equatable {
+    public let line: Int
+    public let message: String
+    public init(line: Int, _ message: String) { (self.line, self.message) = (line, message) }
+    public var description: String { "line \(line): \(message)" }
+}

@@ -1,0 +1,258 @@
+import ArgumentParser
+import Foundation
+import Landscape
+import Notebook
+import Reports
+
+/// A notebook that cannot be read or does not hold (exit status 65 for the first).
+struct NotebookFileError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+struct NotebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notebook",
+        abstract: "Run and check the executable lessons of notebooks-md/.",
+        discussion: """
+            A notebook is GitHub markdown. A cell is a ```sh block of `lab ...` lines (no shell: \
+            arguments are split as a shell would, pipes and variables are refused; `exit=N` after \
+            `sh` expects the last command to fail with status N). Its output follows as \
+            `<!-- output -->` and a ```text block; a stored line `...` matches any lines. The \
+            figures a cell writes are linked after it as ![what](assets/NOTEBOOK/NAME.svg) (the \
+            cell writes them with --out assets/NOTEBOOK).
+
+            Cells run in order, in process, in a scratch folder, with the problems found from \
+            the notebook's folder; `run` then writes the outputs and the linked figures back, \
+            `check` compares them and prints a unified diff for each drift.
+
+            Examples:
+              lab notebook list
+              lab notebook run notebooks-md/01-zof-and-fof.md
+              lab notebook check notebooks-md/*.md
+
+            \(exitStatusHelp) `check` exits with 1 when a notebook has drifted.
+            """,
+        subcommands: [NotebookRun.self, NotebookCheck.self, NotebookList.self]
+    )
+}
+
+struct NotebookRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run every cell and write the outputs and figures back (a second run changes no byte).")
+
+    @Argument(help: "Notebook files (.md).")
+    var files: [String]
+
+    func run() throws {
+        guard !files.isEmpty else { throw UsageError("give one or more notebooks, as in lab notebook run notebooks-md/*.md") }
+        for file in files {
+            let result = try NotebookRunner(file: file).execute()
+            defer { result.removeScratch() }
+            var notebook = result.notebook
+            for (k, output) in result.outputs.enumerated() { notebook = notebook.settingOutput(ofCell: k, to: output) }
+            // The figures first, then the text: every file is written whole or not at all.
+            var writes: [(contents: Data, path: String)] = []
+            for figure in result.figures {
+                writes.append((try Data(contentsOf: result.scratch.appendingPathComponent(figure)), result.folder.appendingPathComponent(figure).path))
+            }
+            let changedText = notebook.text != result.original
+            if changedText { writes.append((Data(notebook.text.utf8), file)) }
+            try writeDataAtomically(writes.filter { (try? Data(contentsOf: URL(fileURLWithPath: $0.path))) != $0.contents })
+            let figures = result.figures.isEmpty ? "" : ", \(result.figures.count) figure\(result.figures.count == 1 ? "" : "s")"
+            print("\(file): \(result.outputs.count) cell\(result.outputs.count == 1 ? "" : "s")\(figures); " + (changedText ? "outputs written" : "outputs unchanged"))
+        }
+    }
+}
+
+struct NotebookCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Run every cell in a scratch folder and compare outputs and figures with what is stored.")
+
+    @Argument(help: "Notebook files (.md).")
+    var files: [String]
+
+    func run() throws {
+        guard !files.isEmpty else { throw UsageError("give one or more notebooks, as in lab notebook check notebooks-md/*.md") }
+        var drifted = 0
+        for file in files {
+            let result = try NotebookRunner(file: file).execute()
+            defer { result.removeScratch() }
+            var problems: [String] = []
+            for (k, output) in result.outputs.enumerated() {
+                let cell = result.notebook.cells[k]
+                let name = "\(file), cell \(k + 1) (line \(cell.line))"
+                guard let stored = result.notebook.storedOutput(ofCell: k) else {
+                    problems.append("\(name) has no output block; `lab notebook run \(file)` writes it")
+                    continue
+                }
+                if !Notebook.matches(stored: stored, actual: output) {
+                    problems.append(Notebook.unifiedDiff(stored: stored, actual: output, name: name))
+                }
+            }
+            for figure in result.figures {
+                let now = try Data(contentsOf: result.scratch.appendingPathComponent(figure))
+                guard let stored = try? Data(contentsOf: result.folder.appendingPathComponent(figure)) else {
+                    problems.append("\(file): the figure \(figure) is missing; `lab notebook run \(file)` writes it")
+                    continue
+                }
+                if stored != now { problems.append("\(file): the figure \(figure) differs from what the cell draws now (\(stored.count) bytes stored, \(now.count) now)") }
+            }
+            if problems.isEmpty {
+                let figures = result.figures.count == 1 ? "1 figure" : "\(result.figures.count) figures"
+                print("\(file): \(result.outputs.count) cell\(result.outputs.count == 1 ? "" : "s") and \(figures) as stored")
+            } else {
+                drifted += 1
+                print(problems.joined(separator: "\n"))
+                print("\(file): drifted")
+            }
+        }
+        if drifted > 0 {
+            printError("error: \(drifted) of \(files.count) notebook\(files.count == 1 ? "" : "s") drifted; `lab notebook run FILE` rewrites them")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct NotebookList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "The notebooks with their titles and cell counts.")
+
+    @Argument(help: "Notebook files or folders (default: notebooks-md/ found from the current directory upward).")
+    var paths: [String] = []
+
+    func run() throws {
+        var files: [String] = []
+        let roots = paths.isEmpty ? [try NotebookList.defaultFolder()] : paths
+        for path in roots {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw UsageError("no such notebook or folder: \(path)") }
+            if isDirectory.boolValue {
+                let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted()
+                files += names.map { URL(fileURLWithPath: path).appendingPathComponent($0).path }
+            } else {
+                files.append(path)
+            }
+        }
+        var rows: [[String]] = []
+        for file in files {
+            let notebook = try NotebookRunner.read(file)
+            rows.append([file, notebook.title, String(notebook.cells.count)])
+        }
+        print(table(header: ["notebook", "title", "cells"], rows: rows))
+    }
+
+    /// notebooks-md/ in the current directory or the nearest parent that has one.
+    static func defaultFolder() throws -> String {
+        var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        while true {
+            let candidate = dir.appendingPathComponent("notebooks-md")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { throw UsageError("no notebooks-md/ folder from the current directory upward; name the notebooks") }
+            dir = parent
+        }
+    }
+}
+
+/// Runs a notebook's cells, in process, in a scratch folder.
+struct NotebookRunner {
+    let file: String
+
+    struct Result {
+        let original: String
+        let notebook: Notebook
+        /// Each cell's output: what its commands printed (stdout, then stderr), in order.
+        let outputs: [String]
+        /// The figures the notebook links, as relative paths (the same under `scratch` and `folder`).
+        let figures: [String]
+        let folder: URL
+        let scratch: URL
+        func removeScratch() { try? FileManager.default.removeItem(at: scratch) }
+    }
+
+    static func read(_ file: String) throws -> Notebook {
+        guard let data = FileManager.default.contents(atPath: file) else { throw NotebookFileError(message: "cannot read the notebook \(file)") }
+        do {
+            return try Notebook(text: String(decoding: data, as: UTF8.self))
+        } catch let e as NotebookError {
+            throw NotebookFileError(message: "\(file):\(e.line): \(e.message)")
+        }
+    }
+
+    func execute() throws -> Result {
+        let notebook = try NotebookRunner.read(file)
+        let original = notebook.text
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lab-notebook-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        // The cells see the problems found from the notebook's folder.
+        let catalog = Catalog(from: folder)
+        let previousCatalog = ProcessInfo.processInfo.environment["LAB_PROBLEMS"]
+        if let first = catalog.folders.first { setenv("LAB_PROBLEMS", first.path, 1) }
+        let previousDirectory = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(scratch.path)
+        defer {
+            FileManager.default.changeCurrentDirectoryPath(previousDirectory)
+            if let previousCatalog { setenv("LAB_PROBLEMS", previousCatalog, 1) } else { unsetenv("LAB_PROBLEMS") }
+        }
+        var outputs: [String] = []
+        for (k, cell) in notebook.cells.enumerated() {
+            var output = ""
+            for (c, command) in cell.commands.enumerated() {
+                let words = Array(try Notebook.shellWords(command).dropFirst())
+                if words.first == "notebook" { throw NotebookFileError(message: "\(file):\(cell.line): a cell cannot run lab notebook") }
+                let (out, err, status) = NotebookRunner.capture(words)
+                output += out + err
+                let last = c == cell.commands.count - 1
+                let expected: Int32 = last ? cell.expectedStatus : 0
+                if status != expected {
+                    try? FileManager.default.removeItem(at: scratch)
+                    throw NotebookFileError(message: "\(file):\(cell.line): cell \(k + 1) expected exit status \(expected) from `\(command)` but got \(status):\n\(out)\(err)")
+                }
+            }
+            outputs.append(output)
+        }
+        let figures = notebook.figuresByCell.flatMap { $0 }
+        for figure in figures where !FileManager.default.fileExists(atPath: scratch.appendingPathComponent(figure).path) {
+            try? FileManager.default.removeItem(at: scratch)
+            throw NotebookFileError(message: "\(file): links \(figure), which no cell wrote (a cell writes it with --out \(URL(fileURLWithPath: figure).deletingLastPathComponent().relativePath))")
+        }
+        return Result(original: original, notebook: notebook, outputs: outputs, figures: figures, folder: folder, scratch: scratch)
+    }
+
+    /// Runs one lab command in this process, with its stdout and stderr captured.
+    static func capture(_ arguments: [String]) -> (out: String, err: String, status: Int32) {
+        fflush(nil)  // every C stream, stdout among them
+        let outFile = tmpfile()!, errFile = tmpfile()!
+        defer { fclose(outFile); fclose(errFile) }
+        let savedOut = dup(1), savedErr = dup(2)
+        dup2(fileno(outFile), 1)
+        dup2(fileno(errFile), 2)
+        var status: Int32 = 0
+        do {
+            var command = try Lab.parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            status = Lab.report(error)
+        }
+        fflush(nil)  // every C stream, stdout among them
+        dup2(savedOut, 1)
+        dup2(savedErr, 2)
+        close(savedOut)
+        close(savedErr)
+        func read(_ f: UnsafeMutablePointer<FILE>) -> String {
+            fflush(f)
+            rewind(f)
+            var data = Data()
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = fread(&buffer, 1, buffer.count, f)
+                if n <= 0 { break }
+                data.append(contentsOf: buffer[0..<n])
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        return (read(outFile), read(errFile), status)
+    }
+}

@@ -1,0 +1,112 @@
+@testable import Notebook
+import XCTest
+
+/// The notebook format: parse and write back byte for byte, outputs created and kept, shell
+/// words, `...` matching, and errors with their lines.
+final class NotebookTests: XCTestCase {
+    let sample = """
+        # A lesson
+
+        Some prose with a number.
+
+        ```sh
+        lab run two-valley --opt gam --out assets/lesson
+        ```
+
+        <!-- output -->
+        ```text
+        two-valley · gam
+        ...
+        wrote assets/lesson/two-valley-gam.json
+        ```
+
+        ![the run](assets/lesson/two-valley-gam.svg)
+
+        ```sh exit=64
+        # an error, on purpose
+        lab run two-valley --opt gamm
+        ```
+
+        The end.
+
+        """
+
+    func testRoundTripIsByteForByte() throws {
+        let n = try Notebook(text: sample)
+        XCTAssertEqual(n.text, sample)
+        XCTAssertEqual(n.title, "A lesson")
+        XCTAssertEqual(n.cells.count, 2)
+        XCTAssertEqual(n.cells[0].commands, ["lab run two-valley --opt gam --out assets/lesson"])
+        XCTAssertEqual(n.cells[0].expectedStatus, 0)
+        XCTAssertEqual(n.cells[1].expectedStatus, 64)
+        XCTAssertEqual(n.cells[1].commands, ["lab run two-valley --opt gamm"], "comments drop out")
+        XCTAssertEqual(n.figuresByCell, [["assets/lesson/two-valley-gam.svg"], []])
+        XCTAssertEqual(n.storedOutput(ofCell: 0), "two-valley · gam\n...\nwrote assets/lesson/two-valley-gam.json\n")
+        XCTAssertNil(n.storedOutput(ofCell: 1))
+        // Without a final newline, and with CRLF-free odd spacing, the text still comes back as given.
+        let ragged = "no newline at the end\n```sh\nlab list\n```"
+        XCTAssertEqual(try Notebook(text: ragged).text, ragged)
+    }
+
+    func testMissingOutputIsCreatedAndAMatchingOneKept() throws {
+        let n = try Notebook(text: sample)
+        // Cell 1 has no output: the block is added after it, with a blank line.
+        let added = n.settingOutput(ofCell: 1, to: "error: unknown optimizer 'gamm'\n")
+        XCTAssert(added.text.contains("```sh exit=64\n# an error, on purpose\nlab run two-valley --opt gamm\n```\n\n<!-- output -->\n```text\nerror: unknown optimizer 'gamm'\n```\n\nThe end."),
+                  added.text)
+        // Setting it again changes no byte (idempotent).
+        XCTAssertEqual(try Notebook(text: added.text).settingOutput(ofCell: 1, to: "error: unknown optimizer 'gamm'\n").text, added.text)
+        // A stored output whose `...` still matches is kept as stored; one that does not is replaced.
+        let full = "two-valley · gam\nline a\nline b\nwrote assets/lesson/two-valley-gam.json\n"
+        XCTAssertEqual(n.settingOutput(ofCell: 0, to: full).text, sample)
+        let changed = n.settingOutput(ofCell: 0, to: "two-valley · sam\n")
+        XCTAssert(changed.text.contains("<!-- output -->\n```text\ntwo-valley · sam\n```\n"), changed.text)
+        // Output holding a fence gets a longer fence.
+        XCTAssertEqual(Notebook.outputBlock("a ``` b\n").raw, "<!-- output -->\n````text\na ``` b\n````\n")
+        XCTAssertEqual(try Notebook(text: "```sh\nlab list\n```\n" + Notebook.outputBlock("a ``` b\n").raw).storedOutput(ofCell: 0), "a ``` b\n")
+    }
+
+    func testEllipsisMatching() {
+        XCTAssertTrue(Notebook.matches(stored: "a\n...\nd\n", actual: "a\nb\nc\nd\n"))
+        XCTAssertTrue(Notebook.matches(stored: "a\n...\nd\n", actual: "a\nd\n"), "... matches no lines too")
+        XCTAssertTrue(Notebook.matches(stored: "...\n", actual: "anything\nat all\n"))
+        XCTAssertFalse(Notebook.matches(stored: "a\n...\nd\n", actual: "a\nb\nc\n"))
+        XCTAssertFalse(Notebook.matches(stored: "a\nb\n", actual: "a\nB\n"))
+        XCTAssertFalse(Notebook.matches(stored: "0.0315\n", actual: "0.0316\n"), "a changed digit")
+        XCTAssertTrue(Notebook.matches(stored: "x\n...\ny\n...\nz\n", actual: "x\n1\ny\n2\n3\nz\n"))
+    }
+
+    func testShellWords() throws {
+        XCTAssertEqual(try Notebook.shellWords("lab derive 'x^2 * y' --at x=1,y=2"), ["lab", "derive", "x^2 * y", "--at", "x=1,y=2"])
+        XCTAssertEqual(try Notebook.shellWords(#"lab derive "1 + \"q\"" a\ b"#), ["lab", "derive", "1 + \"q\"", "a b"])
+        XCTAssertEqual(try Notebook.shellWords("lab  list  "), ["lab", "list"])
+        XCTAssertEqual(try Notebook.shellWords("lab derive ''"), ["lab", "derive", ""])
+        for (line, message) in [("lab list | head", "'|' is a shell feature; a cell runs one lab command per line, with no shell"),
+                                ("lab list > x", "'>' is a shell feature; a cell runs one lab command per line, with no shell"),
+                                ("lab derive $X", "'$' is a shell feature; a cell runs one lab command per line, with no shell"),
+                                ("lab derive 'x", "a single quote is never closed")] {
+            XCTAssertThrowsError(try Notebook.shellWords(line, line: 7)) { XCTAssertEqual("\($0)", "line 7: \(message)") }
+        }
+    }
+
+    func testErrorsNameTheLine() {
+        let cases: [(String, String)] = [
+            ("# t\n\n```sh\nlab list\n", "line 3: the ```sh block opened here is never closed"),
+            ("prose\n<!-- output -->\n```text\nx\n```\n", "line 2: an output block must follow a ```sh cell (only blank lines between)"),
+            ("```sh exit=zero\nlab list\n```\n", "line 1: unknown cell attribute 'exit=zero'; a cell may say exit=N (N > 0) to expect a failure"),
+            ("```sh\nls -l\n```\n", "line 2: a cell runs lab commands only; this line starts with 'ls'"),
+            ("```sh\n\nlab derive x \\\n", "line 1: the ```sh block opened here is never closed"),
+            ("```sh\nlab derive x \\\n```\n", "line 2: the last command line ends with a backslash"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try Notebook(text: text), message) { XCTAssertEqual("\($0)", message) }
+        }
+        // A continuation joins lines.
+        XCTAssertEqual(try Notebook(text: "```sh\nlab derive x \\\n  --order 2\n```\n").cells[0].commands, ["lab derive x    --order 2"])
+    }
+
+    func testUnifiedDiff() {
+        let diff = Notebook.unifiedDiff(stored: "a\nb\nc\n", actual: "a\nB\nc\n", name: "lesson.md, cell 2")
+        XCTAssertEqual(diff, "--- lesson.md, cell 2 (stored)\n+++ lesson.md, cell 2 (now)\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c")
+    }
+}
