@@ -24,9 +24,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Test classes run in parallel processes (both cores); a failure fails the target.
+# Test classes run in parallel processes (both cores); a failure fails the target. Then every
+# lesson in notebooks-md/ is re-run and compared with what it stores.
 test: deps
 	$(SWIFT) test --parallel
+	.build/debug/lab notebook check $(filter-out notebooks-md/README.md,$(wildcard notebooks-md/*.md))
 
 # The main job: GAM on the two-valley landscape (JSON and CSV go to out/).
 demo: release

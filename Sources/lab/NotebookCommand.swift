@@ -213,7 +213,8 @@ struct NotebookRunner {
             }
             outputs.append(output)
         }
-        let figures = notebook.figuresByCell.flatMap { $0 }
+        var figures: [String] = []
+        for figure in notebook.figuresByCell.flatMap({ $0 }) where !figures.contains(figure) { figures.append(figure) }
         for figure in figures where !FileManager.default.fileExists(atPath: scratch.appendingPathComponent(figure).path) {
             try? FileManager.default.removeItem(at: scratch)
             throw NotebookFileError(message: "\(file): links \(figure), which no cell wrote (a cell writes it with --out \(URL(fileURLWithPath: figure).deletingLastPathComponent().relativePath))")
