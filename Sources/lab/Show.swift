@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Reports
 import Landscape
@@ -65,7 +66,11 @@ struct Show: ParsableCommand {
             ]).rendered())
         case .text:
             print("\(p.name): \(p.title)")
-            print("file: \(p.file)\n")
+            // A catalog problem by its catalog name and folder, the same on every machine (the
+            // lessons show it); a file given by path as given.
+            let isCatalogName = !problem.contains("/") && !problem.hasSuffix(".toml")
+            let folder = URL(fileURLWithPath: p.file).deletingLastPathComponent().lastPathComponent
+            print("file: " + (isCatalogName ? "\(folder)/\(URL(fileURLWithPath: p.file).lastPathComponent) in the catalog" : p.file) + "\n")
             if !p.summary.isEmpty { print(wrap(p.summary, width: 96) + "\n") }
             print("variables: \(p.variables.joined(separator: ", "))")
             print("domain:    " + zip(p.variables, p.domain).map { "\($0) ∈ [\(format($1.lowerBound)), \(format($1.upperBound))]" }.joined(separator: ", "))
