@@ -27,6 +27,9 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     /// adam and adamw, which are base rules themselves.
     public var isSharpnessAware: Bool { impliedBase == nil }
 
+    /// Whether basin maps and sweeps can step many starts of it together (else one at a time).
+    public var hasLaneForm: Bool { makeLanes != nil }
+
     /// A fresh direction rule for a run with these hyperparameters.
     public func direction(_ h: Hyperparameters) -> any Direction { make(h) }
 

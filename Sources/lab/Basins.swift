@@ -69,6 +69,12 @@ struct Basins: ParsableCommand {
         let flags = try options.flags()
         if flags["opt"] != nil { throw UsageError("basins takes its optimizers from --opts, not --opt") }
         if flags["measures"] != nil { throw UsageError("--measures records one trajectory's flatness; basin maps keep no trajectories") }
+        // Optimizers without a lane form run start by start: say so before a long wait.
+        let starts = size.0 * (p.dimension == 1 ? (varied?.values.count ?? 1) : size.1)
+        let slow = optimizers.filter { !$0.hasLaneForm }.map(\.name)
+        if !slow.isEmpty, starts > 2000 {
+            printError("note: \(slow.joined(separator: ", ")) \(slow.count == 1 ? "has" : "have") no lane form and \(slow.count == 1 ? "runs" : "run") its \(starts) starts one at a time, which can take long (the exact variants about a second a start); a smaller --grid is quicker")
+        }
         let bar = ProgressBar("basins")
         let maps = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: size, vary: varied,
                                  threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, progress: bar.update)
