@@ -28,6 +28,8 @@ public struct BasinMaps {
         public let steps: [Int32]
         /// Whether the run stalled (`RunRecord.stalled`): it ended short of its critical point and stopped moving.
         public let stalled: [Bool]
+        /// Whether the run ended at its minimum (within 1e-3 of the domain's diagonal), not on its way there.
+        public let reached: [Bool]
 
         /// The share of starts with this outcome.
         public func share(_ code: Int32) -> Double { Double(outcome.count(where: { $0 == code })) / Double(max(outcome.count, 1)) }
@@ -66,6 +68,9 @@ public struct BasinMaps {
                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws {
         if flags["start"] != nil { throw SettingError("--start: a basin map starts from every point of its grid; lab run --start runs one") }
         guard grid.0 >= 2, grid.1 >= 2 || problem.dimension == 1 else { throw SettingError("--grid: at least 2 starts per axis") }
+        if problem.dimension == 1, grid.1 != grid.0, grid.1 != 0 {
+            throw SettingError("--grid \(grid.0)x\(grid.1): a 1-D problem has one axis of starts; give --grid \(grid.0) (the second axis is --vary's values)")
+        }
         let domain = problem.domain
         switch problem.dimension {
         case 1:
@@ -110,7 +115,7 @@ public struct BasinMaps {
         // The runs read the problem's oracle (Sendable), domain and variables; nothing touches its graph.
         nonisolated(unsafe) let problemCopy = problem
         let counter = Counter(), total = jobs.count
-        let results = try parallelMap(jobs, threads: threads) { job -> [(Int32, Int32, Bool)] in
+        let results = try parallelMap(jobs, threads: threads) { job -> [Judgement] in
             defer { if let progress { progress(counter.increment(), total) } }
             let settings = settingsByRow[job.map][max(job.row, 0)]
             let starts: [[Double]] = job.columns.map { k in
@@ -123,29 +128,39 @@ public struct BasinMaps {
         }
         var maps: [Map] = []
         for (m, o) in optimizers.enumerated() {
-            var outcome = [Int32](repeating: 0, count: nx * ny), steps = outcome, stalled = [Bool](repeating: false, count: nx * ny)
+            var outcome = [Int32](repeating: 0, count: nx * ny), steps = outcome
+            var stalled = [Bool](repeating: false, count: nx * ny), reached = stalled
             for (job, result) in zip(jobs, results) where job.map == m {
                 for (k, r) in zip(job.columns, result) {
                     let index = job.row < 0 ? k : job.row * nx + k
-                    (outcome[index], steps[index], stalled[index]) = r
+                    (outcome[index], steps[index], stalled[index], reached[index]) = (r.outcome, r.steps, r.stalled, r.reached)
                 }
             }
-            maps.append(Map(optimizer: o, settings: rowSettings[m], outcome: outcome, steps: steps, stalled: stalled))
+            maps.append(Map(optimizer: o, settings: rowSettings[m], outcome: outcome, steps: steps, stalled: stalled, reached: reached))
         }
         self.maps = maps
     }
 
     /// A run's outcome code, steps to converge (−1: did not) and whether it stalled.
-    static func judge(_ e: RunEnding, basin: Basin?, problem: Problem) -> (Int32, Int32, Bool) {
+    /// A run's judgement: its outcome code, steps to converge (−1: did not), whether it stalled
+    /// (as `RunRecord.stalled`, whatever the outcome), and whether it ended at its critical point.
+    static func judge(_ e: RunEnding, basin: Basin?, problem: Problem) -> Judgement {
         let steps = e.status == .converged ? Int32(e.updates) : -1
-        if e.status == .diverged { return (diverged, steps, false) }
-        if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) { return (leftDomain, steps, false) }
-        guard let basin, basin.kind == .minimum else { return (noMinimum, steps, false) }
         var stalled = false
-        if e.status == .maxSteps, !basin.reached, let w = e.windowStart {
+        if e.status == .maxSteps, let basin, !basin.reached, let w = e.windowStart {
             stalled = distance(w, e.theta) < 0.01 * basin.distance
         }
-        return (Int32(basin.index), steps, stalled)
+        let reached = basin?.reached ?? false
+        if e.status == .diverged { return Judgement(outcome: diverged, steps: steps, stalled: false, reached: false) }
+        if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) {
+            return Judgement(outcome: leftDomain, steps: steps, stalled: stalled, reached: false)
+        }
+        guard let basin, basin.kind == .minimum else { return Judgement(outcome: noMinimum, steps: steps, stalled: stalled, reached: false) }
+        return Judgement(outcome: Int32(basin.index), steps: steps, stalled: stalled, reached: reached)
+    }
+
+    struct Judgement: Sendable {
+        let outcome: Int32, steps: Int32, stalled: Bool, reached: Bool
     }
 }
 

@@ -98,9 +98,9 @@ public struct Sweep {
             }
             let basins = BasinFlow(problem: shared, critical: critical).basins(of: endings.map(\.theta))
             return try zip(endings, basins).map { e, b in
-                let (outcome, _, stalled) = BasinMaps.judge(e, basin: b, problem: shared)
+                let judgement = BasinMaps.judge(e, basin: b, problem: shared)
                 let measures = e.status == .diverged ? nil : try shared.oracle.measures(at: e.theta, rho: s.hyper.rho, sigma: s.sigma)
-                return End(status: e.status, theta: e.theta, outcome: outcome, stalled: stalled, measures: measures)
+                return End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, measures: measures)
             }
         }
         lines = optimizers.enumerated().map { l, o in

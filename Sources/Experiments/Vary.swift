@@ -16,12 +16,28 @@ public struct Vary: Sendable {
         return n == 1 ? [a] : (0..<n).map { k in k == n - 1 ? b : Double(k) * step + a }
     }
 
+    /// The values of a swept setting: numpy.linspace(a, b, n), each rounded to 12 significant
+    /// digits, so that 0.39999999999999997 is 0.4 and a row reruns exactly as `lab run --rho 0.4`.
+    public static func values(_ a: Double, _ b: Double, _ n: Int) -> [Double] {
+        linspace(a, b, n).map { v in v == 0 ? 0 : Double(String(format: "%.12g", v))! }
+    }
+
     /// The setting's value `v`, checked by the settings table with its own words.
     public func setting(_ v: Double) throws -> SettingValue {
         guard let setting = RunSettings.setting(key) else { throw SettingError("--vary: unknown setting '\(key)'") }
+        guard Vary.isNumber(setting) else { throw SettingError("--vary \(key): only a setting that is one number can be varied") }
         switch setting.parse(shortest(v)) {
         case .success(let value): return value
         case .failure(let e): throw SettingError("--vary \(key): \(setting.flag) \(e.message)")
+        }
+    }
+
+    /// Whether a setting is one number (lr, rho, steps, ...), which a sweep can vary; not a
+    /// vector (start), a word (opt, base, schedule) or a flag.
+    public static func isNumber(_ setting: Setting) -> Bool {
+        switch setting.kind {
+        case .positive, .nonNegative, .fraction, .real, .count: true
+        default: false
         }
     }
 

@@ -29,6 +29,8 @@ extension LabFigures {
         palette += greyOrder.map { greys[$0]! }
         let nx = maps.x.count, ny = maps.y.count
         let maxSteps = maps.maps.flatMap(\.steps).max().map { max(Int($0), 1) } ?? 1
+        // The same head room in every panel, so their y axes match.
+        let legendRows = Double(maps.maps.map(\.codes.count).max() ?? 1)
         let oneD = p.dimension == 1
         let yLabel = maps.axes.count == 2 ? maps.axes[1] : ""
         var panels: [Axes] = []
@@ -41,7 +43,9 @@ extension LabFigures {
                         cells[r][c] = UInt8(greyBase + g)
                     } else {
                         let m = minima.firstIndex(of: Int(code))!
-                        let steps = map.steps[k]
+                        // Shaded by steps only where the run converged at the minimum; a run that
+                        // stopped on a plateau on its way there is pale, as one that never converged.
+                        let steps = map.reached[k] ? map.steps[k] : -1
                         let shade = steps < 0 ? shades : min(shades - 1, Int(Double(steps) / Double(maxSteps) * Double(shades)))
                         cells[r][c] = UInt8(m * (shades + 1) + shade)
                     }
@@ -56,11 +60,12 @@ extension LabFigures {
             let ys = oneD && maps.axes.count == 1 ? [0.0] : maps.y
             axes.add(ImageGrid(xs: maps.x, ys: ys, cells: cells, palette: palette))
             // Head room above the map for the legend.
-            let (y0, y1) = (ys.first!, ys.last!)
+            let (y0, y1) = (ys.min()!, ys.max()!)
             let cell = ys.count > 1 ? (y1 - y0) / Double(ys.count - 1) : 1
             let bottom = y0 - cell / 2, top = y1 + cell / 2
-            let legendRows = Double(map.codes.count)
             axes.yRange = bottom...(top + (top - bottom) * (0.1 + 0.1 * legendRows))
+            // One row: no y axis to read, only the row's value (or nothing without --vary).
+            if ys.count == 1 { axes.yTickLabels = maps.axes.count == 1 ? [] : [(ys[0], format(ys[0], .label))] }
             if oneD && maps.axes.count == 1 { axes.yLabel = "" }
             for code in map.codes {
                 let color: Color
@@ -77,19 +82,20 @@ extension LabFigures {
                 if oneD {
                     axes.add(Line(xs: [theta[0], theta[0]], ys: [bottom, top], stroke: Stroke(color: .black, width: 1, dash: "3 3")))
                     let y = bottom + (top - bottom) * (0.1 + 0.16 * Double(k % 3))
-                    axes.add(TextLabel(x: theta[0], y: y, text: above, anchor: "middle"))
-                    axes.add(TextLabel(x: theta[0], y: y - (top - bottom) * 0.06, text: below, anchor: "middle"))
+                    axes.add(TextLabel(x: theta[0], y: y, text: above, anchor: "middle", halo: true))
+                    axes.add(TextLabel(x: theta[0], y: y - (top - bottom) * 0.06, text: below, anchor: "middle", halo: true))
                 } else {
                     let (yCell, span) = (cell, top - bottom)
                     axes.add(Markers(xs: [theta[0]], ys: [theta[1]], colors: [.white], shape: .circle, size: 5.5))
-                    axes.add(TextLabel(x: theta[0], y: theta[1] + max(yCell, span * 0.035), text: above, anchor: "middle"))
-                    axes.add(TextLabel(x: theta[0], y: theta[1] - max(yCell, span * 0.035) - span * 0.045, text: below, anchor: "middle"))
+                    let gap = min(max(yCell / 2, span * 0.035), span * 0.06)
+                    axes.add(TextLabel(x: theta[0], y: theta[1] + gap, text: above, anchor: "middle", halo: true))
+                    axes.add(TextLabel(x: theta[0], y: theta[1] - gap - span * 0.045, text: below, anchor: "middle", halo: true))
                 }
             }
             panels.append(axes)
         }
         let steps = maps.maps[0].settings[0].hyper.steps
-        let description = "Basin maps of \(maps.maps.map(\.optimizer.name).joined(separator: ", ")) on \(p.name): each start coloured by the minimum its run reaches in \(steps) steps (darker: converged sooner; pale: did not converge), at ρ = \(format(maps.rho, .label))."
+        let description = "Basin maps of \(maps.maps.map(\.optimizer.name).joined(separator: ", ")) on \(p.name): each start coloured by the minimum its run reaches in \(steps) steps (darker: converged sooner at the minimum; pale: did not converge there), at ρ = \(format(maps.rho, .label))."
         var figure = Figure(title: "", description: description, panels: panels, columns: panels.count)
         figure.panelWidth = 440
         figure.panelHeight = 400

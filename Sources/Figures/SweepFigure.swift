@@ -27,11 +27,13 @@ extension LabFigures {
             // Where the runs end: one row per outcome that occurs.
             let present = codes.filter { c in s.lines.contains { line in line.points.contains { mostCommon($0) == c } } }
             var ends = Axes(title: "where the runs end (\(startsText))", xLabel: key, yLabel: "minimum (# of lab analyze)")
-            ends.yTickLabels = present.enumerated().map { (Double($0), $1 >= 0 ? "#\($1)" : names[$1]!) }
-            ends.yRange = -0.6...(Double(present.count) - 0.4 + 0.35 * Double(s.lines.count))
+            let short: [Int32: String] = [BasinMaps.diverged: "diverged", BasinMaps.leftDomain: "outside", BasinMaps.noMinimum: "no min."]
+            ends.yTickLabels = present.enumerated().map { (Double($0), $1 >= 0 ? "#\($1)" : short[$1]!) }
+            ends.yRange = -0.6...(Double(present.count) - 0.4 + 0.35 * Double(min(s.lines.count, 6)))
             for (k, line) in s.lines.enumerated() {
                 let xs = line.points.map { $0.values[0] }
-                let offset = (Double(k) - Double(s.lines.count - 1) / 2) * 0.12
+                // Optimizers side by side within their row, never into the next one.
+                let offset = (Double(k) - Double(s.lines.count - 1) / 2) * min(0.12, 0.7 / Double(max(s.lines.count, 1)))
                 let ys = line.points.map { Double(present.firstIndex(of: mostCommon($0))!) + offset }
                 ends.add(Markers(xs: xs, ys: ys, colors: [Color.series(k + 1)], shape: markerShapes[k % markerShapes.count], size: 4, label: line.optimizer.name))
             }
@@ -82,6 +84,13 @@ extension LabFigures {
             let low = finite.min() ?? 0, high = finite.max() ?? 1
             heat.add(HeatMap(grid: Grid(xs: xs, ys: ys, values: fof), low: low, high: high > low ? high : low + 1, colorbarLabel: "FOF at the run's ρ"))
             heat.legend = false
+            // The same extent as the map beside it: half a cell beyond the first and last values.
+            func edges(_ v: [Double]) -> ClosedRange<Double> {
+                let d = v.count > 1 ? (v.max()! - v.min()!) / Double(v.count - 1) : 1
+                return (v.min()! - d / 2)...(v.max()! + d / 2)
+            }
+            heat.xRange = edges(xs)
+            heat.yRange = edges(ys)
             panels.append(heat)
         }
         let description = "Sweep of \(kx) and \(ky) on \(p.name) \(startsText): for each optimizer, where the runs end and the FOF of the end point."

@@ -90,6 +90,11 @@ public struct Notebook: Equatable, Sendable {
                 i = end + 1
                 continue
             }
+            if line == Notebook.outputMarker {
+                guard i + 1 < lines.count, let (_, info) = Notebook.openingFence(lines[i + 1]), info == "text" else {
+                    throw NotebookError(line: i + 1, "an \(Notebook.outputMarker) marker must be followed by a ```text block")
+                }
+            }
             if line == Notebook.outputMarker, i + 1 < lines.count, let (fence, info) = Notebook.openingFence(lines[i + 1]), info == "text" {
                 guard let end = Notebook.closingFence(lines, from: i + 2, fence: fence) else {
                     throw NotebookError(line: i + 2, "the ```text block of the output opened here is never closed")
@@ -104,11 +109,22 @@ public struct Notebook: Equatable, Sendable {
                 i = end + 1
                 continue
             }
+            // Any other fenced block (```python, ```text without a marker) is prose, kept whole:
+            // a ```sh line inside it is code to show, not a cell.
+            if let (fence, _) = Notebook.openingFence(line) {
+                let end = Notebook.closingFence(lines, from: i + 1, fence: fence) ?? (lines.count - 1)
+                prose += rejoin(i..<(end + 1))
+                i = end + 1
+                continue
+            }
             prose += line + (i < lines.count - 1 ? "\n" : "")
             i += 1
         }
         flushProse()
         self.parts = parts
+        if case .prose(let first)? = parts.first, let link = Notebook.figureLinks(first).first {
+            throw NotebookError(line: 1, "the figure \(link) is linked before any cell; link a figure after the cell that writes it")
+        }
     }
 
     /// A fence line: its backticks (three or more) and info string.
@@ -129,8 +145,8 @@ public struct Notebook: Equatable, Sendable {
         var status: Int32 = 0
         for attribute in info.split(separator: " ").dropFirst() {
             let pair = attribute.split(separator: "=", maxSplits: 1).map(String.init)
-            guard pair.count == 2, pair[0] == "exit", let n = Int32(pair[1]), n > 0 else {
-                throw NotebookError(line: line, "unknown cell attribute '\(attribute)'; a cell may say exit=N (N > 0) to expect a failure")
+            guard pair.count == 2, pair[0] == "exit", let n = Int32(pair[1]), (1...255).contains(n) else {
+                throw NotebookError(line: line, "unknown cell attribute '\(attribute)'; a cell may say exit=N (N from 1 to 255) to expect a failure")
             }
             status = n
         }
@@ -183,6 +199,11 @@ public struct Notebook: Equatable, Sendable {
             case "\\":
                 inWord = true
                 if let e = chars.popFirst() { word.append(e) }
+            case "#" where !inWord:
+                // A comment runs to the end of the line, as in a shell.
+                return words
+            case "*", "?", "{", "}", "~" where !inWord || c != "~":
+                throw NotebookError(line: number, "'\(c)' is a shell pattern; a cell runs no shell, so quote it if lab should see it")
             case "|", ">", "<", ";", "&", "$", "`", "(", ")":
                 throw NotebookError(line: number, "'\(c)' is a shell feature; a cell runs one lab command per line, with no shell")
             default:
@@ -221,8 +242,19 @@ public struct Notebook: Equatable, Sendable {
         return links
     }
 
-    /// The output block for `text`, with a fence longer than any run of backticks inside.
+    /// `text` without spaces or tabs at the ends of its lines: tables pad their columns, and an
+    /// editor that trims trailing whitespace must not make a lesson drift.
+    public static func trimmingLineEnds(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var l = Substring(line)
+            while let last = l.last, last == " " || last == "\t" { l = l.dropLast() }
+            return String(l)
+        }.joined(separator: "\n")
+    }
+
+    /// The output block for `text` (line ends trimmed), with a fence longer than any run of backticks inside.
     public static func outputBlock(_ text: String) -> Output {
+        let text = trimmingLineEnds(text)
         var longest = 0, run = 0
         for c in text { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
         let fence = String(repeating: "`", count: max(3, longest + 1))
@@ -270,8 +302,8 @@ public struct Notebook: Equatable, Sendable {
     /// Whether `actual` is what `stored` says, where a stored line `...` stands for any lines
     /// (none included), as in trycmd and cram.
     public static func matches(stored: String, actual: String) -> Bool {
-        let s = stored.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let a = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let s = trimmingLineEnds(stored).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let a = trimmingLineEnds(actual).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // memo[i][j]: whether s[i...] matches a[j...].
         var memo = [[Bool?]](repeating: [Bool?](repeating: nil, count: a.count + 1), count: s.count + 1)
         func match(_ i: Int, _ j: Int) -> Bool {
@@ -290,7 +322,8 @@ public struct Notebook: Equatable, Sendable {
         return match(0, 0)
     }
 
-    /// A unified diff of two texts (line based), with `name` in its header.
+    /// A unified diff of two texts (line based), with `name` in its header: hunks of the changed
+    /// lines with three lines of context around each.
     public static func unifiedDiff(stored: String, actual: String, name: String) -> String {
         func lines(_ t: String) -> [String] {
             var l = t.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -305,16 +338,31 @@ public struct Notebook: Equatable, Sendable {
                 lcs[i][j] = s[i] == a[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
             }
         }
-        var out = ["--- \(name) (stored)", "+++ \(name) (now)", "@@ -1,\(s.count) +1,\(a.count) @@"]
+        // (kind, line, old index, new index): kind " ", "-" or "+".
+        var script: [(Character, String, Int, Int)] = []
         var (i, j) = (0, 0)
         while i < s.count || j < a.count {
             if i < s.count && j < a.count && s[i] == a[j] {
-                out.append(" " + s[i]); i += 1; j += 1
+                script.append((" ", s[i], i, j)); i += 1; j += 1
             } else if i < s.count && (j == a.count || lcs[i + 1][j] >= lcs[i][j + 1]) {
-                out.append("-" + s[i]); i += 1
+                script.append(("-", s[i], i, j)); i += 1
             } else {
-                out.append("+" + a[j]); j += 1
+                script.append(("+", a[j], i, j)); j += 1
             }
+        }
+        var out = ["--- \(name) (stored)", "+++ \(name) (now)"]
+        let changed = script.indices.filter { script[$0].0 != " " }
+        var k = 0
+        while k < changed.count {
+            // A hunk: changes closer than seven lines apart, with three lines of context.
+            var last = k
+            while last + 1 < changed.count && changed[last + 1] - changed[last] <= 7 { last += 1 }
+            let from = max(0, changed[k] - 3), to = min(script.count - 1, changed[last] + 3)
+            let hunk = script[from...to]
+            let oldCount = hunk.filter { $0.0 != "+" }.count, newCount = hunk.filter { $0.0 != "-" }.count
+            out.append("@@ -\(script[from].2 + 1),\(oldCount) +\(script[from].3 + 1),\(newCount) @@")
+            out += hunk.map { String($0.0) + $0.1 }
+            k = last + 1
         }
         return out.joined(separator: "\n")
     }

@@ -8,8 +8,12 @@ public struct ImageGrid: Artist {
     public let cells: [[UInt8]]
     public let palette: [Color]
 
+    /// Axes given in descending order are turned round, cells with them.
     public init(xs: [Double], ys: [Double], cells: [[UInt8]], palette: [Color]) {
         precondition(cells.count == ys.count && cells.allSatisfy { $0.count == xs.count } && palette.count <= 256)
+        var (xs, ys, cells) = (xs, ys, cells)
+        if let f = xs.first, let l = xs.last, f > l { xs.reverse(); cells = cells.map { $0.reversed() } }
+        if let f = ys.first, let l = ys.last, f > l { ys.reverse(); cells.reverse() }
         (self.xs, self.ys, self.cells, self.palette) = (xs, ys, cells, palette)
     }
 

@@ -8,9 +8,11 @@ public struct TextLabel: Artist {
     public let color: Color
     /// SVG text-anchor: start, middle or end.
     public let anchor: String
+    /// A white outline under the letters, so the text reads on dark backgrounds too.
+    public let halo: Bool
 
-    public init(x: Double, y: Double, text: String, color: Color = .black, anchor: String = "start") {
-        (self.x, self.y, self.text, self.color, self.anchor) = (x, y, text, color, anchor)
+    public init(x: Double, y: Double, text: String, color: Color = .black, anchor: String = "start", halo: Bool = false) {
+        (self.x, self.y, self.text, self.color, self.anchor, self.halo) = (x, y, text, color, anchor, halo)
     }
 
     public func dataLimits(_ axis: Int) -> [Double] { [axis == 0 ? x : y] }
@@ -21,6 +23,8 @@ public struct TextLabel: Artist {
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         let c = t.point(x, y), n = SVGWriter.number
-        w.element("text", [("x", n(c.0)), ("y", n(c.1)), ("text-anchor", anchor), ("font-size", "12"), ("fill", color.svg)], text: text)
+        var attributes = [("x", n(c.0)), ("y", n(c.1)), ("text-anchor", anchor), ("font-size", "12"), ("fill", color.svg)]
+        if halo { attributes += [("stroke", "#ffffff"), ("stroke-width", "3"), ("stroke-linejoin", "round"), ("paint-order", "stroke")] }
+        w.element("text", attributes, text: text)
     }
 }

@@ -40,7 +40,9 @@ public func basinsJSON(_ maps: BasinMaps) -> JSON {
                         ("zof", .number(m.zof)), ("fof", .number(m.fof)), ("lambda_max", .number(m.lambdaMax)), (g.key, .optional(g.value))])
     }
     let mapsJSON: [JSON] = maps.maps.map { map in
-        let hyper = map.settings[0].jsonFields(for: map.optimizer).map { ($0.key, JSON($0.value)) }
+        // Without the start (every grid point is one) and the varied setting (the grid's y axis).
+        let hyper = map.settings[0].jsonFields(for: map.optimizer).filter { $0.key != "start" && $0.key != maps.axes.dropFirst().first }
+            .map { ($0.key, JSON($0.value)) }
         let codes = maps.minima.map(Int32.init) + [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
         return .object([
             ("optimizer", .string(map.optimizer.name)),

@@ -41,7 +41,9 @@ public func sweepJSON(_ s: Sweep) -> JSON {
             }
             var mean: [(String, JSON)] = sweepMeasures.map { m in (m.key, .optional(point.mean(m.value))) }
             mean.append((g.key, .optional(point.mean { generalisationValue(s, $0) })))
-            return .object([("values", .numbers(point.values)), ("runs", .array(runs)), ("mean", .object(mean)),
+            let flattest = flattestByFOF(s, rho: point.settings.hyper.rho)
+            return .object([("values", .numbers(point.values)), ("flattest_by_fof", flattest.map { .number(Double($0)) } ?? .null),
+                            ("runs", .array(runs)), ("mean", .object(mean)),
                             ("fractions", .object(codes.map { (outcomeName($0), .number(point.share($0))) }))])
         }
         return .object([("optimizer", .string(line.optimizer.name)), ("hyperparameters", .object(hyper)), ("points", .array(points))])
@@ -58,6 +60,12 @@ public func sweepJSON(_ s: Sweep) -> JSON {
         ("codes", .object([("-1", .string("diverged")), ("-2", .string("left_domain")), ("-3", .string("no_minimum"))])),
         ("sweeps", .array(lines)),
     ])
+}
+
+/// The minimum with the lowest FOF at this ρ (its index), or nil without minima.
+func flattestByFOF(_ s: Sweep, rho: Double) -> Int? {
+    let fof = s.minima.map { (try? s.problem.oracle.fof(at: s.critical[$0].theta, rho: rho).value) ?? .infinity }
+    return fof.indices.min { fof[$0] < fof[$1] }.map { s.minima[$0] }
 }
 
 /// A sweep as CSV, one row per optimizer, combination and start.
@@ -105,7 +113,8 @@ public func sweepText(_ s: Sweep) -> String {
         let header = s.varies.map(\.key) + ["ends in"] + sweepMeasures.map(\.name) + [g.name]
         let rows: [[String]] = line.points.map { point in
             let cells = sweepMeasures.map { m in point.mean(m.value).map { format($0, .compact) } ?? "n/a" }
-            return point.values.map { format($0, .compact) } + [reached(point, s)] + cells
+            // The varied values exactly (0.39999999999999997, not 0.4), so a row can be rerun with lab run.
+            return point.values.map { JSON.format($0) } + [reached(point, s)] + cells
                 + [point.mean { generalisationValue(s, $0) }.map { format($0, .compact) } ?? "n/a"]
         }
         out += table(header: header, rows: rows) + "\n"
@@ -123,8 +132,7 @@ public func sweepFindings(_ s: Sweep) -> [String] {
     var flattestAt: [Double: Int] = [:]
     func flattest(_ rho: Double) -> Int {
         if let known = flattestAt[rho] { return known }
-        let fof = s.minima.map { (try? s.problem.oracle.fof(at: s.critical[$0].theta, rho: rho).value) ?? .infinity }
-        let best = s.minima[fof.indices.min { fof[$0] < fof[$1] }!]
+        let best = flattestByFOF(s, rho: rho)!
         flattestAt[rho] = best
         return best
     }

@@ -13,7 +13,7 @@ struct Basins: ParsableCommand {
         discussion: """
             A 2-D problem's starts are the grid numpy.linspace(min, max, N) of each domain axis; \
             a 1-D problem's are the x grid, and --vary NAME=a:b:n makes a setting the second axis \
-            (lr, rho, alpha, momentum, ...). Each start runs exactly as `lab run --start` would, \
+            (lr, rho, alpha, momentum, ...; the values are numpy.linspace's to 12 digits, so each reruns exactly with lab run). Each start runs exactly as `lab run --start` would, \
             and gets an outcome: the minimum (# of lab analyze) whose basin its end point is in, \
             by the rule of lab run's final basin, or diverged, left the domain, or no minimum \
             (the flow from the end point reaches a saddle, a maximum or nothing). Runs that ended \
@@ -51,7 +51,7 @@ struct Basins: ParsableCommand {
     var grid: String = "101"
 
     @Option(help: ArgumentHelp("1-D problems: a setting as the second axis, from a to b in n values.", valueName: "name=a:b:n"))
-    var vary: String?
+    var vary: [String] = []
 
     @Option(help: "Threads to run on (default: every core); the result does not depend on it.")
     var threads: Int?
@@ -63,7 +63,8 @@ struct Basins: ParsableCommand {
         let p = try loadProblem(problem)
         let optimizers = try optimizerList(opts)
         let size = try Basins.parseGrid(grid)
-        let varied = try vary.map(parseVary)
+        if vary.count > 1 { throw UsageError("basins takes one --vary (the second axis of a 1-D map); lab sweep varies two settings") }
+        let varied = try vary.first.map(parseVary)
         if let threads, threads < 1 { throw UsageError("--threads must be at least 1, got \(threads)") }
         let out = try options.folder()
         let flags = try options.flags()

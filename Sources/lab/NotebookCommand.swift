@@ -50,7 +50,14 @@ struct NotebookRun: ParsableCommand {
             let result = try NotebookRunner(file: file).execute()
             defer { result.removeScratch() }
             var notebook = result.notebook
-            for (k, output) in result.outputs.enumerated() { notebook = notebook.settingOutput(ofCell: k, to: output) }
+            for (k, output) in result.outputs.enumerated() {
+                // An output cut with `...` that no longer matches comes back in full: say so.
+                if let stored = notebook.storedOutput(ofCell: k), stored.split(separator: "\n").contains("..."),
+                   !Notebook.matches(stored: stored, actual: output) {
+                    printError("note: \(file), cell \(k + 1) (line \(notebook.cells[k].line)): its output no longer matches the stored one with its ... lines, so the whole output replaces it; cut it again where you want")
+                }
+                notebook = notebook.settingOutput(ofCell: k, to: output)
+            }
             // The figures first, then the text: every file is written whole or not at all.
             var writes: [(contents: Data, path: String)] = []
             for figure in result.figures {
@@ -74,9 +81,17 @@ struct NotebookCheck: ParsableCommand {
 
     func run() throws {
         guard !files.isEmpty else { throw UsageError("give one or more notebooks, as in lab notebook check notebooks-md/*.md") }
-        var drifted = 0
+        var drifted = 0, broken = 0
         for file in files {
-            let result = try NotebookRunner(file: file).execute()
+            // A notebook that cannot run is reported, and the others are still checked.
+            let result: NotebookRunner.Result
+            do {
+                result = try NotebookRunner(file: file).execute()
+            } catch {
+                printError("error: \(error)")
+                broken += 1
+                continue
+            }
             defer { result.removeScratch() }
             var problems: [String] = []
             for (k, output) in result.outputs.enumerated() {
@@ -107,6 +122,10 @@ struct NotebookCheck: ParsableCommand {
                 print("\(file): drifted")
             }
         }
+        if broken > 0 {
+            printError("error: \(broken) of \(files.count) notebook\(files.count == 1 ? "" : "s") could not run" + (drifted > 0 ? "; \(drifted) drifted" : ""))
+            throw ExitCode(65)
+        }
         if drifted > 0 {
             printError("error: \(drifted) of \(files.count) notebook\(files.count == 1 ? "" : "s") drifted; `lab notebook run FILE` rewrites them")
             throw ExitCode(1)
@@ -129,7 +148,12 @@ struct NotebookList: ParsableCommand {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw UsageError("no such notebook or folder: \(path)") }
             if isDirectory.boolValue {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted()
-                files += names.map { URL(fileURLWithPath: path).appendingPathComponent($0).path }
+                // As the user would type them: relative to the current folder where they can be.
+                let here = FileManager.default.currentDirectoryPath + "/"
+                files += names.map { name in
+                    let full = URL(fileURLWithPath: path).appendingPathComponent(name).standardizedFileURL.path
+                    return full.hasPrefix(here) ? String(full.dropFirst(here.count)) : full
+                }
             } else {
                 files.append(path)
             }
@@ -172,6 +196,8 @@ struct NotebookRunner {
     }
 
     static func read(_ file: String) throws -> Notebook {
+        guard file.hasSuffix(".md") else { throw UsageError("\(file) is not a notebook: a notebook is a markdown file (.md)") }
+        guard FileManager.default.fileExists(atPath: file) else { throw UsageError("no such notebook: \(file)") }
         guard let data = FileManager.default.contents(atPath: file) else { throw NotebookFileError(message: "cannot read the notebook \(file)") }
         do {
             return try Notebook(text: String(decoding: data, as: UTF8.self))
@@ -188,6 +214,10 @@ struct NotebookRunner {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         // The cells see the problems found from the notebook's folder.
         let catalog = Catalog(from: folder)
+        guard !catalog.folders.isEmpty else {
+            try? FileManager.default.removeItem(at: scratch)
+            throw NotebookFileError(message: "\(file): its cells need problems, but there is no problems/ folder from the notebook's folder upward and $LAB_PROBLEMS is not set")
+        }
         let previousCatalog = ProcessInfo.processInfo.environment["LAB_PROBLEMS"]
         if let first = catalog.folders.first { setenv("LAB_PROBLEMS", first.path, 1) }
         let previousDirectory = FileManager.default.currentDirectoryPath

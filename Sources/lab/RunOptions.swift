@@ -32,7 +32,7 @@ func optimizerList(_ opts: String) throws -> [Optimizer] {
     return optimizers
 }
 
-/// `--vary name=a:b:n`: n values of the setting from a to b (numpy.linspace).
+/// `--vary name=a:b:n`: n values of the setting from a to b (numpy.linspace, to 12 digits).
 func parseVary(_ text: String) throws -> Vary {
     let form = "expected name=a:b:n (as in lr=0.01:0.5:20)"
     let halves = text.split(separator: "=", maxSplits: 1).map(String.init)
@@ -43,11 +43,11 @@ func parseVary(_ text: String) throws -> Vary {
         throw UsageError("--vary: unknown setting '\(key)'" + (nearest(to: key, among: names).map { "; did you mean '\($0)'?" } ?? ""))
     }
     let numbers = halves[1].split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard numbers.count == 3, let a = numbers[0], let b = numbers[1], let nd = numbers[2], a.isFinite, b.isFinite,
-          nd == nd.rounded(), nd >= 1, nd <= 4096 else {
+    guard numbers.count == 3, let a = numbers[0], let b = numbers[1], let nd = numbers[2], a.isFinite, b.isFinite, nd == nd.rounded() else {
         throw UsageError("--vary: \(form), got '\(text)'")
     }
-    let vary = Vary(key: key, values: Vary.linspace(a, b, Int(nd)))
+    guard (1...4096).contains(nd) else { throw UsageError("--vary: n must be 1 to 4096, got '\(text)'") }
+    let vary = Vary(key: key, values: Vary.values(a, b, Int(nd)))
     // Each value must be one the setting accepts, with the setting's own message.
     for v in vary.values { _ = try vary.setting(v) }
     return vary

@@ -67,5 +67,10 @@ final class SweepTests: XCTestCase {
             let fofA = try p.oracle.fof(at: sweep.critical[a].theta, rho: rho).value, fofB = try p.oracle.fof(at: sweep.critical[b].theta, rho: rho).value
             XCTAssertEqual(fofA < fofB, rho < 0.425, "FOF at ρ = \(rho)")
         }
+        // The description's crossover: FOF prefers B for ρ above about 0.40.
+        for (rho, prefersB) in [(0.39, false), (0.41, true)] {
+            let fofA = try p.oracle.fof(at: sweep.critical[a].theta, rho: rho).value, fofB = try p.oracle.fof(at: sweep.critical[b].theta, rho: rho).value
+            XCTAssertEqual(fofB < fofA, prefersB, "FOF at ρ = \(rho)")
+        }
     }
 }

@@ -66,6 +66,16 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(try Notebook(text: "```sh\nlab list\n```\n" + Notebook.outputBlock("a ``` b\n").raw).storedOutput(ofCell: 0), "a ``` b\n")
     }
 
+    /// Other fenced blocks are prose (a ```sh line inside one is code to show, not a cell), even
+    /// unclosed at the end of the file.
+    func testOtherFencesAreProse() throws {
+        let text = "# t\n\n```python\nprint(1)\n```sh\nlab list\n```\n\n```sh\nlab list\n```\n\n~~~\n```swift\nnever closed\n"
+        let n = try Notebook(text: text)
+        XCTAssertEqual(n.text, text)
+        XCTAssertEqual(n.cells.count, 1)
+        XCTAssertEqual(n.cells[0].line, 9)
+    }
+
     func testEllipsisMatching() {
         XCTAssertTrue(Notebook.matches(stored: "a\n...\nd\n", actual: "a\nb\nc\nd\n"))
         XCTAssertTrue(Notebook.matches(stored: "a\n...\nd\n", actual: "a\nd\n"), "... matches no lines too")
@@ -74,6 +84,9 @@ final class NotebookTests: XCTestCase {
         XCTAssertFalse(Notebook.matches(stored: "a\nb\n", actual: "a\nB\n"))
         XCTAssertFalse(Notebook.matches(stored: "0.0315\n", actual: "0.0316\n"), "a changed digit")
         XCTAssertTrue(Notebook.matches(stored: "x\n...\ny\n...\nz\n", actual: "x\n1\ny\n2\n3\nz\n"))
+        // Trailing spaces (tables pad their columns) do not count: an editor may trim them.
+        XCTAssertTrue(Notebook.matches(stored: "a  b\nc\n", actual: "a  b   \nc \n"))
+        XCTAssertEqual(Notebook.outputBlock("a   \nb\t\n").text, "a\nb\n")
     }
 
     func testShellWords() throws {
@@ -81,10 +94,15 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(try Notebook.shellWords(#"lab derive "1 + \"q\"" a\ b"#), ["lab", "derive", "1 + \"q\"", "a b"])
         XCTAssertEqual(try Notebook.shellWords("lab  list  "), ["lab", "list"])
         XCTAssertEqual(try Notebook.shellWords("lab derive ''"), ["lab", "derive", ""])
+        XCTAssertEqual(try Notebook.shellWords("lab list  # the catalog"), ["lab", "list"], "a comment, as in a shell")
+        XCTAssertEqual(try Notebook.shellWords("lab derive a#b"), ["lab", "derive", "a#b"], "# inside a word is a character")
+        XCTAssertEqual(try Notebook.shellWords("lab derive 'x * y'"), ["lab", "derive", "x * y"])
         for (line, message) in [("lab list | head", "'|' is a shell feature; a cell runs one lab command per line, with no shell"),
                                 ("lab list > x", "'>' is a shell feature; a cell runs one lab command per line, with no shell"),
                                 ("lab derive $X", "'$' is a shell feature; a cell runs one lab command per line, with no shell"),
-                                ("lab derive 'x", "a single quote is never closed")] {
+                                ("lab derive 'x", "a single quote is never closed"),
+                                ("lab derive x * y", "'*' is a shell pattern; a cell runs no shell, so quote it if lab should see it"),
+                                ("lab run ~/p.toml", "'~' is a shell pattern; a cell runs no shell, so quote it if lab should see it")] {
             XCTAssertThrowsError(try Notebook.shellWords(line, line: 7)) { XCTAssertEqual("\($0)", "line 7: \(message)") }
         }
     }
@@ -93,7 +111,10 @@ final class NotebookTests: XCTestCase {
         let cases: [(String, String)] = [
             ("# t\n\n```sh\nlab list\n", "line 3: the ```sh block opened here is never closed"),
             ("prose\n<!-- output -->\n```text\nx\n```\n", "line 2: an output block must follow a ```sh cell (only blank lines between)"),
-            ("```sh exit=zero\nlab list\n```\n", "line 1: unknown cell attribute 'exit=zero'; a cell may say exit=N (N > 0) to expect a failure"),
+            ("```sh exit=zero\nlab list\n```\n", "line 1: unknown cell attribute 'exit=zero'; a cell may say exit=N (N from 1 to 255) to expect a failure"),
+            ("```sh exit=300\nlab list\n```\n", "line 1: unknown cell attribute 'exit=300'; a cell may say exit=N (N from 1 to 255) to expect a failure"),
+            ("```sh\nlab list\n```\n\n<!-- output -->\nno fence\n", "line 5: an <!-- output --> marker must be followed by a ```text block"),
+            ("# t\n![x](assets/a/b.svg)\n```sh\nlab list\n```\n", "line 1: the figure assets/a/b.svg is linked before any cell; link a figure after the cell that writes it"),
             ("```sh\nls -l\n```\n", "line 2: a cell runs lab commands only; this line starts with 'ls'"),
             ("```sh\n\nlab derive x \\\n", "line 1: the ```sh block opened here is never closed"),
             ("```sh\nlab derive x \\\n```\n", "line 2: the last command line ends with a backslash"),
@@ -108,5 +129,10 @@ final class NotebookTests: XCTestCase {
     func testUnifiedDiff() {
         let diff = Notebook.unifiedDiff(stored: "a\nb\nc\n", actual: "a\nB\nc\n", name: "lesson.md, cell 2")
         XCTAssertEqual(diff, "--- lesson.md, cell 2 (stored)\n+++ lesson.md, cell 2 (now)\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c")
+        // A change in a long output: one hunk with three lines of context, not the whole output.
+        let stored = (1...40).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        let actual = stored.replacingOccurrences(of: "line 20\n", with: "line twenty\n")
+        XCTAssertEqual(Notebook.unifiedDiff(stored: stored, actual: actual, name: "x"),
+                       "--- x (stored)\n+++ x (now)\n@@ -17,7 +17,7 @@\n line 17\n line 18\n line 19\n-line 20\n+line twenty\n line 21\n line 22\n line 23")
     }
 }

@@ -65,12 +65,28 @@ final class BasinsCommandTests: XCTestCase {
             (["--opt", "gd"], "error: basins takes its optimizers from --opts, not --opt"),
             (["--threads", "0"], "error: --threads must be at least 1, got 0"),
             (["--alpha", "0.3"], "error: --alpha changes nothing for gd; it is read by gam, gam-sam, gam-exact"),
+            (["--vary", "lr=0.1:0.2:2", "--vary", "rho=0.1:0.2:2"], "error: basins takes one --vary (the second axis of a 1-D map); lab sweep varies two settings"),
+            (["--vary", "rho=0.1:0.2:5000"], "error: --vary: n must be 1 to 4096, got 'rho=0.1:0.2:5000'"),
         ]
         for (extra, message) in cases {
             let run = try lab(["basins", "two-valley", "--opts", "gd", "--grid", "4", "--no-plot", "--out", try temporaryFolder().path] + extra, in: repository)
             XCTAssertEqual(run.status, 64, "\(extra): \(run.stderr)")
             XCTAssertEqual(run.stderr.split(separator: "\n").first.map(String.init), message, "\(extra)")
         }
+        // A 1-D problem has one axis of starts; a vector setting cannot be swept.
+        let oneD: [([String], String)] = [
+            (["--grid", "11x7"], "error: --grid 11x7: a 1-D problem has one axis of starts; give --grid 11 (the second axis is --vary's values)"),
+            (["--vary", "start=0:1:3"], "error: --vary start: only a setting that is one number can be varied"),
+        ]
+        for (extra, message) in oneD {
+            let run = try lab(["basins", "covered-valleys", "--opts", "sam", "--no-plot", "--out", try temporaryFolder().path] + extra, in: repository)
+            XCTAssertEqual(run.status, 64, "\(extra): \(run.stderr)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").first.map(String.init), message, "\(extra)")
+        }
+        // A descending setting draws the same map upside down, without trouble.
+        let descending = try lab(["basins", "covered-valleys", "--opts", "sam", "--vary", "rho=0.5:0.1:3", "--steps", "5", "--grid", "9",
+                                  "--out", try temporaryFolder().path], in: repository)
+        XCTAssertEqual(descending.status, 0, descending.stderr)
         // A value the varied setting refuses, with the setting's own words.
         let run = try lab(["basins", "covered-valleys", "--opts", "gd", "--vary", "lr=-1:1:3", "--out", try temporaryFolder().path], in: repository)
         XCTAssertEqual(run.status, 64)
@@ -85,8 +101,9 @@ final class BasinsCommandTests: XCTestCase {
         let doc = try json(run)
         let grid = try XCTUnwrap(doc["grid"] as? [String: Any])
         XCTAssertEqual(grid["axes"] as? [String], ["x", "rho"])
-        // numpy.linspace(0.1, 0.5, 3), as written (Foundation's JSON reader rounds the middle one)
-        XCTAssert(run.stdout.contains("\"y\": [0.1, 0.30000000000000004, 0.5]"), run.stdout)
+        // numpy.linspace(0.1, 0.5, 3) rounded to 12 digits: 0.30000000000000004 is 0.3, so a row
+        // reruns exactly as lab run --rho 0.3.
+        XCTAssert(run.stdout.contains("\"y\": [0.1, 0.3, 0.5]"), run.stdout)
         let outcome = try XCTUnwrap((doc["maps"] as? [[String: Any]])?.first?["outcome"] as? [[Double]])
         XCTAssertEqual(outcome.count, 3)
         XCTAssertEqual(outcome[0].count, 11)
