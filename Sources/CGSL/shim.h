@@ -15,4 +15,3 @@ static inline const gsl_root_fsolver_type *flatlab_root_fsolver_brent(void) { re
 static inline const gsl_root_fdfsolver_type *flatlab_root_fdfsolver_steffenson(void) { return gsl_root_fdfsolver_steffenson; }
 static inline const gsl_multiroot_fdfsolver_type *flatlab_multiroot_fdfsolver_hybridsj(void) { return gsl_multiroot_fdfsolver_hybridsj; }
 static inline const gsl_min_fminimizer_type *flatlab_min_fminimizer_brent(void) { return gsl_min_fminimizer_brent; }
-static inline const gsl_integration_fixed_type *flatlab_integration_fixed_hermite(void) { return gsl_integration_fixed_hermite; }

@@ -120,17 +120,6 @@ final class NumericsTests: XCTestCase {
         }
     }
 
-    func testGaussHermite() throws {
-        let rule = try GaussHermite(order: 40)
-        let sigma = 0.7, mu = 0.3
-        XCTAssertEqual(rule.expectation({ $0 * $0 }, sigma: sigma), sigma * sigma, accuracy: 1e-14)
-        XCTAssertEqual(rule.expectation({ pow($0, 4) }, sigma: sigma), 3 * pow(sigma, 4), accuracy: 1e-14)
-        XCTAssertEqual(rule.expectation(exp, mean: mu, sigma: sigma), exp(mu + sigma * sigma / 2), accuracy: 1e-12)
-        XCTAssertEqual(rule.expectation2D({ $0 * $0 * $1 * $1 }, mean: (0, 0), sigma: sigma), pow(sigma, 4), accuracy: 1e-14)
-        XCTAssertEqual(rule.expectation2D({ $0 + 2 * $1 }, mean: (1, -1), sigma: sigma), -1, accuracy: 1e-13)
-        XCTAssertThrowsError(try GaussHermite(order: 0))
-    }
-
     func testSymmetricEigen() throws {
         let (values, vectors) = try SymmetricEigen.symmv([[2, 1], [1, 2]])
         XCTAssertEqual(values[0], 1, accuracy: 1e-14)
