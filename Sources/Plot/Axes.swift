@@ -81,6 +81,25 @@ public struct Axes: Sendable {
     }
 
     func render(frame: (x: Double, y: Double, w: Double, h: Double), id: Int, into w: inout SVGWriter) {
+        // When every place for the legend would hide data, make room above the data instead:
+        // the y range grows at the top by the legend's height (once; a fixed range is kept).
+        if legend, yRange == nil, !hasGrid {
+            let entries = artists.compactMap(\.legendEntry)
+            let t = transform(frame: frame)
+            if !entries.isEmpty, Legend.placement(entries, obstacles: artists.flatMap { $0.obstacles(t) }, in: t).cost > 0 {
+                let r = range(1), plot = t.bottom - t.top
+                let share = min(0.6, (Legend.size(entries).height + 16) / plot)
+                var roomy = self
+                if yScale == .log {
+                    let lo = log10(r.lowerBound), hi = log10(r.upperBound)
+                    roomy.yRange = r.lowerBound...pow(10, lo + (hi - lo) / (1 - share))
+                } else {
+                    roomy.yRange = r.lowerBound...(r.lowerBound + (r.upperBound - r.lowerBound) / (1 - share))
+                }
+                roomy.render(frame: frame, id: id, into: &w)
+                return
+            }
+        }
         let t = transform(frame: frame)
         let n = SVGWriter.number
         w.open("g", [("id", "axes\(id)")])

@@ -7,14 +7,16 @@ enum Legend {
     static let heavy = 40.0
     static let rowHeight = 18.0
 
-    /// Tries eight positions (corners, edge midpoints) and takes the one that covers the least
-    /// obstacle weight; ties go to the first, the top right.
-    static func draw(_ entries: [LegendEntry], obstacles: [Obstacle], in t: Transform, into w: inout SVGWriter) {
-        guard !entries.isEmpty else { return }
-        let n = SVGWriter.number
+    /// The legend box's size in pixels.
+    static func size(_ entries: [LegendEntry]) -> (width: Double, height: Double) {
         // 7.8 px a character covers the widest common sans-serif fallbacks at 12 px.
-        let width = 48 + 7.8 * Double(entries.map(\.label.count).max()!)
-        let height = Double(entries.count) * rowHeight + 8
+        (48 + 7.8 * Double(entries.map(\.label.count).max() ?? 0), Double(entries.count) * rowHeight + 8)
+    }
+
+    /// Tries eight positions (corners, edge midpoints) and takes the one that covers the least
+    /// obstacle weight; ties go to the first, the top right. Returns the position and its cost.
+    static func placement(_ entries: [LegendEntry], obstacles: [Obstacle], in t: Transform) -> (x: Double, y: Double, cost: Double) {
+        let (width, height) = size(entries)
         let midX = (t.left + t.right - width) / 2, midY = (t.top + t.bottom - height) / 2
         let candidates = [(t.right - width - 8, t.top + 8), (t.left + 8, t.top + 8), (t.right - width - 8, t.bottom - height - 8),
                           (t.left + 8, t.bottom - height - 8), (midX, t.top + 8), (midX, t.bottom - height - 8),
@@ -24,7 +26,16 @@ enum Legend {
                 o.x >= c.0 && o.x <= c.0 + width && o.y >= c.1 && o.y <= c.1 + height ? sum + o.weight : sum
             }
         }
-        let best = candidates[costs.indices.min { costs[$0] < costs[$1] }!]
+        let k = costs.indices.min { costs[$0] < costs[$1] }!
+        return (candidates[k].0, candidates[k].1, costs[k])
+    }
+
+    static func draw(_ entries: [LegendEntry], obstacles: [Obstacle], in t: Transform, into w: inout SVGWriter) {
+        guard !entries.isEmpty else { return }
+        let n = SVGWriter.number
+        let (width, height) = size(entries)
+        let placed = placement(entries, obstacles: obstacles, in: t)
+        let best = (placed.x, placed.y)
         w.open("g", [("class", "legend")])
         w.element("rect", [("x", n(best.0)), ("y", n(best.1)), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff"),
                            ("fill-opacity", "0.9"), ("stroke", "#999999"), ("rx", "3")])
