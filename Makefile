@@ -25,10 +25,11 @@ release: deps
 	$(SWIFT) build -c release
 
 # Test classes run in parallel processes (both cores); a failure fails the target. Then every
-# lesson in notebooks-md/ is re-run and compared with what it stores.
+# lesson in notebooks-md/ is re-run and compared with what it stores, two at a time.
+NOTEBOOKS := $(filter-out notebooks-md/README.md,$(wildcard notebooks-md/*.md))
 test: deps
 	$(SWIFT) test --parallel
-	.build/debug/lab notebook check $(filter-out notebooks-md/README.md,$(wildcard notebooks-md/*.md))
+	@printf '%s\n' $(NOTEBOOKS) | xargs -P 2 -n 1 .build/debug/lab notebook check
 
 # The main job: GAM on the two-valley landscape (JSON and CSV go to out/).
 demo: release

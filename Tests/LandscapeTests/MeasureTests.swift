@@ -157,6 +157,25 @@ final class MeasureTests: XCTestCase {
         }
     }
 
+    /// The expected shifted loss in 2-D against nested adaptive QAGS (GSL, one axis inside the
+    /// other), on two-valley, whose ramp is 0.02 wide against σ = 0.4: a 64-point Gauss–Hermite
+    /// rule was 0.2% off there.
+    func testExpectedShiftedLossIn2DAgainstNestedQuadrature() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("problems")
+        let p = try Problem.load(file: folder.appendingPathComponent("two-valley.toml").path)
+        let o = p.oracle, sigma = 0.4, reach = 8 * sigma
+        for theta in [[1.0, 0.0], [-1.0, 0.0], [0.3, 0.2]] {
+            let outer = try Integrate.qags({ dx in
+                (try? Integrate.qags({ dy in
+                    exp(-(dx * dx + dy * dy) / (2 * sigma * sigma)) * o.loss([theta[0] + dx, theta[1] + dy])
+                }, from: -reach, to: reach, epsAbs: 1e-15, epsRel: 1e-11).value) ?? .nan
+            }, from: -reach, to: reach, epsAbs: 1e-14, epsRel: 1e-10).value / (2 * Double.pi * sigma * sigma)
+            let lab = try XCTUnwrap(o.expectedShiftedLoss(theta, sigma: sigma))
+            assertRelative(lab, outer, 1e-9, "E[L(θ+s)] at \(theta)")
+        }
+    }
+
     /// At a minimum, ZOF → ρ²λ_max/2 and FOF → ρ²λ_max as ρ → 0, with error O(ρ).
     func testSecondOrderLimits() throws {
         for (p, minimum) in [(Self.himmelblau, [3.0, 2.0]), (Self.twoValley1D, [1.9999999985])] {
