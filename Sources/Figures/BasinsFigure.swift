@@ -6,6 +6,11 @@ import Plot
 import Reports
 
 extension LabFigures {
+    /// Legend rows of a basin map at most; more outcomes are summed in the last row.
+    static let maxLegendRows = 9
+    /// Minima labelled with their FOF and ZOF at most; more are marked without labels.
+    static let maxLabelledMinima = 12
+
     /// Basin maps: one panel per optimizer, side by side. Each start is coloured by the minimum
     /// its run reaches (the same hue for the same minimum in every panel), darker the sooner it
     /// converged and pale where it did not converge; greys for diverged, left the domain and no
@@ -14,23 +19,24 @@ extension LabFigures {
     public static func basins(_ maps: BasinMaps) -> Figure {
         let p = maps.problem
         let minima = maps.minima
-        // Palette: per minimum, eight shades by steps to converge and one pale tint for "did not converge".
-        let shades = 8
+        // Palette: per hue (the series colours, which repeat after eight minima), eight shades by
+        // steps to converge and one pale tint for "did not converge there".
+        let shades = 8, hues = Color.palette.count
         var palette: [Color] = []
         func hue(_ k: Int) -> Color { Color.series(k) }
-        for k in minima.indices {
+        for k in 0..<min(minima.count, hues) {
             for s in 0..<shades { palette.append(hue(k).mixed(with: .white, 0.55 * Double(s) / Double(shades - 1))) }
             palette.append(hue(k).mixed(with: Color(hex: 0xe8e8e8), 0.78))
         }
         let greys: [Int32: Color] = [BasinMaps.diverged: Color(hex: 0x3a3a3a), BasinMaps.leftDomain: Color(hex: 0x8c8c8c),
                                      BasinMaps.noMinimum: Color(hex: 0xc4c4c4)]
-        let greyBase = palette.count
+        let greyBase = min(minima.count, hues) * (shades + 1)
         let greyOrder: [Int32] = [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
         palette += greyOrder.map { greys[$0]! }
         let nx = maps.x.count, ny = maps.y.count
         let maxSteps = maps.maps.flatMap(\.steps).max().map { max(Int($0), 1) } ?? 1
         // The same head room in every panel, so their y axes match.
-        let legendRows = Double(maps.maps.map(\.codes.count).max() ?? 1)
+        let legendRows = Double(min(maps.maps.map(\.codes.count).max() ?? 1, maxLegendRows))
         let oneD = p.dimension == 1
         let yLabel = maps.axes.count == 2 ? maps.axes[1] : ""
         var panels: [Axes] = []
@@ -47,7 +53,7 @@ extension LabFigures {
                         // stopped on a plateau on its way there is pale, as one that never converged.
                         let steps = map.reached[k] ? map.steps[k] : -1
                         let shade = steps < 0 ? shades : min(shades - 1, Int(Double(steps) / Double(maxSteps) * Double(shades)))
-                        cells[r][c] = UInt8(m * (shades + 1) + shade)
+                        cells[r][c] = UInt8((m % hues) * (shades + 1) + shade)
                     }
                 }
             }
@@ -67,13 +73,22 @@ extension LabFigures {
             // One row: no y axis to read, only the row's value (or nothing without --vary).
             if ys.count == 1 { axes.yTickLabels = maps.axes.count == 1 ? [] : [(ys[0], format(ys[0], .label))] }
             if oneD && maps.axes.count == 1 { axes.yLabel = "" }
-            for code in map.codes {
+            // Many minima (rastrigin has dozens): the largest shares, then the rest together.
+            var shown = map.codes
+            if shown.count > maxLegendRows {
+                shown = Array(shown.sorted { map.share($0) > map.share($1) }.prefix(maxLegendRows - 1))
+            }
+            for code in map.codes where shown.contains(code) {
                 let color: Color
                 if let g = greys[code] { color = g } else { color = hue(minima.firstIndex(of: Int(code))!) }
                 axes.add(LegendPatch(color: color, label: "\(outcomeLabel(code, maps, .label)): \(percent(map.share(code)))"))
             }
-            // The minima, marked where the map can show them.
-            for (k, i) in minima.enumerated() {
+            if shown.count < map.codes.count {
+                let rest = map.codes.filter { !shown.contains($0) }
+                axes.add(LegendPatch(color: .lightGray, label: "\(rest.count) more outcomes: \(percent(rest.reduce(0) { $0 + map.share($1) }))"))
+            }
+            // The minima, marked where the map can show them (labelled when there are few).
+            for (k, i) in minima.enumerated() where minima.count <= maxLabelledMinima {
                 let theta = maps.critical[i].theta
                 let m = maps.minimumMeasures[k]
                 // With ρ varied, the minima are measured at its first value: the label says so.
@@ -91,6 +106,10 @@ extension LabFigures {
                     axes.add(TextLabel(x: theta[0], y: theta[1] + gap, text: above, anchor: "middle", halo: true))
                     axes.add(TextLabel(x: theta[0], y: theta[1] - gap - span * 0.045, text: below, anchor: "middle", halo: true))
                 }
+            }
+            if minima.count > maxLabelledMinima, !oneD {
+                axes.add(Markers(xs: minima.map { maps.critical[$0].theta[0] }, ys: minima.map { maps.critical[$0].theta[1] },
+                                 colors: [.white], shape: .circle, size: 2.5))
             }
             panels.append(axes)
         }

@@ -60,7 +60,12 @@ extension LabFigures {
         // Two settings: the outcome map and FOF heat map of each optimizer.
         let (kx, ky) = (s.varies[0].key, s.varies[1].key)
         let xs = s.varies[0].values, ys = s.varies[1].values
-        let palette = s.minima.indices.map { Color.series($0) } + [Color(hex: 0x3a3a3a), Color(hex: 0x8c8c8c), Color(hex: 0xc4c4c4)]
+        // One slot per series colour (they repeat after eight minima), then the three greys.
+        let hues = Color.palette.count
+        let palette = (0..<hues).map { Color.series($0) } + [Color(hex: 0x3a3a3a), Color(hex: 0x8c8c8c), Color(hex: 0xc4c4c4)]
+        func slot(_ code: Int32) -> Int {
+            code >= 0 ? s.minima.firstIndex(of: Int(code))! % hues : hues + [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum].firstIndex(of: code)!
+        }
         for line in s.lines {
             // Points run with the first setting slowest: point (i, j) is i * |ys| + j.
             var cells = [[UInt8]](repeating: [UInt8](repeating: 0, count: xs.count), count: ys.count)
@@ -68,14 +73,15 @@ extension LabFigures {
             for i in xs.indices {
                 for j in ys.indices {
                     let point = line.points[i * ys.count + j]
-                    cells[j][i] = UInt8(codes.firstIndex(of: mostCommon(point))!)
+                    cells[j][i] = UInt8(slot(mostCommon(point)))
                     fof[j][i] = point.mean { $0.fof } ?? .nan
                 }
             }
             var map = Axes(title: "\(line.optimizer.name): where the runs end", xLabel: kx, yLabel: ky)
             map.add(ImageGrid(xs: xs, ys: ys, cells: cells, palette: palette))
-            let shown = Set(cells.flatMap { $0 })
-            for (k, c) in codes.enumerated() where shown.contains(UInt8(k)) { map.add(LegendPatch(color: palette[k], label: names[c]!)) }
+            let present = codes.filter { c in line.points.contains { mostCommon($0) == c } }
+            for c in present.prefix(maxLegendRows) { map.add(LegendPatch(color: palette[slot(c)], label: names[c]!)) }
+            let shown = present.prefix(maxLegendRows)
             let (y0, y1) = (ys.first!, ys.last!), cell = ys.count > 1 ? (y1 - y0) / Double(ys.count - 1) : 1
             map.yRange = (y0 - cell / 2)...(y1 + cell / 2 + (y1 - y0 + cell) * (0.1 + 0.1 * Double(shown.count)))
             panels.append(map)

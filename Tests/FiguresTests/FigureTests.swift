@@ -114,4 +114,15 @@ final class FigureTests: XCTestCase {
         try assertRenders(svg, "sweep-2")
         XCTAssertEqual(svg.components(separatedBy: "<image").count - 1, 2, "a map and a heat map")
     }
+
+    /// Dozens of minima (rastrigin): colours cycle, the legend sums the rest in its last row,
+    /// and the figure still renders (a palette entry per minimum once overflowed).
+    func testBasinFigureWithManyMinima() throws {
+        let p = try load("rastrigin")
+        let maps = try BasinMaps(problem: p, optimizers: [try Optimizer.lookup("gd")], flags: ["steps": .integer(60)], grid: (23, 23))
+        XCTAssertGreaterThan(Set(maps.maps[0].outcome).count, LabFigures.maxLegendRows)
+        let svg = LabFigures.basins(maps).svg()
+        try assertRenders(svg, "basins-many")
+        XCTAssert(svg.contains("more outcomes: "), "the rest summed in one legend row")
+    }
 }
