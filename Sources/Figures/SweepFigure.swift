@@ -96,7 +96,7 @@ extension LabFigures {
                 return (v.min()! - d / 2)...(v.max()! + d / 2)
             }
             heat.xRange = edges(xs)
-            heat.yRange = edges(ys)
+            heat.yRange = map.yRange  // with the map's head room, so the two panels line up
             panels.append(heat)
         }
         let description = "Sweep of \(kx) and \(ky) on \(p.name) \(startsText): for each optimizer, where the runs end and the FOF of the end point."
