@@ -23,7 +23,7 @@ struct Basins: ParsableCommand {
             outcome for each optimizer, and which minimum FOF rates flattest with the share of \
             starts each optimizer brings there. OUT/PROBLEM-basins.json (the maps, rows = y), \
             .csv (one row per optimizer and start) and .svg (one panel per optimizer: hue = \
-            minimum, darker = converged sooner, pale = did not converge, greys = diverged, left \
+            minimum, darker = converged sooner at it, pale = did not converge there, greys = diverged, left \
             the domain, no minimum) are written; --no-plot skips the figure.
 
             Many starts run together on the batch tapes (gd, momentum, nesterov, adam, adamw, \
