@@ -141,6 +141,7 @@ do {
         return sum
     }
     let lanes = time(rounds: 5, calls: 1, [together, oneByOne])
+    print("tapes run with \(VectorMath.instructionSet) here")
     report("gam on the basin workload, one thread (per step per start):", ["\(starts.count) lanes together", "one start at a time"], lanes.map { $0 / perStep })
     print("  tapes per gam step: H∇L tape \(problem.oracle.hessianGradientTape.operationCount) operations, twice")
     // lab's compute alone: the whole map (steps, basins, minima) in this process, every core.

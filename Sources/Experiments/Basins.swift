@@ -57,9 +57,6 @@ public struct BasinMaps {
     /// The indices of the critical points that are minima.
     public var minima: [Int] { critical.indices.filter { critical[$0].kind == .minimum } }
 
-    /// numpy.linspace(a, b, n) (`Vary.linspace`).
-    public static func linspace(_ a: Double, _ b: Double, _ n: Int) -> [Double] { Vary.linspace(a, b, n) }
-
     /// Runs every optimizer from every start. `grid` is the number of starts per axis (the
     /// second ignored for a 1-D problem, whose second axis is `vary`'s values); `flags` as for
     /// `lab run`, without a start; `threads` only changes the speed, never a bit of the result.
@@ -74,13 +71,13 @@ public struct BasinMaps {
         let domain = problem.domain
         switch problem.dimension {
         case 1:
-            x = BasinMaps.linspace(domain[0].lowerBound, domain[0].upperBound, grid.0)
+            x = Vary.linspace(domain[0].lowerBound, domain[0].upperBound, grid.0)
             y = vary?.values ?? [0]
             axes = vary.map { [problem.variables[0], $0.key] } ?? [problem.variables[0]]
         case 2:
             if let vary { throw SettingError("--vary \(vary.key): a 2-D problem's map has its two variables as axes; lab sweep varies settings") }
-            x = BasinMaps.linspace(domain[0].lowerBound, domain[0].upperBound, grid.0)
-            y = BasinMaps.linspace(domain[1].lowerBound, domain[1].upperBound, grid.1)
+            x = Vary.linspace(domain[0].lowerBound, domain[0].upperBound, grid.0)
+            y = Vary.linspace(domain[1].lowerBound, domain[1].upperBound, grid.1)
             axes = problem.variables
         default:
             throw SettingError("basin maps need a problem of 1 or 2 variables; \(problem.name) has \(problem.dimension)")
@@ -114,9 +111,9 @@ public struct BasinMaps {
         let xs = x, ys = y, settingsByRow = rowSettings
         // The runs read the problem's oracle (Sendable), domain and variables; nothing touches its graph.
         nonisolated(unsafe) let problemCopy = problem
-        let counter = Counter(), total = jobs.count
+        let counter = SharedCounter(), total = jobs.count
         let results = try parallelMap(jobs, threads: threads) { job -> [Judgement] in
-            defer { if let progress { progress(counter.increment(), total) } }
+            defer { if let progress { progress(counter.next() + 1, total) } }
             let settings = settingsByRow[job.map][max(job.row, 0)]
             let starts: [[Double]] = job.columns.map { k in
                 job.row < 0 ? [xs[k % nx], ys[k / nx]] : [xs[k]]
@@ -146,10 +143,7 @@ public struct BasinMaps {
     /// (as `RunRecord.stalled`, whatever the outcome), and whether it ended at its critical point.
     static func judge(_ e: RunEnding, basin: Basin?, problem: Problem) -> Judgement {
         let steps = e.status == .converged ? Int32(e.updates) : -1
-        var stalled = false
-        if e.status == .maxSteps, let basin, !basin.reached, let w = e.windowStart {
-            stalled = distance(w, e.theta) < 0.01 * basin.distance
-        }
+        let stalled = RunRecord.stalled(status: e.status, basin: basin, windowStart: e.windowStart, end: e.theta)
         let reached = basin?.reached ?? false
         if e.status == .diverged { return Judgement(outcome: diverged, steps: steps, stalled: false, reached: false) }
         if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) {
@@ -162,14 +156,6 @@ public struct BasinMaps {
     struct Judgement: Sendable {
         let outcome: Int32, steps: Int32, stalled: Bool, reached: Bool
     }
-}
-
-/// A count shared between threads.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    /// Adds one and returns the new count.
-    func increment() -> Int { lock.withLock { value += 1; return value } }
 }
 
 /// The critical point each point's basin belongs to: the one within 1e-3 of the domain's

@@ -16,11 +16,7 @@ public struct RunEnding: Sendable {
 extension RunConfiguration {
     /// The step whose θ `RunRecord.stalled` compares with the end, for a run of all its steps;
     /// nil when the run is too short to judge.
-    var stallWindowStart: Int? {
-        let count = hyper.steps + 1
-        guard count > 10 else { return nil }
-        return count - 1 - max(10, count / 10)
-    }
+    var stallWindowStart: Int? { RunRecord.stallWindowStart(points: hyper.steps + 1) }
 
     /// This run's ending, through the same loop as `run()`.
     public func ending() throws -> RunEnding {
@@ -76,8 +72,7 @@ public struct LaneRuns {
         var status = [RunStatus](repeating: .maxSteps, count: m)
         var updates = [Int](repeating: hyper.steps, count: m)
         let wd = hyper.weightDecay
-        let configuration = RunConfiguration(problem: problem, optimizer: optimizer, hyper: hyper, start: starts.first ?? [])
-        let windowStep = configuration.stallWindowStart
+        let windowStep = RunRecord.stallWindowStart(points: hyper.steps + 1)
         // ‖∇L + wd·θ‖ of every lane, summed in `iterate`'s order, into `stationarity`; the
         // loops run over lanes through row pointers so they vectorise.
         let stationarity = LaneBuffer(count: w), bad = LaneBuffer(count: w)

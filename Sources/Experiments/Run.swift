@@ -110,10 +110,20 @@ public struct RunRecord: Sendable {
     /// moving: over its last tenth (at least 10 steps) it moved less than 1% of the distance
     /// that remained. Its end point is not a minimum, and numbers there describe no minimum.
     public var stalled: Bool {
-        guard status == .maxSteps, let b = final.basin, !b.reached, trajectory.count > 10 else { return false }
-        let window = max(10, trajectory.count / 10)
-        let moved = distance(trajectory[trajectory.count - 1 - window].theta, final.theta)
-        return moved < 0.01 * b.distance
+        let windowStart = RunRecord.stallWindowStart(points: trajectory.count).map { trajectory[$0].theta }
+        return RunRecord.stalled(status: status, basin: final.basin, windowStart: windowStart, end: final.theta)
+    }
+
+    /// The index of the trajectory point `stalled` compares with the end: the start of the last
+    /// tenth (at least 10 steps); nil for a trajectory of 10 points or fewer.
+    static func stallWindowStart(points count: Int) -> Int? {
+        count > 10 ? count - 1 - max(10, count / 10) : nil
+    }
+
+    /// The rule of `stalled`, for a run whose trajectory was not kept (basin maps, sweeps).
+    static func stalled(status: RunStatus, basin: Basin?, windowStart: [Double]?, end: [Double]) -> Bool {
+        guard status == .maxSteps, let b = basin, !b.reached, let w = windowStart else { return false }
+        return distance(w, end) < 0.01 * b.distance
     }
 
     /// The settings the run used, for the JSON's `hyperparameters` (start included).

@@ -26,6 +26,8 @@ public struct Sweep {
         public let settings: RunSettings
         /// One end per start, in the order of `starts`.
         public let ends: [End]
+        /// The minimum (critical-point index) with the lowest FOF at this point's ρ; nil without minima.
+        public let flattestByFOF: Int?
 
         /// The share of starts with this outcome.
         public func share(_ code: Int32) -> Double { Double(ends.count { $0.outcome == code }) / Double(max(ends.count, 1)) }
@@ -87,9 +89,9 @@ public struct Sweep {
         let jobs = optimizers.indices.flatMap { l in combinations.indices.map { Job(line: l, point: $0) } }
         // The runs read the problem's oracle (Sendable), domain and variables; nothing touches its graph.
         nonisolated(unsafe) let shared = problem
-        let counter = Counter(), total = jobs.count
+        let counter = SharedCounter(), total = jobs.count
         let ends = try parallelMap(jobs, threads: threads) { job -> [End] in
-            defer { if let progress { progress(counter.increment(), total) } }
+            defer { if let progress { progress(counter.next() + 1, total) } }
             let s = settings[job.line][job.point]
             var endings: [RunEnding] = []
             for block in stride(from: 0, to: chosenStarts.count, by: Lanes.width) {
@@ -103,9 +105,17 @@ public struct Sweep {
                 return End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, measures: measures)
             }
         }
+        // FOF of each minimum, once per distinct ρ of the sweep.
+        let minima = critical.filter { $0.kind == .minimum }
+        var flattest: [Double: Int] = [:]
+        for rho in Set(settings.flatMap { $0.map(\.hyper.rho) }) {
+            let fof = try minima.map { try problem.oracle.fof(at: $0.theta, rho: rho).value }
+            flattest[rho] = fof.indices.min { fof[$0] < fof[$1] }.map { critical.firstIndex(of: minima[$0])! }
+        }
         lines = optimizers.enumerated().map { l, o in
             Line(optimizer: o, points: combinations.enumerated().map { k, values in
-                Point(values: values, settings: settings[l][k], ends: ends[l * combinations.count + k])
+                Point(values: values, settings: settings[l][k], ends: ends[l * combinations.count + k],
+                      flattestByFOF: flattest[settings[l][k].hyper.rho] ?? nil)
             })
         }
     }

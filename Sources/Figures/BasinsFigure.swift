@@ -6,6 +6,11 @@ import Plot
 import Reports
 
 extension LabFigures {
+    /// The outcomes that are not a minimum, and their greys (dark: diverged, mid: left the
+    /// domain, light: no minimum), in basin maps and sweeps alike.
+    static let outcomeCodes: [Int32] = [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
+    static let outcomeGreys: [Color] = [Color(hex: 0x3a3a3a), Color(hex: 0x8c8c8c), Color(hex: 0xc4c4c4)]
+
     /// Legend rows of a basin map at most; more outcomes are summed in the last row.
     static let maxLegendRows = 9
     /// Minima labelled with their FOF and ZOF at most; more are marked without labels.
@@ -28,11 +33,10 @@ extension LabFigures {
             for s in 0..<shades { palette.append(hue(k).mixed(with: .white, 0.55 * Double(s) / Double(shades - 1))) }
             palette.append(hue(k).mixed(with: Color(hex: 0xe8e8e8), 0.78))
         }
-        let greys: [Int32: Color] = [BasinMaps.diverged: Color(hex: 0x3a3a3a), BasinMaps.leftDomain: Color(hex: 0x8c8c8c),
-                                     BasinMaps.noMinimum: Color(hex: 0xc4c4c4)]
+        let greys = Dictionary(uniqueKeysWithValues: zip(outcomeCodes, outcomeGreys))
         let greyBase = min(minima.count, hues) * (shades + 1)
-        let greyOrder: [Int32] = [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
-        palette += greyOrder.map { greys[$0]! }
+        let greyOrder = outcomeCodes
+        palette += outcomeGreys
         let nx = maps.x.count, ny = maps.y.count
         let maxSteps = maps.maps.flatMap(\.steps).max().map { max(Int($0), 1) } ?? 1
         // The same head room in every panel, so their y axes match.

@@ -12,7 +12,7 @@ extension LabFigures {
     /// a heat map of the end point's FOF over the two settings.
     public static func sweep(_ s: Sweep) -> Figure {
         let p = s.problem
-        let codes = s.minima.map(Int32.init) + [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
+        let codes = s.minima.map(Int32.init) + outcomeCodes
         func mostCommon(_ point: Sweep.Point) -> Int32 {
             codes.max { point.share($0) < point.share($1) || (point.share($0) == point.share($1) && $0 > $1) } ?? BasinMaps.noMinimum
         }
@@ -62,9 +62,9 @@ extension LabFigures {
         let xs = s.varies[0].values, ys = s.varies[1].values
         // One slot per series colour (they repeat after eight minima), then the three greys.
         let hues = Color.palette.count
-        let palette = (0..<hues).map { Color.series($0) } + [Color(hex: 0x3a3a3a), Color(hex: 0x8c8c8c), Color(hex: 0xc4c4c4)]
+        let palette = (0..<hues).map { Color.series($0) } + outcomeGreys
         func slot(_ code: Int32) -> Int {
-            code >= 0 ? s.minima.firstIndex(of: Int(code))! % hues : hues + [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum].firstIndex(of: code)!
+            code >= 0 ? s.minima.firstIndex(of: Int(code))! % hues : hues + outcomeCodes.firstIndex(of: code)!
         }
         for line in s.lines {
             // Points run with the first setting slowest: point (i, j) is i * |ys| + j.

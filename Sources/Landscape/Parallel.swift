@@ -14,20 +14,25 @@ public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int = P
     let workers = max(1, min(threads, items.count))
     // Each worker takes the next item not yet taken, so a slow core holds up no one; which worker
     // computes an item changes only the speed, since each item writes its own slot.
-    let next = NextIndex()
+    let counter = SharedCounter()
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        while let i = next.take(below: items.count) { slots[i] = Result { try transform(items[i]) } }
+        while true {
+            let i = counter.next()
+            guard i < items.count else { break }
+            slots[i] = Result { try transform(items[i]) }
+        }
     }
     return try results.map { try $0!.get() }
 }
 
-/// Hands out 0, 1, 2, … to whichever thread asks next.
-final class NextIndex: @unchecked Sendable {
+/// A count shared between threads: 0, 1, 2, … to whichever thread asks next.
+public final class SharedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func take(below count: Int) -> Int? {
+    public init() {}
+    /// The next number; every call gets its own.
+    public func next() -> Int {
         lock.withLock {
-            guard value < count else { return nil }
             value += 1
             return value - 1
         }

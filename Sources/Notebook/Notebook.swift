@@ -262,41 +262,37 @@ public struct Notebook: Equatable, Sendable {
         return Output(raw: "\(outputMarker)\n\(fence)text\n\(body)\(fence)\n", text: body)
     }
 
+    /// Where cell k stands among the parts, and its output block's index when it has one (the
+    /// part right after it, or after the blank prose that follows it).
+    func locate(cell k: Int) -> (cell: Int, output: Int?)? {
+        let cellIndices = parts.indices.filter { if case .cell = parts[$0] { true } else { false } }
+        guard k < cellIndices.count else { return nil }
+        let index = cellIndices[k]
+        var j = index + 1
+        if j < parts.count, case .prose(let p) = parts[j], p.allSatisfy(\.isNewline) { j += 1 }
+        if j < parts.count, case .output = parts[j] { return (index, j) }
+        return (index, nil)
+    }
+
     /// The notebook with cell k's output set to `text` (kept as stored when the stored output,
     /// with its `...` lines, still matches), adding the block when the cell has none.
     public func settingOutput(ofCell k: Int, to text: String) -> Notebook {
         var copy = self
-        var seen = -1
-        for (index, part) in parts.enumerated() {
-            guard case .cell = part else { continue }
-            seen += 1
-            guard seen == k else { continue }
-            // The output, if any, is the next part after blank prose.
-            var j = index + 1
-            if j < parts.count, case .prose(let p) = parts[j], p.allSatisfy(\.isNewline) { j += 1 }
-            if j < parts.count, case .output(let stored) = parts[j] {
-                if !Notebook.matches(stored: stored.text, actual: text) { copy.parts[j] = .output(Notebook.outputBlock(text)) }
-            } else {
-                copy.parts.insert(contentsOf: [.prose("\n"), .output(Notebook.outputBlock(text))], at: index + 1)
+        guard let (cell, output) = locate(cell: k) else { return copy }
+        if let output {
+            if case .output(let stored) = parts[output], !Notebook.matches(stored: stored.text, actual: text) {
+                copy.parts[output] = .output(Notebook.outputBlock(text))
             }
-            return copy
+        } else {
+            copy.parts.insert(contentsOf: [.prose("\n"), .output(Notebook.outputBlock(text))], at: cell + 1)
         }
         return copy
     }
 
     /// The stored output of cell k, or nil when it has none.
     public func storedOutput(ofCell k: Int) -> String? {
-        var seen = -1
-        for (index, part) in parts.enumerated() {
-            guard case .cell = part else { continue }
-            seen += 1
-            guard seen == k else { continue }
-            var j = index + 1
-            if j < parts.count, case .prose(let p) = parts[j], p.allSatisfy(\.isNewline) { j += 1 }
-            if j < parts.count, case .output(let stored) = parts[j] { return stored.text }
-            return nil
-        }
-        return nil
+        guard let output = locate(cell: k)?.output, case .output(let stored) = parts[output] else { return nil }
+        return stored.text
     }
 
     /// Whether `actual` is what `stored` says, where a stored line `...` stands for any lines

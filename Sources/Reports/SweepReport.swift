@@ -41,8 +41,7 @@ public func sweepJSON(_ s: Sweep) -> JSON {
             }
             var mean: [(String, JSON)] = sweepMeasures.map { m in (m.key, .optional(point.mean(m.value))) }
             mean.append((g.key, .optional(point.mean { generalisationValue(s, $0) })))
-            let flattest = flattestByFOF(s, rho: point.settings.hyper.rho)
-            return .object([("values", .numbers(point.values)), ("flattest_by_fof", flattest.map { .number(Double($0)) } ?? .null),
+            return .object([("values", .numbers(point.values)), ("flattest_by_fof", point.flattestByFOF.map { .number(Double($0)) } ?? .null),
                             ("runs", .array(runs)), ("mean", .object(mean)),
                             ("fractions", .object(codes.map { (outcomeName($0), .number(point.share($0))) }))])
         }
@@ -60,12 +59,6 @@ public func sweepJSON(_ s: Sweep) -> JSON {
         ("codes", .object([("-1", .string("diverged")), ("-2", .string("left_domain")), ("-3", .string("no_minimum"))])),
         ("sweeps", .array(lines)),
     ])
-}
-
-/// The minimum with the lowest FOF at this ρ (its index), or nil without minima.
-func flattestByFOF(_ s: Sweep, rho: Double) -> Int? {
-    let fof = s.minima.map { (try? s.problem.oracle.fof(at: s.critical[$0].theta, rho: rho).value) ?? .infinity }
-    return fof.indices.min { fof[$0] < fof[$1] }.map { s.minima[$0] }
 }
 
 /// A sweep as CSV, one row per optimizer, combination and start.
@@ -129,15 +122,8 @@ public func sweepFindings(_ s: Sweep) -> [String] {
     var out: [String] = []
     let key = s.varies[0].key
     // The minimum FOF rates flattest at each swept value (it moves when ρ is swept).
-    var flattestAt: [Double: Int] = [:]
-    func flattest(_ rho: Double) -> Int {
-        if let known = flattestAt[rho] { return known }
-        let best = flattestByFOF(s, rho: rho)!
-        flattestAt[rho] = best
-        return best
-    }
     let first = s.lines[0].points
-    let flat = first.map { flattest($0.settings.hyper.rho) }
+    let flat = first.map { $0.flattestByFOF! }
     if Set(flat).count > 1 {
         var pieces: [String] = []
         var k = 0
@@ -152,7 +138,7 @@ public func sweepFindings(_ s: Sweep) -> [String] {
     }
     for line in s.lines {
         // At each value: the share of starts ending in the minimum FOF rates flattest at that value's ρ.
-        let shares: [Double] = line.points.map { point in point.share(Int32(flattest(point.settings.hyper.rho))) }
+        let shares: [Double] = line.points.map { point in point.share(Int32(point.flattestByFOF!)) }
         let values = line.points.map { $0.values[0] }
         let all = shares.allSatisfy { $0 == 1 }, none = shares.allSatisfy { $0 == 0 }
         if all {

@@ -153,19 +153,27 @@ public struct Tape: Sendable {
         precondition(columns.count == inputCount, "one column per input")
         let n = columns.first?.count ?? 0
         precondition(columns.allSatisfy { $0.count == n }, "columns of equal length")
+        // Blocks are copied through buffers this function owns, so no pointer outlives the
+        // array access that made it.
+        let bs = Tape.blockSize
         var result = [[Double]](repeating: [Double](repeating: 0, count: n), count: outputCount)
-        var workspace = makeBlockWorkspace()
-        workspace.withUnsafeMutableBufferPointer { registers in
-            var start = 0
-            while start < n {
-                let m = min(Tape.blockSize, n - start)
-                let inputs = columns.map { column in column.withUnsafeBufferPointer { $0.baseAddress! + start } }
-                let outputs = (0..<outputCount).map { k in
-                    result[k].withUnsafeMutableBufferPointer { Optional($0.baseAddress! + start) }
-                }
-                evaluate(block: inputs, count: m, registers: registers.baseAddress!, into: outputs)
-                start += m
+        var registers = makeBlockWorkspace()
+        let input = UnsafeMutablePointer<Double>.allocate(capacity: max(1, inputCount * bs))
+        let output = UnsafeMutablePointer<Double>.allocate(capacity: max(1, outputCount * bs))
+        defer { input.deallocate(); output.deallocate() }
+        let inputs = (0..<inputCount).map { UnsafePointer(input + $0 * bs) }
+        let outputs = (0..<outputCount).map { Optional(output + $0 * bs) }
+        var start = 0
+        while start < n {
+            let m = min(bs, n - start)
+            for (i, column) in columns.enumerated() {
+                for p in 0..<m { input[i * bs + p] = column[start + p] }
             }
+            registers.withUnsafeMutableBufferPointer { evaluate(block: inputs, count: m, registers: $0.baseAddress!, into: outputs) }
+            for k in 0..<outputCount {
+                for p in 0..<m { result[k][start + p] = output[k * bs + p] }
+            }
+            start += m
         }
         return result
     }

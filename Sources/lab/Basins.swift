@@ -53,9 +53,7 @@ struct Basins: ParsableCommand {
     @Option(help: ArgumentHelp("1-D problems: a setting as the second axis, from a to b in n values.", valueName: "name=a:b:n"))
     var vary: [String] = []
 
-    @Option(help: "Threads to run on (default: every core); the result does not depend on it.")
-    var threads: Int?
-
+    @OptionGroup var threads: ThreadOption
     @OptionGroup var options: RunOptions
     @OptionGroup var common: CommonOptions
 
@@ -65,11 +63,9 @@ struct Basins: ParsableCommand {
         let size = try Basins.parseGrid(grid)
         if vary.count > 1 { throw UsageError("basins takes one --vary (the second axis of a 1-D map); lab sweep varies two settings") }
         let varied = try vary.first.map(parseVary)
-        if let threads, threads < 1 { throw UsageError("--threads must be at least 1, got \(threads)") }
+        let threadCount = try threads.count()
         let out = try options.folder()
-        let flags = try options.flags()
-        if flags["opt"] != nil { throw UsageError("basins takes its optimizers from --opts, not --opt") }
-        if flags["measures"] != nil { throw UsageError("--measures records one trajectory's flatness; basin maps keep no trajectories") }
+        let flags = try options.manyRunFlags(command: "basins", measures: "basin maps keep no trajectories")
         // Optimizers without a lane form run start by start: say so before a long wait.
         let starts = size.0 * (p.dimension == 1 ? (varied?.values.count ?? 1) : size.1)
         let slow = optimizers.filter { !$0.hasLaneForm }.map(\.name)
@@ -78,19 +74,12 @@ struct Basins: ParsableCommand {
         }
         let bar = ProgressBar("basins")
         let maps = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: size, vary: varied,
-                                 threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, progress: bar.update)
+                                 threads: threadCount, progress: bar.update)
         bar.finish()
         let document = basinsJSON(maps).rendered()
-        let base = out.file("\(p.name)-basins")
-        var files: [(contents: String, path: String)] = [(document + "\n", base + ".json"), (basinsCSV(maps), base + ".csv")]
-        if !maps.maps[0].settings[0].noPlot { files.append((LabFigures.basins(maps).svg(), base + ".svg")) }
-        try writeAtomically(files)
-        switch common.format {
-        case .json: print(document)
-        case .text:
-            print(basinsText(maps))
-            print("\nwrote " + files.map(\.path).joined(separator: ", "))
-        }
+        let files = try dataFiles(base: out.file("\(p.name)-basins"), document: document, csv: basinsCSV(maps),
+                                  figure: maps.maps[0].settings[0].noPlot ? nil : { LabFigures.basins(maps).svg() })
+        try deliver(files, document: document, format: common.format) { basinsText(maps) }
     }
 
     /// `N` or `NXxNY`, each at least 2 and at most 4096.

@@ -39,8 +39,7 @@ struct Compare: ParsableCommand {
         let p = try loadProblem(problem)
         let optimizers = try optimizerList(opts)
         let out = try options.folder()
-        let flags = try options.flags()
-        if flags["opt"] != nil { throw UsageError("compare takes its optimizers from --opts, not --opt") }
+        let flags = try options.manyRunFlags(command: "compare", measures: nil)
         let comparison = try Comparison(problem: p, optimizers: optimizers, flags: flags)
         var files: [(contents: String, path: String)] = []
         for r in comparison.records {
@@ -49,13 +48,7 @@ struct Compare: ParsableCommand {
             files.append((runCSV(r, variables: p.variables), base + ".csv"))
         }
         if !comparison.settings[0].noPlot { files.append((try LabFigures.compare(comparison.records, problem: p).svg(), out.file("\(p.name)-compare.svg"))) }
-        try writeAtomically(files)
-        for r in comparison.records { if let warning = divergenceWarning(r) { printError(warning) } }
-        switch common.format {
-        case .json: print(comparisonJSON(comparison).rendered())
-        case .text:
-            print(comparisonText(comparison))
-            print("\nwrote " + files.map(\.path).joined(separator: ", "))
-        }
+        try deliver(files, document: comparisonJSON(comparison).rendered(), warnings: comparison.records.compactMap(divergenceWarning),
+                    format: common.format) { comparisonText(comparison) }
     }
 }

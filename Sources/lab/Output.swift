@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
@@ -29,3 +30,37 @@ let exitStatusHelp = """
     value); 65 for a mistake in an input file (a problem file); 1 for anything else (a failed \
     computation or write). Errors go to stderr as 'error: ...'.
     """
+
+/// The tail of every command that writes files: the files whole or none (`writeAtomically`),
+/// then any warnings, then the JSON document (`--format json`) or the text and the files written.
+func deliver(_ files: [(contents: String, path: String)], document: @autoclosure () -> String, warnings: [String] = [],
+             format: OutputFormat, text: () -> String) throws {
+    try writeAtomically(files)
+    for warning in warnings { printError(warning) }
+    switch format {
+    case .json: print(document())
+    case .text:
+        print(text())
+        print("\nwrote " + files.map(\.path).joined(separator: ", "))
+    }
+}
+
+/// The files of a run, a basin map or a sweep: BASE.json (the document), BASE.csv and, unless
+/// the settings say no-plot, BASE.svg. Everything is rendered before the first file is written.
+func dataFiles(base: String, document: String, csv: String, figure: (() throws -> String)?) throws -> [(contents: String, path: String)] {
+    var files: [(contents: String, path: String)] = [(document + "\n", base + ".json"), (csv, base + ".csv")]
+    if let figure { files.append((try figure(), base + ".svg")) }
+    return files
+}
+
+/// `--threads` of the commands that run many starts.
+struct ThreadOption: ParsableArguments {
+    @Option(help: "Threads to run on (default: every core); the result does not depend on it.")
+    var threads: Int?
+
+    /// The count asked for, or every core; refuses fewer than one.
+    func count() throws -> Int {
+        if let threads, threads < 1 { throw UsageError("--threads must be at least 1, got \(threads)") }
+        return threads ?? ProcessInfo.processInfo.activeProcessorCount
+    }
+}

@@ -48,18 +48,10 @@ struct Run: ParsableCommand {
         let out = try options.folder()
         let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
         let document = runJSON(record).rendered()
-        let base = out.file("\(p.name)-\(optimizer.name)")
-        // Everything is rendered before the first file is written.
-        var files: [(contents: String, path: String)] = [(document + "\n", base + ".json"),
-                                                         (runCSV(record, variables: p.variables), base + ".csv")]
-        if !settings.noPlot { files.append((try LabFigures.run(record, problem: p).svg(), base + ".svg")) }
-        try writeAtomically(files)
-        if let warning = divergenceWarning(record) { printError(warning) }
-        switch common.format {
-        case .json: print(document)
-        case .text:
-            print(runText(record, problem: p))
-            print("\nwrote " + files.map(\.path).joined(separator: ", "))
+        let files = try dataFiles(base: out.file("\(p.name)-\(optimizer.name)"), document: document, csv: runCSV(record, variables: p.variables),
+                                  figure: settings.noPlot ? nil : { try LabFigures.run(record, problem: p).svg() })
+        try deliver(files, document: document, warnings: divergenceWarning(record).map { [$0] } ?? [], format: common.format) {
+            runText(record, problem: p)
         }
     }
 }

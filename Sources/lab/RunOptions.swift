@@ -20,6 +20,15 @@ struct RunOptions: ParsableArguments {
 
     /// The settings given, keyed like a problem's `[defaults]`.
     func flags() throws -> [String: SettingValue] { try RunSettings.parseFlags(settings) }
+
+    /// The settings of a command that takes its optimizers from --opts and keeps no trajectories
+    /// (compare keeps them, so it allows --measures): --opt is refused, and --measures with `why`.
+    func manyRunFlags(command: String, measures why: String?) throws -> [String: SettingValue] {
+        let flags = try flags()
+        if flags["opt"] != nil { throw UsageError("\(command) takes its optimizers from --opts, not --opt") }
+        if let why, flags["measures"] != nil { throw UsageError("--measures records one trajectory's flatness; \(why)") }
+        return flags
+    }
 }
 
 /// The optimizers of `--opts gd,sam,gam`, each once.

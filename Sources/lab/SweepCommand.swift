@@ -50,9 +50,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seed of the random starts.", valueName: "S"))
     var startsSeed: UInt64 = 0
 
-    @Option(help: "Threads to run on (default: every core); the result does not depend on it.")
-    var threads: Int?
-
+    @OptionGroup var threads: ThreadOption
     @OptionGroup var options: RunOptions
     @OptionGroup var common: CommonOptions
 
@@ -64,26 +62,17 @@ struct SweepCommand: ParsableCommand {
         }
         let varies = try vary.map(parseVary)
         if let starts, !(1...100_000).contains(starts) { throw UsageError("--starts must be 1 to 100000, got \(starts)") }
-        if let threads, threads < 1 { throw UsageError("--threads must be at least 1, got \(threads)") }
+        let threadCount = try threads.count()
         let out = try options.folder()
-        let flags = try options.flags()
-        if flags["opt"] != nil { throw UsageError("sweep takes its optimizers from --opts, not --opt") }
-        if flags["measures"] != nil { throw UsageError("--measures records one trajectory's flatness; a sweep measures each end point anyway") }
+        let flags = try options.manyRunFlags(command: "sweep", measures: "a sweep measures each end point anyway")
         let chosen = starts.map { Sweep.randomStarts($0, in: p.domain, seed: startsSeed) }
         let bar = ProgressBar("sweep")
         let sweep = try Sweep(problem: p, optimizers: optimizers, flags: flags, varies: varies, starts: chosen,
-                              threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, progress: bar.update)
+                              threads: threadCount, progress: bar.update)
         bar.finish()
         let document = sweepJSON(sweep).rendered()
-        let base = out.file("\(p.name)-sweep")
-        var files: [(contents: String, path: String)] = [(document + "\n", base + ".json"), (sweepCSV(sweep), base + ".csv")]
-        if !sweep.lines[0].points[0].settings.noPlot { files.append((LabFigures.sweep(sweep).svg(), base + ".svg")) }
-        try writeAtomically(files)
-        switch common.format {
-        case .json: print(document)
-        case .text:
-            print(sweepText(sweep))
-            print("\nwrote " + files.map(\.path).joined(separator: ", "))
-        }
+        let files = try dataFiles(base: out.file("\(p.name)-sweep"), document: document, csv: sweepCSV(sweep),
+                                  figure: sweep.lines[0].points[0].settings.noPlot ? nil : { LabFigures.sweep(sweep).svg() })
+        try deliver(files, document: document, format: common.format) { sweepText(sweep) }
     }
 }
