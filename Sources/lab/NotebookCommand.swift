@@ -46,6 +46,7 @@ struct NotebookRun: ParsableCommand {
 
     func run() throws {
         guard !files.isEmpty else { throw UsageError("give one or more notebooks, as in lab notebook run notebooks-md/*.md") }
+        try files.forEach(NotebookRunner.requireFile)
         for file in files {
             let result = try NotebookRunner(file: file).execute()
             defer { result.removeScratch() }
@@ -81,6 +82,7 @@ struct NotebookCheck: ParsableCommand {
 
     func run() throws {
         guard !files.isEmpty else { throw UsageError("give one or more notebooks, as in lab notebook check notebooks-md/*.md") }
+        try files.forEach(NotebookRunner.requireFile)
         var drifted = 0, broken = 0
         for file in files {
             // A notebook that cannot run is reported, and the others are still checked.
@@ -195,9 +197,14 @@ struct NotebookRunner {
         func removeScratch() { try? FileManager.default.removeItem(at: scratch) }
     }
 
-    static func read(_ file: String) throws -> Notebook {
+    /// Refuses, as a command-line mistake, a name that is not an existing .md file.
+    static func requireFile(_ file: String) throws {
         guard file.hasSuffix(".md") else { throw UsageError("\(file) is not a notebook: a notebook is a markdown file (.md)") }
         guard FileManager.default.fileExists(atPath: file) else { throw UsageError("no such notebook: \(file)") }
+    }
+
+    static func read(_ file: String) throws -> Notebook {
+        try requireFile(file)
         guard let data = FileManager.default.contents(atPath: file) else { throw NotebookFileError(message: "cannot read the notebook \(file)") }
         do {
             return try Notebook(text: String(decoding: data, as: UTF8.self))
