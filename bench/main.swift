@@ -143,7 +143,7 @@ do {
     let lanes = time(rounds: 5, calls: 1, [together, oneByOne])
     print("tapes run with \(VectorMath.instructionSet) here")
     report("gam on the basin workload, one thread (per step per start):", ["\(starts.count) lanes together", "one start at a time"], lanes.map { $0 / perStep })
-    print("  tapes per gam step: H∇L tape \(problem.oracle.hessianGradientTape.operationCount) operations, twice")
+    print("  tapes per gam step: H∇L tape \(problem.oracle.hessianGradientTape!.operationCount) operations, twice")
     // lab's compute alone: the whole map (steps, basins, minima) in this process, every core.
     let map = time(rounds: 3, calls: 1, [{ Double((try! BasinMaps(problem: problem, optimizers: [gam], flags: [:], grid: (256, 256))).maps[0].outcome[0]) }])
     labCompute = map[0]

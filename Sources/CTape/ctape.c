@@ -156,6 +156,9 @@ static inline double k_softplus(double x) {
 }
 
 static inline double k_sign(double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : (x == 0 ? 0.0 : NAN)); }
+// relu and its derivative, as PyTorch defines them: relu(0) = 0 and step(0) = 0; NaN stays NaN.
+static inline double k_relu(double x) { return x > 0 ? x : (x == x ? 0.0 : x); }
+static inline double k_step(double x) { return x > 0 ? 1.0 : (x == x ? 0.0 : x); }
 
 // x^y as Symbolic defines it: C's pow, with x^2 the correctly rounded x·x.
 static inline double k_pow(double x, double y) { return y == 2 ? x * x : pow(x, y); }
@@ -176,6 +179,8 @@ double ctape_function(int f, double x) {
     case CTAPE_SOFTPLUS: return k_softplus(x);
     case CTAPE_ABS: return fabs(x);
     case CTAPE_SIGN: return k_sign(x);
+    case CTAPE_RELU: return k_relu(x);
+    case CTAPE_STEP: return k_step(x);
     default: return NAN;
     }
 }
@@ -199,6 +204,8 @@ static inline void apply(int f, const double *restrict x, double *restrict o, lo
     case CTAPE_SIGMOID: for (long p = 0; p < m; p++) o[p] = k_sigmoid(x[p]); break;
     case CTAPE_SOFTPLUS: for (long p = 0; p < m; p++) o[p] = k_softplus(x[p]); break;
     case CTAPE_ABS: for (long p = 0; p < m; p++) o[p] = fabs(x[p]); break;
+    case CTAPE_RELU: for (long p = 0; p < m; p++) o[p] = k_relu(x[p]); break;
+    case CTAPE_STEP: for (long p = 0; p < m; p++) o[p] = k_step(x[p]); break;
     case CTAPE_SIN:
     case CTAPE_COS: {
         // The kernels alone when every point is in their range, else point by point.

@@ -150,7 +150,7 @@ public struct BasinMaps {
             return Judgement(outcome: leftDomain, steps: steps, stalled: stalled, reached: false)
         }
         guard let basin, basin.kind == .minimum else { return Judgement(outcome: noMinimum, steps: steps, stalled: stalled, reached: false) }
-        return Judgement(outcome: Int32(basin.index), steps: steps, stalled: stalled, reached: reached)
+        return Judgement(outcome: Int32(basin.index ?? -3), steps: steps, stalled: stalled, reached: reached)
     }
 
     struct Judgement: Sendable {

@@ -26,7 +26,7 @@ public struct RunConfiguration {
 
     /// The run that resolved settings describe (`RunSettings.resolve`).
     public init(problem: Problem, optimizer: Optimizer, settings s: RunSettings) {
-        self.init(problem: problem, optimizer: optimizer, hyper: s.hyper, start: s.start ?? problem.domain.map { ($0.lowerBound + $0.upperBound) / 2 },
+        self.init(problem: problem, optimizer: optimizer, hyper: s.hyper, start: s.start ?? problem.defaultStart,
                   measures: s.measures, sigma: s.sigma)
     }
 }
@@ -52,10 +52,11 @@ public enum RunStatus: String, Sendable {
     case maxSteps = "max_steps", converged, diverged
 }
 
-/// The critical point of `Problem.criticalPoints()` a run ended at.
+/// The critical point of `Problem.criticalPoints()` a run ended at; beyond 2-D, the stationary
+/// point descent reaches (`Problem.stationaryPoint`), which has no index.
 public struct Basin: Sendable {
-    /// Index into the critical points (the order of `lab analyze`).
-    public let index: Int
+    /// Index into the critical points (the order of `lab analyze`); nil beyond 2-D.
+    public let index: Int?
     public let theta: [Double]
     public let kind: CriticalPoint.Kind
     /// How far the run's end point is from the critical point.
@@ -74,8 +75,11 @@ public struct FinalState: Sendable {
     public let testLoss: Double?
     /// L(θ + shift) for the problem's fixed shift (`[test] shift`); nil without one.
     public let shiftedLoss: Double?
-    /// E[L(θ + s)], s ~ N(0, σ²I) (= L + average sharpness at σ, a proxy); nil beyond 2-D.
+    /// E[L(θ + s)], s ~ N(0, σ²I) (= L + average sharpness at σ, a proxy): exact in 1-D and 2-D,
+    /// a seeded Monte Carlo mean beyond.
     public let expectedShiftedLoss: Double?
+    /// The Monte Carlo standard error of `expectedShiftedLoss`; nil when it is exact.
+    public let expectedShiftedLossError: Double?
     /// σ of `expectedShiftedLoss`.
     public let sigma: Double
     /// nil when the run diverged, or when gradient flow from θ reaches no critical point.
@@ -158,17 +162,25 @@ extension RunConfiguration {
             trajectory[trajectory.count - 1].fofEstimate = d.fofEstimate
         })
 
-        // A diverged run has no basin, so it need not search for critical points.
-        let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
-        let endBasin = critical.flatMap { self.basin(of: trajectory.last!.theta, among: $0) }
-        let startBasin = critical.flatMap { knownStartBasin ?? self.basin(of: start, among: $0) }
+        // A diverged run has no basin, so it need not search for critical points. Beyond 2-D
+        // the end point is judged by where descent from it goes, not against a list.
         let end = trajectory.last!
-        let lambdaMax = try oracle.eigenvalues(end.theta).last!
+        let endBasin: Basin?, startBasin: Basin?
+        if problem.dimension > 2 {
+            endBasin = status == .diverged ? nil : try descentBasin(of: end.theta)
+            startBasin = status == .diverged ? nil : try knownStartBasin ?? descentBasin(of: start)
+        } else {
+            let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
+            endBasin = critical.flatMap { self.basin(of: end.theta, among: $0) }
+            startBasin = critical.flatMap { knownStartBasin ?? self.basin(of: start, among: $0) }
+        }
+        let lambdaMax = try oracle.spectrum(at: end.theta).lambdaMax
+        let shifted = try oracle.gaussianExpectationEstimate(at: end.theta, sigma: sigma)
         return RunRecord(
             problem: problem.name, optimizer: optimizer, hyper: hyper, status: status, divergence: divergence,
             trajectory: trajectory,
             final: FinalState(theta: end.theta, loss: end.loss, testLoss: oracle.testLoss(end.theta), shiftedLoss: oracle.shiftedLoss(end.theta),
-                              expectedShiftedLoss: try oracle.expectedShiftedLoss(end.theta, sigma: sigma), sigma: sigma,
+                              expectedShiftedLoss: shifted.value, expectedShiftedLossError: shifted.error, sigma: sigma,
                               basin: endBasin, lambdaMax: lambdaMax,
                               zof: try end.zof ?? oracle.zof(at: end.theta, rho: hyper.rho).value,
                               fof: try end.fof ?? oracle.fof(at: end.theta, rho: hyper.rho).value),
@@ -241,5 +253,13 @@ extension RunConfiguration {
     /// nil when the flow reaches no critical point of `critical`.
     func basin(of theta: [Double], among critical: [CriticalPoint]) -> Basin? {
         BasinFlow(problem: problem, critical: critical).basins(of: [theta])[0]
+    }
+
+    /// Beyond 2-D: the stationary point descent reaches from θ, with no index; reached when θ is
+    /// within 1e-3 of the domain's diagonal of it.
+    func descentBasin(of theta: [Double]) throws -> Basin? {
+        guard let c = try problem.stationaryPoint(from: theta) else { return nil }
+        let d = distance(c.theta, theta)
+        return Basin(index: nil, theta: c.theta, kind: c.kind, distance: d, reached: d < 1e-3 * problem.diagonal)
     }
 }

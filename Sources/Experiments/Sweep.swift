@@ -80,7 +80,7 @@ public struct Sweep {
         if starts != nil, flags["start"] != nil { throw SettingError("--start and --starts both give starts; give one of them") }
         let settings = try Vary.resolve(problem: problem, optimizers: optimizers, flags: flags, varies: varies)
         let combinations = Vary.combinations(varies)
-        let chosenStarts = starts ?? [settings[0][0].start ?? problem.domain.map { ($0.lowerBound + $0.upperBound) / 2 }]
+        let chosenStarts = starts ?? [settings[0][0].start ?? problem.defaultStart]
         let critical = try problem.criticalPoints()
         (self.problem, self.varies, self.starts, self.critical) = (problem, varies, chosenStarts, critical)
         sigma = settings[0][0].sigma

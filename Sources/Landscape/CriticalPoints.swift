@@ -37,7 +37,8 @@ extension Problem {
     /// basin) and from a coarse (`seedsPerAxis`/4)² grid besides, keeping solutions inside the
     /// domain and merging those closer than 1e-6 of the domain's diagonal. A continuum of critical points (a valley floor
     /// of equally good minima) comes out as a sample of it, merged at 2% of the diagonal. More
-    /// than 2 variables: the same from a seeded random set of starts.
+    /// than 2 variables: a sample, the stationary points descent reaches (`stationaryPoint`)
+    /// from the default start and from `descentStarts` − 1 seeded starts in the domain.
     public func criticalPoints(seedsPerAxis: Int = 40) throws -> [CriticalPoint] {
         let o = oracle
         var found: [[Double]] = []
@@ -46,14 +47,16 @@ extension Problem {
             found = try Roots.all({ o.gradient([$0]).gradient[0] },
                                   derivative: { o.hessian([$0])[0][0] },
                                   in: d.lowerBound, d.upperBound, samples: 4000).map { [$0] }
-        } else {
-            var seeds: [[Double]] = []
-            if dimension == 2 {
-                seeds = seedGrid2D(coarse: seedsPerAxis / 4, fine: 2 * seedsPerAxis)
-            } else {
-                var rng = SplitMix64(seed: 1)
-                seeds = (0..<2000).map { _ in domain.map { Double.random(in: $0, using: &rng) } }
+        } else if dimension > 2 {
+            // A sample, not every critical point: where descent goes from the default start and
+            // from seeded starts in the domain (a network has too many to list).
+            var rng = SplitMix64(seed: 1)
+            let seeds = [defaultStart] + (0..<(Problem.descentStarts - 1)).map { _ in domain.map { Double.random(in: $0, using: &rng) } }
+            for seed in seeds {
+                if let c = try stationaryPoint(from: seed), contains(c.theta) { found.append(c.theta) }
             }
+        } else {
+            let seeds = seedGrid2D(coarse: seedsPerAxis / 4, fine: 2 * seedsPerAxis)
             for seed in seeds {
                 guard let root = try? MultiRoots.hybridsj({ o.gradient($0).gradient }, jacobian: { o.hessian($0) },
                                                           from: seed, epsAbs: 1e-11, maxIterations: 100),
@@ -77,6 +80,66 @@ extension Problem {
 }
 
 extension Problem {
+    /// Starts of the critical-point sample beyond 2-D.
+    public static let descentStarts = 16
+
+    /// The stationary point that descent reaches from θ, classified by its Hessian's inertia:
+    /// the way a run's end point is judged beyond 2-D, without listing every critical point.
+    /// Up to `Spectrum.fullLimit` parameters, saddle-free Newton steps (−Σ (v·∇L)/|λ| v over
+    /// the Hessian's eigenpairs, |λ| floored at 1e-6 of the largest, so a saddle is descended,
+    /// not climbed), each no longer than a tenth of the domain's diagonal and backtracked until
+    /// the loss falls by Armijo's rule; beyond, gradient steps of Barzilai–Borwein length. Stops
+    /// at ‖∇L‖ < 1e-9. nil when ‖∇L‖ is still above 1e-6 after `maxIterations` (a plateau, or a
+    /// valley that goes on).
+    public func stationaryPoint(from start: [Double], maxIterations: Int = 400) throws -> CriticalPoint? {
+        let o = oracle, n = dimension, cap = 0.1 * diagonal
+        var x = start
+        var (l, g) = o.gradient(x)
+        guard l.isFinite else { return nil }
+        var previous: (x: [Double], g: [Double])?
+        var t = 1e-3 * diagonal / max(norm(g), 1e-300)
+        for _ in 0..<(n <= Spectrum.fullLimit ? maxIterations : 25 * maxIterations) where norm(g) >= 1e-9 {
+            var d: [Double]
+            if n <= Spectrum.fullLimit {
+                let (values, vectors) = try SymmetricEigen.symmv(o.hessian(x))
+                let floor = 1e-6 * max(values.map(abs).max() ?? 0, 1e-300)
+                d = [Double](repeating: 0, count: n)
+                for (lambda, v) in zip(values, vectors) {
+                    let c = zip(v, g).map { $0 * $1 }.reduce(0, +) / max(abs(lambda), floor)
+                    for i in 0..<n { d[i] -= c * v[i] }
+                }
+                t = 1
+            } else {
+                if let p = previous {
+                    let s = zip(x, p.x).map { $0 - $1 }, y = zip(g, p.g).map { $0 - $1 }
+                    let sy = zip(s, y).map { $0 * $1 }.reduce(0, +), ss = s.map { $0 * $0 }.reduce(0, +)
+                    if sy > 0 { t = ss / sy }
+                }
+                d = g.map { -$0 }
+            }
+            let dn = norm(d) * t
+            if dn > cap { t *= cap / dn }
+            let slope = zip(g, d).map { $0 * $1 }.reduce(0, +)
+            var accepted = false
+            while t * norm(d) > 1e-14 * diagonal {
+                let y = zip(x, d).map { $0 + t * $1 }
+                let (ly, gy) = o.gradient(y)
+                if ly.isFinite && ly <= l + 1e-4 * t * slope {
+                    previous = (x, g)
+                    (x, l, g) = (y, ly, gy)
+                    accepted = true
+                    break
+                }
+                t /= 2
+            }
+            // Where the loss can no longer fall in floating point, the point is as stationary as it gets.
+            if !accepted { break }
+        }
+        guard norm(g) < 1e-6 else { return nil }
+        let eigen = try o.eigenvalues(x)
+        return CriticalPoint(theta: x, kind: CriticalPoint.classify(eigen), loss: l, eigenvalues: eigen)
+    }
+
     /// Seeds for the 2-D critical-point search: the local minima of ‖∇L‖ (8 neighbours, ties
     /// broken by grid order) on a `fine`² grid evaluated in one batch, and a `coarse`² grid.
     func seedGrid2D(coarse: Int, fine: Int) -> [[Double]] {

@@ -23,8 +23,15 @@ public struct Measures: Sendable {
     public let trace: Double
     /// Hessian eigenvalues, ascending.
     public let eigenvalues: [Double]
-    /// E[L(θ + δ)] − L(θ), δ ~ N(0, σ² I); nil for more than two variables.
+    /// E[L(θ + δ)] − L(θ), δ ~ N(0, σ² I): exact in 1-D and 2-D, a seeded Monte Carlo mean beyond.
     public let avgSharpness: Double?
+    /// The Monte Carlo standard error of `avgSharpness`; nil when it is exact.
+    public let avgSharpnessError: Double?
+    /// How the eigenvalues were found (`full` or `lanczos`) and the trace (`exact` or
+    /// `hutchinson`), with the Hutchinson standard error (nil when exact).
+    public let spectrumMethod: String
+    public let traceMethod: String
+    public let traceError: Double?
     /// The real held-out test loss (`[test] loss`); nil when the problem defines none.
     public let testLoss: Double?
     /// L(θ + shift) for the problem's fixed shift (`[test] shift`); nil without one.
@@ -41,7 +48,7 @@ public struct Measures: Sendable {
     /// FOF ≈ ρ²λ_max, the second-order estimate beside `fof` (see `zofEstimate`).
     public var fofEstimate: Double { rho * rho * lambdaMax }
     /// True when ZOF and FOF are exact maxima (1-D and 2-D); false when they come from
-    /// multi-start projected ascent (more variables) and are lower bounds.
+    /// multi-start projected ascent with exact derivatives (more variables) and are lower bounds.
     public let exact: Bool
 }
 
@@ -71,12 +78,14 @@ extension Oracle {
         let (loss, gradient) = o.gradient(theta)
         let (zofMax, zofArg) = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: o)
         let (gMax, fofArg) = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: o)
-        let eigen = try SymmetricEigen.symmv(o.hessian(theta)).values
+        let spectrum = try o.spectrum(at: theta)
+        let shifted = try o.gaussianExpectationEstimate(at: theta, sigma: sigma)
         return Measures(
             theta: theta, loss: loss, gradNorm: norm(gradient),
             zof: zofMax - loss, zofArgmax: zofArg, fof: rho * gMax, fofArgmax: fofArg,
-            lambdaMax: eigen.last!, trace: eigen.reduce(0, +), eigenvalues: eigen,
-            avgSharpness: try averageSharpness(at: theta, sigma: sigma, oracle: o),
+            lambdaMax: spectrum.lambdaMax, trace: spectrum.trace, eigenvalues: spectrum.eigenvalues,
+            avgSharpness: shifted.value - o.loss(theta), avgSharpnessError: shifted.error,
+            spectrumMethod: spectrum.method, traceMethod: spectrum.traceMethod, traceError: spectrum.traceError,
             testLoss: o.testLoss(theta), shiftedLoss: o.shiftedLoss(theta), rho: rho, sigma: sigma, exact: dimension <= 2)
     }
 
@@ -90,13 +99,6 @@ extension Oracle {
     public func fof(at theta: [Double], rho: Double) throws -> (value: Double, argmax: [Double]) {
         let (m, arg) = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: self)
         return (rho * m, arg)
-    }
-
-    /// E[L(θ + δ)] − L(θ), with E computed as the Gaussian-shift test loss is: adaptive QAGS over
-    /// ±12σ in 1-D (a fixed rule was off by 1.6% at trend-valley's soft-min kink), Gauss–Hermite
-    /// in 2-D.
-    func averageSharpness(at theta: [Double], sigma: Double, oracle o: Oracle) throws -> Double? {
-        try o.gaussianExpectation(at: theta, sigma: sigma).map { $0 - o.loss(theta) }
     }
 
     enum BallObjective { case loss, gradientNorm }
@@ -148,7 +150,7 @@ extension Oracle {
     /// ‖∇L‖²/2, with its exact Jacobian) started from every local maximum of a 65 × 65 grid over
     /// the ball (spacing ρ/32), plus the maximum over the boundary circle by a 720-angle scan
     /// with every local maximum polished by Brent. More
-    /// variables: projected gradient ascent from 4n+1 starts, a lower bound.
+    /// variables: projected ascent with exact derivatives from 2 + `ascentStarts` + 1 starts, a lower bound.
     func maximizeOverBall(center: [Double], rho: Double, kind: BallObjective, oracle o: Oracle) throws
         -> (value: Double, argmax: [Double])
     {
@@ -212,13 +214,24 @@ extension Oracle {
                 consider(root)
             }
         default:
+            // Projected ascent with exact derivatives (∇L for L; H∇L, the gradient of ‖∇L‖²/2,
+            // for ‖∇L‖) from the centre, from half-way out along ±∇L and from seeded random
+            // directions: a lower bound on the maximum.
+            let direction: ([Double]) -> [Double] = kind == .loss ? { o.gradient($0).gradient } : { o.gradientNormGradient($0) }
             var rng = SplitMix64(seed: 7)
             var starts = [center]
-            for _ in 0..<(4 * dimension) {
-                let d = center.map { _ in Double.random(in: -1...1, using: &rng) }
+            let g = o.gradient(center).gradient, gn = norm(g)
+            if gn > 0, gn.isFinite {
+                for s in [0.5, -0.5] { starts.append(zip(center, g).map { $0 + s * rho * $1 / gn }) }
+            }
+            for _ in 0..<Oracle.ascentStarts {
+                let d = center.map { _ in rng.gaussian() }
                 starts.append(zip(center, d).map { $0 + 0.5 * rho * $1 / max(norm(d), 1e-300) })
             }
-            for start in starts { consider(projectedAscent(objective, from: start, center: center, rho: rho)) }
+            for start in starts {
+                consider(start)
+                consider(ascend(objective, direction: direction, from: start, step: rho / 4, center: center, rho: rho))
+            }
         }
         return best
     }
@@ -245,28 +258,8 @@ extension Oracle {
         return x
     }
 
-    /// Gradient ascent on `f` (central-difference gradient) projected onto the ball.
-    private func projectedAscent(_ f: ([Double]) -> Double, from start: [Double], center: [Double], rho: Double) -> [Double] {
-        var x = start
-        var step = rho / 10
-        var fx = f(x)
-        for _ in 0..<300 {
-            let h = 1e-6 * max(1, rho)
-            let g = x.indices.map { i -> Double in
-                var a = x, b = x
-                a[i] += h; b[i] -= h
-                return (f(a) - f(b)) / (2 * h)
-            }
-            let gn = norm(g)
-            if gn == 0 || !gn.isFinite { break }
-            var y = zip(x, g).map { $0 + step * $1 / gn }
-            let d = distance(y, center)
-            if d > rho { y = zip(center, y).map { $0 + ($1 - $0) * rho / d } }
-            let fy = f(y)
-            if fy > fx { x = y; fx = fy; step *= 1.2 } else { step /= 2; if step < 1e-12 * rho { break } }
-        }
-        return x
-    }
+    /// Random starts of the projected ascent beyond 2-D (besides the centre and ±∇L).
+    static let ascentStarts = 6
 }
 
 /// The argmax of a 2π-periodic function f from its values at n equally spaced angles (sample k

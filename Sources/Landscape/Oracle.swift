@@ -4,26 +4,21 @@ import Symbolic
 
 /// Compiled evaluators for one problem: one tape per need, each sharing work between the outputs
 /// it computes together (the gradient tape also yields the loss; the HVP tape yields loss,
-/// gradient and H·v in one pass). A value type and `Sendable`: analysis and optimizers may call
-/// it from several threads.
+/// gradient and H·v in one pass). The loss and gradient tapes are built with the problem; the
+/// others when first asked for (a 100-parameter network never pays for an n² Hessian tape it does
+/// not use). A value type and `Sendable`: analysis and optimizers may call it from several threads.
+///
+/// For a problem with data (`[model]` and `[data]`), every tape is the mean over the training
+/// rows of a per-row tape (`Tape.Rows`). L, ∇L, H·v and H are means of per-row values; H∇L and
+/// its Jacobian are not (they are products of means), so for data they are built from means:
+/// H∇L = H·(∇L) with ∇L from a first pass, and its Jacobian H·H + ∂(H·v)/∂θ at v = ∇L.
 public struct Oracle: Sendable {
     public let dimension: Int
     /// Inputs: θ. Output: L.
     public let lossTape: Tape
     /// Inputs: θ. Outputs: L, ∇L.
     public let gradientTape: Tape
-    /// Inputs: θ, v. Outputs: L, ∇L, H(θ)·v.
-    public let hvpTape: Tape
-    /// Inputs: θ. Outputs: H row-major.
-    public let hessianTape: Tape
-    /// Inputs: θ. Outputs: ∇‖∇L‖² / 2 = H∇L, whose zeros are the critical points of ‖∇L‖.
-    public let gradientNormTape: Tape
-    /// Inputs: θ. Outputs: L, ∇L, H∇L in one pass: GAM's two Hessian-vector products are both
-    /// along a gradient, so each is one pass of this tape instead of a gradient and an HVP.
-    public let hessianGradientTape: Tape
-    /// Inputs: θ. Outputs: the Jacobian of H∇L row-major (H² plus third-derivative terms), for
-    /// Newton-type solves of H∇L = 0.
-    public let gradientNormJacobianTape: Tape
+    let lazy: LazyTapes
     let test: Test?
 
     enum Test: Sendable {
@@ -31,24 +26,28 @@ public struct Oracle: Sendable {
         case shift([Double])
     }
 
-    init(graph g: Graph, variables: [String], variableNodes vars: [NodeID], loss: NodeID, test definition: TestDefinition?) {
+    /// Inputs: θ, v. Outputs: L, ∇L, H(θ)·v.
+    public var hvpTape: Tape { lazy.tape(.hvp) }
+    /// Inputs: θ. Outputs: H row-major.
+    public var hessianTape: Tape { lazy.tape(.hessian) }
+    /// Inputs: θ. Outputs: L, ∇L, H∇L in one pass: GAM's two Hessian-vector products are both
+    /// along a gradient, so each is one pass of this tape instead of a gradient and an HVP. nil
+    /// for a problem with data, where H∇L is not a mean over rows (`hessianGradient` then makes
+    /// two passes).
+    public var hessianGradientTape: Tape? { lazy.rows == nil ? lazy.tape(.hessianGradient) : nil }
+    /// The number of training rows each evaluation averages over; nil for a loss expression.
+    public var rowCount: Int? { lossTape.rowCount }
+
+    init(graph g: Graph, variables: [String], variableNodes vars: [NodeID], loss: NodeID, test definition: TestDefinition?,
+         rows: Tape.Rows? = nil) {
         dimension = vars.count
         let gradient = g.gradient(of: loss, wrt: vars)
-        lossTape = Tape(graph: g, outputs: [loss], inputs: vars)
-        gradientTape = Tape(graph: g, outputs: [loss] + gradient, inputs: vars)
-        // Direction inputs get names no expression can spell, so they never meet a user's name.
-        let direction = variables.map { g.variable("direction[\($0)]") }
-        let hv = g.hessianVectorProduct(of: loss, wrt: vars, direction: direction)
-        hvpTape = Tape(graph: g, outputs: [loss] + gradient + hv, inputs: vars + direction)
-        let hessian = gradient.map { g.gradient(of: $0, wrt: vars) }
-        hessianTape = Tape(graph: g, outputs: hessian.flatMap { $0 }, inputs: vars)
-        let halfSquaredNorm = g.mul(0.5, g.sum(gradient.map { g.pow($0, 2) }))
-        let hg = g.gradient(of: halfSquaredNorm, wrt: vars)
-        gradientNormTape = Tape(graph: g, outputs: hg, inputs: vars)
-        hessianGradientTape = Tape(graph: g, outputs: [loss] + gradient + hg, inputs: vars)
-        gradientNormJacobianTape = Tape(graph: g, outputs: hg.flatMap { g.gradient(of: $0, wrt: vars) }, inputs: vars)
+        lossTape = Tape(graph: g, outputs: [loss], inputs: vars, rows: rows)
+        gradientTape = Tape(graph: g, outputs: [loss] + gradient, inputs: vars, rows: rows)
+        lazy = LazyTapes(graph: g, variables: variables, variableNodes: vars, loss: loss, gradient: gradient, rows: rows)
         switch definition {
         case .loss(_, let node)?: test = .tape(Tape(graph: g, outputs: [node], inputs: vars))
+        case .heldOut(let heldOut)?: test = .tape(Tape(graph: g, outputs: [loss], inputs: vars, rows: heldOut))
         case .shift(let s)?: test = .shift(s)
         case nil: test = nil
         }
@@ -70,17 +69,32 @@ public struct Oracle: Sendable {
         return (out[0], Array(out[1...n]), Array(out[(n + 1)...]))
     }
 
-    /// L, ∇L and H(θ)∇L(θ) from one tape pass.
+    /// L, ∇L and H(θ)∇L(θ): one tape pass, or for data a gradient pass and an HVP along it.
     public func hessianGradient(_ theta: [Double]) -> (loss: Double, gradient: [Double], hg: [Double]) {
-        let out = hessianGradientTape.evaluate(theta)
+        guard let tape = hessianGradientTape else {
+            let (l, g) = gradient(theta)
+            return (l, g, hvp(theta, g).hv)
+        }
+        let out = tape.evaluate(theta)
         let n = dimension
         return (out[0], Array(out[1...n]), Array(out[(n + 1)...]))
     }
 
     /// The Hessian H(θ) as rows: `[i][j]` = ∂²L/∂θᵢ∂θⱼ, indices in the problem's variable order.
+    /// In 1-D and 2-D from the Hessian tape; with more variables column by column from n
+    /// Hessian-vector products along the unit vectors (no n² tape), then symmetrised.
     public func hessian(_ theta: [Double]) -> [[Double]] {
-        let flat = hessianTape.evaluate(theta)
-        return (0..<dimension).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
+        let n = dimension
+        if n <= 2 {
+            let flat = hessianTape.evaluate(theta)
+            return (0..<n).map { Array(flat[($0 * n)..<(($0 + 1) * n)]) }
+        }
+        // One batch of n points, the same θ with the n unit directions.
+        let columns = (0..<n).map { i in [Double](repeating: theta[i], count: n) }
+            + (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0.0 } }
+        let out = hvpTape.evaluate(batch: columns)
+        // out[1 + n + i][j] = (H e_j)_i = H[i][j].
+        return (0..<n).map { i in (0..<n).map { j in 0.5 * (out[1 + n + i][j] + out[1 + n + j][i]) } }
     }
 
     /// Eigenvalues of the Hessian at θ, ascending (`gsl_eigen_symmv`).
@@ -89,12 +103,22 @@ public struct Oracle: Sendable {
     }
 
     /// H∇L, the gradient of ‖∇L‖²/2.
-    public func gradientNormGradient(_ theta: [Double]) -> [Double] { gradientNormTape.evaluate(theta) }
+    public func gradientNormGradient(_ theta: [Double]) -> [Double] {
+        lazy.rows == nil ? lazy.tape(.gradientNorm).evaluate(theta) : hessianGradient(theta).hg
+    }
 
-    /// The Jacobian of H∇L, row-major rows.
+    /// The Jacobian of H∇L, row-major rows: H² plus the third derivatives along ∇L.
     public func gradientNormJacobian(_ theta: [Double]) -> [[Double]] {
-        let flat = gradientNormJacobianTape.evaluate(theta)
-        return (0..<dimension).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
+        let n = dimension
+        guard lazy.rows != nil else {
+            let flat = lazy.tape(.gradientNormJacobian).evaluate(theta)
+            return (0..<n).map { Array(flat[($0 * n)..<(($0 + 1) * n)]) }
+        }
+        let g = gradient(theta).gradient, h = hessian(theta)
+        let third = lazy.tape(.hvpJacobian).evaluate(theta + g)
+        return (0..<n).map { i in
+            (0..<n).map { j in (0..<n).reduce(third[i * n + j]) { $0 + h[i][$1] * h[$1][j] } }
+        }
     }
 
     /// Whether the problem defines a real held-out test loss (`[test] loss`).
@@ -117,10 +141,10 @@ public struct Oracle: Sendable {
 
     /// The expected shifted loss E[L(θ + s)], s ~ N(0, σ²I): the honest model of a train/test
     /// shift on a landscape without data. It equals L(θ) + average sharpness at σ, so it is a
-    /// proxy, not independent evidence. Integrated as `gaussianExpectation`: nil for more than
-    /// two variables.
+    /// proxy, not independent evidence. Exact in 1-D and 2-D; beyond, a seeded Monte Carlo mean
+    /// (`gaussianExpectationEstimate` gives its standard error).
     public func expectedShiftedLoss(_ theta: [Double], sigma: Double) throws -> Double? {
-        try gaussianExpectation(at: theta, sigma: sigma)
+        try gaussianExpectationEstimate(at: theta, sigma: sigma).value
     }
 
     /// The test loss, or the shifted loss, at many points at once (`columns[k][i]`: variable k of
@@ -131,6 +155,26 @@ public struct Oracle: Sendable {
         case .tape(let t)?: return t.evaluate(batch: columns)[0]
         case .shift(let s)?: return lossTape.evaluate(batch: zip(columns, s).map { c, d in c.map { $0 + d } })[0]
         }
+    }
+
+    /// Samples of the Monte Carlo expected shifted loss beyond 2-D.
+    public static let shiftSamples = 512
+
+    /// E[L(θ + δ)] for δ ~ N(0, σ²I) and its standard error: exact in 1-D and 2-D (error nil);
+    /// with more variables a seeded Monte Carlo mean of `shiftSamples` draws, whose error is
+    /// the standard error of the mean of L(θ + δ) − L(θ).
+    public func gaussianExpectationEstimate(at theta: [Double], sigma: Double) throws -> (value: Double, error: Double?) {
+        if let exact = try gaussianExpectation(at: theta, sigma: sigma) { return (exact, nil) }
+        let n = dimension, k = Oracle.shiftSamples
+        var rng = SplitMix64(seed: 11)
+        var columns = [[Double]](repeating: [Double](repeating: 0, count: k), count: n)
+        for p in 0..<k { for i in 0..<n { columns[i][p] = theta[i] + sigma * rng.gaussian() } }
+        let center = loss(theta)
+        let rises = lossTape.evaluate(batch: columns)[0].map { $0 - center }
+        let mean = rises.reduce(0, +) / Double(k)
+        let variance = rises.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(k - 1)
+        guard mean.isFinite else { throw NumericsError.nonFinite(routine: "the expected shifted loss's Monte Carlo mean") }
+        return (center + mean, (variance / Double(k)).squareRoot())
     }
 
     /// E[L(θ + δ)] for δ ~ N(0, σ²I) in 1-D or 2-D; nil for more variables.
@@ -159,6 +203,60 @@ public struct Oracle: Sendable {
             return norm * value
         default:
             return nil
+        }
+    }
+}
+
+/// The tapes an oracle builds when first asked for, once, under a lock: building one adds
+/// nodes to the problem's graph, which is not safe from two threads at once.
+final class LazyTapes: @unchecked Sendable {
+    enum Kind: Hashable { case hvp, hessian, gradientNorm, hessianGradient, gradientNormJacobian, hvpJacobian }
+
+    private let lock = NSLock()
+    private let graph: Graph
+    private let variables: [String]
+    private let variableNodes: [NodeID]
+    private let loss: NodeID
+    private let gradient: [NodeID]
+    let rows: Tape.Rows?
+    private var built: [Kind: Tape] = [:]
+
+    init(graph: Graph, variables: [String], variableNodes: [NodeID], loss: NodeID, gradient: [NodeID], rows: Tape.Rows?) {
+        (self.graph, self.variables, self.variableNodes, self.loss, self.gradient, self.rows) = (graph, variables, variableNodes, loss, gradient, rows)
+    }
+
+    func tape(_ kind: Kind) -> Tape {
+        lock.lock()
+        defer { lock.unlock() }
+        if let t = built[kind] { return t }
+        let t = build(kind)
+        built[kind] = t
+        return t
+    }
+
+    private func build(_ kind: Kind) -> Tape {
+        let g = graph, vars = variableNodes
+        // Direction inputs get names no expression can spell, so they never meet a user's name.
+        let direction = variables.map { g.variable("direction[\($0)]") }
+        func halfSquaredNormGradient() -> [NodeID] {
+            g.gradient(of: g.mul(0.5, g.sum(gradient.map { g.pow($0, 2) })), wrt: vars)
+        }
+        switch kind {
+        case .hvp:
+            let hv = g.hessianVectorProduct(of: loss, wrt: vars, direction: direction)
+            return Tape(graph: g, outputs: [loss] + gradient + hv, inputs: vars + direction, rows: rows)
+        case .hessian:
+            return Tape(graph: g, outputs: gradient.flatMap { g.gradient(of: $0, wrt: vars) }, inputs: vars, rows: rows)
+        case .gradientNorm:
+            return Tape(graph: g, outputs: halfSquaredNormGradient(), inputs: vars, rows: rows)
+        case .hessianGradient:
+            return Tape(graph: g, outputs: [loss] + gradient + halfSquaredNormGradient(), inputs: vars, rows: rows)
+        case .gradientNormJacobian:
+            return Tape(graph: g, outputs: halfSquaredNormGradient().flatMap { g.gradient(of: $0, wrt: vars) }, inputs: vars, rows: rows)
+        case .hvpJacobian:
+            // ∂(H·v)/∂θ with v held fixed: the third derivatives of L contracted with v.
+            let hv = g.hessianVectorProduct(of: loss, wrt: vars, direction: direction)
+            return Tape(graph: g, outputs: hv.flatMap { g.gradient(of: $0, wrt: vars) }, inputs: vars + direction, rows: rows)
         }
     }
 }

@@ -13,7 +13,8 @@ public struct Problem {
     public let file: String
     /// Variable names; every θ, gradient and start is a vector in this order.
     public let variables: [String]
-    /// The one expression graph holding the loss, the `[let]` subexpressions and an explicit test loss.
+    /// The one expression graph holding the loss, the `[let]` subexpressions and an explicit test
+    /// loss. For a model, the loss is the per-row loss in the parameters and the data's columns.
     public let graph: Graph
     /// The variables' nodes in `graph`, in `variables` order.
     public let variableNodes: [NodeID]
@@ -38,6 +39,17 @@ public struct Problem {
 
     /// Compiled evaluators for this problem's loss, derivatives and test loss, built once.
     public let oracle: Oracle
+    /// The model and its data, for a problem with `[model]`; nil for a loss expression.
+    public let model: Model?
+
+    /// The range of a model's parameter that `[domain]` does not list.
+    static let modelDomain: [Double] = [-5, 5]
+
+    /// Where a run starts without `--start`: `[defaults] start` is applied by the settings; this
+    /// is the model's seeded initialisation, or else the domain's centre.
+    public var defaultStart: [Double] {
+        model?.initialization ?? domain.map { ($0.lowerBound + $0.upperBound) / 2 }
+    }
 
     public var dimension: Int { variables.count }
 
@@ -48,11 +60,11 @@ public struct Problem {
 
     init(name: String, title: String, summary: String, file: String, variables: [String], graph: Graph,
          variableNodes: [NodeID], loss: NodeID, lossText: String, lets: [Let], domain: [ClosedRange<Double>],
-         test: TestDefinition?, defaults: Defaults) {
+         test: TestDefinition?, defaults: Defaults, model: Model? = nil, rows: Tape.Rows? = nil) {
         (self.name, self.title, self.summary, self.file) = (name, title, summary, file)
         (self.variables, self.graph, self.variableNodes, self.loss, self.lossText) = (variables, graph, variableNodes, loss, lossText)
-        (self.lets, self.domain, self.test, self.defaults) = (lets, domain, test, defaults)
-        oracle = Oracle(graph: graph, variables: variables, variableNodes: variableNodes, loss: loss, test: test)
+        (self.lets, self.domain, self.test, self.defaults, self.model) = (lets, domain, test, defaults, model)
+        oracle = Oracle(graph: graph, variables: variables, variableNodes: variableNodes, loss: loss, test: test, rows: rows)
     }
 
     /// Whether θ lies in the domain box.
@@ -70,6 +82,9 @@ public enum TestDefinition {
     /// One fixed shift of the landscape, L(θ + shift) (`shifted_loss`). Rankings by it can flip
     /// with the shift's direction and size.
     case shift([Double])
+    /// The model's loss on held-out rows (`[data] test`): the same per-row loss, averaged over the
+    /// test set instead of the training set.
+    case heldOut(Tape.Rows)
 }
 
 /// Values from `[defaults]`, keyed by setting (`lr`, `weight-decay`), typed as the file wrote

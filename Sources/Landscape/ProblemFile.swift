@@ -27,7 +27,7 @@ public struct ProblemError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Problem {
-    static let topLevelKeys = ["name", "title", "description", "variables", "loss", "let", "domain", "test", "defaults"]
+    static let topLevelKeys = ["name", "title", "description", "variables", "loss", "let", "domain", "test", "defaults", "model", "data"]
 
     /// Reads and checks a problem file.
     public static func load(file path: String) throws -> Problem {
@@ -62,64 +62,88 @@ extension Problem {
         let title = try reader.string(table, "title") ?? name
         let summary = try reader.string(table, "description") ?? ""
 
-        // variables
-        guard let variableArray = table["variables"] else {
-            throw ProblemError(file: file, key: "variables", message: "missing; list the variable names, as in variables = [\"x\", \"y\"]")
-        }
-        guard let variables = variableArray.array?.map({ $0.string }), !variables.isEmpty,
-              variables.allSatisfy({ $0 != nil }) else {
-            throw ProblemError(file: file, key: "variables", message: "must be a non-empty array of names, as in [\"x\", \"y\"]")
-        }
-        let names = variables.map { $0! }
-        for n in names {
-            try reader.checkNewName(n, key: "variables", taken: [])
-        }
-        if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
-            throw ProblemError(file: file, key: "variables", message: "'\(dup)' is listed twice")
-        }
-
         let graph = Graph()
-        let variableNodes = names.map { graph.variable($0) }
-
-        // [let], in dependency order
+        let names: [String], variableNodes: [NodeID], loss: NodeID, lossText: String
         var lets: [Problem.Let] = []
-        var letNodes: [String: NodeID] = [:]
-        if let letValue = table["let"] {
-            guard let letTable = letValue.table else {
-                throw ProblemError(file: file, key: "let", message: "must be a table of name = \"expression\"")
+        var built: Model.Built?
+        if let modelValue = table["model"] {
+            // A model fitted to data: its parameters are the variables, its loss a mean over rows.
+            guard let modelTable = modelValue.table else {
+                throw ProblemError(file: file, key: "model", message: "must be a table, as in [model] kind = \"mlp\"")
             }
-            var texts: [String: String] = [:]
-            for key in letTable.keys {
-                guard let t = letTable[key]?.string else {
-                    throw ProblemError(file: file, key: "let.\(key)", message: "must be an expression in quotes")
+            for key in ["variables", "loss", "let", "test"] where table[key] != nil {
+                let why = key == "test" ? "its test loss is the model's loss on [data] test" : "a [model] gives the parameters and the loss"
+                throw ProblemError(file: file, key: key, message: "not with [model]: \(why)")
+            }
+            let b = try Model.build(model: modelTable, data: table["data"], file: file, graph: graph)
+            (names, variableNodes, loss, built) = (b.names, b.nodes, b.loss, b)
+            lossText = b.model.summary
+        } else {
+            if table["data"] != nil {
+                throw ProblemError(file: file, key: "data", message: "data needs a [model] to fit, as in [model] kind = \"mlp\", layers = [1, 6, 1]")
+            }
+            // variables
+            guard let variableArray = table["variables"] else {
+                throw ProblemError(file: file, key: "variables", message: "missing; list the variable names, as in variables = [\"x\", \"y\"]")
+            }
+            guard let variables = variableArray.array?.map({ $0.string }), !variables.isEmpty,
+                  variables.allSatisfy({ $0 != nil }) else {
+                throw ProblemError(file: file, key: "variables", message: "must be a non-empty array of names, as in [\"x\", \"y\"]")
+            }
+            names = variables.map { $0! }
+            for n in names {
+                try reader.checkNewName(n, key: "variables", taken: [])
+            }
+            if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+                throw ProblemError(file: file, key: "variables", message: "'\(dup)' is listed twice")
+            }
+
+            variableNodes = names.map { graph.variable($0) }
+
+            // [let], in dependency order
+            var letNodes: [String: NodeID] = [:]
+            if let letValue = table["let"] {
+                guard let letTable = letValue.table else {
+                    throw ProblemError(file: file, key: "let", message: "must be a table of name = \"expression\"")
                 }
-                try reader.checkNewName(key, key: "let.\(key)", taken: names)
-                texts[key] = t
+                var texts: [String: String] = [:]
+                for key in letTable.keys {
+                    guard let t = letTable[key]?.string else {
+                        throw ProblemError(file: file, key: "let.\(key)", message: "must be an expression in quotes")
+                    }
+                    try reader.checkNewName(key, key: "let.\(key)", taken: names)
+                    texts[key] = t
+                }
+                for letName in try Problem.dependencyOrder(texts, file: file) {
+                    let node = try reader.expression(texts[letName]!, key: "let.\(letName)", graph: graph,
+                                                     scope: NameScope(variables: names, lets: letNodes))
+                    letNodes[letName] = node
+                    lets.append(Problem.Let(name: letName, text: texts[letName]!, node: node))
+                }
             }
-            for letName in try Problem.dependencyOrder(texts, file: file) {
-                let node = try reader.expression(texts[letName]!, key: "let.\(letName)", graph: graph,
-                                                 scope: NameScope(variables: names, lets: letNodes))
-                letNodes[letName] = node
-                lets.append(Problem.Let(name: letName, text: texts[letName]!, node: node))
+            let scope = NameScope(variables: names, lets: letNodes)
+
+            // loss
+            guard let text = try reader.string(table, "loss") else {
+                throw ProblemError(file: file, key: "loss", message: "missing; give the loss as an expression, as in loss = \"x^2\"")
             }
+            loss = try reader.expression(text, key: "loss", graph: graph, scope: scope)
+            lossText = text
         }
-        let scope = NameScope(variables: names, lets: letNodes)
+        let scope = NameScope(variables: names, lets: Dictionary(lets.map { ($0.name, $0.node) }, uniquingKeysWith: { a, _ in a }))
 
-        // loss
-        guard let lossText = try reader.string(table, "loss") else {
-            throw ProblemError(file: file, key: "loss", message: "missing; give the loss as an expression, as in loss = \"x^2\"")
+        // [domain]; a model's parameters not listed there range over [-5, 5].
+        if table["domain"] != nil && table["domain"]?.table == nil {
+            throw ProblemError(file: file, key: "domain", message: "must be a table with one [min, max] per variable")
         }
-        let loss = try reader.expression(lossText, key: "loss", graph: graph, scope: scope)
-
-        // [domain]
-        guard let domainTable = table["domain"]?.table else {
+        guard let domainTable = table["domain"]?.table ?? (built != nil ? TOMLTable() : nil) else {
             throw ProblemError(file: file, key: "domain",
                                message: "missing; give a [domain] table with one [min, max] per variable, as in \(names[0]) = [-4.0, 4.0]")
         }
-        try reader.rejectUnknown(domainTable, known: names, prefix: "domain", what: "variable")
+        try reader.rejectUnknown(domainTable, known: names, prefix: "domain", what: built != nil ? "parameter" : "variable")
         var domain: [ClosedRange<Double>] = []
         for n in names {
-            guard let pair = try reader.vector(domainTable, n, prefix: "domain") else {
+            guard let pair = try reader.vector(domainTable, n, prefix: "domain") ?? (built != nil ? Problem.modelDomain : nil) else {
                 throw ProblemError(file: file, key: "domain", message: "no range for variable '\(n)'")
             }
             guard pair.count == 2 else {
@@ -187,9 +211,17 @@ extension Problem {
             }
         }
 
-        self.init(name: name, title: title, summary: summary, file: file, variables: names, graph: graph,
-                  variableNodes: variableNodes, loss: loss, lossText: lossText, lets: lets, domain: domain,
-                  test: test, defaults: defaults)
+        if let b = built {
+            let rows = { (d: DataSet) in Tape.Rows(nodes: b.columns, columns: d.values) }
+            test = b.model.test.map { .heldOut(rows($0)) }
+            self.init(name: name, title: title, summary: summary, file: file, variables: names, graph: graph,
+                      variableNodes: variableNodes, loss: loss, lossText: lossText, lets: lets, domain: domain,
+                      test: test, defaults: defaults, model: b.model, rows: rows(b.model.train))
+        } else {
+            self.init(name: name, title: title, summary: summary, file: file, variables: names, graph: graph,
+                      variableNodes: variableNodes, loss: loss, lossText: lossText, lets: lets, domain: domain,
+                      test: test, defaults: defaults)
+        }
     }
 
     /// Orders `[let]` names so each comes after the names it uses; a cycle is an error that
@@ -216,7 +248,7 @@ extension Problem {
 }
 
 /// Typed access to TOML values with errors that name the file and key.
-private struct TableReader {
+struct TableReader {
     let file: String
 
     func path(_ key: String, _ prefix: String?) -> String { prefix.map { "\($0).\(key)" } ?? key }

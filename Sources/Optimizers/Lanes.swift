@@ -37,15 +37,16 @@ public final class LaneBuffer: @unchecked Sendable {
 public final class LaneOracle {
     public let oracle: Oracle
     public let dimension: Int
-    private var gradientRegisters: [Double], hvpRegisters: [Double], lossRegisters: [Double], hessianGradientRegisters: [Double]
+    // Made on first use, so a caller that needs only gradients never builds the HVP tapes.
+    private lazy var gradientRegisters = oracle.gradientTape.makeBlockWorkspace()
+    private lazy var hvpRegisters = oracle.hvpTape.makeBlockWorkspace()
+    private lazy var lossRegisters = oracle.lossTape.makeBlockWorkspace()
+    private lazy var hessianGradientRegisters = oracle.hessianGradientTape?.makeBlockWorkspace() ?? []
+    private lazy var gradientScratch = LaneBuffer(dimension: dimension)
 
     public init(_ oracle: Oracle) {
         self.oracle = oracle
         dimension = oracle.dimension
-        gradientRegisters = oracle.gradientTape.makeBlockWorkspace()
-        hvpRegisters = oracle.hvpTape.makeBlockWorkspace()
-        lossRegisters = oracle.lossTape.makeBlockWorkspace()
-        hessianGradientRegisters = oracle.hessianGradientTape.makeBlockWorkspace()
     }
 
     private func columns(_ v: UnsafePointer<Double>) -> [UnsafePointer<Double>] {
@@ -64,10 +65,16 @@ public final class LaneOracle {
         }
     }
 
-    /// L, ∇L and H∇L at lanes 0..<m from one pass of the H∇L tape; nil skips an output.
+    /// L, ∇L and H∇L at lanes 0..<m from one pass of the H∇L tape (for data, a gradient pass and
+    /// an HVP along it, as `Oracle.hessianGradient`); nil skips an output.
     public func hessianGradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
                                 gradient: UnsafeMutablePointer<Double>?, hessianGradient: UnsafeMutablePointer<Double>?) {
-        let tape = oracle.hessianGradientTape
+        guard let tape = oracle.hessianGradientTape else {
+            let g = gradient ?? gradientScratch.pointer
+            self.gradient(theta, count: m, loss: loss, gradient: g)
+            if let hessianGradient { hvp(theta, g, count: m, into: hessianGradient) }
+            return
+        }
         hessianGradientRegisters.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient) + columns(hessianGradient))
         }

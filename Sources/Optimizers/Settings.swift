@@ -255,7 +255,7 @@ public struct RunSettings: Sendable {
                 }
             }
         }
-        if s.start == nil { s.start = problem.domain.map { ($0.lowerBound + $0.upperBound) / 2 } }
+        if s.start == nil { s.start = problem.defaultStart }
         if let optimizer {
             if let implied = optimizer.impliedBase {
                 if case .word(let b)? = flags["base"], b != implied.rawValue {

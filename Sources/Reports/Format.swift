@@ -32,11 +32,18 @@ public func format(_ v: [Double], _ precision: Precision = .table) -> String {
 
 /// θ with its variables' names: `x=1` or `(x=1, y=2)`. A coordinate within 1e-12 of 0 (1e-10
 /// in sentences and labels) prints as 0: root finding leaves noise such as 3e-16 there.
+/// Beyond `maxNamedVariables` a point is summarised by its norm (the JSON and CSV have it whole).
 public func format(point theta: [Double], _ variables: [String], _ precision: Precision = .table) -> String {
+    if theta.count > maxNamedVariables {
+        return "‖θ‖=\(format(theta.map { $0 * $0 }.reduce(0, +).squareRoot(), precision)) (\(theta.count) parameters)"
+    }
     let zero = precision == .table ? 1e-12 : 1e-10
     let parts = zip(variables, theta).map { "\($0)=\(format(abs($1) < zero ? 0 : $1, precision))" }
     return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: ", ") + ")"
 }
+
+/// Points with more variables than this print as their norm and count.
+public let maxNamedVariables = 8
 
 /// θ without names, for figure labels: `1.5` or `(1.5, 0)`.
 public func format(coordinates theta: [Double], _ precision: Precision = .label) -> String {

@@ -19,7 +19,7 @@ public func runJSON(_ r: RunRecord) -> JSON {
     let f = r.final
     let basinJSON: (Basin?) -> JSON = { b in
         b.map {
-            .object([("index", .number(Double($0.index))), ("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)),
+            .object([("index", .optional($0.index.map(Double.init))), ("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)),
                      ("distance", .number($0.distance)), ("reached", .bool($0.reached))])
         } ?? .null
     }
@@ -36,6 +36,7 @@ public func runJSON(_ r: RunRecord) -> JSON {
         ("final", .object([
             ("theta", .numbers(f.theta)), ("loss", .number(f.loss)), ("test_loss", .optional(f.testLoss)),
             ("shifted_loss", .optional(f.shiftedLoss)), ("expected_shifted_loss", .optional(f.expectedShiftedLoss)),
+            ("expected_shifted_loss_error", .optional(f.expectedShiftedLossError)),
             ("sigma", .number(f.sigma)), ("basin", basin), ("stalled", .bool(r.stalled)),
             ("lambda_max", .number(f.lambdaMax)), ("zof", .number(f.zof)), ("fof", .number(f.fof)),
         ])),
@@ -65,15 +66,24 @@ public func runCSV(_ r: RunRecord, variables: [String]) -> String {
 /// way there; "stalled d from ..." when it had nearly stopped moving short of it (on a plateau
 /// when the gradient there is below 1e-3 as well).
 public func basinText(_ r: RunRecord, _ p: Problem) -> String {
-    guard let b = r.final.basin else { return r.status == .diverged ? "none (diverged)" : "none" }
+    guard let b = r.final.basin else {
+        if r.status == .diverged { return "none (diverged)" }
+        return p.dimension > 2 ? "none found: descent from the end point reached no stationary point (‖∇L‖ < 1e-6) in 400 steps" : "none"
+    }
     // A critical point comes from root finding: five digits, without its noise.
-    let at = "#\(b.index) \(b.kind.rawValue) at \(format(point: b.theta, p.variables, .compact))"
+    let at = "\(label(b)) at \(format(point: b.theta, p.variables, .compact))"
     if b.reached { return at }
     if r.stalled {
         let plateau = r.trajectory.last!.gradNorm < 1e-3 ? " on a plateau" : ""
         return "stalled\(plateau), \(format(b.distance, .label)) from \(at)"
     }
     return at + " (ended \(format(b.distance, .label)) away)"
+}
+
+/// `#2 minimum` for a critical point of the list; beyond 2-D, where descent went: `a minimum
+/// (by descent)`.
+func label(_ b: Basin) -> String {
+    b.index.map { "#\($0) \(b.kind.rawValue)" } ?? "a \(b.kind.rawValue) (by descent)"
 }
 
 /// The generalisation numbers a record has, as (label, value) rows: the real test loss, the
@@ -84,7 +94,8 @@ func generalisationRows(_ f: FinalState, reached: Bool) -> [(String, String)] {
     var rows: [(String, String)] = []
     if let t = f.testLoss { rows.append(("test loss", format(t) + mark)) }
     if let s = f.shiftedLoss { rows.append(("shifted loss", format(s) + mark)) }
-    rows.append(("E[L(θ+s)], σ=\(format(f.sigma, .label))", f.expectedShiftedLoss.map { format($0) + mark } ?? "n/a (more than 2 variables)"))
+    let error = f.expectedShiftedLossError.map { " ± \(format($0, .label)) (Monte Carlo)" } ?? ""
+    rows.append(("E[L(θ+s)], σ=\(format(f.sigma, .label))", f.expectedShiftedLoss.map { format($0) + error + mark } ?? "n/a"))
     return rows
 }
 
@@ -110,8 +121,8 @@ public func runText(_ r: RunRecord, problem p: Problem) -> String {
     ] + generalisationRows(f, reached: f.basin?.reached ?? false).map { [$0.0, "", $0.1] })
     out += "\n\nstatus       \(r.status.rawValue) after \(last.step) step\(last.step == 1 ? "" : "s")"
     out += "\nbasin        \(basinText(r, p))"
-    if let from = r.startBasin, from.index != r.final.basin?.index {
-        out += "\n             (it started in the basin of #\(from.index) \(from.kind.rawValue) at \(format(point: from.theta, p.variables, .compact)))"
+    if let from = r.startBasin, from.index != r.final.basin?.index || (from.index == nil && distance(from.theta, r.final.basin?.theta ?? []) > 1e-3 * p.diagonal) {
+        out += "\n             (it started in the basin of \(label(from)) at \(format(point: from.theta, p.variables, .compact)))"
     }
     out += "\nevaluations  \(r.evaluations.gradient) gradient, \(r.evaluations.hvp) HVP"
     out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(f.zof)), FOF \(format(f.fof)) (ρ = \(format(h.rho)))"
@@ -146,6 +157,6 @@ public func comparisonText(_ c: Comparison) -> String {
                String(r.evaluations.hvp), format(f.lambdaMax), format(f.zof), format(f.fof)]
         for i in rows.indices { rows[i].append(values[i]) }
     }
-    let from = c.records.lazy.compactMap(\.startBasin).first.map { " (in the basin of #\($0.index) \($0.kind.rawValue) at \(format(point: $0.theta, p.variables, .compact)))" } ?? ""
+    let from = c.records.lazy.compactMap(\.startBasin).first.map { " (in the basin of \(label($0)) at \(format(point: $0.theta, p.variables, .compact)))" } ?? ""
     return "\(p.name) from \(format(point: c.start, p.variables))\(from)\n\n" + table(header: [""] + c.records.map(\.optimizer.name), rows: rows)
 }

@@ -62,9 +62,10 @@ public enum BinaryOperator: String, CaseIterable, Hashable, Sendable {
     }
 }
 
-/// The functions of the expression language, plus `sign` (the derivative of `abs`).
+/// The functions of the expression language, plus `sign` (the derivative of `abs`) and `step`
+/// (the derivative of `relu`: 1 for x > 0, else 0, as PyTorch's relu backward).
 public enum Function: String, CaseIterable, Hashable, Sendable {
-    case exp, log, sqrt, sin, cos, tan, atan, sinh, cosh, tanh, sigmoid, softplus, abs, sign
+    case exp, log, sqrt, sin, cos, tan, atan, sinh, cosh, tanh, sigmoid, softplus, abs, sign, relu, step
 
     /// IEEE double evaluation: outside a function's domain the result is NaN or ±∞, never a trap.
     /// exp, log, sin, cos, tanh, sigmoid and softplus are CTape's kernels (`VectorMath`), so a
@@ -89,6 +90,8 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
         case .softplus: 11
         case .abs: 12
         case .sign: 13
+        case .relu: 14
+        case .step: 15
         }
     }
 
@@ -109,6 +112,8 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
         case .softplus: g.apply(.sigmoid, u)
         case .abs: g.apply(.sign, u)
         case .sign: g.constant(0)  // almost everywhere
+        case .relu: g.apply(.step, u)
+        case .step: g.constant(0)  // almost everywhere
         }
     }
 
@@ -123,6 +128,8 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
         case .softplus: ("\\operatorname{softplus}\\left(", "\\right)")
         case .abs: ("\\left|", "\\right|")
         case .sign: ("\\operatorname{sign}\\left(", "\\right)")
+        case .relu: ("\\operatorname{relu}\\left(", "\\right)")
+        case .step: ("\\operatorname{step}\\left(", "\\right)")
         }
     }
 }

@@ -25,6 +25,28 @@ public struct Tape: Sendable {
     /// Doubles of scratch per point: the length of `makeWorkspace()`; a batch uses this many blocks
     /// of `blockSize`.
     public let registerCount: Int
+    /// Data rows bound to some variables (`Rows`); nil for a plain tape.
+    let rows: Rows?
+
+    /// A data set bound to a tape: every output becomes its mean over the rows. `nodes[c]` is the
+    /// variable that takes column c; `columns[c][r]` is its value in row r.
+    public struct Rows: Sendable {
+        public let nodes: [NodeID]
+        public let columns: [[Double]]
+        /// Where each column goes (filled in when the tape is compiled).
+        var registers: [Int32] = []
+        public var count: Int { columns.first?.count ?? 0 }
+
+        public init(nodes: [NodeID], columns: [[Double]]) {
+            precondition(nodes.count == columns.count && !columns.isEmpty && columns.allSatisfy { $0.count == columns[0].count && !$0.isEmpty },
+                         "one non-empty column per data variable, all of one length")
+            self.nodes = nodes
+            self.columns = columns
+        }
+    }
+
+    /// Rows in a scratch block: the rows of a data tape run through the interpreter this many at a time.
+    var rowStride: Int { rows.map { min($0.count, Tape.blockSize) } ?? 1 }
 
     public var inputCount: Int { inputRegisters.count }
     public var outputCount: Int { outputRegisters.count }
@@ -32,8 +54,11 @@ public struct Tape: Sendable {
     public var operationCount: Int { instructions.count }
 
     /// Compiles `outputs`; `inputs` are the variable nodes in the order `evaluate` takes them.
-    /// Every variable reachable from `outputs` must be among `inputs`.
-    public init(graph: Graph, outputs: [NodeID], inputs: [NodeID]) {
+    /// Every variable reachable from `outputs` must be among `inputs` or bound to a column of
+    /// `rows`. With `rows`, each output is the mean over the rows of the expression: the per-row
+    /// graph is compiled once and run over the rows in blocks, never unrolled into one graph of
+    /// every row.
+    public init(graph: Graph, outputs: [NodeID], inputs: [NodeID], rows: Rows? = nil) {
         let order = graph.reachable(from: outputs)
         var lastUse: [NodeID: Int] = [:]
         for (position, id) in order.enumerated() {
@@ -45,16 +70,20 @@ public struct Tape: Sendable {
         var count: Int32 = 0
         var constantRegisters: [Int32] = [], constantValues: [Double] = []
         var inputRegisters = [Int32](repeating: -1, count: inputs.count)
+        var dataRegisters = [Int32](repeating: -1, count: rows?.nodes.count ?? 0)
         // Leaves first: their registers are never reused.
         for id in order {
             switch graph[id].op {
             case .constant(let c):
                 register[id] = count; constantRegisters.append(count); constantValues.append(c); count += 1
             case .variable:
-                guard let i = inputs.firstIndex(of: id) else {
+                if let i = inputs.firstIndex(of: id) {
+                    register[id] = count; inputRegisters[i] = count; count += 1
+                } else if let c = rows?.nodes.firstIndex(of: id) {
+                    register[id] = count; dataRegisters[c] = count; count += 1
+                } else {
                     preconditionFailure("variable '\(graph.text(id))' is not an input of the tape")
                 }
-                register[id] = count; inputRegisters[i] = count; count += 1
             default: break
             }
         }
@@ -104,6 +133,9 @@ public struct Tape: Sendable {
         self.inputRegisters = inputRegisters
         self.outputRegisters = outputs.map { register[$0]! }
         self.registerCount = Int(count)
+        var bound = rows
+        bound?.registers = dataRegisters
+        self.rows = bound
     }
 
     /// The value of a constant node, or nil.
@@ -115,9 +147,13 @@ public struct Tape: Sendable {
     // MARK: one point
 
     /// Scratch space for `evaluate(_:workspace:into:)`; reuse it across calls to avoid allocation.
+    /// A data tape needs a block of rows per register.
     public func makeWorkspace() -> [Double] {
-        var w = [Double](repeating: 0, count: registerCount)
-        for (r, c) in zip(constantRegisters, constantValues) { w[Int(r)] = c }
+        let stride = rowStride
+        var w = [Double](repeating: 0, count: registerCount * stride)
+        for (r, c) in zip(constantRegisters, constantValues) {
+            for p in 0..<stride { w[Int(r) * stride + p] = c }
+        }
         return w
     }
 
@@ -133,13 +169,52 @@ public struct Tape: Sendable {
     /// Evaluates at one point. `workspace` must come from `makeWorkspace()` of this tape. The
     /// same interpreter as a batch, over one point: the same bits as that point in a batch.
     public func evaluate(_ inputs: [Double], workspace: inout [Double], into out: inout [Double]) {
-        precondition(inputs.count == inputCount && workspace.count == registerCount && out.count == outputCount)
+        precondition(inputs.count == inputCount && workspace.count == registerCount * rowStride && out.count == outputCount)
+        if let rows {
+            workspace.withUnsafeMutableBufferPointer { r in
+                out.withUnsafeMutableBufferPointer { o in
+                    inputs.withUnsafeBufferPointer { meanOverRows(rows, inputs: $0.baseAddress!, registers: r.baseAddress!, into: o.baseAddress!, outputStride: 1) }
+                }
+            }
+            return
+        }
         workspace.withUnsafeMutableBufferPointer { r in
             for (i, reg) in inputRegisters.enumerated() where reg >= 0 { r[Int(reg)] = inputs[i] }
             instructions.withUnsafeBufferPointer { ctape_run($0.baseAddress, $0.count, r.baseAddress!, 1, 1) }
             for (k, reg) in outputRegisters.enumerated() { out[k] = r[Int(reg)] }
         }
     }
+
+    /// The mean over `rows` of every output at one point: the inputs are set in every row of the
+    /// block, the data columns copied in a block of rows at a time, and each output summed over
+    /// the rows in order, then divided by their number. Output k goes to `out[k * outputStride]`.
+    func meanOverRows(_ rows: Rows, inputs: UnsafePointer<Double>, registers base: UnsafeMutablePointer<Double>,
+                      into out: UnsafeMutablePointer<Double>, outputStride: Int) {
+        let stride = rowStride, n = rows.count
+        for (i, reg) in inputRegisters.enumerated() where reg >= 0 {
+            (base + Int(reg) * stride).update(repeating: inputs[i], count: stride)
+        }
+        var sums = [Double](repeating: 0, count: outputCount)
+        var start = 0
+        while start < n {
+            let m = min(stride, n - start)
+            for (c, reg) in rows.registers.enumerated() where reg >= 0 {
+                rows.columns[c].withUnsafeBufferPointer { (base + Int(reg) * stride).update(from: $0.baseAddress! + start, count: m) }
+            }
+            instructions.withUnsafeBufferPointer { ctape_run($0.baseAddress, $0.count, base, stride, m) }
+            for (k, reg) in outputRegisters.enumerated() {
+                let row = base + Int(reg) * stride
+                var s = sums[k]
+                for p in 0..<m { s += row[p] }
+                sums[k] = s
+            }
+            start += m
+        }
+        for k in 0..<outputCount { out[k * outputStride] = sums[k] / Double(n) }
+    }
+
+    /// The number of data rows each evaluation averages over; nil for a plain tape.
+    public var rowCount: Int? { rows?.count }
 
     // MARK: a batch of points
 
@@ -153,6 +228,17 @@ public struct Tape: Sendable {
         precondition(columns.count == inputCount, "one column per input")
         let n = columns.first?.count ?? 0
         precondition(columns.allSatisfy { $0.count == n }, "columns of equal length")
+        if rows != nil {
+            // A data tape's block holds rows, not points: one point at a time.
+            var result = [[Double]](repeating: [Double](repeating: 0, count: n), count: outputCount)
+            var workspace = makeWorkspace(), point = [Double](repeating: 0, count: inputCount), out = [Double](repeating: 0, count: outputCount)
+            for p in 0..<n {
+                for i in 0..<inputCount { point[i] = columns[i][p] }
+                evaluate(point, workspace: &workspace, into: &out)
+                for k in 0..<outputCount { result[k][p] = out[k] }
+            }
+            return result
+        }
         // Blocks are copied through buffers this function owns, so no pointer outlives the
         // array access that made it.
         let bs = Tape.blockSize
@@ -181,6 +267,7 @@ public struct Tape: Sendable {
     /// Registers for `evaluate(block:count:registers:into:)`: `registerCount × blockSize` doubles
     /// with the constants in place. One per thread; reuse it across calls.
     public func makeBlockWorkspace() -> [Double] {
+        if rows != nil { return makeWorkspace() }
         var registers = [Double](repeating: 0, count: registerCount * Tape.blockSize)
         for (r, c) in zip(constantRegisters, constantValues) {
             for p in 0..<Tape.blockSize { registers[Int(r) * Tape.blockSize + p] = c }
@@ -194,6 +281,18 @@ public struct Tape: Sendable {
     public func evaluate(block inputs: [UnsafePointer<Double>], count m: Int, registers base: UnsafeMutablePointer<Double>,
                          into outputs: [UnsafeMutablePointer<Double>?]) {
         precondition(inputs.count == inputCount && outputs.count == outputCount && m <= Tape.blockSize)
+        if let rows {
+            // Point by point, each a mean over the rows (the block workspace is a row block).
+            var point = [Double](repeating: 0, count: inputCount), out = [Double](repeating: 0, count: outputCount)
+            for p in 0..<m {
+                for i in 0..<inputCount { point[i] = inputs[i][p] }
+                out.withUnsafeMutableBufferPointer { o in
+                    point.withUnsafeBufferPointer { meanOverRows(rows, inputs: $0.baseAddress!, registers: base, into: o.baseAddress!, outputStride: 1) }
+                }
+                for k in 0..<outputCount { outputs[k]?[p] = out[k] }
+            }
+            return
+        }
         let bs = Tape.blockSize
         for (i, reg) in inputRegisters.enumerated() where reg >= 0 {
             (base + Int(reg) * bs).update(from: inputs[i], count: m)

@@ -47,6 +47,13 @@ struct Show: ParsableCommand {
         case .shift(let s)?:
             testJSON = .object([("kind", .string("shift")), ("shift", .numbers(s))])
             testText = "one fixed shift, reported as the shifted loss L(θ + \(format(s))); every problem also has the expected shifted loss E[L(θ + s)], s ~ N(0, σ²I)"
+        case .heldOut(let rows)?:
+            testJSON = .object([("kind", .string("held_out")), ("rows", .number(Double(rows.count)))])
+            testText = "the same loss on the \(rows.count) held-out rows of the test set"
+        }
+        if let model = p.model {
+            showModel(p, model, show: show, testJSON: testJSON, testText: testText)
+            return
         }
         let defaults = RunSettings.table.compactMap { s in p.defaults.values[s.key].map { (s.key, $0) } }
         switch common.format {
@@ -80,6 +87,79 @@ struct Show: ParsableCommand {
             print("test:      \(testText)")
             if !defaults.isEmpty {
                 print("defaults:  " + defaults.map { "--\($0.0) \(text($0.1))" }.joined(separator: " "))
+            }
+        }
+    }
+
+    /// A problem with [model]: the model, its parameter blocks in PyTorch's order, the data sets,
+    /// the per-row loss (its gradient only for an expression model: a network's is pages long).
+    private func showModel(_ p: Problem, _ model: Model, show: (NodeID) -> String, testJSON: JSON, testText: String) {
+        let isExpression = if case .expression = model.architecture { true } else { false }
+        let defaults = RunSettings.table.compactMap { s in p.defaults.values[s.key].map { (s.key, $0) } }
+        func dataJSON(_ d: DataSet?) -> JSON {
+            guard let d else { return .null }
+            return .object([("source", .string(d.source)), ("rows", .number(Double(d.rowCount))), ("columns", .strings(d.columns))])
+        }
+        let start = p.defaults.vector("start").map { ("[defaults] start", $0) }
+            ?? model.initialization.map { ("like PyTorch's default: U(±1/√fan_in) per layer, seeded", $0) }
+            ?? ("the domain's centre", p.defaultStart)
+        switch common.format {
+        case .json:
+            print(JSON.object([
+                ("name", .string(p.name)),
+                ("title", .string(p.title)),
+                ("description", .string(p.summary)),
+                ("file", .string(p.file)),
+                ("model", .object([
+                    ("summary", .string(model.summary)),
+                    ("loss", .string(model.loss.rawValue)),
+                    ("blocks", .array(model.blocks.map { b in
+                        .object([("name", .string(b.name)), ("shape", .numbers(b.shape.map(Double.init))), ("torch", .string(b.torchName)),
+                                 ("first", .number(Double(b.range.lowerBound))), ("count", .number(Double(b.range.count)))])
+                    })),
+                    ("train", dataJSON(model.train)),
+                    ("test", dataJSON(model.test)),
+                ])),
+                ("variables", .strings(p.variables)),
+                ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
+                ("loss", .string(show(p.loss))),
+                ("gradient", isExpression ? .strings(p.graph.gradient(of: p.loss, wrt: p.variableNodes).map(show)) : .null),
+                ("start", .numbers(start.1)),
+                ("test", testJSON),
+                ("defaults", .object(defaults.map { ($0.0, JSON($0.1)) })),
+            ]).rendered())
+        case .text:
+            print("\(p.name): \(p.title)")
+            let isCatalogName = !problem.contains("/") && !problem.hasSuffix(".toml")
+            let folder = URL(fileURLWithPath: p.file).deletingLastPathComponent().lastPathComponent
+            print("file: " + (isCatalogName ? "\(folder)/\(URL(fileURLWithPath: p.file).lastPathComponent) in the catalog" : p.file) + "\n")
+            if !p.summary.isEmpty { print(wrap(p.summary, width: 96) + "\n") }
+            print("model:      \(model.summary)")
+            print("parameters: \(p.dimension), in the order of PyTorch's parameters()")
+            let rows = model.blocks.map { b -> [String] in
+                let shape = b.shape.isEmpty ? "scalar" : b.shape.map(String.init).joined(separator: "×")
+                let span = b.range.count == 1 ? "θ[\(b.range.lowerBound)]" : "θ[\(b.range.lowerBound)…\(b.range.upperBound - 1)]"
+                return ["  " + b.name, shape, b.torchName, span, b.range.count == 1 ? p.variables[b.range.lowerBound] : "\(p.variables[b.range.lowerBound]) … \(p.variables[b.range.upperBound - 1])"]
+            }
+            print(table(header: ["  block", "shape", "PyTorch", "in θ", "variables"], rows: rows))
+            for (label, d) in [("train", model.train), ("test", model.test)] {
+                guard let d else { continue }
+                print("\(label):      ".prefix(12) + "\(d.rowCount) rows of \(d.columns.joined(separator: ", ")); \(d.source)")
+            }
+            print("loss:       mean over the training rows of \(show(p.loss))")
+            if isExpression {
+                for (v, d) in zip(p.variables, p.graph.gradient(of: p.loss, wrt: p.variableNodes)) { print("gradient:   ∂/∂\(v) of the row's loss = \(show(d))") }
+            }
+            print("test:       \(testText)")
+            let ranges = Set(p.domain.map { [$0.lowerBound, $0.upperBound] })
+            if ranges.count == 1, let r = ranges.first {
+                print("domain:     every parameter in [\(format(r[0])), \(format(r[1]))]")
+            } else {
+                print("domain:     " + zip(p.variables, p.domain).map { "\($0) ∈ [\(format($1.lowerBound)), \(format($1.upperBound))]" }.joined(separator: ", "))
+            }
+            print("start:      \(start.0)" + (p.dimension <= 8 ? ": \(format(start.1))" : ""))
+            if !defaults.isEmpty {
+                print("defaults:   " + defaults.filter { $0.0 != "start" || p.dimension <= 8 }.map { "--\($0.0) \(text($0.1))" }.joined(separator: " "))
             }
         }
     }

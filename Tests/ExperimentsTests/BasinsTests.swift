@@ -42,7 +42,7 @@ final class BasinsTests: XCTestCase {
                 } else if zip(r.final.theta, p.domain).contains(where: { !$1.contains($0) }) {
                     expected = BasinMaps.leftDomain
                 } else if let b = r.final.basin, b.kind == .minimum {
-                    expected = Int32(b.index)
+                    expected = Int32(b.index!)
                 } else {
                     expected = BasinMaps.noMinimum
                 }
@@ -131,7 +131,7 @@ final class BasinsTests: XCTestCase {
             for c in [0, 4, 7, 10] {
                 let run = try RunConfiguration(problem: p, optimizer: maps.maps[0].optimizer, hyper: h, start: [maps.x[c]])
                     .run(criticalPoints: maps.critical)
-                XCTAssertEqual(maps.maps[0].outcome[r * 11 + c], Int32(run.final.basin!.index), "lr \(lr) from \(maps.x[c])")
+                XCTAssertEqual(maps.maps[0].outcome[r * 11 + c], Int32(run.final.basin!.index!), "lr \(lr) from \(maps.x[c])")
             }
         }
         XCTAssertThrowsError(try BasinMaps(problem: try load("two-valley"), optimizers: [try Optimizer.lookup("gd")], flags: [:],

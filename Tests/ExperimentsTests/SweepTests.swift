@@ -24,7 +24,7 @@ final class SweepTests: XCTestCase {
             let run = try RunConfiguration(problem: p, optimizer: gam, settings: settings).run(criticalPoints: sweep.critical)
             let end = point.ends[0]
             XCTAssertEqual(end.theta.map(\.bitPattern), run.final.theta.map(\.bitPattern), "ρ = \(point.values[0])")
-            XCTAssertEqual(end.outcome, Int32(run.final.basin!.index))
+            XCTAssertEqual(end.outcome, Int32(run.final.basin!.index!))
             XCTAssertEqual(end.stalled, run.stalled)
             XCTAssertEqual(end.measures!.fof, run.final.fof, accuracy: 1e-12)
             XCTAssertEqual(end.measures!.zof, run.final.zof, accuracy: 1e-12)

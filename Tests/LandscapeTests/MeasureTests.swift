@@ -252,7 +252,10 @@ final class MeasureTests: XCTestCase {
         XCTAssertGreaterThan(m.zof, 0.75 * 0.999)
         XCTAssertLessThanOrEqual(m.fof, 1.5 + 1e-12)
         XCTAssertGreaterThan(m.fof, 1.5 * 0.999)
-        XCTAssertNil(m.avgSharpness)
+        // Beyond 2-D the average sharpness is a seeded Monte Carlo mean: σ² tr H / 2 = 0.06 here.
+        let error = try XCTUnwrap(m.avgSharpnessError)
+        XCTAssertEqual(try XCTUnwrap(m.avgSharpness), 0.06, accuracy: 4 * error)
+        XCTAssertLessThan(error, 0.01)
     }
 
     func testSweepMatchesSinglePoints() throws {

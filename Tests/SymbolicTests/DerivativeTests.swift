@@ -42,6 +42,8 @@ final class DerivativeTests: XCTestCase {
         ("log(sigmoid(x)) + softplus(-x)", [1.2, 0]),  // identically 0
         ("sqrt(x^2 + y^2 + 1e-3)", [0.05, -0.08]),
         ("x * y * x * y * x", [1.1, 0.9]),
+        ("relu(x - 0.5) * y + relu(-y) ^ 2", [1.3, -0.7]),
+        ("relu(x * y) + 2 * step(x) * y", [0.4, 1.5]),
     ]
 
     func testHandPickedGradientsAndHessians() throws {
@@ -54,6 +56,21 @@ final class DerivativeTests: XCTestCase {
             try checkDerivatives(g, f, [x, y], at: point, label: text)
         }
         XCTAssertEqual(covered, Set(Function.allCases.filter { $0 != .sign }), "every function is exercised")
+    }
+
+    /// relu and step as PyTorch defines them: relu(0) = 0 and relu's derivative at 0 is 0
+    /// (torch.relu's backward), NaN stays NaN; the tape and the scalar evaluation agree.
+    func testReluAndStepAtTheKink() throws {
+        let g = Graph()
+        let x = g.variable("x")
+        let f = try g.parse("relu(x)", scope: NameScope(variables: ["x"]))
+        let tape = Tape(graph: g, outputs: [f] + g.gradient(of: f, wrt: [x]), inputs: [x])
+        for (v, value, slope) in [(0.0, 0.0, 0.0), (-0.0, 0.0, 0.0), (2.5, 2.5, 1.0), (-3.0, 0.0, 0.0), (1e-300, 1e-300, 1.0)] {
+            XCTAssertEqual(tape.evaluate([v]), [value, slope], "relu at \(v)")
+            XCTAssertEqual(Function.relu.evaluate(v), value)
+        }
+        XCTAssertTrue(tape.evaluate([.nan]).allSatisfy(\.isNaN))
+        XCTAssertEqual(tape.evaluate(batch: [[-1, 0, 1]]), [[0, 0, 1], [0, 0, 1]])
     }
 
     func testRandomExpressions() throws {

@@ -1,0 +1,280 @@
+import Foundation
+import Symbolic
+import TOMLKit
+
+/// A model fitted to data (`[model]` and `[data]` of a problem file): its parameters are the
+/// problem's variables and its loss the mean over the training rows of a per-row loss.
+public struct Model: Sendable {
+    public enum Architecture: Sendable, Equatable {
+        /// `nn.Sequential(nn.Linear, act, nn.Linear, ...)` with these layer widths.
+        case mlp(layers: [Int], activation: Function)
+        /// One `nn.Linear(inputs, 1)`: least squares.
+        case linear(inputs: Int)
+        /// One `nn.Linear(inputs, 1)` as the logit of a Bernoulli label.
+        case logistic(inputs: Int)
+        /// The prediction written as an expression in the data's inputs and named parameters.
+        case expression(text: String)
+    }
+
+    /// The per-row loss; its mean over the rows is the problem's loss.
+    public enum Loss: String, Sendable {
+        /// (prediction − target)², as `nn.MSELoss()`.
+        case mse
+        /// softplus(z) − target·z for the logit z, as `nn.BCEWithLogitsLoss()`.
+        case bce
+    }
+
+    /// A named block of parameters, as PyTorch holds them: a layer's weight (out × in, row-major)
+    /// or bias. `range` is where it sits in θ.
+    public struct Block: Sendable, Equatable {
+        public let name: String
+        public let shape: [Int]
+        /// The name `nn.Sequential(...).named_parameters()` gives it (`0.weight`).
+        public let torchName: String
+        public let range: Range<Int>
+    }
+
+    public let architecture: Architecture
+    public let loss: Loss
+    public let blocks: [Block]
+    public let train: DataSet
+    /// Held-out rows; nil when `[data]` gives none.
+    public let test: DataSet?
+    /// The seeded start like PyTorch's default initialisation (U(±1/√fan_in) for every weight and
+    /// bias of a layer); nil for an expression model, which starts at the domain's centre.
+    public let initialization: [Double]?
+    /// The generating rule, for a generated data set.
+    public let rule: DataSet.Rule?
+
+    /// One line: `mlp 1-6-1, tanh, mse on 24 rows`.
+    public var summary: String {
+        let arch: String
+        switch architecture {
+        case .mlp(let layers, let f): arch = "mlp \(layers.map(String.init).joined(separator: "-")), \(f.rawValue)"
+        case .linear(let n): arch = "linear, \(n) input\(n == 1 ? "" : "s")"
+        case .logistic(let n): arch = "logistic, \(n) input\(n == 1 ? "" : "s")"
+        case .expression(let text): arch = "prediction \(text)"
+        }
+        return "\(arch), \(loss.rawValue) loss, mean over \(train.rowCount) training rows"
+    }
+
+    static let keys = ["kind", "layers", "activation", "loss", "parameters", "seed"]
+    static let dataKeys = ["train", "test", "generate", "inputs", "range", "noise", "n", "n_test", "seed", "labels"]
+    static let activations: [String: Function] = ["tanh": .tanh, "relu": .relu, "sigmoid": .sigmoid, "softplus": .softplus]
+
+    /// What `Problem(toml:file:)` needs from a model: parameter names and nodes, the per-row loss
+    /// and prediction, and the data bound to its columns.
+    struct Built {
+        let model: Model
+        let names: [String]
+        let nodes: [NodeID]
+        let loss: NodeID
+        let prediction: NodeID
+        let columns: [NodeID]
+    }
+
+    /// Reads `[model]` and `[data]` into `graph`.
+    static func build(model modelTable: TOMLTable, data dataValue: TOMLValueConvertible?, file: String, graph: Graph) throws -> Built {
+        let reader = TableReader(file: file)
+        try reader.rejectUnknown(modelTable, known: keys, prefix: "model")
+        guard let dataTable = dataValue?.table else {
+            throw ProblemError(file: file, key: "data", message: dataValue == nil
+                               ? "missing; a [model] is fitted to data: give [data] train = \"FILE.csv\" (and test), or a generate rule"
+                               : "must be a table")
+        }
+        try reader.rejectUnknown(dataTable, known: dataKeys, prefix: "data")
+        let (train, test, rule) = try readData(dataTable, file: file, reader: reader)
+
+        // The columns: data variables, checked against built-in names.
+        for name in train.columns { try reader.checkNewName(name, key: "data", taken: []) }
+        let columnNodes = train.columns.map { graph.variable($0) }
+        let inputNodes = Array(columnNodes.dropLast()), target = columnNodes.last!
+
+        let kindText = try reader.string(modelTable, "kind", prefix: "model") ?? "mlp"
+        let lossText = try reader.string(modelTable, "loss", prefix: "model")
+        var loss: Loss
+        if let lossText {
+            guard let l = Loss(rawValue: lossText) else {
+                throw ProblemError(file: file, key: "model.loss", message: "unknown loss '\(lossText)' (known: mse, bce)")
+            }
+            loss = l
+        } else {
+            loss = kindText == "logistic" ? .bce : .mse
+        }
+        let seed = try reader.number(modelTable, "seed", prefix: "model").map { UInt64(max(0, $0)) } ?? 0
+
+        var names: [String] = [], blocks: [Block] = []
+        var architecture: Architecture
+        var prediction: NodeID
+        var initialization: [Double]?
+        func layerBlocks(_ widths: [Int]) -> [[Int]] {
+            // One (out, in) pair per layer, in PyTorch's order: weight then bias.
+            (1..<widths.count).map { [widths[$0], widths[$0 - 1]] }
+        }
+        switch kindText {
+        case "mlp", "linear", "logistic":
+            if modelTable["parameters"] != nil {
+                throw ProblemError(file: file, key: "model.parameters", message: "only an expression model names its parameters; an \(kindText) model's are its layers' weights and biases")
+            }
+            let inputs = train.inputs.count
+            var widths: [Int], activation = Function.tanh
+            if kindText == "mlp" {
+                guard let layers = try reader.vector(modelTable, "layers", prefix: "model") else {
+                    throw ProblemError(file: file, key: "model.layers", message: "missing; give the widths from inputs to output, as in layers = [\(inputs), 6, 1]")
+                }
+                guard layers.count >= 2, layers.allSatisfy({ $0 >= 1 && $0 == $0.rounded() && $0 <= 10_000 }) else {
+                    throw ProblemError(file: file, key: "model.layers", message: "must be at least two whole widths of 1 or more, as in [\(inputs), 6, 1]")
+                }
+                widths = layers.map { Int($0) }
+                guard widths[0] == inputs else {
+                    throw ProblemError(file: file, key: "model.layers",
+                                       message: "starts with \(widths[0]) input\(widths[0] == 1 ? "" : "s") but \(train.source) has \(inputs) input column\(inputs == 1 ? "" : "s") (\(train.inputs.joined(separator: ", "))) before the target \(train.target)")
+                }
+                guard widths.last == 1 else {
+                    throw ProblemError(file: file, key: "model.layers", message: "must end with 1: the model predicts the one target column")
+                }
+                let name = try reader.string(modelTable, "activation", prefix: "model") ?? "tanh"
+                guard let f = activations[name] else {
+                    throw ProblemError(file: file, key: "model.activation", message: "unknown activation '\(name)' (known: relu, sigmoid, softplus, tanh)")
+                }
+                activation = f
+                architecture = .mlp(layers: widths, activation: f)
+            } else {
+                for key in ["layers", "activation"] where modelTable[key] != nil {
+                    throw ProblemError(file: file, key: "model.\(key)", message: "a \(kindText) model has one layer and no activation; use kind = \"mlp\" for more")
+                }
+                if kindText == "logistic" && loss != .bce {
+                    throw ProblemError(file: file, key: "model.loss", message: "a logistic model's loss is bce")
+                }
+                widths = [inputs, 1]
+                architecture = kindText == "linear" ? .linear(inputs: inputs) : .logistic(inputs: inputs)
+            }
+            // Parameters and the forward pass, layer by layer (a hidden layer is h = act(W h + b)).
+            var hidden = inputNodes
+            var rng = SplitMix64(seed: seed)
+            var start: [Double] = []
+            for (l, shape) in layerBlocks(widths).enumerated() {
+                let (out, fanIn) = (shape[0], shape[1])
+                let bound = 1 / Double(fanIn).squareRoot()
+                var weights: [[NodeID]] = []
+                let w0 = names.count
+                for i in 0..<out {
+                    weights.append((0..<fanIn).map { j in
+                        names.append("w\(l + 1)_\(i)_\(j)")
+                        return graph.variable(names.last!)
+                    })
+                }
+                // PyTorch's Sequential counts the activation modules: layer l is module 2l.
+                blocks.append(Block(name: "w\(l + 1)", shape: [out, fanIn], torchName: "\(2 * l).weight", range: w0..<names.count))
+                let b0 = names.count
+                let biases = (0..<out).map { i -> NodeID in
+                    names.append("b\(l + 1)_\(i)")
+                    return graph.variable(names.last!)
+                }
+                blocks.append(Block(name: "b\(l + 1)", shape: [out], torchName: "\(2 * l).bias", range: b0..<names.count))
+                for _ in 0..<(out * fanIn + out) { start.append(-bound + 2 * bound * rng.uniform()) }
+                let last = l == widths.count - 2
+                hidden = (0..<out).map { i in
+                    let z = graph.add(graph.sum(zip(weights[i], hidden).map { graph.mul($0, $1) }), biases[i])
+                    return last ? z : graph.apply(activation, z)
+                }
+            }
+            prediction = hidden[0]
+            initialization = start
+        default:
+            guard let list = modelTable["parameters"]?.array?.map({ $0.string }), !list.isEmpty, list.allSatisfy({ $0 != nil }) else {
+                let known = "kind is mlp, linear, logistic, or the prediction as an expression in the inputs (\(train.inputs.joined(separator: ", "))) and parameters"
+                throw ProblemError(file: file, key: "model.parameters",
+                                   message: modelTable["parameters"] == nil ? "missing; \(known), listed as parameters = [\"a\", \"b\"]" : "must be a non-empty array of names, as in [\"a\", \"b\"]")
+            }
+            for key in ["layers", "activation"] where modelTable[key] != nil {
+                throw ProblemError(file: file, key: "model.\(key)", message: "an expression model has no layers; its prediction is the expression in kind")
+            }
+            names = list.map { $0! }
+            for n in names { try reader.checkNewName(n, key: "model.parameters", taken: train.columns) }
+            if let dup = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+                throw ProblemError(file: file, key: "model.parameters", message: "'\(dup)' is listed twice")
+            }
+            blocks = names.enumerated().map { Block(name: $1, shape: [], torchName: $1, range: $0..<($0 + 1)) }
+            prediction = try reader.expression(kindText, key: "model.kind", graph: graph,
+                                               scope: NameScope(variables: names + train.inputs, lets: [:]))
+            architecture = .expression(text: kindText)
+        }
+        let perRow: NodeID
+        switch loss {
+        case .mse: perRow = graph.pow(graph.sub(prediction, target), 2)
+        case .bce: perRow = graph.sub(graph.apply(.softplus, prediction), graph.mul(target, prediction))
+        }
+        let model = Model(architecture: architecture, loss: loss, blocks: blocks, train: train, test: test,
+                          initialization: initialization, rule: rule)
+        return Built(model: model, names: names, nodes: names.map { graph.variable($0) }, loss: perRow, prediction: prediction, columns: columnNodes)
+    }
+
+    /// The training set, the test set and the rule that generated them, from `[data]`.
+    static func readData(_ table: TOMLTable, file: String, reader: TableReader) throws -> (DataSet, DataSet?, DataSet.Rule?) {
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        func path(_ name: String) -> String {
+            name.hasPrefix("/") ? name : folder.appendingPathComponent(name).path
+        }
+        if let trainName = try reader.string(table, "train", prefix: "data") {
+            for key in ["generate", "inputs", "range", "noise", "n", "n_test", "seed", "labels"] where table[key] != nil {
+                throw ProblemError(file: file, key: "data.\(key)", message: "belongs to a generate rule; data read from train = \"\(trainName)\" takes none")
+            }
+            let train = try DataSet.read(csv: path(trainName))
+            guard let testName = try reader.string(table, "test", prefix: "data") else { return (train, nil, nil) }
+            let test = try DataSet.read(csv: path(testName))
+            guard test.columns == train.columns else {
+                throw ProblemError(file: test.source, key: nil,
+                                   message: "the header (\(test.columns.joined(separator: ", "))) does not match the training set's (\(train.columns.joined(separator: ", ")))")
+            }
+            return (train, test, nil)
+        }
+        if table["test"] != nil {
+            throw ProblemError(file: file, key: "data.test", message: "a test file needs a training file: give train = \"FILE.csv\" too")
+        }
+        guard let text = try reader.string(table, "generate", prefix: "data") else {
+            throw ProblemError(file: file, key: "data", message: "give train = \"FILE.csv\" (with test = \"FILE.csv\"), or a rule: generate = \"sin(1.7*x)\", range, n")
+        }
+        var inputs = ["x"]
+        if let v = table["inputs"] {
+            guard let list = v.array?.map({ $0.string }), !list.isEmpty, list.allSatisfy({ $0 != nil }) else {
+                throw ProblemError(file: file, key: "data.inputs", message: "must be a non-empty array of names, as in [\"x\"]")
+            }
+            inputs = list.map { $0! }
+        }
+        for name in inputs { try reader.checkNewName(name, key: "data.inputs", taken: ["y"]) }
+        guard let range = try reader.vector(table, "range", prefix: "data") else {
+            throw ProblemError(file: file, key: "data.range", message: "missing; the inputs are drawn uniformly in it, as in range = [-3.0, 3.0]")
+        }
+        guard range.count == 2, range[0] < range[1], range.allSatisfy(\.isFinite) else {
+            throw ProblemError(file: file, key: "data.range", message: "must be [min, max] with min < max")
+        }
+        func count(_ key: String, _ fallback: Int?) throws -> Int {
+            guard let x = try reader.number(table, key, prefix: "data") else {
+                if let fallback { return fallback }
+                throw ProblemError(file: file, key: "data.\(key)", message: "missing; give the number of rows, as in \(key) = 24")
+            }
+            guard x == x.rounded(), x >= (key == "n" ? 1 : 0), x <= 1_000_000 else {
+                throw ProblemError(file: file, key: "data.\(key)", message: "must be a whole number of rows from \(key == "n" ? 1 : 0) to 1000000")
+            }
+            return Int(x)
+        }
+        let n = try count("n", nil), nTest = try count("n_test", 200)
+        let noise = try reader.number(table, "noise", prefix: "data") ?? 0
+        guard noise >= 0, noise.isFinite else { throw ProblemError(file: file, key: "data.noise", message: "must be 0 or more") }
+        let seed = try reader.number(table, "seed", prefix: "data") ?? 0
+        guard seed >= 0, seed == seed.rounded(), seed < 0x1p53 else { throw ProblemError(file: file, key: "data.seed", message: "must be a whole number, 0 or more") }
+        let labelsText = try reader.string(table, "labels", prefix: "data") ?? "value"
+        guard let labels = DataSet.Rule.Labels(rawValue: labelsText) else {
+            throw ProblemError(file: file, key: "data.labels", message: "unknown labels '\(labelsText)' (known: value, bernoulli)")
+        }
+        if labels == .bernoulli && noise > 0 {
+            throw ProblemError(file: file, key: "data.noise", message: "bernoulli labels are drawn with the rule's value as probability; they take no noise")
+        }
+        let g = Graph()
+        let node = try reader.expression(text, key: "data.generate", graph: g, scope: NameScope(variables: inputs, lets: [:]))
+        let rule = DataSet.Rule(text: text, inputs: inputs, range: range[0]...range[1], noise: noise, labels: labels, seed: UInt64(seed), graph: g, node: node)
+        let (train, test) = try rule.generate(n: n, nTest: nTest, file: file)
+        return (train, test, rule)
+    }
+}
