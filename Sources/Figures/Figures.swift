@@ -16,9 +16,16 @@ public enum LabFigures {
     /// optimizer's estimates.
     public static func run(_ r: RunRecord, problem p: Problem) throws -> Figure {
         let diverged = r.divergence.map { " (diverged at step \($0.step))" } ?? ""
-        var landscape = try landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)", sigma: r.final.sigma)
         let steps = r.trajectory.map(\.step)
         let thetas = r.trajectory.map(\.theta)
+        if p.dimension > 2 {
+            let plane = p.trajectoryPlane(start: thetas[0], middle: thetas[thetas.count / 2], end: thetas.last!)
+            var landscape = onPlane(p, plane, [r], title: "\(p.name): \(r.optimizer.name)\(diverged)", rho: r.hyper.rho)
+            addCircle(&landscape, center: [plane.project(thetas.last!).a, plane.project(thetas.last!).b], rho: r.hyper.rho)
+            let summary = "\(r.optimizer.name) on \(p.name) (\(p.dimension) parameters) in \(steps.last!) steps (\(r.status.rawValue)), on the plane through \(plane.spanned)."
+            return Figure(title: "", description: summary, panels: [landscape, curvesPanel([r], title: "loss and gradient norm")], columns: 2)
+        }
+        var landscape = try landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)", sigma: r.final.sigma)
         if p.dimension == 1 {
             let keep = thin(r.trajectory.count, to: 150)
             let xs = keep.map { thetas[$0][0] }, ys = keep.map { r.trajectory[$0].loss }
@@ -39,8 +46,37 @@ public enum LabFigures {
         return Figure(title: "", description: summary, panels: panels, columns: panels.count)
     }
 
+    /// Beyond 2-D: the loss on `plane` around the runs' paths, projected onto it; the title gives
+    /// the largest distance of a path point from the plane.
+    static func onPlane(_ p: Problem, _ plane: Plane, _ records: [RunRecord], title: String, rho: Double) -> Axes {
+        let projected = records.map { r in thin(r.trajectory.count, to: 400).map { plane.project(r.trajectory[$0].theta) } }
+        let all = projected.flatMap { $0 }
+        let off = all.map(\.off).max() ?? 0
+        var axes = planePanel(p, plane, a: box(all.map(\.a), least: 4 * rho), b: box(all.map(\.b), least: 4 * rho),
+                              title: title + " · off the plane ≤ \(format(off, .label))")
+        for (k, (r, path)) in zip(records, projected).enumerated() {
+            let color = Color.series(k + 1), dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
+            let xs = path.map(\.a), ys = path.map(\.b)
+            axes.add(Arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash), label: records.count == 1 ? r.optimizer.name : legendName(r)))
+            axes.add(Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: endShapes[k % endShapes.count], size: 6,
+                             label: records.count == 1 ? "end" : nil))
+        }
+        if let first = projected.first?.first {
+            axes.add(Markers(xs: [first.a], ys: [first.b], colors: [.white], shape: .square, size: 5.5, label: "start"))
+        }
+        return axes
+    }
+
     /// Several runs from one start over one landscape, and their losses against step.
     public static func compare(_ records: [RunRecord], problem p: Problem) throws -> Figure {
+        if p.dimension > 2, let first = records.first {
+            let ends = records.map { $0.trajectory.last!.theta }
+            let plane = p.trajectoryPlane(start: first.trajectory[0].theta, middle: ends[0], end: ends.count > 1 ? ends[1] : ends[0],
+                                           named: "the start and the ends of \(records.prefix(2).map(\.optimizer.name).joined(separator: " and "))")
+            let landscape = onPlane(p, plane, records, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "), rho: first.hyper.rho)
+            let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) (\(p.dimension) parameters) from one start, on the plane through the start and two ends."
+            return Figure(title: "", description: description, panels: [landscape, curvesPanel(records, title: "loss against step")], columns: 2)
+        }
         var landscape = try landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "),
                                            sigma: records.first?.final.sigma ?? RunSettings().sigma)
         for (k, r) in records.enumerated() {
@@ -151,7 +187,7 @@ public enum LabFigures {
     static let curveSamples = 400, gridSamples = 120
 
     /// The loss over the domain: 1-D curves (the expected shifted loss at σ dashed, a test or
-    /// shifted loss dotted), 2-D heat map with contours. Variables beyond the second are held at 0.
+    /// shifted loss dotted), 2-D heat map with contours (beyond 2-D, `planePanel`).
     static func landscapePanel(_ p: Problem, title: String, sigma: Double) throws -> Axes {
         let o = p.oracle
         if p.dimension == 1 {
@@ -181,11 +217,40 @@ public enum LabFigures {
         cx.reserveCapacity(n * n)
         cy.reserveCapacity(n * n)
         for y in gy { for x in gx { cx.append(x); cy.append(y) } }
-        let rest = Array(repeating: [Double](repeating: 0, count: cx.count), count: max(0, p.dimension - 2))
-        let flat = o.lossTape.evaluate(batch: [cx, cy] + rest)[0]
-        let values = (0..<n).map { j in Array(flat[(j * n)..<((j + 1) * n)]) }
+        addHeatMap(&axes, gx, gy, o.lossTape.evaluate(batch: [cx, cy])[0])
+        axes.xRange = p.domain[0]
+        axes.yRange = p.domain[1]
+        return axes
+    }
+
+    /// Beyond 2-D: the loss on a plane through parameter space, over a × b.
+    static func planePanel(_ p: Problem, _ plane: Plane, a: ClosedRange<Double>, b: ClosedRange<Double>, title: String) -> Axes {
+        var axes = Axes(title: title, xLabel: "along u (\(plane.spanned))", yLabel: "along v")
+        let n = planeSamples
+        let ga = (0..<n).map { a.lowerBound + (a.upperBound - a.lowerBound) * Double($0) / Double(n - 1) }
+        let gb = (0..<n).map { b.lowerBound + (b.upperBound - b.lowerBound) * Double($0) / Double(n - 1) }
+        addHeatMap(&axes, ga, gb, p.oracle.lossTape.evaluate(batch: plane.columns(ga, gb))[0])
+        axes.xRange = a
+        axes.yRange = b
+        return axes
+    }
+
+    /// Samples per side of a plane's heat map: each point is a pass over the training rows.
+    static let planeSamples = 81
+
+    /// A box around plane coordinates with a quarter of its size as margin, at least `least` wide.
+    static func box(_ values: [Double], least: Double) -> ClosedRange<Double> {
+        let lo = values.min() ?? 0, hi = values.max() ?? 0
+        let pad = max(0.25 * (hi - lo), least / 2)
+        return (lo - pad)...(hi + pad)
+    }
+
+    /// Heat map and contours of a grid of loss values (`flat[j * nx + i]` at gx[i], gy[j]).
+    static func addHeatMap(_ axes: inout Axes, _ gx: [Double], _ gy: [Double], _ flat: [Double]) {
+        let n = gx.count
+        let values = (0..<gy.count).map { j in Array(flat[(j * n)..<((j + 1) * n)]) }
         let finite = flat.filter(\.isFinite).sorted()
-        guard let lo = finite.first, let hi = finite.last else { return axes }
+        guard let lo = finite.first, let hi = finite.last else { return }
         let median = finite[finite.count / 2]
         // A landscape spanning orders of magnitude is coloured by log10(loss − min).
         let logScale = (hi - lo) > 5 * max(median - lo, 1e-300)
@@ -213,9 +278,6 @@ public enum LabFigures {
             levels = Ticks.linear(t0, t1, target: 10).filter { $0 > t0 && $0 < t1 }
         }
         axes.add(ContourLines(grid: Grid(xs: gx, ys: gy, values: values), levels: levels, stroke: Stroke(color: .white, width: 0.9)))
-        axes.xRange = p.domain[0]
-        axes.yRange = p.domain[1]
-        return axes
     }
 
     /// E[L(x + s)], s ~ N(0, σ²), along an evenly spaced 1-D curve, for drawing: the
