@@ -89,10 +89,13 @@ extension Problem {
     /// the Hessian's eigenpairs, |λ| floored at 1e-6 of the largest, so a saddle is descended,
     /// not climbed), each no longer than a tenth of the domain's diagonal and backtracked until
     /// the loss falls by Armijo's rule; beyond, gradient steps of Barzilai–Borwein length. Stops
-    /// at ‖∇L‖ < 1e-9. nil when ‖∇L‖ is still above 1e-6 after `maxIterations` (a plateau, or a
-    /// valley that goes on).
-    public func stationaryPoint(from start: [Double], maxIterations: Int = 400) throws -> CriticalPoint? {
+    /// at ‖∇L‖ < 1e-9. nil when ‖∇L‖ is still above 1e-6 after `maxIterations`, or once the
+    /// path is longer than `reach` of the domain's diagonal (a plateau, or a valley that goes
+    /// on, as an over-parametrised network's does: the point found that far away says nothing
+    /// about where the run is).
+    public func stationaryPoint(from start: [Double], maxIterations: Int = 400, reach: Double = 0.05) throws -> CriticalPoint? {
         let o = oracle, n = dimension, cap = 0.1 * diagonal
+        var travelled = 0.0
         var x = start
         var (l, g) = o.gradient(x)
         guard l.isFinite else { return nil }
@@ -125,6 +128,7 @@ extension Problem {
                 let y = zip(x, d).map { $0 + t * $1 }
                 let (ly, gy) = o.gradient(y)
                 if ly.isFinite && ly <= l + 1e-4 * t * slope {
+                    travelled += t * norm(d)
                     previous = (x, g)
                     (x, l, g) = (y, ly, gy)
                     accepted = true
@@ -133,9 +137,9 @@ extension Problem {
                 t /= 2
             }
             // Where the loss can no longer fall in floating point, the point is as stationary as it gets.
-            if !accepted { break }
+            if !accepted || travelled > reach * diagonal { break }
         }
-        guard norm(g) < 1e-6 else { return nil }
+        guard norm(g) < 1e-6, travelled <= reach * diagonal else { return nil }
         let eigen = try o.eigenvalues(x)
         return CriticalPoint(theta: x, kind: CriticalPoint.classify(eigen), loss: l, eigenvalues: eigen)
     }

@@ -68,7 +68,7 @@ public func runCSV(_ r: RunRecord, variables: [String]) -> String {
 public func basinText(_ r: RunRecord, _ p: Problem) -> String {
     guard let b = r.final.basin else {
         if r.status == .diverged { return "none (diverged)" }
-        return p.dimension > 2 ? "none found: descent from the end point reached no stationary point (‖∇L‖ < 1e-6) in 400 steps" : "none"
+        return p.dimension > 2 ? "none near: descent from the end point found no stationary point within 5% of the domain's diagonal" : "none"
     }
     // A critical point comes from root finding: five digits, without its noise.
     let at = "\(label(b)) at \(format(point: b.theta, p.variables, .compact))"

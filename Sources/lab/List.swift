@@ -34,7 +34,10 @@ struct List: ParsableCommand {
                 .object([("name", .string(p.name)), ("variables", .strings(p.variables)), ("title", .string(p.title))])
             }).rendered())
         case .text:
-            let rows = problems.map { [$0.name, $0.variables.joined(separator: ", "), $0.title] }
+            // A model's parameters by count: a network's names fill a line.
+            let rows = problems.map { p in
+                [p.name, p.model != nil || p.dimension > maxNamedVariables ? "\(p.dimension) parameters" : p.variables.joined(separator: ", "), p.title]
+            }
             print(table(header: ["name", "variables", "title"], rows: rows))
         }
         if !broken.isEmpty { throw ExitCode(65) }  // a broken problem file: bad input data

@@ -144,9 +144,15 @@ struct Show: ParsableCommand {
             print(table(header: ["  block", "shape", "PyTorch", "in θ", "variables"], rows: rows))
             for (label, d) in [("train", model.train), ("test", model.test)] {
                 guard let d else { continue }
-                print("\(label):      ".prefix(12) + "\(d.rowCount) rows of \(d.columns.joined(separator: ", ")); \(d.source)")
+                print("\(label):".padding(toLength: 12, withPad: " ", startingAt: 0) + "\(d.rowCount) rows of \(d.columns.joined(separator: ", ")); \(d.source)")
             }
-            print("loss:       mean over the training rows of \(show(p.loss))")
+            if isExpression {
+                print("loss:       mean over the training rows of \(show(p.loss))")
+            } else {
+                let target = model.train.target, f = "f(\(model.train.inputs.joined(separator: ", ")))"
+                print("loss:       mean over the training rows of " + (model.loss == .mse ? "(\(f) − \(target))^2" : "softplus(\(f)) − \(target)·\(f), \(f) the logit")
+                      + ", \(f) the network's output")
+            }
             if isExpression {
                 for (v, d) in zip(p.variables, p.graph.gradient(of: p.loss, wrt: p.variableNodes)) { print("gradient:   ∂/∂\(v) of the row's loss = \(show(d))") }
             }

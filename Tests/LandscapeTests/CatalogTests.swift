@@ -14,14 +14,15 @@ final class CatalogTests: XCTestCase {
 
     func testEveryFileLoadsWithTitleDescriptionAndDefaults() throws {
         let names = Catalog(folders: [Self.folder]).names()
-        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "rastrigin", "rosenbrock", "scale-symmetry", "trend-valley", "two-valley",
+        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "rastrigin", "rosenbrock", "scale-symmetry", "tiny-regression", "trend-valley", "two-valley",
                                "two-valley-2d", "wayburn-seader", "weight-decay"])
         for name in names {
             let p = try load(name)
             XCTAssertEqual(p.name, name)
             XCTAssertFalse(p.title.isEmpty || p.title == name, name)
             XCTAssertGreaterThan(p.summary.count, 100, name)
-            XCTAssertNotNil(p.defaults.vector("start"), name)
+            // A model starts from its seeded initialisation.
+            XCTAssertTrue(p.defaults.vector("start") != nil || p.model?.initialization != nil, name)
             XCTAssertNotNil(p.defaults.number("lr"), name)
             XCTAssertNotNil(p.defaults.number("rho"), name)
         }
@@ -152,6 +153,30 @@ final class CatalogTests: XCTestCase {
         XCTAssertEqual(right[1], 9.2 * f, accuracy: 1e-9)
         // "The Hessian traces are equal": within 1%.
         XCTAssertEqual(left.reduce(0, +), right.reduce(0, +), accuracy: 0.01 * 16.5)
+    }
+
+    /// The description's numbers: 19 parameters in torch's order, 24 training and 200 test rows,
+    /// and "keeps fitting": after the default 2000 gam steps the gradient is still far from 0
+    /// and descent from the end finds no stationary point nearby.
+    func testTinyRegression() throws {
+        let p = try load("tiny-regression")
+        let m = try XCTUnwrap(p.model)
+        XCTAssertEqual(p.dimension, 19)
+        XCTAssertEqual(m.blocks.map(\.name), ["w1", "b1", "w2", "b2"])
+        XCTAssertEqual(m.blocks.map(\.shape), [[6, 1], [6], [1, 6], [1]])
+        XCTAssertEqual(m.train.rowCount, 24)
+        XCTAssertEqual(m.test?.rowCount, 200)
+        XCTAssertTrue(m.train.values[0].allSatisfy { (-3...3).contains($0) })
+        // The noise: residuals of the rule have about the stated standard deviation.
+        let residuals = zip(m.train.values[0], m.train.values[1]).map { $1 - (Foundation.sin(1.7 * $0) + 0.3 * $0) }
+        let sd = (residuals.map { $0 * $0 }.reduce(0, +) / 24).squareRoot()
+        XCTAssertEqual(sd, 0.1, accuracy: 0.05)
+        // "Keeps fitting": plain descent from the torch-like start is still far from stationary
+        // after 2000 steps of lr 0.1, and no stationary point lies within 5% of the diagonal.
+        var theta = p.defaultStart
+        for _ in 0..<2000 { theta = zip(theta, p.oracle.gradient(theta).gradient).map { $0 - 0.1 * $1 } }
+        XCTAssertGreaterThan(norm(p.oracle.gradient(theta).gradient), 1e-4)
+        XCTAssertNil(try p.stationaryPoint(from: theta))
     }
 
     func testWeightDecay() throws {

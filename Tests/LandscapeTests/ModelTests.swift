@@ -226,9 +226,16 @@ final class ModelTests: XCTestCase {
         let error = try XCTUnwrap(m.avgSharpnessError)
         XCTAssertEqual(try XCTUnwrap(m.avgSharpness), sigma * sigma * 4.6 / 2, accuracy: 4 * error)
         // The stationary point descent finds from afar, and its inertia.
-        let c = try XCTUnwrap(try p.stationaryPoint(from: [1.5, -1, 0.7, 1.9]))
+        let c = try XCTUnwrap(try p.stationaryPoint(from: [1.5, -1, 0.7, 1.9], reach: 1))
         XCTAssertEqual(c.kind, .minimum)
         XCTAssertTrue(c.theta.allSatisfy { abs($0) < 1e-8 })
+        // Within 5% of the diagonal (0.4) only: that start is 2.7 away.
+        XCTAssertNil(try p.stationaryPoint(from: [1.5, -1, 0.7, 1.9]))
+        XCTAssertEqual(try p.stationaryPoint(from: [0.1, -0.1, 0.2, 0.1])?.kind, .minimum)
+        // Started at a saddle (∇L = 0 there), the point is judged by its inertia: one negative
+        // eigenvalue makes it a saddle.
+        let saddle = try Problem(toml: "variables = [\"a\", \"b\", \"c\"]\nloss = \"a^2 - b^2 + c^2\"\n[domain]\na = [-1, 1]\nb = [-1, 1]\nc = [-1, 1]", file: "s.toml")
+        XCTAssertEqual(try saddle.stationaryPoint(from: [0, 0, 0])?.kind, .saddle)
     }
 
     /// Lanczos and Hutchinson against the full spectrum of a diagonal-plus-rank-one operator.
