@@ -114,7 +114,28 @@ public enum LabFigures {
     /// and FOF against ρ: where ZOF curves meet while FOF curves stay apart, ZOF has stopped
     /// telling the minima apart.
     public static func analyze(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) throws -> Figure {
-        var landscape = try landscapePanel(p, title: "\(p.name): critical points", sigma: a.sigma)
+        // Beyond 2-D: the plane through the three lowest points found (or random directions at
+        // the lowest), with every point projected onto it.
+        var plane: Plane?
+        if p.dimension > 2 {
+            let byLoss = a.points.map(\.critical).sorted { $0.loss < $1.loss }.map(\.theta)
+            let lowest = byLoss.first ?? p.defaultStart
+            plane = byLoss.count >= 3 ? p.trajectoryPlane(start: byLoss[0], middle: byLoss[1], end: byLoss[2], named: "the three lowest points")
+                : p.randomPlane(at: lowest, seed: 1)
+        }
+        let at: (CriticalPoint) -> (Double, Double) = { c in
+            if let plane { let q = plane.project(c.theta); return (q.a, q.b) }
+            return (c.theta[0], p.dimension == 1 ? c.loss : c.theta[1])
+        }
+        var landscape: Axes
+        if let plane {
+            let projected = a.points.map { plane.project($0.critical.theta) }
+            let off = projected.map(\.off).max() ?? 0
+            landscape = planePanel(p, plane, a: box(projected.map(\.a), least: 2), b: box(projected.map(\.b), least: 2),
+                                   title: "\(p.name): points found · off the plane ≤ \(format(off, .label))")
+        } else {
+            landscape = try landscapePanel(p, title: "\(p.name): critical points", sigma: a.sigma)
+        }
         let kinds: [(CriticalPoint.Kind, MarkerShape, Color)] = [(.minimum, .circle, Color.series(1)), (.saddle, .diamond, Color.series(3)),
                                                                  (.maximum, .triangle, Color.series(4)), (.degenerate, .square, Color.gray)]
         // Rastrigin has 441 critical points: small markers, so the landscape stays visible.
@@ -122,13 +143,13 @@ public enum LabFigures {
         for (kind, shape, color) in kinds {
             let pts = a.points.enumerated().filter { $0.element.critical.kind == kind }
             guard !pts.isEmpty else { continue }
-            let xs = pts.map { $0.element.critical.theta[0] }
-            let ys = pts.map { p.dimension == 1 ? $0.element.critical.loss : $0.element.critical.theta[1] }
+            let xs = pts.map { at($0.element.critical).0 }
+            let ys = pts.map { at($0.element.critical).1 }
             landscape.add(Markers(xs: xs, ys: ys, colors: [color], shape: shape, size: markerSize, label: kind.rawValue))
             if pts.count <= 12 {
                 for (i, pt) in pts {
-                    let y = p.dimension == 1 ? pt.critical.loss : pt.critical.theta[1]
-                    landscape.add(TextLabel(x: pt.critical.theta[0], y: y, text: " #\(i)"))
+                    let (x, y) = at(pt.critical)
+                    landscape.add(TextLabel(x: x, y: y, text: " #\(i)"))
                 }
             }
         }

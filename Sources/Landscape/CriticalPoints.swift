@@ -53,7 +53,7 @@ extension Problem {
             var rng = SplitMix64(seed: 1)
             let seeds = [defaultStart] + (0..<(Problem.descentStarts - 1)).map { _ in domain.map { Double.random(in: $0, using: &rng) } }
             for seed in seeds {
-                if let c = try stationaryPoint(from: seed), contains(c.theta) { found.append(c.theta) }
+                if let c = try stationaryPoint(from: seed, reach: .infinity), contains(c.theta) { found.append(c.theta) }
             }
         } else {
             let seeds = seedGrid2D(coarse: seedsPerAxis / 4, fine: 2 * seedsPerAxis)

@@ -53,7 +53,8 @@ public func findings(_ a: Analysis, problem p: Problem) -> [String] {
     }
     let hasReference = minima.allSatisfy { a.reference.value(a.points[$0].measures) != nil }
     if minima.count < 2 {
-        out.append("The landscape has \(minima.count == 1 ? "one isolated minimum" : "no isolated minimum") in its domain, so there is nothing to rank.")
+        out.append(p.dimension > 2 ? "Descent found \(minima.count == 1 ? "one minimum" : "no minimum"), so there is nothing to rank."
+                   : "The landscape has \(minima.count == 1 ? "one isolated minimum" : "no isolated minimum") in its domain, so there is nothing to rank.")
     } else if !hasReference {
         out.append("The problem has no held-out test loss and the expected shifted loss is not integrated for more than two variables, so the rankings cannot be compared with generalisation.")
     }
@@ -89,27 +90,38 @@ public func measuresJSON(_ m: Measures, extra: [(String, JSON)] = []) -> JSON {
         ("zof_estimate", .number(m.zofEstimate)),
         ("fof_estimate", .number(m.fofEstimate)),
         ("exact", .bool(m.exact)),
+        ("avg_sharpness_error", .optional(m.avgSharpnessError)),
+        ("spectrum", .string(m.spectrumMethod)),
+        ("trace_method", .string(m.traceMethod)),
+        ("trace_error", .optional(m.traceError)),
     ])
 }
 
 /// The measures at one point as a table for people: ZOF and FOF with their argmax and second-order
 /// estimate, and why a value is n/a.
 public func measuresText(_ m: Measures, problem p: Problem) -> String {
-    let bound = m.exact ? "" : "  (lower bound: multi-start projected ascent in \(p.dimension)-D)"
+    let bound = m.exact ? "" : "  (at least: projected ascent with exact derivatives from several starts in \(p.dimension)-D)"
     let at: ([Double]) -> String = { format(point: $0, p.variables) }
+    // Many eigenvalues: the five lowest and the five highest.
+    let eigen = m.eigenvalues.count > 10
+        ? format(Array(m.eigenvalues.prefix(5))).dropLast() + ", …, " + format(Array(m.eigenvalues.suffix(5))).dropFirst()
+        : format(m.eigenvalues)
+    let spectrumNote = m.spectrumMethod == "full" ? (p.dimension > 2 ? "the Hessian from \(p.dimension) Hessian-vector products, gsl_eigen_symmv" : "")
+        : "the largest, by Lanczos on Hessian-vector products"
+    let traceNote = m.traceError.map { "Hutchinson's estimate ± \(format($0, .label)) (\(Spectrum.probes) Rademacher probes)" } ?? ""
+    let monteCarlo = m.avgSharpnessError.map { " ± \(format($0, .label)) (Monte Carlo, \(Oracle.shiftSamples) draws)" } ?? ""
     var rows: [[String]] = [
         ["loss", format(m.loss), ""],
         ["gradient norm", format(m.gradNorm), ""],
         ["ZOF", format(m.zof), "max at \(at(m.zofArgmax)); ρ²λ_max/2 = \(format(m.zofEstimate))\(bound)"],
         ["FOF", format(m.fof), "max at \(at(m.fofArgmax)); ρ²λ_max = \(format(m.fofEstimate))\(bound)"],
         ["λ_max", format(m.lambdaMax), ""],
-        ["trace", format(m.trace), ""],
-        ["eigenvalues", format(m.eigenvalues), ""],
-        ["avg sharpness", m.avgSharpness.map { format($0) } ?? "n/a",
-         m.avgSharpness == nil ? "not computed for more than two variables" : "E[L(θ+s)] − L(θ), s ~ N(0, σ²I)"],
-        ["E[L(θ+s)]", m.expectedShiftedLoss.map { format($0) } ?? "n/a",
-         m.expectedShiftedLoss == nil ? "not computed for more than two variables" : "expected shifted loss: a proxy for generalisation, L + avg sharpness"],
-        ["test loss", m.testLoss.map { format($0) } ?? "n/a", m.testLoss != nil ? "held out ([test] loss)" : "the problem defines none"],
+        ["trace", format(m.trace), traceNote],
+        [m.eigenvalues.count > 10 ? "eigenvalues (\(m.eigenvalues.count == p.dimension ? "lowest and highest" : "top"))" : "eigenvalues", String(eigen), spectrumNote],
+        ["avg sharpness", m.avgSharpness.map { format($0) + monteCarlo } ?? "n/a", "E[L(θ+s)] − L(θ), s ~ N(0, σ²I)"],
+        ["E[L(θ+s)]", m.expectedShiftedLoss.map { format($0) + monteCarlo } ?? "n/a", "expected shifted loss: a proxy for generalisation, L + avg sharpness"],
+        ["test loss", m.testLoss.map { format($0) } ?? "n/a",
+         m.testLoss == nil ? "the problem defines none" : p.model != nil ? "the loss on the \(p.model?.test?.rowCount ?? 0) held-out rows" : "held out ([test] loss)"],
     ]
     if let shifted = m.shiftedLoss {
         rows.append(["shifted loss", format(shifted), "L(θ + shift) for the problem's one fixed shift"])
@@ -154,7 +166,10 @@ public func analysisJSON(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
 /// against test loss, the findings, and with a sweep ZOF and FOF of each minimum against ρ.
 public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> String {
     let at: ([Double]) -> String = { format(point: $0, p.variables, .compact) }
-    var out = "\(p.name): \(p.title)\nρ = \(format(a.rho)), σ = \(format(a.sigma)); \(a.points.count) critical point\(a.points.count == 1 ? "" : "s") in the domain\n\n"
+    let found = p.dimension > 2
+        ? "\(a.points.count) stationary point\(a.points.count == 1 ? "" : "s") reached by descent from \(Problem.descentStarts) starts (a sample beyond 2-D, not every critical point)"
+        : "\(a.points.count) critical point\(a.points.count == 1 ? "" : "s") in the domain"
+    var out = "\(p.name): \(p.title)\nρ = \(format(a.rho)), σ = \(format(a.sigma)); \(found)\n\n"
     let f: (Double?) -> String = { $0.map { format($0, .compact) } ?? "n/a" }
     let extra: [(String, (Measures) -> Double?)] = (p.oracle.hasTestLoss ? [("test loss", { $0.testLoss })] : [])
         + (p.oracle.hasShiftedLoss ? [("shifted loss", { $0.shiftedLoss })] : [])
