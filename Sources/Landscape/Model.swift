@@ -212,9 +212,11 @@ public struct Model: Sendable {
 
     /// The training set, the test set and the rule that generated them, from `[data]`.
     static func readData(_ table: TOMLTable, file: String, reader: TableReader) throws -> (DataSet, DataSet?, DataSet.Rule?) {
-        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        // Relative to the problem file, written as the problem's path was (so errors name the
+        // file as the user would).
+        let folder = (file as NSString).deletingLastPathComponent
         func path(_ name: String) -> String {
-            name.hasPrefix("/") ? name : folder.appendingPathComponent(name).path
+            name.hasPrefix("/") || folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name)
         }
         if let trainName = try reader.string(table, "train", prefix: "data") {
             for key in ["generate", "inputs", "range", "noise", "n", "n_test", "seed", "labels"] where table[key] != nil {
