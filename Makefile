@@ -38,13 +38,20 @@ demo: release
 # Benchmarks (bench/main.swift): ratios measured side by side in one run, release build;
 # whole-process timings of lab itself, with and without figures; lab basins beside JAX, which is
 # installed with pip into a private virtual environment (.build/bench-venv) when it can be; when
-# it cannot, that half is skipped and the rest runs.
+# it cannot, that half is skipped and the rest runs. The same for PyTorch (lab compare on a small
+# network beside torch_mlp.py).
 bench: deps
 	$(SWIFT) build -c release
 	@if ! .build/bench-venv/bin/python -c "import jax" >/dev/null 2>&1; then \
 	  echo "installing JAX into .build/bench-venv for the basin-map comparison"; \
 	  (python3 -m venv .build/bench-venv && .build/bench-venv/bin/pip install -q jax) >/dev/null 2>&1 \
 	    || echo "JAX could not be installed: the JAX half of the basin benchmark is skipped"; \
+	fi
+	@if ! .build/bench-venv/bin/python -c "import torch" >/dev/null 2>&1; then \
+	  echo "installing PyTorch into .build/bench-venv for the network comparison (large: CUDA wheels)"; \
+	  ([ -x .build/bench-venv/bin/python ] || python3 -m venv .build/bench-venv) >/dev/null 2>&1; \
+	  .build/bench-venv/bin/pip install -q torch >/dev/null 2>&1 \
+	    || echo "PyTorch could not be installed: the PyTorch half of the network benchmark is skipped"; \
 	fi
 	.build/release/bench
 

@@ -61,9 +61,11 @@ let package = Package(
             exclude: ["README.md"]
         ),
         // `make bench`: tapes against hand-written Swift, batch against scalar evaluation, lanes
-        // against a scalar loop, whole lab processes, and lab basins beside JAX.
+        // against a scalar loop, whole lab processes, lab basins beside JAX and lab compare on a
+        // small network beside PyTorch.
         .executableTarget(name: "bench", dependencies: ["Symbolic", "Landscape", "Optimizers", "Experiments"], path: "bench",
-                          exclude: ["jax_basins.py", "basins-workload.toml"]),
+                          exclude: ["jax_basins.py", "basins-workload.toml", "torch_mlp.py", "mlp-workload.toml", "mlp100-workload.toml",
+                                    "mlp-train.csv", "mlp-test.csv"]),
         // isa-driver.c is built by the tests themselves, once per instruction set.
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"], exclude: ["isa-driver.c"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),

@@ -184,6 +184,28 @@ if FileManager.default.isExecutableFile(atPath: lab.path) {
     try? FileManager.default.removeItem(atPath: basinsOut)
 }
 
+// Models fitted to data (issue 13): `lab compare` of gd, sam and gam on a 1-6-1 network with 24
+// rows, 1000 steps each, beside the same work in PyTorch (bench/torch_mlp.py: the steps, then the
+// losses and the exact Hessian's eigenvalues at each end), whole processes interleaved; target:
+// lab at most a tenth of PyTorch's time. And `lab measure` on a 105-parameter network (target: under 0.2 s).
+if FileManager.default.isExecutableFile(atPath: lab.path) {
+    let mlp = benchFolder.appendingPathComponent("mlp-workload.toml").path
+    let mlp100 = benchFolder.appendingPathComponent("mlp100-workload.toml").path
+    let labCompare: () -> Double = { runLab(["compare", mlp, "--opts", "gd,sam,gam", "--steps", "1000", "--out", out.path]) }
+    let torchScript = benchFolder.appendingPathComponent("torch_mlp.py").path
+    let hasTorch = FileManager.default.isExecutableFile(atPath: venvPython) && spawn(venvPython, ["-c", "import torch"]) == 0
+    if hasTorch {
+        let seconds = time(rounds: 3, calls: 1, [labCompare, { precondition(spawn(venvPython, [torchScript]) == 0, "torch_mlp.py failed"); return 0 }])
+        report("1-6-1 network, gd, sam and gam 1000 steps each, whole process:", ["lab compare (with the figure)", "PyTorch (import, run, Hessians)"], seconds)
+        print(String(format: "  lab ×%.3f of PyTorch's time (target: at most ×0.1)", seconds[0] / seconds[1]))
+    } else {
+        report("1-6-1 network, gd, sam and gam 1000 steps each, whole process:", ["lab compare (with the figure)"], time(rounds: 3, calls: 1, [labCompare]))
+        print("  PyTorch is not installed in .build/bench-venv (make bench tries pip): the PyTorch half is skipped")
+    }
+    let measure = time(rounds: 9, calls: 1, [{ runLab(["measure", mlp100]) }, { runLab(["list"]) }])
+    report("lab measure on a 105-parameter network, whole process:", ["lab measure (target: under 200 ms)", "lab list (process start)"], measure)
+}
+
 if FileManager.default.isExecutableFile(atPath: lab.path) {
     for problem in ["two-valley", "himmelblau"] {
         let base = ["run", problem, "--opt", "gam", "--out", out.path]

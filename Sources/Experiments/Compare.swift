@@ -13,11 +13,12 @@ public struct Comparison {
     /// Runs each optimizer with the settings resolved for it (its own defaults, the problem's,
     /// then `flags`). The start is the same for all: the flag, the problem's, or the domain's
     /// centre. Every setting is resolved, and a flag none of the runs reads refused, before the
-    /// first run; the critical points and the start's basin are found once for all.
+    /// first run; the critical points (up to 2-D) and the start's basin are found once for all.
     public init(problem: Problem, optimizers: [Optimizer], flags: [String: SettingValue]) throws {
         let settings = try optimizers.map { try RunSettings.resolve(problem: problem, optimizer: $0, flags: flags) }
         try RunSettings.checkRead(flags, by: zip(optimizers, settings).map { ($0, $1.hyper.base) })
-        let critical = try problem.criticalPoints()
+        // Beyond 2-D each end point is judged by descent from it, not against a list.
+        let critical = problem.dimension > 2 ? [] : try problem.criticalPoints()
         var records: [RunRecord] = []
         for (o, s) in zip(optimizers, settings) {
             records.append(try RunConfiguration(problem: problem, optimizer: o, settings: s)

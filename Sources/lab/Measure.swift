@@ -16,9 +16,15 @@ struct Measure: ParsableCommand {
             ρ²λ_max/2 and ρ²λ_max for small ρ; the output shows those estimates beside them.
             Average sharpness is E[L(θ + δ)] − L(θ) with δ ~ N(0, σ² I).
 
+            Beyond two variables (a model fitted to data): ZOF and FOF are lower bounds from \
+            projected ascent with exact derivatives; the Hessian comes from Hessian-vector \
+            products (Lanczos and Hutchinson beyond 200 parameters); average sharpness is a \
+            seeded Monte Carlo mean with its standard error.
+
             Examples:
               lab measure two-valley --at -2
               lab measure himmelblau --at 3,2 --rho 0.5 --sigma 0.2 --format json
+              lab measure tiny-regression
 
             \(exitStatusHelp)
             """
@@ -27,8 +33,8 @@ struct Measure: ParsableCommand {
     @Argument(help: "A catalog name or a path to a .toml problem file.")
     var problem: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The point θ, one value per variable in the problem's order (negative values work: --at -1,2).", valueName: "v1,v2"))
-    var at: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("The point θ, one value per variable in the problem's order (negative values work: --at -1,2); default: the problem's start (a model's seeded initialisation).", valueName: "v1,v2"))
+    var at: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Radius of the ball (default: the problem's rho, as for every command, else \(RunSettings.setting("rho")!.defaultText)).", valueName: "R"))
     var rho: String?
@@ -40,8 +46,8 @@ struct Measure: ParsableCommand {
 
     func run() throws {
         let p = try loadProblem(problem)
-        let theta = try parseVector(at, option: "--at", problem: p)
         let s = try RunSettings.resolve(problem: p, optimizer: nil, flags: RunSettings.parseFlags(radiusWords(rho: rho, sigma: sigma)))
+        let theta = try at.map { try parseVector($0, option: "--at", problem: p) } ?? s.start ?? p.defaultStart
         let m = try p.measures(at: theta, rho: s.hyper.rho, sigma: s.sigma)
         switch common.format {
         case .json: print(measuresJSON(m).rendered())
