@@ -14,7 +14,7 @@ final class CatalogTests: XCTestCase {
 
     func testEveryFileLoadsWithTitleDescriptionAndDefaults() throws {
         let names = Catalog(folders: [Self.folder]).names()
-        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "rastrigin", "rosenbrock", "scale-symmetry", "tiny-regression", "trend-valley", "two-valley",
+        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "rastrigin", "relu-orbit", "rosenbrock", "scale-symmetry", "tiny-regression", "trend-valley", "two-valley",
                                "two-valley-2d", "wayburn-seader", "weight-decay"])
         for name in names {
             let p = try load(name)
@@ -177,6 +177,40 @@ final class CatalogTests: XCTestCase {
         for _ in 0..<2000 { theta = zip(theta, p.oracle.gradient(theta).gradient).map { $0 - 0.1 * $1 } }
         XCTAssertGreaterThan(norm(p.oracle.gradient(theta).gradient), 1e-4)
         XCTAssertNil(try p.stationaryPoint(from: theta))
+    }
+
+    /// relu-orbit's numbers against closed forms: the least-squares product c = Σxy/Σx² over the
+    /// rows with x > 0, equal losses along a·b = c, and λ_max = 2m(a² + b²) there.
+    func testReluOrbit() throws {
+        let p = try load("relu-orbit")
+        let m = try XCTUnwrap(p.model)
+        var xy = 0.0, xx = 0.0
+        for (x, y) in zip(m.train.values[0], m.train.values[1]) where x > 0 {
+            xy += x * y
+            xx += x * x
+        }
+        let c: Double = xy / xx, second: Double = xx / 24
+        XCTAssertEqual(c, 2.005, accuracy: 0.0005)
+        let root: Double = c.squareRoot()
+        let orbit: [[Double]] = [[root, root], [4, c / 4], [c / 4, 4], [0.5, 2 * c]]
+        let train = p.oracle.loss(orbit[0]), test = try XCTUnwrap(p.oracle.testLoss(orbit[0]))
+        XCTAssertEqual(train, 0.00826, accuracy: 5e-6)
+        XCTAssertEqual(test, 0.00955, accuracy: 5e-6)
+        for theta in orbit {
+            XCTAssertEqual(p.oracle.loss(theta), train, accuracy: 1e-12)
+            XCTAssertEqual(try XCTUnwrap(p.oracle.testLoss(theta)), test, accuracy: 1e-12)
+            XCTAssertLessThan(norm(p.oracle.gradient(theta).gradient), 1e-10)
+            let lambda: Double = try p.oracle.eigenvalues(theta).last!
+            let closedForm: Double = 2 * second * (theta[0] * theta[0] + theta[1] * theta[1])
+            XCTAssertEqual(lambda, closedForm, accuracy: 1e-9 * lambda)
+        }
+        XCTAssertEqual(try p.oracle.eigenvalues(orbit[0]).last!, 4.06, accuracy: 0.005)
+        let atStart: Double = 2 * second * 16.25
+        XCTAssertEqual(atStart, 16.5, accuracy: 0.05)
+        // "ZOF and FOF change with it": threefold from the balanced point to (4, c/4), at ρ = 0.1.
+        let balanced = try p.measures(at: orbit[0], rho: 0.1, sigma: 0.1), skewed = try p.measures(at: orbit[1], rho: 0.1, sigma: 0.1)
+        XCTAssertGreaterThan(skewed.zof, 3 * balanced.zof)
+        XCTAssertGreaterThan(skewed.fof, 3 * balanced.fof)
     }
 
     func testWeightDecay() throws {
