@@ -68,7 +68,7 @@ public func runCSV(_ r: RunRecord, variables: [String]) -> String {
 public func basinText(_ r: RunRecord, _ p: Problem) -> String {
     guard let b = r.final.basin else {
         if r.status == .diverged { return "none (diverged)" }
-        return p.dimension > 2 ? "none near: descent from the end point found no stationary point within 5% of the domain's diagonal" : "none"
+        return p.dimension > 2 ? "none within 5% of the diagonal (by descent)" : "none"
     }
     // A critical point comes from root finding: five digits, without its noise.
     let at = "\(label(b)) at \(format(point: b.theta, p.variables, .compact))"
