@@ -254,3 +254,34 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(ritz.last!, exact.last!, accuracy: 1e-9 * exact.last!)
     }
 }
+
+/// The one-layer kinds against their losses written by hand.
+final class LinearModelTests: XCTestCase {
+    func testLinearAndLogisticKinds() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-linear-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "u,v,y\n1,2,1\n-0.5,0.25,0\n2,-1,1\n".write(to: folder.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        func load(_ kind: String) throws -> Problem {
+            let path = folder.appendingPathComponent("\(kind).toml").path
+            try "[model]\nkind = \"\(kind)\"\n[data]\ntrain = \"d.csv\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+            return try Problem.load(file: path)
+        }
+        let rows: [(Double, Double, Double)] = [(1, 2, 1), (-0.5, 0.25, 0), (2, -1, 1)]
+        let theta = [0.3, -0.7, 0.2]  // w1_0_0, w1_0_1, b1_0
+        let linear = try load("linear"), logistic = try load("logistic")
+        XCTAssertEqual(linear.variables, ["w1_0_0", "w1_0_1", "b1_0"])
+        XCTAssertEqual(linear.model?.loss, .mse)
+        XCTAssertEqual(logistic.model?.loss, .bce)
+        var mse = 0.0, bce = 0.0
+        for (u, v, y) in rows {
+            let z = theta[0] * u + theta[1] * v + theta[2]
+            mse += (z - y) * (z - y) / 3
+            // Binary cross-entropy of sigmoid(z), as -y log p - (1 - y) log(1 - p).
+            let p = 1 / (1 + Foundation.exp(-z))
+            bce += -(y * Foundation.log(p) + (1 - y) * Foundation.log(1 - p)) / 3
+        }
+        XCTAssertEqual(linear.oracle.loss(theta), mse, accuracy: 1e-14)
+        XCTAssertEqual(logistic.oracle.loss(theta), bce, accuracy: 1e-14)
+    }
+}
