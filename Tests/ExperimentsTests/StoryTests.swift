@@ -132,6 +132,25 @@ final class StoryTests: XCTestCase {
         }
     }
 
+    /// logistic-boundary: with the defaults adam reaches the fit; gd crawls along w and after
+    /// 3000 steps is still far from it.
+    func testLogisticBoundaryRuns() throws {
+        let p = try load("logistic-boundary")
+        let fit = try XCTUnwrap(try p.criticalPoints().first { $0.kind == .minimum })
+        for (name, reaches) in [("adam", true), ("gd", false)] {
+            let o = try Optimizer.lookup(name)
+            let h = try RunSettings.resolve(problem: p, optimizer: o, flags: [:]).hyper
+            // The loop alone: where the run ends, without the measures a full run adds.
+            var end: [Double] = []
+            _ = try RunConfiguration(problem: p, optimizer: o, hyper: h, start: p.defaults.vector("start")!).iterate(visit: { _, theta, _, _ in end = theta })
+            if reaches {
+                XCTAssertLessThan(distance(end, fit.theta), 0.05, name)
+            } else {
+                XCTAssertGreaterThan(distance(end, fit.theta), 5, name)
+            }
+        }
+    }
+
     /// Rosenbrock: gradient descent is stable up to lr = 0.006 and diverges from 0.007 on,
     /// keeping a finite trajectory; with the default lr, momentum reaches (1, 1), gd is still
     /// crawling (0.56 away), Adam barely moves.

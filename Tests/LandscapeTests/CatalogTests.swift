@@ -14,7 +14,7 @@ final class CatalogTests: XCTestCase {
 
     func testEveryFileLoadsWithTitleDescriptionAndDefaults() throws {
         let names = Catalog(folders: [Self.folder]).names()
-        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "rastrigin", "relu-orbit", "rosenbrock", "scale-symmetry", "tiny-regression", "trend-valley", "two-valley",
+        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "logistic-boundary", "rastrigin", "relu-orbit", "rosenbrock", "scale-symmetry", "tiny-regression", "trend-valley", "two-valley",
                                "two-valley-2d", "wayburn-seader", "weight-decay"])
         for name in names {
             let p = try load(name)
@@ -211,6 +211,36 @@ final class CatalogTests: XCTestCase {
         let balanced = try p.measures(at: orbit[0], rho: 0.1, sigma: 0.1), skewed = try p.measures(at: orbit[1], rho: 0.1, sigma: 0.1)
         XCTAssertGreaterThan(skewed.zof, 3 * balanced.zof)
         XCTAssertGreaterThan(skewed.fof, 3 * balanced.fof)
+    }
+
+    /// logistic-boundary: the fit, its λ_max and test loss against the Bayes optimum (the test
+    /// loss at the true boundary), and the 1/τ growth with the labels redrawn at other τ.
+    func testLogisticBoundary() throws {
+        let text = try String(contentsOf: Self.folder.appendingPathComponent("logistic-boundary.toml"), encoding: .utf8)
+        var products: [Double] = [], fofs: [Double] = [], zofs: [Double] = []
+        for (tau, lambda) in [(0.05, 6.31), (0.1, 3.68), (0.2, 1.81), (0.4, 0.80)] {
+            let p = try Problem(toml: text.replacingOccurrences(of: "/ 0.05)\"", with: "/ \(tau))\""), file: "logistic-boundary.toml")
+            let minima = try p.criticalPoints().filter { $0.kind == .minimum }
+            XCTAssertEqual(minima.count, 1, "τ = \(tau)")
+            let fit = try XCTUnwrap(minima.first)
+            let m = try p.measures(at: fit.theta, rho: 0.05, sigma: 0.1)
+            XCTAssertEqual(m.lambdaMax, lambda, accuracy: 0.005, "τ = \(tau)")
+            products.append(m.lambdaMax * tau)
+            (fofs, zofs) = (fofs + [m.fof], zofs + [m.zof])
+            let bayes = try XCTUnwrap(p.oracle.testLoss([1 / tau, 0.5]))
+            let test = try XCTUnwrap(m.testLoss)
+            XCTAssertLessThan(abs(test - bayes), 0.035 * bayes, "τ = \(tau)")
+            if tau == 0.05 {
+                XCTAssertEqual(fit.theta[0], 24.8, accuracy: 0.05)
+                XCTAssertEqual(fit.theta[1], 0.497, accuracy: 0.0005)
+                XCTAssertEqual(test, 0.0580, accuracy: 0.00005)
+                XCTAssertEqual(bayes, 0.0562, accuracy: 0.00005)
+            }
+        }
+        XCTAssertTrue(products.allSatisfy { (0.31...0.37).contains($0) }, "\(products)")
+        // ZOF and FOF fall as τ grows, as λ_max does.
+        XCTAssertEqual(fofs, fofs.sorted(by: >))
+        XCTAssertEqual(zofs, zofs.sorted(by: >))
     }
 
     func testWeightDecay() throws {
