@@ -45,12 +45,45 @@ public struct Model: Sendable {
     public let initialization: [Double]?
     /// The generating rule, for a generated data set.
     public let rule: DataSet.Rule?
+    /// Layer widths from inputs to output (empty for an expression model).
+    let widths: [Int]
+    /// Whether every layer's weight is weight-normalised, w_i = g_i v_i / ‖v_i‖ per output unit
+    /// (Salimans and Kingma 2016; torch.nn.utils.parametrizations.weight_norm).
+    public let weightNorm: Bool
+
+    /// The initialisation like PyTorch's default with another seed: every weight and bias of a
+    /// layer uniform in ±1/√fan_in, drawn in parameter order; nil for an expression model.
+    public func initialization(seed: UInt64) -> [Double]? {
+        widths.isEmpty ? nil : Model.torchLikeStart(widths: widths, weightNorm: weightNorm, seed: seed)
+    }
+
+    /// Each layer's weight (out × in) then bias drawn uniformly in ±1/√fan_in, as
+    /// nn.Linear.reset_parameters draws them (with flatlab's generator, not torch's), laid out in
+    /// parameter order: weight, bias; or with weight normalisation as torch's weight_norm starts,
+    /// bias, g = each row's norm, v = the weight.
+    static func torchLikeStart(widths: [Int], weightNorm: Bool, seed: UInt64) -> [Double] {
+        var rng = SplitMix64(seed: seed)
+        var start: [Double] = []
+        for l in 1..<widths.count {
+            let (out, fanIn) = (widths[l], widths[l - 1])
+            let bound = 1 / Double(fanIn).squareRoot()
+            let w = (0..<(out * fanIn)).map { _ in -bound + 2 * bound * rng.uniform() }
+            let b = (0..<out).map { _ in -bound + 2 * bound * rng.uniform() }
+            if weightNorm {
+                let norms = (0..<out).map { i in (0..<fanIn).map { w[i * fanIn + $0] * w[i * fanIn + $0] }.reduce(0, +).squareRoot() }
+                start += b + norms + w
+            } else {
+                start += w + b
+            }
+        }
+        return start
+    }
 
     /// One line: `mlp 1-6-1, tanh, mse on 24 rows`.
     public var summary: String {
         let arch: String
         switch architecture {
-        case .mlp(let layers, let f): arch = "mlp \(layers.map(String.init).joined(separator: "-")), \(f.rawValue)"
+        case .mlp(let layers, let f): arch = "mlp \(layers.map(String.init).joined(separator: "-")), \(f.rawValue)" + (weightNorm ? ", weight-normalised" : "")
         case .linear(let n): arch = "linear, \(n) input\(n == 1 ? "" : "s")"
         case .logistic(let n): arch = "logistic, \(n) input\(n == 1 ? "" : "s")"
         case .expression(let text): arch = "prediction \(text)"
@@ -58,7 +91,7 @@ public struct Model: Sendable {
         return "\(arch), \(loss.rawValue) loss, mean over \(train.rowCount) training rows"
     }
 
-    static let keys = ["kind", "layers", "activation", "loss", "parameters", "seed"]
+    static let keys = ["kind", "layers", "activation", "loss", "parameters", "seed", "weight_norm"]
     static let dataKeys = ["train", "test", "generate", "inputs", "range", "noise", "n", "n_test", "seed", "labels"]
     static let activations: [String: Function] = ["tanh": .tanh, "relu": .relu, "sigmoid": .sigmoid, "softplus": .softplus]
 
@@ -104,6 +137,7 @@ public struct Model: Sendable {
         let seed = try reader.number(modelTable, "seed", prefix: "model").map { UInt64(max(0, $0)) } ?? 0
 
         var names: [String] = [], blocks: [Block] = []
+        var modelWidths: [Int] = [], usesWeightNorm = false
         var architecture: Architecture
         var prediction: NodeID
         var initialization: [Double]?
@@ -150,44 +184,59 @@ public struct Model: Sendable {
                 architecture = kindText == "linear" ? .linear(inputs: inputs) : .logistic(inputs: inputs)
             }
             // Parameters and the forward pass, layer by layer (a hidden layer is h = act(W h + b)).
+            let weightNorm = modelTable["weight_norm"]?.bool ?? false
+            if modelTable["weight_norm"] != nil && modelTable["weight_norm"]?.bool == nil {
+                throw ProblemError(file: file, key: "model.weight_norm", message: "must be true or false")
+            }
             var hidden = inputNodes
-            var rng = SplitMix64(seed: seed)
-            var start: [Double] = []
             for (l, shape) in layerBlocks(widths).enumerated() {
                 let (out, fanIn) = (shape[0], shape[1])
-                let bound = 1 / Double(fanIn).squareRoot()
-                var weights: [[NodeID]] = []
-                let w0 = names.count
-                for i in 0..<out {
-                    weights.append((0..<fanIn).map { j in
-                        names.append("w\(l + 1)_\(i)_\(j)")
+                func block(_ name: String, _ shape: [Int], _ torch: String, _ names_: (Int) -> String) -> [NodeID] {
+                    let first = names.count
+                    let count = shape.reduce(1, *)
+                    let nodes = (0..<count).map { k -> NodeID in
+                        names.append(names_(k))
                         return graph.variable(names.last!)
-                    })
+                    }
+                    blocks.append(Block(name: name, shape: shape, torchName: torch, range: first..<names.count))
+                    return nodes
                 }
                 // PyTorch's Sequential counts the activation modules: layer l is module 2l.
-                blocks.append(Block(name: "w\(l + 1)", shape: [out, fanIn], torchName: "\(2 * l).weight", range: w0..<names.count))
-                let b0 = names.count
-                let biases = (0..<out).map { i -> NodeID in
-                    names.append("b\(l + 1)_\(i)")
-                    return graph.variable(names.last!)
+                let module = "\(2 * l)", n = l + 1
+                var weights: [[NodeID]]
+                let biases: [NodeID]
+                if weightNorm {
+                    // torch.nn.utils.parametrizations.weight_norm's order: bias, g, v.
+                    biases = block("b\(n)", [out], "\(module).bias") { "b\(n)_\($0)" }
+                    let g = block("g\(n)", [out, 1], "\(module).parametrizations.weight.original0") { "g\(n)_\($0)" }
+                    let v = block("v\(n)", [out, fanIn], "\(module).parametrizations.weight.original1") { "v\(n)_\($0 / fanIn)_\($0 % fanIn)" }
+                    weights = (0..<out).map { i in
+                        let row = Array(v[(i * fanIn)..<((i + 1) * fanIn)])
+                        let norm = graph.apply(.sqrt, graph.sum(row.map { graph.pow($0, 2) }))
+                        return row.map { graph.div(graph.mul(g[i], $0), norm) }
+                    }
+                } else {
+                    let w = block("w\(n)", [out, fanIn], "\(module).weight") { "w\(n)_\($0 / fanIn)_\($0 % fanIn)" }
+                    biases = block("b\(n)", [out], "\(module).bias") { "b\(n)_\($0)" }
+                    weights = (0..<out).map { i in Array(w[(i * fanIn)..<((i + 1) * fanIn)]) }
                 }
-                blocks.append(Block(name: "b\(l + 1)", shape: [out], torchName: "\(2 * l).bias", range: b0..<names.count))
-                for _ in 0..<(out * fanIn + out) { start.append(-bound + 2 * bound * rng.uniform()) }
                 let last = l == widths.count - 2
                 hidden = (0..<out).map { i in
                     let z = graph.add(graph.sum(zip(weights[i], hidden).map { graph.mul($0, $1) }), biases[i])
                     return last ? z : graph.apply(activation, z)
                 }
             }
+            modelWidths = widths
+            usesWeightNorm = weightNorm
             prediction = hidden[0]
-            initialization = start
+            initialization = torchLikeStart(widths: widths, weightNorm: weightNorm, seed: seed)
         default:
             guard let list = modelTable["parameters"]?.array?.map({ $0.string }), !list.isEmpty, list.allSatisfy({ $0 != nil }) else {
                 let known = "kind is mlp, linear, logistic, or the prediction as an expression in the inputs (\(train.inputs.joined(separator: ", "))) and parameters"
                 throw ProblemError(file: file, key: "model.parameters",
                                    message: modelTable["parameters"] == nil ? "missing; \(known), listed as parameters = [\"a\", \"b\"]" : "must be a non-empty array of names, as in [\"a\", \"b\"]")
             }
-            for key in ["layers", "activation"] where modelTable[key] != nil {
+            for key in ["layers", "activation", "weight_norm"] where modelTable[key] != nil {
                 throw ProblemError(file: file, key: "model.\(key)", message: "an expression model has no layers; its prediction is the expression in kind")
             }
             names = list.map { $0! }
@@ -206,7 +255,7 @@ public struct Model: Sendable {
         case .bce: perRow = graph.sub(graph.apply(.softplus, prediction), graph.mul(target, prediction))
         }
         let model = Model(architecture: architecture, loss: loss, blocks: blocks, train: train, test: test,
-                          initialization: initialization, rule: rule)
+                          initialization: initialization, rule: rule, widths: modelWidths, weightNorm: usesWeightNorm)
         return Built(model: model, names: names, nodes: names.map { graph.variable($0) }, loss: perRow, prediction: prediction, columns: columnNodes)
     }
 

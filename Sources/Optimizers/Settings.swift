@@ -147,6 +147,8 @@ public struct RunSettings: Sendable {
     public var hyper = Hyperparameters()
     /// nil until resolved against a problem: then the flag, the problem's, or the domain's centre.
     public var start: [Double]?
+    /// The seed of a model's initialisation, used when no start is given; nil: the model's own.
+    public var initSeed: UInt64?
     /// Record exact ZOF and FOF at every step.
     public var measures = false
     /// Skip the figure (`--no-plot`).
@@ -161,6 +163,8 @@ public struct RunSettings: Sendable {
         entry("opt", .choice(Optimizer.all.map(\.name)), "none", "The optimizer, one of those above (lab run only; compare takes --opts).", group: "run") { $0.optimizer = $1.word },
         entry("start", .vector(insideDomain: true), "the domain's centre", "Start point, one value per variable: --start -1,0.5.", group: "run", json: "start",
               read: { .vector($0.start ?? []) }) { $0.start = $1.vector },
+        entry("init-seed", .count(min: 0, max: 1 << 53), "the model's seed", "Seed of a model's initialisation (like PyTorch's default), when no start is given: --init-seed 3.",
+              group: "run") { $0.initSeed = UInt64($1.integer!) },
         entry("lr", .positive, "0.01", "Learning rate.", group: "run", json: "lr", read: { .number($0.hyper.lr) }) { $0.hyper.lr = $1.number! },
         entry("steps", .count(min: 1, max: 10_000_000), "300", "Number of updates.", group: "run", json: "steps",
               read: { .integer($0.hyper.steps) }) { $0.hyper.steps = $1.integer! },
@@ -255,7 +259,12 @@ public struct RunSettings: Sendable {
                 }
             }
         }
-        if s.start == nil { s.start = problem.defaultStart }
+        if s.initSeed != nil && problem.model?.initialization == nil {
+            let message = "init-seed seeds a network's initialisation; \(problem.name) starts from its start or the domain's centre"
+            if flags["init-seed"] != nil { throw SettingError("--\(message)") }
+            throw ProblemError(file: problem.file, key: "defaults.init-seed", message: message)
+        }
+        if s.start == nil { s.start = s.initSeed.flatMap { problem.model?.initialization(seed: $0) } ?? problem.defaultStart }
         if let optimizer {
             if let implied = optimizer.impliedBase {
                 if case .word(let b)? = flags["base"], b != implied.rawValue {

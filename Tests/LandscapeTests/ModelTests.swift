@@ -140,6 +140,31 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(one.oracle.loss(start), (prediction - row.2) * (prediction - row.2), accuracy: 1e-14)
     }
 
+    /// Weight normalisation: parameters in torch's weight_norm order (bias, g, v), the loss equal
+    /// to the plain network's with w_i = g_i v_i / ‖v_i‖, and the start's g the norms of its v.
+    func testWeightNormalisedNetworkEqualsThePlainOneAtTheSameWeights() throws {
+        _ = try write("d.csv", Self.rows)
+        let base = "[model]\nkind = \"mlp\"\nlayers = [1, 3, 1]\n[data]\ntrain = \"d.csv\"\n"
+        let plain = try problem(base)
+        let normalised = try Problem.load(file: try write("wn.toml", base.replacingOccurrences(of: "[data]", with: "weight_norm = true\n[data]")))
+        XCTAssertEqual(normalised.model?.blocks.map(\.torchName), ["0.bias", "0.parametrizations.weight.original0", "0.parametrizations.weight.original1",
+                                                                   "2.bias", "2.parametrizations.weight.original0", "2.parametrizations.weight.original1"])
+        XCTAssertEqual(normalised.variables.prefix(7), ["b1_0", "b1_1", "b1_2", "g1_0", "g1_1", "g1_2", "v1_0_0"])
+        // θ_wn = (b1, g1, v1, b2, g2, v2) and the plain weights it stands for.
+        let (b1, g1, v1) = ([0.1, -0.2, 0.3], [1.5, 0.7, 2.0], [0.6, -1.1, 0.4])
+        let (b2, g2, v2) = ([0.05], [1.3], [0.2, -0.5, 0.9])
+        let w1 = zip(g1, v1).map { g, v in g * v / abs(v) }
+        let n2 = v2.map { $0 * $0 }.reduce(0, +).squareRoot()
+        let w2 = v2.map { g2[0] * $0 / n2 }
+        let wn = b1 + g1 + v1 + b2 + g2 + v2
+        XCTAssertEqual(normalised.oracle.loss(wn), plain.oracle.loss(w1 + b1 + w2 + b2), accuracy: 1e-14)
+        // The start: g is each row's norm of v, so the network starts as the plain one would.
+        let start = try XCTUnwrap(normalised.model?.initialization)
+        let plainStart = try XCTUnwrap(plain.model?.initialization)
+        XCTAssertEqual(normalised.oracle.loss(start), plain.oracle.loss(plainStart), accuracy: 1e-14)
+        XCTAssertEqual(start[3..<6].map { $0 }, start[6..<9].map { abs($0) }, "g = |v| for one input")
+    }
+
     func testGeneratedDataIsSeededAndBernoulliLabelsAreZeroOrOne() throws {
         let text = """
             [model]

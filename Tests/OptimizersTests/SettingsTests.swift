@@ -48,6 +48,29 @@ final class SettingsTests: XCTestCase {
         }
     }
 
+    /// --init-seed: a network's start drawn with another seed (the model's own seed gives its
+    /// default start); refused where there is no network to initialise.
+    func testInitSeed() throws {
+        let gd = try Optimizer.lookup("gd")
+        let network = try Problem(toml: """
+            [model]
+            kind = "mlp"
+            layers = [1, 2, 1]
+            [data]
+            generate = "x"
+            range = [0, 1]
+            n = 4
+            """, file: "net.toml")
+        let flags = { (seed: String) in try RunSettings.parseFlags(["--init-seed", seed]) }
+        let seeded = try RunSettings.resolve(problem: network, optimizer: gd, flags: flags("3"))
+        XCTAssertEqual(seeded.start, network.model?.initialization(seed: 3))
+        XCTAssertNotEqual(seeded.start, network.defaultStart)
+        XCTAssertEqual(try RunSettings.resolve(problem: network, optimizer: gd, flags: flags("0")).start, network.defaultStart)
+        XCTAssertThrowsError(try RunSettings.resolve(problem: try Problem(toml: base, file: "f.toml"), optimizer: gd, flags: flags("3"))) { error in
+            XCTAssertEqual("\(error)", "--init-seed seeds a network's initialisation; f starts from its start or the domain's centre")
+        }
+    }
+
     func testFlagSpellings() throws {
         let v = try RunSettings.parseFlags(["--lr", "0.5", "--start=-1", "--measures", "--no-plot", "--steps", "7", "--seed=3"])
         XCTAssertEqual(v["lr"], .number(0.5))
