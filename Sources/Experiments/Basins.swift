@@ -15,6 +15,9 @@ public struct BasinMaps {
     public static let leftDomain: Int32 = -2
     /// The flow from the end point reaches no minimum (a saddle, a maximum, or no critical point).
     public static let noMinimum: Int32 = -3
+    /// Beyond 2-D (sweeps): descent from the end point reaches a minimum nearby
+    /// (`Problem.stationaryPoint`); there is no list of critical points to index.
+    public static let minimumByDescent: Int32 = -4
 
     /// One optimizer's map: row r, column c is the start (x[c], y[r]) (or x[c] with the varied
     /// setting at y[r]).

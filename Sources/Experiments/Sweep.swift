@@ -6,7 +6,8 @@ import Optimizers
 /// seeded random starts), every combination of the varied values is run (the starts together as
 /// lanes, exactly as `lab run --start` would run each), and the end point is judged: the basin it
 /// is in (as in a basin map), its loss, exact ZOF and FOF at the run's ρ, λ_max and the
-/// generalisation number (the test loss, else the expected shifted loss at σ).
+/// generalisation number (the test loss, else the expected shifted loss at σ). Beyond 2-D the
+/// measures are the N-D estimates and the end is judged by descent from it (a minimum nearby or not).
 public struct Sweep {
     /// One run's end, judged.
     public struct End: Sendable {
@@ -74,14 +75,12 @@ public struct Sweep {
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws {
         guard (1...2).contains(varies.count) else { throw SettingError("--vary: give one or two settings to sweep, as in --vary rho=0.05:2:40") }
-        guard problem.dimension <= 2 else {
-            throw SettingError("sweeps measure end points exactly, which needs a problem of 1 or 2 variables; \(problem.name) has \(problem.dimension)")
-        }
         if starts != nil, flags["start"] != nil { throw SettingError("--start and --starts both give starts; give one of them") }
         let settings = try Vary.resolve(problem: problem, optimizers: optimizers, flags: flags, varies: varies)
         let combinations = Vary.combinations(varies)
         let chosenStarts = starts ?? [settings[0][0].start ?? problem.defaultStart]
-        let critical = try problem.criticalPoints()
+        // Beyond 2-D there is no list: each end is judged by descent from it.
+        let critical = problem.dimension > 2 ? [] : try problem.criticalPoints()
         (self.problem, self.varies, self.starts, self.critical) = (problem, varies, chosenStarts, critical)
         sigma = settings[0][0].sigma
 
@@ -94,15 +93,31 @@ public struct Sweep {
             defer { if let progress { progress(counter.next() + 1, total) } }
             let s = settings[job.line][job.point]
             var endings: [RunEnding] = []
-            for block in stride(from: 0, to: chosenStarts.count, by: Lanes.width) {
-                let part = Array(chosenStarts[block..<min(block + Lanes.width, chosenStarts.count)])
+            // Without --starts each combination starts where its settings say (a swept
+            // init-seed gives each its own start).
+            let runStarts = starts ?? [s.start ?? shared.defaultStart]
+            for block in stride(from: 0, to: runStarts.count, by: Lanes.width) {
+                let part = Array(runStarts[block..<min(block + Lanes.width, runStarts.count)])
                 endings += try LaneRuns(problem: shared, optimizer: optimizers[job.line], hyper: s.hyper).endings(part)
+            }
+            let measured = { (e: RunEnding) in e.status == .diverged ? nil : try shared.oracle.measures(at: e.theta, rho: s.hyper.rho, sigma: s.sigma) }
+            if shared.dimension > 2 {
+                return try endings.map { e in
+                    var outcome = BasinMaps.noMinimum
+                    if e.status == .diverged {
+                        outcome = BasinMaps.diverged
+                    } else if !shared.contains(e.theta) {
+                        outcome = BasinMaps.leftDomain
+                    } else if try shared.stationaryPoint(from: e.theta)?.kind == .minimum {
+                        outcome = BasinMaps.minimumByDescent
+                    }
+                    return End(status: e.status, theta: e.theta, outcome: outcome, stalled: false, measures: try measured(e))
+                }
             }
             let basins = BasinFlow(problem: shared, critical: critical).basins(of: endings.map(\.theta))
             return try zip(endings, basins).map { e, b in
                 let judgement = BasinMaps.judge(e, basin: b, problem: shared)
-                let measures = e.status == .diverged ? nil : try shared.oracle.measures(at: e.theta, rho: s.hyper.rho, sigma: s.sigma)
-                return End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, measures: measures)
+                return End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, measures: try measured(e))
             }
         }
         // FOF of each minimum, once per distinct ρ of the sweep.

@@ -12,6 +12,7 @@ extension LabFigures {
     /// a heat map of the end point's FOF over the two settings.
     public static func sweep(_ s: Sweep) -> Figure {
         let p = s.problem
+        if p.dimension > 2 { return sweepBeyond2D(s) }
         let codes = s.minima.map(Int32.init) + outcomeCodes
         func mostCommon(_ point: Sweep.Point) -> Int32 {
             codes.max { point.share($0) < point.share($1) || (point.share($0) == point.share($1) && $0 > $1) } ?? BasinMaps.noMinimum
@@ -100,6 +101,57 @@ extension LabFigures {
             panels.append(heat)
         }
         let description = "Sweep of \(kx) and \(ky) on \(p.name) \(startsText): for each optimizer, where the runs end and the FOF of the end point."
+        return Figure(title: "", description: description, panels: panels, columns: 2)
+    }
+
+    /// A sweep beyond 2-D: every run's end as a marker (a second varied setting, such as
+    /// init-seed, gives repeats at each value of the first), the mean as a line: λ_max with the
+    /// step-size cap 2/lr (gradient descent is unstable along any direction sharper than that),
+    /// the generalisation number, FOF, and the generalisation number against λ_max.
+    static func sweepBeyond2D(_ s: Sweep) -> Figure {
+        let p = s.problem
+        let key = s.varies[0].key
+        let generalisation = p.oracle.hasTestLoss ? "test loss" : "E[L(θ+s)], σ=\(format(s.sigma, .label))"
+        let value: (Measures) -> Double? = { p.oracle.hasTestLoss ? $0.testLoss : $0.expectedShiftedLoss }
+        let repeats = s.varies.count == 2 ? " (each marker a run; \(s.varies[1].key) as repeats)" : ""
+        // Every run's end: (optimizer, first varied value, measures).
+        let runs: [(line: Int, x: Double, lr: Double, m: Measures)] = s.lines.enumerated().flatMap { k, line in
+            line.points.flatMap { point in point.ends.compactMap { e in e.measures.map { (k, point.values[0], point.settings.hyper.lr, $0) } } }
+        }
+        let lrs = Set(runs.map(\.lr))
+        func panel(_ title: String, _ f: @escaping (Measures) -> Double?, cap: Bool) -> Axes {
+            var axes = Axes(title: title + repeats, xLabel: key, yLabel: "")
+            let all = runs.compactMap { f($0.m) }.filter(\.isFinite)
+            if !all.isEmpty, all.allSatisfy({ $0 > 0 }), all.max()! / all.min()! > 20 { axes.yScale = .log; axes.yLabel = "log scale" }
+            for (k, line) in s.lines.enumerated() {
+                let color = Color.series(k + 1)
+                let mine = runs.filter { $0.line == k }
+                axes.add(Markers(xs: mine.map(\.x), ys: mine.map { f($0.m) ?? .nan }, colors: [color], shape: markerShapes[k % markerShapes.count], size: 3,
+                                 label: line.optimizer.name))
+                let xs = line.points.map { $0.values[0] }, ys = line.points.map { $0.mean(f) ?? .nan }
+                axes.add(Line(xs: xs, ys: ys, stroke: Stroke(color: color, width: 1.4, dash: Stroke.dashes[k % Stroke.dashes.count])))
+            }
+            if cap {
+                // 2/lr: one level, or a curve when lr itself is swept.
+                let xs = s.varies[0].values
+                let caps = key == "lr" ? xs.map { 2 / $0 } : lrs.count == 1 ? xs.map { _ in 2 / lrs.first! } : []
+                if !caps.isEmpty {
+                    axes.add(Line(xs: xs, ys: caps, stroke: Stroke(color: Color.gray, width: 1.6, dash: "2 3"),
+                                  label: lrs.count == 1 && key != "lr" ? "2/lr = \(format(caps[0], .label))" : "2/lr"))
+                }
+            }
+            return axes
+        }
+        var scatter = Axes(title: "\(generalisation) against λ_max at the end", xLabel: "λ_max", yLabel: generalisation)
+        for (k, line) in s.lines.enumerated() {
+            let mine = runs.filter { $0.line == k }
+            scatter.add(Markers(xs: mine.map(\.m.lambdaMax), ys: mine.map { value($0.m) ?? .nan }, colors: [Color.series(k + 1)],
+                                shape: markerShapes[k % markerShapes.count], size: 3, label: line.optimizer.name))
+        }
+        let panels = [panel("λ_max at the end", { $0.lambdaMax }, cap: true), panel("\(generalisation) at the end", value, cap: false),
+                      panel("FOF at the end (at least)", { $0.fof }, cap: false), scatter]
+        let description = "Sweep of \(s.varies.map(\.key).joined(separator: " and ")) on \(p.name) (\(p.dimension) parameters) for "
+            + s.lines.map(\.optimizer.name).joined(separator: ", ") + ": λ_max with the 2/lr line, the \(generalisation), FOF, and the \(generalisation) against λ_max."
         return Figure(title: "", description: description, panels: panels, columns: 2)
     }
 }

@@ -9,6 +9,7 @@ public func outcomeName(_ code: Int32) -> String {
     case BasinMaps.diverged: "diverged"
     case BasinMaps.leftDomain: "left_domain"
     case BasinMaps.noMinimum: "no_minimum"
+    case BasinMaps.minimumByDescent: "minimum_by_descent"
     default: String(code)
     }
 }

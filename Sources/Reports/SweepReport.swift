@@ -97,10 +97,15 @@ func reached(_ point: Sweep.Point, _ s: Sweep) -> String {
 /// flattest minimum is reached.
 public func sweepText(_ s: Sweep) -> String {
     let g = sweepGeneralisation(s)
-    let startsText = s.starts.count == 1 ? "from \(format(point: s.starts[0], s.problem.variables, .sentence))" : "from \(s.starts.count) random starts (means over them)"
+    let startsText = s.varies.contains { $0.key == "init-seed" } ? "from each init-seed's start"
+        : s.starts.count == 1 ? "from \(format(point: s.starts[0], s.problem.variables, .sentence))" : "from \(s.starts.count) random starts (means over them)"
     var out = "\(s.problem.name) · sweep of \(s.varies.map(\.key).joined(separator: " × ")) \(startsText); ZOF and FOF at each run's ρ\n"
     let minima = s.minima.map { "#\($0) \(format(point: s.critical[$0].theta, s.problem.variables, .sentence))" }
-    out += "minima: " + (minima.isEmpty ? "none in the domain" : minima.joined(separator: ", ")) + "\n"
+    if s.problem.dimension > 2 {
+        out += "beyond 2-D: ZOF and FOF are lower bounds, each end is judged by descent from it (a minimum within 5% of the diagonal, or none)\n"
+    } else {
+        out += "minima: " + (minima.isEmpty ? "none in the domain" : minima.joined(separator: ", ")) + "\n"
+    }
     for line in s.lines {
         out += "\n\(line.optimizer.name)\n"
         let header = s.varies.map(\.key) + ["ends in"] + sweepMeasures.map(\.name) + [g.name]
