@@ -113,14 +113,14 @@ extension LabFigures {
         let key = s.varies[0].key
         let generalisation = p.oracle.hasTestLoss ? "test loss" : "E[L(θ+s)], σ=\(format(s.sigma, .label))"
         let value: (Measures) -> Double? = { p.oracle.hasTestLoss ? $0.testLoss : $0.expectedShiftedLoss }
-        let repeats = s.varies.count == 2 ? " (each marker a run; \(s.varies[1].key) as repeats)" : ""
+        let repeats = s.varies.count == 2 ? "; each marker is a run, \(s.varies[1].key) giving repeats, the line their mean" : ""
         // Every run's end: (optimizer, first varied value, measures).
         let runs: [(line: Int, x: Double, lr: Double, m: Measures)] = s.lines.enumerated().flatMap { k, line in
             line.points.flatMap { point in point.ends.compactMap { e in e.measures.map { (k, point.values[0], point.settings.hyper.lr, $0) } } }
         }
         let lrs = Set(runs.map(\.lr))
         func panel(_ title: String, _ f: @escaping (Measures) -> Double?, cap: Bool) -> Axes {
-            var axes = Axes(title: title + repeats, xLabel: key, yLabel: "")
+            var axes = Axes(title: title, xLabel: key, yLabel: "")
             let all = runs.compactMap { f($0.m) }.filter(\.isFinite)
             if !all.isEmpty, all.allSatisfy({ $0 > 0 }), all.max()! / all.min()! > 20 { axes.yScale = .log; axes.yLabel = "log scale" }
             for (k, line) in s.lines.enumerated() {
@@ -128,7 +128,12 @@ extension LabFigures {
                 let mine = runs.filter { $0.line == k }
                 axes.add(Markers(xs: mine.map(\.x), ys: mine.map { f($0.m) ?? .nan }, colors: [color], shape: markerShapes[k % markerShapes.count], size: 3,
                                  label: line.optimizer.name))
-                let xs = line.points.map { $0.values[0] }, ys = line.points.map { $0.mean(f) ?? .nan }
+                // The mean over every run at each value of the first setting.
+                let xs = s.varies[0].values
+                let ys = xs.map { x -> Double in
+                    let values = mine.filter { $0.x == x }.compactMap { f($0.m) }.filter(\.isFinite)
+                    return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+                }
                 axes.add(Line(xs: xs, ys: ys, stroke: Stroke(color: color, width: 1.4, dash: Stroke.dashes[k % Stroke.dashes.count])))
             }
             if cap {
@@ -151,7 +156,7 @@ extension LabFigures {
         let panels = [panel("λ_max at the end", { $0.lambdaMax }, cap: true), panel("\(generalisation) at the end", value, cap: false),
                       panel("FOF at the end (at least)", { $0.fof }, cap: false), scatter]
         let description = "Sweep of \(s.varies.map(\.key).joined(separator: " and ")) on \(p.name) (\(p.dimension) parameters) for "
-            + s.lines.map(\.optimizer.name).joined(separator: ", ") + ": λ_max with the 2/lr line, the \(generalisation), FOF, and the \(generalisation) against λ_max."
+            + s.lines.map(\.optimizer.name).joined(separator: ", ") + ": λ_max with the 2/lr line, the \(generalisation), FOF, and the \(generalisation) against λ_max\(repeats)."
         return Figure(title: "", description: description, panels: panels, columns: 2)
     }
 }

@@ -24,12 +24,18 @@ struct SweepCommand: ParsableCommand {
             end and the measures against it; with two, per optimizer a map of where the runs \
             end and a heat map of FOF at the end.
 
+            Beyond 2-D (a model fitted to data) the measures are the N-D estimates, each end is \
+            judged by descent from it (a minimum nearby or none), a swept init-seed gives each \
+            combination its own start, and the figure shows every run against the first \
+            setting: λ_max with the 2/lr line, the test loss, FOF, and the test loss against λ_max.
+
             \(runSettingsHelp(except: ["opt", "measures"]))
 
             Examples:
               lab sweep two-valley --opts sam,gam --vary rho=0.05:1:20
               lab sweep two-valley --opts gam --vary rho=0.2:0.8:13 --vary alpha=0.2:1.2:11
               lab sweep himmelblau --opts gd,sam --vary lr=0.001:0.02:20 --starts 32
+              lab sweep tiny-regression-wn --opts gd --vary weight-decay=0:0.04:5 --vary init-seed=0:3:4
 
             \(exitStatusHelp)
             """

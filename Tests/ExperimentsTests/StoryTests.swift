@@ -154,6 +154,49 @@ final class StoryTests: XCTestCase {
         }
     }
 
+    /// tiny-regression-wn against tiny-regression, over weight decays 0–0.04 and init-seeds 0–3
+    /// (gd, 3000 steps at lr 0.1): the weight-normalised network ends within 7% of 2/lr, the plain
+    /// one below it (6.4 to 14), its mean λ_max falling from 10.8 to 7.5 with weight decay while
+    /// the lowest test loss rises from 0.021 to 0.079; the weight-normalised test loss spans 0.019
+    /// to 0.131. At lr 0.02 (10000 steps, two weight decays and two seeds) within 7% of 100.
+    func testWeightNormalisedSharpnessIsSetByTheStepSize() throws {
+        let gd = try Optimizer.lookup("gd")
+        let varies = [Vary(key: "weight-decay", values: Vary.values(0, 0.04, 5)), Vary(key: "init-seed", values: [0, 1, 2, 3])]
+        func ends(_ name: String, _ flags: [String] = [], _ v: [Vary] = []) throws -> [(wd: Double, m: Measures)] {
+            let sweep = try Sweep(problem: load(name), optimizers: [gd], flags: RunSettings.parseFlags(flags), varies: v.isEmpty ? varies : v)
+            return sweep.lines[0].points.flatMap { p in p.ends.map { (p.values[0], $0.measures!) } }
+        }
+        let normalised = try ends("tiny-regression-wn"), plain = try ends("tiny-regression", ["--opt", "gd", "--steps", "3000"])
+        XCTAssertEqual(normalised.count, 20)
+        for e in normalised { XCTAssertEqual(e.m.lambdaMax, 20, accuracy: 0.07 * 20, "wd \(e.wd)") }
+        XCTAssertTrue(plain.allSatisfy { (6.4...14).contains($0.m.lambdaMax) }, "\(plain.map(\.m.lambdaMax))")
+        func mean(_ wd: Double) -> Double {
+            let values = plain.filter { $0.wd == wd }.map(\.m.lambdaMax)
+            return values.reduce(0, +) / Double(values.count)
+        }
+        let means = Vary.values(0, 0.04, 5).map(mean)
+        XCTAssertEqual(means, means.sorted(by: >), "falls with weight decay")
+        XCTAssertEqual(means.first!, 10.8, accuracy: 0.05)
+        XCTAssertEqual(means.last!, 7.5, accuracy: 0.05)
+        let lowest = { (wd: Double) in plain.filter { $0.wd == wd }.map { $0.m.testLoss! }.min()! }
+        XCTAssertEqual(lowest(0), 0.021, accuracy: 0.0005)
+        XCTAssertEqual(lowest(0.04), 0.079, accuracy: 0.0005)
+        let tests = normalised.map { $0.m.testLoss! }
+        XCTAssertEqual(tests.min()!, 0.019, accuracy: 0.0005)
+        XCTAssertEqual(tests.max()!, 0.131, accuracy: 0.0005)
+        // From weight decay 0.02 a first-layer v has shrunk below 0.001: with one input its weight
+        // g v/|v| = ±g jumps where v crosses 0, inside the ball of radius 0.05, so ZOF sees a
+        // jump (4.2 to 9.9) that no gradient shows (FOF below 0.8).
+        for e in normalised where e.wd >= 0.02 {
+            XCTAssertTrue((4.2...9.95).contains(e.m.zof), "ZOF \(e.m.zof) at wd \(e.wd)")
+            XCTAssertLessThan(e.m.fof, 0.8)
+            XCTAssertLessThan(e.m.theta[12..<18].map(abs).min()!, 0.001)
+        }
+        let slow = try ends("tiny-regression-wn", ["--lr", "0.02", "--steps", "10000"],
+                            [Vary(key: "weight-decay", values: [0, 0.04]), Vary(key: "init-seed", values: [0, 3])])
+        for e in slow { XCTAssertEqual(e.m.lambdaMax, 100, accuracy: 7, "lr 0.02, wd \(e.wd)") }
+    }
+
     /// Rosenbrock: gradient descent is stable up to lr = 0.006 and diverges from 0.007 on,
     /// keeping a finite trajectory; with the default lr, momentum reaches (1, 1), gd is still
     /// crawling (0.56 away), Adam barely moves.

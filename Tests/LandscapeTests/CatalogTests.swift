@@ -14,7 +14,7 @@ final class CatalogTests: XCTestCase {
 
     func testEveryFileLoadsWithTitleDescriptionAndDefaults() throws {
         let names = Catalog(folders: [Self.folder]).names()
-        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "logistic-boundary", "rastrigin", "relu-orbit", "rosenbrock", "scale-symmetry", "tiny-regression", "trend-valley", "two-valley",
+        XCTAssertEqual(names, ["covered-valleys", "himmelblau", "logistic-boundary", "rastrigin", "relu-orbit", "rosenbrock", "scale-symmetry", "tiny-regression", "tiny-regression-wn", "trend-valley", "two-valley",
                                "two-valley-2d", "wayburn-seader", "weight-decay"])
         for name in names {
             let p = try load(name)
