@@ -132,7 +132,8 @@ public func runText(_ r: RunRecord, problem p: Problem) -> String {
             [String(q.step), q.zof.map { format($0) } ?? "-", q.zofEstimate.map { format($0) } ?? "-",
              q.fof.map { format($0) } ?? "-", q.fofEstimate.map { format($0) } ?? "-"]
         }
-        out += "\n\nexact flatness against the optimizer's estimates (every \(every) steps):\n"
+        let kind = p.dimension > 2 ? "flatness (lower bounds by projected ascent)" : "exact flatness"
+        out += "\n\n\(kind) against the optimizer's estimates (every \(every) steps):\n"
         out += table(header: ["step", "ZOF", "estimate", "FOF", "estimate"], rows: rows)
     }
     return out

@@ -13,7 +13,9 @@ struct Run: ParsableCommand {
             The run stops early when the gradient norm falls below 1e-8 (converged); a run whose \
             update is not finite or leaves the domain ten widths behind ends 'diverged' with a \
             warning, keeping its trajectory up to the last good step. The basin is the critical \
-            point of `lab analyze` that gradient descent reaches from the end point.
+            point of `lab analyze` that gradient descent reaches from the end point; beyond two \
+            variables (a model fitted to data), the stationary point that saddle-free Newton \
+            descent reaches within 5% of the domain's diagonal, classified by its Hessian.
 
             The JSON, CSV and figure go to OUT/PROBLEM-OPT.json, .csv and .svg (--no-plot skips \
             the figure): the landscape with the trajectory, and loss and gradient norm against \
@@ -25,6 +27,7 @@ struct Run: ParsableCommand {
               lab run two-valley --opt gam
               lab run himmelblau --opt sam --base adam --lr 0.01 --rho 0.1
               lab run rosenbrock --opt gam-fast --measures --format json
+              lab run tiny-regression --opt sam --init-seed 2
 
             \(exitStatusHelp)
             """
