@@ -149,6 +149,11 @@ extension RunConfiguration {
     /// `startBasin`, when known (the same start run before), saves following the flow from it again.
     public func run(criticalPoints: [CriticalPoint]? = nil, startBasin knownStartBasin: Basin? = nil) throws -> RunRecord {
         let oracle = problem.oracle
+        // A run needs a start where the loss and its gradient exist.
+        let (startLoss, startGradient) = oracle.gradient(start)
+        guard startLoss.isFinite, startGradient.allSatisfy(\.isFinite) else {
+            throw SettingError("the \(startLoss.isFinite ? "gradient" : "loss") is not finite at the start; choose another start (a weight-normalised unit whose v is 0, a log of 0, ...)")
+        }
         var trajectory: [TrajectoryPoint] = []
         let (status, divergence, evaluations) = try iterate(visit: { step, theta, l, g in
             var point = TrajectoryPoint(step: step, theta: theta, loss: l, gradNorm: g.reduce(0) { $0 + $1 * $1 }.squareRoot())

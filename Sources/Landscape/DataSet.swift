@@ -27,6 +27,10 @@ public struct DataSet: Sendable {
     /// line and the column (1-based, as an editor counts them).
     public static func read(csv path: String) throws -> DataSet {
         let text: String
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ProblemError(file: path, key: nil, message: "is a folder, not a CSV file")
+        }
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
@@ -42,9 +46,9 @@ public struct DataSet: Sendable {
         }
         var header: [String]?
         var values: [[Double]] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end in \n, \r\n (one Character in Swift) or \r.
+        for (index, content) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = index + 1
-            let content = raw.hasSuffix("\r") ? raw.dropLast() : raw
             if content.allSatisfy({ $0 == " " || $0 == "\t" }) || content.first == "#" { continue }
             // Fields with the column (in characters) where each begins.
             var fields: [(text: String, column: Int)] = []
@@ -72,8 +76,9 @@ public struct DataSet: Sendable {
                 throw fail(line, nil, "has \(fields.count) field\(fields.count == 1 ? "" : "s") but the header names \(names.count) columns")
             }
             for (c, f) in fields.enumerated() {
-                guard let x = Double(f.text), x.isFinite else {
-                    throw fail(line, f.column, f.text.isEmpty ? "column '\(names[c])' is empty" : "'\(f.text)' in column '\(names[c])' is not a finite number")
+                // Decimal numbers only: Swift's Double also reads hexadecimal (0x10).
+                guard let x = Double(f.text), x.isFinite, !f.text.lowercased().contains("x") else {
+                    throw fail(line, f.column, f.text.isEmpty ? "field '\(names[c])' is empty" : "'\(f.text)' in field '\(names[c])' is not a finite decimal number")
                 }
                 values[c].append(x)
             }

@@ -84,8 +84,8 @@ public struct Model: Sendable {
         let arch: String
         switch architecture {
         case .mlp(let layers, let f): arch = "mlp \(layers.map(String.init).joined(separator: "-")), \(f.rawValue)" + (weightNorm ? ", weight-normalised" : "")
-        case .linear(let n): arch = "linear, \(n) input\(n == 1 ? "" : "s")"
-        case .logistic(let n): arch = "logistic, \(n) input\(n == 1 ? "" : "s")"
+        case .linear(let n): arch = "linear, \(n) input\(n == 1 ? "" : "s")" + (weightNorm ? ", weight-normalised" : "")
+        case .logistic(let n): arch = "logistic, \(n) input\(n == 1 ? "" : "s")" + (weightNorm ? ", weight-normalised" : "")
         case .expression(let text): arch = "prediction \(text)"
         }
         return "\(arch), \(loss.rawValue) loss, mean over \(train.rowCount) training rows"
@@ -231,6 +231,12 @@ public struct Model: Sendable {
             prediction = hidden[0]
             initialization = torchLikeStart(widths: widths, weightNorm: weightNorm, seed: seed)
         default:
+            // A bare word that is not a known kind is a mistake, not a prediction in one variable.
+            if modelTable["parameters"] == nil, kindText.allSatisfy({ $0.isLetter }) {
+                let hint = nearest(to: kindText, among: ["mlp", "linear", "logistic"]).map { "did you mean '\($0)'? " } ?? ""
+                throw ProblemError(file: file, key: "model.kind",
+                                   message: "unknown kind '\(kindText)'; \(hint)kind is mlp, linear, logistic, or the prediction as an expression with parameters = [...]")
+            }
             guard let list = modelTable["parameters"]?.array?.map({ $0.string }), !list.isEmpty, list.allSatisfy({ $0 != nil }) else {
                 let known = "kind is mlp, linear, logistic, or the prediction as an expression in the inputs (\(train.inputs.joined(separator: ", "))) and parameters"
                 throw ProblemError(file: file, key: "model.parameters",
@@ -248,6 +254,15 @@ public struct Model: Sendable {
             prediction = try reader.expression(kindText, key: "model.kind", graph: graph,
                                                scope: NameScope(variables: names + train.inputs, lets: [:]))
             architecture = .expression(text: kindText)
+        }
+        if loss == .bce {
+            // Binary cross-entropy needs targets in [0, 1] (labels, or soft labels): with others
+            // the loss has no lower bound.
+            for d in [train] + (test.map { [$0] } ?? []) {
+                if let r = d.values.last!.firstIndex(where: { !(0...1).contains($0) }) {
+                    throw ProblemError(file: file, key: "model.loss", message: "bce needs targets from 0 to 1, but \(d.target) is \(d.values.last![r]) in row \(r + 1) of \(d.source)")
+                }
+            }
         }
         let perRow: NodeID
         switch loss {

@@ -97,9 +97,13 @@ public struct Oracle: Sendable {
         return (0..<n).map { i in (0..<n).map { j in 0.5 * (out[1 + n + i][j] + out[1 + n + j][i]) } }
     }
 
-    /// Eigenvalues of the Hessian at θ, ascending (`gsl_eigen_symmv`).
+    /// Eigenvalues of the Hessian at θ, ascending (`gsl_eigen_symmv`). A Hessian that is not
+    /// finite there is an error that says so (the loss is not twice differentiable at θ: a
+    /// weight-normalised unit whose v is 0, a log of 0, ...).
     public func eigenvalues(_ theta: [Double]) throws -> [Double] {
-        try SymmetricEigen.symmv(hessian(theta)).values
+        let h = hessian(theta)
+        guard h.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { throw NonFiniteHessian() }
+        return try SymmetricEigen.symmv(h).values
     }
 
     /// H∇L, the gradient of ‖∇L‖²/2.
@@ -258,5 +262,12 @@ final class LazyTapes: @unchecked Sendable {
             let hv = g.hessianVectorProduct(of: loss, wrt: vars, direction: direction)
             return Tape(graph: g, outputs: hv.flatMap { g.gradient(of: $0, wrt: vars) }, inputs: vars + direction, rows: rows)
         }
+    }
+}
+
+/// The Hessian is NaN or infinite at the point asked about.
+public struct NonFiniteHessian: Error, CustomStringConvertible {
+    public var description: String {
+        "the Hessian is not finite at this point: the loss is not twice differentiable there (a weight-normalised unit whose v is 0, a log of 0, ...)"
     }
 }

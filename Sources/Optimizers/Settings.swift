@@ -264,6 +264,10 @@ public struct RunSettings: Sendable {
             if flags["init-seed"] != nil { throw SettingError("--\(message)") }
             throw ProblemError(file: problem.file, key: "defaults.init-seed", message: message)
         }
+        // A start and an init-seed on the command line contradict each other; an init-seed flag
+        // beats a start from the problem file (a flag beats the file).
+        if flags["init-seed"] != nil && flags["start"] != nil { throw SettingError("--init-seed draws a start; give it or --start, not both") }
+        if flags["init-seed"] != nil { s.start = nil }
         if s.start == nil { s.start = s.initSeed.flatMap { problem.model?.initialization(seed: $0) } ?? problem.defaultStart }
         if let optimizer {
             if let implied = optimizer.impliedBase {

@@ -202,9 +202,18 @@ final class ModelTests: XCTestCase {
         _ = try write("d.csv", "x,y\n1,2\n3\n")
         XCTAssertEqual(error(model), "d.csv: line 3: has 1 field but the header names 2 columns")
         _ = try write("d.csv", "x,y\n1,2\n3, abc\n")
-        XCTAssertEqual(error(model), "d.csv: line 3, column 4: 'abc' in column 'y' is not a finite number")
+        XCTAssertEqual(error(model), "d.csv: line 3, column 4: 'abc' in field 'y' is not a finite decimal number")
         _ = try write("d.csv", "x,y\n# a comment\n1,\n")
-        XCTAssertEqual(error(model), "d.csv: line 3, column 3: column 'y' is empty")
+        XCTAssertEqual(error(model), "d.csv: line 3, column 3: field 'y' is empty")
+        _ = try write("d.csv", "x,y\n1,0x10\n")
+        XCTAssertEqual(error(model), "d.csv: line 2, column 3: '0x10' in field 'y' is not a finite decimal number")
+        // Windows line endings read as any others.
+        _ = try write("d.csv", "x,y\r\n1,2\r\n3,4\r\n")
+        XCTAssertEqual(try problem(model).model?.train.values, [[1, 3], [2, 4]])
+        _ = try write("d.csv", "x,y\r\n1,2\r\n3\r\n")
+        XCTAssertEqual(error(model), "d.csv: line 3: has 1 field but the header names 2 columns")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("dir.csv"), withIntermediateDirectories: true)
+        XCTAssertEqual(error(model.replacingOccurrences(of: "d.csv", with: "dir.csv")), "dir.csv: is a folder, not a CSV file")
         _ = try write("d.csv", "x,2y\n1,2\n")
         XCTAssertEqual(error(model), "d.csv: line 1, column 3: the header must name the columns (letters, digits and _, starting with a letter); got '2y'")
         _ = try write("d.csv", "x,y\n")
@@ -220,6 +229,11 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(error("variables = [\"x\"]\nloss = \"x\"\n" + model), "p.toml: variables: not with [model]: a [model] gives the parameters and the loss")
         XCTAssertEqual(error("[model]\nkind = \"mlp\"\nlayers = [1, 4, 1]\nactivation = \"gelu\"\n[data]\ntrain = \"d.csv\"\n"),
                        "p.toml: model.activation: unknown activation 'gelu' (known: relu, sigmoid, softplus, tanh)")
+        _ = try write("d.csv", "x,y\n1,0\n2,3\n")
+        XCTAssertEqual(error("[model]\nkind = \"logistic\"\n[data]\ntrain = \"d.csv\"\n"),
+                       "p.toml: model.loss: bce needs targets from 0 to 1, but y is 3.0 in row 2 of d.csv")
+        XCTAssertEqual(error("[model]\nkind = \"mpl\"\n[data]\ntrain = \"d.csv\"\n"),
+                       "p.toml: model.kind: unknown kind 'mpl'; did you mean 'mlp'? kind is mlp, linear, logistic, or the prediction as an expression with parameters = [...]")
         XCTAssertEqual(error("[model]\nkind = \"mlp\"\nlayers = [1, 4, 1]\n"),
                        "p.toml: data: missing; a [model] is fitted to data: give [data] train = \"FILE.csv\" (and test), or a generate rule")
         XCTAssertEqual(error("[model]\nkind = \"w * x\"\nparameters = [\"w\"]\nloss = \"bce\"\n[data]\ngenerate = \"2 * x\"\nlabels = \"bernoulli\"\nrange = [0, 1]\nn = 10\n"),

@@ -66,6 +66,9 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(seeded.start, network.model?.initialization(seed: 3))
         XCTAssertNotEqual(seeded.start, network.defaultStart)
         XCTAssertEqual(try RunSettings.resolve(problem: network, optimizer: gd, flags: flags("0")).start, network.defaultStart)
+        XCTAssertThrowsError(try RunSettings.resolve(problem: network, optimizer: gd, flags: RunSettings.parseFlags(["--init-seed", "3", "--start", "0,0,0,0,0,0,0"]))) { error in
+            XCTAssertEqual("\(error)", "--init-seed draws a start; give it or --start, not both")
+        }
         XCTAssertThrowsError(try RunSettings.resolve(problem: try Problem(toml: base, file: "f.toml"), optimizer: gd, flags: flags("3"))) { error in
             XCTAssertEqual("\(error)", "--init-seed seeds a network's initialisation; f starts from its start or the domain's centre")
         }
