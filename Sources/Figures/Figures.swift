@@ -21,9 +21,12 @@ public enum LabFigures {
         if p.dimension > 2 {
             let plane = p.trajectoryPlane(start: thetas[0], middle: thetas[thetas.count / 2], end: thetas.last!)
             var landscape = onPlane(p, plane, [r], title: "\(p.name): \(r.optimizer.name)\(diverged)", rho: r.hyper.rho)
-            addCircle(&landscape, center: [plane.project(thetas.last!).a, plane.project(thetas.last!).b], rho: r.hyper.rho)
+            let end = plane.project(thetas.last!)
+            addCircle(&landscape, center: [end.a, end.b], rho: r.hyper.rho)
+            var panels = [landscape, curvesPanel([r], title: "loss and gradient norm")]
+            if r.trajectory.first?.zof != nil { panels.append(measuresPanel(r, exact: false)) }
             let summary = "\(r.optimizer.name) on \(p.name) (\(p.dimension) parameters) in \(steps.last!) steps (\(r.status.rawValue)), on the plane through \(plane.spanned)."
-            return Figure(title: "", description: summary, panels: [landscape, curvesPanel([r], title: "loss and gradient norm")], columns: 2)
+            return Figure(title: "", description: summary, panels: panels, columns: panels.count)
         }
         var landscape = try landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)", sigma: r.final.sigma)
         if p.dimension == 1 {
@@ -41,7 +44,7 @@ public enum LabFigures {
             addCircle(&landscape, center: thetas.last!, rho: r.hyper.rho)
         }
         var panels = [landscape, curvesPanel([r], title: "loss and gradient norm")]
-        if r.trajectory.first?.zof != nil { panels.append(measuresPanel(r)) }
+        if r.trajectory.first?.zof != nil { panels.append(measuresPanel(r, exact: true)) }
         let summary = "\(r.optimizer.name) on \(p.name) from \(format(coordinates: thetas[0])) to \(format(coordinates: thetas.last!)) in \(steps.last!) steps (\(r.status.rawValue))."
         return Figure(title: "", description: summary, panels: panels, columns: panels.count)
     }
@@ -367,13 +370,16 @@ public enum LabFigures {
         return axes
     }
 
-    /// Exact ZOF and FOF at each step beside the optimizer's estimates.
-    static func measuresPanel(_ r: RunRecord) -> Axes {
-        var axes = Axes(title: "exact flatness and the optimizer's estimate", xLabel: "step", yLabel: "value (log scale)")
+    /// ZOF and FOF at each step beside the optimizer's estimates: exact in 1-D and 2-D, lower
+    /// bounds beyond.
+    static func measuresPanel(_ r: RunRecord, exact: Bool) -> Axes {
+        let kind = exact ? "exact" : "at least"
+        var axes = Axes(title: exact ? "exact flatness and the optimizer's estimate" : "lower bounds and the optimizer's estimate",
+                        xLabel: "step", yLabel: "value (log scale)")
         axes.yScale = .log
         let steps = r.trajectory.map { Double($0.step) }
-        axes.add(Line(xs: steps, ys: r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: Color.series(0), width: 2), label: "ZOF (exact)"))
-        axes.add(Line(xs: steps, ys: r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: Color.series(1), width: 2, dash: "8 4"), label: "FOF (exact)"))
+        axes.add(Line(xs: steps, ys: r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: Color.series(0), width: 2), label: "ZOF (\(kind))"))
+        axes.add(Line(xs: steps, ys: r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: Color.series(1), width: 2, dash: "8 4"), label: "FOF (\(kind))"))
         if r.trajectory.contains(where: { $0.zofEstimate != nil }) {
             axes.add(Line(xs: steps, ys: r.trajectory.map { $0.zofEstimate ?? .nan }, stroke: Stroke(color: Color.series(0), width: 1.6, dash: "2 3"),
                           label: "ZOF estimate"))

@@ -104,25 +104,25 @@ extension Problem {
         for _ in 0..<(n <= Spectrum.fullLimit ? maxIterations : 25 * maxIterations) where norm(g) >= 1e-9 {
             var d: [Double]
             if n <= Spectrum.fullLimit {
-                let (values, vectors) = try SymmetricEigen.symmv(o.hessian(x))
+                let (values, vectors) = try o.eigensystem(x)
                 let floor = 1e-6 * max(values.map(abs).max() ?? 0, 1e-300)
                 d = [Double](repeating: 0, count: n)
                 for (lambda, v) in zip(values, vectors) {
-                    let c = zip(v, g).map { $0 * $1 }.reduce(0, +) / max(abs(lambda), floor)
+                    let c = dot(v, g) / max(abs(lambda), floor)
                     for i in 0..<n { d[i] -= c * v[i] }
                 }
                 t = 1
             } else {
                 if let p = previous {
                     let s = zip(x, p.x).map { $0 - $1 }, y = zip(g, p.g).map { $0 - $1 }
-                    let sy = zip(s, y).map { $0 * $1 }.reduce(0, +), ss = s.map { $0 * $0 }.reduce(0, +)
+                    let sy = dot(s, y), ss = dot(s, s)
                     if sy > 0 { t = ss / sy }
                 }
                 d = g.map { -$0 }
             }
             let dn = norm(d) * t
             if dn > cap { t *= cap / dn }
-            let slope = zip(g, d).map { $0 * $1 }.reduce(0, +)
+            let slope = dot(g, d)
             var accepted = false
             while t * norm(d) > 1e-14 * diagonal {
                 let y = zip(x, d).map { $0 + t * $1 }
@@ -182,6 +182,8 @@ public func distance(_ a: [Double], _ b: [Double]) -> Double {
 }
 
 func norm(_ v: [Double]) -> Double { v.map { $0 * $0 }.reduce(0, +).squareRoot() }
+
+func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { $0 * $1 }.reduce(0, +) }
 
 /// SplitMix64, the seeded generator for analysis starts (the same seed gives the same starts).
 public struct SplitMix64: RandomNumberGenerator, Sendable {

@@ -84,7 +84,7 @@ extension Oracle {
             theta: theta, loss: loss, gradNorm: norm(gradient),
             zof: zofMax - loss, zofArgmax: zofArg, fof: rho * gMax, fofArgmax: fofArg,
             lambdaMax: spectrum.lambdaMax, trace: spectrum.trace, eigenvalues: spectrum.eigenvalues,
-            avgSharpness: shifted.value - o.loss(theta), avgSharpnessError: shifted.error,
+            avgSharpness: shifted.value - loss, avgSharpnessError: shifted.error,
             spectrumMethod: spectrum.method, traceMethod: spectrum.traceMethod, traceError: spectrum.traceError,
             testLoss: o.testLoss(theta), shiftedLoss: o.shiftedLoss(theta), rho: rho, sigma: sigma, exact: dimension <= 2)
     }

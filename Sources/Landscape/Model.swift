@@ -43,8 +43,6 @@ public struct Model: Sendable {
     /// The seeded start like PyTorch's default initialisation (U(±1/√fan_in) for every weight and
     /// bias of a layer); nil for an expression model, which starts at the domain's centre.
     public let initialization: [Double]?
-    /// The generating rule, for a generated data set.
-    public let rule: DataSet.Rule?
     /// Layer widths from inputs to output (empty for an expression model).
     let widths: [Int]
     /// Whether every layer's weight is weight-normalised, w_i = g_i v_i / ‖v_i‖ per output unit
@@ -102,7 +100,6 @@ public struct Model: Sendable {
         let names: [String]
         let nodes: [NodeID]
         let loss: NodeID
-        let prediction: NodeID
         let columns: [NodeID]
     }
 
@@ -116,7 +113,7 @@ public struct Model: Sendable {
                                : "must be a table")
         }
         try reader.rejectUnknown(dataTable, known: dataKeys, prefix: "data")
-        let (train, test, rule) = try readData(dataTable, file: file, reader: reader)
+        let (train, test) = try readData(dataTable, file: file, reader: reader)
 
         // The columns: data variables, checked against built-in names.
         for name in train.columns { try reader.checkNewName(name, key: "data", taken: []) }
@@ -270,12 +267,12 @@ public struct Model: Sendable {
         case .bce: perRow = graph.sub(graph.apply(.softplus, prediction), graph.mul(target, prediction))
         }
         let model = Model(architecture: architecture, loss: loss, blocks: blocks, train: train, test: test,
-                          initialization: initialization, rule: rule, widths: modelWidths, weightNorm: usesWeightNorm)
-        return Built(model: model, names: names, nodes: names.map { graph.variable($0) }, loss: perRow, prediction: prediction, columns: columnNodes)
+                          initialization: initialization, widths: modelWidths, weightNorm: usesWeightNorm)
+        return Built(model: model, names: names, nodes: names.map { graph.variable($0) }, loss: perRow, columns: columnNodes)
     }
 
-    /// The training set, the test set and the rule that generated them, from `[data]`.
-    static func readData(_ table: TOMLTable, file: String, reader: TableReader) throws -> (DataSet, DataSet?, DataSet.Rule?) {
+    /// The training set and the test set, from `[data]` (files or a generate rule).
+    static func readData(_ table: TOMLTable, file: String, reader: TableReader) throws -> (DataSet, DataSet?) {
         // Relative to the problem file, written as the problem's path was (so errors name the
         // file as the user would).
         let folder = (file as NSString).deletingLastPathComponent
@@ -287,13 +284,13 @@ public struct Model: Sendable {
                 throw ProblemError(file: file, key: "data.\(key)", message: "belongs to a generate rule; data read from train = \"\(trainName)\" takes none")
             }
             let train = try DataSet.read(csv: path(trainName))
-            guard let testName = try reader.string(table, "test", prefix: "data") else { return (train, nil, nil) }
+            guard let testName = try reader.string(table, "test", prefix: "data") else { return (train, nil) }
             let test = try DataSet.read(csv: path(testName))
             guard test.columns == train.columns else {
                 throw ProblemError(file: test.source, key: nil,
                                    message: "the header (\(test.columns.joined(separator: ", "))) does not match the training set's (\(train.columns.joined(separator: ", ")))")
             }
-            return (train, test, nil)
+            return (train, test)
         }
         if table["test"] != nil {
             throw ProblemError(file: file, key: "data.test", message: "a test file needs a training file: give train = \"FILE.csv\" too")
@@ -340,7 +337,6 @@ public struct Model: Sendable {
         let g = Graph()
         let node = try reader.expression(text, key: "data.generate", graph: g, scope: NameScope(variables: inputs, lets: [:]))
         let rule = DataSet.Rule(text: text, inputs: inputs, range: range[0]...range[1], noise: noise, labels: labels, seed: UInt64(seed), graph: g, node: node)
-        let (train, test) = try rule.generate(n: n, nTest: nTest, file: file)
-        return (train, test, rule)
+        return try rule.generate(n: n, nTest: nTest, file: file)
     }
 }

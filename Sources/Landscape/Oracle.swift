@@ -35,8 +35,6 @@ public struct Oracle: Sendable {
     /// for a problem with data, where H∇L is not a mean over rows (`hessianGradient` then makes
     /// two passes).
     public var hessianGradientTape: Tape? { lazy.rows == nil ? lazy.tape(.hessianGradient) : nil }
-    /// The number of training rows each evaluation averages over; nil for a loss expression.
-    public var rowCount: Int? { lossTape.rowCount }
 
     init(graph g: Graph, variables: [String], variableNodes vars: [NodeID], loss: NodeID, test definition: TestDefinition?,
          rows: Tape.Rows? = nil) {
@@ -101,9 +99,15 @@ public struct Oracle: Sendable {
     /// finite there is an error that says so (the loss is not twice differentiable at θ: a
     /// weight-normalised unit whose v is 0, a log of 0, ...).
     public func eigenvalues(_ theta: [Double]) throws -> [Double] {
+        try eigensystem(theta).values
+    }
+
+    /// Eigenvalues (ascending) and unit eigenvectors of the Hessian at θ; `NonFiniteHessian`
+    /// where it is not finite.
+    public func eigensystem(_ theta: [Double]) throws -> (values: [Double], vectors: [[Double]]) {
         let h = hessian(theta)
         guard h.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { throw NonFiniteHessian() }
-        return try SymmetricEigen.symmv(h).values
+        return try SymmetricEigen.symmv(h)
     }
 
     /// H∇L, the gradient of ‖∇L‖²/2.

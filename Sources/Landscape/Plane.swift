@@ -35,8 +35,6 @@ public struct Plane: Sendable {
     }
 }
 
-func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { $0 * $1 }.reduce(0, +) }
-
 extension Problem {
     /// The plane through three points of a run (Gram–Schmidt on middle − start and end − start),
     /// with the origin at the start. Where they are (nearly) on one line, the missing direction

@@ -38,7 +38,7 @@ extension Oracle {
         var samples: [Double] = []
         for _ in 0..<Spectrum.probes {
             let z = (0..<n).map { _ in rng.next() & 1 == 0 ? -1.0 : 1.0 }
-            samples.append(zip(z, hv(z)).map { $0 * $1 }.reduce(0, +))
+            samples.append(dot(z, hv(z)))
         }
         let mean = samples.reduce(0, +) / Double(samples.count)
         let variance = samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1)
@@ -53,25 +53,25 @@ extension Oracle {
 public func lanczos(_ apply: ([Double]) -> [Double], dimension n: Int, steps: Int, seed: UInt64) throws -> [Double] {
     var rng = SplitMix64(seed: seed)
     var q = (0..<n).map { _ in rng.gaussian() }
-    let q0 = q.map { $0 * $0 }.reduce(0, +).squareRoot()
+    let q0 = norm(q)
     q = q.map { $0 / q0 }
     var basis: [[Double]] = [q]
     var alpha: [Double] = [], beta: [Double] = []
     for k in 0..<steps {
         var w = apply(basis[k])
-        let a = zip(w, basis[k]).map { $0 * $1 }.reduce(0, +)
+        let a = dot(w, basis[k])
         alpha.append(a)
         // Full reorthogonalisation, twice (classical Gram–Schmidt is stable when repeated).
         for _ in 0..<2 {
             for b in basis {
-                let c = zip(w, b).map { $0 * $1 }.reduce(0, +)
+                let c = dot(w, b)
                 for i in 0..<n { w[i] -= c * b[i] }
             }
         }
-        let norm = w.map { $0 * $0 }.reduce(0, +).squareRoot()
-        if k == steps - 1 || norm < 1e-12 * max(1, abs(a)) { break }
-        beta.append(norm)
-        basis.append(w.map { $0 / norm })
+        let length = norm(w)
+        if k == steps - 1 || length < 1e-12 * max(1, abs(a)) { break }
+        beta.append(length)
+        basis.append(w.map { $0 / length })
     }
     let m = alpha.count
     var t = [[Double]](repeating: [Double](repeating: 0, count: m), count: m)

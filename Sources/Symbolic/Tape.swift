@@ -173,7 +173,7 @@ public struct Tape: Sendable {
         if let rows {
             workspace.withUnsafeMutableBufferPointer { r in
                 out.withUnsafeMutableBufferPointer { o in
-                    inputs.withUnsafeBufferPointer { meanOverRows(rows, inputs: $0.baseAddress!, registers: r.baseAddress!, into: o.baseAddress!, outputStride: 1) }
+                    inputs.withUnsafeBufferPointer { meanOverRows(rows, inputs: $0.baseAddress!, registers: r.baseAddress!, into: o.baseAddress!) }
                 }
             }
             return
@@ -187,9 +187,9 @@ public struct Tape: Sendable {
 
     /// The mean over `rows` of every output at one point: the inputs are set in every row of the
     /// block, the data columns copied in a block of rows at a time, and each output summed over
-    /// the rows in order, then divided by their number. Output k goes to `out[k * outputStride]`.
+    /// the rows in order, then divided by their number, into `out[k]`.
     func meanOverRows(_ rows: Rows, inputs: UnsafePointer<Double>, registers base: UnsafeMutablePointer<Double>,
-                      into out: UnsafeMutablePointer<Double>, outputStride: Int) {
+                      into out: UnsafeMutablePointer<Double>) {
         let stride = rowStride, n = rows.count
         for (i, reg) in inputRegisters.enumerated() where reg >= 0 {
             (base + Int(reg) * stride).update(repeating: inputs[i], count: stride)
@@ -210,11 +210,8 @@ public struct Tape: Sendable {
             }
             start += m
         }
-        for k in 0..<outputCount { out[k * outputStride] = sums[k] / Double(n) }
+        for k in 0..<outputCount { out[k] = sums[k] / Double(n) }
     }
-
-    /// The number of data rows each evaluation averages over; nil for a plain tape.
-    public var rowCount: Int? { rows?.count }
 
     // MARK: a batch of points
 
@@ -287,7 +284,7 @@ public struct Tape: Sendable {
             for p in 0..<m {
                 for i in 0..<inputCount { point[i] = inputs[i][p] }
                 out.withUnsafeMutableBufferPointer { o in
-                    point.withUnsafeBufferPointer { meanOverRows(rows, inputs: $0.baseAddress!, registers: base, into: o.baseAddress!, outputStride: 1) }
+                    point.withUnsafeBufferPointer { meanOverRows(rows, inputs: $0.baseAddress!, registers: base, into: o.baseAddress!) }
                 }
                 for k in 0..<outputCount { outputs[k]?[p] = out[k] }
             }

@@ -34,7 +34,6 @@ struct Show: ParsableCommand {
         // Subexpressions named in [let] print by their names.
         let names = Dictionary(p.lets.map { ($0.node, $0.name) }, uniquingKeysWith: { a, _ in a })
         let show: (NodeID) -> String = { latex ? g.latex($0, names: names) : g.text($0, names: names) }
-        let gradient = g.gradient(of: p.loss, wrt: p.variableNodes)
         let testJSON: JSON
         let testText: String
         switch p.test {
@@ -55,14 +54,11 @@ struct Show: ParsableCommand {
             showModel(p, model, show: show, testJSON: testJSON, testText: testText)
             return
         }
-        let defaults = RunSettings.table.compactMap { s in p.defaults.values[s.key].map { (s.key, $0) } }
+        let gradient = g.gradient(of: p.loss, wrt: p.variableNodes)
+        let defaults = defaultFlags(p)
         switch common.format {
         case .json:
-            print(JSON.object([
-                ("name", .string(p.name)),
-                ("title", .string(p.title)),
-                ("description", .string(p.summary)),
-                ("file", .string(p.file)),
+            print(JSON.object(headerJSON(p) + [
                 ("variables", .strings(p.variables)),
                 ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
                 ("let", .object(p.lets.map { ($0.name, .string(show($0.node))) })),
@@ -72,13 +68,7 @@ struct Show: ParsableCommand {
                 ("defaults", .object(defaults.map { ($0.0, JSON($0.1)) })),
             ]).rendered())
         case .text:
-            print("\(p.name): \(p.title)")
-            // A catalog problem by its catalog name and folder, the same on every machine (the
-            // lessons show it); a file given by path as given.
-            let isCatalogName = !problem.contains("/") && !problem.hasSuffix(".toml")
-            let folder = URL(fileURLWithPath: p.file).deletingLastPathComponent().lastPathComponent
-            print("file: " + (isCatalogName ? "\(folder)/\(URL(fileURLWithPath: p.file).lastPathComponent) in the catalog" : p.file) + "\n")
-            if !p.summary.isEmpty { print(wrap(p.summary, width: 96) + "\n") }
+            printHeader(p)
             print("variables: \(p.variables.joined(separator: ", "))")
             print("domain:    " + zip(p.variables, p.domain).map { "\($0) ∈ [\(format($1.lowerBound)), \(format($1.upperBound))]" }.joined(separator: ", "))
             for l in p.lets { print("let \(l.name) = \(show(l.node))") }
@@ -95,7 +85,9 @@ struct Show: ParsableCommand {
     /// the per-row loss (its gradient only for an expression model: a network's is pages long).
     private func showModel(_ p: Problem, _ model: Model, show: (NodeID) -> String, testJSON: JSON, testText: String) {
         let isExpression = if case .expression = model.architecture { true } else { false }
-        let defaults = RunSettings.table.compactMap { s in p.defaults.values[s.key].map { (s.key, $0) } }
+        // A network's gradient is pages long: only an expression model's is shown.
+        let gradient = isExpression ? p.graph.gradient(of: p.loss, wrt: p.variableNodes) : []
+        let defaults = defaultFlags(p)
         func dataJSON(_ d: DataSet?) -> JSON {
             guard let d else { return .null }
             return .object([("source", .string(d.source)), ("rows", .number(Double(d.rowCount))), ("columns", .strings(d.columns))])
@@ -105,11 +97,7 @@ struct Show: ParsableCommand {
             ?? ("the domain's centre", p.defaultStart)
         switch common.format {
         case .json:
-            print(JSON.object([
-                ("name", .string(p.name)),
-                ("title", .string(p.title)),
-                ("description", .string(p.summary)),
-                ("file", .string(p.file)),
+            print(JSON.object(headerJSON(p) + [
                 ("model", .object([
                     ("summary", .string(model.summary)),
                     ("loss", .string(model.loss.rawValue)),
@@ -123,17 +111,13 @@ struct Show: ParsableCommand {
                 ("variables", .strings(p.variables)),
                 ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
                 ("loss", .string(show(p.loss))),
-                ("gradient", isExpression ? .strings(p.graph.gradient(of: p.loss, wrt: p.variableNodes).map(show)) : .null),
+                ("gradient", isExpression ? .strings(gradient.map(show)) : .null),
                 ("start", .numbers(start.1)),
                 ("test", testJSON),
                 ("defaults", .object(defaults.map { ($0.0, JSON($0.1)) })),
             ]).rendered())
         case .text:
-            print("\(p.name): \(p.title)")
-            let isCatalogName = !problem.contains("/") && !problem.hasSuffix(".toml")
-            let folder = URL(fileURLWithPath: p.file).deletingLastPathComponent().lastPathComponent
-            print("file: " + (isCatalogName ? "\(folder)/\(URL(fileURLWithPath: p.file).lastPathComponent) in the catalog" : p.file) + "\n")
-            if !p.summary.isEmpty { print(wrap(p.summary, width: 96) + "\n") }
+            printHeader(p)
             print("model:      \(model.summary)")
             print("parameters: \(p.dimension), in the order of PyTorch's parameters()")
             let rows = model.blocks.map { b -> [String] in
@@ -148,13 +132,11 @@ struct Show: ParsableCommand {
             }
             if isExpression {
                 print("loss:       mean over the training rows of \(show(p.loss))")
+                for (v, d) in zip(p.variables, gradient) { print("gradient:   ∂/∂\(v) of the row's loss = \(show(d))") }
             } else {
                 let target = model.train.target, f = "f(\(model.train.inputs.joined(separator: ", ")))"
-                print("loss:       mean over the training rows of " + (model.loss == .mse ? "(\(f) − \(target))^2" : "softplus(\(f)) − \(target)·\(f), \(f) the logit")
-                      + ", \(f) the network's output")
-            }
-            if isExpression {
-                for (v, d) in zip(p.variables, p.graph.gradient(of: p.loss, wrt: p.variableNodes)) { print("gradient:   ∂/∂\(v) of the row's loss = \(show(d))") }
+                print("loss:       mean over the training rows of " + (model.loss == .mse ? "(\(f) − \(target))^2" : "softplus(\(f)) − \(target)·\(f)")
+                      + ", \(f) the network's output" + (model.loss == .bce ? " (the logit)" : ""))
             }
             print("test:       \(testText)")
             let ranges = Set(p.domain.map { [$0.lowerBound, $0.upperBound] })
@@ -168,6 +150,26 @@ struct Show: ParsableCommand {
                 print("defaults:   " + defaults.filter { $0.0 != "start" || p.dimension <= 8 }.map { "--\($0.0) \(text($0.1))" }.joined(separator: " "))
             }
         }
+    }
+
+    /// The fields every problem's JSON starts with.
+    private func headerJSON(_ p: Problem) -> [(String, JSON)] {
+        [("name", .string(p.name)), ("title", .string(p.title)), ("description", .string(p.summary)), ("file", .string(p.file))]
+    }
+
+    /// Name, title, file and description. A catalog problem is named by its catalog folder, the
+    /// same on every machine (the lessons show it); a file given by path as given.
+    private func printHeader(_ p: Problem) {
+        print("\(p.name): \(p.title)")
+        let isCatalogName = !problem.contains("/") && !problem.hasSuffix(".toml")
+        let folder = URL(fileURLWithPath: p.file).deletingLastPathComponent().lastPathComponent
+        print("file: " + (isCatalogName ? "\(folder)/\(URL(fileURLWithPath: p.file).lastPathComponent) in the catalog" : p.file) + "\n")
+        if !p.summary.isEmpty { print(wrap(p.summary, width: 96) + "\n") }
+    }
+
+    /// The problem's `[defaults]` in the settings table's order.
+    private func defaultFlags(_ p: Problem) -> [(String, Defaults.Value)] {
+        RunSettings.table.compactMap { s in p.defaults.values[s.key].map { (s.key, $0) } }
     }
 
     private func text(_ v: Defaults.Value) -> String {

@@ -53,58 +53,59 @@ def write_data():
     return as_tensors(train), as_tensors(test)
 
 
-def main():
-    (xtr, ytr), (xte, yte) = write_data()
-    torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(1, 6), torch.nn.Tanh(), torch.nn.Linear(6, 1))
-    shapes = [p.shape for p in net.parameters()]
-    start = torch.cat([p.detach().reshape(-1) for p in net.parameters()])
+class Net:
+    """A 1-6-1 tanh network as a function of its flat parameter vector (torch's parameters()
+    order), its mse loss on rows (x, y), and the gd, sam and gam directions. The benchmark
+    (bench/torch_mlp.py) imports it, so both run the same arithmetic."""
 
-    def unflatten(theta):
-        out, i = [], 0
-        for s in shapes:
-            k = math.prod(s)
-            out.append(theta[i:i + k].reshape(s))
-            i += k
-        return out
+    def __init__(self, seed=0):
+        torch.manual_seed(seed)
+        net = torch.nn.Sequential(torch.nn.Linear(1, 6), torch.nn.Tanh(), torch.nn.Linear(6, 1))
+        self.named = [[n, list(p.shape)] for n, p in net.named_parameters()]
+        self.shapes = [p.shape for p in net.parameters()]
+        self.start = torch.cat([p.detach().reshape(-1) for p in net.parameters()])
 
-    def forward(theta, x):
-        w1, b1, w2, b2 = unflatten(theta)
-        return torch.tanh(x @ w1.T + b1) @ w2.T + b2
+    def loss(self, theta, x, y):
+        w1, b1, w2, b2 = torch.split(theta, [math.prod(s) for s in self.shapes])
+        h = torch.tanh(x @ w1.reshape(self.shapes[0]).T + b1)
+        return torch.nn.functional.mse_loss(h @ w2.reshape(self.shapes[2]).T + b2, y)
 
-    def loss(theta, x=xtr, y=ytr):
-        return torch.nn.functional.mse_loss(forward(theta, x), y)
-
-    def grad(theta):
+    def grad(self, theta, x, y):
         t = theta.detach().requires_grad_(True)
-        (g,) = torch.autograd.grad(loss(t), t)
-        return g
+        return torch.autograd.grad(self.loss(t, x, y), t)[0]
 
-    def hessian_grad(theta):
+    def hessian_grad(self, theta, x, y):
         """grad L and H grad L by double backward."""
         t = theta.detach().requires_grad_(True)
-        (g,) = torch.autograd.grad(loss(t), t, create_graph=True)
+        (g,) = torch.autograd.grad(self.loss(t, x, y), t, create_graph=True)
         (hg,) = torch.autograd.grad(g, t, grad_outputs=g.detach())
         return g.detach(), hg
 
-    def direction(name, theta):
-        g = grad(theta)
+    def direction(self, name, theta, x, y, rho=RHO, alpha=ALPHA):
         if name == "gd":
-            return g
+            return self.grad(theta, x, y)
         if name == "sam":
-            return grad(theta + RHO * g / (g.norm() + XI))
-        # gam
-        g, hg = hessian_grad(theta)
+            g = self.grad(theta, x, y)
+            return self.grad(theta + rho * g / (g.norm() + XI), x, y)
+        g, hg = self.hessian_grad(theta, x, y)
         f = hg / (g.norm() + XI)
-        adv = theta + RHO * f / (f.norm() + XI)
-        ga, hga = hessian_grad(adv)
-        return g + ALPHA * (RHO * hga / (ga.norm() + XI))
+        ga, hga = self.hessian_grad(theta + rho * f / (f.norm() + XI), x, y)
+        return g + alpha * (rho * hga / (ga.norm() + XI))
 
-    def judge(theta):
-        h = torch.autograd.functional.hessian(lambda t: loss(t), theta.detach())
+    def judge(self, theta, train, test):
+        """Train and test loss, and λ_max and trace of the exact Hessian."""
+        h = torch.autograd.functional.hessian(lambda t: self.loss(t, *train), theta.detach())
         h = 0.5 * (h + h.T)
-        return {"train_loss": loss(theta).item(), "test_loss": loss(theta, xte, yte).item(),
+        return {"train_loss": self.loss(theta, *train).item(), "test_loss": self.loss(theta, *test).item(),
                 "lambda_max": torch.linalg.eigvalsh(h)[-1].item(), "trace": torch.trace(h).item()}
+
+
+def main():
+    train, test = write_data()
+    net = Net()
+    start = net.start
+    direction = lambda name, theta: net.direction(name, theta, *train)
+    judge = lambda theta: net.judge(theta, train, test)
 
     runs = []
     for name in ("gd", "sam", "gam"):
@@ -117,7 +118,7 @@ def main():
 
     reference = {"torch_version": torch.__version__, "layers": [1, 6, 1], "activation": "tanh", "loss": "mse",
                  "lr": LR, "rho": RHO, "alpha": ALPHA, "start": start.tolist(),
-                 "parameters": [[n, list(p.shape)] for n, p in net.named_parameters()], "runs": runs}
+                 "parameters": net.named, "runs": runs}
     with open(os.path.join(HERE, "torch_mlp_reference.json"), "w") as f:
         json.dump(reference, f, indent=1)
         f.write("\n")
