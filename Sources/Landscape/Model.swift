@@ -86,7 +86,7 @@ public struct Model: Sendable {
         case .logistic(let n): arch = "logistic, \(n) input\(n == 1 ? "" : "s")" + (weightNorm ? ", weight-normalised" : "")
         case .expression(let text): arch = "prediction \(text)"
         }
-        return "\(arch), \(loss.rawValue) loss, mean over \(train.rowCount) training rows"
+        return "\(arch), \(loss.rawValue) loss, mean over \(train.rowCount) training row\(train.rowCount == 1 ? "" : "s")"
     }
 
     static let keys = ["kind", "layers", "activation", "loss", "parameters", "seed", "weight_norm"]
