@@ -26,6 +26,13 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        // librsvg and Cairo: flatlab's SVG drawn onto PDF and PNG surfaces (Render).
+        .systemLibrary(
+            name: "CRsvg",
+            path: "Sources/CRsvg",
+            pkgConfig: "librsvg-2.0",
+            providers: [.apt(["librsvg2-dev"])]
+        ),
         // The tape interpreter and math kernels in C: compiled for plain x86-64 and for AVX2, the
         // one to run chosen at start (target_clones); no fused multiply-add, so both give the
         // same bits, and optimised in every build.
@@ -44,7 +51,8 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
         .target(name: "Plot", exclude: ["README.md"]),
         .target(name: "Notebook", exclude: ["README.md"]),
-        .target(name: "Figures", dependencies: ["Plot", "Reports", "Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
+        .target(name: "Render", dependencies: ["CRsvg"], exclude: ["README.md"]),
+        .target(name: "Figures", dependencies: ["Plot", "Render", "Reports", "Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
         .executableTarget(
             name: "lab",
             dependencies: [
@@ -55,6 +63,7 @@ let package = Package(
                 "Experiments",
                 "Reports",
                 "Figures",
+                "Plot",
                 "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -80,7 +89,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Optimizers", "Landscape"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Plot", "Experiments", "Optimizers", "Landscape"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Plot", "Render", "Experiments", "Optimizers", "Landscape"]),
         .testTarget(name: "labTests", dependencies: ["lab"]),
     ]
 )

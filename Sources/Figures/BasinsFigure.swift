@@ -39,10 +39,10 @@ extension LabFigures {
         palette += outcomeGreys
         let nx = maps.x.count, ny = maps.y.count
         let maxSteps = maps.maps.flatMap(\.steps).max().map { max(Int($0), 1) } ?? 1
-        // The same head room in every panel, so their y axes match.
-        let legendRows = Double(min(maps.maps.map(\.codes.count).max() ?? 1, maxLegendRows))
         let oneD = p.dimension == 1
-        let yLabel = maps.axes.count == 2 ? maps.axes[1] : ""
+        // A 2-D map's axes are the problem's variables; a 1-D map's second axis is a setting.
+        let axisName = { (k: Int) -> String in oneD && k == 1 ? display(maps.axes[k]) : maps.axes[k] }
+        let yLabel = maps.axes.count == 2 ? axisName(1) : ""
         var panels: [Axes] = []
         for map in maps.maps {
             var cells = [[UInt8]](repeating: [UInt8](repeating: 0, count: nx), count: ny)
@@ -66,14 +66,15 @@ extension LabFigures {
             if map.optimizer.reads("rho", base: h.base) && maps.axes.last != "rho" { settings += " · ρ \(format(h.rho, .label))" }
             if map.optimizer.settings.contains("alpha") && maps.axes.last != "alpha" { settings += " · α \(format(h.alpha, .label))" }
             if maps.axes.last == "lr" { settings = settings.replacingOccurrences(of: "lr \(format(h.lr, .label))", with: "").trimmingCharacters(in: CharacterSet(charactersIn: " ·")) }
-            var axes = Axes(title: "\(map.optimizer.name)" + (settings.isEmpty ? "" : " (\(settings))"), xLabel: maps.axes[0], yLabel: yLabel)
+            var axes = Axes(title: "\(map.optimizer.name)" + (settings.isEmpty ? "" : " (\(settings))"), xLabel: axisName(0), yLabel: yLabel)
             let ys = oneD && maps.axes.count == 1 ? [0.0] : maps.y
-            axes.add(ImageGrid(xs: maps.x, ys: ys, cells: cells, palette: palette))
-            // Head room above the map for the legend.
+            axes.add(Group([("data-optimizer", map.optimizer.name)], [ImageGrid(xs: maps.x, ys: ys, cells: cells, palette: palette)]))
+            // The panel's range is the map's: half a cell beyond the first and last starts.
             let (y0, y1) = (ys.min()!, ys.max()!)
             let cell = ys.count > 1 ? (y1 - y0) / Double(ys.count - 1) : 1
             let bottom = y0 - cell / 2, top = y1 + cell / 2
-            axes.yRange = bottom...(top + (top - bottom) * (0.1 + 0.1 * legendRows))
+            axes.yRange = bottom...top
+            axes.equalAspect = !oneD
             // One row: no y axis to read, only the row's value (or nothing without --vary).
             if ys.count == 1 { axes.yTickLabels = maps.axes.count == 1 ? [] : [(ys[0], format(ys[0], .label))] }
             if oneD && maps.axes.count == 1 { axes.yLabel = "" }

@@ -35,15 +35,20 @@ public enum LabFigures {
             let last = max(steps.last!, 1)
             let colors = keep.map { Viridis.color(Double(steps[$0]) / Double(last)) }
             let end = thetas.last![0]
-            landscape.addBelow(Span(x0: end - r.hyper.rho, x1: end + r.hyper.rho, color: Color.series(2), opacity: 0.15, label: "ρ-ball at the end"))
-            landscape.add(Markers(xs: xs, ys: ys, colors: colors, shape: .circle, size: 3.5, label: "iterates (by step)"))
-            landscape.add(Markers(xs: [thetas[0][0]], ys: [r.trajectory[0].loss], colors: [.white], shape: .square, size: 5.5, label: "start"))
-            landscape.add(Markers(xs: [end], ys: [r.trajectory.last!.loss], colors: [Color.series(1)], shape: .diamond, size: 6, label: "end"))
+            landscape.addBelow(Group([("data-role", "rho-ball")], [Span(x0: end - r.hyper.rho, x1: end + r.hyper.rho, color: Color(hex: 0x56B4E9), opacity: 0.2,
+                                                                         label: "ρ-ball at the end")]))
+            landscape.add(Group([("data-optimizer", r.optimizer.name)], [
+                Markers(xs: xs, ys: ys, colors: colors, shape: .circle, size: 3.5, label: "iterates (by step)"),
+                Markers(xs: [thetas[0][0]], ys: [r.trajectory[0].loss], colors: [.white], shape: .square, size: 5.5, label: "start"),
+                Markers(xs: [end], ys: [r.trajectory.last!.loss], colors: [color(r.optimizer)], shape: .diamond, size: 6, label: "end"),
+            ]))
         } else {
-            addPath(&landscape, r, color: Color.series(1), dash: nil, label: r.optimizer.name, labelEnds: true)
+            addPath(&landscape, r, dash: nil, label: r.optimizer.name, labelEnds: true)
             addCircle(&landscape, center: thetas.last!, rho: r.hyper.rho)
         }
-        var panels = [landscape, curvesPanel([r], title: "loss and gradient norm")]
+        var panels = [landscape]
+        if p.dimension == 1 { panels.append(timePanel([r], variable: p.variables[0])) }
+        panels.append(curvesPanel([r], title: "loss and gradient norm"))
         if r.trajectory.first?.zof != nil { panels.append(measuresPanel(r, exact: true)) }
         let summary = "\(r.optimizer.name) on \(p.name) from \(format(coordinates: thetas[0])) to \(format(coordinates: thetas.last!)) in \(steps.last!) steps (\(r.status.rawValue))."
         return Figure(title: "", description: summary, panels: panels, columns: panels.count)
@@ -58,11 +63,12 @@ public enum LabFigures {
         var axes = planePanel(p, plane, a: box(all.map(\.a), least: 4 * rho), b: box(all.map(\.b), least: 4 * rho),
                               title: title + " · off the plane ≤ \(format(off, .label))")
         for (k, (r, path)) in zip(records, projected).enumerated() {
-            let color = Color.series(k + 1), dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
+            let color = color(r.optimizer), dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
             let xs = path.map(\.a), ys = path.map(\.b)
-            axes.add(Arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash), label: records.count == 1 ? r.optimizer.name : legendName(r)))
-            axes.add(Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: endShapes[k % endShapes.count], size: 6,
-                             label: records.count == 1 ? "end" : nil))
+            axes.add(Group([("data-optimizer", r.optimizer.name)], [
+                Arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash, halo: true), label: records.count == 1 ? r.optimizer.name : legendName(r)),
+                Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: endShapes[k % endShapes.count], size: 6, label: records.count == 1 ? "end" : nil),
+            ]))
         }
         if let first = projected.first?.first {
             axes.add(Markers(xs: [first.a], ys: [first.b], colors: [.white], shape: .square, size: 5.5, label: "start"))
@@ -82,23 +88,35 @@ public enum LabFigures {
         }
         var landscape = try landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "),
                                            sigma: records.first?.final.sigma ?? RunSettings().sigma)
-        for (k, r) in records.enumerated() {
-            let color = Color.series(k + 1), dash = Stroke.dashes[k % Stroke.dashes.count]
-            if p.dimension == 1 {
-                let keep = thin(r.trajectory.count, to: 120)
-                let xs = keep.map { r.trajectory[$0].theta[0] }, ys = keep.map { r.trajectory[$0].loss }
-                landscape.add(Line(xs: xs, ys: ys, stroke: Stroke(color: color, width: 1.4, dash: dash)))
-                landscape.add(Markers(xs: xs, ys: ys, colors: [color], shape: markerShapes[k % markerShapes.count], size: 3.2, label: legendName(r)))
-            } else {
-                addPath(&landscape, r, color: color, dash: dash, label: legendName(r), endShape: endShapes[k % endShapes.count])
-            }
-        }
+        // The start under the paths, so no end hides under it.
         if let first = records.first {
             landscape.add(Markers(xs: [first.trajectory[0].theta[0]], ys: [p.dimension == 1 ? first.trajectory[0].loss : first.trajectory[0].theta[1]],
                                   colors: [.white], shape: .square, size: 5.5, label: "start"))
         }
+        // Ends that would hide each other (runs ending at one minimum) are set around their point.
+        let ends = records.map { r -> (Double, Double) in
+            let last = r.trajectory.last!
+            return (last.theta[0], p.dimension == 1 ? last.loss : last.theta[1])
+        }
+        let yRange = landscape.yRange ?? p.domain[p.dimension - 1]
+        let offsets = endOffsets(ends, scale: [p.domain[0].upperBound - p.domain[0].lowerBound, yRange.upperBound - yRange.lowerBound])
+        for (k, r) in records.enumerated() {
+            let color = color(r.optimizer), dash = Stroke.dashes[k % Stroke.dashes.count]
+            if p.dimension == 1 {
+                // On the curve only where each run ended; its path over time is the panel beside.
+                var end = Markers(xs: [ends[k].0], ys: [ends[k].1], colors: [color], shape: endShapes[k % endShapes.count], size: 5.5,
+                                  label: legendName(r) + " (end)")
+                end.offset = offsets[k]
+                landscape.add(Group([("data-optimizer", r.optimizer.name)], [end]))
+            } else {
+                addPath(&landscape, r, dash: dash, label: legendName(r), endShape: endShapes[k % endShapes.count], endOffset: offsets[k])
+            }
+        }
         let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) from one start."
-        return Figure(title: "", description: description, panels: [landscape, curvesPanel(records, title: "loss against step")], columns: 2)
+        var panels = [landscape]
+        if p.dimension == 1 { panels.append(timePanel(records, variable: p.variables[0])) }
+        panels.append(curvesPanel(records, title: "loss against step"))
+        return Figure(title: "", description: description, panels: panels, columns: panels.count)
     }
 
     static let markerShapes: [MarkerShape] = [.circle, .square, .triangle, .diamond, .cross]
@@ -170,8 +188,8 @@ public enum LabFigures {
             dots.xRange = -0.6...(Double(minima.count) - 0.4)
             let idx = minima.indices.map(Double.init)
             let measures: [(String, (Measures) -> Double?, MarkerShape)] = [
-                ("ZOF", { $0.zof }, .circle), ("FOF", { $0.fof }, .square), ("ρ²λmax/2", { $0.zofEstimate }, .cross),
-                ("ρ²λmax", { $0.fofEstimate }, .triangle),
+                ("ZOF", { $0.zof }, .circle), ("FOF", { $0.fof }, .square), ("ρ²λ_{max}/2", { $0.zofEstimate }, .cross),
+                ("ρ²λ_{max}", { $0.fofEstimate }, .triangle),
                 (a.reference == .testLoss ? "test loss" : "E[L(θ+s)], σ=\(format(a.sigma, .label))", { a.reference.value($0) }, .diamond),
             ]
             for (k, (name, f, shape)) in measures.enumerated() {
@@ -179,17 +197,13 @@ public enum LabFigures {
                 guard values.contains(where: { $0.isFinite && $0 > 0 }) else { continue }
                 dots.add(Markers(xs: idx.map { $0 + (Double(k) - 2) * 0.09 }, ys: values, colors: [Color.series(k)], shape: shape, size: 5, label: name))
             }
-            // Head room above the highest marker (the top decade and a half of a log axis), so
-            // the legend has a place that covers no marker.
-            let shownValues = dots.artists.flatMap { $0.dataLimits(1) }.filter { $0.isFinite && $0 > 0 }
-            if let lo = shownValues.min(), let hi = shownValues.max() { dots.yRange = (lo / 2)...(hi * 40) }
             dots.xTickLabels = minima.enumerated().map { j, i in
                 (Double(j), p.dimension == 1 ? "#\(i) at \(format(coordinates: a.points[i].critical.theta))" : "#\(i)")
             }
             panels.append(dots)
         }
         if let sweep, !sweep.minima.isEmpty {
-            var s = Axes(title: "ZOF and FOF against ρ", xLabel: "ρ", yLabel: "ZOF (solid), FOF (dashed)")
+            var s = Axes(title: "ZOF and FOF against ρ", xLabel: "ρ", yLabel: "value (log scale)")
             s.yScale = .log
             let thetas = extremes(2).map { a.points[$0].critical.theta }
             for (k, (i, m)) in sweep.minima.enumerated().filter({ thetas.contains($0.element) }).enumerated() {
@@ -244,6 +258,7 @@ public enum LabFigures {
         addHeatMap(&axes, gx, gy, o.lossTape.evaluate(batch: [cx, cy])[0])
         axes.xRange = p.domain[0]
         axes.yRange = p.domain[1]
+        axes.equalAspect = true
         return axes
     }
 
@@ -256,6 +271,7 @@ public enum LabFigures {
         addHeatMap(&axes, ga, gb, p.oracle.lossTape.evaluate(batch: plane.columns(ga, gb))[0])
         axes.xRange = a
         axes.yRange = b
+        axes.equalAspect = true
         return axes
     }
 
@@ -282,7 +298,7 @@ public enum LabFigures {
         let shown = logScale ? values.map { $0.map { log10($0 - lo + shift) } } : values
         let sf = shown.flatMap { $0 }.filter(\.isFinite)
         let (t0, t1) = (sf.min() ?? 0, sf.max() ?? 1)
-        axes.add(HeatMap(grid: Grid(xs: gx, ys: gy, values: shown), low: t0, high: t1, colorbarLabel: logScale ? "log10(loss − min)" : "loss"))
+        axes.add(HeatMap(grid: Grid(xs: gx, ys: gy, values: shown), low: t0, high: t1, colorbarLabel: logScale ? "log_{10}(loss − min)" : "loss"))
         // About ten levels spread evenly over the colour scale, at round values of loss − min
         // (1, 2, 5 × 10^k on a log scale), so each colour step has its contour and its label
         // reads as a number a person would pick.
@@ -335,19 +351,57 @@ public enum LabFigures {
 
     /// A 2-D path with arrowheads, a white square at its start and a diamond at its end (named
     /// in the legend when `labelEnds`).
-    static func addPath(_ axes: inout Axes, _ r: RunRecord, color: Color, dash: String?, label: String, labelEnds: Bool = false,
-                        endShape: MarkerShape = .diamond) {
+    static func addPath(_ axes: inout Axes, _ r: RunRecord, dash: String?, label: String, labelEnds: Bool = false,
+                        endShape: MarkerShape = .diamond, endOffset: (Double, Double) = (0, 0)) {
+        let color = color(r.optimizer)
         let keep = thin(r.trajectory.count, to: 400)
         let xs = keep.map { r.trajectory[$0].theta[0] }, ys = keep.map { r.trajectory[$0].theta[1] }
-        axes.add(Arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash), label: label))
-        axes.add(Markers(xs: [xs.first!], ys: [ys.first!], colors: [.white], shape: .square, size: 5, label: labelEnds ? "start" : nil))
-        axes.add(Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: endShape, size: 6, label: labelEnds ? "end" : nil))
+        var end = Markers(xs: [xs.last!], ys: [ys.last!], colors: [color], shape: endShape, size: 6, label: labelEnds ? "end" : nil)
+        end.offset = endOffset
+        axes.add(Group([("data-optimizer", r.optimizer.name)], [
+            Arrows(xs: xs, ys: ys, stroke: Stroke(color: color, width: 2, dash: dash, halo: true), label: label),
+            Markers(xs: [xs.first!], ys: [ys.first!], colors: [.white], shape: .square, size: 5, label: labelEnds ? "start" : nil),
+            end,
+        ]))
     }
 
+    /// The ρ-ball: a circle (round on an equal-aspect panel), `data-role="rho-ball"` in the SVG.
     static func addCircle(_ axes: inout Axes, center c: [Double], rho: Double) {
         let phis = (0...96).map { 2 * Double.pi * Double($0) / 96 }
-        axes.add(Line(xs: phis.map { c[0] + rho * cos($0) }, ys: phis.map { c[1] + rho * sin($0) },
-                      stroke: Stroke(color: .white, width: 1.5, dash: "3 3"), label: "ρ-ball at the end"))
+        axes.add(Group([("data-role", "rho-ball")], [Line(xs: phis.map { c[0] + rho * cos($0) }, ys: phis.map { c[1] + rho * sin($0) },
+                                                          stroke: Stroke(color: .white, width: 1.5, dash: "3 3"), label: "ρ-ball at the end")]))
+    }
+
+    /// Offsets (in marker radii) for end points that would sit on one another: points closer
+    /// than 2% of the panel (`spans`, the axes' ranges) are set around a circle from its right
+    /// (two: right and left), each with a leader to the true point.
+    static func endOffsets(_ points: [(Double, Double)], scale spans: [Double]) -> [(Double, Double)] {
+        var offsets = [(Double, Double)](repeating: (0, 0), count: points.count)
+        var done = Set<Int>()
+        for i in points.indices where !done.contains(i) {
+            let near = points.indices.filter { j in
+                !done.contains(j) && abs(points[j].0 - points[i].0) < 0.02 * spans[0] && abs(points[j].1 - points[i].1) < 0.02 * spans[1]
+            }
+            done.formUnion(near)
+            guard near.count > 1 else { continue }
+            for (k, j) in near.enumerated() {
+                let angle = 2 * Double.pi * Double(k) / Double(near.count)
+                offsets[j] = (2.6 * cos(angle), 2.6 * sin(angle))
+            }
+        }
+        return offsets
+    }
+
+    /// 1-D runs over time: θ against step, one line per optimizer, so the order of the steps
+    /// and each optimizer's path can be read.
+    static func timePanel(_ records: [RunRecord], variable: String) -> Axes {
+        var axes = Axes(title: "\(variable) against step", xLabel: "step", yLabel: variable)
+        for (k, r) in records.enumerated() {
+            let steps = r.trajectory.map { Double($0.step) }, values = r.trajectory.map { $0.theta[0] }
+            let stroke = Stroke(color: color(r.optimizer), width: 1.8, dash: records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count])
+            axes.add(Group([("data-optimizer", r.optimizer.name)], series(steps, values, stroke: stroke, label: r.optimizer.name)))
+        }
+        return axes
     }
 
     /// Loss and gradient norm against step on a log scale (zeros drop out of a log axis).
@@ -355,17 +409,15 @@ public enum LabFigures {
         var axes = Axes(title: title, xLabel: "step", yLabel: records.count == 1 ? "value (log scale)" : "loss (log scale)")
         axes.yScale = .log
         for (k, r) in records.enumerated() {
-            // A line needs no more points than the panel has pixels across.
-            let keep = thin(r.trajectory.count, to: 800)
-            let steps = keep.map { Double(r.trajectory[$0].step) }
-            let color = records.count == 1 ? Color.series(0) : Color.series(k + 1)
+            let steps = r.trajectory.map { Double($0.step) }
+            let color = color(r.optimizer)
             let dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
-            axes.add(Line(xs: steps, ys: keep.map { r.trajectory[$0].loss }, stroke: Stroke(color: color, width: 2, dash: dash),
-                          label: records.count == 1 ? "loss" : r.optimizer.name))
+            var artists = series(steps, r.trajectory.map(\.loss), stroke: Stroke(color: color, width: 2, dash: dash),
+                                 label: records.count == 1 ? "loss" : r.optimizer.name)
             if records.count == 1 {
-                axes.add(Line(xs: steps, ys: keep.map { r.trajectory[$0].gradNorm }, stroke: Stroke(color: Color.series(1), width: 2, dash: "7 4"),
-                              label: "gradient norm"))
+                artists += series(steps, r.trajectory.map(\.gradNorm), stroke: Stroke(color: Color.gray, width: 2, dash: "7 4"), label: "gradient norm")
             }
+            axes.add(Group([("data-optimizer", r.optimizer.name)], artists))
         }
         return axes
     }
@@ -378,16 +430,16 @@ public enum LabFigures {
                         xLabel: "step", yLabel: "value (log scale)")
         axes.yScale = .log
         let steps = r.trajectory.map { Double($0.step) }
-        axes.add(Line(xs: steps, ys: r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: Color.series(0), width: 2), label: "ZOF (\(kind))"))
-        axes.add(Line(xs: steps, ys: r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: Color.series(1), width: 2, dash: "8 4"), label: "FOF (\(kind))"))
+        let (zofColor, fofColor) = (Color(hex: 0x0072B2), Color(hex: 0xD55E00))
+        var artists = series(steps, r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: zofColor, width: 2), label: "ZOF (\(kind))")
+        artists += series(steps, r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: fofColor, width: 2, dash: "8 4"), label: "FOF (\(kind))")
         if r.trajectory.contains(where: { $0.zofEstimate != nil }) {
-            axes.add(Line(xs: steps, ys: r.trajectory.map { $0.zofEstimate ?? .nan }, stroke: Stroke(color: Color.series(0), width: 1.6, dash: "2 3"),
-                          label: "ZOF estimate"))
+            artists += series(steps, r.trajectory.map { $0.zofEstimate ?? .nan }, stroke: Stroke(color: zofColor, width: 1.6, dash: "2 3"), label: "ZOF estimate")
         }
         if r.trajectory.contains(where: { $0.fofEstimate != nil }) {
-            axes.add(Line(xs: steps, ys: r.trajectory.map { $0.fofEstimate ?? .nan }, stroke: Stroke(color: Color.series(1), width: 1.6, dash: "2 3"),
-                          label: "FOF estimate"))
+            artists += series(steps, r.trajectory.map { $0.fofEstimate ?? .nan }, stroke: Stroke(color: fofColor, width: 1.6, dash: "2 3"), label: "FOF estimate")
         }
+        for a in artists { axes.add(a) }
         return axes
     }
 

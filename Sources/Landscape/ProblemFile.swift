@@ -29,6 +29,22 @@ public struct ProblemError: Error, Equatable, CustomStringConvertible {
 extension Problem {
     static let topLevelKeys = ["name", "title", "description", "variables", "loss", "let", "domain", "test", "defaults", "model", "data"]
 
+    /// Reads a file of settings (a figure style: `size = "column"`, `font-size = 8`): top-level
+    /// keys typed as in `[defaults]`. Errors name the file; the keys are checked by the caller.
+    public static func settingsFile(_ path: String) throws -> Defaults {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ProblemError(file: path, key: nil, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        do {
+            return try TableReader(file: path).settings(try TOMLTable(string: text), prefix: nil)
+        } catch let error as TOMLParseError {
+            throw ProblemError(file: path, key: nil, message: "line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        }
+    }
+
     /// Reads and checks a problem file.
     public static func load(file path: String) throws -> Problem {
         let text: String
@@ -192,23 +208,7 @@ extension Problem {
             guard let defaultsTable = defaultsValue.table else {
                 throw ProblemError(file: file, key: "defaults", message: "must be a table of run flags")
             }
-            for key in defaultsTable.keys.sorted() {
-                let k = "defaults.\(key)"
-                let v = defaultsTable[key]!
-                if let b = v.bool {
-                    defaults.values[key] = .flag(b)
-                } else if let n = v.int {
-                    defaults.values[key] = .integer(n)
-                } else if let x = v.double {
-                    defaults.values[key] = .number(x)
-                } else if let w = v.string {
-                    defaults.values[key] = .word(w)
-                } else if v.array != nil {
-                    defaults.values[key] = .vector(try reader.vector(defaultsTable, key, prefix: "defaults")!)
-                } else {
-                    throw ProblemError(file: file, key: k, message: "must be a number, a word in quotes, true or false, or an array of numbers")
-                }
-            }
+            defaults = try reader.settings(defaultsTable, prefix: "defaults")
         }
 
         if let b = built {
@@ -276,6 +276,29 @@ struct TableReader {
             throw ProblemError(file: file, key: path(key, prefix), message: "must be a number")
         }
         return x
+    }
+
+    /// A table of settings, each typed as written: true/false, a whole number, a number, a word
+    /// in quotes or an array of numbers.
+    func settings(_ table: TOMLTable, prefix: String?) throws -> Defaults {
+        var defaults = Defaults()
+        for key in table.keys.sorted() {
+            let v = table[key]!
+            if let b = v.bool {
+                defaults.values[key] = .flag(b)
+            } else if let n = v.int {
+                defaults.values[key] = .integer(n)
+            } else if let x = v.double {
+                defaults.values[key] = .number(x)
+            } else if let w = v.string {
+                defaults.values[key] = .word(w)
+            } else if v.array != nil {
+                defaults.values[key] = .vector(try vector(table, key, prefix: prefix)!)
+            } else {
+                throw ProblemError(file: file, key: path(key, prefix), message: "must be a number, a word in quotes, true or false, or an array of numbers")
+            }
+        }
+        return defaults
     }
 
     func vector(_ table: TOMLTable, _ key: String, prefix: String? = nil) throws -> [Double]? {

@@ -17,6 +17,10 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     public let settings: [String]
     /// Its own defaults where they differ from the table's (sgd: gradient noise 0.1).
     public let defaults: [String: SettingValue]
+    /// Its colour in every figure, as 0xRRGGBB: Okabe–Ito's colour-blind-safe eight for the
+    /// optimizers compared most (gd black, sam blue, gam vermillion, their exact variants sky
+    /// blue and orange), Paul Tol's muted colours for the rest.
+    public let color: UInt32
     let make: @Sendable (Hyperparameters) -> any Direction
     /// Its lane form (many starts stepped together, the same bits per start), or nil: basin maps
     /// then run its starts one by one.
@@ -43,6 +47,7 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     /// Settings every run reads, whatever its optimizer: where it starts, how long and how fast
     /// it runs, its noise, the ρ and σ of the flatness it reports, and what it writes.
     public static let common = ["opt", "start", "init-seed", "lr", "steps", "rho", "schedule", "weight-decay", "noise", "seed", "sigma", "measures", "no-plot"]
+        + ["size", "font-size", "figure-format", "dpi", "aspect", "style"]
 
     /// Whether a run of this optimizer on `base` reads the setting: a common one, one its
     /// direction reads, or one of its base rule's (momentum for momentum and nesterov, dampening
@@ -60,34 +65,35 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     public static func == (a: Optimizer, b: Optimizer) -> Bool { a.name == b.name }
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
-    init(_ name: String, _ summary: String, base: BaseRuleKind? = nil, settings: [String] = [],
+    init(_ name: String, _ summary: String, color: UInt32, base: BaseRuleKind? = nil, settings: [String] = [],
          defaults: [String: SettingValue] = [:], lanes: (@Sendable (Hyperparameters, Int) -> any LaneDirection)? = nil,
          make: @escaping @Sendable (Hyperparameters) -> any Direction) {
         (self.name, self.summary, self.impliedBase, self.settings, self.defaults, self.make) = (name, summary, base, settings, defaults, make)
+        self.color = color
         makeLanes = lanes
     }
 
     /// Every optimizer, in `--help` order.
     public static let all: [Optimizer] = [
-        Optimizer("gd", "gradient descent (torch.optim.SGD)", base: .gd, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("sgd", "gd with Gaussian gradient noise (noise 0.1 unless set)", base: .gd, settings: ["noise", "seed"],
+        Optimizer("gd", "gradient descent (torch.optim.SGD)", color: 0x000000, base: .gd, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("sgd", "gd with Gaussian gradient noise (noise 0.1 unless set)", color: 0x666666, base: .gd, settings: ["noise", "seed"],
                   defaults: ["noise": .number(0.1)], lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("momentum", "heavy-ball momentum (torch.optim.SGD)", base: .momentum, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", base: .nesterov, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("adam", "Adam (torch.optim.Adam)", base: .adam, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("adamw", "AdamW, decoupled weight decay (torch.optim.AdamW)", base: .adamw, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("sam", "SAM, Foret et al. 2021, as davda54/sam", settings: ["rho"],
+        Optimizer("momentum", "heavy-ball momentum (torch.optim.SGD)", color: 0x009E73, base: .momentum, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", color: 0x999933, base: .nesterov, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("adam", "Adam (torch.optim.Adam)", color: 0xCC79A7, base: .adam, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("adamw", "AdamW, decoupled weight decay (torch.optim.AdamW)", color: 0x882255, base: .adamw, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("sam", "SAM, Foret et al. 2021, as davda54/sam", color: 0x0072B2, settings: ["rho"],
                   lanes: { SAMLanes(rho: $0.rho, dimension: $1) }) { SAM(rho: $0.rho) },
-        Optimizer("asam", "adaptive SAM, Kwon et al. 2021", settings: ["rho", "eta"]) { ASAM(rho: $0.rho, eta: $0.eta) },
-        Optimizer("gam", "GAM, Algorithm 1 of Zhang et al. 2023, exact Hessian-vector products",
+        Optimizer("asam", "adaptive SAM, Kwon et al. 2021", color: 0x44AA99, settings: ["rho", "eta"]) { ASAM(rho: $0.rho, eta: $0.eta) },
+        Optimizer("gam", "GAM, Algorithm 1 of Zhang et al. 2023, exact Hessian-vector products", color: 0xD55E00,
                   settings: ["rho", "alpha"],
                   lanes: { GAMLanes(rho: $0.rho, alpha: $0.alpha, dimension: $1) }) { GAM(rho: $0.rho, alpha: $0.alpha) },
-        Optimizer("gam-sam", "GAM's flatness term on SAM's gradient", settings: ["rho", "alpha", "sam-rho"],
+        Optimizer("gam-sam", "GAM's flatness term on SAM's gradient", color: 0xAA4499, settings: ["rho", "alpha", "sam-rho"],
                   lanes: { GAMLanes(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho, dimension: $1) }) { GAM(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho) },
-        Optimizer("gam-fast", "the authors' accelerated GAM (xxgege/GAM), no Hessian-vector products",
+        Optimizer("gam-fast", "the authors' accelerated GAM (xxgege/GAM), no Hessian-vector products", color: 0x661100,
                   settings: ["rho", "grad-rho", "grad-norm-rho", "beta0", "beta1", "beta2", "beta3", "gamma"]) { GAMFast($0) },
-        Optimizer("sam-exact", "L + ZOF with the exact argmax over the ρ-ball", settings: ["rho"]) { SAMExact(rho: $0.rho) },
-        Optimizer("gam-exact", "L + α·FOF with the exact argmax over the ρ-ball",
+        Optimizer("sam-exact", "L + ZOF with the exact argmax over the ρ-ball", color: 0x56B4E9, settings: ["rho"]) { SAMExact(rho: $0.rho) },
+        Optimizer("gam-exact", "L + α·FOF with the exact argmax over the ρ-ball", color: 0xE69F00,
                   settings: ["rho", "alpha"]) { GAMExact(rho: $0.rho, alpha: $0.alpha) },
     ]
 

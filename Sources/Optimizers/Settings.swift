@@ -1,3 +1,4 @@
+import Foundation
 import Landscape
 import Symbolic
 
@@ -26,6 +27,12 @@ public struct Setting: Sendable {
         case choice([String])
         /// On or off: `--key` / `--no-key` on the command line, `key = true|false` in a file.
         case flag
+        /// One or more of these words, comma-separated, each once: `svg,pdf`.
+        case choices([String])
+        /// A figure's size: a named size or WIDTHxHEIGHT in inches.
+        case figureSize
+        /// A file's path.
+        case path
     }
 
     public let key: String
@@ -42,6 +49,15 @@ public struct Setting: Sendable {
 
     /// The flag as typed: `--weight-decay`; `--no-plot` for the `no-plot` key.
     public var flag: String { "--" + key }
+
+    /// Its name on a figure's axis, in the papers' symbols (`MathText` markup): ρ, α, learning rate.
+    public var display: String { Setting.displayNames[key] ?? key.replacingOccurrences(of: "-", with: " ") }
+
+    static let displayNames: [String: String] = [
+        "lr": "learning rate", "rho": "ρ", "alpha": "α", "sam-rho": "ρ_{SAM}", "eta": "η", "sigma": "σ", "weight-decay": "weight decay",
+        "init-seed": "initialisation seed", "grad-rho": "ρ_{grad}", "grad-norm-rho": "ρ_{grad norm}", "beta0": "β_{0}", "beta1": "β_{1}",
+        "beta2": "β_{2}", "beta3": "β_{3}", "gamma": "γ", "noise": "gradient noise σ", "steps": "steps",
+    ]
 
     /// Checks a value against the kind, turning an integer into a number where a number is
     /// wanted. The error is a phrase ("must be a positive number, not -1.0") for the caller to
@@ -102,6 +118,29 @@ public struct Setting: Sendable {
         case .flag:
             guard case .flag = value else { return fail("must be true or false") }
             return .success(value)
+        case .choices(let choices):
+            let list = choices.joined(separator: ", ")
+            guard case .word(let w) = value else { return fail("must be one or more of \(list), comma-separated") }
+            let words = w.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            if let bad = words.first(where: { !choices.contains($0) }) {
+                let hint = nearest(to: bad, among: choices).map { "; did you mean '\($0)'?" } ?? ""
+                return fail("'\(bad)' is not one of \(list) (give one or more, comma-separated, as in svg,pdf)\(hint)")
+            }
+            if let twice = words.first(where: { x in words.filter { $0 == x }.count > 1 }) { return fail("names '\(twice)' twice") }
+            return .success(.word(words.joined(separator: ",")))
+        case .figureSize:
+            let forms = "column, page, slide, screen or WIDTHxHEIGHT in inches (as in 5x3.5)"
+            guard case .word(let w) = value else { return fail("must be \(forms)") }
+            if FigureSettings.Size(named: w) != nil { return .success(value) }
+            let parts = w.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, let width = parts[0], let height = parts[1] else { return fail("'\(w)' is not \(forms)") }
+            guard width > 0, height > 0, width <= 100, height <= 100 else {
+                return fail("'\(w)': width and height must be more than 0 and at most 100 inches; give \(forms)")
+            }
+            return .success(value)
+        case .path:
+            guard case .word(let w) = value, !w.isEmpty else { return fail("must be a file's path") }
+            return .success(value)
         }
     }
 
@@ -124,7 +163,7 @@ public struct Setting: Sendable {
                 return .failure(SettingError("'\(bad)' is not a number; give one number per variable, as in 0.5,1"))
             }
             return .success(.vector(parts.map { Double($0)! }))
-        case .choice:
+        case .choice, .choices, .figureSize, .path:
             return accept(.word(t), problem: nil)
         case .flag:
             return .failure(SettingError("takes no value"))
@@ -155,6 +194,8 @@ public struct RunSettings: Sendable {
     public var noPlot = false
     /// σ of the Gaussian perturbation for average sharpness and the expected shifted loss.
     public var sigma = 0.1
+    /// How figures are sized and written.
+    public var figure = FigureSettings()
 
     public init() {}
 
@@ -208,7 +249,45 @@ public struct RunSettings: Sendable {
         entry("measures", .flag, "off", "Record exact ZOF and FOF at every step beside the optimizer's estimates (--no-measures: off).",
               group: "output") { $0.measures = $1.flag! },
         entry("no-plot", .flag, "off", "Skip the figure (--plot: write it).", group: "output") { $0.noPlot = $1.flag! },
+        entry("size", .figureSize, "screen", "Figure size: column (3.3 in wide; panels stack), page (6.9 in), slide (13.33 × 7.5 in), screen (panels of 520 × 380 px) or WxH in inches, as in 5x3.5.",
+              group: "figure") { $0.figure.size = FigureSettings.Size(named: $1.word!) ?? FigureSettings.Size(inches: $1.word!)! },
+        entry("font-size", .positive, "12 px on screen, 8 pt on paper, 18 pt on a slide", "Base font size of the figure (ticks and legends; titles are larger, contour labels 7/8 of it).",
+              group: "figure") { $0.figure.fontSize = $1.number! },
+        entry("figure-format", .choices(FigureSettings.formats), "svg", "Figure files to write, one or more of svg, pdf, png: --figure-format pdf,png.",
+              group: "figure") { $0.figure.formats = $1.word!.split(separator: ",").map(String.init) },
+        entry("dpi", .count(min: 10, max: 2400), "150", "Pixels an inch of a PNG figure (a column figure at 300 dpi is 990 px wide).",
+              group: "figure") { $0.figure.dpi = $1.integer! },
+        entry("aspect", .choice(["equal", "auto"]), "equal", "2-D landscapes: equal (one unit of x as long as one of y, so a ρ-ball is round) or auto (fill the panel).",
+              group: "figure") { $0.figure.equalAspect = $1.word! == "equal" },
+        entry("style", .path, "none", "A style file (TOML) with figure settings, as in size = \"column\" and font-size = 8; flags override it.",
+              group: "figure") { _, _ in },
     ]
+
+    /// The settings a style file may set.
+    public static let figureKeys = table.filter { $0.group == "figure" && $0.key != "style" }.map(\.key)
+
+    /// A style file's settings, checked against the table: only figure settings, each with its
+    /// own message. `shownAs` names the file in errors as the user wrote it.
+    public static func styleFile(_ path: String, shownAs: String) throws -> [String: SettingValue] {
+        let values: Defaults
+        do {
+            values = try Problem.settingsFile(path)
+        } catch let e as ProblemError {
+            throw SettingError("--style \(shownAs): " + (e.key.map { "\($0): " } ?? "") + e.message)
+        }
+        var out: [String: SettingValue] = [:]
+        for (key, value) in values.values.sorted(by: { $0.key < $1.key }) {
+            guard figureKeys.contains(key), let s = setting(key) else {
+                let hint = nearest(to: key, among: figureKeys).map { "; did you mean '\($0)'?" } ?? ""
+                throw SettingError("--style \(shownAs): unknown figure setting '\(key)' (a style file sets \(figureKeys.joined(separator: ", ")))\(hint)")
+            }
+            switch s.accept(value, problem: nil) {
+            case .success(let v): out[key] = v
+            case .failure(let e): throw SettingError("--style \(shownAs): \(key) \(e.message)")
+            }
+        }
+        return out
+    }
 
     private static func entry(_ key: String, _ kind: Setting.Kind, _ defaultText: String, _ help: String, group: String,
                               json: String? = nil, read: (@Sendable (RunSettings) -> SettingValue)? = nil,
@@ -247,7 +326,17 @@ public struct RunSettings: Sendable {
     public static func resolve(problem: Problem, optimizer: Optimizer?, flags: [String: SettingValue]) throws -> RunSettings {
         try check(problem)
         var s = RunSettings()
-        let layers: [(values: [String: SettingValue], isFlag: Bool)] = [(optimizer?.defaults ?? [:], false), (problem.defaults.values, false), (flags, true)]
+        // A style file (the flag's, else the problem's, beside the problem file) sits between the
+        // problem's [defaults] and the flags.
+        var style: [String: SettingValue] = [:]
+        if case .word(let path)? = flags["style"] {
+            style = try styleFile(path, shownAs: path)
+        } else if case .word(let path)? = problem.defaults.values["style"] {
+            let folder = URL(fileURLWithPath: problem.file).deletingLastPathComponent()
+            style = try styleFile(path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path, shownAs: path)
+        }
+        let layers: [(values: [String: SettingValue], isFlag: Bool)] = [(optimizer?.defaults ?? [:], false), (problem.defaults.values, false),
+                                                                          (style, true), (flags, true)]
         for (values, isFlag) in layers {
             for (key, raw) in values.sorted(by: { $0.key < $1.key }) {
                 guard let setting = setting(key) else { throw SettingError("unknown setting '\(key)'") }
@@ -383,7 +472,9 @@ public struct RunSettings: Sendable {
                 let value: String = switch s.kind {
                 case .flag: ""
                 case .vector: " V1,V2"
-                case .choice: " NAME"
+                case .choice, .choices: " NAME"
+                case .figureSize: " SIZE"
+                case .path: " FILE"
                 case .count: " N"
                 default: " X"
                 }

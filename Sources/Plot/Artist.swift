@@ -10,6 +10,8 @@ public protocol Artist: Sendable {
     func draw(_ t: Transform, into w: inout SVGWriter)
     /// Its row in the legend, or nil.
     var legendEntry: LegendEntry? { get }
+    /// Its rows in the legend (a group has its members'); by default `legendEntry`.
+    var legendEntries: [LegendEntry] { get }
     /// Pixels the legend should not cover, each with a weight.
     func obstacles(_ t: Transform) -> [Obstacle]
     /// The colour scale the axes shows as a colour bar beside the plot (a heat map's), or nil.
@@ -21,6 +23,7 @@ public protocol Artist: Sendable {
 
 extension Artist {
     public var legendEntry: LegendEntry? { nil }
+    public var legendEntries: [LegendEntry] { legendEntry.map { [$0] } ?? [] }
     public func obstacles(_ t: Transform) -> [Obstacle] { [] }
     public var colorScale: ColorScale? { nil }
     public var fillsItsRange: Bool { false }
@@ -62,6 +65,14 @@ public struct Transform: Sendable {
     public let left: Double, right: Double, top: Double, bottom: Double
     public let xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
     public let xScale: Scale, yScale: Scale
+    /// Text sizes and lengths of the figure being drawn.
+    public let look: Look
+
+    public init(left: Double, right: Double, top: Double, bottom: Double, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
+                xScale: Scale = .linear, yScale: Scale = .linear, look: Look = Look(font: 12)) {
+        (self.left, self.right, self.top, self.bottom) = (left, right, top, bottom)
+        (self.xRange, self.yRange, self.xScale, self.yScale, self.look) = (xRange, yRange, xScale, yScale, look)
+    }
 
     /// Pixel x of data value `v`. Far-off values are clamped to a few plot widths outside the area
     /// so paths stay finite (the clip hides them); NaN and ±∞ map to the left edge.
@@ -102,7 +113,7 @@ public struct Transform: Sendable {
         var out: [Obstacle] = []
         for piece in pieces(xs, ys) {
             for (a, b) in zip(piece, piece.dropFirst()) {
-                let k = max(1, Int(hypot(b.0 - a.0, b.1 - a.1) / 4))
+                let k = max(1, Int(hypot(b.0 - a.0, b.1 - a.1) / look.length(4)))
                 for j in 0..<k {
                     out.append(Obstacle(x: a.0 + (b.0 - a.0) * Double(j) / Double(k), y: a.1 + (b.1 - a.1) * Double(j) / Double(k), weight: 1))
                 }
@@ -115,22 +126,57 @@ public struct Transform: Sendable {
 /// How a line is drawn.
 public struct Stroke: Sendable {
     public var color: Color
-    /// Line width in pixels.
+    /// Line width in pixels of the screen design (scaled with the figure's look).
     public var width: Double
-    /// SVG dash array, e.g. "6 4"; nil for solid.
+    /// SVG dash array in pixels of the screen design, e.g. "6 4"; nil for solid.
     public var dash: String?
+    /// A thin light outline under the line, so it reads on dark and light heat maps alike.
+    public var halo: Bool
 
-    public init(color: Color, width: Double = 1.8, dash: String? = nil) {
-        (self.color, self.width, self.dash) = (color, width, dash)
+    public init(color: Color, width: Double = 1.8, dash: String? = nil, halo: Bool = false) {
+        (self.color, self.width, self.dash, self.halo) = (color, width, dash, halo)
     }
 
     /// Dash patterns that tell series apart in grey print.
     public static let dashes: [String?] = [nil, "7 4", "2 3", "9 3 2 3", "4 4"]
 
-    var attributes: [(String, String)] {
-        var a: [(String, String)] = [("fill", "none"), ("stroke", color.svg), ("stroke-width", SVGWriter.number(width)),
+    func attributes(_ look: Look) -> [(String, String)] {
+        var a: [(String, String)] = [("fill", "none"), ("stroke", color.svg), ("stroke-width", SVGWriter.number(look.width(width))),
                                      ("stroke-linejoin", "round"), ("stroke-linecap", "round")]
-        if let dash { a.append(("stroke-dasharray", dash)) }
+        if let dash {
+            a.append(("stroke-dasharray", dash.split(separator: " ").map { SVGWriter.number(look.length(Double($0) ?? 1)) }.joined(separator: " ")))
+        }
         return a
+    }
+
+    /// The path `d` drawn with this stroke: its halo first (a solid, wider, light line), then the line.
+    func draw(_ d: String, _ look: Look, into w: inout SVGWriter) {
+        if halo {
+            w.element("path", [("d", d), ("fill", "none"), ("stroke", "#ffffff"), ("stroke-opacity", "0.75"),
+                               ("stroke-width", SVGWriter.number(look.width(width) + look.width(2))), ("stroke-linejoin", "round"),
+                               ("stroke-linecap", "round")])
+        }
+        w.element("path", [("d", d)] + attributes(look))
+    }
+}
+
+/// Artists drawn together in one SVG group with attributes of its own (`data-optimizer="gam"`,
+/// `data-role="rho-ball"`), so tests and scripts can find what belongs together.
+public struct Group: Artist {
+    public let attributes: [(String, String)]
+    public let members: [any Artist]
+
+    public init(_ attributes: [(String, String)], _ members: [any Artist]) { (self.attributes, self.members) = (attributes, members) }
+
+    public func dataLimits(_ axis: Int) -> [Double] { members.flatMap { $0.dataLimits(axis) } }
+    public var legendEntries: [LegendEntry] { members.flatMap(\.legendEntries) }
+    public func obstacles(_ t: Transform) -> [Obstacle] { members.flatMap { $0.obstacles(t) } }
+    public var colorScale: ColorScale? { members.lazy.compactMap(\.colorScale).first }
+    public var fillsItsRange: Bool { members.contains(where: \.fillsItsRange) }
+
+    public func draw(_ t: Transform, into w: inout SVGWriter) {
+        w.open("g", attributes)
+        for m in members { m.draw(t, into: &w) }
+        w.close("g")
     }
 }

@@ -13,15 +13,22 @@ public struct Axes: Sendable {
     /// Fixed ranges; nil means the data's range with a 4% margin (none along x for a grid).
     public var xRange: ClosedRange<Double>?
     public var yRange: ClosedRange<Double>?
+    /// One unit of x drawn as long as one unit of y (a landscape, where a ball must look round),
+    /// unless the style says otherwise or the ranges are more elongated than `maxElongation`; then
+    /// the title says how much y is stretched.
+    public var equalAspect = false
     /// In drawing order, later on top; see `add` and `addBelow`.
     public private(set) var artists: [any Artist] = []
-    /// Whether to draw the legend: one row per artist with a label, placed where it covers the least
-    /// of the data.
+    /// Whether to draw the legend: one row per artist with a label, in a free corner of the plot,
+    /// else beside or below it.
     public var legend = true
     /// Categorical x ticks (value and label) replacing the numeric ones.
     public var xTickLabels: [(Double, String)]?
     /// Ticks with their own labels on the y axis (categories), replacing the automatic ones.
     public var yTickLabels: [(Double, String)]?
+
+    /// Equal aspect holds up to ranges of 1:4 (either way); beyond, the panel would be a strip.
+    public static let maxElongation = 4.0
 
     public init(title: String = "", xLabel: String = "", yLabel: String = "") {
         (self.title, self.xLabel, self.yLabel) = (title, xLabel, yLabel)
@@ -34,6 +41,7 @@ public struct Axes: Sendable {
 
     var colorScale: ColorScale? { artists.lazy.compactMap(\.colorScale).first }
     var hasGrid: Bool { artists.contains(where: \.fillsItsRange) }
+    var legendEntries: [LegendEntry] { legend ? artists.flatMap(\.legendEntries) : [] }
 
     /// Data extent over all artists (positive values only on a log axis).
     func extent(_ axis: Int) -> ClosedRange<Double>? {
@@ -66,56 +74,144 @@ public struct Axes: Sendable {
         return (e.lowerBound - pad)...(e.upperBound + pad)
     }
 
-    /// The transform for a frame (x, y, width, height) of the figure: the plot area leaves room
-    /// for tick labels, the title and, with a heat map, the colour bar.
-    func transform(frame f: (x: Double, y: Double, w: Double, h: Double)) -> Transform {
-        Transform(left: f.x + 70, right: f.x + f.w - (colorScale == nil ? 20 : 92), top: f.y + 36, bottom: f.y + f.h - 52,
-                  xRange: range(0), yRange: range(1), xScale: xScale, yScale: yScale)
+    /// The ratio of y's span to x's when both are linear, else nil.
+    var dataAspect: Double? {
+        guard xScale == .linear, yScale == .linear else { return nil }
+        let x = range(0), y = range(1)
+        let r = (y.upperBound - y.lowerBound) / (x.upperBound - x.lowerBound)
+        return r.isFinite && r > 0 ? r : nil
+    }
+
+    /// How a panel is laid out in a frame of a given width: margins, the plot's height over its
+    /// width, where the legend goes, the title's lines.
+    struct Plan {
+        var left: Double, right: Double, top: Double, bottom: Double
+        /// Plot height over plot width: fixed with equal aspect, preferred otherwise.
+        var ratio: Double
+        var equal: Bool
+        var titleLines: [String]
+        enum LegendSpot { case inside, right, below }
+        var legendSpot: LegendSpot = .inside
+        var legendColumns = 1
+
+        /// The panel's height at its preferred plot height.
+        func height(width: Double) -> Double { max(width - left - right, 1) * ratio + top + bottom }
+    }
+
+    /// The layout in a frame `width` wide. `preferredRatio` is the plot's height over its width
+    /// when the aspect is free.
+    func plan(width: Double, look: Look, preferredRatio: Double, equalAspect allowEqual: Bool) -> Plan {
+        let s = look.scale
+        var fullTitle = title
+        var ratio = preferredRatio, equal = false
+        if equalAspect, allowEqual, let r = dataAspect {
+            if r <= Axes.maxElongation && r >= 1 / Axes.maxElongation {
+                ratio = r
+                equal = true
+            } else {
+                // Too elongated for equal aspect: drawn at the preferred ratio, which stretches
+                // one axis; the title says which and how much.
+                let stretch = preferredRatio / r
+                let note = stretch > 1 ? "y stretched \(String(format: "%.2g", stretch))×" : "x stretched \(String(format: "%.2g", 1 / stretch))×"
+                fullTitle = fullTitle.isEmpty ? note : fullTitle + " (\(note))"
+            }
+        }
+        // Bold letters run about a tenth wider than the 0.6 em of plain text.
+        let titleLines = Axes.wrap(fullTitle, width: (width - 8 * s) / 1.1, size: look.title, look: look)
+        let top = titleLines.isEmpty ? 14 * s : 18 * s + 1.2 * look.title * Double(titleLines.count)
+        let left = (yLabel.isEmpty ? 30 : 70) * s
+        let right = colorScale.map { Colorbar.width($0, look: look) } ?? 20 * s
+        let bottom = (xLabel.isEmpty ? 30 : 52) * s
+        var plan = Plan(left: left, right: right, top: top, bottom: bottom, ratio: ratio, equal: equal, titleLines: titleLines)
+        // The legend: in a free corner of the plot at its preferred size, else outside it:
+        // below a wide plot (in as many columns as fit), right of a tall one.
+        let entries = legendEntries
+        if !entries.isEmpty {
+            let pw = max(width - left - right, 1), ph = pw * ratio
+            let t = transform(plot: (left, top, pw, ph), look: look)
+            if Legend.freeCorner(entries, obstacles: artists.flatMap { $0.obstacles(t) }, in: t) == nil {
+                let column = Legend.columnWidth(entries, look: look)
+                if pw >= ph || pw - column - 10 * s < 0.5 * pw {
+                    plan.legendSpot = .below
+                    plan.legendColumns = max(1, min(entries.count, Int(pw / column)))
+                    plan.bottom += Legend.size(entries, look: look, columns: plan.legendColumns).height + 8 * s
+                } else {
+                    plan.legendSpot = .right
+                    plan.right += Legend.size(entries, look: look).width + 10 * s
+                }
+            }
+        }
+        return plan
+    }
+
+    /// Words of `text` in lines no wider than `width` (a single long word stays whole).
+    static func wrap(_ text: String, width: Double, size: Double, look: Look) -> [String] {
+        guard !text.isEmpty else { return [] }
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if !line.isEmpty && look.textWidth(candidate, size: size) > width {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line = candidate
+            }
+        }
+        lines.append(line)
+        return lines
+    }
+
+    func transform(plot p: (x: Double, y: Double, w: Double, h: Double), look: Look) -> Transform {
+        Transform(left: p.x, right: p.x + p.w, top: p.y, bottom: p.y + p.h, xRange: range(0), yRange: range(1), xScale: xScale, yScale: yScale,
+                  look: look)
     }
 
     func ticks(_ axis: Int, _ t: Transform) -> (values: [Double], step: Double?) {
         let r = axis == 0 ? t.xRange : t.yRange
         if (axis == 0 ? xScale : yScale) == .log { return (Ticks.logarithmic(r.lowerBound, r.upperBound), nil) }
-        let v = Ticks.linear(r.lowerBound, r.upperBound, target: axis == 0 ? 6 : 5)
+        // About one tick per five characters' room along x, so labels never run into each other.
+        let length = axis == 0 ? t.right - t.left : t.bottom - t.top
+        let room = axis == 0 ? length / (t.look.tick * 3.6) : length / (t.look.tick * 2.2)
+        var target = max(2, min(axis == 0 ? 6 : 5, Int(room)))
+        var v = Ticks.linear(r.lowerBound, r.upperBound, target: target)
+        // A nice step can leave a single tick inside a narrow range: ask for more.
+        while v.count < 2 && target < 12 {
+            target += 1
+            v = Ticks.linear(r.lowerBound, r.upperBound, target: target)
+        }
         return (v, v.count > 1 ? v[1] - v[0] : nil)
     }
 
-    func render(frame: (x: Double, y: Double, w: Double, h: Double), id: Int, into w: inout SVGWriter) {
-        // When every place for the legend would hide data, make room above the data instead:
-        // the y range grows at the top by the legend's height (once; a fixed range is kept).
-        if legend, yRange == nil, !hasGrid {
-            let entries = artists.compactMap(\.legendEntry)
-            let t = transform(frame: frame)
-            if !entries.isEmpty, Legend.placement(entries, obstacles: artists.flatMap { $0.obstacles(t) }, in: t).cost > 0 {
-                let r = range(1), plot = t.bottom - t.top
-                let share = min(0.6, (Legend.size(entries).height + 16) / plot)
-                var roomy = self
-                if yScale == .log {
-                    let lo = log10(r.lowerBound), hi = log10(r.upperBound)
-                    roomy.yRange = r.lowerBound...pow(10, lo + (hi - lo) / (1 - share))
-                } else {
-                    roomy.yRange = r.lowerBound...(r.lowerBound + (r.upperBound - r.lowerBound) / (1 - share))
-                }
-                roomy.render(frame: frame, id: id, into: &w)
-                return
+    /// Draws the panel into `frame` as `plan` lays it out. An equal-aspect plot is as large as
+    /// the frame allows at its aspect, at the top of the room it has and centred across it.
+    func render(frame f: (x: Double, y: Double, w: Double, h: Double), plan: Plan, id: Int, look: Look, into w: inout SVGWriter) {
+        let s = look.scale
+        var pw = max(f.w - plan.left - plan.right, 1), ph = max(f.h - plan.top - plan.bottom, 1)
+        var px = f.x + plan.left, py = f.y + plan.top
+        if plan.equal {
+            if ph > pw * plan.ratio {
+                // Top-aligned, so panels of one row line up whatever their legends' heights.
+                ph = pw * plan.ratio
+            } else {
+                px += (pw - ph / plan.ratio) / 2
+                pw = ph / plan.ratio
             }
         }
-        let t = transform(frame: frame)
+        let t = transform(plot: (px, py, pw, ph), look: look)
         let n = SVGWriter.number
         w.open("g", [("id", "axes\(id)")])
         // Grid lines and tick labels.
         let (xt, xs) = ticks(0, t), (yt, ys) = ticks(1, t)
+        let gridWidth = n(look.width(1))
         for (v, label) in xTickLabels ?? xt.map({ ($0, Ticks.label($0, step: xs)) }) {
             let x = t.x(v)
-            w.element("line", [("x1", n(x)), ("y1", n(t.top)), ("x2", n(x)), ("y2", n(t.bottom)), ("stroke", "#e6e6e6"), ("stroke-width", "1")])
-            w.element("text", [("x", n(x)), ("y", n(t.bottom + 17)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", "#333333")],
-                      text: label)
+            w.element("line", [("x1", n(x)), ("y1", n(t.top)), ("x2", n(x)), ("y2", n(t.bottom)), ("stroke", "#e6e6e6"), ("stroke-width", gridWidth)])
+            w.text([("x", n(x)), ("y", n(t.bottom + 5 * s + look.tick)), ("text-anchor", "middle"), ("fill", "#333333")], label, size: look.tick, look: look)
         }
         for (v, label) in yTickLabels ?? yt.map({ ($0, Ticks.label($0, step: ys)) }) {
             let y = t.y(v)
-            w.element("line", [("x1", n(t.left)), ("y1", n(y)), ("x2", n(t.right)), ("y2", n(y)), ("stroke", "#e6e6e6"), ("stroke-width", "1")])
-            w.element("text", [("x", n(t.left - 6)), ("y", n(y + 4)), ("text-anchor", "end"), ("font-size", "12"), ("fill", "#333333")],
-                      text: label)
+            w.element("line", [("x1", n(t.left)), ("y1", n(y)), ("x2", n(t.right)), ("y2", n(y)), ("stroke", "#e6e6e6"), ("stroke-width", gridWidth)])
+            w.text([("x", n(t.left - 6 * s)), ("y", n(y + 0.35 * look.tick)), ("text-anchor", "end"), ("fill", "#333333")], label, size: look.tick, look: look)
         }
         // Artists, clipped to the plot area.
         w.open("clipPath", [("id", "clip\(id)")])
@@ -126,17 +222,47 @@ public struct Axes: Sendable {
         w.close("g")
         // Frame, labels, title.
         w.element("rect", [("x", n(t.left)), ("y", n(t.top)), ("width", n(t.right - t.left)), ("height", n(t.bottom - t.top)),
-                           ("fill", "none"), ("stroke", "#333333"), ("stroke-width", "1")])
-        w.element("text", [("x", n((t.left + t.right) / 2)), ("y", n(t.bottom + 38)), ("text-anchor", "middle"), ("font-size", "14"), ("fill", "#222222")],
-                  text: xLabel)
-        let cy = (t.top + t.bottom) / 2
-        w.element("text", [("x", n(frame.x + 18)), ("y", n(cy)), ("text-anchor", "middle"), ("font-size", "14"), ("fill", "#222222"),
-                           ("transform", "rotate(-90 \(n(frame.x + 18)) \(n(cy)))")], text: yLabel)
-        w.element("text", [("x", n((t.left + t.right) / 2)), ("y", n(frame.y + 24)), ("text-anchor", "middle"), ("font-size", "15"),
-                           ("font-weight", "bold"), ("fill", "#222222")], text: title)
+                           ("fill", "none"), ("stroke", "#333333"), ("stroke-width", gridWidth)])
+        if !xLabel.isEmpty {
+            w.text([("x", n((t.left + t.right) / 2)), ("y", n(t.bottom + 9 * s + look.tick + look.label)), ("text-anchor", "middle"), ("fill", "#222222")],
+                   xLabel, size: look.label, look: look)
+        }
+        if !yLabel.isEmpty {
+            let cy = (t.top + t.bottom) / 2
+            // Left of the widest y tick label.
+            let labels = yTickLabels?.map(\.1) ?? yt.map { Ticks.label($0, step: ys) }
+            let widest = labels.map { look.textWidth($0, size: look.tick) }.max() ?? 0
+            // The rotated label's baseline: its letters' descenders reach a quarter em towards the ticks.
+            let cx = max(f.x + look.label, t.left - 6 * s - 1.15 * widest - 6 * s - 0.25 * look.label)
+            w.text([("x", n(cx)), ("y", n(cy)), ("text-anchor", "middle"), ("fill", "#222222"), ("transform", "rotate(-90 \(n(cx)) \(n(cy)))")],
+                   yLabel, size: look.label, look: look)
+        }
+        let lineHeight = 1.2 * look.title
+        for (k, line) in plan.titleLines.enumerated() {
+            let y = t.top - 9 * s - lineHeight * Double(plan.titleLines.count - 1 - k) - 0.25 * look.title
+            w.text([("x", n((t.left + t.right) / 2)), ("y", n(y)), ("text-anchor", "middle"), ("font-weight", "bold"), ("fill", "#222222")],
+                   line, size: look.title, look: look)
+        }
         if let scale = colorScale { Colorbar.draw(scale, in: t, into: &w) }
-        if legend {
-            Legend.draw(artists.compactMap(\.legendEntry), obstacles: artists.flatMap { $0.obstacles(t) }, in: t, into: &w)
+        let entries = legendEntries
+        if !entries.isEmpty {
+            switch plan.legendSpot {
+            case .inside:
+                let obstacles = artists.flatMap { $0.obstacles(t) }
+                // The plan found a free corner at the preferred size; at the drawn size the
+                // first free corner, else the top right.
+                let spot = Legend.freeCorner(entries, obstacles: obstacles, in: t)
+                    ?? (t.right - Legend.size(entries, look: look).width - 6 * s, t.top + 6 * s)
+                Legend.draw(entries, at: spot, columns: 1, look: look, into: &w)
+            case .right:
+                let x = f.x + f.w - plan.right + (colorScale.map { Colorbar.width($0, look: look) } ?? 0) + 10 * s
+                Legend.draw(entries, at: (x, t.top), columns: 1, look: look, into: &w)
+            case .below:
+                let y = t.bottom + (xLabel.isEmpty ? 5 * s + look.tick + 6 * s : 9 * s + look.tick + look.label + 8 * s)
+                // Under the plot, moved left as far as the frame allows when it is wider.
+                let width = Legend.size(entries, look: look, columns: plan.legendColumns).width
+                Legend.draw(entries, at: (max(f.x + 2 * s, min(t.left, f.x + f.w - width - 2 * s)), y), columns: plan.legendColumns, look: look, into: &w)
+            }
         }
         w.close("g")
     }

@@ -23,10 +23,11 @@ public struct Color: Equatable, Sendable {
     public static let white = Color(hex: 0xffffff)
 
     /// Okabe–Ito and Tol colours (distinguishable with colour-vision deficiencies), ordered so
-    /// that neighbours differ in lightness (CIE L* 46, 73, 20, 57, 62, 30, 70, 60) and still
-    /// differ in grey print; series also differ in dash and marker.
+    /// that neighbours differ in lightness (CIE L* 46, 73, 48, 57, 62, 30, 70, 60) and still
+    /// differ in grey print; series also differ in dash and marker. None is so dark that it
+    /// vanishes on viridis' dark floor.
     public static let palette: [Color] = [
-        Color(hex: 0x0072B2), Color(hex: 0xE69F00), Color(hex: 0x332288), Color(hex: 0x009E73),
+        Color(hex: 0x0072B2), Color(hex: 0xE69F00), Color(hex: 0xAA4499), Color(hex: 0x009E73),
         Color(hex: 0xCC79A7), Color(hex: 0x882255), Color(hex: 0x56B4E9), Color(hex: 0x999933),
     ]
 

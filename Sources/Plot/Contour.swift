@@ -108,31 +108,47 @@ public struct ContourLines: Artist {
     public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? [grid.xs.first!, grid.xs.last!] : [grid.ys.first!, grid.ys.last!] }
     public var fillsItsRange: Bool { true }
 
-    public func draw(_ t: Transform, into w: inout SVGWriter) {
-        let n = SVGWriter.number
-        var placed: [(Double, Double)] = []
+    /// The contour paths in pixels, and one label per level on a segment away from the frame
+    /// and from other labels.
+    func layout(_ t: Transform) -> (paths: [String], labels: [((Double, Double), String)]) {
+        var placed: [(Double, Double)] = [], paths: [String] = []
         var labelTexts: [((Double, Double), String)] = []
         for level in levels {
             let segments = Contour.segments(grid, level: level)
             guard !segments.isEmpty else { continue }
-            let d = ContourLines.chains(segments.map { (t.point($0.0.0, $0.0.1), t.point($0.1.0, $0.1.1)) }).map(SVGWriter.path).joined()
-            w.element("path", [("d", d)] + stroke.attributes)
-            // One label per level, on a segment away from the frame and from other labels.
+            paths.append(ContourLines.chains(segments.map { (t.point($0.0.0, $0.0.1), t.point($0.1.0, $0.1.1)) }).map(SVGWriter.path).joined())
             let candidates = segments.map { t.point(($0.0.0 + $0.1.0) / 2, ($0.0.1 + $0.1.1) / 2) }.filter { c in
-                c.0 > t.left + 24 && c.0 < t.right - 24 && c.1 > t.top + 14 && c.1 < t.bottom - 8
-                    && placed.allSatisfy { abs($0.0 - c.0) > 44 || abs($0.1 - c.1) > 16 }
+                c.0 > t.left + t.look.length(24) && c.0 < t.right - t.look.length(24) && c.1 > t.top + t.look.length(14)
+                    && c.1 < t.bottom - t.look.length(8)
+                    && placed.allSatisfy { abs($0.0 - c.0) > t.look.length(44) || abs($0.1 - c.1) > t.look.length(16) }
             }
             if labels, let c = candidates.isEmpty ? nil : candidates[candidates.count / 2] {
                 placed.append(c)
                 labelTexts.append((c, Ticks.levelLabel(level)))
             }
         }
+        return (paths, labelTexts)
+    }
+
+    /// A legend must not hide a contour's label: each label's box counts as a lone marker.
+    public func obstacles(_ t: Transform) -> [Obstacle] {
+        layout(t).labels.flatMap { c, text -> [Obstacle] in
+            let half = t.look.textWidth(text, size: t.look.small) / 2
+            return [-1.0, 0, 1].map { Obstacle(x: c.0 + $0 * half, y: c.1 - t.look.length(6), weight: Legend.heavy) }
+        }
+    }
+
+    public func draw(_ t: Transform, into w: inout SVGWriter) {
+        let n = SVGWriter.number
+        let (paths, labelTexts) = layout(t)
+        for d in paths { stroke.draw(d, t.look, into: &w) }
         // Labels after every line, so no later contour crosses one; the halo is a separate
         // white-stroked copy underneath (SVG 1.1 has no paint-order).
         for (c, text) in labelTexts {
-            let at: [(String, String)] = [("x", n(c.0)), ("y", n(c.1 - 3)), ("text-anchor", "middle"), ("font-size", "10")]
-            w.element("text", at + [("fill", "#ffffff"), ("stroke", "#ffffff"), ("stroke-width", "3"), ("stroke-linejoin", "round")], text: text)
-            w.element("text", at + [("fill", "#222222")], text: text)
+            let at: [(String, String)] = [("x", n(c.0)), ("y", n(c.1 - t.look.length(3))), ("text-anchor", "middle"), ("class", "contour-label")]
+            w.text(at + [("fill", "#ffffff"), ("stroke", "#ffffff"), ("stroke-width", n(t.look.width(3))), ("stroke-linejoin", "round")], text,
+                   size: t.look.small, look: t.look)
+            w.text(at + [("fill", "#222222")], text, size: t.look.small, look: t.look)
         }
     }
 }

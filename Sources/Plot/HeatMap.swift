@@ -46,12 +46,30 @@ public struct HeatMap: Artist {
 
     static let palette: [Color] = [.white] + (0..<255).map { Viridis.color(Double($0) / 254) }
 
+    /// Grids up to this many points a side are drawn cell by cell, crisp in every viewer: a 13 × 11
+    /// sweep is 143 values, not a picture to smooth.
+    public static let cellLimit = 40
+
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         let xs = grid.xs, ys = grid.ys
         guard xs.count > 1, ys.count > 1 else { return }
         // Pixel centres sit on the grid points, so the image reaches half a cell beyond them.
         let dx = (xs.last! - xs.first!) / Double(xs.count - 1), dy = (ys.last! - ys.first!) / Double(ys.count - 1)
         let a = t.point(xs.first! - dx / 2, ys.last! + dy / 2), b = t.point(xs.last! + dx / 2, ys.first! - dy / 2)
+        if xs.count <= HeatMap.cellLimit && ys.count <= HeatMap.cellLimit {
+            let n = SVGWriter.number
+            w.open("g", [("shape-rendering", "crispEdges"), ("class", "cells")])
+            for (j, row) in grid.values.enumerated() {
+                for (i, v) in row.enumerated() {
+                    let p = t.point(xs[i] - dx / 2, ys[j] + dy / 2), q = t.point(xs[i] + dx / 2, ys[j] - dy / 2)
+                    let color = v.isFinite ? Viridis.color((v - low) / (high - low)) : .white
+                    w.element("rect", [("x", n(min(p.0, q.0))), ("y", n(min(p.1, q.1))), ("width", n(abs(q.0 - p.0))), ("height", n(abs(q.1 - p.1))),
+                                       ("fill", color.svg)])
+                }
+            }
+            w.close("g")
+            return
+        }
         let png = PNG.indexed(indices, palette: HeatMap.palette)
         let n = SVGWriter.number
         w.element("image", [("x", n(min(a.0, b.0))), ("y", n(min(a.1, b.1))), ("width", n(abs(b.0 - a.0))), ("height", n(abs(b.1 - a.1))),

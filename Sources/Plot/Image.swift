@@ -44,6 +44,21 @@ public struct ImageGrid: Artist {
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         let (x0, x1) = edges(xs), (y0, y1) = edges(ys)
         let a = t.point(x0, y1), b = t.point(x1, y0)
+        if xs.count <= HeatMap.cellLimit && ys.count <= HeatMap.cellLimit {
+            // Few cells: one rectangle each, crisp in every viewer and every format.
+            let n = SVGWriter.number
+            let dx = (x1 - x0) / Double(xs.count), dy = (y1 - y0) / Double(ys.count)
+            w.open("g", [("shape-rendering", "crispEdges"), ("class", "cells")])
+            for (j, row) in cells.enumerated() {
+                for (i, c) in row.enumerated() {
+                    let p = t.point(x0 + Double(i) * dx, y0 + Double(j + 1) * dy), q = t.point(x0 + Double(i + 1) * dx, y0 + Double(j) * dy)
+                    w.element("rect", [("x", n(min(p.0, q.0))), ("y", n(min(p.1, q.1))), ("width", n(abs(q.0 - p.0))), ("height", n(abs(q.1 - p.1))),
+                                       ("fill", palette[Int(c)].svg)])
+                }
+            }
+            w.close("g")
+            return
+        }
         // Small grids are enlarged cell by cell (to about 160 pixels a side), so a viewer that
         // smooths images anyway (librsvg) blurs only the edges of cells, not whole cells.
         let factor = max(1, 160 / max(xs.count, ys.count, 1))

@@ -1,59 +1,65 @@
 import Foundation
 
-/// The legend of an axes: its entries in a box, placed where it hides the least.
+/// The legend of an axes: its entries in a box, in a corner of the plot where it hides nothing,
+/// else outside the plot (right or below), never over data.
 enum Legend {
     /// The weight of a lone marker or a text label: hiding one costs as much as a long stretch
     /// of line.
     static let heavy = 40.0
-    static let rowHeight = 18.0
 
-    /// The legend box's size in pixels.
-    static func size(_ entries: [LegendEntry]) -> (width: Double, height: Double) {
-        // 7.8 px a character covers the widest common sans-serif fallbacks at 12 px.
-        (48 + 7.8 * Double(entries.map(\.label.count).max() ?? 0), Double(entries.count) * rowHeight + 8)
+    static func rowHeight(_ look: Look) -> Double { look.font * 1.5 }
+
+    /// The legend box's size in `columns` columns, in the figure's units.
+    static func size(_ entries: [LegendEntry], look: Look, columns: Int = 1) -> (width: Double, height: Double) {
+        let rows = (entries.count + columns - 1) / max(columns, 1)
+        return (Double(columns) * columnWidth(entries, look: look) + look.length(4), Double(rows) * rowHeight(look) + look.length(8))
     }
 
-    /// Tries eight positions (corners, edge midpoints) and takes the one that covers the least
-    /// obstacle weight; ties go to the first, the top right. Returns the position and its cost.
-    static func placement(_ entries: [LegendEntry], obstacles: [Obstacle], in t: Transform) -> (x: Double, y: Double, cost: Double) {
-        let (width, height) = size(entries)
-        let midX = (t.left + t.right - width) / 2, midY = (t.top + t.bottom - height) / 2
-        let candidates = [(t.right - width - 8, t.top + 8), (t.left + 8, t.top + 8), (t.right - width - 8, t.bottom - height - 8),
-                          (t.left + 8, t.bottom - height - 8), (midX, t.top + 8), (midX, t.bottom - height - 8),
-                          (t.left + 8, midY), (t.right - width - 8, midY)]
-        let costs = candidates.map { c in
-            obstacles.reduce(0.0) { sum, o in
-                o.x >= c.0 && o.x <= c.0 + width && o.y >= c.1 && o.y <= c.1 + height ? sum + o.weight : sum
-            }
+    static func columnWidth(_ entries: [LegendEntry], look: Look) -> Double {
+        look.length(44) + (entries.map { look.textWidth($0.label, size: look.tick) }.max() ?? 0)
+    }
+
+    /// Inside the plot: the four corners, the first that covers nothing (top right, top left,
+    /// bottom right, bottom left), or nil when every corner would hide something.
+    static func freeCorner(_ entries: [LegendEntry], obstacles: [Obstacle], in t: Transform) -> (x: Double, y: Double)? {
+        let (width, height) = size(entries, look: t.look)
+        let pad = t.look.length(6)
+        guard width + 2 * pad < t.right - t.left, height + 2 * pad < t.bottom - t.top else { return nil }
+        let candidates = [(t.right - width - pad, t.top + pad), (t.left + pad, t.top + pad), (t.right - width - pad, t.bottom - height - pad),
+                          (t.left + pad, t.bottom - height - pad)]
+        // A margin around the box, so it does not touch a line either.
+        let m = t.look.length(3)
+        return candidates.first { c in
+            !obstacles.contains { o in o.x >= c.0 - m && o.x <= c.0 + width + m && o.y >= c.1 - m && o.y <= c.1 + height + m }
         }
-        let k = costs.indices.min { costs[$0] < costs[$1] }!
-        return (candidates[k].0, candidates[k].1, costs[k])
     }
 
-    static func draw(_ entries: [LegendEntry], obstacles: [Obstacle], in t: Transform, into w: inout SVGWriter) {
+    /// Draws the box with its top left corner at (x, y), entries filled row by row.
+    static func draw(_ entries: [LegendEntry], at origin: (x: Double, y: Double), columns: Int, look: Look, into w: inout SVGWriter) {
         guard !entries.isEmpty else { return }
         let n = SVGWriter.number
-        let (width, height) = size(entries)
-        let placed = placement(entries, obstacles: obstacles, in: t)
-        let best = (placed.x, placed.y)
+        let (width, height) = size(entries, look: look, columns: columns)
+        let column = columnWidth(entries, look: look), row = rowHeight(look), s = look.scale
         w.open("g", [("class", "legend")])
-        w.element("rect", [("x", n(best.0)), ("y", n(best.1)), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff"),
-                           ("fill-opacity", "0.9"), ("stroke", "#999999"), ("rx", "3")])
+        w.element("rect", [("x", n(origin.x)), ("y", n(origin.y)), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff"),
+                           ("fill-opacity", "0.9"), ("stroke", "#999999"), ("stroke-width", n(look.width(1))), ("rx", n(3 * s))])
         for (k, entry) in entries.enumerated() {
-            let y = best.1 + 4 + rowHeight * (Double(k) + 0.5), x = best.0 + 8
+            let x = origin.x + 8 * s + Double(k % columns) * column
+            let y = origin.y + 4 * s + row * (Double(k / columns) + 0.5)
             switch entry.swatch {
             case .line(let stroke):
                 if stroke.color.luminance > 0.8 {
                     // A white line (a circle drawn over a heat map) needs a dark ground to show.
-                    w.element("rect", [("x", n(x - 2)), ("y", n(y - 6)), ("width", "30"), ("height", "12"), ("fill", "#555555")])
+                    w.element("rect", [("x", n(x - 2 * s)), ("y", n(y - 6 * s)), ("width", n(30 * s)), ("height", n(12 * s)), ("fill", "#555555")])
                 }
-                w.element("path", [("d", SVGWriter.path([(x, y), (x + 26, y)]))] + stroke.attributes)
+                stroke.draw(SVGWriter.path([(x, y), (x + 26 * s, y)]), look, into: &w)
             case .marker(let shape, let color, let size):
-                Markers.draw(shape, at: (x + 13, y), size: size, color: color, into: &w)
+                Markers.draw(shape, at: (x + 13 * s, y), size: look.length(size), color: color, look: look, into: &w)
             case .patch(let color, let opacity):
-                w.element("rect", [("x", n(x)), ("y", n(y - 6)), ("width", "26"), ("height", "12"), ("fill", color.svg), ("fill-opacity", n(max(opacity, 0.3)))])
+                w.element("rect", [("x", n(x)), ("y", n(y - 6 * s)), ("width", n(26 * s)), ("height", n(12 * s)), ("fill", color.svg),
+                                   ("fill-opacity", n(max(opacity, 0.3)))])
             }
-            w.element("text", [("x", n(x + 34)), ("y", n(y + 4)), ("font-size", "12"), ("fill", "#222222")], text: entry.label)
+            w.text([("x", n(x + 34 * s)), ("y", n(y + 0.35 * look.tick)), ("fill", "#222222")], entry.label, size: look.tick, look: look)
         }
         w.close("g")
     }
@@ -61,9 +67,16 @@ enum Legend {
 
 /// The colour bar beside a heat map: the viridis scale with ticks over [low, high].
 enum Colorbar {
+    /// Room the colour bar takes right of the plot: gap, bar, ticks, their labels, the label.
+    static func width(_ h: ColorScale, look: Look) -> Double {
+        let labels = Ticks.linear(h.low, h.high, target: 5).map { Ticks.label($0) }
+        let widest = labels.map { look.textWidth($0, size: look.tick) }.max() ?? 0
+        return look.length(10 + 12 + 6) + widest + look.length(6) + 1.3 * look.label + look.length(4)
+    }
+
     static func draw(_ h: ColorScale, in t: Transform, into w: inout SVGWriter) {
-        let n = SVGWriter.number
-        let x = t.right + 14, width = 14.0
+        let n = SVGWriter.number, look = t.look
+        let x = t.right + look.length(10), width = look.length(12)
         let steps = 48
         w.open("g", [("shape-rendering", "crispEdges")])
         for k in 0..<steps {
@@ -72,16 +85,21 @@ enum Colorbar {
                                ("fill", Viridis.color((Double(k) + 0.5) / Double(steps)).svg)])
         }
         w.close("g")
-        w.element("rect", [("x", n(x)), ("y", n(t.top)), ("width", n(width)), ("height", n(t.bottom - t.top)), ("fill", "none"), ("stroke", "#333333")])
+        w.element("rect", [("x", n(x)), ("y", n(t.top)), ("width", n(width)), ("height", n(t.bottom - t.top)), ("fill", "none"), ("stroke", "#333333"),
+                           ("stroke-width", n(look.width(1)))])
         let ticks = Ticks.linear(h.low, h.high, target: 5)
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : nil
+        var widest = 0.0
         for v in ticks {
             let y = t.bottom - (v - h.low) / (h.high - h.low) * (t.bottom - t.top)
-            w.element("line", [("x1", n(x + width)), ("y1", n(y)), ("x2", n(x + width + 4)), ("y2", n(y)), ("stroke", "#333333")])
-            w.element("text", [("x", n(x + width + 6)), ("y", n(y + 4)), ("font-size", "11"), ("fill", "#333333")], text: Ticks.label(v, step: step))
+            let label = Ticks.label(v, step: step)
+            widest = max(widest, look.textWidth(label, size: look.tick))
+            w.element("line", [("x1", n(x + width)), ("y1", n(y)), ("x2", n(x + width + look.length(4))), ("y2", n(y)), ("stroke", "#333333"),
+                               ("stroke-width", n(look.width(1)))])
+            w.text([("x", n(x + width + look.length(6))), ("y", n(y + 0.35 * look.tick)), ("fill", "#333333")], label, size: look.tick, look: look)
         }
-        let cx = x + width + 50, cy = (t.top + t.bottom) / 2
-        w.element("text", [("x", n(cx)), ("y", n(cy)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", "#222222"),
-                           ("transform", "rotate(-90 \(n(cx)) \(n(cy)))")], text: h.label)
+        let cx = x + width + look.length(6) + widest + look.length(4) + 0.8 * look.label, cy = (t.top + t.bottom) / 2
+        w.text([("x", n(cx)), ("y", n(cy)), ("text-anchor", "middle"), ("fill", "#222222"), ("transform", "rotate(-90 \(n(cx)) \(n(cy)))")],
+               h.label, size: look.label, look: look)
     }
 }

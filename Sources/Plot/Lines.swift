@@ -16,7 +16,7 @@ public struct Line: Artist {
     public func obstacles(_ t: Transform) -> [Obstacle] { t.trace(xs, ys) }
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
-        for piece in t.pieces(xs, ys) { w.element("path", [("d", SVGWriter.path(piece))] + stroke.attributes) }
+        for piece in t.pieces(xs, ys) { stroke.draw(SVGWriter.path(piece), t.look, into: &w) }
     }
 }
 
@@ -41,8 +41,9 @@ public struct Arrows: Artist {
     public func obstacles(_ t: Transform) -> [Obstacle] { t.trace(xs, ys) }
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
+        let spacing = t.look.length(self.spacing), head = t.look.scale
         for piece in t.pieces(xs, ys) {
-            w.element("path", [("d", SVGWriter.path(piece))] + stroke.attributes)
+            stroke.draw(SVGWriter.path(piece), t.look, into: &w)
             var next = spacing / 2, walked = 0.0
             // A path that zig-zags in place (an optimizer oscillating across a valley) is long
             // but goes nowhere: a head within half a spacing of the last one is left out.
@@ -58,13 +59,46 @@ public struct Arrows: Artist {
                     next += spacing
                     if let h = lastHead, hypot(m.0 - h.0, m.1 - h.1) < spacing / 2 { continue }
                     lastHead = m
-                    let tip = (m.0 + 5 * ux, m.1 + 5 * uy)
-                    let l = (m.0 - 4 * ux - 3.8 * uy, m.1 - 4 * uy + 3.8 * ux), r = (m.0 - 4 * ux + 3.8 * uy, m.1 - 4 * uy - 3.8 * ux)
+                    let tip = (m.0 + 5 * head * ux, m.1 + 5 * head * uy)
+                    let (a4, a38) = (4 * head, 3.8 * head)
+                    let l = (m.0 - a4 * ux - a38 * uy, m.1 - a4 * uy + a38 * ux), r = (m.0 - a4 * ux + a38 * uy, m.1 - a4 * uy - a38 * ux)
                     w.element("path", [("d", SVGWriter.path([tip, l, r]) + " Z"), ("fill", stroke.color.svg),
-                                       ("stroke", "#222222"), ("stroke-width", "0.5")])
+                                       ("stroke", "#222222"), ("stroke-width", SVGWriter.number(t.look.width(0.5)))])
                 }
                 walked += len
             }
         }
+    }
+}
+
+/// A shaded band between a lower and an upper line over the same xs (the range of an
+/// oscillating series), broken where either bound cannot be drawn.
+public struct Band: Artist {
+    public let xs: [Double], lower: [Double], upper: [Double]
+    public let color: Color, opacity: Double
+    /// Legend text; nil for no legend row.
+    public let label: String?
+
+    public init(xs: [Double], lower: [Double], upper: [Double], color: Color, opacity: Double = 0.3, label: String? = nil) {
+        (self.xs, self.lower, self.upper, self.color, self.opacity, self.label) = (xs, lower, upper, color, opacity, label)
+    }
+
+    public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? xs : lower + upper }
+    public var legendEntry: LegendEntry? { label.map { LegendEntry(swatch: .patch(color, opacity: opacity), label: $0) } }
+    public func obstacles(_ t: Transform) -> [Obstacle] { t.trace(xs, lower) + t.trace(xs, upper) }
+
+    public func draw(_ t: Transform, into w: inout SVGWriter) {
+        var piece: [Int] = []
+        func flush() {
+            defer { piece = [] }
+            guard piece.count > 1 else { return }
+            let top = piece.map { t.point(xs[$0], upper[$0]) }, bottom = piece.reversed().map { t.point(xs[$0], lower[$0]) }
+            w.element("path", [("d", SVGWriter.path(top + bottom) + " Z"), ("fill", color.svg), ("fill-opacity", SVGWriter.number(opacity)),
+                               ("stroke", "none")])
+        }
+        for i in xs.indices {
+            if t.isDrawable(xs[i], lower[i]) && t.isDrawable(xs[i], upper[i]) { piece.append(i) } else { flush() }
+        }
+        flush()
     }
 }

@@ -16,6 +16,9 @@ public struct Markers: Artist {
     public let size: Double
     /// Legend text; nil for no legend row.
     public let label: String?
+    /// A shift in marker radii (right, up) from the data point: markers that would hide each
+    /// other (several runs ending at one minimum) are set around their point.
+    public var offset: (Double, Double) = (0, 0)
 
     public init(xs: [Double], ys: [Double], colors: [Color], shape: MarkerShape, size: Double, label: String? = nil) {
         (self.xs, self.ys, self.colors, self.shape, self.size, self.label) = (xs, ys, colors, shape, size, label)
@@ -37,14 +40,24 @@ public struct Markers: Artist {
     }
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
+        let r = t.look.length(size)
         for (i, (x, y)) in zip(xs, ys).enumerated() where x.isFinite && y.isFinite {
-            Markers.draw(shape, at: t.point(x, y), size: size, color: colors.isEmpty ? .black : colors[min(i, colors.count - 1)], into: &w)
+            let c = t.point(x, y)
+            if offset != (0, 0) {
+                // A thin leader from the true point to the shifted marker.
+                let to = (c.0 + offset.0 * r, c.1 - offset.1 * r)
+                w.element("path", [("d", SVGWriter.path([c, to])), ("stroke", "#222222"), ("stroke-width", SVGWriter.number(t.look.width(0.8)))])
+                Markers.draw(shape, at: to, size: r, color: colors.isEmpty ? .black : colors[min(i, colors.count - 1)], look: t.look, into: &w)
+            } else {
+                Markers.draw(shape, at: c, size: r, color: colors.isEmpty ? .black : colors[min(i, colors.count - 1)], look: t.look, into: &w)
+            }
         }
     }
 
-    static func draw(_ shape: MarkerShape, at c: (Double, Double), size r: Double, color: Color, into w: inout SVGWriter) {
+    /// A marker of radius `r` (in the figure's units) centred at `c`.
+    static func draw(_ shape: MarkerShape, at c: (Double, Double), size r: Double, color: Color, look: Look, into w: inout SVGWriter) {
         let n = SVGWriter.number
-        let style: [(String, String)] = [("fill", color.svg), ("stroke", "#222222"), ("stroke-width", "0.8")]
+        let style: [(String, String)] = [("fill", color.svg), ("stroke", "#222222"), ("stroke-width", n(look.width(0.8)))]
         switch shape {
         case .circle:
             w.element("circle", [("cx", n(c.0)), ("cy", n(c.1)), ("r", n(r))] + style)
@@ -56,7 +69,7 @@ public struct Markers: Artist {
             w.element("path", [("d", SVGWriter.path([(c.0, c.1 - 1.3 * r), (c.0 + 1.3 * r, c.1), (c.0, c.1 + 1.3 * r), (c.0 - 1.3 * r, c.1)]) + " Z")] + style)
         case .cross:
             w.element("path", [("d", "M\(n(c.0 - r)) \(n(c.1 - r)) L\(n(c.0 + r)) \(n(c.1 + r)) M\(n(c.0 - r)) \(n(c.1 + r)) L\(n(c.0 + r)) \(n(c.1 - r))"),
-                               ("stroke", color.svg), ("stroke-width", "2.2")])
+                               ("stroke", color.svg), ("stroke-width", n(look.width(2.2)))])
         }
     }
 }

@@ -31,11 +31,28 @@ public struct SVGWriter {
         }
     }
 
-    /// The whole document: XML declaration, `<svg>` with a viewBox, `<title>` and `<desc>`.
-    public func document(width: Double, height: Double, title: String, description: String) -> String {
+    /// Text with `MathText` markup: `<text>` at `size` with the attributes given, subscripts as
+    /// `tspan`s at the look's small size, shifted to the subscript baseline.
+    public mutating func text(_ attributes: [(String, String)], _ content: String, size: Double, look: Look) {
+        let pad = String(repeating: "  ", count: indent)
+        let head = "<text\(SVGWriter.attributes(attributes + [("font-size", SVGWriter.number(size))]))>"
+        let runs = MathText.runs(content)
+        let body = runs.map { run in
+            run.sub ? "<tspan baseline-shift=\"sub\" font-size=\"\(SVGWriter.number(max(look.small, size * 0.8)))\">\(SVGWriter.escape(run.text))</tspan>"
+                : SVGWriter.escape(run.text)
+        }.joined()
+        body.isEmpty ? self.body.append(pad + head.dropLast() + "/>") : self.body.append(pad + head + body + "</text>")
+    }
+
+    /// The whole document: XML declaration, `<svg>` with a viewBox, `<title>` and `<desc>`. With
+    /// `inches`, the document states its size on paper and the viewBox units are points.
+    public func document(width: Double, height: Double, title: String, description: String, inches: Bool = false) -> String {
+        let n = SVGWriter.number
+        let size = inches ? "width=\"\(String(format: "%.6g", width / 72))in\" height=\"\(String(format: "%.6g", height / 72))in\""
+            : "width=\"\(n(width))\" height=\"\(n(height))\""
         var lines = [
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"\(SVGWriter.number(width))\" height=\"\(SVGWriter.number(height))\" viewBox=\"0 0 \(SVGWriter.number(width)) \(SVGWriter.number(height))\" font-family=\"Helvetica, Arial, sans-serif\">",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" \(size) viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">",
             "  <title>\(SVGWriter.escape(title))</title>",
             "  <desc>\(SVGWriter.escape(description))</desc>",
             "  <rect x=\"0\" y=\"0\" width=\"\(SVGWriter.number(width))\" height=\"\(SVGWriter.number(height))\" fill=\"#ffffff\"/>",

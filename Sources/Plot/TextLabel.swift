@@ -23,8 +23,8 @@ public struct TextLabel: Artist {
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         let c = t.point(x, y), n = SVGWriter.number
-        var attributes = [("x", n(c.0)), ("y", n(c.1)), ("text-anchor", anchor), ("font-size", "12"), ("fill", color.svg)]
-        if halo { attributes += [("stroke", "#ffffff"), ("stroke-width", "3"), ("stroke-linejoin", "round"), ("paint-order", "stroke")] }
-        w.element("text", attributes, text: text)
+        var attributes = [("x", n(c.0)), ("y", n(c.1)), ("text-anchor", anchor), ("fill", color.svg)]
+        if halo { attributes += [("stroke", "#ffffff"), ("stroke-width", n(t.look.width(3))), ("stroke-linejoin", "round"), ("paint-order", "stroke")] }
+        w.text(attributes, text, size: t.look.tick, look: t.look)
     }
 }

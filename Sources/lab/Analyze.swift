@@ -50,24 +50,28 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Skip the figure.")
     var noPlot = false
 
+    @OptionGroup(title: "Figure") var figureOptions: FigureOptions
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let p = try loadProblem(problem)
-        let s = try RunSettings.resolve(problem: p, optimizer: nil, flags: RunSettings.parseFlags(radiusWords(rho: nil, sigma: sigma)))
+        let s = try RunSettings.resolve(problem: p, optimizer: nil, flags: RunSettings.parseFlags(radiusWords(rho: nil, sigma: sigma) + figureOptions.words))
         let spec = try rho.map { try RhoSpec($0) } ?? .single(s.hyper.rho)
         let analysis = try p.analyze(rho: spec.radii.last!, sigma: s.sigma)
         let sweep = spec.isSweep ? try p.sweep(rhos: spec.radii, criticalPoints: analysis.points.map(\.critical)) : nil
-        var figure: String?
+        var written: [String] = []
         if !noPlot {
-            figure = try OutputFolder(out).file("\(p.name)-analyze.svg")
-            try writeAtomically(try LabFigures.analyze(analysis, sweep: sweep, problem: p).svg(), to: figure!)
+            let files = try LabFigures.files(try LabFigures.analyze(analysis, sweep: sweep, problem: p), base: try OutputFolder(out).file("\(p.name)-analyze"),
+                                             settings: s.figure)
+            try writeDataAtomically(files)
+            written = files.map(\.path)
         }
         switch common.format {
         case .json: print(analysisJSON(analysis, sweep: sweep, problem: p).rendered())
         case .text:
             print(analysisText(analysis, sweep: sweep, problem: p))
-            if let figure { print("\nwrote \(figure)") }
+            if !written.isEmpty { print("\nwrote " + written.joined(separator: ", ")) }
         }
     }
 }

@@ -78,7 +78,7 @@ struct Basins: ParsableCommand {
         bar.finish()
         let document = basinsJSON(maps).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-basins"), document: document, csv: basinsCSV(maps),
-                                  figure: maps.maps[0].settings[0].noPlot ? nil : { LabFigures.basins(maps).svg() })
+                                  figure: maps.maps[0].settings[0].noPlot ? nil : { LabFigures.basins(maps) }, settings: maps.maps[0].settings[0].figure)
         try deliver(files, document: document, format: common.format) { basinsText(maps) }
     }
 

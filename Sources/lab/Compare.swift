@@ -41,13 +41,15 @@ struct Compare: ParsableCommand {
         let out = try options.folder()
         let flags = try options.manyRunFlags(command: "compare", measures: nil)
         let comparison = try Comparison(problem: p, optimizers: optimizers, flags: flags)
-        var files: [(contents: String, path: String)] = []
+        var files: [(contents: Data, path: String)] = []
         for r in comparison.records {
-            let base = out.file("\(p.name)-\(r.optimizer.name)")
-            files.append((runJSON(r).rendered() + "\n", base + ".json"))
-            files.append((runCSV(r, variables: p.variables), base + ".csv"))
+            files += try dataFiles(base: out.file("\(p.name)-\(r.optimizer.name)"), document: runJSON(r).rendered(), csv: runCSV(r, variables: p.variables),
+                                   figure: nil, settings: comparison.settings[0].figure)
         }
-        if !comparison.settings[0].noPlot { files.append((try LabFigures.compare(comparison.records, problem: p).svg(), out.file("\(p.name)-compare.svg"))) }
+        if !comparison.settings[0].noPlot {
+            files += try LabFigures.files(try LabFigures.compare(comparison.records, problem: p), base: out.file("\(p.name)-compare"),
+                                          settings: comparison.settings[0].figure)
+        }
         try deliver(files, document: comparisonJSON(comparison).rendered(), warnings: comparison.records.compactMap(divergenceWarning),
                     format: common.format) { comparisonText(comparison) }
     }

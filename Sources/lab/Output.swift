@@ -1,5 +1,8 @@
 import ArgumentParser
+import Figures
 import Foundation
+import Optimizers
+import Plot
 import Reports
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -33,9 +36,9 @@ let exitStatusHelp = """
 
 /// The tail of every command that writes files: the files whole or none (`writeAtomically`),
 /// then any warnings, then the JSON document (`--format json`) or the text and the files written.
-func deliver(_ files: [(contents: String, path: String)], document: @autoclosure () -> String, warnings: [String] = [],
+func deliver(_ files: [(contents: Data, path: String)], document: @autoclosure () -> String, warnings: [String] = [],
              format: OutputFormat, text: () -> String) throws {
-    try writeAtomically(files)
+    try writeDataAtomically(files)
     for warning in warnings { printError(warning) }
     switch format {
     case .json: print(document())
@@ -46,11 +49,37 @@ func deliver(_ files: [(contents: String, path: String)], document: @autoclosure
 }
 
 /// The files of a run, a basin map or a sweep: BASE.json (the document), BASE.csv and, unless
-/// the settings say no-plot, BASE.svg. Everything is rendered before the first file is written.
-func dataFiles(base: String, document: String, csv: String, figure: (() throws -> String)?) throws -> [(contents: String, path: String)] {
-    var files: [(contents: String, path: String)] = [(document + "\n", base + ".json"), (csv, base + ".csv")]
-    if let figure { files.append((try figure(), base + ".svg")) }
+/// the settings say no-plot, the figure as BASE.svg, .pdf or .png (the settings' formats).
+/// Everything is rendered before the first file is written.
+func dataFiles(base: String, document: String, csv: String, figure: (() throws -> Figure)?, settings: FigureSettings) throws
+    -> [(contents: Data, path: String)] {
+    var files: [(contents: Data, path: String)] = [(Data((document + "\n").utf8), base + ".json"), (Data(csv.utf8), base + ".csv")]
+    if let figure { files += try LabFigures.files(try figure(), base: base, settings: settings) }
     return files
+}
+
+/// Figure options of a command that takes no run settings (analyze): read by the settings
+/// table like every other command's, so flags, problem files and style files share one set of
+/// checks and messages.
+struct FigureOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("size")!.help, valueName: "column|page|slide|screen|WxH"))
+    var size: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("font-size")!.help + " (default: \(RunSettings.setting("font-size")!.defaultText))", valueName: "PT"))
+    var fontSize: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("figure-format")!.help, valueName: "svg,pdf,png"))
+    var figureFormat: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("dpi")!.help + " (default 150)", valueName: "N"))
+    var dpi: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("aspect")!.help, valueName: "equal|auto"))
+    var aspect: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("style")!.help, valueName: "FILE.toml"))
+    var style: String?
+
+    /// The options given, as setting words for `RunSettings.parseFlags`.
+    var words: [String] {
+        [("size", size), ("font-size", fontSize), ("figure-format", figureFormat), ("dpi", dpi), ("aspect", aspect), ("style", style)]
+            .flatMap { key, value in value.map { ["--\(key)", $0] } ?? [] }
+    }
 }
 
 /// `--threads` of the commands that run many starts.

@@ -52,7 +52,7 @@ struct Run: ParsableCommand {
         let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
         let document = runJSON(record).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-\(optimizer.name)"), document: document, csv: runCSV(record, variables: p.variables),
-                                  figure: settings.noPlot ? nil : { try LabFigures.run(record, problem: p).svg() })
+                                  figure: settings.noPlot ? nil : { try LabFigures.run(record, problem: p) }, settings: settings.figure)
         try deliver(files, document: document, warnings: divergenceWarning(record).map { [$0] } ?? [], format: common.format) {
             runText(record, problem: p)
         }

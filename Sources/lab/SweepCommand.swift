@@ -78,7 +78,8 @@ struct SweepCommand: ParsableCommand {
         bar.finish()
         let document = sweepJSON(sweep).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-sweep"), document: document, csv: sweepCSV(sweep),
-                                  figure: sweep.lines[0].points[0].settings.noPlot ? nil : { LabFigures.sweep(sweep).svg() })
+                                  figure: sweep.lines[0].points[0].settings.noPlot ? nil : { LabFigures.sweep(sweep) },
+                                  settings: sweep.lines[0].points[0].settings.figure)
         try deliver(files, document: document, format: common.format) { sweepText(sweep) }
     }
 }

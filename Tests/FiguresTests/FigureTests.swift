@@ -11,18 +11,11 @@ import FoundationXML
 
 /// Every kind of figure is well-formed XML, renders with a real renderer, and is deterministic.
 final class FigureTests: XCTestCase {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("problems")
 
-    func load(_ name: String) throws -> Problem {
-        try Problem.load(file: Self.folder.appendingPathComponent("\(name).toml").path)
-    }
+    func load(_ name: String) throws -> Problem { try FigureFixtures.load(name) }
 
     func run(_ p: Problem, _ name: String, steps: Int = 60, measures: Bool = false) throws -> RunRecord {
-        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:]).hyper
-        h.steps = steps
-        return try RunConfiguration(problem: p, optimizer: try Optimizer.lookup(name), hyper: h, start: p.defaults.vector("start")!, measures: measures)
-            .run(criticalPoints: [])
+        try FigureFixtures.run(p, name, steps: steps, measures: measures)
     }
 
     /// Parses as XML, and `rsvg-convert` turns it into a non-empty PNG with exit status 0.
@@ -92,8 +85,9 @@ final class FigureTests: XCTestCase {
         let maps = try BasinMaps(problem: valley, optimizers: try ["gd", "gam"].map(Optimizer.lookup), flags: ["steps": .integer(40)], grid: (12, 7))
         let svg = LabFigures.basins(maps).svg()
         try assertRenders(svg, "basins-2d")
-        // One panel per optimizer, each with its image and a legend row per outcome.
-        XCTAssertEqual(svg.components(separatedBy: "<image").count - 1, 2)
+        // One panel per optimizer, each with its map (12 × 7 starts: crisp cells) and a legend row per outcome.
+        XCTAssertEqual(svg.components(separatedBy: "class=\"cells\"").count - 1, 2)
+        XCTAssertEqual(svg.components(separatedBy: "<image").count - 1, 0)
         XCTAssert(svg.contains("#0 FOF 0.0315"), "the flat minimum is labelled with its FOF")
         XCTAssertEqual(svg, LabFigures.basins(maps).svg(), "deterministic")
         let covered = try load("covered-valleys")
@@ -112,7 +106,8 @@ final class FigureTests: XCTestCase {
                             varies: [Vary(key: "rho", values: [0.3, 0.5]), Vary(key: "alpha", values: [0.5, 0.7, 0.9])])
         let svg = LabFigures.sweep(two).svg()
         try assertRenders(svg, "sweep-2")
-        XCTAssertEqual(svg.components(separatedBy: "<image").count - 1, 2, "a map and a heat map")
+        // Both 2 × 3 maps (where the runs end, FOF at the end) are six cells drawn as rectangles.
+        XCTAssertEqual(svg.components(separatedBy: "class=\"cells\"").count - 1, 2, "the outcome and FOF maps as cells")
     }
 
     /// Dozens of minima (rastrigin): colours cycle, the legend sums the rest in its last row,
@@ -124,5 +119,23 @@ final class FigureTests: XCTestCase {
         let svg = LabFigures.basins(maps).svg()
         try assertRenders(svg, "basins-many")
         XCTAssert(svg.contains("more outcomes: "), "the rest summed in one legend row")
+    }
+}
+
+/// Catalog problems and short runs for the figure tests.
+enum FigureFixtures {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("problems")
+
+    static func load(_ name: String) throws -> Problem {
+        try Problem.load(file: folder.appendingPathComponent("\(name).toml").path)
+    }
+
+    /// A run from the problem's start with its defaults, cut to `steps`.
+    static func run(_ p: Problem, _ name: String, steps: Int = 60, measures: Bool = false) throws -> RunRecord {
+        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:]).hyper
+        h.steps = steps
+        return try RunConfiguration(problem: p, optimizer: try Optimizer.lookup(name), hyper: h, start: p.defaults.vector("start")!, measures: measures)
+            .run(criticalPoints: [])
     }
 }

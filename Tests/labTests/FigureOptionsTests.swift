@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+
+/// Figure options as a paper author uses them: sizes, formats, a style file, and mistakes.
+final class FigureOptionsTests: XCTestCase {
+    let repository = ProblemCommandTests.repository
+
+    /// The command: a column-wide PDF with embedded fonts and text pdftotext finds, a
+    /// PNG 990 pixels wide at 300 dpi, an SVG whose smallest text is 7 pt at its stated width;
+    /// a second run writes the same bytes.
+    func testAColumnFigureInThreeFormats() throws {
+        let out = try temporaryFolder(), again = try temporaryFolder()
+        let arguments = ["compare", "two-valley", "--opts", "gd,sam,gam", "--size", "column", "--figure-format", "pdf,png,svg", "--dpi", "300"]
+        for folder in [out, again] {
+            let run = try lab(arguments + ["--out", folder.path], in: repository)
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        for ext in ["pdf", "png", "svg"] {
+            let a = try Data(contentsOf: out.appendingPathComponent("two-valley-compare.\(ext)"))
+            XCTAssertEqual(a, try Data(contentsOf: again.appendingPathComponent("two-valley-compare.\(ext)")), "\(ext) is the same bytes every run")
+        }
+        let pdf = out.appendingPathComponent("two-valley-compare.pdf").path
+        let info = try tool("pdfinfo", [pdf])
+        XCTAssert(info.contains("Page size:       237.6 x"), info)
+        let fonts = try tool("pdffonts", [pdf]).split(separator: "\n").dropFirst(2)
+        XCTAssertFalse(fonts.isEmpty)
+        for line in fonts { XCTAssert(line.contains(" yes yes "), "embedded and subset: \(line)") }
+        let text = try tool("pdftotext", [pdf, "-"])
+        for word in ["gd", "sam (stalled)", "gam", "loss against step"] { XCTAssert(text.contains(word), "\(word) in \(text)") }
+        let png = try [UInt8](Data(contentsOf: out.appendingPathComponent("two-valley-compare.png")))
+        XCTAssertEqual(png[16..<20].reduce(0) { $0 << 8 | Int($1) }, 990)
+        let svg = try String(contentsOf: out.appendingPathComponent("two-valley-compare.svg"), encoding: .utf8)
+        XCTAssert(svg.contains("width=\"3.3in\""))
+        let sizes = svg.components(separatedBy: "font-size=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        XCTAssertEqual(sizes.min(), 7, "the smallest text is 7 pt on a 3.3 in page of 237.6 units")
+    }
+
+    /// A style file sets the same values as the flags, and a flag beats it.
+    func testAStyleFile() throws {
+        let out = try temporaryFolder()
+        let style = out.appendingPathComponent("paper.toml")
+        try "size = \"page\"\nfont-size = 9\nfigure-format = \"svg,pdf\"\n".write(to: style, atomically: true, encoding: .utf8)
+        let run = try lab(["run", "two-valley", "--opt", "gd", "--steps", "20", "--style", style.path, "--font-size", "10", "--out", out.path], in: repository)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let svg = try String(contentsOf: out.appendingPathComponent("two-valley-gd.svg"), encoding: .utf8)
+        XCTAssert(svg.contains("width=\"6.9in\""), "the file's size")
+        XCTAssert(svg.contains("font-size=\"10\""), "the flag's font size")
+        XCTAssert(FileManager.default.fileExists(atPath: out.appendingPathComponent("two-valley-gd.pdf").path), "the file's formats")
+    }
+
+    /// Bad values: exit 64 with one error line naming the flag and the accepted forms; nothing
+    /// is written.
+    func testMistakes() throws {
+        let folder = try temporaryFolder()
+        let style = folder.appendingPathComponent("bad.toml")
+        try "size = \"column\"\nfontsize = 9\n".write(to: style, atomically: true, encoding: .utf8)
+        let forms = "column, page, slide, screen or WIDTHxHEIGHT in inches (as in 5x3.5)"
+        let cases: [([String], String)] = [
+            (["--size", "0x3"], "error: --size '0x3': width and height must be more than 0 and at most 100 inches; give \(forms)"),
+            (["--size", "foo"], "error: --size 'foo' is not \(forms)"),
+            (["--dpi", "-1"], "error: --dpi must be from 10 to 2400, not -1"),
+            (["--figure-format", "gif"], "error: --figure-format 'gif' is not one of svg, pdf, png (give one or more, comma-separated, as in svg,pdf)"),
+            (["--figure-format", "pdf,pdf"], "error: --figure-format names 'pdf' twice"),
+            (["--aspect", "round"], "error: --aspect 'round' is not one of equal, auto"),
+            (["--style", style.path], "error: --style \(style.path): unknown figure setting 'fontsize' (a style file sets size, font-size, figure-format, dpi, aspect); did you mean 'font-size'?"),
+            (["--size", "slide", "--figure-format", "png", "--dpi", "2400"], "error: --dpi 2400 would make a PNG of 31992 × 18000 pixels, more than 16384 a side; choose a smaller --dpi or --size"),
+        ]
+        for (extra, message) in cases {
+            let out = try temporaryFolder()
+            for command in [["compare", "two-valley", "--opts", "gd", "--steps", "5"], ["analyze", "covered-valleys"]] {
+                let run = try lab(command + extra + ["--out", out.path], in: repository)
+                XCTAssertEqual(run.status, 64, "\(extra): \(run.stderr)")
+                XCTAssertEqual(run.stderr.split(separator: "\n").map(String.init), [message], "\(command[0]) \(extra)")
+            }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "nothing written")
+        }
+    }
+
+    /// Runs a command-line tool and returns its standard output.
+    func tool(_ name: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [name] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "\(name) \(arguments)")
+        return String(decoding: data, as: UTF8.self)
+    }
+}
