@@ -40,7 +40,7 @@ demo: release
 # whole-process timings of lab itself, with and without figures; lab basins beside JAX, which is
 # installed with pip into a private virtual environment (.build/bench-venv) when it can be; when
 # it cannot, that half is skipped and the rest runs. The same for PyTorch (lab compare on a small
-# network beside torch_mlp.py).
+# network beside torch_mlp.py), and matplotlib (the compare figure as PDF beside mpl_compare.py).
 bench: deps
 	$(SWIFT) build -c release
 	@if ! .build/bench-venv/bin/python -c "import jax" >/dev/null 2>&1; then \
@@ -53,6 +53,12 @@ bench: deps
 	  ([ -x .build/bench-venv/bin/python ] || python3 -m venv .build/bench-venv) >/dev/null 2>&1; \
 	  .build/bench-venv/bin/pip install -q torch >/dev/null 2>&1 \
 	    || echo "PyTorch could not be installed: the PyTorch half of the network benchmark is skipped"; \
+	fi
+	@if ! .build/bench-venv/bin/python -c "import matplotlib" >/dev/null 2>&1; then \
+	  echo "installing matplotlib into .build/bench-venv for the figure comparison"; \
+	  ([ -x .build/bench-venv/bin/python ] || python3 -m venv .build/bench-venv) >/dev/null 2>&1; \
+	  .build/bench-venv/bin/pip install -q matplotlib >/dev/null 2>&1 \
+	    || echo "matplotlib could not be installed: the matplotlib half of the figure benchmark is skipped"; \
 	fi
 	.build/release/bench
 

@@ -72,8 +72,8 @@ let package = Package(
         // `make bench`: tapes against hand-written Swift, batch against scalar evaluation, lanes
         // against a scalar loop, whole lab processes, lab basins beside JAX and lab compare on a
         // small network beside PyTorch.
-        .executableTarget(name: "bench", dependencies: ["Symbolic", "Landscape", "Optimizers", "Experiments"], path: "bench",
-                          exclude: ["jax_basins.py", "basins-workload.toml", "torch_mlp.py", "mlp-workload.toml", "mlp100-workload.toml",
+        .executableTarget(name: "bench", dependencies: ["Symbolic", "Landscape", "Optimizers", "Experiments", "Figures", "Plot"], path: "bench",
+                          exclude: ["jax_basins.py", "mpl_compare.py", "basins-workload.toml", "torch_mlp.py", "mlp-workload.toml", "mlp100-workload.toml",
                                     "mlp-train.csv", "mlp-test.csv"]),
         // isa-driver.c is built by the tests themselves, once per instruction set.
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"], exclude: ["isa-driver.c"]),

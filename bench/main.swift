@@ -3,9 +3,11 @@
 // contenders interleaved round by round and the median of the rounds reported, because this
 // machine is shared and noisy. Run with `make bench` (a release build).
 import Experiments
+import Figures
 import Foundation
 import Landscape
 import Optimizers
+import Plot
 import Symbolic
 
 /// Seconds per call of `body`, as the median over `rounds` rounds of `calls` calls each.
@@ -206,6 +208,68 @@ if FileManager.default.isExecutableFile(atPath: lab.path) {
     report("lab measure on a 105-parameter network, whole process:", ["lab measure (target: under 200 ms)", "lab list (process start)"], measure)
 }
 
+// Figures (issue 19): the compare figure of two-valley (gd, sam, gam) written as a column-wide
+// PDF in process (sampling the landscape, building the figure, librsvg and Cairo), beside
+// matplotlib building the comparable two-panel figure (heat map, contours, paths; losses on a
+// log scale) and saving it as PDF (bench/mpl_compare.py, in the bench venv; skipped without
+// matplotlib). Target: lab at most a tenth of matplotlib's time.
+do {
+    let catalog = benchFolder.deletingLastPathComponent().appendingPathComponent("problems/two-valley.toml").path
+    let problem = try Problem.load(file: catalog)
+    let comparison = try Comparison(problem: problem, optimizers: try ["gd", "sam", "gam"].map(Optimizer.lookup), flags: [:])
+    var settings = FigureSettings()
+    settings.size = .page
+    settings.formats = ["pdf"]
+    let labPDF: () -> Double = {
+        let files = try! LabFigures.files(try! LabFigures.compare(comparison.records, problem: problem), base: "compare", settings: settings)
+        return Double(files[0].contents.count)
+    }
+    let hasMatplotlib = FileManager.default.isExecutableFile(atPath: venvPython) && spawn(venvPython, ["-c", "import matplotlib"]) == 0
+    if hasMatplotlib {
+        // The same data for matplotlib: the landscape on lab's 120 × 120 grid, the paths and losses.
+        let n = 120, d = problem.domain
+        let xs = (0..<n).map { d[0].lowerBound + (d[0].upperBound - d[0].lowerBound) * Double($0) / Double(n - 1) }
+        let ys = (0..<n).map { d[1].lowerBound + (d[1].upperBound - d[1].lowerBound) * Double($0) / Double(n - 1) }
+        let values = ys.map { y in problem.oracle.lossTape.evaluate(batch: [xs, xs.map { _ in y }])[0] }
+        let runs: [[String: Any]] = comparison.records.map { r in
+            ["name": r.optimizer.name, "color": LabFigures.color(r.optimizer).svg, "x": r.trajectory.map { $0.theta[0] }, "y": r.trajectory.map { $0.theta[1] },
+             "steps": r.trajectory.map(\.step), "loss": r.trajectory.map(\.loss)]
+        }
+        let data = try JSONSerialization.data(withJSONObject: ["xs": xs, "ys": ys, "values": values, "runs": runs] as [String: Any])
+        let dataFile = FileManager.default.temporaryDirectory.appendingPathComponent("flatlab-mpl-\(getpid()).json")
+        try data.write(to: dataFile)
+        defer { try? FileManager.default.removeItem(at: dataFile) }
+        // matplotlib reports its own in-process median; read it from its output.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: venvPython)
+        process.arguments = [benchFolder.appendingPathComponent("mpl_compare.py").path, dataFile.path, "7"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let labSeconds = time(rounds: 7, calls: 1, [labPDF])[0]
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let labAfter = time(rounds: 7, calls: 1, [labPDF])[0]
+        if let mpl = Double(output.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            let lab = min(labSeconds, labAfter)
+            report("the compare figure of two-valley as a page-wide PDF, in process:", ["lab (sample, draw, librsvg + Cairo)", "matplotlib (draw, savefig)"], [lab, mpl])
+            print(String(format: "  lab ×%.3f of matplotlib's time (target: at most ×0.1)", lab / mpl))
+            let parts = time(rounds: 7, calls: 1, [
+                { Double(try! LabFigures.compare(comparison.records, problem: problem).panels.count) },
+                { Double(try! LabFigures.compare(comparison.records, problem: problem).svg(LabFigures.style(settings)).utf8.count) },
+            ])
+            print(String(format: "  of lab's: building the figure %.1f ms, with its SVG %.1f ms, librsvg and Cairo the rest", parts[0] * 1e3, parts[1] * 1e3))
+        } else {
+            print("  mpl_compare.py failed: \(output)")
+        }
+    } else {
+        report("the compare figure of two-valley as a page-wide PDF, in process:", ["lab (sample, draw, librsvg + Cairo)"], time(rounds: 7, calls: 1, [labPDF]))
+        print("  matplotlib is not installed in .build/bench-venv (make bench tries pip): the matplotlib half is skipped")
+    }
+} catch {
+    print("figure benchmark: \(error)")
+}
+
 if FileManager.default.isExecutableFile(atPath: lab.path) {
     for problem in ["two-valley", "himmelblau"] {
         let base = ["run", problem, "--opt", "gam", "--out", out.path]
@@ -213,6 +277,7 @@ if FileManager.default.isExecutableFile(atPath: lab.path) {
         report("lab run \(problem) --opt gam, whole process:", ["without the figure", "with the figure", "lab list (process start)"], seconds)
         let svg = (try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("\(problem)-gam.svg").path)[.size] as? Int) ?? 0
         print(String(format: "  %.1f ms with the figure, %.1f ms without; the SVG is %d KB", seconds[1] * 1e3, seconds[0] * 1e3, svg / 1024))
+        print(String(format: "  the figure's share of the process: %.0f%% (target: below 50%%)", 100 * (seconds[1] - seconds[0]) / seconds[1]))
     }
     try? FileManager.default.removeItem(at: out)
 } else {

@@ -134,7 +134,7 @@ public struct Axes: Sendable {
                 if pw >= ph || pw - column - 10 * s < 0.5 * pw {
                     plan.legendSpot = .below
                     plan.legendColumns = max(1, min(entries.count, Int(pw / column)))
-                    plan.bottom += Legend.size(entries, look: look, columns: plan.legendColumns).height + 8 * s
+                    plan.bottom += Legend.size(entries, look: look, columns: plan.legendColumns, maxWidth: width - 4 * s).height + 8 * s
                 } else {
                     plan.legendSpot = .right
                     plan.right += Legend.size(entries, look: look).width + 10 * s
@@ -260,8 +260,10 @@ public struct Axes: Sendable {
             case .below:
                 let y = t.bottom + (xLabel.isEmpty ? 5 * s + look.tick + 6 * s : 9 * s + look.tick + look.label + 8 * s)
                 // Under the plot, moved left as far as the frame allows when it is wider.
-                let width = Legend.size(entries, look: look, columns: plan.legendColumns).width
-                Legend.draw(entries, at: (max(f.x + 2 * s, min(t.left, f.x + f.w - width - 2 * s)), y), columns: plan.legendColumns, look: look, into: &w)
+                let room = f.w - 4 * s
+                let width = Legend.size(entries, look: look, columns: plan.legendColumns, maxWidth: room).width
+                Legend.draw(entries, at: (max(f.x + 2 * s, min(t.left, f.x + f.w - width - 2 * s)), y), columns: plan.legendColumns, look: look,
+                            maxWidth: room, into: &w)
             }
         }
         w.close("g")

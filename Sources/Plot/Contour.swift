@@ -101,8 +101,13 @@ public struct ContourLines: Artist {
     /// other labels.
     public let labels: Bool
 
+    /// Each level's segments in data coordinates, found once (a figure maps them to pixels
+    /// more than once: to place the legend, then to draw).
+    let segmentsByLevel: [(level: Double, segments: [((Double, Double), (Double, Double))])]
+
     public init(grid: Grid, levels: [Double], stroke: Stroke, labels: Bool = true) {
         (self.grid, self.levels, self.stroke, self.labels) = (grid, levels, stroke, labels)
+        segmentsByLevel = levels.map { ($0, Contour.segments(grid, level: $0)) }.filter { !$0.1.isEmpty }
     }
 
     public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? [grid.xs.first!, grid.xs.last!] : [grid.ys.first!, grid.ys.last!] }
@@ -113,9 +118,7 @@ public struct ContourLines: Artist {
     func layout(_ t: Transform) -> (paths: [String], labels: [((Double, Double), String)]) {
         var placed: [(Double, Double)] = [], paths: [String] = []
         var labelTexts: [((Double, Double), String)] = []
-        for level in levels {
-            let segments = Contour.segments(grid, level: level)
-            guard !segments.isEmpty else { continue }
+        for (level, segments) in segmentsByLevel {
             paths.append(ContourLines.chains(segments.map { (t.point($0.0.0, $0.0.1), t.point($0.1.0, $0.1.1)) }).map(SVGWriter.path).joined())
             let candidates = segments.map { t.point(($0.0.0 + $0.1.0) / 2, ($0.0.1 + $0.1.1) / 2) }.filter { c in
                 c.0 > t.left + t.look.length(24) && c.0 < t.right - t.look.length(24) && c.1 > t.top + t.look.length(14)
@@ -142,13 +145,12 @@ public struct ContourLines: Artist {
         let n = SVGWriter.number
         let (paths, labelTexts) = layout(t)
         for d in paths { stroke.draw(d, t.look, into: &w) }
-        // Labels after every line, so no later contour crosses one; the halo is a separate
-        // white-stroked copy underneath (SVG 1.1 has no paint-order).
+        // Labels after every line, so no later contour crosses one, each on a white halo (its
+        // stroke, painted first).
         for (c, text) in labelTexts {
-            let at: [(String, String)] = [("x", n(c.0)), ("y", n(c.1 - t.look.length(3))), ("text-anchor", "middle"), ("class", "contour-label")]
-            w.text(at + [("fill", "#ffffff"), ("stroke", "#ffffff"), ("stroke-width", n(t.look.width(3))), ("stroke-linejoin", "round")], text,
-                   size: t.look.small, look: t.look)
-            w.text(at + [("fill", "#222222")], text, size: t.look.small, look: t.look)
+            w.text([("x", n(c.0)), ("y", n(c.1 - t.look.length(3))), ("text-anchor", "middle"), ("class", "contour-label"), ("fill", "#222222"),
+                    ("stroke", "#ffffff"), ("stroke-width", n(t.look.width(3))), ("stroke-linejoin", "round"), ("paint-order", "stroke")],
+                   text, size: t.look.small, look: t.look)
         }
     }
 }

@@ -9,15 +9,43 @@ enum Legend {
 
     static func rowHeight(_ look: Look) -> Double { look.font * 1.5 }
 
-    /// The legend box's size in `columns` columns, in the figure's units.
-    static func size(_ entries: [LegendEntry], look: Look, columns: Int = 1) -> (width: Double, height: Double) {
-        let rows = (entries.count + columns - 1) / max(columns, 1)
-        return (Double(columns) * columnWidth(entries, look: look) + look.length(4), Double(rows) * rowHeight(look) + look.length(8))
+    /// The legend's arrangement: entries in `columns` columns filled row by row, each label in
+    /// as many lines as it needs to stay within `maxWidth`.
+    struct Layout {
+        let columns: Int
+        let columnWidth: Double
+        let lines: [[String]]
+        let look: Look
+
+        init(_ entries: [LegendEntry], look: Look, columns: Int = 1, maxWidth: Double = .infinity) {
+            self.look = look
+            self.columns = max(columns, 1)
+            let swatch = look.length(44)
+            let room = max((maxWidth - look.length(4)) / Double(self.columns) - swatch, look.length(60))
+            lines = entries.map { Axes.wrap($0.label, width: room, size: look.tick, look: look) }
+            let widest = lines.flatMap { $0 }.map { look.textWidth($0, size: look.tick) }.max() ?? 0
+            columnWidth = swatch + widest
+        }
+
+        /// Height of each row of entries: the row's tallest entry.
+        var rowHeights: [Double] {
+            stride(from: 0, to: lines.count, by: columns).map { start in
+                let most = lines[start..<min(start + columns, lines.count)].map(\.count).max() ?? 1
+                return Legend.rowHeight(look) + Double(most - 1) * 1.2 * look.tick
+            }
+        }
+
+        var size: (width: Double, height: Double) {
+            (Double(columns) * columnWidth + look.length(4), rowHeights.reduce(0, +) + look.length(8))
+        }
     }
 
-    static func columnWidth(_ entries: [LegendEntry], look: Look) -> Double {
-        look.length(44) + (entries.map { look.textWidth($0.label, size: look.tick) }.max() ?? 0)
+    /// The legend box's size in `columns` columns, in the figure's units.
+    static func size(_ entries: [LegendEntry], look: Look, columns: Int = 1, maxWidth: Double = .infinity) -> (width: Double, height: Double) {
+        Layout(entries, look: look, columns: columns, maxWidth: maxWidth).size
     }
+
+    static func columnWidth(_ entries: [LegendEntry], look: Look) -> Double { Layout(entries, look: look).columnWidth }
 
     /// Inside the plot: the four corners, the first that covers nothing (top right, top left,
     /// bottom right, bottom left), or nil when every corner would hide something.
@@ -34,18 +62,22 @@ enum Legend {
         }
     }
 
-    /// Draws the box with its top left corner at (x, y), entries filled row by row.
-    static func draw(_ entries: [LegendEntry], at origin: (x: Double, y: Double), columns: Int, look: Look, into w: inout SVGWriter) {
+    /// Draws the box with its top left corner at (x, y), entries filled row by row, labels
+    /// wrapped to stay within `maxWidth`.
+    static func draw(_ entries: [LegendEntry], at origin: (x: Double, y: Double), columns: Int, look: Look, maxWidth: Double = .infinity,
+                     into w: inout SVGWriter) {
         guard !entries.isEmpty else { return }
         let n = SVGWriter.number
-        let (width, height) = size(entries, look: look, columns: columns)
-        let column = columnWidth(entries, look: look), row = rowHeight(look), s = look.scale
+        let layout = Layout(entries, look: look, columns: columns, maxWidth: maxWidth)
+        let (width, height) = layout.size
+        let column = layout.columnWidth, s = look.scale, heights = layout.rowHeights
         w.open("g", [("class", "legend")])
         w.element("rect", [("x", n(origin.x)), ("y", n(origin.y)), ("width", n(width)), ("height", n(height)), ("fill", "#ffffff"),
                            ("fill-opacity", "0.9"), ("stroke", "#999999"), ("stroke-width", n(look.width(1))), ("rx", n(3 * s))])
         for (k, entry) in entries.enumerated() {
-            let x = origin.x + 8 * s + Double(k % columns) * column
-            let y = origin.y + 4 * s + row * (Double(k / columns) + 0.5)
+            let row = k / layout.columns
+            let x = origin.x + 8 * s + Double(k % layout.columns) * column
+            let y = origin.y + 4 * s + heights[..<row].reduce(0, +) + rowHeight(look) / 2
             switch entry.swatch {
             case .line(let stroke):
                 if stroke.color.luminance > 0.8 {
@@ -59,7 +91,10 @@ enum Legend {
                 w.element("rect", [("x", n(x)), ("y", n(y - 6 * s)), ("width", n(26 * s)), ("height", n(12 * s)), ("fill", color.svg),
                                    ("fill-opacity", n(max(opacity, 0.3)))])
             }
-            w.text([("x", n(x + 34 * s)), ("y", n(y + 0.35 * look.tick)), ("fill", "#222222")], entry.label, size: look.tick, look: look)
+            for (j, line) in layout.lines[k].enumerated() {
+                w.text([("x", n(x + 34 * s)), ("y", n(y + 0.35 * look.tick + Double(j) * 1.2 * look.tick)), ("fill", "#222222")], line,
+                       size: look.tick, look: look)
+            }
         }
         w.close("g")
     }

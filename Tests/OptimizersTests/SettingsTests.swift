@@ -34,6 +34,35 @@ final class SettingsTests: XCTestCase {
         }
     }
 
+    /// Figure settings in a problem file: the same checks and words as the flags, and a flag
+    /// beats the file.
+    func testFigureSettingsInAProblemFile() throws {
+        let forms = "column, page, slide, screen or WIDTHxHEIGHT in inches (as in 5x3.5)"
+        let cases: [(String, String)] = [
+            ("size = \"0x3\"", "f.toml: defaults.size: '0x3': width and height must be more than 0 and at most 100 inches; give \(forms)"),
+            ("size = 3", "f.toml: defaults.size: must be \(forms)"),
+            ("figure-format = \"gif\"", "f.toml: defaults.figure-format: 'gif' is not one of svg, pdf, png (give one or more, comma-separated, as in svg,pdf)"),
+            ("dpi = -1", "f.toml: defaults.dpi: must be from 10 to 2400, not -1"),
+        ]
+        for (text, expected) in cases {
+            XCTAssertThrowsError(try RunSettings.check(try problem(text)), text) { XCTAssertEqual("\($0)", expected, text) }
+            // The flag with the same value says the same after its name (a number in a file
+            // where a word is wanted has no flag twin).
+            if text == "size = 3" { continue }
+            let key = String(text.prefix { $0 != " " })
+            let value = text.split(separator: "=")[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            XCTAssertThrowsError(try RunSettings.parseFlags(["--\(key)", value])) { e in
+                XCTAssertEqual("\(e)", "--\(key) " + expected.replacingOccurrences(of: "f.toml: defaults.\(key): ", with: ""), text)
+            }
+        }
+        let p = try problem("size = \"5x3.5\"\nfont-size = 9\nfigure-format = \"pdf,png\"\naspect = \"auto\"")
+        let s = try RunSettings.resolve(problem: p, optimizer: nil, flags: ["font-size": .number(10)])
+        XCTAssertEqual(s.figure.size, .inches(5, 3.5))
+        XCTAssertEqual(s.figure.fontSize, 10, "the flag beats the file")
+        XCTAssertEqual(s.figure.formats, ["pdf", "png"])
+        XCTAssertFalse(s.figure.equalAspect)
+    }
+
     /// The same value is accepted or refused alike on the command line and in a file.
     func testFlagsAndFilesAgree() throws {
         for (key, text) in [("beta2", "-0.5"), ("alpha", "0"), ("lr", "-1"), ("dampening", "1.5"), ("momentum", "-0.1")] {
