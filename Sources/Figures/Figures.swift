@@ -289,9 +289,10 @@ public enum LabFigures {
     static func addHeatMap(_ axes: inout Axes, _ gx: [Double], _ gy: [Double], _ flat: [Double]) {
         let n = gx.count
         let values = (0..<gy.count).map { j in Array(flat[(j * n)..<((j + 1) * n)]) }
-        let finite = flat.filter(\.isFinite).sorted()
-        guard let lo = finite.first, let hi = finite.last else { return }
-        let median = finite[finite.count / 2]
+        var finite = flat.filter(\.isFinite)
+        guard let lo = finite.min(), let hi = finite.max() else { return }
+        // The median by selection (nth_element), not a sort: this runs for every landscape drawn.
+        let median = nthSmallest(&finite, finite.count / 2)
         // A landscape spanning orders of magnitude is coloured by log10(loss − min).
         let logScale = (hi - lo) > 5 * max(median - lo, 1e-300)
         let shift = max((median - lo) * 1e-3, 1e-12)
@@ -318,6 +319,22 @@ public enum LabFigures {
             levels = Ticks.linear(t0, t1, target: 10).filter { $0 > t0 && $0 < t1 }
         }
         axes.add(ContourLines(grid: Grid(xs: gx, ys: gy, values: values), levels: levels, stroke: Stroke(color: .white, width: 0.9)))
+    }
+
+    /// The k-th smallest of `values` (0-based), by Hoare's selection; reorders `values`.
+    static func nthSmallest(_ values: inout [Double], _ k: Int) -> Double {
+        var (lo, hi) = (0, values.count - 1)
+        while lo < hi {
+            let pivot = values[(lo + hi) / 2]
+            var (i, j) = (lo, hi)
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { break }
+        }
+        return values[k]
     }
 
     /// E[L(x + s)], s ~ N(0, σ²), along an evenly spaced 1-D curve, for drawing: the
@@ -415,7 +432,7 @@ public enum LabFigures {
             var artists = series(steps, r.trajectory.map(\.loss), stroke: Stroke(color: color, width: 2, dash: dash),
                                  label: records.count == 1 ? "loss" : r.optimizer.name)
             if records.count == 1 {
-                artists += series(steps, r.trajectory.map(\.gradNorm), stroke: Stroke(color: Color.gray, width: 2, dash: "7 4"), label: "gradient norm")
+                artists += series(steps, r.trajectory.map(\.gradNorm), stroke: Stroke(color: Color.gray, width: 2, dash: "7 4"), label: "‖∇L‖ (gradient norm)")
             }
             axes.add(Group([("data-optimizer", r.optimizer.name)], artists))
         }

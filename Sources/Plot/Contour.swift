@@ -26,12 +26,13 @@ public enum Contour {
         for j in 0..<(ys.count - 1) {
             for i in 0..<(xs.count - 1) {
                 // Corners counter-clockwise from bottom left: (i,j), (i+1,j), (i+1,j+1), (i,j+1).
-                let c = [v[j][i], v[j][i + 1], v[j + 1][i + 1], v[j + 1][i]]
-                guard c.allSatisfy(\.isFinite) else { continue }
-                let p = [(xs[i], ys[j]), (xs[i + 1], ys[j]), (xs[i + 1], ys[j + 1]), (xs[i], ys[j + 1])]
-                var index = 0
-                for k in 0..<4 where c[k] >= level { index |= 1 << k }
+                let (c0, c1, c2, c3) = (v[j][i], v[j][i + 1], v[j + 1][i + 1], v[j + 1][i])
+                guard c0.isFinite && c1.isFinite && c2.isFinite && c3.isFinite else { continue }
+                let index = (c0 >= level ? 1 : 0) | (c1 >= level ? 2 : 0) | (c2 >= level ? 4 : 0) | (c3 >= level ? 8 : 0)
+                // Most cells do not cross the level: decided before anything is allocated.
                 if index == 0 || index == 15 { continue }
+                let c = [c0, c1, c2, c3]
+                let p = [(xs[i], ys[j]), (xs[i + 1], ys[j]), (xs[i + 1], ys[j + 1]), (xs[i], ys[j + 1])]
                 // The crossing on edge k (from corner k to corner k+1).
                 func cross(_ k: Int) -> (Double, Double) {
                     let a = k, b = (k + 1) % 4
@@ -119,7 +120,8 @@ public struct ContourLines: Artist {
         var placed: [(Double, Double)] = [], paths: [String] = []
         var labelTexts: [((Double, Double), String)] = []
         for (level, segments) in segmentsByLevel {
-            paths.append(ContourLines.chains(segments.map { (t.point($0.0.0, $0.0.1), t.point($0.1.0, $0.1.1)) }).map(SVGWriter.path).joined())
+            paths.append(ContourLines.chains(segments.map { (t.point($0.0.0, $0.0.1), t.point($0.1.0, $0.1.1)) })
+                .map { SVGWriter.path(SVGWriter.simplified($0, tolerance: t.look.length(0.1))) }.joined())
             let candidates = segments.map { t.point(($0.0.0 + $0.1.0) / 2, ($0.0.1 + $0.1.1) / 2) }.filter { c in
                 c.0 > t.left + t.look.length(24) && c.0 < t.right - t.look.length(24) && c.1 > t.top + t.look.length(14)
                     && c.1 < t.bottom - t.look.length(8)

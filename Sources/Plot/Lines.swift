@@ -16,7 +16,7 @@ public struct Line: Artist {
     public func obstacles(_ t: Transform) -> [Obstacle] { t.trace(xs, ys) }
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
-        for piece in t.pieces(xs, ys) { stroke.draw(SVGWriter.path(piece), t.look, into: &w) }
+        for piece in t.pieces(xs, ys) { stroke.draw(SVGWriter.path(SVGWriter.simplified(piece, tolerance: t.look.length(0.1))), t.look, into: &w) }
     }
 }
 

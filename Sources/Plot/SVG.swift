@@ -102,6 +102,37 @@ public struct SVGWriter {
         return s
     }
 
+    /// The points of a polyline that matter at `tolerance` (Ramer–Douglas–Peucker): every point
+    /// left out lies within `tolerance` of the segment that replaces it, so at a tenth of a pixel the
+    /// drawing is the same while a smooth contour or curve needs far fewer numbers.
+    public static func simplified(_ points: [(Double, Double)], tolerance: Double) -> [(Double, Double)] {
+        guard points.count > 2 else { return points }
+        var keep = [Bool](repeating: false, count: points.count)
+        keep[0] = true
+        keep[points.count - 1] = true
+        var stack = [(0, points.count - 1)]
+        while let (a, b) = stack.popLast() {
+            guard b > a + 1 else { continue }
+            let (ax, ay) = points[a], (bx, by) = points[b]
+            let (dx, dy) = (bx - ax, by - ay)
+            let squared = dx * dx + dy * dy
+            var worst = -1.0, index = a
+            for i in (a + 1)..<b {
+                // Distance to the segment (not its line: a path may turn back on itself).
+                let (px, py) = points[i]
+                let t = squared > 0 ? max(0, min(1, ((px - ax) * dx + (py - ay) * dy) / squared)) : 0
+                let d = hypot(px - ax - t * dx, py - ay - t * dy)
+                if d > worst { (worst, index) = (d, i) }
+            }
+            if worst > tolerance {
+                keep[index] = true
+                stack.append((a, index))
+                stack.append((index, b))
+            }
+        }
+        return points.indices.filter { keep[$0] }.map { points[$0] }
+    }
+
     /// Points as an SVG `points` / path list.
     static func path(_ points: [(Double, Double)]) -> String {
         points.enumerated().map { i, p in (i == 0 ? "M" : "L") + number(p.0) + " " + number(p.1) }.joined(separator: " ")

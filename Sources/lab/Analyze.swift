@@ -24,7 +24,8 @@ struct Analyze: ParsableCommand {
 
             The figure OUT/PROBLEM-analyze.svg marks the critical points on the landscape, plots \
             ZOF, FOF, their second-order estimates and the test or expected shifted loss for each minimum, and with a \
-            sweep ZOF and FOF against ρ (--no-plot skips it).
+            sweep ZOF and FOF against ρ (--no-plot skips it). The figure options below size it \
+            for a column, a page or a slide and write it as SVG, PDF or PNG.
 
             Examples:
               lab analyze two-valley

@@ -19,7 +19,10 @@ struct Run: ParsableCommand {
 
             The JSON, CSV and figure go to OUT/PROBLEM-OPT.json, .csv and .svg (--no-plot skips \
             the figure): the landscape with the trajectory, and loss and gradient norm against \
-            step; with --measures also exact ZOF and FOF against the optimizer's estimates.
+            step; with --measures also exact ZOF and FOF against the optimizer's estimates. The \
+            figure settings (--size column|page|slide|WxH, --font-size, --figure-format \
+            svg,pdf,png, --dpi, --aspect, --style) size it for a paper or a slide and write it \
+            as .pdf or .png too.
 
             \(runSettingsHelp())
 

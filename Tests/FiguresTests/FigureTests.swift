@@ -71,6 +71,22 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    /// Selection against sorting: every rank of arrays with repeats, runs and random values.
+    func testNthSmallestAgreesWithSorting() {
+        var rng = SystemRandomNumberGenerator()
+        for n in [1, 2, 3, 10, 101, 500] {
+            let arrays: [[Double]] = [(0..<n).map { _ in Double.random(in: -1...1, using: &rng) }, (0..<n).map { Double($0 % 4) },
+                                      (0..<n).map { Double(n - $0) }]
+            for values in arrays {
+                let sorted = values.sorted()
+                for k in 0..<n {
+                    var copy = values
+                    XCTAssertEqual(LabFigures.nthSmallest(&copy, k), sorted[k], "n \(n), k \(k)")
+                }
+            }
+        }
+    }
+
     func testThinKeepsEnds() {
         XCTAssertEqual(LabFigures.thin(5, to: 10), [0, 1, 2, 3, 4])
         let t = LabFigures.thin(1001, to: 100)

@@ -139,6 +139,27 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     }
 
+    /// Simplifying a polyline keeps its ends, drops the points of a straight run, and leaves
+    /// every dropped point within the tolerance of the simplified line (checked point by point
+    /// against the nearest segment, by brute force).
+    func testSimplifiedPolylinesStayWithinTheTolerance() {
+        let straight = (0...100).map { (Double($0), 2 * Double($0) + 1) }
+        XCTAssertEqual(SVGWriter.simplified(straight, tolerance: 0.01).count, 2)
+        let wave = (0...2000).map { i -> (Double, Double) in let x = Double(i) / 100; return (x * 30, 40 * sin(x)) }
+        let kept = SVGWriter.simplified(wave, tolerance: 0.1)
+        XCTAssertLessThan(kept.count, wave.count / 4)
+        XCTAssert(kept.first! == wave.first! && kept.last! == wave.last!)
+        func distance(_ p: (Double, Double), _ a: (Double, Double), _ b: (Double, Double)) -> Double {
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1)
+            let t = max(0, min(1, ((p.0 - a.0) * dx + (p.1 - a.1) * dy) / (dx * dx + dy * dy)))
+            return hypot(p.0 - a.0 - t * dx, p.1 - a.1 - t * dy)
+        }
+        for p in wave {
+            let nearest = zip(kept, kept.dropFirst()).map { distance(p, $0, $1) }.min()!
+            XCTAssertLessThanOrEqual(nearest, 0.1 + 1e-12)
+        }
+    }
+
     /// A heat map is one embedded image, however fine its grid, and its axes gets a colour bar.
     func testHeatMapIsOneImage() {
         let xs = (0..<150).map { Double($0) / 149 }
