@@ -13,6 +13,8 @@ public struct RunConfiguration {
     public let measures: Bool
     /// σ of the expected shifted loss reported at the end.
     public let sigma: Double
+    /// Stop after this many updates, with the schedule of the whole run (`explainStep`); nil: all of `hyper.steps`.
+    var stepLimit: Int?
 
     public init(problem: Problem, optimizer: Optimizer, hyper: Hyperparameters, start: [Double], measures: Bool = false,
                 sigma: Double = RunSettings().sigma) {
@@ -44,6 +46,9 @@ public struct TrajectoryPoint: Sendable {
     public var fof: Double?
     public var zofEstimate: Double?
     public var fofEstimate: Double?
+    /// Where the optimizer took its extra gradient for the update from this point (SAM's
+    /// θ + ε, GAM's θ_adv, …); nil for plain optimizers and at the last point.
+    public var probe: [Double]?
 }
 
 /// How a run ended: after `steps` updates (`max_steps`), converged (‖∇L + wd·θ‖ below `convergenceTolerance`;
@@ -165,6 +170,7 @@ extension RunConfiguration {
         }, estimates: { d in
             trajectory[trajectory.count - 1].zofEstimate = d.zofEstimate
             trajectory[trajectory.count - 1].fofEstimate = d.fofEstimate
+            trajectory[trajectory.count - 1].probe = d.probe
         })
 
         // A diverged run has no basin, so it need not search for critical points. Beyond 2-D
@@ -216,7 +222,7 @@ extension RunConfiguration {
         try record(0, theta)
         var status = RunStatus.maxSteps
         var divergence: (Int, String)?
-        for k in 0..<hyper.steps {
+        for k in 0..<min(hyper.steps, stepLimit ?? hyper.steps) {
             if stationarity < convergenceTolerance && hyper.noise == 0 { status = .converged; break }
             let lr = hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps)
             let (loss, g) = counted.gradient(theta)

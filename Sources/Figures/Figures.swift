@@ -383,10 +383,10 @@ public enum LabFigures {
     }
 
     /// The ρ-ball: a circle (round on an equal-aspect panel), `data-role="rho-ball"` in the SVG.
-    static func addCircle(_ axes: inout Axes, center c: [Double], rho: Double) {
+    static func addCircle(_ axes: inout Axes, center c: [Double], rho: Double, label: String = "ρ-ball at the end") {
         let phis = (0...96).map { 2 * Double.pi * Double($0) / 96 }
         axes.add(Group([("data-role", "rho-ball")], [Line(xs: phis.map { c[0] + rho * cos($0) }, ys: phis.map { c[1] + rho * sin($0) },
-                                                          stroke: Stroke(color: .white, width: 1.5, dash: "3 3"), label: "ρ-ball at the end")]))
+                                                          stroke: Stroke(color: .white, width: 1.5, dash: "3 3"), label: label)]))
     }
 
     /// Offsets (in marker radii) for end points that would sit on one another: points closer

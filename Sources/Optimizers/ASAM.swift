@@ -12,7 +12,8 @@ struct ASAM: Direction {
         let t = theta.map { abs($0) + eta }
         let tg = zip(t, g).map { $0 * $1 }
         let e = zip(t, g).map { $0 * $0 * $1 * rho / (norm(tg) + xi) }
-        let (advLoss, advGradient) = oracle.gradient(add(theta, e))
-        return DirectionResult(direction: advGradient, zofEstimate: advLoss - loss)
+        let probe = add(theta, e)
+        let (advLoss, advGradient) = oracle.gradient(probe)
+        return DirectionResult(direction: advGradient, zofEstimate: advLoss - loss, probe: probe)
     }
 }

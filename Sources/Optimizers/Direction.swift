@@ -19,9 +19,16 @@ public struct DirectionResult: Sendable {
     public var zofEstimate: Double?
     /// GAM-type rules: ρ‖∇L‖ at the adversarial point, their estimate of FOF.
     public var fofEstimate: Double?
+    /// Where the rule took its extra gradient: SAM's θ + ε, ASAM's scaled θ + ε, GAM's θ_adv,
+    /// the exact variants' argmax over the ball, gam-fast's gradient-norm ascent point; nil for
+    /// the plain gradient.
+    public var probe: [Double]?
+    /// GAM-type rules: the flatness term added to the base gradient (α·h_norm).
+    public var correction: [Double]?
 
-    public init(direction: [Double], zofEstimate: Double? = nil, fofEstimate: Double? = nil) {
-        (self.direction, self.zofEstimate, self.fofEstimate) = (direction, zofEstimate, fofEstimate)
+    public init(direction: [Double], zofEstimate: Double? = nil, fofEstimate: Double? = nil, probe: [Double]? = nil,
+                correction: [Double]? = nil) {
+        (self.direction, self.zofEstimate, self.fofEstimate, self.probe, self.correction) = (direction, zofEstimate, fofEstimate, probe, correction)
     }
 }
 

@@ -32,7 +32,8 @@ struct GAM: Direction {
         let hNorm = scale(hg, rho / (advNorm + xi))
         var base = g
         if let samRho { base = oracle.gradient(add(theta, scale(g, samRho / (norm(g) + xi)))).gradient }
-        return DirectionResult(direction: add(base, scale(hNorm, alpha)), fofEstimate: rho * advNorm)
+        let correction = scale(hNorm, alpha)
+        return DirectionResult(direction: add(base, correction), fofEstimate: rho * advNorm, probe: adv, correction: correction)
     }
 }
 

@@ -12,6 +12,7 @@ struct GAMExact: Direction {
         let (fof, argmax) = try oracle.oracle.fof(at: theta, rho: rho)
         let advGradient = oracle.gradient(argmax).gradient
         let hg = oracle.hvp(argmax, advGradient).hv
-        return DirectionResult(direction: add(g, scale(hg, alpha * rho / (norm(advGradient) + xi))), fofEstimate: fof)
+        let correction = scale(hg, alpha * rho / (norm(advGradient) + xi))
+        return DirectionResult(direction: add(g, correction), fofEstimate: fof, probe: argmax, correction: correction)
     }
 }

@@ -32,6 +32,6 @@ struct GAMFast: Direction {
         let vertical = zip(p, n).map { $0 - cosine * pn * $1 / (nn + xi) }
         // gam-fast's own view of the steepest slope near θ, scaled to the FOF radius ρ so that
         // it is read against the exact FOF_ρ (its ascent itself moves only grad_norm_rho).
-        return DirectionResult(direction: zip(n, vertical).map { $0 - gamma * $1 }, fofEstimate: rho * norm(g2))
+        return DirectionResult(direction: zip(n, vertical).map { $0 - gamma * $1 }, fofEstimate: rho * norm(g2), probe: theta2)
     }
 }

@@ -8,8 +8,9 @@ struct SAM: Direction {
 
     mutating func direction(at theta: [Double], loss: Double, gradient g: [Double],
                             oracle: inout CountingOracle) throws -> DirectionResult {
-        let (advLoss, advGradient) = oracle.gradient(add(theta, scale(g, rho / (norm(g) + xi))))
-        return DirectionResult(direction: advGradient, zofEstimate: advLoss - loss)
+        let probe = add(theta, scale(g, rho / (norm(g) + xi)))
+        let (advLoss, advGradient) = oracle.gradient(probe)
+        return DirectionResult(direction: advGradient, zofEstimate: advLoss - loss, probe: probe)
     }
 }
 

@@ -9,6 +9,6 @@ struct SAMExact: Direction {
     mutating func direction(at theta: [Double], loss: Double, gradient g: [Double],
                             oracle: inout CountingOracle) throws -> DirectionResult {
         let (zof, argmax) = try oracle.oracle.zof(at: theta, rho: rho)
-        return DirectionResult(direction: oracle.gradient(argmax).gradient, zofEstimate: zof)
+        return DirectionResult(direction: oracle.gradient(argmax).gradient, zofEstimate: zof, probe: argmax)
     }
 }

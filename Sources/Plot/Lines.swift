@@ -102,3 +102,33 @@ public struct Band: Artist {
         flush()
     }
 }
+
+/// An arrow from one point to another, its head at the second (a vector drawn from where it acts).
+public struct Vector: Artist {
+    public let from: (Double, Double), to: (Double, Double)
+    public let stroke: Stroke
+    /// Legend text; nil for no legend row.
+    public let label: String?
+
+    public init(from: (Double, Double), to: (Double, Double), stroke: Stroke, label: String? = nil) {
+        (self.from, self.to, self.stroke, self.label) = (from, to, stroke, label)
+    }
+
+    public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? [from.0, to.0] : [from.1, to.1] }
+    public var legendEntry: LegendEntry? { label.map { LegendEntry(swatch: .line(stroke), label: $0) } }
+    public func obstacles(_ t: Transform) -> [Obstacle] { t.trace([from.0, to.0], [from.1, to.1]) }
+
+    public func draw(_ t: Transform, into w: inout SVGWriter) {
+        guard t.isDrawable(from.0, from.1), t.isDrawable(to.0, to.1) else { return }
+        let a = t.point(from.0, from.1), b = t.point(to.0, to.1)
+        let length = hypot(b.0 - a.0, b.1 - a.1)
+        guard length > 0 else { return }
+        let (ux, uy) = ((b.0 - a.0) / length, (b.1 - a.1) / length)
+        // The head is at most half the arrow, so a short vector still shows its shaft.
+        let head = min(t.look.length(9), length / 2), half = head * 0.45
+        let base = (b.0 - head * ux, b.1 - head * uy)
+        stroke.draw(SVGWriter.path([a, base]), t.look, into: &w)
+        w.element("path", [("d", SVGWriter.path([b, (base.0 - half * uy, base.1 + half * ux), (base.0 + half * uy, base.1 - half * ux)]) + " Z"),
+                           ("fill", stroke.color.svg), ("stroke", stroke.color.svg), ("stroke-width", SVGWriter.number(t.look.width(0.5)))])
+    }
+}

@@ -9,7 +9,8 @@ public func runJSON(_ r: RunRecord) -> JSON {
     let hyper = r.settings.jsonFields(for: r.optimizer).map { ($0.key, JSON($0.value)) }
     let trajectory: [JSON] = r.trajectory.map { p in
         var fields: [(String, JSON)] = [("step", .number(Double(p.step))), ("theta", .numbers(p.theta)),
-                                        ("loss", .number(p.loss)), ("grad_norm", .number(p.gradNorm))]
+                                        ("loss", .number(p.loss)), ("grad_norm", .number(p.gradNorm)),
+                                        ("probe", p.probe.map { .numbers($0) } ?? .null)]
         if let zof = p.zof, let fof = p.fof {
             fields += [("zof", .number(zof)), ("fof", .number(fof)),
                        ("zof_estimate", .optional(p.zofEstimate)), ("fof_estimate", .optional(p.fofEstimate))]
@@ -46,16 +47,19 @@ public func runJSON(_ r: RunRecord) -> JSON {
     return .object(doc)
 }
 
-/// A run's trajectory as CSV: step, θ by variable, loss, gradient norm, and with measures the
-/// exact ZOF/FOF and the optimizer's estimates (empty where it has none).
+/// A run's trajectory as CSV: step, θ by variable, loss, gradient norm, the probe by variable
+/// (`probe_x`, …: where the optimizer took its extra gradient for the next update; empty for
+/// plain optimizers and at the last step), and with measures the exact ZOF/FOF and the
+/// optimizer's estimates (empty where it has none).
 public func runCSV(_ r: RunRecord, variables: [String]) -> String {
     let withMeasures = r.trajectory.first?.zof != nil
-    var header = ["step"] + variables + ["loss", "grad_norm"]
+    var header = ["step"] + variables + ["loss", "grad_norm"] + variables.map { "probe_" + $0 }
     if withMeasures { header += ["zof", "fof", "zof_estimate", "fof_estimate"] }
     var lines = [header.joined(separator: ",")]
     let n: (Double?) -> String = { $0.map { JSON.format($0) } ?? "" }
     for p in r.trajectory {
         var row = [String(p.step)] + p.theta.map { JSON.format($0) } + [JSON.format(p.loss), JSON.format(p.gradNorm)]
+            + (p.probe?.map { JSON.format($0) } ?? variables.map { _ in "" })
         if withMeasures { row += [n(p.zof), n(p.fof), n(p.zofEstimate), n(p.fofEstimate)] }
         lines.append(row.joined(separator: ","))
     }

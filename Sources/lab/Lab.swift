@@ -22,7 +22,7 @@ struct Lab: ParsableCommand {
 
             \(exitStatusHelp)
             """,
-        subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self, Run.self, Compare.self, Basins.self, SweepCommand.self,
+        subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self, Run.self, StepCommand.self, Compare.self, Basins.self, SweepCommand.self,
                       NotebookCommand.self]
     )
 

@@ -76,9 +76,17 @@ final class PrintTests: XCTestCase {
                                                           vary: Vary(key: "rho", values: [0.1, 0.3])))),
             ("sweep-1", LabFigures.sweep(try Sweep(problem: valley, optimizers: try ["sam", "gam"].map(Optimizer.lookup), flags: flags,
                                                    varies: [Vary(key: "rho", values: [0.3, 0.6])]))),
+            ("step-2d", try LabFigures.step(try stepOf(valley, "gam"), problem: valley)),
+            ("step-1d", try LabFigures.step(try stepOf(covered, "sam"), problem: covered)),
             ("sweep-2", LabFigures.sweep(try Sweep(problem: valley, optimizers: [try Optimizer.lookup("gam")], flags: flags,
                                                    varies: [Vary(key: "rho", values: [0.3, 0.5]), Vary(key: "alpha", values: [0.5, 0.9])]))),
         ]
+    }
+
+    /// The first update of an optimizer from the problem's start, taken apart.
+    func stepOf(_ p: Problem, _ name: String) throws -> StepRecord {
+        let o = try Optimizer.lookup(name)
+        return try RunConfiguration(problem: p, optimizer: o, settings: RunSettings.resolve(problem: p, optimizer: o, flags: [:])).explainStep(0)
     }
 
     /// Legible by rule: at column and page sizes every text is at least 7 pt and at slide size

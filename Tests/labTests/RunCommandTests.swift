@@ -31,8 +31,18 @@ final class RunCommandTests: XCTestCase {
         let written = try String(contentsOf: out.appendingPathComponent("himmelblau-gam.json"), encoding: .utf8)
         XCTAssertEqual(written, run.stdout)
         let csv = try String(contentsOf: out.appendingPathComponent("himmelblau-gam.csv"), encoding: .utf8)
-        XCTAssertEqual(csv.split(separator: "\n").first, "step,x,y,loss,grad_norm")
+        let rows = csv.split(separator: "\n", omittingEmptySubsequences: false).map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        XCTAssertEqual(rows[0].joined(separator: ","), "step,x,y,loss,grad_norm,probe_x,probe_y")
         XCTAssertEqual(csv.split(separator: "\n").count, 32)
+        // GAM's probe θ_adv lies at distance ρ from θ at every step but the last, which has no update.
+        let rho = try XCTUnwrap(hyper["rho"] as? Double)
+        for row in rows[1...30] {
+            let (x, y, px, py) = (Double(row[1])!, Double(row[2])!, Double(row[5])!, Double(row[6])!)
+            XCTAssertEqual(hypot(px - x, py - y), rho, accuracy: 1e-9)
+        }
+        XCTAssertEqual(rows[31][5...6].joined(separator: ","), ",")
+        XCTAssertEqual((trajectory[3]["probe"] as? [Double])?.count, 2)
+        XCTAssert(trajectory[30]["probe"] is NSNull)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(),
                        ["himmelblau-gam.csv", "himmelblau-gam.json", "himmelblau-gam.svg"])
         let svg = try String(contentsOf: out.appendingPathComponent("himmelblau-gam.svg"), encoding: .utf8)

@@ -1,0 +1,72 @@
+import Foundation
+import Landscape
+import Optimizers
+
+/// One update of an optimizer taken apart (`lab step`): the point, its gradient, where the
+/// optimizer probed, the direction it formed, the step the base rule took, and beside them the
+/// exact worst and steepest points of the ball, which the one-step probes estimate.
+public struct StepRecord: Sendable {
+    public let problem: String
+    public let optimizer: Optimizer
+    public let hyper: Hyperparameters
+    /// Which update this is: 0 for the first from the start (or `--at`), k after k updates.
+    public let step: Int
+    public let theta: [Double]
+    public let loss: Double
+    /// g = ∇L(θ), without the run's gradient noise.
+    public let gradient: [Double]
+    /// Where the optimizer took its extra gradient (nil for plain optimizers).
+    public let probe: [Double]?
+    /// GAM-type rules: α·h_norm, the flatness term added to the base gradient.
+    public let correction: [Double]?
+    /// What the base rule descends along.
+    public let direction: [Double]
+    /// θ after the base rule's step with the step's learning rate.
+    public let next: [Double]
+    /// The learning rate of this step (after the schedule).
+    public let lr: Double
+    /// Exact ZOF_ρ and FOF_ρ at θ and the points that attain them (lower bounds beyond 2-D).
+    public let zof: Double, zofArgmax: [Double]
+    public let fof: Double, fofArgmax: [Double]
+    /// The optimizer's own estimates of ZOF or FOF at θ, where it makes one.
+    public let zofEstimate: Double?, fofEstimate: Double?
+}
+
+extension RunConfiguration {
+    /// Update number `k` of this run (after k updates from the start), taken apart. The run is
+    /// stepped exactly as `lab run` steps it, so the base rule's state (momentum, Adam's moments)
+    /// and the learning-rate schedule are those of the run at step k.
+    public func explainStep(_ k: Int) throws -> StepRecord {
+        guard k >= 0 && k < hyper.steps else {
+            throw SettingError("--run-to \(k) is beyond the run: it takes \(hyper.steps) step\(hyper.steps == 1 ? "" : "s") (0 to \(hyper.steps - 1)); give a larger --steps")
+        }
+        var thetas: [[Double]] = [], losses: [Double] = [], gradients: [[Double]] = []
+        var results: [DirectionResult] = []
+        let (status, divergence, _) = try withSteps(k + 1).iterate(visit: { _, theta, l, g in
+            thetas.append(theta)
+            losses.append(l)
+            gradients.append(g)
+        }, estimates: { results.append($0) })
+        guard results.count == k + 1, thetas.count == k + 2 else {
+            if status == .converged { throw SettingError("the run converged after \(thetas.count - 1) steps, before step \(k); choose an earlier --run-to") }
+            if let divergence { throw SettingError("the run diverged at step \(divergence.step) (\(divergence.reason)), before step \(k) was taken") }
+            throw SettingError("the run stopped before step \(k)")
+        }
+        let theta = thetas[k], d = results[k]
+        let o = problem.oracle
+        let worst = try o.zof(at: theta, rho: hyper.rho), steepest = try o.fof(at: theta, rho: hyper.rho)
+        return StepRecord(problem: problem.name, optimizer: optimizer, hyper: hyper, step: k, theta: theta, loss: losses[k], gradient: gradients[k],
+                          probe: d.probe, correction: d.correction, direction: d.direction, next: thetas[k + 1],
+                          lr: hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps),
+                          zof: worst.value, zofArgmax: worst.argmax, fof: steepest.value, fofArgmax: steepest.argmax,
+                          zofEstimate: d.zofEstimate, fofEstimate: d.fofEstimate)
+    }
+
+    /// The same run cut to `steps` updates (the schedule still spans the full run: a cosine
+    /// schedule's rate at step k does not depend on where the run is cut).
+    func withSteps(_ steps: Int) -> RunConfiguration {
+        var copy = self
+        copy.stepLimit = steps
+        return copy
+    }
+}

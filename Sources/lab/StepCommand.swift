@@ -1,0 +1,87 @@
+import ArgumentParser
+import Experiments
+import Figures
+import Foundation
+import Landscape
+import Optimizers
+import Reports
+
+struct StepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step",
+        abstract: "Take one update of an optimizer apart: the gradient, where it probes the ball, the direction, the next θ.",
+        discussion: """
+            The idea sharpness-aware training rests on lives inside one step. SAM probes the ball \
+            of radius ρ around θ where one ascent step along the gradient lands (θ + ρ g/‖g‖), its \
+            guess at the worst point; GAM probes where one ascent step on the gradient's norm \
+            lands (θ_adv, along H g), its guess at the steepest point, and adds the correction \
+            α·h_norm; the exact variants use the true worst and steepest points. lab step shows \
+            all of these for one update, beside the exact worst point (ZOF's argmax) and steepest \
+            point (FOF's argmax) of the ball.
+
+            The step is the first from --at (default: the problem's start), or with --run-to K \
+            update K of the run from there (0 is the first), with the base rule's state and \
+            learning rate of that step. OUT/PROBLEM-OPT-step.json and the figure \
+            OUT/PROBLEM-OPT-step.svg are written (--no-plot skips the figure): in 2-D the \
+            landscape around θ with the ball, the points and the vectors; in 1-D, as the GAM \
+            paper's Fig. 4, L and |L′| with the interval [θ − ρ, θ + ρ].
+
+            \(runSettingsHelp(except: ["opt", "start", "measures"]))
+
+            Examples:
+              lab step two-valley --opt sam
+              lab step two-valley --opt gam --at 0.5,0.2
+              lab step covered-valleys --opt gam-exact --rho 1
+              lab step two-valley --opt gam --run-to 40 --size column --figure-format pdf
+
+            \(exitStatusHelp)
+            """
+    )
+
+    @Argument(help: "A catalog name or a path to a .toml problem file.")
+    var problem: String
+
+    @Option(help: ArgumentHelp("The optimizer whose step to show.", valueName: "NAME"))
+    var opt: String
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("θ, one value per variable inside the domain (default: the problem's start).", valueName: "V1,V2"))
+    var at: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Show update K of the run from θ instead of the first (0 is the first).", valueName: "K"))
+    var runTo: String?
+
+    @OptionGroup var options: RunOptions
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let p = try loadProblem(problem)
+        let optimizer = try Optimizer.lookup(opt)
+        var flags = try options.flags()
+        if flags["opt"] != nil { throw UsageError("step takes its optimizer from --opt once") }
+        if flags["measures"] != nil { throw UsageError("--measures records a run's flatness at every step; lab step measures its one step anyway") }
+        if let at {
+            if flags["start"] != nil { throw UsageError("--at is where the step starts; give it or --start, not both") }
+            let start = RunSettings.setting("start")!
+            switch start.parse(at).flatMap({ start.accept($0, problem: p) }) {
+            case .success(let v): flags["start"] = v
+            case .failure(let e): throw UsageError("--at \(e.message)")
+            }
+        }
+        var k = 0
+        if let runTo {
+            guard let n = Int(runTo.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+                throw UsageError("--run-to must be a whole number of updates, 0 or more, not '\(runTo)'")
+            }
+            k = n
+        }
+        let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, flags: flags)
+        try RunSettings.checkRead(flags, by: [(optimizer, settings.hyper.base)])
+        let out = try options.folder()
+        let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).explainStep(k)
+        let document = stepJSON(record).rendered()
+        let base = out.file("\(p.name)-\(optimizer.name)-step")
+        var files: [(contents: Data, path: String)] = [(Data((document + "\n").utf8), base + ".json")]
+        if !settings.noPlot { files += try LabFigures.files(try LabFigures.step(record, problem: p), base: base, settings: settings.figure) }
+        try deliver(files, document: document, format: common.format) { stepText(record, problem: p) }
+    }
+}
