@@ -83,33 +83,36 @@ extension LabFigures {
             if shown.count > maxLegendRows {
                 shown = Array(shown.sorted { map.share($0) > map.share($1) }.prefix(maxLegendRows - 1))
             }
+            // With ρ varied, the minima are measured at its first value: the legend says so.
+            let measuredAt = maps.axes.last == "rho" ? " at ρ \(format(maps.rho, .label))" : ""
             for code in map.codes where shown.contains(code) {
                 let color: Color
-                if let g = greys[code] { color = g } else { color = hue(minima.firstIndex(of: Int(code))!) }
-                axes.add(LegendPatch(color: color, label: "\(outcomeLabel(code, maps, .label)): \(percent(map.share(code)))"))
+                var flatness = ""
+                if let g = greys[code] {
+                    color = g
+                } else {
+                    let k = minima.firstIndex(of: Int(code))!
+                    color = hue(k)
+                    let m = maps.minimumMeasures[k]
+                    if minima.count <= maxLabelledMinima { flatness = "; FOF \(format(m.fof, .label)), ZOF \(format(m.zof, .label))\(measuredAt)" }
+                }
+                axes.add(LegendPatch(color: color, label: "\(outcomeLabel(code, maps, .label)): \(percent(map.share(code)))\(flatness)"))
             }
             if shown.count < map.codes.count {
                 let rest = map.codes.filter { !shown.contains($0) }
                 axes.add(LegendPatch(color: .lightGray, label: "\(rest.count) more outcomes: \(percent(rest.reduce(0) { $0 + map.share($1) }))"))
             }
-            // The minima, marked where the map can show them (labelled when there are few).
+            // The minima, marked where the map can show them and named by their number (their
+            // FOF and ZOF are in the legend, where labels cannot collide).
             for (k, i) in minima.enumerated() where minima.count <= maxLabelledMinima {
                 let theta = maps.critical[i].theta
-                let m = maps.minimumMeasures[k]
-                // With ρ varied, the minima are measured at its first value: the label says so.
-                let at = maps.axes.last == "rho" ? " (ρ \(format(maps.rho, .label)))" : ""
-                let above = "#\(i) FOF \(format(m.fof, .label))", below = "ZOF \(format(m.zof, .label))\(at)"
                 if oneD {
                     axes.add(Line(xs: [theta[0], theta[0]], ys: [bottom, top], stroke: Stroke(color: .black, width: 1, dash: "3 3")))
-                    let y = bottom + (top - bottom) * (0.1 + 0.16 * Double(k % 3))
-                    axes.add(TextLabel(x: theta[0], y: y, text: above, anchor: "middle", halo: true))
-                    axes.add(TextLabel(x: theta[0], y: y - (top - bottom) * 0.06, text: below, anchor: "middle", halo: true))
+                    axes.add(TextLabel(x: theta[0], y: bottom + (top - bottom) * (0.62 - 0.2 * Double(k % 3)), text: "#\(i)", anchor: "middle", halo: true))
                 } else {
-                    let (yCell, span) = (cell, top - bottom)
-                    axes.add(Markers(xs: [theta[0]], ys: [theta[1]], colors: [.white], shape: .circle, size: 5.5))
-                    let gap = min(max(yCell / 2, span * 0.035), span * 0.06)
-                    axes.add(TextLabel(x: theta[0], y: theta[1] + gap, text: above, anchor: "middle", halo: true))
-                    axes.add(TextLabel(x: theta[0], y: theta[1] - gap - span * 0.045, text: below, anchor: "middle", halo: true))
+                    axes.add(Markers(xs: [theta[0]], ys: [theta[1]], colors: [.white], shape: .circle, size: 4.5))
+                    axes.add(TextLabel(x: theta[0], y: theta[1] + min(max(cell / 2, (top - bottom) * 0.035), (top - bottom) * 0.06),
+                                       text: "#\(i)", anchor: "middle", halo: true))
                 }
             }
             if minima.count > maxLabelledMinima, !oneD {

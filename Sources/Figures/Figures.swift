@@ -208,8 +208,10 @@ public enum LabFigures {
             let thetas = extremes(2).map { a.points[$0].critical.theta }
             for (k, (i, m)) in sweep.minima.enumerated().filter({ thetas.contains($0.element) }).enumerated() {
                 let color = Color.series(k)
-                s.add(Line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(format(coordinates: m))"))
-                s.add(Line(xs: sweep.rhos, ys: sweep.fof[i], stroke: Stroke(color: color, width: 2.2, dash: "7 4"), label: "FOF at \(format(coordinates: m))"))
+                // A coordinate that is zero up to rounding (1e-12 of the domain) reads as 0.
+                let at = format(coordinates: m.enumerated().map { abs($1) < 1e-9 * p.diagonal ? 0 : $1 })
+                s.add(Line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(at)"))
+                s.add(Line(xs: sweep.rhos, ys: sweep.fof[i], stroke: Stroke(color: color, width: 2.2, dash: "7 4"), label: "FOF at \(at)"))
             }
             panels.append(s)
         }
@@ -413,11 +415,15 @@ public enum LabFigures {
     /// and each optimizer's path can be read.
     static func timePanel(_ records: [RunRecord], variable: String) -> Axes {
         var axes = Axes(title: "\(variable) against step", xLabel: "step", yLabel: variable)
+        var oscillates = false
         for (k, r) in records.enumerated() {
             let steps = r.trajectory.map { Double($0.step) }, values = r.trajectory.map { $0.theta[0] }
             let stroke = Stroke(color: color(r.optimizer), width: 1.8, dash: records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count])
-            axes.add(Group([("data-optimizer", r.optimizer.name)], series(steps, values, stroke: stroke, label: r.optimizer.name)))
+            let drawn = series(steps, values, stroke: stroke, label: r.optimizer.name)
+            oscillates = oscillates || drawn.oscillates
+            axes.add(Group([("data-optimizer", r.optimizer.name)], drawn.artists))
         }
+        if oscillates { axes.add(oscillationNote) }
         return axes
     }
 
@@ -425,17 +431,21 @@ public enum LabFigures {
     static func curvesPanel(_ records: [RunRecord], title: String) -> Axes {
         var axes = Axes(title: title, xLabel: "step", yLabel: records.count == 1 ? "value (log scale)" : "loss (log scale)")
         axes.yScale = .log
+        var oscillates = false
         for (k, r) in records.enumerated() {
             let steps = r.trajectory.map { Double($0.step) }
             let color = color(r.optimizer)
             let dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
-            var artists = series(steps, r.trajectory.map(\.loss), stroke: Stroke(color: color, width: 2, dash: dash),
-                                 label: records.count == 1 ? "loss" : r.optimizer.name)
+            var drawn = [series(steps, r.trajectory.map(\.loss), stroke: Stroke(color: color, width: 2, dash: dash),
+                                label: records.count == 1 ? "loss" : r.optimizer.name, log: true)]
             if records.count == 1 {
-                artists += series(steps, r.trajectory.map(\.gradNorm), stroke: Stroke(color: Color.gray, width: 2, dash: "7 4"), label: "‖∇L‖ (gradient norm)")
+                drawn.append(series(steps, r.trajectory.map(\.gradNorm), stroke: Stroke(color: Color.gray, width: 2, dash: "7 4"),
+                                    label: "‖∇L‖ (gradient norm)", log: true))
             }
-            axes.add(Group([("data-optimizer", r.optimizer.name)], artists))
+            oscillates = oscillates || drawn.contains(where: \.oscillates)
+            axes.add(Group([("data-optimizer", r.optimizer.name)], drawn.flatMap(\.artists)))
         }
+        if oscillates { axes.add(oscillationNote) }
         return axes
     }
 
@@ -448,15 +458,18 @@ public enum LabFigures {
         axes.yScale = .log
         let steps = r.trajectory.map { Double($0.step) }
         let (zofColor, fofColor) = (Color(hex: 0x0072B2), Color(hex: 0xD55E00))
-        var artists = series(steps, r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: zofColor, width: 2), label: "ZOF (\(kind))")
-        artists += series(steps, r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: fofColor, width: 2, dash: "8 4"), label: "FOF (\(kind))")
+        var drawn = [series(steps, r.trajectory.map { $0.zof ?? .nan }, stroke: Stroke(color: zofColor, width: 2), label: "ZOF (\(kind))", log: true),
+                     series(steps, r.trajectory.map { $0.fof ?? .nan }, stroke: Stroke(color: fofColor, width: 2, dash: "8 4"), label: "FOF (\(kind))", log: true)]
         if r.trajectory.contains(where: { $0.zofEstimate != nil }) {
-            artists += series(steps, r.trajectory.map { $0.zofEstimate ?? .nan }, stroke: Stroke(color: zofColor, width: 1.6, dash: "2 3"), label: "ZOF estimate")
+            drawn.append(series(steps, r.trajectory.map { $0.zofEstimate ?? .nan }, stroke: Stroke(color: zofColor, width: 1.6, dash: "2 3"),
+                                label: "ZOF estimate", log: true))
         }
         if r.trajectory.contains(where: { $0.fofEstimate != nil }) {
-            artists += series(steps, r.trajectory.map { $0.fofEstimate ?? .nan }, stroke: Stroke(color: fofColor, width: 1.6, dash: "2 3"), label: "FOF estimate")
+            drawn.append(series(steps, r.trajectory.map { $0.fofEstimate ?? .nan }, stroke: Stroke(color: fofColor, width: 1.6, dash: "2 3"),
+                                label: "FOF estimate", log: true))
         }
-        for a in artists { axes.add(a) }
+        for a in drawn.flatMap(\.artists) { axes.add(a) }
+        if drawn.contains(where: \.oscillates) { axes.add(oscillationNote) }
         return axes
     }
 

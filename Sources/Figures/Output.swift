@@ -19,7 +19,15 @@ extension LabFigures {
     /// The files of a figure, BASE.svg, .pdf and .png as the settings ask, all rendered before
     /// any is written (PDF and PNG by librsvg and Cairo, in process).
     public static func files(_ figure: Figure, base: String, settings f: FigureSettings) throws -> [(contents: Data, path: String)] {
-        let drawn = figure.rendered(style(f))
+        let style = style(f)
+        if let least = figure.minimumInches(style), let w = f.widthInches {
+            let height: Double? = if case .inches(_, let h) = style.size { h } else { nil }
+            if w < least.width - 1e-9 || (height.map { $0 < least.height - 1e-9 } ?? false) {
+                let needs = String(format: "%.2g × %.2g in", max(w, least.width), max(height ?? 0, least.height))
+                throw SettingError("--size \(sizeText(f.size)) is too small for this figure (\(figure.panels.count) panel\(figure.panels.count == 1 ? "" : "s") at \(String(format: "%g", style.fontSize)) pt): it needs at least \(needs); give a larger --size or a smaller --font-size")
+            }
+        }
+        let drawn = figure.rendered(style)
         if f.formats.contains("png") {
             let (w, h) = ((drawn.inches.width * Double(f.dpi)).rounded(), (drawn.inches.height * Double(f.dpi)).rounded())
             if max(w, h) > maxPixels {
@@ -35,21 +43,33 @@ extension LabFigures {
         }
     }
 
+    /// A size as `--size` spells it.
+    static func sizeText(_ size: FigureSettings.Size) -> String {
+        switch size {
+        case .screen: "screen"
+        case .column: "column"
+        case .page: "page"
+        case .slide: "slide"
+        case .inches(let w, let h): String(format: "%gx%g", w, h)
+        }
+    }
+
     /// The largest side of a PNG figure, in pixels (Cairo's own limit is 32767).
     static let maxPixels = 16384.0
 
     /// An optimizer's colour, the same in every figure (from the registry).
     public static func color(_ o: Optimizer) -> Color { Color(hex: o.color) }
 
-    /// A series against step: a line, or, when it alternates (most successive changes flip sign,
-    /// as a run bouncing across a valley), the band between its lowest and highest value over
-    /// windows of steps with their mean as the line, so it reads as an oscillation rather than a
-    /// solid block. The legend says which.
-    static func series(_ xs: [Double], _ ys: [Double], stroke: Stroke, label: String?) -> [any Artist] {
-        guard let window = oscillationWindow(ys) else {
+    /// A series against step: a line, or, when it oscillates visibly (`oscillationWindow`), the
+    /// band between its lowest and highest value over windows of about one period, with their
+    /// mean as the line, so it reads as an oscillation rather than a solid block. `log`: the
+    /// panel's y axis is logarithmic, and the oscillation is judged there. The legend row is the
+    /// line's; the panel states the rule once (`oscillationNote`).
+    static func series(_ xs: [Double], _ ys: [Double], stroke: Stroke, label: String?, log: Bool = false) -> (artists: [any Artist], oscillates: Bool) {
+        guard let window = oscillationWindow(log ? ys.map { $0 > 0 ? log10($0) : .nan } : ys) else {
             // A line needs no more points than the panel has pixels across.
             let keep = thin(xs.count, to: 800)
-            return [Line(xs: keep.map { xs[$0] }, ys: keep.map { ys[$0] }, stroke: stroke, label: label)]
+            return ([Line(xs: keep.map { xs[$0] }, ys: keep.map { ys[$0] }, stroke: stroke, label: label)], false)
         }
         var cx: [Double] = [], lo: [Double] = [], hi: [Double] = [], mean: [Double] = []
         for start in stride(from: 0, to: ys.count, by: window) {
@@ -61,25 +81,42 @@ extension LabFigures {
             hi.append(v.max()!)
             mean.append(v.reduce(0, +) / Double(v.count))
         }
-        let rule = label.map { "\($0) (oscillating: mean and range)" }
-        return [Band(xs: cx, lower: lo, upper: hi, color: stroke.color, opacity: 0.3),
-                Line(xs: cx, ys: mean, stroke: stroke, label: rule)]
+        return ([Band(xs: cx, lower: lo, upper: hi, color: stroke.color, opacity: 0.22), Line(xs: cx, ys: mean, stroke: stroke, label: label)], true)
     }
 
-    /// Points per window when a series alternates somewhere: at least 60 points, and some
-    /// stretch of 20 successive changes of which at least 14 flip sign (a run bouncing across a
-    /// valley, for a while or for good); nil otherwise. An even number, about 150 windows across,
-    /// so each window holds both sides of a two-step cycle.
+    /// The legend row that says how an oscillating series is drawn, once per panel.
+    static let oscillationNote = LegendPatch(color: Color(hex: 0x999999), label: "shaded: the range of an oscillating series, its line the mean")
+
+    /// Points per window when a series oscillates visibly, nil otherwise. It oscillates when it
+    /// turns back at least 40 times, densely (somewhere 14 of 20 successive changes turn, or one
+    /// change in seven turns overall), faster than a line can show, and by a visible amount (a
+    /// turn is the smaller of the two changes around it). A window holds about
+    /// one period (and at least 1/150 of the series), an even number of points.
     static func oscillationWindow(_ ys: [Double]) -> Int? {
         guard ys.count >= 60 else { return nil }
+        let finite = ys.filter(\.isFinite)
+        guard let lo = finite.min(), let hi = finite.max(), hi > lo else { return nil }
         let d = (1..<ys.count).map { ys[$0] - ys[$0 - 1] }
-        let flips = (1..<d.count).map { k -> Int in d[k].isFinite && d[k - 1].isFinite && d[k] * d[k - 1] < 0 ? 1 : 0 }
+        var turns: [Double] = [], flips = [Int](repeating: 0, count: max(d.count - 1, 0))
+        for k in 1..<d.count where d[k].isFinite && d[k - 1].isFinite && d[k] * d[k - 1] < 0 {
+            flips[k - 1] = 1
+            turns.append(min(abs(d[k]), abs(d[k - 1])))
+        }
+        guard turns.count >= 40 else { return nil }
         var inWindow = flips.prefix(20).reduce(0, +), most = inWindow
         for k in 20..<max(flips.count, 20) where k < flips.count {
             inWindow += flips[k] - flips[k - 20]
             most = max(most, inWindow)
         }
-        guard most >= 14 else { return nil }
-        return max(2, 2 * Int((Double(ys.count) / 300).rounded(.up)))
+        guard most >= 14 || Double(turns.count) >= Double(ys.count) / 7 else { return nil }
+        // Drawn as a line it would be a block: its turns come closer than about 6 pixels of a
+        // 400-pixel-wide panel (a period under 1.5% of the series), and the larger turns (a
+        // series that wiggles slightly but drops deeply every few steps counts) are at least
+        // 0.5% of its range, 1.5 pixels of a 300-pixel-tall panel.
+        let period = Int((2 * Double(ys.count) / Double(turns.count)).rounded())
+        guard Double(period) < 0.015 * Double(ys.count) else { return nil }
+        guard turns.sorted()[turns.count * 9 / 10] >= 0.005 * (hi - lo) else { return nil }
+        let window = max(2 * Int((Double(ys.count) / 300).rounded(.up)), period)
+        return window + window % 2
     }
 }

@@ -292,6 +292,9 @@ struct TableReader {
                 defaults.values[key] = .number(x)
             } else if let w = v.string {
                 defaults.values[key] = .word(w)
+            } else if let array = v.array, !array.isEmpty, array.allSatisfy({ $0.string != nil }) {
+                // A list of words (`figure-format = ["pdf", "png"]`) reads as the comma-separated word a flag takes.
+                defaults.values[key] = .word(array.map { $0.string! }.joined(separator: ","))
             } else if v.array != nil {
                 defaults.values[key] = .vector(try vector(table, key, prefix: prefix)!)
             } else {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a command's figures are sized and written: the `figure` group of the settings table
 /// (`--size`, `--font-size`, `--figure-format`, `--dpi`, `--aspect`, `--style`). Plain values;
 /// Figures turns them into Plot's style.
@@ -47,4 +49,37 @@ public struct FigureSettings: Sendable, Equatable {
     public var equalAspect = true
 
     public init() {}
+
+    /// The width in inches, or nil on screen.
+    public var widthInches: Double? {
+        switch size {
+        case .screen: nil
+        case .column: 3.3
+        case .page: 6.9
+        case .slide: 13.33
+        case .inches(let w, _): w
+        }
+    }
+
+    /// The smallest text a figure may have: 7 pt on paper, 14 pt on a slide (any figure 10 in
+    /// or wider is read from across a room); on screen, 5 px.
+    public var smallestLegibleText: Double {
+        guard let w = widthInches else { return 5 }
+        return w >= 10 ? 14 : 7
+    }
+
+    /// Refuses a font size whose smallest text (7/8 of it: contour labels, subscripts) would be
+    /// below `smallestLegibleText`, or above 48.
+    public func check() throws {
+        guard let f = fontSize else { return }
+        let where_ = widthInches == nil ? "on screen" : (widthInches! >= 10 ? "on a slide" : "on paper")
+        let unit = widthInches == nil ? "px" : "pt"
+        let least = smallestLegibleText / 0.875
+        if f * 0.875 < smallestLegibleText - 1e-9 {
+            throw SettingError("font-size \(shown(f)) makes the smallest text \(shown(f * 0.875)) \(unit); \(where_) it must be at least \(shown(smallestLegibleText)) \(unit): give a font size of \(shown(least)) or more")
+        }
+        if f > 48 { throw SettingError("font-size \(shown(f)) is more than 48 \(unit); titles would not fit their panels") }
+    }
+
+    private func shown(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.3g", x) }
 }

@@ -348,6 +348,13 @@ public struct RunSettings: Sendable {
                 }
             }
         }
+        do {
+            try s.figure.check()
+        } catch let e as SettingError {
+            // Named where the font size came from: a flag, a style file, or the problem file.
+            if flags["font-size"] != nil || style["font-size"] != nil { throw SettingError("--" + e.message) }
+            throw ProblemError(file: problem.file, key: "defaults.font-size", message: e.message)
+        }
         if s.initSeed != nil && problem.model?.initialization == nil {
             let message = "init-seed seeds a network's initialisation; \(problem.name) starts from its start or the domain's centre"
             if flags["init-seed"] != nil { throw SettingError("--\(message)") }

@@ -90,6 +90,9 @@ public struct Axes: Sendable {
         var ratio: Double
         var equal: Bool
         var titleLines: [String]
+        /// The axis labels in lines: x wrapped to the panel's width, y to the plot's height.
+        var xLabelLines: [String]
+        var yLabelLines: [String]
         enum LegendSpot { case inside, right, below }
         var legendSpot: LegendSpot = .inside
         var legendColumns = 1
@@ -100,7 +103,7 @@ public struct Axes: Sendable {
 
     /// The layout in a frame `width` wide. `preferredRatio` is the plot's height over its width
     /// when the aspect is free.
-    func plan(width: Double, look: Look, preferredRatio: Double, equalAspect allowEqual: Bool) -> Plan {
+    func plan(width: Double, look: Look, preferredRatio: Double, preferredHeight: Double? = nil, equalAspect allowEqual: Bool) -> Plan {
         let s = look.scale
         var fullTitle = title
         var ratio = preferredRatio, equal = false
@@ -119,10 +122,21 @@ public struct Axes: Sendable {
         // Bold letters run about a tenth wider than the 0.6 em of plain text.
         let titleLines = Axes.wrap(fullTitle, width: (width - 8 * s) / 1.1, size: look.title, look: look)
         let top = titleLines.isEmpty ? 14 * s : 18 * s + 1.2 * look.title * Double(titleLines.count)
-        let left = (yLabel.isEmpty ? 30 : 70) * s
+        // Left of the plot: the widest y tick label, then the y label in as many lines as the
+        // plot's preferred height needs.
         let right = colorScale.map { Colorbar.width($0, look: look) } ?? 20 * s
-        let bottom = (xLabel.isEmpty ? 30 : 52) * s
-        var plan = Plan(left: left, right: right, top: top, bottom: bottom, ratio: ratio, equal: equal, titleLines: titleLines)
+        let yTicks = yTickLabels?.map(\.1) ?? Axes.tickLabels(range(1), scale: yScale)
+        let widest = yTicks.map { look.textWidth($0, size: look.tick) }.max() ?? 0
+        let xLabelLines = Axes.wrap(xLabel, width: width - 8 * s, size: look.label, look: look)
+        var left = 6 * s + 1.15 * widest + 8 * s
+        let roughHeight = max(width - left - right - 1.2 * look.label, 1) * ratio
+        let yLabelLines = Axes.wrap(yLabel, width: roughHeight, size: look.label, look: look)
+        left += yLabelLines.isEmpty ? 4 * s : 1.2 * look.label * Double(yLabelLines.count) + 2 * s
+        let bottom = xLabelLines.isEmpty ? 30 * s : 9 * s + look.tick + 1.2 * look.label * Double(xLabelLines.count) + 12 * s
+        // On screen a free panel keeps the classic height.
+        if !equal, let h = preferredHeight { ratio = max(h - top - bottom, 1) / max(width - left - right, 1) }
+        var plan = Plan(left: left, right: right, top: top, bottom: bottom, ratio: ratio, equal: equal, titleLines: titleLines,
+                        xLabelLines: xLabelLines, yLabelLines: yLabelLines)
         // The legend: in a free corner of the plot at its preferred size, else outside it:
         // below a wide plot (in as many columns as fit), right of a tall one.
         let entries = legendEntries
@@ -142,6 +156,13 @@ public struct Axes: Sendable {
             }
         }
         return plan
+    }
+
+    /// The tick labels of a range as an axis of the usual size writes them (for margins).
+    static func tickLabels(_ r: ClosedRange<Double>, scale: Scale) -> [String] {
+        if scale == .log { return Ticks.logarithmic(r.lowerBound, r.upperBound).map { Ticks.label($0) } }
+        let v = Ticks.linear(r.lowerBound, r.upperBound, target: 5)
+        return v.map { Ticks.label($0, step: v.count > 1 ? v[1] - v[0] : nil) }
     }
 
     /// Words of `text` in lines no wider than `width` (a single long word stays whole).
@@ -223,24 +244,32 @@ public struct Axes: Sendable {
         // Frame, labels, title.
         w.element("rect", [("x", n(t.left)), ("y", n(t.top)), ("width", n(t.right - t.left)), ("height", n(t.bottom - t.top)),
                            ("fill", "none"), ("stroke", "#333333"), ("stroke-width", gridWidth)])
-        if !xLabel.isEmpty {
-            w.text([("x", n((t.left + t.right) / 2)), ("y", n(t.bottom + 9 * s + look.tick + look.label)), ("text-anchor", "middle"), ("fill", "#222222")],
-                   xLabel, size: look.label, look: look)
+        for (k, line) in plan.xLabelLines.enumerated() {
+            // Centred under the plot, moved in where a line would leave the panel.
+            let half = look.textWidth(line, size: look.label) / 2
+            let cx = min(max((t.left + t.right) / 2, f.x + half + 2 * s), f.x + f.w - half - 2 * s)
+            w.text([("x", n(cx)), ("y", n(t.bottom + 9 * s + look.tick + look.label * (1 + 1.2 * Double(k)))), ("text-anchor", "middle"), ("fill", "#222222")],
+                   line, size: look.label, look: look)
         }
-        if !yLabel.isEmpty {
+        if !plan.yLabelLines.isEmpty {
             let cy = (t.top + t.bottom) / 2
-            // Left of the widest y tick label.
+            // Left of the widest y tick label; the last line nearest the axis.
             let labels = yTickLabels?.map(\.1) ?? yt.map { Ticks.label($0, step: ys) }
             let widest = labels.map { look.textWidth($0, size: look.tick) }.max() ?? 0
-            // The rotated label's baseline: its letters' descenders reach a quarter em towards the ticks.
-            let cx = max(f.x + look.label, t.left - 6 * s - 1.15 * widest - 6 * s - 0.25 * look.label)
-            w.text([("x", n(cx)), ("y", n(cy)), ("text-anchor", "middle"), ("fill", "#222222"), ("transform", "rotate(-90 \(n(cx)) \(n(cy)))")],
-                   yLabel, size: look.label, look: look)
+            let nearest = t.left - 6 * s - 1.15 * widest - 6 * s - 0.25 * look.label
+            for (k, line) in plan.yLabelLines.enumerated() {
+                let cx = max(f.x + look.label, nearest - 1.2 * look.label * Double(plan.yLabelLines.count - 1 - k))
+                w.text([("x", n(cx)), ("y", n(cy)), ("text-anchor", "middle"), ("fill", "#222222"), ("transform", "rotate(-90 \(n(cx)) \(n(cy)))")],
+                       line, size: look.label, look: look)
+            }
         }
         let lineHeight = 1.2 * look.title
         for (k, line) in plan.titleLines.enumerated() {
             let y = t.top - 9 * s - lineHeight * Double(plan.titleLines.count - 1 - k) - 0.25 * look.title
-            w.text([("x", n((t.left + t.right) / 2)), ("y", n(y)), ("text-anchor", "middle"), ("font-weight", "bold"), ("fill", "#222222")],
+            // Centred over the plot, moved in where the line would leave the panel (bold runs wide).
+            let half = 1.1 * look.textWidth(line, size: look.title) / 2
+            let cx = min(max((t.left + t.right) / 2, f.x + half + 2 * s), f.x + f.w - half - 2 * s)
+            w.text([("x", n(cx)), ("y", n(y)), ("text-anchor", "middle"), ("font-weight", "bold"), ("fill", "#222222")],
                    line, size: look.title, look: look)
         }
         if let scale = colorScale { Colorbar.draw(scale, in: t, into: &w) }
@@ -258,7 +287,8 @@ public struct Axes: Sendable {
                 let x = f.x + f.w - plan.right + (colorScale.map { Colorbar.width($0, look: look) } ?? 0) + 10 * s
                 Legend.draw(entries, at: (x, t.top), columns: 1, look: look, into: &w)
             case .below:
-                let y = t.bottom + (xLabel.isEmpty ? 5 * s + look.tick + 6 * s : 9 * s + look.tick + look.label + 8 * s)
+                let y = t.bottom + (plan.xLabelLines.isEmpty ? 5 * s + look.tick + 6 * s
+                    : 9 * s + look.tick + look.label * (1 + 1.2 * Double(plan.xLabelLines.count - 1)) + 8 * s)
                 // Under the plot, moved left as far as the frame allows when it is wider.
                 let room = f.w - 4 * s
                 let width = Legend.size(entries, look: look, columns: plan.legendColumns, maxWidth: room).width

@@ -38,31 +38,97 @@ public struct Figure: Sendable {
 
     /// The SVG document at a style's size. On screen, panels are `panelWidth` wide, in the
     /// figure's `columns`; at a size in inches the width is the page's, with as many panels a
-    /// row as leave each at least 16 ems (so a column stacks them), and each row as tall as its
+    /// row as leave each at least 20 ems (so a column stacks them), and each row as tall as its
     /// tallest panel wants (an equal-aspect landscape its data's aspect, the others about 2:3),
     /// unless the size fixes the height, which the rows then share.
-    public func rendered(_ style: Style) -> Rendered {
-        let look = style.look, s = look.scale
-        var columns = self.columns
-        let width: Double
-        if let w = style.widthUnits {
-            columns = max(1, min(columns, Int(w / (16 * look.font))))
-            width = w
-        } else {
-            width = Double(columns) * panelWidth
+    /// The panels' arrangement at a style: panels a row, each panel's width and plan.
+    func layout(_ style: Style) -> (columns: Int, width: Double, cellWidth: Double, plans: [Axes.Plan]) {
+        guard let w = style.widthUnits else { return layout(style, columns: columns) }
+        let wide = max(1, min(columns, Int(w / (Figure.panelEms * style.fontSize))))
+        guard let h = style.heightUnits else { return layout(style, columns: wide) }
+        // A fixed height (a slide): the most panels a row, down to 12 ems each, that lets every
+        // plot keep its least height; else the fewest rows.
+        let most = max(1, min(columns, Int(w / (12 * style.fontSize))))
+        var fewestRows: (columns: Int, width: Double, cellWidth: Double, plans: [Axes.Plan])?
+        for c in stride(from: most, through: 1, by: -1) {
+            let l = layout(style, columns: c)
+            let wideEnough = l.cellWidth >= (l.plans.map { $0.left + $0.right + Figure.plotEms * style.fontSize }.max() ?? 0)
+            if wideEnough && minimumHeight(style, l) <= h { return l }
+            if wideEnough && fewestRows == nil { fewestRows = l }
         }
+        return fewestRows ?? layout(style, columns: 1)
+    }
+
+    /// The plans with each row's plots starting at one height (the row's tallest title).
+    func aligned(_ plans: [Axes.Plan], columns: Int) -> [Axes.Plan] {
+        var out = plans
+        for start in stride(from: 0, to: plans.count, by: columns) {
+            let row = start..<min(start + columns, plans.count)
+            let top = row.map { plans[$0].top }.max()!
+            for k in row { out[k].top = top }
+        }
+        return out
+    }
+
+    func layout(_ style: Style, columns: Int) -> (columns: Int, width: Double, cellWidth: Double, plans: [Axes.Plan]) {
+        let look = style.look
+        let width = style.widthUnits ?? Double(columns) * panelWidth
         let cellWidth = width / Double(columns)
-        let rows = (panels.count + columns - 1) / columns
         // On screen the plot's preferred height follows the classic panel (520 × 380: a plot
         // of about 430 × 292); in print, 2:3.
         let preferred = style.widthUnits == nil ? (panelHeight - 88) / (panelWidth - 90) : 0.66
-        let plans = panels.map { $0.plan(width: cellWidth, look: look, preferredRatio: preferred, equalAspect: style.equalAspect) }
+        let plans = aligned(panels.map {
+            $0.plan(width: cellWidth, look: look, preferredRatio: preferred, preferredHeight: style.widthUnits == nil ? panelHeight : nil,
+                    equalAspect: style.equalAspect)
+        }, columns: columns)
+        return (columns, width, cellWidth, plans)
+    }
+
+    /// The narrowest panel a row at a size in inches may hold, in ems of the font size.
+    static let panelEms = 20.0
+    /// The smallest plot a panel may keep, in ems either way.
+    static let plotEms = 4.0
+
+    /// The least width and height, in inches, at which every plot keeps at least 4 ems either
+    /// way at the style's font size; nil on screen, where panels have their own size.
+    public func minimumInches(_ style: Style) -> (width: Double, height: Double)? {
+        guard style.widthUnits != nil else { return nil }
+        let l = layout(style)
+        let width = Double(l.columns) * (l.plans.map { $0.left + $0.right + Figure.plotEms * style.fontSize }.max() ?? 0)
+        return (width / 72, minimumHeight(style, l) / 72)
+    }
+
+    /// The least height of a layout: each row its tallest panel's margins and 4 ems of plot.
+    func minimumHeight(_ style: Style, _ l: (columns: Int, width: Double, cellWidth: Double, plans: [Axes.Plan])) -> Double {
+        let rows = (panels.count + l.columns - 1) / l.columns
+        var height = title.isEmpty ? 0 : 34 * style.look.scale
+        for r in 0..<rows {
+            var tallest = 0.0
+            for k in r * l.columns..<min((r + 1) * l.columns, panels.count) {
+                tallest = max(tallest, l.plans[k].top + l.plans[k].bottom + Figure.plotEms * style.fontSize)
+            }
+            height += tallest
+        }
+        return height
+    }
+
+    public func rendered(_ style: Style) -> Rendered {
+        let look = style.look, s = look.scale
+        var (columns, width, cellWidth, plans) = layout(style)
+        let rows = (panels.count + columns - 1) / columns
         let titleHeight = title.isEmpty ? 0 : 34 * s
         var rowHeights = (0..<rows).map { r in
             (r * columns..<min((r + 1) * columns, panels.count)).map { plans[$0].height(width: cellWidth) }.max() ?? 0
         }
         if let h = style.heightUnits {
             rowHeights = rowHeights.map { _ in max(h - titleHeight, 1) / Double(rows) }
+            // Each panel planned again for the height it gets, so its legend goes where it
+            // fits at the size it is drawn.
+            for k in panels.indices {
+                plans[k] = panels[k].plan(width: cellWidth, look: look, preferredRatio: 0.66, preferredHeight: rowHeights[k / columns],
+                                          equalAspect: style.equalAspect)
+            }
+            plans = aligned(plans, columns: columns)
         }
         let height = rowHeights.reduce(0, +) + titleHeight
         var w = SVGWriter()

@@ -104,7 +104,8 @@ final class FigureTests: XCTestCase {
         // One panel per optimizer, each with its map (12 × 7 starts: crisp cells) and a legend row per outcome.
         XCTAssertEqual(svg.components(separatedBy: "class=\"cells\"").count - 1, 2)
         XCTAssertEqual(svg.components(separatedBy: "<image").count - 1, 0)
-        XCTAssert(svg.contains("#0 FOF 0.0315"), "the flat minimum is labelled with its FOF")
+        XCTAssert(svg.contains("#0 (x=-1, y=0): "), "the flat minimum is named in the legend")
+        XCTAssert(svg.contains("; FOF 0.0315, ZOF 0.0254"), "with its FOF and ZOF")
         XCTAssertEqual(svg, LabFigures.basins(maps).svg(), "deterministic")
         let covered = try load("covered-valleys")
         let oneD = try BasinMaps(problem: covered, optimizers: [try Optimizer.lookup("sam")], flags: ["steps": .integer(30)], grid: (15, 0),

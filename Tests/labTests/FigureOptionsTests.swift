@@ -39,7 +39,7 @@ final class FigureOptionsTests: XCTestCase {
     func testAStyleFile() throws {
         let out = try temporaryFolder()
         let style = out.appendingPathComponent("paper.toml")
-        try "size = \"page\"\nfont-size = 9\nfigure-format = \"svg,pdf\"\n".write(to: style, atomically: true, encoding: .utf8)
+        try "size = \"page\"\nfont-size = 9\nfigure-format = [\"svg\", \"pdf\"]\n".write(to: style, atomically: true, encoding: .utf8)
         let run = try lab(["run", "two-valley", "--opt", "gd", "--steps", "20", "--style", style.path, "--font-size", "10", "--out", out.path], in: repository)
         XCTAssertEqual(run.status, 0, run.stderr)
         let svg = try String(contentsOf: out.appendingPathComponent("two-valley-gd.svg"), encoding: .utf8)
@@ -63,6 +63,8 @@ final class FigureOptionsTests: XCTestCase {
             (["--figure-format", "pdf,pdf"], "error: --figure-format names 'pdf' twice"),
             (["--aspect", "round"], "error: --aspect 'round' is not one of equal, auto"),
             (["--style", style.path], "error: --style \(style.path): unknown figure setting 'fontsize' (a style file sets size, font-size, figure-format, dpi, aspect); did you mean 'font-size'?"),
+            (["--size", "column", "--font-size", "6"], "error: --font-size 6 makes the smallest text 5.25 pt; on paper it must be at least 7 pt: give a font size of 8 or more"),
+            (["--size", "slide", "--font-size", "12"], "error: --font-size 12 makes the smallest text 10.5 pt; on a slide it must be at least 14 pt: give a font size of 16 or more"),
             (["--size", "slide", "--figure-format", "png", "--dpi", "2400"], "error: --dpi 2400 would make a PNG of 31992 × 18000 pixels, more than 16384 a side; choose a smaller --dpi or --size"),
         ]
         for (extra, message) in cases {
@@ -74,6 +76,18 @@ final class FigureOptionsTests: XCTestCase {
             }
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "nothing written")
         }
+    }
+
+    /// A size too small for the figure's panels at its font size is refused, saying what it needs.
+    func testASizeTooSmallForThePanels() throws {
+        let out = try temporaryFolder()
+        for size in ["3.3x2.5", "1x1", "40x1"] {
+            let run = try lab(["compare", "two-valley", "--opts", "gd,sam", "--steps", "5", "--size", size, "--out", out.path], in: repository)
+            XCTAssertEqual(run.status, 64, run.stderr)
+            XCTAssert(run.stderr.hasPrefix("error: --size \(size) is too small for this figure (2 panels at "), run.stderr)
+            XCTAssert(run.stderr.contains("give a larger --size or a smaller --font-size"), run.stderr)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "nothing written")
     }
 
     /// Runs a command-line tool and returns its standard output.
