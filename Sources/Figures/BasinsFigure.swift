@@ -13,13 +13,14 @@ extension LabFigures {
 
     /// Legend rows of a basin map at most; more outcomes are summed in the last row.
     static let maxLegendRows = 9
-    /// Minima labelled with their FOF and ZOF at most; more are marked without labels.
+    /// Minima named on the map (and their FOF and ZOF given in the legend) at most; more are
+    /// marked without names.
     static let maxLabelledMinima = 12
 
     /// Basin maps: one panel per optimizer, side by side. Each start is coloured by the minimum
     /// its run reaches (the same hue for the same minimum in every panel), darker the sooner it
     /// converged and pale where it did not converge; greys for diverged, left the domain and no
-    /// minimum. Minima are marked and labelled with their FOF and ZOF; the legend gives each
+    /// minimum. Minima are marked and named; the legend gives each minimum's FOF and ZOF and each
     /// outcome's share of the starts.
     public static func basins(_ maps: BasinMaps) -> Figure {
         let p = maps.problem

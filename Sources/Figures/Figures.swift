@@ -174,6 +174,29 @@ public enum LabFigures {
                 }
             }
         }
+        // Each minimum's ball with its worst and steepest points, as the GAM paper's Fig. 4 draws
+        // them (1-D: the interval, the points on the loss curve; 2-D: circles), for a few minima.
+        if plane == nil, !a.minima.isEmpty, a.minima.count <= 6 {
+            var balls: [any Artist] = []
+            for (k, i) in a.minima.enumerated() {
+                let m = a.points[i].measures, theta = a.points[i].critical.theta
+                let first = k == 0
+                if p.dimension == 1 {
+                    balls.append(Span(x0: theta[0] - a.rho, x1: theta[0] + a.rho, color: Color(hex: 0x56B4E9), opacity: 0.15,
+                                      label: first ? "ρ-interval of each minimum" : nil))
+                } else {
+                    let phis = (0...96).map { 2 * Double.pi * Double($0) / 96 }
+                    balls.append(Line(xs: phis.map { theta[0] + a.rho * cos($0) }, ys: phis.map { theta[1] + a.rho * sin($0) },
+                                      stroke: Stroke(color: .white, width: 1.3, dash: "3 3"), label: first ? "ρ-ball of each minimum" : nil))
+                }
+                let y: ([Double]) -> Double = { p.dimension == 1 ? p.oracle.loss($0) : $0[1] }
+                balls.append(Markers(xs: [m.zofArgmax[0]], ys: [y(m.zofArgmax)], colors: [.white], shape: .triangle, size: 4.5,
+                                     label: first ? "its worst point (ZOF)" : nil))
+                balls.append(Markers(xs: [m.fofArgmax[0]], ys: [y(m.fofArgmax)], colors: [.white], shape: .square, size: 4,
+                                     label: first ? "its steepest point (FOF)" : nil))
+            }
+            if p.dimension == 1 { landscape.addBelow(Group([("data-role", "rho-ball")], balls)) } else { landscape.add(Group([("data-role", "rho-ball")], balls)) }
+        }
         var panels = [landscape]
         // With many minima, the flattest and the sharpest by FOF stand for the rest: four of each
         // in the middle panel, two of each in the sweep.
@@ -213,11 +236,38 @@ public enum LabFigures {
                 s.add(Line(xs: sweep.rhos, ys: sweep.zof[i], stroke: Stroke(color: color, width: 2.2), label: "ZOF at \(at)"))
                 s.add(Line(xs: sweep.rhos, ys: sweep.fof[i], stroke: Stroke(color: color, width: 2.2, dash: "7 4"), label: "FOF at \(at)"))
             }
+            for window in disagreement(sweep) {
+                s.addBelow(Span(x0: window.lowerBound, x1: window.upperBound, color: Color(hex: 0xCC79A7), opacity: 0.18,
+                                label: window == disagreement(sweep).first ? "ρ where ZOF and FOF prefer different minima" : nil))
+            }
             panels.append(s)
         }
         let description = "Critical points of \(p.name) and the flatness of its \(minima.count) minima at ρ = \(rhoText)"
             + (sweep == nil ? "." : ", with ZOF and FOF against ρ.")
         return Figure(title: "", description: description, panels: panels, columns: min(panels.count, 3))
+    }
+
+    /// The ranges of ρ where the minimum ZOF rates flattest is not the one FOF rates flattest
+    /// (a ZOF tie within 1% counts as no verdict, not as a disagreement); each range reaches
+    /// halfway to the neighbouring radii swept.
+    static func disagreement(_ sweep: RhoSweep) -> [ClosedRange<Double>] {
+        let n = sweep.rhos.count
+        guard sweep.minima.count > 1, n > 0 else { return [] }
+        let differs = (0..<n).map { k -> Bool in
+            let zof = sweep.zof.map { $0[k] }, fof = sweep.fof.map { $0[k] }
+            let byZOF = zof.indices.min { zof[$0] < zof[$1] }!, byFOF = fof.indices.min { fof[$0] < fof[$1] }!
+            let tied = zof.indices.contains { $0 != byZOF && abs(zof[$0] - zof[byZOF]) <= Problem.tieTolerance * abs(zof[byZOF]) }
+            return !tied && byZOF != byFOF
+        }
+        func edge(_ k: Int) -> Double { k <= 0 ? sweep.rhos[0] : k >= n ? sweep.rhos[n - 1] : (sweep.rhos[k - 1] + sweep.rhos[k]) / 2 }
+        var out: [ClosedRange<Double>] = [], start: Int?
+        for k in 0...n {
+            if k < n && differs[k] { if start == nil { start = k } } else if let s = start {
+                out.append(edge(s)...edge(k))
+                start = nil
+            }
+        }
+        return out
     }
 
     // MARK: pieces

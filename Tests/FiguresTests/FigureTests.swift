@@ -71,6 +71,28 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    /// The window of ρ the analyze figure shades on trend-valley is the one its description
+    /// states (ZOF prefers the low rim, FOF the steady rise, for ρ between about 0.46 and 0.58),
+    /// and each minimum's interval is drawn with its worst and steepest points.
+    func testTheDisagreementWindow() throws {
+        let p = try load("trend-valley")
+        let rhos = (0...25).map { 0.3 + 0.02 * Double($0) }
+        let sweep = try p.sweep(rhos: rhos)
+        let windows = LabFigures.disagreement(sweep)
+        XCTAssertEqual(windows.count, 1, "\(windows)")
+        XCTAssertEqual(windows[0].lowerBound, 0.46, accuracy: 0.021)
+        XCTAssertEqual(windows[0].upperBound, 0.58, accuracy: 0.021)
+        // Checked point by point against the sweep's own numbers: inside, the two flattest differ.
+        for (k, rho) in rhos.enumerated() where windows[0].contains(rho) {
+            let zofFlattest = sweep.zof.indices.min { sweep.zof[$0][k] < sweep.zof[$1][k] }!
+            let fofFlattest = sweep.fof.indices.min { sweep.fof[$0][k] < sweep.fof[$1][k] }!
+            XCTAssertNotEqual(zofFlattest, fofFlattest, "ρ = \(rho)")
+        }
+        let svg = try LabFigures.analyze(try p.analyze(rho: 0.5, sigma: 0.1), sweep: sweep, problem: p).svg()
+        XCTAssert(svg.contains("ρ where ZOF and FOF prefer different minima"))
+        XCTAssert(svg.contains("data-role=\"rho-ball\"") && svg.contains("its worst point (ZOF)") && svg.contains("its steepest point (FOF)"))
+    }
+
     /// Selection against sorting: every rank of arrays with repeats, runs and random values.
     func testNthSmallestAgreesWithSorting() {
         var rng = SystemRandomNumberGenerator()
