@@ -112,18 +112,22 @@ enum Colorbar {
     static func draw(_ h: ColorScale, in t: Transform, into w: inout SVGWriter) {
         let n = SVGWriter.number, look = t.look
         let x = t.right + look.length(10), width = look.length(12)
-        let steps = 48
-        w.open("g", [("shape-rendering", "crispEdges")])
-        for k in 0..<steps {
-            let y0 = t.bottom - Double(k + 1) * (t.bottom - t.top) / Double(steps)
-            w.element("rect", [("x", n(x)), ("y", n(y0)), ("width", n(width)), ("height", n((t.bottom - t.top) / Double(steps) + 0.5)),
-                               ("fill", Viridis.color((Double(k) + 0.5) / Double(steps)).svg)])
+        // One rectangle filled with viridis as a gradient through its samples, bottom to top.
+        let id = "viridis\(Int(x.rounded()))x\(Int(t.top.rounded()))"
+        w.open("linearGradient", [("id", id), ("x1", "0"), ("y1", "1"), ("x2", "0"), ("y2", "0")])
+        for k in 0...10 {
+            w.element("stop", [("offset", n(Double(k) / 10)), ("stop-color", Viridis.color(Double(k) / 10).svg)])
         }
-        w.close("g")
+        w.close("linearGradient")
+        w.element("rect", [("x", n(x)), ("y", n(t.top)), ("width", n(width)), ("height", n(t.bottom - t.top)), ("fill", "url(#\(id))")])
         w.element("rect", [("x", n(x)), ("y", n(t.top)), ("width", n(width)), ("height", n(t.bottom - t.top)), ("fill", "none"), ("stroke", "#333333"),
                            ("stroke-width", n(look.width(1)))])
         // As many ticks as the bar's height holds, two to five.
-        let ticks = Ticks.linear(h.low, h.high, target: max(2, min(5, Int((t.bottom - t.top) / (2.2 * look.tick)))))
+        var target = max(2, min(5, Int((t.bottom - t.top) / (2.2 * look.tick)))), ticks = Ticks.linear(h.low, h.high, target: target)
+        while ticks.count < 2 && target < 8 {
+            target += 1
+            ticks = Ticks.linear(h.low, h.high, target: target)
+        }
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : nil
         var widest = 0.0
         for v in ticks {
