@@ -241,6 +241,9 @@ extension Oracle {
     private func ascend(_ f: ([Double]) -> Double, direction: ([Double]) -> [Double], from start: [Double],
                         step: Double, center: [Double], rho: Double) -> [Double] {
         var x = start, fx = f(start), t = step
+        // A radius near the largest double makes the step infinite (2ρ/64 overflows), and halving
+        // infinity never ends: such a ball is only searched where it was sampled.
+        guard step.isFinite, step > 0 else { return start }
         for _ in 0..<200 {
             let g = direction(x), gn = norm(g)
             guard gn > 0, gn.isFinite else { break }

@@ -131,7 +131,13 @@ public struct Model: Sendable {
         } else {
             loss = kindText == "logistic" ? .bce : .mse
         }
-        let seed = try reader.number(modelTable, "seed", prefix: "model").map { UInt64(max(0, $0)) } ?? 0
+        // Checked as [data] seed is: a whole number from 0 to 2^53 (a float beyond that, NaN or
+        // infinity once trapped converting to UInt64).
+        let seedValue = try reader.number(modelTable, "seed", prefix: "model") ?? 0
+        guard seedValue >= 0, seedValue == seedValue.rounded(), seedValue < 0x1p53 else {
+            throw ProblemError(file: file, key: "model.seed", message: "must be a whole number, 0 or more")
+        }
+        let seed = UInt64(seedValue)
 
         var names: [String] = [], blocks: [Block] = []
         var modelWidths: [Int] = [], usesWeightNorm = false

@@ -273,4 +273,15 @@ final class MeasureTests: XCTestCase {
                         file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertLessThanOrEqual(abs(a - b), tolerance * max(abs(b), 1e-300), "\(message): \(a) vs \(b)", file: file, line: line)
     }
+
+    /// A radius near the largest double once hung the ascent (its step 2ρ/64 overflowed to
+    /// infinity, and halving infinity never ends): the measures come back, and the argmax lies
+    /// in the ball as far as doubles can say.
+    func testAHugeRadiusEnds() throws {
+        let p = try Problem(toml: "variables = [\"x\", \"y\"]\nloss = \"(x^2 - 1)^2 + y^2\"\n[domain]\nx = [-2.0, 2.0]\ny = [-1.0, 1.0]\n", file: "bowl.toml")
+        let m = try p.measures(at: [0.5, 0.2], rho: 1e308, sigma: 0.1)
+        XCTAssertFalse(m.zof.isNaN)
+        XCTAssertLessThanOrEqual(abs(m.zofArgmax[0] - 0.5), 1e308)
+        XCTAssertLessThanOrEqual(abs(m.fofArgmax[1] - 0.2), 1e308)
+    }
 }

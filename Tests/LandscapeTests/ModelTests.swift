@@ -234,6 +234,13 @@ final class ModelTests: XCTestCase {
                        "p.toml: model.loss: bce needs targets from 0 to 1, but y is 3.0 in row 2 of d.csv")
         XCTAssertEqual(error("[model]\nkind = \"mpl\"\n[data]\ntrain = \"d.csv\"\n"),
                        "p.toml: model.kind: unknown kind 'mpl'; did you mean 'mlp'? kind is mlp, linear, logistic, or the prediction as an expression with parameters = [...]")
+        // A model seed that is not a whole number from 0 to 2^53 is named, not a crash (1e30 and
+        // inf once trapped converting to UInt64; 1.5, -1 and nan were taken silently).
+        _ = try write("d.csv", "x,y\n1,2\n")
+        for seed in ["1e30", "inf", "nan", "18446744073709551615.0", "1.5", "-1"] {
+            XCTAssertEqual(error("[model]\nkind = \"mlp\"\nlayers = [1, 4, 1]\nseed = \(seed)\n[data]\ntrain = \"d.csv\"\n"),
+                           "p.toml: model.seed: must be a whole number, 0 or more", seed)
+        }
         XCTAssertEqual(error("[model]\nkind = \"mlp\"\nlayers = [1, 4, 1]\n"),
                        "p.toml: data: missing; a [model] is fitted to data: give [data] train = \"FILE.csv\" (and test), or a generate rule")
         XCTAssertEqual(error("[model]\nkind = \"w * x\"\nparameters = [\"w\"]\nloss = \"bce\"\n[data]\ngenerate = \"2 * x\"\nlabels = \"bernoulli\"\nrange = [0, 1]\nn = 10\n"),
