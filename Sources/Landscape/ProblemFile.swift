@@ -217,6 +217,12 @@ extension Problem {
             self.init(name: name, title: title, summary: summary, file: file, variables: names, graph: graph,
                       variableNodes: variableNodes, loss: loss, lossText: lossText, lets: lets, domain: domain,
                       test: test, defaults: defaults, model: b.model, rows: rows(b.model.train))
+            // Data whose values overflow the loss (a noise of 1e200, a target of 1e308) make
+            // every start useless: a mistake in the file, named here, not a start to change.
+            let atStart = oracle.loss(defaultStart)
+            if !atStart.isFinite {
+                throw ProblemError(file: file, key: "data", message: "the training loss is \(atStart.isNaN ? "NaN" : "infinite") at the model's start: the data's values are too large for a loss in doubles (check the targets, range and noise)")
+            }
         } else {
             self.init(name: name, title: title, summary: summary, file: file, variables: names, graph: graph,
                       variableNodes: variableNodes, loss: loss, lossText: lossText, lets: lets, domain: domain,

@@ -241,6 +241,12 @@ final class ModelTests: XCTestCase {
             XCTAssertEqual(error("[model]\nkind = \"mlp\"\nlayers = [1, 4, 1]\nseed = \(seed)\n[data]\ntrain = \"d.csv\"\n"),
                            "p.toml: model.seed: must be a whole number, 0 or more", seed)
         }
+        // Data too large for the loss is the file's mistake (exit 65), named at load, not a start
+        // to change (it once said "choose another start", exit 64).
+        let overflow = "p.toml: data: the training loss is infinite at the model's start: the data's values are too large for a loss in doubles (check the targets, range and noise)"
+        XCTAssertEqual(error("[model]\nkind = \"mlp\"\nlayers = [1, 4, 1]\n[data]\ngenerate = \"x\"\nrange = [0, 1]\nn = 10\nnoise = 1e200\n"), overflow)
+        _ = try write("d.csv", "x,y\n1,1e308\n2,1\n")
+        XCTAssertEqual(error("[model]\nkind = \"mlp\"\nlayers = [1, 4, 1]\n[data]\ntrain = \"d.csv\"\n"), overflow)
         XCTAssertEqual(error("[model]\nkind = \"mlp\"\nlayers = [1, 4, 1]\n"),
                        "p.toml: data: missing; a [model] is fitted to data: give [data] train = \"FILE.csv\" (and test), or a generate rule")
         XCTAssertEqual(error("[model]\nkind = \"w * x\"\nparameters = [\"w\"]\nloss = \"bce\"\n[data]\ngenerate = \"2 * x\"\nlabels = \"bernoulli\"\nrange = [0, 1]\nn = 10\n"),
