@@ -300,22 +300,27 @@ public struct Notebook: Equatable, Sendable {
     public static func matches(stored: String, actual: String) -> Bool {
         let s = trimmingLineEnds(stored).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let a = trimmingLineEnds(actual).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        // memo[i][j]: whether s[i...] matches a[j...].
-        var memo = [[Bool?]](repeating: [Bool?](repeating: nil, count: a.count + 1), count: s.count + 1)
-        func match(_ i: Int, _ j: Int) -> Bool {
-            if let known = memo[i][j] { return known }
-            let result: Bool
-            if i == s.count {
-                result = j == a.count
-            } else if s[i] == "..." {
-                result = (j...a.count).contains { match(i + 1, $0) }
+        // Wildcard matching with `...` as the star, iteratively (a recursion per line once
+        // overflowed the stack on 60 000 lines): on a mismatch, go back to the last `...` and let
+        // it take one more line.
+        var (i, j) = (0, 0)
+        var star: (pattern: Int, line: Int)?
+        while j < a.count {
+            if i < s.count && s[i] == "..." {
+                star = (i, j)
+                i += 1
+            } else if i < s.count && s[i] == a[j] {
+                i += 1
+                j += 1
+            } else if let last = star {
+                star = (last.pattern, last.line + 1)
+                (i, j) = (last.pattern + 1, last.line + 1)
             } else {
-                result = j < a.count && s[i] == a[j] && match(i + 1, j + 1)
+                return false
             }
-            memo[i][j] = result
-            return result
         }
-        return match(0, 0)
+        while i < s.count && s[i] == "..." { i += 1 }
+        return i == s.count
     }
 
     /// A unified diff of two texts (line based), with `name` in its header: hunks of the changed
@@ -327,25 +332,39 @@ public struct Notebook: Equatable, Sendable {
             return l
         }
         let s = lines(stored), a = lines(actual)
-        // Longest common subsequence, then the edit script (deletions before insertions).
-        var lcs = [[Int]](repeating: [Int](repeating: 0, count: a.count + 1), count: s.count + 1)
-        for i in stride(from: s.count - 1, through: 0, by: -1) {
-            for j in stride(from: a.count - 1, through: 0, by: -1) {
-                lcs[i][j] = s[i] == a[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
-            }
-        }
+        // The common head and tail are context; only the middle needs the longest common
+        // subsequence (a one-line drift in a long output is then a tiny table, not gigabytes).
+        var head = 0
+        while head < s.count && head < a.count && s[head] == a[head] { head += 1 }
+        var tail = 0
+        while tail < s.count - head && tail < a.count - head && s[s.count - 1 - tail] == a[a.count - 1 - tail] { tail += 1 }
+        let sm = Array(s[head..<(s.count - tail)]), am = Array(a[head..<(a.count - tail)])
         // (kind, line, old index, new index): kind " ", "-" or "+".
-        var script: [(Character, String, Int, Int)] = []
-        var (i, j) = (0, 0)
-        while i < s.count || j < a.count {
-            if i < s.count && j < a.count && s[i] == a[j] {
-                script.append((" ", s[i], i, j)); i += 1; j += 1
-            } else if i < s.count && (j == a.count || lcs[i + 1][j] >= lcs[i][j + 1]) {
-                script.append(("-", s[i], i, j)); i += 1
-            } else {
-                script.append(("+", a[j], i, j)); j += 1
+        var script: [(Character, String, Int, Int)] = (0..<head).map { (" ", s[$0], $0, $0) }
+        if sm.count * am.count <= 4_000_000 {
+            // Longest common subsequence, then the edit script (deletions before insertions).
+            var lcs = [[Int]](repeating: [Int](repeating: 0, count: am.count + 1), count: sm.count + 1)
+            for i in stride(from: sm.count - 1, through: 0, by: -1) {
+                for j in stride(from: am.count - 1, through: 0, by: -1) {
+                    lcs[i][j] = sm[i] == am[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+                }
             }
+            var (i, j) = (0, 0)
+            while i < sm.count || j < am.count {
+                if i < sm.count && j < am.count && sm[i] == am[j] {
+                    script.append((" ", sm[i], head + i, head + j)); i += 1; j += 1
+                } else if i < sm.count && (j == am.count || lcs[i + 1][j] >= lcs[i][j + 1]) {
+                    script.append(("-", sm[i], head + i, head + j)); i += 1
+                } else {
+                    script.append(("+", am[j], head + i, head + j)); j += 1
+                }
+            }
+        } else {
+            // Too large a middle for the table: every stored line of it out, every new one in.
+            script += sm.indices.map { ("-", sm[$0], head + $0, head) }
+            script += am.indices.map { ("+", am[$0], head + sm.count, head + $0) }
         }
+        script += (0..<tail).map { (" ", s[s.count - tail + $0], s.count - tail + $0, a.count - tail + $0) }
         var out = ["--- \(name) (stored)", "+++ \(name) (now)"]
         let changed = script.indices.filter { script[$0].0 != " " }
         var k = 0

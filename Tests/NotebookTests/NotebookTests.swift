@@ -87,6 +87,25 @@ final class NotebookTests: XCTestCase {
         // Trailing spaces (tables pad their columns) do not count: an editor may trim them.
         XCTAssertTrue(Notebook.matches(stored: "a  b\nc\n", actual: "a  b   \nc \n"))
         XCTAssertEqual(Notebook.outputBlock("a   \nb\t\n").text, "a\nb\n")
+        // A `...` must give back lines it took when a later literal line needs them.
+        XCTAssertTrue(Notebook.matches(stored: "...\nb\nc\n", actual: "b\nx\nb\nc\n"))
+        XCTAssertFalse(Notebook.matches(stored: "...\nb\nc\n", actual: "b\nc\nx\n"))
+        // 300 000 stored `...` lines and 60 000 output lines: matched without recursion (it once
+        // overflowed the stack), against the same rule checked by brute force on small cases.
+        let many = String(repeating: "...\n", count: 300_000)
+        XCTAssertTrue(Notebook.matches(stored: many, actual: (1...60_000).map { "line \($0)" }.joined(separator: "\n") + "\n"))
+        XCTAssertTrue(Notebook.matches(stored: "head\n...\n", actual: "head\n" + (1...60_000).map { "\($0)" }.joined(separator: "\n") + "\n"))
+        func brute(_ s: [String], _ a: [String]) -> Bool {
+            guard let first = s.first else { return a.isEmpty }
+            if first == "..." { return (0...a.count).contains { brute(Array(s.dropFirst()), Array(a.dropFirst($0))) } }
+            return a.first == first && brute(Array(s.dropFirst()), Array(a.dropFirst()))
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let s = (0..<Int.random(in: 0...5, using: &rng)).map { _ in ["a", "b", "..."].randomElement(using: &rng)! }
+            let a = (0..<Int.random(in: 0...6, using: &rng)).map { _ in ["a", "b"].randomElement(using: &rng)! }
+            XCTAssertEqual(Notebook.matches(stored: s.joined(separator: "\n"), actual: a.joined(separator: "\n")), brute(s, a), "\(s) against \(a)")
+        }
     }
 
     func testShellWords() throws {
@@ -134,5 +153,15 @@ final class NotebookTests: XCTestCase {
         let actual = stored.replacingOccurrences(of: "line 20\n", with: "line twenty\n")
         XCTAssertEqual(Notebook.unifiedDiff(stored: stored, actual: actual, name: "x"),
                        "--- x (stored)\n+++ x (now)\n@@ -17,7 +17,7 @@\n line 17\n line 18\n line 19\n-line 20\n+line twenty\n line 21\n line 22\n line 23")
+        // 24 000 lines with one drifted: the same one hunk, quickly (the table once took 4.5 GB).
+        let long = (1...24_000).map { "row \($0)" }.joined(separator: "\n") + "\n"
+        let drifted = long.replacingOccurrences(of: "row 12000\n", with: "row 12000.\n")
+        XCTAssertEqual(Notebook.unifiedDiff(stored: long, actual: drifted, name: "x"),
+                       "--- x (stored)\n+++ x (now)\n@@ -11997,7 +11997,7 @@\n row 11997\n row 11998\n row 11999\n-row 12000\n+row 12000.\n row 12001\n row 12002\n row 12003")
+        // Two wholly different long outputs: every line out and in, without the table.
+        let other = (1...3_000).map { "other \($0)" }.joined(separator: "\n") + "\n"
+        let replaced = Notebook.unifiedDiff(stored: long, actual: other, name: "x")
+        XCTAssertEqual(replaced.split(separator: "\n").filter { $0.hasPrefix("-row") }.count, 24_000)
+        XCTAssertEqual(replaced.split(separator: "\n").filter { $0.hasPrefix("+other") }.count, 3_000)
     }
 }
