@@ -23,6 +23,7 @@ public func writeDataAtomically(_ files: [(contents: Data, path: String)]) throw
     }
     let tag = "\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
     var temporaries: [String] = [], placed: [String] = [], backups: [(backup: String, original: String)] = []
+    defer { for t in temporaries { InFlight.shared.remove(t) } }
     func undo() {
         for t in temporaries { unlink(t) }
         for p in placed { unlink(p) }
@@ -43,13 +44,16 @@ public func writeDataAtomically(_ files: [(contents: Data, path: String)]) throw
             throw FileError(message: "cannot create the folder \(folder.path) for \(path): \(reason(error))")
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(tag).partial").path
+        // Registered before the first byte, so a failed write (a full disk) or an interrupt
+        // (`removePartialFiles`) takes it away too.
+        temporaries.append(temporary)
+        InFlight.shared.add(temporary)
         do {
             try contents.write(to: URL(fileURLWithPath: temporary))
         } catch {
             undo()
             throw FileError(message: "cannot write \(path): \(reason(error))")
         }
-        temporaries.append(temporary)
     }
     for (temporary, path) in zip(temporaries, paths) {
         if FileManager.default.fileExists(atPath: path) {
@@ -68,6 +72,7 @@ public func writeDataAtomically(_ files: [(contents: Data, path: String)]) throw
             throw FileError(message: "cannot write \(path): \(why)")
         }
         temporaries.removeAll { $0 == temporary }
+        InFlight.shared.remove(temporary)
         placed.append(path)
     }
     for b in backups { unlink(b.backup) }
@@ -85,3 +90,17 @@ private func reason(_ error: Error) -> String {
 public func writeAtomically(_ contents: String, to path: String) throws {
     try writeAtomically([(contents, path)])
 }
+
+/// Temporary files being written, so an interrupt can take them away: `lab` calls
+/// `removePartialFiles` on SIGINT and SIGTERM (SIGKILL cannot be caught).
+final class InFlight: @unchecked Sendable {
+    static let shared = InFlight()
+    private let lock = NSLock()
+    private var paths = Set<String>()
+    func add(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
+    func remove(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
+    func removeAll() { lock.lock(); for p in paths { unlink(p) }; paths.removeAll(); lock.unlock() }
+}
+
+/// Removes every temporary file a write in progress has made (for an interrupt).
+public func removePartialFiles() { InFlight.shared.removeAll() }

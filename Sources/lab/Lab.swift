@@ -29,6 +29,18 @@ struct Lab: ParsableCommand {
     /// Parses and runs a command; every failure is one line `error: ...` on stderr (a caret
     /// display may follow) and the exit status of `exitStatusHelp`.
     static func main() {
+        // Ctrl-C or a kill: no half-written file is left behind (writes go through temporary
+        // files, which the handler removes), and the exit status is 128 + the signal's number.
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                removePartialFiles()
+                Foundation.exit(128 + sig)
+            }
+            source.resume()
+            signalSources.append(source)
+        }
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -42,6 +54,9 @@ struct Lab: ParsableCommand {
             fail(error)
         }
     }
+
+    /// The signal handlers, kept alive for the whole run.
+    nonisolated(unsafe) static var signalSources: [any DispatchSourceSignal] = []
 
     static func fail(_ error: Error) -> Never {
         Foundation.exit(report(error))

@@ -104,3 +104,22 @@ final class FigureOptionsTests: XCTestCase {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+/// An interrupt ends a command with 128 + the signal's number and leaves no file, whole or partial.
+final class InterruptTests: XCTestCase {
+    func testCtrlCLeavesNothing() throws {
+        let out = try temporaryFolder()
+        let process = Process()
+        process.executableURL = labBinary()
+        process.arguments = ["basins", "two-valley", "--opts", "sam-exact", "--grid", "40", "--out", out.path]
+        process.currentDirectoryURL = ProblemCommandTests.repository
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+    }
+}
