@@ -89,6 +89,10 @@ public struct Model: Sendable {
         return "\(arch), \(loss.rawValue) loss, mean over \(train.rowCount) training row\(train.rowCount == 1 ? "" : "s")"
     }
 
+    /// The most parameters a network may have: the graph, the Hessian-vector products and the
+    /// N-D measures are built for small networks.
+    public static let maxParameters = 20_000
+
     static let keys = ["kind", "layers", "activation", "loss", "parameters", "seed", "weight_norm"]
     static let dataKeys = ["train", "test", "generate", "inputs", "range", "noise", "n", "n_test", "seed", "labels"]
     static let activations: [String: Function] = ["tanh": .tanh, "relu": .relu, "sigmoid": .sigmoid, "softplus": .softplus]
@@ -169,6 +173,12 @@ public struct Model: Sendable {
                 }
                 guard widths.last == 1 else {
                     throw ProblemError(file: file, key: "model.layers", message: "must end with 1: the model predicts the one target column")
+                }
+                // Every width may be 10 000, but not their product: [1, 10000, 10000, 1] is 10^8
+                // parameters, a graph that grew past 4.9 GB without a word.
+                let parameters = (1..<widths.count).reduce(0) { $0 + widths[$1] * (widths[$1 - 1] + 1) }
+                guard parameters <= Model.maxParameters else {
+                    throw ProblemError(file: file, key: "model.layers", message: "makes \(parameters) parameters; flatlab's exact derivatives and measures are for small networks, at most \(Model.maxParameters)")
                 }
                 let name = try reader.string(modelTable, "activation", prefix: "model") ?? "tanh"
                 guard let f = activations[name] else {

@@ -68,6 +68,10 @@ struct SweepCommand: ParsableCommand {
         }
         let varies = try vary.map(parseVary)
         if let starts, !(1...100_000).contains(starts) { throw UsageError("--starts must be 1 to 100000, got \(starts)") }
+        let runs = varies.map(\.values.count).reduce(1, *) * (starts ?? 1) * optimizers.count
+        if runs > Basins.maxRuns {
+            throw UsageError("the sweep makes \(runs) runs (\(varies.map { "\($0.values.count) values of \($0.key)" }.joined(separator: " × ")) × \(starts ?? 1) start\(starts == 1 || starts == nil ? "" : "s") × \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s")), more than \(Basins.maxRuns); sweep fewer values or starts")
+        }
         let threadCount = try threads.count()
         let out = try options.folder()
         let flags = try options.manyRunFlags(command: "sweep", measures: "a sweep measures each end point anyway")

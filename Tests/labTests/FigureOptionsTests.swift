@@ -123,3 +123,28 @@ final class InterruptTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
     }
 }
+
+/// Work too large to finish is refused before it starts, with its size and the limit.
+final class LimitTests: XCTestCase {
+    func testRunawayWorkIsRefused() throws {
+        let out = try temporaryFolder()
+        let cases: [([String], String)] = [
+            (["basins", "two-valley", "--opts", "gd", "--grid", "4096"],
+             "error: --grid 4096 and 1 optimizer make 16777216 runs, more than 1048576 (1024 × 1024); a map needs no more starts than it has pixels"),
+            (["sweep", "two-valley", "--opts", "sam", "--vary", "lr=0.01:0.1:4096", "--vary", "rho=0.01:1:4096", "--starts", "100000"],
+             "error: the sweep makes 1677721600000 runs (4096 values of lr × 4096 values of rho × 100000 starts × 1 optimizer), more than 1048576; sweep fewer values or starts"),
+        ]
+        for (arguments, message) in cases {
+            let run = try lab(arguments + ["--out", out.path], in: ProblemCommandTests.repository)
+            XCTAssertEqual(run.status, 64, run.stderr)
+            XCTAssertEqual(run.stderr.split(separator: "\n").map(String.init), [message])
+        }
+        // A network of widths that each pass but whose product does not: 2·10⁴ + 10⁴·10001 + 10001 = 100040001 parameters.
+        let file = out.appendingPathComponent("huge.toml")
+        try "[model]\nkind = \"mlp\"\nlayers = [1, 10000, 10000, 1]\n[data]\ngenerate = \"x\"\nrange = [0, 1]\nn = 4\n".write(to: file, atomically: true, encoding: .utf8)
+        let show = try lab(["show", file.path])
+        XCTAssertEqual(show.status, 65)
+        XCTAssertEqual(show.stderr, "error: \(file.path): model.layers: makes 100040001 parameters; flatlab's exact derivatives and measures are for small networks, at most 20000\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["huge.toml"])
+    }
+}
