@@ -239,6 +239,12 @@ struct NotebookRunner {
             for (c, command) in cell.commands.enumerated() {
                 let words = Array(try Notebook.shellWords(command).dropFirst())
                 if words.first == "notebook" { throw NotebookFileError(message: "\(file):\(cell.line): a cell cannot run lab notebook") }
+                // A notebook someone sends you writes nowhere but under its own folder: --out
+                // must be a relative path that stays inside it.
+                if let out = NotebookRunner.outFolder(words), !NotebookRunner.staysInside(out) {
+                    try? FileManager.default.removeItem(at: scratch)
+                    throw NotebookFileError(message: "\(file):\(cell.line): `\(command)` writes to --out \(out), outside the notebook's folder; a cell writes under it, as in --out assets/LESSON")
+                }
                 let (out, err, status) = NotebookRunner.capture(words)
                 output += out + err
                 let last = c == cell.commands.count - 1
@@ -252,11 +258,38 @@ struct NotebookRunner {
         }
         var figures: [String] = []
         for figure in notebook.figuresByCell.flatMap({ $0 }) where !figures.contains(figure) { figures.append(figure) }
+        // `run` copies each linked figure from the scratch folder into the notebook's: a link
+        // that climbs out of assets/ would copy outside it.
+        if let outside = figures.first(where: { !NotebookRunner.staysInside($0) || $0.split(separator: "/").contains("..") }) {
+            try? FileManager.default.removeItem(at: scratch)
+            throw NotebookFileError(message: "\(file): links \(outside), which leaves assets/; a figure link names a file under assets/ without ..")
+        }
         for figure in figures where !FileManager.default.fileExists(atPath: scratch.appendingPathComponent(figure).path) {
             try? FileManager.default.removeItem(at: scratch)
             throw NotebookFileError(message: "\(file): links \(figure), which no cell wrote (a cell writes it with --out \(URL(fileURLWithPath: figure).deletingLastPathComponent().relativePath))")
         }
         return Result(original: original, notebook: notebook, outputs: outputs, figures: figures, folder: folder, scratch: scratch)
+    }
+
+    /// The folder a command's words give with --out (`--out DIR` or `--out=DIR`), or nil.
+    static func outFolder(_ words: [String]) -> String? {
+        for (i, w) in words.enumerated() {
+            if w == "--out", i + 1 < words.count { return words[i + 1] }
+            if w.hasPrefix("--out=") { return String(w.dropFirst(6)) }
+        }
+        return nil
+    }
+
+    /// Whether a path is relative and never climbs above where it starts (`a/../b` does not,
+    /// `a/../../b` does).
+    static func staysInside(_ path: String) -> Bool {
+        guard !path.hasPrefix("/"), !path.hasPrefix("~") else { return false }
+        var depth = 0
+        for part in path.split(separator: "/") {
+            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+            if depth < 0 { return false }
+        }
+        return true
     }
 
     /// Runs one lab command in this process, with its stdout and stderr captured.

@@ -35,6 +35,36 @@ final class NotebookCommandTests: XCTestCase {
         try lab(["notebook"] + arguments, in: folder, environment: ["LAB_PROBLEMS": repository.appendingPathComponent("problems").path])
     }
 
+    /// A notebook writes nowhere but under its own folder: an --out that is absolute or climbs
+    /// out, and a figure link that climbs out of assets/, are refused (exit 65) before anything
+    /// is written there, in check and in run.
+    func testANotebookStaysInItsFolder() throws {
+        let outside = try temporaryFolder()
+        let target = outside.appendingPathComponent("two-valley-gd.json")
+        try "keep me\n".write(to: target, atomically: true, encoding: .utf8)
+        let cases: [(String, String)] = [
+            ("```sh\nlab run two-valley --opt gd --steps 3 --out \(outside.path)\n```\n",
+             "small.md:1: `lab run two-valley --opt gd --steps 3 --out \(outside.path)` writes to --out \(outside.path), outside the notebook's folder; a cell writes under it, as in --out assets/LESSON"),
+            ("```sh\nlab run two-valley --opt gd --steps 3 --out ../../..\n```\n",
+             "small.md:1: `lab run two-valley --opt gd --steps 3 --out ../../..` writes to --out ../../.., outside the notebook's folder; a cell writes under it, as in --out assets/LESSON"),
+            ("```sh\nlab run two-valley --opt gd --steps 3 --out=assets/../..\n```\n",
+             "small.md:1: `lab run two-valley --opt gd --steps 3 --out=assets/../..` writes to --out assets/../.., outside the notebook's folder; a cell writes under it, as in --out assets/LESSON"),
+            ("```sh\nlab run two-valley --opt gd --steps 3 --out assets/x\n```\n\n![x](assets/../../secret.svg)\n",
+             "small.md: links assets/../../secret.svg, which leaves assets/; a figure link names a file under assets/ without .."),
+        ]
+        for (text, message) in cases {
+            let folder = try temporaryFolder()
+            try text.write(to: folder.appendingPathComponent("small.md"), atomically: true, encoding: .utf8)
+            for verb in ["check", "run"] {
+                let result = try notebook([verb, "small.md"], in: folder)
+                XCTAssertEqual(result.status, 65, result.stderr)
+                XCTAssertEqual(result.stderr.split(separator: "\n").first.map(String.init), "error: \(message)", verb)
+            }
+        }
+        XCTAssertEqual(try String(contentsOf: target, encoding: .utf8), "keep me\n", "the file outside is untouched")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside.path), ["two-valley-gd.json"])
+    }
+
     func testRunThenCheck() throws {
         let folder = try notebookFolder()
         let first = try notebook(["run", "small.md"], in: folder)
