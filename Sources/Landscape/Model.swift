@@ -333,8 +333,8 @@ public struct Model: Sendable {
                 if let fallback { return fallback }
                 throw ProblemError(file: file, key: "data.\(key)", message: "missing; give the number of rows, as in \(key) = 24")
             }
-            guard x == x.rounded(), x >= (key == "n" ? 1 : 0), x <= 1_000_000 else {
-                throw ProblemError(file: file, key: "data.\(key)", message: "must be a whole number of rows from \(key == "n" ? 1 : 0) to 1000000")
+            guard x == x.rounded(), x >= (key == "n" ? 1 : 0), x <= 100_000 else {
+                throw ProblemError(file: file, key: "data.\(key)", message: "must be a whole number of rows from \(key == "n" ? 1 : 0) to 100000 (every step is a pass over the rows)")
             }
             return Int(x)
         }

@@ -146,5 +146,14 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(show.status, 65)
         XCTAssertEqual(show.stderr, "error: \(file.path): model.layers: makes 100040001 parameters; flatlab's exact derivatives and measures are for small networks, at most 20000\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["huge.toml"])
+        // A million generated rows (every step a pass over them) and ten million steps (a run
+        // keeps every step: 4 GB) were accepted without a word.
+        try "[model]\nkind = \"mlp\"\nlayers = [1, 6, 1]\n[data]\ngenerate = \"x\"\nrange = [0, 1]\nn = 1000000\n".write(to: file, atomically: true, encoding: .utf8)
+        let rows = try lab(["show", file.path])
+        XCTAssertEqual(rows.status, 65)
+        XCTAssertEqual(rows.stderr, "error: \(file.path): data.n: must be a whole number of rows from 1 to 100000 (every step is a pass over the rows)\n")
+        let steps = try lab(["run", "two-valley", "--opt", "sam", "--steps", "10000000", "--out", out.path], in: ProblemCommandTests.repository)
+        XCTAssertEqual(steps.status, 64)
+        XCTAssertEqual(steps.stderr, "error: --steps must be from 1 to 1000000, not 10000000\n")
     }
 }
