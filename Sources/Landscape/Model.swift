@@ -277,6 +277,12 @@ public struct Model: Sendable {
                 }
             }
         }
+        // A data column named like a parameter (w1_0_0, b2_0) would be one variable of the graph
+        // with it, and the loss silently another: refused for every kind, as expression models
+        // refuse it when their parameters are listed.
+        if let clash = train.columns.first(where: { names.contains($0) }) {
+            throw ProblemError(file: file, key: "data", message: "the column '\(clash)' of \(train.source) has the name of a parameter of the model; rename the column")
+        }
         let perRow: NodeID
         switch loss {
         case .mse: perRow = graph.pow(graph.sub(prediction, target), 2)

@@ -33,8 +33,10 @@ struct RunOptions: ParsableArguments {
 
 /// The optimizers of `--opts gd,sam,gam`, each once.
 func optimizerList(_ opts: String) throws -> [Optimizer] {
-    let optimizers = try opts.split(separator: ",").map { try Optimizer.lookup(String($0).trimmingCharacters(in: .whitespaces)) }
-    guard !optimizers.isEmpty else { throw UsageError("--opts: give at least one optimizer, as in --opts gd,sam,gam") }
+    let names = opts.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !(names.count == 1 && names[0].isEmpty) else { throw UsageError("--opts: give at least one optimizer, as in --opts gd,sam,gam") }
+    if names.contains("") { throw UsageError("--opts '\(opts)' has an empty name; give optimizers separated by single commas, as in gd,sam,gam") }
+    let optimizers = try names.map { try Optimizer.lookup($0) }
     if let twice = optimizers.first(where: { o in optimizers.filter { $0 == o }.count > 1 }) {
         throw UsageError("--opts names \(twice.name) twice; each optimizer's files would overwrite the other's")
     }

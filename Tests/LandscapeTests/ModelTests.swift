@@ -241,6 +241,12 @@ final class ModelTests: XCTestCase {
             XCTAssertEqual(error("[model]\nkind = \"mlp\"\nlayers = [1, 4, 1]\nseed = \(seed)\n[data]\ntrain = \"d.csv\"\n"),
                            "p.toml: model.seed: must be a whole number, 0 or more", seed)
         }
+        // A column named like a network's parameter (an input w1_0_0, a target b2_0) once shared
+        // its variable, and the loss changed without a word.
+        _ = try write("d.csv", "w1_0_0,y\n1,2\n2,3\n")
+        XCTAssertEqual(error(model), "p.toml: data: the column 'w1_0_0' of d.csv has the name of a parameter of the model; rename the column")
+        _ = try write("d.csv", "x,b2_0\n1,2\n2,3\n")
+        XCTAssertEqual(error(model), "p.toml: data: the column 'b2_0' of d.csv has the name of a parameter of the model; rename the column")
         // Data too large for the loss is the file's mistake (exit 65), named at load, not a start
         // to change (it once said "choose another start", exit 64).
         let overflow = "p.toml: data: the training loss is infinite at the model's start: the data's values are too large for a loss in doubles (check the targets, range and noise)"
