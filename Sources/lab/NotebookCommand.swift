@@ -241,7 +241,7 @@ struct NotebookRunner {
                 if words.first == "notebook" { throw NotebookFileError(message: "\(file):\(cell.line): a cell cannot run lab notebook") }
                 // A notebook someone sends you writes nowhere but under its own folder: --out
                 // must be a relative path that stays inside it.
-                if let out = NotebookRunner.outFolder(words), !NotebookRunner.staysInside(out) {
+                if let out = NotebookRunner.outFolders(words).first(where: { !NotebookRunner.staysInside($0) }) {
                     try? FileManager.default.removeItem(at: scratch)
                     throw NotebookFileError(message: "\(file):\(cell.line): `\(command)` writes to --out \(out), outside the notebook's folder; a cell writes under it, as in --out assets/LESSON")
                 }
@@ -260,7 +260,7 @@ struct NotebookRunner {
         for figure in notebook.figuresByCell.flatMap({ $0 }) where !figures.contains(figure) { figures.append(figure) }
         // `run` copies each linked figure from the scratch folder into the notebook's: a link
         // that climbs out of assets/ would copy outside it.
-        if let outside = figures.first(where: { !NotebookRunner.staysInside($0) || $0.split(separator: "/").contains("..") }) {
+        if let outside = figures.first(where: { $0.split(separator: "/").contains("..") }) {
             try? FileManager.default.removeItem(at: scratch)
             throw NotebookFileError(message: "\(file): links \(outside), which leaves assets/; a figure link names a file under assets/ without ..")
         }
@@ -271,13 +271,13 @@ struct NotebookRunner {
         return Result(original: original, notebook: notebook, outputs: outputs, figures: figures, folder: folder, scratch: scratch)
     }
 
-    /// The folder a command's words give with --out (`--out DIR` or `--out=DIR`), or nil.
-    static func outFolder(_ words: [String]) -> String? {
-        for (i, w) in words.enumerated() {
-            if w == "--out", i + 1 < words.count { return words[i + 1] }
-            if w.hasPrefix("--out=") { return String(w.dropFirst(6)) }
+    /// Every folder a command's words give with --out (`--out DIR` or `--out=DIR`): the last
+    /// one given is the one used, so each must stay inside.
+    static func outFolders(_ words: [String]) -> [String] {
+        words.indices.compactMap { i in
+            if words[i] == "--out", i + 1 < words.count { return words[i + 1] }
+            return words[i].hasPrefix("--out=") ? String(words[i].dropFirst(6)) : nil
         }
-        return nil
     }
 
     /// Whether a path is relative and never climbs above where it starts (`a/../b` does not,

@@ -49,6 +49,9 @@ final class NotebookCommandTests: XCTestCase {
              "small.md:1: `lab run two-valley --opt gd --steps 3 --out ../../..` writes to --out ../../.., outside the notebook's folder; a cell writes under it, as in --out assets/LESSON"),
             ("```sh\nlab run two-valley --opt gd --steps 3 --out=assets/../..\n```\n",
              "small.md:1: `lab run two-valley --opt gd --steps 3 --out=assets/../..` writes to --out assets/../.., outside the notebook's folder; a cell writes under it, as in --out assets/LESSON"),
+            // The last --out is the one a command uses: every one must stay inside.
+            ("```sh\nlab run two-valley --opt gd --steps 3 --out assets/x --out \(outside.path)\n```\n",
+             "small.md:1: `lab run two-valley --opt gd --steps 3 --out assets/x --out \(outside.path)` writes to --out \(outside.path), outside the notebook's folder; a cell writes under it, as in --out assets/LESSON"),
             ("```sh\nlab run two-valley --opt gd --steps 3 --out assets/x\n```\n\n![x](assets/../../secret.svg)\n",
              "small.md: links assets/../../secret.svg, which leaves assets/; a figure link names a file under assets/ without .."),
         ]
