@@ -40,23 +40,26 @@ extension RunConfiguration {
         guard k >= 0 && k < hyper.steps else {
             throw SettingError("--run-to \(k) is beyond the run: it takes \(hyper.steps) step\(hyper.steps == 1 ? "" : "s") (0 to \(hyper.steps - 1)); give a larger --steps")
         }
-        var thetas: [[Double]] = [], losses: [Double] = [], gradients: [[Double]] = []
-        var results: [DirectionResult] = []
-        let (status, divergence, _) = try withSteps(k + 1).iterate(visit: { _, theta, l, g in
-            thetas.append(theta)
-            losses.append(l)
-            gradients.append(g)
-        }, estimates: { results.append($0) })
-        guard results.count == k + 1, thetas.count == k + 2 else {
-            if status == .converged { throw SettingError("the run converged after \(thetas.count - 1) steps, before step \(k); choose an earlier --run-to") }
+        // Only step k and the point after it are kept, however long the run to them.
+        var at: (theta: [Double], loss: Double, gradient: [Double])?, next: [Double]?, result: DirectionResult?
+        var last = 0, directions = 0
+        let (status, divergence, _) = try withSteps(k + 1).iterate(visit: { step, theta, l, g in
+            last = step
+            if step == k { at = (theta, l, g) } else if step == k + 1 { next = theta }
+        }, estimates: { d in
+            if directions == k { result = d }
+            directions += 1
+        })
+        guard let at, let next, let d = result else {
+            if status == .converged { throw SettingError("the run converged after \(last) steps, before step \(k); choose an earlier --run-to") }
             if let divergence { throw SettingError("the run diverged at step \(divergence.step) (\(divergence.reason)), before step \(k) was taken") }
             throw SettingError("the run stopped before step \(k)")
         }
-        let theta = thetas[k], d = results[k]
+        let theta = at.theta
         let o = problem.oracle
         let worst = try o.zof(at: theta, rho: hyper.rho), steepest = try o.fof(at: theta, rho: hyper.rho)
-        return StepRecord(problem: problem.name, optimizer: optimizer, hyper: hyper, step: k, theta: theta, loss: losses[k], gradient: gradients[k],
-                          probe: d.probe, correction: d.correction, direction: d.direction, next: thetas[k + 1],
+        return StepRecord(problem: problem.name, optimizer: optimizer, hyper: hyper, step: k, theta: theta, loss: at.loss, gradient: at.gradient,
+                          probe: d.probe, correction: d.correction, direction: d.direction, next: next,
                           lr: hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps),
                           zof: worst.value, zofArgmax: worst.argmax, fof: steepest.value, fofArgmax: steepest.argmax,
                           zofEstimate: d.zofEstimate, fofEstimate: d.fofEstimate)

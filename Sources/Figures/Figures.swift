@@ -185,9 +185,7 @@ public enum LabFigures {
                     balls.append(Span(x0: theta[0] - a.rho, x1: theta[0] + a.rho, color: Color(hex: 0x56B4E9), opacity: 0.15,
                                       label: first ? "ρ-interval of each minimum" : nil))
                 } else {
-                    let phis = (0...96).map { 2 * Double.pi * Double($0) / 96 }
-                    balls.append(Line(xs: phis.map { theta[0] + a.rho * cos($0) }, ys: phis.map { theta[1] + a.rho * sin($0) },
-                                      stroke: Stroke(color: .white, width: 1.3, dash: "3 3"), label: first ? "ρ-ball of each minimum" : nil))
+                    balls.append(circle(center: theta, rho: a.rho, width: 1.3, label: first ? "ρ-ball of each minimum" : nil))
                 }
                 let y: ([Double]) -> Double = { p.dimension == 1 ? p.oracle.loss($0) : $0[1] }
                 balls.append(Markers(xs: [m.zofArgmax[0]], ys: [y(m.zofArgmax)], colors: [.white], shape: .triangle, size: 4.5,
@@ -299,17 +297,22 @@ public enum LabFigures {
             }
             return axes
         }
+        return lossPanel(p, x: p.domain[0], y: p.domain[1], samples: gridSamples, title: title)
+    }
+
+    /// A 2-D problem's loss over the box x × y, an n × n grid through the batch tape: heat map
+    /// and contours, at equal aspect.
+    static func lossPanel(_ p: Problem, x: ClosedRange<Double>, y: ClosedRange<Double>, samples n: Int, title: String) -> Axes {
         var axes = Axes(title: title, xLabel: p.variables[0], yLabel: p.variables[1])
-        let n = gridSamples
-        let gx = (0..<n).map { p.domain[0].lowerBound + (p.domain[0].upperBound - p.domain[0].lowerBound) * Double($0) / Double(n - 1) }
-        let gy = (0..<n).map { p.domain[1].lowerBound + (p.domain[1].upperBound - p.domain[1].lowerBound) * Double($0) / Double(n - 1) }
+        let gx = (0..<n).map { x.lowerBound + (x.upperBound - x.lowerBound) * Double($0) / Double(n - 1) }
+        let gy = (0..<n).map { y.lowerBound + (y.upperBound - y.lowerBound) * Double($0) / Double(n - 1) }
         var cx: [Double] = [], cy: [Double] = []
         cx.reserveCapacity(n * n)
         cy.reserveCapacity(n * n)
         for y in gy { for x in gx { cx.append(x); cy.append(y) } }
-        addHeatMap(&axes, gx, gy, o.lossTape.evaluate(batch: [cx, cy])[0])
-        axes.xRange = p.domain[0]
-        axes.yRange = p.domain[1]
+        addHeatMap(&axes, gx, gy, p.oracle.lossTape.evaluate(batch: [cx, cy])[0])
+        axes.xRange = x
+        axes.yRange = y
         axes.equalAspect = true
         return axes
     }
@@ -436,9 +439,14 @@ public enum LabFigures {
 
     /// The ρ-ball: a circle (round on an equal-aspect panel), `data-role="rho-ball"` in the SVG.
     static func addCircle(_ axes: inout Axes, center c: [Double], rho: Double, label: String = "ρ-ball at the end") {
+        axes.add(Group([("data-role", "rho-ball")], [circle(center: c, rho: rho, width: 1.5, label: label)]))
+    }
+
+    /// The circle of radius ρ around a 2-D point, dashed white.
+    static func circle(center c: [Double], rho: Double, width: Double, label: String?) -> Line {
         let phis = (0...96).map { 2 * Double.pi * Double($0) / 96 }
-        axes.add(Group([("data-role", "rho-ball")], [Line(xs: phis.map { c[0] + rho * cos($0) }, ys: phis.map { c[1] + rho * sin($0) },
-                                                          stroke: Stroke(color: .white, width: 1.5, dash: "3 3"), label: label)]))
+        return Line(xs: phis.map { c[0] + rho * cos($0) }, ys: phis.map { c[1] + rho * sin($0) },
+                    stroke: Stroke(color: .white, width: width, dash: "3 3"), label: label)
     }
 
     /// Offsets (in marker radii) for end points that would sit on one another: points closer

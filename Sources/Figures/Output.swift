@@ -6,28 +6,21 @@ import Render
 extension LabFigures {
     /// Plot's style for the figure settings of a command.
     public static func style(_ f: FigureSettings) -> Style {
-        let size: Style.Size = switch f.size {
-        case .screen: .screen
-        case .column: Style.column
-        case .page: Style.page
-        case .slide: Style.slide
-        case .inches(let w, let h): .inches(width: w, height: h)
-        }
-        return Style(size: size, fontSize: f.fontSize, equalAspect: f.equalAspect)
+        Style(size: f.widthInches.map { .inches(width: $0, height: f.heightInches) } ?? .screen, fontSize: f.fontSize, equalAspect: f.equalAspect)
     }
 
     /// The files of a figure, BASE.svg, .pdf and .png as the settings ask, all rendered before
     /// any is written (PDF and PNG by librsvg and Cairo, in process).
     public static func files(_ figure: Figure, base: String, settings f: FigureSettings) throws -> [(contents: Data, path: String)] {
         let style = style(f)
-        if let least = figure.minimumInches(style), let w = f.widthInches {
-            let height: Double? = if case .inches(_, let h) = style.size { h } else { nil }
+        let drawn = figure.rendered(style)
+        if let least = drawn.minimumInches, let w = f.widthInches {
+            let height = f.heightInches
             if w < least.width - 1e-9 || (height.map { $0 < least.height - 1e-9 } ?? false) {
-                let needs = String(format: "%.2g × %.2g in", max(w, least.width), max(height ?? 0, least.height))
-                throw SettingError("--size \(sizeText(f.size)) is too small for this figure (\(figure.panels.count) panel\(figure.panels.count == 1 ? "" : "s") at \(String(format: "%g", style.fontSize)) pt): it needs at least \(needs); give a larger --size or a smaller --font-size")
+                let needs = String(format: "%.3g × %.3g in", max(w, least.width), max(height ?? 0, least.height))
+                throw SettingError("--size \(f.size.text) is too small for this figure (\(figure.panels.count) panel\(figure.panels.count == 1 ? "" : "s") at \(String(format: "%g", style.fontSize)) pt): it needs at least \(needs); give a larger --size or a smaller --font-size")
             }
         }
-        let drawn = figure.rendered(style)
         if f.formats.contains("png") {
             let (w, h) = ((drawn.inches.width * Double(f.dpi)).rounded(), (drawn.inches.height * Double(f.dpi)).rounded())
             if max(w, h) > maxPixels {
@@ -40,17 +33,6 @@ extension LabFigures {
             case "png": (try Render.document(drawn.svg, format: .png, inches: drawn.inches, dpi: Double(f.dpi)), base + ".png")
             default: (Data(drawn.svg.utf8), base + ".svg")
             }
-        }
-    }
-
-    /// A size as `--size` spells it.
-    static func sizeText(_ size: FigureSettings.Size) -> String {
-        switch size {
-        case .screen: "screen"
-        case .column: "column"
-        case .page: "page"
-        case .slide: "slide"
-        case .inches(let w, let h): String(format: "%gx%g", w, h)
         }
     }
 

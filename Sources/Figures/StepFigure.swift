@@ -32,14 +32,7 @@ extension LabFigures {
             let pad = 0.05 * (hi - lo)
             return (lo - pad)...(hi + pad)
         }
-        let n = 100
-        let gx = (0..<n).map { boxes[0].lowerBound + (boxes[0].upperBound - boxes[0].lowerBound) * Double($0) / Double(n - 1) }
-        let gy = (0..<n).map { boxes[1].lowerBound + (boxes[1].upperBound - boxes[1].lowerBound) * Double($0) / Double(n - 1) }
-        var axes = Axes(title: title, xLabel: p.variables[0], yLabel: p.variables[1])
-        addHeatMap(&axes, gx, gy, p.oracle.lossTape.evaluate(batch: [gy.flatMap { _ in gx }, gy.flatMap { y in gx.map { _ in y } }])[0])
-        axes.xRange = boxes[0]
-        axes.yRange = boxes[1]
-        axes.equalAspect = true
+        var axes = lossPanel(p, x: boxes[0], y: boxes[1], samples: 100, title: title)
         addCircle(&axes, center: s.theta, rho: rho, label: "the ball of radius ρ")
         // The vectors from θ, descending: −g, −α·h_norm, −direction, to one scale.
         let vectors: [(String, [Double], Stroke)] = [("−g, the plain descent", s.gradient, Stroke(color: .white, width: 1.8, halo: false))]

@@ -32,39 +32,35 @@ extension Problem {
     /// Reads a file of settings (a figure style: `size = "column"`, `font-size = 8`): top-level
     /// keys typed as in `[defaults]`. Errors name the file; the keys are checked by the caller.
     public static func settingsFile(_ path: String) throws -> Defaults {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ProblemError(file: path, key: nil, message: "cannot read the file (\(error.localizedDescription))")
-        }
-        do {
-            return try TableReader(file: path).settings(try TOMLTable(string: text), prefix: nil)
-        } catch let error as TOMLParseError {
-            throw ProblemError(file: path, key: nil, message: "line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
-        }
+        try TableReader(file: path).settings(try table(try text(of: path), file: path), prefix: nil)
     }
 
     /// Reads and checks a problem file.
     public static func load(file path: String) throws -> Problem {
-        let text: String
+        try Problem(toml: try text(of: path), file: path)
+    }
+
+    /// A file's text, or an error naming it.
+    static func text(of path: String) throws -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ProblemError(file: path, key: nil, message: "cannot read the file (\(error.localizedDescription))")
         }
-        return try Problem(toml: text, file: path)
+    }
+
+    /// TOML text as a table, or an error with the file, line and column.
+    static func table(_ text: String, file: String) throws -> TOMLTable {
+        do {
+            return try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ProblemError(file: file, key: nil, message: "line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        }
     }
 
     /// Parses a problem from TOML text; `file` names it in errors and its stem must match `name`.
     public init(toml text: String, file: String) throws {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ProblemError(file: file, key: nil,
-                               message: "line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
-        }
+        let table = try Problem.table(text, file: file)
         let reader = TableReader(file: file)
         try reader.rejectUnknown(table, known: Problem.topLevelKeys, prefix: nil)
 

@@ -27,11 +27,22 @@ public struct FigureSettings: Sendable, Equatable {
             }
         }
 
-        /// `WxH` in inches (checked by the settings table).
+        /// `WxH` in inches, nil for anything else (the settings table checks the range).
         init?(inches text: String) {
-            let parts = text.lowercased().split(separator: "x").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2 else { return nil }
-            self = .inches(parts[0], parts[1])
+            let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, let w = parts[0], let h = parts[1] else { return nil }
+            self = .inches(w, h)
+        }
+
+        /// As `--size` spells it.
+        public var text: String {
+            switch self {
+            case .screen: "screen"
+            case .column: "column"
+            case .page: "page"
+            case .slide: "slide"
+            case .inches(let w, let h): String(format: "%gx%g", w, h)
+            }
         }
     }
 
@@ -58,6 +69,15 @@ public struct FigureSettings: Sendable, Equatable {
         case .page: 6.9
         case .slide: 13.33
         case .inches(let w, _): w
+        }
+    }
+
+    /// The height in inches when the size fixes it (a slide, WxH), else nil.
+    public var heightInches: Double? {
+        switch size {
+        case .slide: 7.5
+        case .inches(_, let h): h
+        default: nil
         }
     }
 

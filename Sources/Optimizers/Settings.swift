@@ -132,8 +132,7 @@ public struct Setting: Sendable {
             let forms = "column, page, slide, screen or WIDTHxHEIGHT in inches (as in 5x3.5)"
             guard case .word(let w) = value else { return fail("must be \(forms)") }
             if FigureSettings.Size(named: w) != nil { return .success(value) }
-            let parts = w.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2, let width = parts[0], let height = parts[1] else { return fail("'\(w)' is not \(forms)") }
+            guard case .inches(let width, let height)? = FigureSettings.Size(inches: w) else { return fail("'\(w)' is not \(forms)") }
             guard width > 0, height > 0, width <= 100, height <= 100 else {
                 return fail("'\(w)': width and height must be more than 0 and at most 100 inches; give \(forms)")
             }

@@ -149,6 +149,12 @@ public struct Stroke: Sendable {
         return a
     }
 
+    /// Polylines in pixels drawn as one path with this stroke, each simplified to a tenth of a
+    /// pixel of the screen design (`SVGWriter.simplified`): the same drawing with far fewer numbers.
+    func draw(polylines: [[(Double, Double)]], _ look: Look, into w: inout SVGWriter) {
+        draw(polylines.map { SVGWriter.path(SVGWriter.simplified($0, tolerance: look.length(0.1))) }.joined(), look, into: &w)
+    }
+
     /// The path `d` drawn with this stroke: its halo first (a solid, wider, light line), then the line.
     func draw(_ d: String, _ look: Look, into w: inout SVGWriter) {
         if halo {

@@ -193,13 +193,7 @@ public struct Axes: Sendable {
         // About one tick per five characters' room along x, so labels never run into each other.
         let length = axis == 0 ? t.right - t.left : t.bottom - t.top
         let room = axis == 0 ? length / (t.look.tick * 3.6) : length / (t.look.tick * 2.2)
-        var target = max(2, min(axis == 0 ? 6 : 5, Int(room)))
-        var v = Ticks.linear(r.lowerBound, r.upperBound, target: target)
-        // A nice step can leave a single tick inside a narrow range: ask for more.
-        while v.count < 2 && target < 12 {
-            target += 1
-            v = Ticks.linear(r.lowerBound, r.upperBound, target: target)
-        }
+        let v = Ticks.atLeastTwo(r.lowerBound, r.upperBound, target: max(2, min(axis == 0 ? 6 : 5, Int(room))))
         return (v, v.count > 1 ? v[1] - v[0] : nil)
     }
 
@@ -244,10 +238,10 @@ public struct Axes: Sendable {
         // Frame, labels, title.
         w.element("rect", [("x", n(t.left)), ("y", n(t.top)), ("width", n(t.right - t.left)), ("height", n(t.bottom - t.top)),
                            ("fill", "none"), ("stroke", "#333333"), ("stroke-width", gridWidth)])
+        // A line centred over the plot, moved in where it would leave the panel.
+        func centre(_ width: Double) -> Double { min(max((t.left + t.right) / 2, f.x + width / 2 + 2 * s), f.x + f.w - width / 2 - 2 * s) }
         for (k, line) in plan.xLabelLines.enumerated() {
-            // Centred under the plot, moved in where a line would leave the panel.
-            let half = look.textWidth(line, size: look.label) / 2
-            let cx = min(max((t.left + t.right) / 2, f.x + half + 2 * s), f.x + f.w - half - 2 * s)
+            let cx = centre(look.textWidth(line, size: look.label))
             w.text([("x", n(cx)), ("y", n(t.bottom + 9 * s + look.tick + look.label * (1 + 1.2 * Double(k)))), ("text-anchor", "middle"), ("fill", "#222222")],
                    line, size: look.label, look: look)
         }
@@ -266,9 +260,7 @@ public struct Axes: Sendable {
         let lineHeight = 1.2 * look.title
         for (k, line) in plan.titleLines.enumerated() {
             let y = t.top - 9 * s - lineHeight * Double(plan.titleLines.count - 1 - k) - 0.25 * look.title
-            // Centred over the plot, moved in where the line would leave the panel (bold runs wide).
-            let half = 1.1 * look.textWidth(line, size: look.title) / 2
-            let cx = min(max((t.left + t.right) / 2, f.x + half + 2 * s), f.x + f.w - half - 2 * s)
+            let cx = centre(1.1 * look.textWidth(line, size: look.title))  // bold runs a tenth wider
             w.text([("x", n(cx)), ("y", n(y)), ("text-anchor", "middle"), ("font-weight", "bold"), ("fill", "#222222")],
                    line, size: look.title, look: look)
         }

@@ -114,30 +114,25 @@ public struct ContourLines: Artist {
     public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? [grid.xs.first!, grid.xs.last!] : [grid.ys.first!, grid.ys.last!] }
     public var fillsItsRange: Bool { true }
 
-    /// The contour paths in pixels, and one label per level on a segment away from the frame
-    /// and from other labels.
-    func layout(_ t: Transform) -> (paths: [String], labels: [((Double, Double), String)]) {
-        var placed: [(Double, Double)] = [], paths: [String] = []
-        var labelTexts: [((Double, Double), String)] = []
+    /// One label per level, on a segment away from the frame and from other labels: where it
+    /// goes, in pixels, and its text.
+    func labelPlaces(_ t: Transform) -> [((Double, Double), String)] {
+        guard labels else { return [] }
+        var placed: [((Double, Double), String)] = []
         for (level, segments) in segmentsByLevel {
-            paths.append(ContourLines.chains(segments.map { (t.point($0.0.0, $0.0.1), t.point($0.1.0, $0.1.1)) })
-                .map { SVGWriter.path(SVGWriter.simplified($0, tolerance: t.look.length(0.1))) }.joined())
             let candidates = segments.map { t.point(($0.0.0 + $0.1.0) / 2, ($0.0.1 + $0.1.1) / 2) }.filter { c in
                 c.0 > t.left + t.look.length(24) && c.0 < t.right - t.look.length(24) && c.1 > t.top + t.look.length(14)
                     && c.1 < t.bottom - t.look.length(8)
-                    && placed.allSatisfy { abs($0.0 - c.0) > t.look.length(44) || abs($0.1 - c.1) > t.look.length(16) }
+                    && placed.allSatisfy { abs($0.0.0 - c.0) > t.look.length(44) || abs($0.0.1 - c.1) > t.look.length(16) }
             }
-            if labels, let c = candidates.isEmpty ? nil : candidates[candidates.count / 2] {
-                placed.append(c)
-                labelTexts.append((c, Ticks.levelLabel(level)))
-            }
+            if !candidates.isEmpty { placed.append((candidates[candidates.count / 2], Ticks.levelLabel(level))) }
         }
-        return (paths, labelTexts)
+        return placed
     }
 
     /// A legend must not hide a contour's label: each label's box counts as a lone marker.
     public func obstacles(_ t: Transform) -> [Obstacle] {
-        layout(t).labels.flatMap { c, text -> [Obstacle] in
+        labelPlaces(t).flatMap { c, text -> [Obstacle] in
             let half = t.look.textWidth(text, size: t.look.small) / 2
             return [-1.0, 0, 1].map { Obstacle(x: c.0 + $0 * half, y: c.1 - t.look.length(6), weight: Legend.heavy) }
         }
@@ -145,8 +140,10 @@ public struct ContourLines: Artist {
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         let n = SVGWriter.number
-        let (paths, labelTexts) = layout(t)
-        for d in paths { stroke.draw(d, t.look, into: &w) }
+        for (_, segments) in segmentsByLevel {
+            stroke.draw(polylines: ContourLines.chains(segments.map { (t.point($0.0.0, $0.0.1), t.point($0.1.0, $0.1.1)) }), t.look, into: &w)
+        }
+        let labelTexts = labelPlaces(t)
         // Labels after every line, so no later contour crosses one, each on a white halo (its
         // stroke, painted first).
         for (c, text) in labelTexts {

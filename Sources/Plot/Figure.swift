@@ -34,13 +34,11 @@ public struct Figure: Sendable {
     public struct Rendered: Sendable {
         public let svg: String
         public let inches: (width: Double, height: Double)
+        /// At a size in inches, the least width and height at which every plot keeps 4 ems
+        /// either way at this font size (nil on screen): a caller refuses a smaller size.
+        public let minimumInches: (width: Double, height: Double)?
     }
 
-    /// The SVG document at a style's size. On screen, panels are `panelWidth` wide, in the
-    /// figure's `columns`; at a size in inches the width is the page's, with as many panels a
-    /// row as leave each at least 20 ems (so a column stacks them), and each row as tall as its
-    /// tallest panel wants (an equal-aspect landscape its data's aspect, the others about 2:3),
-    /// unless the size fixes the height, which the rows then share.
     /// The panels' arrangement at a style: panels a row, each panel's width and plan.
     func layout(_ style: Style) -> (columns: Int, width: Double, cellWidth: Double, plans: [Axes.Plan]) {
         guard let w = style.widthUnits else { return layout(style, columns: columns) }
@@ -52,7 +50,7 @@ public struct Figure: Sendable {
         var fewestRows: (columns: Int, width: Double, cellWidth: Double, plans: [Axes.Plan])?
         for c in stride(from: most, through: 1, by: -1) {
             let l = layout(style, columns: c)
-            let wideEnough = l.cellWidth >= (l.plans.map { $0.left + $0.right + Figure.plotEms * style.fontSize }.max() ?? 0)
+            let wideEnough = l.cellWidth >= leastCellWidth(style, l)
             if wideEnough && minimumHeight(style, l) <= h { return l }
             if wideEnough && fewestRows == nil { fewestRows = l }
         }
@@ -89,13 +87,9 @@ public struct Figure: Sendable {
     /// The smallest plot a panel may keep, in ems either way.
     static let plotEms = 4.0
 
-    /// The least width and height, in inches, at which every plot keeps at least 4 ems either
-    /// way at the style's font size; nil on screen, where panels have their own size.
-    public func minimumInches(_ style: Style) -> (width: Double, height: Double)? {
-        guard style.widthUnits != nil else { return nil }
-        let l = layout(style)
-        let width = Double(l.columns) * (l.plans.map { $0.left + $0.right + Figure.plotEms * style.fontSize }.max() ?? 0)
-        return (width / 72, minimumHeight(style, l) / 72)
+    /// The narrowest cell of a layout that leaves every plot 4 ems wide.
+    func leastCellWidth(_ style: Style, _ l: (columns: Int, width: Double, cellWidth: Double, plans: [Axes.Plan])) -> Double {
+        l.plans.map { $0.left + $0.right + Figure.plotEms * style.fontSize }.max() ?? 0
     }
 
     /// The least height of a layout: each row its tallest panel's margins and 4 ems of plot.
@@ -112,9 +106,17 @@ public struct Figure: Sendable {
         return height
     }
 
+    /// The SVG document at a style's size. On screen, panels are `panelWidth` wide, in the
+    /// figure's `columns`; at a size in inches the width is the page's, with as many panels a
+    /// row as leave each at least 20 ems (so a column stacks them), and each row as tall as its
+    /// tallest panel wants (an equal-aspect landscape its data's aspect, the others about 2:3),
+    /// unless the size fixes the height, which the rows then share.
     public func rendered(_ style: Style) -> Rendered {
         let look = style.look, s = look.scale
-        var (columns, width, cellWidth, plans) = layout(style)
+        let chosen = layout(style)
+        var (columns, width, cellWidth, plans) = chosen
+        let minimum = style.widthUnits == nil ? nil
+            : (width: Double(columns) * leastCellWidth(style, chosen) / 72, height: minimumHeight(style, chosen) / 72)
         let rows = (panels.count + columns - 1) / columns
         let titleHeight = title.isEmpty ? 0 : 34 * s
         var rowHeights = (0..<rows).map { r in
@@ -148,6 +150,6 @@ public struct Figure: Sendable {
         let documentTitle = title.isEmpty ? panels.map { MathText.plain($0.title) }.filter { !$0.isEmpty }.joined(separator: " · ") : MathText.plain(title)
         let svg = w.document(width: width, height: height, title: documentTitle, description: MathText.plain(description), inches: style.widthUnits != nil)
         let perInch = style.widthUnits == nil ? 96.0 : 72.0
-        return Rendered(svg: svg, inches: (width / perInch, height / perInch))
+        return Rendered(svg: svg, inches: (width / perInch, height / perInch), minimumInches: minimum)
     }
 }

@@ -57,17 +57,11 @@ public struct HeatMap: Artist {
         let dx = (xs.last! - xs.first!) / Double(xs.count - 1), dy = (ys.last! - ys.first!) / Double(ys.count - 1)
         let a = t.point(xs.first! - dx / 2, ys.last! + dy / 2), b = t.point(xs.last! + dx / 2, ys.first! - dy / 2)
         if xs.count <= HeatMap.cellLimit && ys.count <= HeatMap.cellLimit {
-            let n = SVGWriter.number
-            w.open("g", [("shape-rendering", "crispEdges"), ("class", "cells")])
-            for (j, row) in grid.values.enumerated() {
-                for (i, v) in row.enumerated() {
-                    let p = t.point(xs[i] - dx / 2, ys[j] + dy / 2), q = t.point(xs[i] + dx / 2, ys[j] - dy / 2)
-                    let color = v.isFinite ? Viridis.color((v - low) / (high - low)) : .white
-                    w.element("rect", [("x", n(min(p.0, q.0))), ("y", n(min(p.1, q.1))), ("width", n(abs(q.0 - p.0))), ("height", n(abs(q.1 - p.1))),
-                                       ("fill", color.svg)])
-                }
+            ImageGrid.drawCells(t, x: (xs.first! - dx / 2, xs.last! + dx / 2), y: (ys.first! - dy / 2, ys.last! + dy / 2),
+                                columns: xs.count, rows: ys.count, into: &w) { i, j in
+                let v = grid.values[j][i]
+                return v.isFinite ? Viridis.color((v - low) / (high - low)) : .white
             }
-            w.close("g")
             return
         }
         let png = PNG.indexed(indices, palette: HeatMap.palette)

@@ -45,18 +45,7 @@ public struct ImageGrid: Artist {
         let (x0, x1) = edges(xs), (y0, y1) = edges(ys)
         let a = t.point(x0, y1), b = t.point(x1, y0)
         if xs.count <= HeatMap.cellLimit && ys.count <= HeatMap.cellLimit {
-            // Few cells: one rectangle each, crisp in every viewer and every format.
-            let n = SVGWriter.number
-            let dx = (x1 - x0) / Double(xs.count), dy = (y1 - y0) / Double(ys.count)
-            w.open("g", [("shape-rendering", "crispEdges"), ("class", "cells")])
-            for (j, row) in cells.enumerated() {
-                for (i, c) in row.enumerated() {
-                    let p = t.point(x0 + Double(i) * dx, y0 + Double(j + 1) * dy), q = t.point(x0 + Double(i + 1) * dx, y0 + Double(j) * dy)
-                    w.element("rect", [("x", n(min(p.0, q.0))), ("y", n(min(p.1, q.1))), ("width", n(abs(q.0 - p.0))), ("height", n(abs(q.1 - p.1))),
-                                       ("fill", palette[Int(c)].svg)])
-                }
-            }
-            w.close("g")
+            ImageGrid.drawCells(t, x: (x0, x1), y: (y0, y1), columns: xs.count, rows: ys.count, into: &w) { palette[Int(cells[$1][$0])] }
             return
         }
         // Small grids are enlarged cell by cell (to about 160 pixels a side), so a viewer that
@@ -69,6 +58,25 @@ public struct ImageGrid: Artist {
                             // Crisp cells: nearest-neighbour scaling (librsvg reads optimizeSpeed, browsers pixelated).
                             ("preserveAspectRatio", "none"), ("image-rendering", "optimizeSpeed"), ("style", "image-rendering:pixelated"),
                             ("xlink:href", "data:image/png;base64," + png.base64EncodedString())])
+    }
+}
+
+extension ImageGrid {
+    /// A few cells as one rectangle each (crisp in every viewer and every format): `columns` ×
+    /// `rows` equal cells spanning x and y, cell (i, j) coloured `color(i, j)`, row 0 at the bottom.
+    static func drawCells(_ t: Transform, x: (Double, Double), y: (Double, Double), columns: Int, rows: Int, into w: inout SVGWriter,
+                          color: (Int, Int) -> Color) {
+        let n = SVGWriter.number
+        let dx = (x.1 - x.0) / Double(columns), dy = (y.1 - y.0) / Double(rows)
+        w.open("g", [("shape-rendering", "crispEdges"), ("class", "cells")])
+        for j in 0..<rows {
+            for i in 0..<columns {
+                let p = t.point(x.0 + Double(i) * dx, y.0 + Double(j + 1) * dy), q = t.point(x.0 + Double(i + 1) * dx, y.0 + Double(j) * dy)
+                w.element("rect", [("x", n(min(p.0, q.0))), ("y", n(min(p.1, q.1))), ("width", n(abs(q.0 - p.0))), ("height", n(abs(q.1 - p.1))),
+                                   ("fill", color(i, j).svg)])
+            }
+        }
+        w.close("g")
     }
 }
 

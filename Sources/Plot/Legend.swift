@@ -123,11 +123,7 @@ enum Colorbar {
         w.element("rect", [("x", n(x)), ("y", n(t.top)), ("width", n(width)), ("height", n(t.bottom - t.top)), ("fill", "none"), ("stroke", "#333333"),
                            ("stroke-width", n(look.width(1)))])
         // As many ticks as the bar's height holds, two to five.
-        var target = max(2, min(5, Int((t.bottom - t.top) / (2.2 * look.tick)))), ticks = Ticks.linear(h.low, h.high, target: target)
-        while ticks.count < 2 && target < 8 {
-            target += 1
-            ticks = Ticks.linear(h.low, h.high, target: target)
-        }
+        let ticks = Ticks.atLeastTwo(h.low, h.high, target: max(2, min(5, Int((t.bottom - t.top) / (2.2 * look.tick)))))
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : nil
         var widest = 0.0
         for v in ticks {

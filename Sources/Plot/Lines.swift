@@ -16,7 +16,7 @@ public struct Line: Artist {
     public func obstacles(_ t: Transform) -> [Obstacle] { t.trace(xs, ys) }
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
-        for piece in t.pieces(xs, ys) { stroke.draw(SVGWriter.path(SVGWriter.simplified(piece, tolerance: t.look.length(0.1))), t.look, into: &w) }
+        for piece in t.pieces(xs, ys) { stroke.draw(polylines: [piece], t.look, into: &w) }
     }
 }
 
@@ -43,7 +43,7 @@ public struct Arrows: Artist {
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         let spacing = t.look.length(self.spacing), head = t.look.scale
         for piece in t.pieces(xs, ys) {
-            stroke.draw(SVGWriter.path(SVGWriter.simplified(piece, tolerance: t.look.length(0.1))), t.look, into: &w)
+            stroke.draw(polylines: [piece], t.look, into: &w)
             var next = spacing / 2, walked = 0.0
             // A path that zig-zags in place (an optimizer oscillating across a valley) is long
             // but goes nowhere: a head within half a spacing of the last one is left out.

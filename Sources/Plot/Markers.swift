@@ -42,15 +42,12 @@ public struct Markers: Artist {
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         let r = t.look.length(size)
         for (i, (x, y)) in zip(xs, ys).enumerated() where x.isFinite && y.isFinite {
-            let c = t.point(x, y)
+            let c = t.point(x, y), at = (c.0 + offset.0 * r, c.1 - offset.1 * r)
             if offset != (0, 0) {
                 // A thin leader from the true point to the shifted marker.
-                let to = (c.0 + offset.0 * r, c.1 - offset.1 * r)
-                w.element("path", [("d", SVGWriter.path([c, to])), ("stroke", "#222222"), ("stroke-width", SVGWriter.number(t.look.width(0.8)))])
-                Markers.draw(shape, at: to, size: r, color: colors.isEmpty ? .black : colors[min(i, colors.count - 1)], look: t.look, into: &w)
-            } else {
-                Markers.draw(shape, at: c, size: r, color: colors.isEmpty ? .black : colors[min(i, colors.count - 1)], look: t.look, into: &w)
+                w.element("path", [("d", SVGWriter.path([c, at])), ("stroke", "#222222"), ("stroke-width", SVGWriter.number(t.look.width(0.8)))])
             }
+            Markers.draw(shape, at: at, size: r, color: colors.isEmpty ? .black : colors[min(i, colors.count - 1)], look: t.look, into: &w)
         }
     }
 

@@ -42,10 +42,6 @@ public struct Style: Sendable, Equatable {
         }
     }
 
-    /// The smallest text any figure writes, in the figure's units: contour labels and
-    /// subscripts, 7/8 of the base size.
-    public var smallestText: Double { look.small }
-
     var look: Look { Look(font: fontSize) }
 
     /// The width in the figure's units, when the size fixes it.

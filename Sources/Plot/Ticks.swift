@@ -17,6 +17,17 @@ public enum Ticks {
         }
     }
 
+    /// `linear` asking for more ticks (up to 12 intervals) until at least two fall inside: a
+    /// nice step can leave a single tick in a narrow range.
+    public static func atLeastTwo(_ lo: Double, _ hi: Double, target: Int) -> [Double] {
+        var target = target, v = linear(lo, hi, target: target)
+        while v.count < 2 && target < 12 {
+            target += 1
+            v = linear(lo, hi, target: target)
+        }
+        return v
+    }
+
     /// The nice number nearest above `raw` among 1, 2, 2.5, 5 × 10ᵏ.
     public static func niceStep(_ raw: Double) -> Double {
         let exponent = floor(log10(raw))

@@ -62,18 +62,24 @@ func dataFiles(base: String, document: String, csv: String, figure: (() throws -
 /// table like every other command's, so flags, problem files and style files share one set of
 /// checks and messages.
 struct FigureOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("size")!.help, valueName: "column|page|slide|screen|WxH"))
+    @Option(parsing: .unconditional, help: tableHelp("size", valueName: "column|page|slide|screen|WxH"))
     var size: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("font-size")!.help + " (default: \(RunSettings.setting("font-size")!.defaultText))", valueName: "PT"))
+    @Option(parsing: .unconditional, help: tableHelp("font-size", valueName: "PT"))
     var fontSize: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("figure-format")!.help, valueName: "svg,pdf,png"))
+    @Option(parsing: .unconditional, help: tableHelp("figure-format", valueName: "svg,pdf,png"))
     var figureFormat: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("dpi")!.help + " (default 150)", valueName: "N"))
+    @Option(parsing: .unconditional, help: tableHelp("dpi", valueName: "N"))
     var dpi: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("aspect")!.help, valueName: "equal|auto"))
+    @Option(parsing: .unconditional, help: tableHelp("aspect", valueName: "equal|auto"))
     var aspect: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp(RunSettings.setting("style")!.help, valueName: "FILE.toml"))
+    @Option(parsing: .unconditional, help: tableHelp("style", valueName: "FILE.toml"))
     var style: String?
+
+    /// A setting's help and default, from the table.
+    static func tableHelp(_ key: String, valueName: String) -> ArgumentHelp {
+        let s = RunSettings.setting(key)!
+        return ArgumentHelp(s.help + " (default: \(s.defaultText))", valueName: valueName)
+    }
 
     /// The options given, as setting words for `RunSettings.parseFlags`.
     var words: [String] {

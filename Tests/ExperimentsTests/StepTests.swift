@@ -18,6 +18,12 @@ final class StepTests: XCTestCase {
         let (x, y) = (t[0], t[1]), a = x * x + y - 11, b = x + y * y - 7
         return [[4 * a + 8 * x * x + 2, 4 * x + 4 * y], [4 * x + 4 * y, 2 + 4 * b + 8 * y * y]]
     }
+    /// Himmelblau's function as a problem of its own (not the catalog's file, whose defaults the
+    /// tests do not lean on).
+    func himmelblauCopy() throws -> Problem {
+        try problem("variables = [\"x\", \"y\"]\nloss = \"(x^2 + y - 11)^2 + (x + y^2 - 7)^2\"\n[domain]\nx = [-5.0, 5.0]\ny = [-5.0, 5.0]\n", "himmelblau-copy")
+    }
+
     func problem(_ toml: String, _ name: String) throws -> Problem {
         try Problem(toml: toml, file: "\(name).toml")
     }
@@ -34,13 +40,7 @@ final class StepTests: XCTestCase {
     /// One SAM and one GAM step at several points of Himmelblau's function, against Foret et
     /// al.'s probe θ + ρ g/‖g‖ and Algorithm 1 of Zhang et al., computed here by hand.
     func testSAMAndGAMStepsAgainstTheirAlgorithms() throws {
-        let p = try problem("""
-            variables = ["x", "y"]
-            loss = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
-            [domain]
-            x = [-5.0, 5.0]
-            y = [-5.0, 5.0]
-            """, "himmelblau-copy")
+        let p = try himmelblauCopy()
         let (L, grad, hess) = (StepTests.loss, StepTests.gradient, StepTests.hessian)
         let xi = 1e-12
         for (theta, rho, lr, alpha) in [([0.3, -1.2], 0.3, 0.004, 0.3), ([-2.1, 2.7], 0.15, 0.002, 0.8), ([3.4, 1.6], 0.5, 0.001, 0.5)] {
@@ -83,13 +83,7 @@ final class StepTests: XCTestCase {
     /// The worst and steepest points attain the ball's maxima of L and ‖∇L‖, found here by a
     /// brute-force polar grid of the disc (2-D) and a fine grid of the interval (1-D).
     func testWorstAndSteepestPointsAgainstBruteForce() throws {
-        let p = try problem("""
-            variables = ["x", "y"]
-            loss = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
-            [domain]
-            x = [-5.0, 5.0]
-            y = [-5.0, 5.0]
-            """, "himmelblau-copy")
+        let p = try himmelblauCopy()
         let (L, grad) = (StepTests.loss, StepTests.gradient)
         let gd = try Optimizer.lookup("gd")
         for (theta, rho) in [([0.3, -1.2], 0.4), ([2.9, 2.1], 0.25)] {
@@ -149,13 +143,7 @@ final class StepTests: XCTestCase {
     /// Step K of a run is the run's own step K: the same θ and next θ, bit for bit, with
     /// momentum's buffer carried; a step beyond the run is refused.
     func testRunToIsTheRunsStep() throws {
-        let p = try problem("""
-            variables = ["x", "y"]
-            loss = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
-            [domain]
-            x = [-5.0, 5.0]
-            y = [-5.0, 5.0]
-            """, "himmelblau-copy")
+        let p = try himmelblauCopy()
         let gam = try Optimizer.lookup("gam")
         let settings = try RunSettings.resolve(problem: p, optimizer: gam, flags: ["start": .vector([0.5, 0.5]), "lr": .number(0.002),
                                                                                    "base": .word("momentum"), "steps": .integer(30), "rho": .number(0.2)])
