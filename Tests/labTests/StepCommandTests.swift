@@ -34,6 +34,19 @@ final class StepCommandTests: XCTestCase {
         XCTAssertNil(gd["correction"])
     }
 
+    /// Beyond 2-D (a network) the step is text and JSON, vectors shown by their norms, with a
+    /// note that no figure is drawn.
+    func testANetworkStep() throws {
+        let out = try temporaryFolder()
+        let run = try lab(["step", "tiny-regression", "--opt", "sam", "--out", out.path], in: repository)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stderr, "note: lab step draws 1-D and 2-D problems; tiny-regression has 19 parameters, so only the text and JSON are written\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["tiny-regression-sam-step.json"])
+        XCTAssert(run.stdout.contains("(19 parameters)") && run.stdout.contains("lower bounds"), run.stdout)
+        let doc = try json(try lab(["step", "tiny-regression", "--opt", "sam", "--no-plot", "--format", "json", "--out", out.path], in: repository))
+        XCTAssertEqual((doc["probe"] as? [Double])?.count, 19)
+    }
+
     func testMistakes() throws {
         let cases: [([String], String)] = [
             (["--at", "9,0"], "error: --at x = 9.0 is outside the domain [-2.0, 2.0]"),
