@@ -165,12 +165,12 @@ public func analysisJSON(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
 /// An analysis for people: the critical points and their measures, each measure's ranking of the minima
 /// against test loss, the findings, and with a sweep ZOF and FOF of each minimum against ρ.
 public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> String {
-    let at: ([Double]) -> String = { format(point: $0, p.variables, .compact) }
+    let at: ([Double]) -> String = { format(point: $0, p.variables) }
     let found = p.dimension > 2
         ? "\(a.points.count) stationary point\(a.points.count == 1 ? "" : "s") reached by descent from \(Problem.descentStarts) starts (a sample beyond 2-D, not every critical point)"
         : "\(a.points.count) critical point\(a.points.count == 1 ? "" : "s") in the domain"
     var out = "\(p.name): \(p.title)\nρ = \(format(a.rho)), σ = \(format(a.sigma)); \(found)\n\n"
-    let f: (Double?) -> String = { $0.map { format($0, .compact) } ?? "n/a" }
+    let f: (Double?) -> String = { $0.map { format($0) } ?? "n/a" }
     let extra: [(String, (Measures) -> Double?)] = (p.oracle.hasTestLoss ? [("test loss", { $0.testLoss })] : [])
         + (p.oracle.hasShiftedLoss ? [("shifted loss", { $0.shiftedLoss })] : [])
     let rows = a.points.enumerated().map { i, pt -> [String] in
@@ -203,7 +203,7 @@ public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
     }
     let sentences = findings(a, problem: p)
     if !sentences.isEmpty {
-        out += "\n\n" + sentences.map { "- " + $0 }.joined(separator: "\n")
+        out += "\n\n" + sentences.map { wrap("- " + $0, indent: "  ") }.joined(separator: "\n")
     }
     if let sweep {
         out += "\n\nZOF and FOF of each minimum against ρ:\n"

@@ -114,8 +114,8 @@ public func basinsText(_ maps: BasinMaps) -> String {
     let g = maps.minimumMeasures.first.map { generalisation($0).key == "test_loss" ? "test loss" : "E[L(θ+s)], σ=\(format(maps.sigma, .sentence))" } ?? ""
     out += table(header: ["minimum", "loss", "ZOF (ρ=\(format(maps.rho, .sentence)))", "FOF", "λ_max", g],
                  rows: zip(maps.minima, maps.minimumMeasures).map { i, m in
-                     [outcomeLabel(Int32(i), maps), format(m.loss, .compact), format(m.zof, .compact), format(m.fof, .compact),
-                      format(m.lambdaMax, .compact), generalisation(m).value.map { format($0, .compact) } ?? "n/a"]
+                     [outcomeLabel(Int32(i), maps), format(m.loss), format(m.zof), format(m.fof),
+                      format(m.lambdaMax), generalisation(m).value.map { format($0) } ?? "n/a"]
                  }) + "\n\n"
     // Columns: every minimum, then the other outcomes any map has.
     let negative = [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum].filter { c in maps.maps.contains { $0.share(c) > 0 } }
@@ -125,7 +125,7 @@ public func basinsText(_ maps: BasinMaps) -> String {
     out += table(header: header, rows: maps.maps.map { m in
         [m.optimizer.name] + codes.map { percent(m.share($0)) } + [percent(m.convergedShare), percent(m.stalledShare)]
     })
-    out += "\n\n" + basinsFindings(maps).joined(separator: "\n")
+    out += "\n\n" + basinsFindings(maps).map { wrap($0) }.joined(separator: "\n")
     return out
 }
 

@@ -75,7 +75,7 @@ public func basinText(_ r: RunRecord, _ p: Problem) -> String {
         return p.dimension > 2 ? "none within 5% of the diagonal (by descent)" : "none"
     }
     // A critical point comes from root finding: five digits, without its noise.
-    let at = "\(label(b)) at \(format(point: b.theta, p.variables, .compact))"
+    let at = "\(label(b)) at \(format(point: b.theta, p.variables))"
     if b.reached { return at }
     if r.stalled {
         let plateau = r.trajectory.last!.gradNorm < 1e-3 ? " on a plateau" : ""
@@ -126,7 +126,7 @@ public func runText(_ r: RunRecord, problem p: Problem) -> String {
     out += "\n\nstatus       \(r.status.rawValue) after \(last.step) step\(last.step == 1 ? "" : "s")"
     out += "\nbasin        \(basinText(r, p))"
     if let from = r.startBasin, from.index != r.final.basin?.index || (from.index == nil && distance(from.theta, r.final.basin?.theta ?? []) > 1e-3 * p.diagonal) {
-        out += "\n             (it started in the basin of \(label(from)) at \(format(point: from.theta, p.variables, .compact)))"
+        out += "\n             (it started in the basin of \(label(from)) at \(format(point: from.theta, p.variables)))"
     }
     out += "\nevaluations  \(r.evaluations.gradient) gradient, \(r.evaluations.hvp) HVP"
     out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(f.zof)), FOF \(format(f.fof)) (ρ = \(format(h.rho)))"
@@ -162,6 +162,6 @@ public func comparisonText(_ c: Comparison) -> String {
                String(r.evaluations.hvp), format(f.lambdaMax), format(f.zof), format(f.fof)]
         for i in rows.indices { rows[i].append(values[i]) }
     }
-    let from = c.records.lazy.compactMap(\.startBasin).first.map { " (in the basin of \(label($0)) at \(format(point: $0.theta, p.variables, .compact)))" } ?? ""
+    let from = c.records.lazy.compactMap(\.startBasin).first.map { " (in the basin of \(label($0)) at \(format(point: $0.theta, p.variables)))" } ?? ""
     return "\(p.name) from \(format(point: c.start, p.variables))\(from)\n\n" + table(header: [""] + c.records.map(\.optimizer.name), rows: rows)
 }

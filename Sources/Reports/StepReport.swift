@@ -28,13 +28,13 @@ public func stepJSON(_ s: StepRecord) -> JSON {
 /// One update in words: each vector with what it is, and where the optimizer's probe sits
 /// against the exact worst and steepest points of the ball.
 public func stepText(_ s: StepRecord, problem p: Problem) -> String {
-    let at: ([Double]) -> String = { format(point: $0, p.variables, .compact) }
+    let at: ([Double]) -> String = { format(point: $0, p.variables) }
     // Beyond a few parameters a vector is its norm, as a point is (`format(point:)`).
-    let v: ([Double]) -> String = { $0.count > 4 ? "‖·‖=\(format(norm($0), .compact)) (\($0.count) parameters)" : format($0, .compact) }
+    let v: ([Double]) -> String = { $0.count > 4 ? "‖·‖=\(format(norm($0))) (\($0.count) parameters)" : format($0) }
     let name = s.optimizer.name, rho = format(s.hyper.rho, .label), exact = p.dimension <= 2 ? "exact " : ""
     var rows: [[String]] = [
-        ["θ", at(s.theta), "where the step starts (L = \(format(s.loss, .compact)))"],
-        ["g = ∇L(θ)", v(s.gradient), "the gradient, ‖g‖ = \(format(norm(s.gradient), .compact))"],
+        ["θ", at(s.theta), "where the step starts (L = \(format(s.loss)))"],
+        ["g = ∇L(θ)", v(s.gradient), "the gradient, ‖g‖ = \(format(norm(s.gradient)))"],
     ]
     if let probe = s.probe {
         let what: String = switch name {
@@ -44,7 +44,7 @@ public func stepText(_ s: StepRecord, problem p: Problem) -> String {
         case "gam-exact": "gam-exact's probe: the exact steepest point of the ball"
         default: "\(name)'s probe: where it took its extra gradients"
         }
-        rows.append(["probe", at(probe), what + " (\(format(distance(probe, s.theta), .compact)) from θ)"])
+        rows.append(["probe", at(probe), what + " (\(format(distance(probe, s.theta))) from θ)"])
     }
     if let c = s.correction {
         rows.append(["α·h_norm", v(c), "GAM's correction: α ρ H∇L/‖∇L‖ at the probe, the gradient of α·FOF it estimates"])
@@ -58,8 +58,8 @@ public func stepText(_ s: StepRecord, problem p: Problem) -> String {
     rows += [
         ["direction", v(s.direction), directionNote],
         ["next θ", at(s.next), "after the \(s.hyper.base.rawValue == "gd" || s.optimizer.impliedBase == .gd ? "step −lr·direction" : "base rule's step") with lr = \(format(s.lr, .label))"],
-        ["worst point", at(s.zofArgmax), "the \(exact)argmax of L over the ball: ZOF = \(format(s.zof, .compact))" + (s.zofEstimate.map { " (\(name)'s estimate \(format($0, .compact)))" } ?? "")],
-        ["steepest point", at(s.fofArgmax), "the \(exact)argmax of ‖∇L‖ over the ball: FOF = \(format(s.fof, .compact))" + (s.fofEstimate.map { " (\(name)'s estimate \(format($0, .compact)))" } ?? "")],
+        ["worst point", at(s.zofArgmax), "the \(exact)argmax of L over the ball: ZOF = \(format(s.zof))" + (s.zofEstimate.map { " (\(name)'s estimate \(format($0)))" } ?? "")],
+        ["steepest point", at(s.fofArgmax), "the \(exact)argmax of ‖∇L‖ over the ball: FOF = \(format(s.fof))" + (s.fofEstimate.map { " (\(name)'s estimate \(format($0)))" } ?? "")],
     ]
     let bound = p.dimension > 2 ? "\n(beyond 2-D the worst and steepest points are the best found by projected ascent: lower bounds)" : ""
     return "\(name) on \(p.name), step \(s.step), in the ball of radius ρ = \(rho) around θ\n" + table(header: ["", "value", "what it is"], rows: rows) + bound

@@ -99,21 +99,21 @@ public func sweepText(_ s: Sweep) -> String {
     let g = sweepGeneralisation(s)
     let startsText = s.varies.contains { $0.key == "init-seed" } ? "from each init-seed's start"
         : s.starts.count == 1 ? "from \(format(point: s.starts[0], s.problem.variables, .sentence))" : "from \(s.starts.count) random starts (means over them)"
-    var out = "\(s.problem.name) · sweep of \(s.varies.map(\.key).joined(separator: " × ")) \(startsText); ZOF and FOF at each run's ρ\n"
+    var out = wrap("\(s.problem.name) · sweep of \(s.varies.map(\.key).joined(separator: " × ")) \(startsText); ZOF and FOF at each run's ρ") + "\n"
     let minima = s.minima.map { "#\($0) \(format(point: s.critical[$0].theta, s.problem.variables, .sentence))" }
     if s.problem.dimension > 2 {
-        out += "beyond 2-D: ZOF and FOF are lower bounds, each end is judged by descent from it (a minimum within 5% of the diagonal, or none)\n"
+        out += wrap("beyond 2-D: ZOF and FOF are lower bounds, each end is judged by descent from it (a minimum within 5% of the diagonal, or none)") + "\n"
     } else {
-        out += "minima: " + (minima.isEmpty ? "none in the domain" : minima.joined(separator: ", ")) + "\n"
+        out += wrap("minima: " + (minima.isEmpty ? "none in the domain" : minima.joined(separator: ", ")), indent: "        ") + "\n"
     }
     for line in s.lines {
         out += "\n\(line.optimizer.name)\n"
         let header = s.varies.map(\.key) + ["ends in"] + sweepMeasures.map(\.name) + [g.name]
         let rows: [[String]] = line.points.map { point in
-            let cells = sweepMeasures.map { m in point.mean(m.value).map { format($0, .compact) } ?? "n/a" }
+            let cells = sweepMeasures.map { m in point.mean(m.value).map { format($0) } ?? "n/a" }
             // The varied values exactly (0.39999999999999997, not 0.4), so a row can be rerun with lab run.
             return point.values.map { JSON.format($0) } + [reached(point, s)] + cells
-                + [point.mean { generalisationValue(s, $0) }.map { format($0, .compact) } ?? "n/a"]
+                + [point.mean { generalisationValue(s, $0) }.map { format($0) } ?? "n/a"]
         }
         out += table(header: header, rows: rows) + "\n"
     }

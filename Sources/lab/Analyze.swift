@@ -5,7 +5,7 @@ import Foundation
 import Landscape
 import Optimizers
 
-struct Analyze: ParsableCommand {
+struct Analyze: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find every critical point, measure each, and rank the minima by flatness against generalisation.",
         discussion: """
@@ -72,7 +72,7 @@ struct Analyze: ParsableCommand {
         case .json: print(analysisJSON(analysis, sweep: sweep, problem: p).rendered())
         case .text:
             print(analysisText(analysis, sweep: sweep, problem: p))
-            if !written.isEmpty { print("\nwrote " + written.joined(separator: ", ")) }
+            if !written.isEmpty { print("\n" + wrap("wrote " + written.joined(separator: ", "), indent: "      ")) }
         }
     }
 }

@@ -7,7 +7,7 @@ import Optimizers
 import Reports
 import Symbolic
 
-struct Basins: ParsableCommand {
+struct Basins: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Map which minimum each optimizer reaches from every start of a grid.",
         discussion: """

@@ -6,7 +6,7 @@ import Landscape
 import Optimizers
 import Reports
 
-struct Compare: ParsableCommand {
+struct Compare: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run several optimizers from the same start and compare where they end.",
         discussion: """

@@ -3,7 +3,7 @@ import ArgumentParser
 import Reports
 import Symbolic
 
-struct Derive: ParsableCommand {
+struct Derive: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Differentiate an expression exactly, and evaluate it and its derivatives at a point.",
         discussion: """

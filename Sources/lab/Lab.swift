@@ -48,11 +48,17 @@ struct Lab: ParsableCommand {
             fail(error)
         }
         do {
-            var c = command
-            try c.run()
+            try execute(command)
         } catch {
             fail(error)
         }
+    }
+
+    /// Runs a parsed command with its `--digits` in force for every table and text it prints.
+    static func execute(_ command: ParsableCommand) throws {
+        var c = command
+        let digits = try (command as? any CommonOptionsCommand)?.common.readerDigits() ?? Precision.readerDigits
+        try Precision.$readerDigits.withValue(digits) { try c.run() }
     }
 
     /// The signal handlers, kept alive for the whole run.

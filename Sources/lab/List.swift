@@ -2,7 +2,7 @@ import ArgumentParser
 import Reports
 import Landscape
 
-struct List: ParsableCommand {
+struct List: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the problems in the catalog.",
         discussion: """

@@ -4,7 +4,7 @@ import Foundation
 import Landscape
 import Optimizers
 
-struct Measure: ParsableCommand {
+struct Measure: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Flatness measures at a point: exact ZOF and FOF, Hessian spectrum, average sharpness, the test, shifted and expected shifted loss.",
         discussion: """

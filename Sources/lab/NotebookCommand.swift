@@ -302,8 +302,7 @@ struct NotebookRunner {
         dup2(fileno(errFile), 2)
         var status: Int32 = 0
         do {
-            var command = try Lab.parseAsRoot(arguments)
-            try command.run()
+            try Lab.execute(try Lab.parseAsRoot(arguments))
         } catch {
             status = Lab.report(error)
         }

@@ -13,6 +13,23 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct CommonOptions: ParsableArguments {
     @Option(help: "Output format: text (for people) or json (one document on stdout).")
     var format: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("Significant digits of the numbers in text output, 1 to \(Precision.maxDigits) (default: 4). JSON and CSV always keep full precision.", valueName: "N"))
+    var digits: String?
+
+    /// The digits asked for, or 4; refuses anything but a whole number from 1 to 17.
+    func readerDigits() throws -> Int {
+        guard let digits else { return Precision.readerDigits }
+        guard let n = Int(digits), (1...Precision.maxDigits).contains(n) else {
+            throw UsageError("--digits must be a whole number from 1 to \(Precision.maxDigits), got '\(digits)'")
+        }
+        return n
+    }
+}
+
+/// A command with the common options: `Lab.execute` reads its `--digits`.
+protocol CommonOptionsCommand: ParsableCommand {
+    var common: CommonOptions { get }
 }
 
 /// Writes to standard error.
@@ -44,7 +61,7 @@ func deliver(_ files: [(contents: Data, path: String)], document: @autoclosure (
     case .json: print(document())
     case .text:
         print(text())
-        print("\nwrote " + files.map(\.path).joined(separator: ", "))
+        print("\n" + wrap("wrote " + files.map(\.path).joined(separator: ", "), indent: "      "))
     }
 }
 

@@ -6,7 +6,7 @@ import Landscape
 import Optimizers
 import Reports
 
-struct Run: ParsableCommand {
+struct Run: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run an optimizer on a problem and report where it ends: loss, basin, flatness, generalisation numbers.",
         discussion: """

@@ -5,7 +5,7 @@ import Landscape
 import Optimizers
 import Symbolic
 
-struct Show: ParsableCommand {
+struct Show: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a problem: its variables, domain, loss and gradient, [test] definition and run defaults.",
         discussion: """
@@ -69,14 +69,14 @@ struct Show: ParsableCommand {
             ]).rendered())
         case .text:
             printHeader(p)
-            print("variables: \(p.variables.joined(separator: ", "))")
-            print("domain:    " + zip(p.variables, p.domain).map { "\($0) ∈ [\(format($1.lowerBound)), \(format($1.upperBound))]" }.joined(separator: ", "))
-            for l in p.lets { print("let \(l.name) = \(show(l.node))") }
-            print("loss:      L(\(p.variables.joined(separator: ", "))) = \(show(p.loss))")
-            for (v, d) in zip(p.variables, gradient) { print("gradient:  ∂L/∂\(v) = \(show(d))") }
-            print("test:      \(testText)")
+            printField("variables: \(p.variables.joined(separator: ", "))")
+            printField("domain:    " + zip(p.variables, p.domain).map { "\($0) ∈ [\(JSON.format($1.lowerBound)), \(JSON.format($1.upperBound))]" }.joined(separator: ", "))
+            for l in p.lets { printField("let \(l.name) = \(show(l.node))") }
+            printField("loss:      L(\(p.variables.joined(separator: ", "))) = \(show(p.loss))")
+            for (v, d) in zip(p.variables, gradient) { printField("gradient:  ∂L/∂\(v) = \(show(d))") }
+            printField("test:      \(testText)")
             if !defaults.isEmpty {
-                print("defaults:  " + defaults.map { "--\($0.0) \(text($0.1))" }.joined(separator: " "))
+                printField("defaults:  " + defaults.map { "--\($0.0) \(text($0.1))" }.joined(separator: " "))
             }
         }
     }
@@ -128,26 +128,26 @@ struct Show: ParsableCommand {
             print(table(header: ["  block", "shape", "PyTorch", "in θ", "variables"], rows: rows))
             for (label, d) in [("train", model.train), ("test", model.test)] {
                 guard let d else { continue }
-                print("\(label):".padding(toLength: 12, withPad: " ", startingAt: 0) + "\(d.rowCount) rows of \(d.columns.joined(separator: ", ")); \(d.source)")
+                printField("\(label):".padding(toLength: 12, withPad: " ", startingAt: 0) + "\(d.rowCount) rows of \(d.columns.joined(separator: ", ")); \(d.source)")
             }
             if isExpression {
-                print("loss:       mean over the training rows of \(show(p.loss))")
-                for (v, d) in zip(p.variables, gradient) { print("gradient:   ∂/∂\(v) of the row's loss = \(show(d))") }
+                printField("loss:       mean over the training rows of \(show(p.loss))")
+                for (v, d) in zip(p.variables, gradient) { printField("gradient:   ∂/∂\(v) of the row's loss = \(show(d))") }
             } else {
                 let target = model.train.target, f = "f(\(model.train.inputs.joined(separator: ", ")))"
-                print("loss:       mean over the training rows of " + (model.loss == .mse ? "(\(f) − \(target))^2" : "softplus(\(f)) − \(target)·\(f)")
+                printField("loss:       mean over the training rows of " + (model.loss == .mse ? "(\(f) − \(target))^2" : "softplus(\(f)) − \(target)·\(f)")
                       + ", \(f) the network's output" + (model.loss == .bce ? " (the logit)" : ""))
             }
-            print("test:       \(testText)")
+            printField("test:       \(testText)")
             let ranges = Set(p.domain.map { [$0.lowerBound, $0.upperBound] })
             if ranges.count == 1, let r = ranges.first {
-                print("domain:     every parameter in [\(format(r[0])), \(format(r[1]))]")
+                printField("domain:     every parameter in [\(JSON.format(r[0])), \(JSON.format(r[1]))]")
             } else {
-                print("domain:     " + zip(p.variables, p.domain).map { "\($0) ∈ [\(format($1.lowerBound)), \(format($1.upperBound))]" }.joined(separator: ", "))
+                printField("domain:     " + zip(p.variables, p.domain).map { "\($0) ∈ [\(JSON.format($1.lowerBound)), \(JSON.format($1.upperBound))]" }.joined(separator: ", "))
             }
-            print("start:      \(start.0)" + (p.dimension <= 8 ? ": \(format(start.1))" : ""))
+            printField("start:      \(start.0)" + (p.dimension <= 8 ? ": \(format(start.1))" : ""))
             if !defaults.isEmpty {
-                print("defaults:   " + defaults.filter { $0.0 != "start" || p.dimension <= 8 }.map { "--\($0.0) \(text($0.1))" }.joined(separator: " "))
+                printField("defaults:   " + defaults.filter { $0.0 != "start" || p.dimension <= 8 }.map { "--\($0.0) \(text($0.1))" }.joined(separator: " "))
             }
         }
     }
@@ -174,22 +174,20 @@ struct Show: ParsableCommand {
 
     private func text(_ v: Defaults.Value) -> String {
         switch v {
-        case .number(let x): format(x)
+        case .number(let x): JSON.format(x)
         case .integer(let n): String(n)
-        case .vector(let v): v.map { format($0) }.joined(separator: ",")
+        case .vector(let v): v.map { JSON.format($0) }.joined(separator: ",")
         case .word(let w): w
         case .flag(let b): b ? "true" : "false"
         }
     }
 }
 
-/// Greedy word wrap of a paragraph (runs of whitespace collapse).
-func wrap(_ text: String, width: Int) -> String {
-    var lines: [String] = [], line = ""
-    for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-        if !line.isEmpty && line.count + 1 + word.count > width { lines.append(line); line = "" }
-        line += (line.isEmpty ? "" : " ") + word
-    }
-    if !line.isEmpty { lines.append(line) }
-    return lines.joined(separator: "\n")
+/// Prints a `label:   value` line wrapped at 100 columns, its continuation lines aligned with
+/// the value (formulas and long sentences stay readable in a terminal and in the lessons).
+func printField(_ line: String) {
+    guard let r = line.range(of: #"^[^ ]*:? +"#, options: .regularExpression) else { return print(wrap(line)) }
+    let label = String(line[..<r.upperBound]), pad = String(repeating: " ", count: label.count)
+    let value = wrap(String(line[r.upperBound...]), width: textWidth - label.count).split(separator: "\n")
+    print(value.enumerated().map { ($0.offset == 0 ? label : pad) + $0.element }.joined(separator: "\n"))
 }

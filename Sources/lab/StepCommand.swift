@@ -6,7 +6,7 @@ import Landscape
 import Optimizers
 import Reports
 
-struct StepCommand: ParsableCommand {
+struct StepCommand: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "step",
         abstract: "Take one update of an optimizer apart: the gradient, where it probes the ball, the direction, the next θ.",

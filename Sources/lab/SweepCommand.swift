@@ -6,7 +6,7 @@ import Landscape
 import Optimizers
 import Reports
 
-struct SweepCommand: ParsableCommand {
+struct SweepCommand: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Sweep one or two settings and report where each optimizer ends and how flat it is there.",

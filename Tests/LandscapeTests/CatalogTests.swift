@@ -20,7 +20,9 @@ final class CatalogTests: XCTestCase {
             let p = try load(name)
             XCTAssertEqual(p.name, name)
             XCTAssertFalse(p.title.isEmpty || p.title == name, name)
+            // A short paragraph for readers: what the landscape is and what to try.
             XCTAssertGreaterThan(p.summary.count, 100, name)
+            XCTAssertLessThanOrEqual(p.summary.count, 700, name)
             // A model starts from its seeded initialisation.
             XCTAssertTrue(p.defaults.vector("start") != nil || p.model?.initialization != nil, name)
             XCTAssertNotNil(p.defaults.number("lr"), name)

@@ -3,9 +3,16 @@ import Reports
 import XCTest
 
 final class FormatTests: XCTestCase {
-    /// One formatter, three precisions; no "-0", and the edge values spelled plainly.
+    /// One formatter, three precisions; no "-0", and the edge values spelled plainly. Tables
+    /// print the reader's digits: 4 unless a command was given --digits.
     func testPrecisions() {
-        XCTAssertEqual(format(1.0 / 3), "0.333333333333")
+        XCTAssertEqual(format(1.0 / 3), "0.3333")
+        XCTAssertEqual(format(199.999977493), "200")
+        XCTAssertEqual(format(-4.88671e-37), "-4.887e-37")
+        Precision.$readerDigits.withValue(12) {
+            XCTAssertEqual(format(1.0 / 3), "0.333333333333")
+            XCTAssertEqual(format(point: [-1.5e-11], ["x"]), "x=-1.5e-11")
+        }
         XCTAssertEqual(format(1.0 / 3, .sentence), "0.3333")
         XCTAssertEqual(format(1.0 / 3, .label), "0.333")
         XCTAssertEqual(format(-1e-20, .label), "-1e-20")
@@ -14,8 +21,30 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(format(-Double.infinity), "-inf")
         XCTAssertEqual(format(point: [1.5, 3e-16], ["x", "y"]), "(x=1.5, y=0)")
         XCTAssertEqual(format(point: [-2], ["x"], .sentence), "x=-2")
-        XCTAssertEqual(format(point: [-1.5e-11], ["x"]), "x=-1.5e-11")
+        XCTAssertEqual(format(point: [-1.5e-11], ["x"]), "x=0")
         XCTAssertEqual(format(point: [-1.5e-11], ["x"], .sentence), "x=0")
+    }
+
+    /// A table that fits is padded and left alone; one a little too wide wraps the cell with the
+    /// most room to give, at a space; one that would take many wrapped lines splits into tables of
+    /// balanced width, each repeating the first column. No line is over the width.
+    func testTablesFitTheWidth() {
+        XCTAssertEqual(table(header: ["", "a"], rows: [["x", "1"], ["yy", "2"]]), "    a\n--  -\nx   1\nyy  2")
+        let wrapped = table(header: ["", "one", "two"], rows: [["r", "short", "a long cell of words"]], width: 20)
+        XCTAssertEqual(wrapped, """
+               one    two
+            -  -----  ----------
+            r  short  a long
+                      cell of
+                      words
+            """)
+        let rows = (0..<8).map { i in ["#\(i)"] + (1...6).map { "value\(i)\($0)" } }
+        let split = table(header: ["", "c1", "c2", "c3", "c4", "c5", "c6"], rows: rows, width: 40)
+        let parts = split.components(separatedBy: "\n\n")
+        XCTAssertEqual(parts.count, 2)
+        XCTAssertEqual(parts.map { $0.split(separator: "\n")[0].split(separator: " ").map(String.init) }, [["c1", "c2", "c3"], ["c4", "c5", "c6"]])
+        XCTAssertEqual(parts[1].split(separator: "\n").last, "#7  value74  value75  value76")
+        for line in split.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 40, String(line)) }
     }
 
     /// JSON numbers read back as the same doubles; non-finite numbers become null.

@@ -181,4 +181,32 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(run.stderr, "error: --start has 1 value but himmelblau has 2 variables (x, y)\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
     }
+
+    /// Text for readers: the main job prints no number with more than 6 significant digits and
+    /// no line over 100 columns; --digits 12 prints the end's loss as the JSON has it, to 12
+    /// digits; --digits 0 and a word are refused with one line, exit 64.
+    func testTextHasFewDigitsAndFitsTheWidth() throws {
+        let out = try temporaryFolder()
+        let text = try lab(["run", "two-valley", "--opt", "gam", "--no-plot", "--out", out.path], in: repository)
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let numbers = try NSRegularExpression(pattern: #"(?<![\w.=#-])-?\d+(\.\d+)?(e[-+]?\d+)?"#)
+        let body = text.stdout.components(separatedBy: "\nwrote ")[0]
+        let found = numbers.matches(in: body, range: NSRange(body.startIndex..., in: body)).map { String(body[Range($0.range, in: body)!]) }
+        XCTAssertGreaterThan(found.count, 10)
+        for n in found {
+            let mantissa = n.split(separator: "e")[0].filter(\.isNumber).drop { $0 == "0" }
+            XCTAssertLessThanOrEqual(mantissa.count, 6, n)
+        }
+        for line in text.stdout.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 100, String(line)) }
+        let doc = try json(lab(["run", "two-valley", "--opt", "gam", "--no-plot", "--out", out.path, "--format", "json"], in: repository))
+        let last = try XCTUnwrap((doc["trajectory"] as? [[String: Any]])?.last?["loss"] as? Double)
+        let long = try lab(["run", "two-valley", "--opt", "gam", "--no-plot", "--out", out.path, "--digits", "12"], in: repository)
+        XCTAssert(long.stdout.contains(String(format: "%.12g", last)), long.stdout)
+        XCTAssertFalse(text.stdout.contains(String(format: "%.12g", last)))
+        for bad in ["0", "18", "four"] {
+            let run = try lab(["run", "two-valley", "--opt", "gam", "--no-plot", "--out", out.path, "--digits", bad], in: repository)
+            XCTAssertEqual(run.status, 64)
+            XCTAssertEqual(run.stderr, "error: --digits must be a whole number from 1 to 17, got '\(bad)'\n")
+        }
+    }
 }
