@@ -14,22 +14,29 @@ public enum LabFigures {
     /// coloured by step, the ρ-ball at the end; 2-D: heat map and contours with the path), and
     /// loss and gradient norm against step; with `--measures`, exact ZOF/FOF against the
     /// optimizer's estimates.
-    public static func run(_ r: RunRecord, problem p: Problem) throws -> Figure {
+    /// With `animate`, the landscape shows the run step by step (`addAnimated`).
+    public static func run(_ r: RunRecord, problem p: Problem, animate: Bool = false) throws -> Figure {
         let diverged = r.divergence.map { " (diverged at step \($0.step))" } ?? ""
         let steps = r.trajectory.map(\.step)
         let thetas = r.trajectory.map(\.theta)
         if p.dimension > 2 {
             let plane = p.trajectoryPlane(start: thetas[0], middle: thetas[thetas.count / 2], end: thetas.last!)
-            var landscape = onPlane(p, plane, [r], title: "\(p.name): \(r.optimizer.name)\(diverged)", rho: r.hyper.rho)
-            let end = plane.project(thetas.last!)
-            addCircle(&landscape, center: [end.a, end.b], rho: r.hyper.rho)
+            var landscape = onPlane(p, plane, [r], paths: !animate, title: "\(p.name): \(r.optimizer.name)\(diverged)", rho: r.hyper.rho)
+            if animate {
+                addAnimated(&landscape, [r], at: { let q = plane.project($0); return (q.a, q.b) })
+            } else {
+                let end = plane.project(thetas.last!)
+                addCircle(&landscape, center: [end.a, end.b], rho: r.hyper.rho)
+            }
             var panels = [landscape, curvesPanel([r], title: "loss and gradient norm")]
             if r.trajectory.first?.zof != nil { panels.append(measuresPanel(r, exact: false)) }
             let summary = "\(r.optimizer.name) on \(p.name) (\(p.dimension) parameters) in \(steps.last!) steps (\(r.status.rawValue)), on the plane through \(plane.spanned)."
             return Figure(title: "", description: summary, panels: panels, columns: panels.count)
         }
         var landscape = try landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)", sigma: r.final.sigma)
-        if p.dimension == 1 {
+        if animate {
+            addAnimated(&landscape, [r], at: p.dimension == 1 ? { ($0[0], p.oracle.loss($0)) } : { ($0[0], $0[1]) }, oneD: p.dimension == 1, start: true)
+        } else if p.dimension == 1 {
             let keep = thin(r.trajectory.count, to: 150)
             let xs = keep.map { thetas[$0][0] }, ys = keep.map { r.trajectory[$0].loss }
             let last = max(steps.last!, 1)
@@ -56,13 +63,13 @@ public enum LabFigures {
 
     /// Beyond 2-D: the loss on `plane` around the runs' paths, projected onto it; the title gives
     /// the largest distance of a path point from the plane.
-    static func onPlane(_ p: Problem, _ plane: Plane, _ records: [RunRecord], title: String, rho: Double) -> Axes {
+    static func onPlane(_ p: Problem, _ plane: Plane, _ records: [RunRecord], paths: Bool = true, title: String, rho: Double) -> Axes {
         let projected = records.map { r in thin(r.trajectory.count, to: 400).map { plane.project(r.trajectory[$0].theta) } }
         let all = projected.flatMap { $0 }
         let off = all.map(\.off).max() ?? 0
         var axes = planePanel(p, plane, a: box(all.map(\.a), least: 4 * rho), b: box(all.map(\.b), least: 4 * rho),
                               title: title + " · off the plane ≤ \(format(off, .label))")
-        for (k, (r, path)) in zip(records, projected).enumerated() {
+        for (k, (r, path)) in zip(records, projected).enumerated() where paths {
             let color = color(r.optimizer), dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
             let xs = path.map(\.a), ys = path.map(\.b)
             axes.add(Group([("data-optimizer", r.optimizer.name)], [
@@ -77,12 +84,14 @@ public enum LabFigures {
     }
 
     /// Several runs from one start over one landscape, and their losses against step.
-    public static func compare(_ records: [RunRecord], problem p: Problem) throws -> Figure {
+    /// With `animate`, the landscape shows the runs step by step (`addAnimated`).
+    public static func compare(_ records: [RunRecord], problem p: Problem, animate: Bool = false) throws -> Figure {
         if p.dimension > 2, let first = records.first {
             let ends = records.map { $0.trajectory.last!.theta }
             let plane = p.trajectoryPlane(start: first.trajectory[0].theta, middle: ends[0], end: ends.count > 1 ? ends[1] : ends[0],
                                            named: "the start and the ends of \(records.prefix(2).map(\.optimizer.name).joined(separator: " and "))")
-            let landscape = onPlane(p, plane, records, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "), rho: first.hyper.rho)
+            var landscape = onPlane(p, plane, records, paths: !animate, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "), rho: first.hyper.rho)
+            if animate { addAnimated(&landscape, records, at: { let q = plane.project($0); return (q.a, q.b) }) }
             let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) (\(p.dimension) parameters) from one start, on the plane through the start and two ends."
             return Figure(title: "", description: description, panels: [landscape, curvesPanel(records, title: "loss against step")], columns: 2)
         }
@@ -100,7 +109,10 @@ public enum LabFigures {
         }
         let yRange = landscape.yRange ?? p.domain[p.dimension - 1]
         let offsets = endOffsets(ends, scale: [p.domain[0].upperBound - p.domain[0].lowerBound, yRange.upperBound - yRange.lowerBound])
-        for (k, r) in records.enumerated() {
+        if animate {
+            addAnimated(&landscape, records, at: p.dimension == 1 ? { ($0[0], p.oracle.loss($0)) } : { ($0[0], $0[1]) }, oneD: p.dimension == 1)
+        }
+        for (k, r) in records.enumerated() where !animate {
             let color = color(r.optimizer), dash = Stroke.dashes[k % Stroke.dashes.count]
             if p.dimension == 1 {
                 // On the curve only where each run ended; its path over time is the panel beside.
@@ -423,6 +435,57 @@ public enum LabFigures {
 
     /// A 2-D path with arrowheads, a white square at its start and a diamond at its end (named
     /// in the legend when `labelEnds`).
+    /// Runs drawn step by step in an animated SVG (SMIL; `--animate`), on one clock of at most
+    /// 300 frames over the longest run: each path grows piece by piece, and θ of the current
+    /// step moves along it with its ρ-ball and the point where the optimizer took its extra
+    /// gradient (its probe). A viewer that does not animate shows the last frame: the whole
+    /// paths, the balls at the ends and the last probes. `at` maps θ to the panel (1-D: θ and
+    /// its loss, on the curve; the ball is then the interval [θ − ρ, θ + ρ]).
+    static func addAnimated(_ axes: inout Axes, _ records: [RunRecord], at: ([Double]) -> (Double, Double), oneD: Bool = false, start: Bool = false) {
+        let longest = records.map(\.trajectory.count).max() ?? 1
+        let frames = thin(longest, to: 300)
+        let clock = Clock(frames: frames.count)
+        for (k, r) in records.enumerated() {
+            let color = color(r.optimizer), dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
+            let index = frames.map { min($0, r.trajectory.count - 1) }
+            let points = r.trajectory.map { at($0.theta) }
+            var members: [any Artist] = []
+            if !oneD {
+                // The path's vertices (every step, or 1500 evenly spaced), cut at the frames.
+                let vertices = Set(thin(r.trajectory.count, to: 1500))
+                for f in 1..<frames.count where index[f] > index[f - 1] {
+                    let piece = (index[f - 1]...index[f]).filter { $0 == index[f - 1] || $0 == index[f] || vertices.contains($0) }
+                    members.append(Reveal(clock, from: f, [Line(xs: piece.map { points[$0].0 }, ys: piece.map { points[$0].1 },
+                                                                stroke: Stroke(color: color, width: 2, dash: dash, halo: true),
+                                                                label: f == 1 ? (records.count == 1 ? r.optimizer.name : legendName(r)) : nil)]))
+                }
+                if start { members.append(Markers(xs: [points[0].0], ys: [points[0].1], colors: [.white], shape: .square, size: 5, label: "start")) }
+            }
+            let end = points.last!, last = r.trajectory.last!.theta
+            let current = index.map { Optional(points[$0]) }
+            if oneD {
+                members.append(Follow(clock, anchor: end, positions: current.map { $0.map { ($0.0, end.1) } }, [
+                    Span(x0: last[0] - r.hyper.rho, x1: last[0] + r.hyper.rho, color: color, opacity: 0.15, label: k == 0 ? "ρ-ball of the current step" : nil),
+                ]))
+            } else {
+                members.append(Follow(clock, anchor: end, positions: current, [
+                    circle(center: [end.0, end.1], rho: r.hyper.rho, width: 1.5, label: k == 0 ? "ρ-ball of the current step" : nil),
+                ]))
+            }
+            members.append(Follow(clock, anchor: end, positions: current, [
+                Markers(xs: [end.0], ys: [end.1], colors: [color], shape: endShapes[k % endShapes.count], size: 6,
+                        label: (records.count == 1 ? "θ" : "\(r.optimizer.name): θ") + " at the current step"),
+            ]))
+            let probes = index.map { i in r.trajectory[i].probe.map(at) }
+            if let lastProbe = probes.last(where: { $0 != nil }) ?? nil {
+                members.append(Follow(clock, anchor: lastProbe, positions: probes, [
+                    Markers(xs: [lastProbe.0], ys: [lastProbe.1], colors: [color], shape: .cross, size: 6, label: "\(r.optimizer.name)'s probe"),
+                ]))
+            }
+            axes.add(Group([("data-optimizer", r.optimizer.name), ("data-role", "animation")], members))
+        }
+    }
+
     static func addPath(_ axes: inout Axes, _ r: RunRecord, dash: String?, label: String, labelEnds: Bool = false,
                         endShape: MarkerShape = .diamond, endOffset: (Double, Double) = (0, 0)) {
         let color = color(r.optimizer)

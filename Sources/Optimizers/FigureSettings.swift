@@ -58,6 +58,8 @@ public struct FigureSettings: Sendable, Equatable {
     public var dpi = 150
     /// Whether 2-D landscapes keep one unit of x as long as one of y.
     public var equalAspect = true
+    /// Whether a run's or a comparison's SVG shows the runs step by step (SMIL animation).
+    public var animate = false
 
     public init() {}
 

@@ -47,7 +47,7 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     /// Settings every run reads, whatever its optimizer: where it starts, how long and how fast
     /// it runs, its noise, the ρ and σ of the flatness it reports, and what it writes.
     public static let common = ["opt", "start", "init-seed", "lr", "steps", "rho", "schedule", "weight-decay", "noise", "seed", "sigma", "measures", "no-plot"]
-        + ["size", "font-size", "figure-format", "dpi", "aspect", "style"]
+        + RunSettings.table.filter { $0.group == "figure" }.map(\.key)
 
     /// Whether a run of this optimizer on `base` reads the setting: a common one, one its
     /// direction reads, or one of its base rule's (momentum for momentum and nesterov, dampening

@@ -258,6 +258,8 @@ public struct RunSettings: Sendable {
               group: "figure") { $0.figure.dpi = $1.integer! },
         entry("aspect", .choice(["equal", "auto"]), "equal", "2-D landscapes: equal (one unit of x as long as one of y, so a ρ-ball is round) or auto (fill the panel).",
               group: "figure") { $0.figure.equalAspect = $1.word! == "equal" },
+        entry("animate", .flag, "off", "lab run and compare: the SVG plays the runs step by step, each path growing with the ρ-ball and the probe of the current step (SMIL, no script; a viewer that does not animate shows the whole paths; PDF and PNG stay still).",
+              group: "figure") { $0.figure.animate = $1.flag! },
         entry("style", .path, "none", "A style file (TOML) with figure settings, as in size = \"column\" and font-size = 8; flags override it.",
               group: "figure") { _, _ in },
     ]

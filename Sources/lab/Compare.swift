@@ -47,7 +47,7 @@ struct Compare: CommonOptionsCommand {
                                    figure: nil, settings: comparison.settings[0].figure)
         }
         if !comparison.settings[0].noPlot {
-            files += try LabFigures.files(try LabFigures.compare(comparison.records, problem: p), base: out.file("\(p.name)-compare"),
+            files += try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, animate: comparison.settings[0].figure.animate), base: out.file("\(p.name)-compare"),
                                           settings: comparison.settings[0].figure)
         }
         try deliver(files, document: comparisonJSON(comparison).rendered(), warnings: comparison.records.compactMap(divergenceWarning),

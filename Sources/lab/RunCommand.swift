@@ -55,7 +55,7 @@ struct Run: CommonOptionsCommand {
         let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
         let document = runJSON(record).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-\(optimizer.name)"), document: document, csv: runCSV(record, variables: p.variables),
-                                  figure: settings.noPlot ? nil : { try LabFigures.run(record, problem: p) }, settings: settings.figure)
+                                  figure: settings.noPlot ? nil : { try LabFigures.run(record, problem: p, animate: settings.figure.animate) }, settings: settings.figure)
         try deliver(files, document: document, warnings: divergenceWarning(record).map { [$0] } ?? [], format: common.format) {
             runText(record, problem: p)
         }

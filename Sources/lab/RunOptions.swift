@@ -27,7 +27,13 @@ struct RunOptions: ParsableArguments {
         let flags = try flags()
         if flags["opt"] != nil { throw UsageError("\(command) takes its optimizers from --opts, not --opt") }
         if let why, flags["measures"] != nil { throw UsageError("--measures records one trajectory's flatness; \(why)") }
+        if why != nil { try refuseAnimate(flags, command: command) }
         return flags
+    }
+
+    /// --animate plays runs' paths; a command that draws none refuses it rather than ignore it.
+    func refuseAnimate(_ flags: [String: SettingValue], command: String) throws {
+        if flags["animate"] != nil { throw UsageError("--animate plays the paths of lab run and lab compare; lab \(command) draws no path") }
     }
 }
 

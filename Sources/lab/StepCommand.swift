@@ -57,6 +57,7 @@ struct StepCommand: CommonOptionsCommand {
         let p = try loadProblem(problem)
         let optimizer = try Optimizer.lookup(opt)
         var flags = try options.flags()
+        try options.refuseAnimate(flags, command: "step")
         if flags["opt"] != nil { throw UsageError("step takes its optimizer from --opt once") }
         if flags["measures"] != nil { throw UsageError("--measures records a run's flatness at every step; lab step measures its one step anyway") }
         if let at {
