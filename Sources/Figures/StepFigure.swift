@@ -15,7 +15,7 @@ extension LabFigures {
     public static func step(_ s: StepRecord, problem p: Problem) throws -> Figure {
         let name = s.optimizer.name, color = color(s.optimizer)
         let probeName = probeLabel(name)
-        let title = "one \(name) step on \(p.name) at \(format(coordinates: s.theta)), ρ = \(format(s.hyper.rho, .label))"
+        let title = "one \(name) step on \(p.name) at \(format(coordinates: s.theta)), ρ\u{A0}=\u{A0}\(format(s.hyper.rho, .label))"
         let worstLabel = "worst point in the ball (ZOF \(format(s.zof, .label)))"
         let steepestLabel = "steepest point in the ball (FOF \(format(s.fof, .label)))"
         let description = "One update of \(name) on \(p.name) at step \(s.step): the ball of radius ρ = \(format(s.hyper.rho, .label)) around θ, "

@@ -22,7 +22,7 @@ struct Measure: CommonOptionsCommand {
             seeded Monte Carlo mean with its standard error.
 
             Examples:
-              lab measure two-valley --at -2
+              lab measure two-valley --at -1,0
               lab measure himmelblau --at 3,2 --rho 0.5 --sigma 0.2 --format json
               lab measure tiny-regression
 
