@@ -46,7 +46,7 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     /// Optimizers are equal when their names are.
     /// Settings every run reads, whatever its optimizer: where it starts, how long and how fast
     /// it runs, its noise, the ρ and σ of the flatness it reports, and what it writes.
-    public static let common = ["opt", "start", "init-seed", "lr", "steps", "rho", "schedule", "weight-decay", "noise", "seed", "sigma", "measures", "no-plot"]
+    public static let common = ["opt", "start", "init-seed", "lr", "steps", "rho", "schedule", "weight-decay", "noise", "seed", "sigma", "measures", "no-plot", "animate"]
         + RunSettings.table.filter { $0.group == "figure" }.map(\.key)
 
     /// Whether a run of this optimizer on `base` reads the setting: a common one, one its

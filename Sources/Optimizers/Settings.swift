@@ -248,6 +248,8 @@ public struct RunSettings: Sendable {
         entry("measures", .flag, "off", "Record exact ZOF and FOF at every step beside the optimizer's estimates (--no-measures: off).",
               group: "output") { $0.measures = $1.flag! },
         entry("no-plot", .flag, "off", "Skip the figure (--plot: write it).", group: "output") { $0.noPlot = $1.flag! },
+        entry("animate", .flag, "off", "lab run and compare: the SVG plays the runs step by step, each path growing with the ρ-ball and the probe of the current step (SMIL, no script; a viewer that does not animate shows the whole paths; PDF and PNG stay still).",
+              group: "output") { $0.figure.animate = $1.flag! },
         entry("size", .figureSize, "screen", "Figure size: column (3.3 in wide; panels stack), page (6.9 in), slide (13.33 × 7.5 in), screen (panels of 520 × 380 px) or WxH in inches, as in 5x3.5.",
               group: "figure") { $0.figure.size = FigureSettings.Size(named: $1.word!) ?? FigureSettings.Size(inches: $1.word!)! },
         entry("font-size", .positive, "12 px on screen, 8 pt on paper, 18 pt on a slide", "Base font size of the figure (ticks and legends; titles are larger, contour labels 7/8 of it).",
@@ -258,8 +260,6 @@ public struct RunSettings: Sendable {
               group: "figure") { $0.figure.dpi = $1.integer! },
         entry("aspect", .choice(["equal", "auto"]), "equal", "2-D landscapes: equal (one unit of x as long as one of y, so a ρ-ball is round) or auto (fill the panel).",
               group: "figure") { $0.figure.equalAspect = $1.word! == "equal" },
-        entry("animate", .flag, "off", "lab run and compare: the SVG plays the runs step by step, each path growing with the ρ-ball and the probe of the current step (SMIL, no script; a viewer that does not animate shows the whole paths; PDF and PNG stay still).",
-              group: "figure") { $0.figure.animate = $1.flag! },
         entry("style", .path, "none", "A style file (TOML) with figure settings, as in size = \"column\" and font-size = 8; flags override it.",
               group: "figure") { _, _ in },
     ]
