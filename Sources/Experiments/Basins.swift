@@ -18,6 +18,11 @@ public struct BasinMaps {
     /// Beyond 2-D (sweeps): descent from the end point reaches a minimum nearby
     /// (`Problem.stationaryPoint`); there is no list of critical points to index.
     public static let minimumByDescent: Int32 = -4
+    /// The run sat at a saddle to its last step (`RunRecord.trappedAt`): gradient flow from its
+    /// end point would go on to a minimum, but the run did not.
+    public static let atSaddle: Int32 = -5
+    /// The outcomes that are not a minimum, in the order tables and legends list them.
+    public static let negativeCodes: [Int32] = [diverged, leftDomain, atSaddle, noMinimum]
 
     /// One optimizer's map: row r, column c is the start (x[c], y[r]) (or x[c] with the varied
     /// setting at y[r]).
@@ -124,7 +129,7 @@ public struct BasinMaps {
             let runs = LaneRuns(problem: problemCopy, optimizer: optimizers[job.map], hyper: settings.hyper)
             let endings = try runs.endings(starts)
             let basins = BasinFlow(problem: problemCopy, critical: critical).basins(of: endings.map(\.theta))
-            return zip(endings, basins).map { e, b in BasinMaps.judge(e, basin: b, problem: problemCopy) }
+            return zip(endings, basins).map { e, b in BasinMaps.judge(e, basin: b, problem: problemCopy, critical: critical) }
         }
         var maps: [Map] = []
         for (m, o) in optimizers.enumerated() {
@@ -141,17 +146,20 @@ public struct BasinMaps {
         self.maps = maps
     }
 
-    /// A run's outcome code, steps to converge (−1: did not) and whether it stalled.
     /// A run's judgement: its outcome code, steps to converge (−1: did not), whether it stalled
     /// (as `RunRecord.stalled`, whatever the outcome), and whether it ended at its critical point.
-    static func judge(_ e: RunEnding, basin: Basin?, problem: Problem) -> Judgement {
+    /// `basin` is where gradient flow from the end goes; a run trapped at a saddle of `critical`
+    /// (`RunRecord.trappedAt`) is judged there instead, as `lab run` reports it.
+    static func judge(_ e: RunEnding, basin flowBasin: Basin?, problem: Problem, critical: [CriticalPoint]) -> Judgement {
         let steps = e.status == .converged ? Int32(e.updates) : -1
+        let basin = RunRecord.trappedAt(status: e.status, windowStart: e.windowStart, end: e.theta, critical: critical, diagonal: problem.diagonal) ?? flowBasin
         let stalled = RunRecord.stalled(status: e.status, basin: basin, windowStart: e.windowStart, end: e.theta)
         let reached = basin?.reached ?? false
         if e.status == .diverged { return Judgement(outcome: diverged, steps: steps, stalled: false, reached: false) }
         if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) {
             return Judgement(outcome: leftDomain, steps: steps, stalled: stalled, reached: false)
         }
+        if let basin, basin.kind == .saddle, !basin.reached { return Judgement(outcome: atSaddle, steps: steps, stalled: true, reached: false) }
         guard let basin, basin.kind == .minimum else { return Judgement(outcome: noMinimum, steps: steps, stalled: stalled, reached: false) }
         return Judgement(outcome: Int32(basin.index ?? -3), steps: steps, stalled: stalled, reached: reached)
     }

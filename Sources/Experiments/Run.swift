@@ -129,10 +129,24 @@ public struct RunRecord: Sendable {
         count > 10 ? count - 1 - max(10, count / 10) : nil
     }
 
-    /// The rule of `stalled`, for a run whose trajectory was not kept (basin maps, sweeps).
+    /// The rule of `stalled`, for a run whose trajectory was not kept (basin maps, sweeps). A run
+    /// trapped at a saddle (`trappedAt`) stalled there.
     static func stalled(status: RunStatus, basin: Basin?, windowStart: [Double]?, end: [Double]) -> Bool {
         guard status == .maxSteps, let b = basin, !b.reached, let w = windowStart else { return false }
-        return distance(w, end) < 0.01 * b.distance
+        return b.kind == .saddle || distance(w, end) < 0.01 * b.distance
+    }
+
+    /// The saddle a run was trapped at: it ran all its steps, and its end point and the start of
+    /// its last tenth (`stallWindowStart`) both lie within 2% of the domain's diagonal of a saddle
+    /// of `critical`. Gradient flow from such an end point goes on to a minimum, but the run
+    /// itself stayed (SAM on two-valley cycles around the saddle for thousands of steps), so it is
+    /// reported at the saddle, never in the basin it did not reach.
+    public static func trappedAt(status: RunStatus, windowStart: [Double]?, end: [Double], critical: [CriticalPoint], diagonal: Double) -> Basin? {
+        guard status == .maxSteps, let w = windowStart else { return nil }
+        let radius = 0.02 * diagonal
+        let near = critical.indices.filter { critical[$0].kind == .saddle && distance(critical[$0].theta, end) < radius && distance(critical[$0].theta, w) < radius }
+        guard let i = near.min(by: { distance(critical[$0].theta, end) < distance(critical[$1].theta, end) }) else { return nil }
+        return Basin(index: i, theta: critical[i].theta, kind: .saddle, distance: distance(critical[i].theta, end), reached: false)
     }
 
     /// The settings the run used, for the JSON's `hyperparameters` (start included).
@@ -182,7 +196,10 @@ extension RunConfiguration {
             startBasin = status == .diverged ? nil : try knownStartBasin ?? descentBasin(of: start)
         } else {
             let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
-            endBasin = critical.flatMap { self.basin(of: end.theta, among: $0) }
+            let window = RunRecord.stallWindowStart(points: trajectory.count).map { trajectory[$0].theta }
+            endBasin = critical.flatMap { c in
+                RunRecord.trappedAt(status: status, windowStart: window, end: end.theta, critical: c, diagonal: problem.diagonal) ?? self.basin(of: end.theta, among: c)
+            }
             startBasin = critical.flatMap { knownStartBasin ?? self.basin(of: start, among: $0) }
         }
         let lambdaMax = try oracle.spectrum(at: end.theta).lambdaMax

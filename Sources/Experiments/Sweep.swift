@@ -116,7 +116,7 @@ public struct Sweep {
             }
             let basins = BasinFlow(problem: shared, critical: critical).basins(of: endings.map(\.theta))
             return try zip(endings, basins).map { e, b in
-                let judgement = BasinMaps.judge(e, basin: b, problem: shared)
+                let judgement = BasinMaps.judge(e, basin: b, problem: shared, critical: critical)
                 return End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, measures: try measured(e))
             }
         }

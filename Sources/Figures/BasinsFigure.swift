@@ -7,9 +7,9 @@ import Reports
 
 extension LabFigures {
     /// The outcomes that are not a minimum, and their greys (dark: diverged, mid: left the
-    /// domain, light: no minimum), in basin maps and sweeps alike.
-    static let outcomeCodes: [Int32] = [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
-    static let outcomeGreys: [Color] = [Color(hex: 0x3a3a3a), Color(hex: 0x8c8c8c), Color(hex: 0xc4c4c4)]
+    /// domain, a blue-grey: stalled at a saddle, light: no minimum), in basin maps and sweeps alike.
+    static let outcomeCodes: [Int32] = BasinMaps.negativeCodes
+    static let outcomeGreys: [Color] = [Color(hex: 0x3a3a3a), Color(hex: 0x8c8c8c), Color(hex: 0x5d6d8c), Color(hex: 0xc4c4c4)]
 
     /// Legend rows of a basin map at most; more outcomes are summed in the last row.
     static let maxLegendRows = 9
@@ -113,6 +113,14 @@ extension LabFigures {
                 } else {
                     axes.add(Markers(xs: [theta[0]], ys: [theta[1]], colors: [.white], shape: .circle, size: 4.5))
                     axes.add(TextLabel(x: theta[0], y: theta[1] + min(max(cell / 2, (top - bottom) * 0.035), (top - bottom) * 0.06),
+                                       text: "#\(i)", anchor: "middle", halo: true))
+                }
+            }
+            // Saddles where runs were trapped: marked and named like the minima.
+            if !oneD, map.share(BasinMaps.atSaddle) > 0 {
+                for (i, c) in maps.critical.enumerated() where c.kind == .saddle {
+                    axes.add(Markers(xs: [c.theta[0]], ys: [c.theta[1]], colors: [.white], shape: .cross, size: 4.5))
+                    axes.add(TextLabel(x: c.theta[0], y: c.theta[1] - min(max(cell / 2, (top - bottom) * 0.035), (top - bottom) * 0.06),
                                        text: "#\(i)", anchor: "middle", halo: true))
                 }
             }

@@ -28,7 +28,7 @@ extension LabFigures {
             // Where the runs end: one row per outcome that occurs.
             let present = codes.filter { c in s.lines.contains { line in line.points.contains { mostCommon($0) == c } } }
             var ends = Axes(title: "where the runs end (\(startsText))", xLabel: key, yLabel: "minimum (# of lab analyze)")
-            let short: [Int32: String] = [BasinMaps.diverged: "diverged", BasinMaps.leftDomain: "outside", BasinMaps.noMinimum: "no min."]
+            let short: [Int32: String] = [BasinMaps.diverged: "diverged", BasinMaps.leftDomain: "outside", BasinMaps.noMinimum: "no min.", BasinMaps.atSaddle: "saddle"]
             ends.yTickLabels = present.enumerated().map { (Double($0), $1 >= 0 ? "#\($1)" : short[$1]!) }
             ends.yRange = -0.6...(Double(present.count) - 0.4)
             for (k, line) in s.lines.enumerated() {

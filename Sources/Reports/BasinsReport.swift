@@ -9,15 +9,18 @@ public func outcomeName(_ code: Int32) -> String {
     case BasinMaps.diverged: "diverged"
     case BasinMaps.leftDomain: "left_domain"
     case BasinMaps.noMinimum: "no_minimum"
+    case BasinMaps.atSaddle: "stalled_at_saddle"
     case BasinMaps.minimumByDescent: "minimum_by_descent"
     default: String(code)
     }
 }
 
-/// An outcome for people: `#2 (x=1, y=0)` or `diverged`, `left the domain`, `no minimum`.
+/// An outcome for people: `#2 (x=1, y=0)` or `diverged`, `left the domain`, `stalled at a
+/// saddle`, `no minimum`.
 public func outcomeLabel(_ code: Int32, _ maps: BasinMaps, _ precision: Precision = .sentence) -> String {
     code >= 0 ? "#\(code) \(format(point: maps.critical[Int(code)].theta, maps.problem.variables, precision))"
         : outcomeName(code).replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "left domain", with: "left the domain")
+            .replacingOccurrences(of: "at saddle", with: "at a saddle")
 }
 
 /// What a minimum's generalisation is judged by: the held-out test loss, else the expected shifted loss.
@@ -44,7 +47,7 @@ public func basinsJSON(_ maps: BasinMaps) -> JSON {
         // Without the start (every grid point is one) and the varied setting (the grid's y axis).
         let hyper = map.settings[0].jsonFields(for: map.optimizer).filter { $0.key != "start" && $0.key != maps.axes.dropFirst().first }
             .map { ($0.key, JSON($0.value)) }
-        let codes = maps.minima.map(Int32.init) + [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
+        let codes = maps.minima.map(Int32.init) + BasinMaps.negativeCodes
         return .object([
             ("optimizer", .string(map.optimizer.name)),
             ("hyperparameters", .object(hyper)),
@@ -62,7 +65,7 @@ public func basinsJSON(_ maps: BasinMaps) -> JSON {
         ("rho", .number(maps.rho)),
         ("sigma", .number(maps.sigma)),
         ("minima", .array(minima)),
-        ("codes", .object([("-1", .string("diverged")), ("-2", .string("left_domain")), ("-3", .string("no_minimum"))])),
+        ("codes", .object((BasinMaps.negativeCodes + [BasinMaps.minimumByDescent]).sorted(by: >).map { (String($0), .string(outcomeName($0))) })),
         ("maps", .array(mapsJSON)),
     ])
 }
@@ -118,7 +121,7 @@ public func basinsText(_ maps: BasinMaps) -> String {
                       format(m.lambdaMax), generalisation(m).value.map { format($0) } ?? "n/a"]
                  }) + "\n\n"
     // Columns: every minimum, then the other outcomes any map has.
-    let negative = [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum].filter { c in maps.maps.contains { $0.share(c) > 0 } }
+    let negative = BasinMaps.negativeCodes.filter { c in maps.maps.contains { $0.share(c) > 0 } }
     let codes = maps.minima.map(Int32.init) + negative
     var header = ["optimizer"] + codes.map { outcomeLabel($0, maps) } + ["converged", "stalled"]
     if maps.axes.count == 2 && p.dimension == 1 { header[0] = "optimizer (all \(maps.axes[1]))" }

@@ -77,7 +77,9 @@ public func table(header: [String], rows: [[String]], width: Int = textWidth) ->
     func span(_ ws: [Int]) -> Int { ws.reduce(0, +) + 2 * (ws.count - 1) }
 
     if span(least) <= width {
-        let widths = shrunk(natural, least: least, width: width)
+        // Headers wrap first, into two lines where that is enough, then body cells.
+        let widths = shrunk(shrunk(twoLineHeaders(natural, header: header, rows: rows, width: width), least: leastHeaderOnly, width: width),
+                            least: least, width: width)
         let text = renderTable(all, widths: widths)
         if text.split(separator: "\n").count - all.count - 1 <= max(3, rows.count / 4) || header.count <= 2 { return text }
     }
@@ -100,8 +102,27 @@ public func table(header: [String], rows: [[String]], width: Int = textWidth) ->
     }.joined(separator: "\n\n")
 }
 
-/// Column widths shrunk to fit `width`: each step narrows the column with the most room to give
-/// (its widest cell against its longest word).
+/// Column widths with the fewest headers wrapped into two lines (those that save the most
+/// first) that bring the table within `width`, or as close as two-line headers can.
+private func twoLineHeaders(_ natural: [Int], header: [String], rows: [[String]], width: Int) -> [Int] {
+    var widths = natural
+    func span() -> Int { widths.reduce(0, +) + 2 * (widths.count - 1) }
+    // The narrowest column that holds the header in two lines (and every body cell whole).
+    let twoLine = header.indices.map { c -> Int in
+        let words = header[c].split(separator: " ").map(String.init)
+        let body = rows.map { $0[c].count }.max() ?? 0
+        guard words.count > 1 else { return natural[c] }
+        let best = (1..<words.count).map { k in max(words[..<k].joined(separator: " ").count, words[k...].joined(separator: " ").count) }.min()!
+        return min(natural[c], max(best, body))
+    }
+    for c in header.indices.sorted(by: { (natural[$0] - twoLine[$0], $1) > (natural[$1] - twoLine[$1], $0) }) where span() > width {
+        widths[c] = twoLine[c]
+    }
+    return widths
+}
+
+/// Column widths shrunk towards `least` to fit `width`: each step narrows the column with the
+/// most room to give.
 private func shrunk(_ natural: [Int], least: [Int], width: Int) -> [Int] {
     var widths = natural
     while widths.reduce(0, +) + 2 * (widths.count - 1) > width,

@@ -77,6 +77,7 @@ public func basinText(_ r: RunRecord, _ p: Problem) -> String {
     // A critical point comes from root finding: five digits, without its noise.
     let at = "\(label(b)) at \(format(point: b.theta, p.variables))"
     if b.reached { return at }
+    if b.kind == .saddle { return "stalled near \(at) (\(format(b.distance, .label)) away)" }
     if r.stalled {
         let plateau = r.trajectory.last!.gradNorm < 1e-3 ? " on a plateau" : ""
         return "stalled\(plateau), \(format(b.distance, .label)) from \(at)"

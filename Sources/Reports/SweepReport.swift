@@ -27,7 +27,7 @@ func generalisationValue(_ s: Sweep, _ m: Measures) -> Double? {
 /// FOF are at each run's ρ.
 public func sweepJSON(_ s: Sweep) -> JSON {
     let g = sweepGeneralisation(s)
-    let codes = s.minima.map(Int32.init) + [BasinMaps.diverged, BasinMaps.leftDomain, BasinMaps.noMinimum]
+    let codes = s.minima.map(Int32.init) + BasinMaps.negativeCodes
     let varied = Set(s.varies.map(\.key))
     let lines: [JSON] = s.lines.map { line in
         let hyper = line.points[0].settings.jsonFields(for: line.optimizer).filter { !varied.contains($0.key) }.map { ($0.key, JSON($0.value)) }
@@ -56,7 +56,7 @@ public func sweepJSON(_ s: Sweep) -> JSON {
         ("starts", .matrix(s.starts)),
         ("sigma", .number(s.sigma)),
         ("minima", .array(minima)),
-        ("codes", .object([("-1", .string("diverged")), ("-2", .string("left_domain")), ("-3", .string("no_minimum"))])),
+        ("codes", .object((BasinMaps.negativeCodes + [BasinMaps.minimumByDescent]).sorted(by: >).map { (String($0), .string(outcomeName($0))) })),
         ("sweeps", .array(lines)),
     ])
 }

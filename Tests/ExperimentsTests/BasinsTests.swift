@@ -43,6 +43,8 @@ final class BasinsTests: XCTestCase {
                     expected = BasinMaps.leftDomain
                 } else if let b = r.final.basin, b.kind == .minimum {
                     expected = Int32(b.index!)
+                } else if let b = r.final.basin, b.kind == .saddle, !b.reached {
+                    expected = BasinMaps.atSaddle
                 } else {
                     expected = BasinMaps.noMinimum
                 }
@@ -138,5 +140,37 @@ final class BasinsTests: XCTestCase {
                                            grid: (4, 4), vary: Vary(key: "lr", values: [0.1]))) { error in
             XCTAssertEqual("\(error)", "--vary lr: a 2-D problem's map has its two variables as axes; lab sweep varies settings")
         }
+    }
+
+    /// SAM on two-valley: about a quarter of the starts end cycling at the saddle (0, 0), and the
+    /// map says so instead of counting them in the basin their flow would reach. The share
+    /// matches an independent numpy/sympy count (Reference/make_sam_saddle_reference.py: runs
+    /// within 0.05 of the saddle at step 450 and at the end) within half a percent; chaotic runs
+    /// near the saddle may go either way on another machine, hence the margin. The same with
+    /// one thread and with two.
+    func testRunsTrappedAtTheSaddleAreReportedThere() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference/sam_saddle_reference.json")
+        let reference = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let share = try XCTUnwrap(reference["share_at_saddle"] as? Double)
+        let p = try load("two-valley")
+        let sam = try Optimizer.lookup("sam")
+        let one = try BasinMaps(problem: p, optimizers: [sam], flags: [:], grid: (101, 101), threads: 1)
+        let two = try BasinMaps(problem: p, optimizers: [sam], flags: [:], grid: (101, 101), threads: 2)
+        XCTAssertEqual(one.maps[0].outcome, two.maps[0].outcome)
+        let map = one.maps[0]
+        XCTAssertEqual(map.share(BasinMaps.atSaddle), share, accuracy: 0.005)
+        XCTAssertGreaterThan(share, 0.2)
+        // Every trapped run is stalled, and none of them is counted at a minimum.
+        for k in map.outcome.indices where map.outcome[k] == BasinMaps.atSaddle { XCTAssertTrue(map.stalled[k]); XCTAssertFalse(map.reached[k]) }
+        // gd and gam are not trapped there.
+        let others = try BasinMaps(problem: p, optimizers: try ["gd", "gam"].map(Optimizer.lookup), flags: [:], grid: (101, 101))
+        for m in others.maps { XCTAssertEqual(m.share(BasinMaps.atSaddle), 0, m.optimizer.name) }
+        // A single run from a trapped start, five thousand steps: still at the saddle, and reported there.
+        let r = try RunConfiguration(problem: p, optimizer: sam, settings: RunSettings.resolve(problem: p, optimizer: sam, flags: ["start": .vector([0, -0.42]), "steps": .integer(5000)])).run()
+        let b = try XCTUnwrap(r.final.basin)
+        XCTAssertEqual(b.kind, .saddle)
+        XCTAssertEqual(b.theta[0], 0, accuracy: 1e-9)
+        XCTAssertLessThan(b.distance, 0.05)
+        XCTAssertTrue(r.stalled)
     }
 }

@@ -38,6 +38,14 @@ final class FormatTests: XCTestCase {
                       cell of
                       words
             """)
+        // A header much wider than its cells wraps into two lines at its best split, before any
+        // body cell wraps.
+        XCTAssertEqual(table(header: ["x", "stalled at a saddle", "b"], rows: [["1", "23%", "a long cell"]], width: 30), """
+            x  stalled at  b
+               a saddle
+            -  ----------  -----------
+            1  23%         a long cell
+            """)
         let rows = (0..<8).map { i in ["#\(i)"] + (1...6).map { "value\(i)\($0)" } }
         let split = table(header: ["", "c1", "c2", "c3", "c4", "c5", "c6"], rows: rows, width: 40)
         let parts = split.components(separatedBy: "\n\n")
