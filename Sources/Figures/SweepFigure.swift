@@ -18,7 +18,7 @@ extension LabFigures {
             codes.max { point.share($0) < point.share($1) || (point.share($0) == point.share($1) && $0 > $1) } ?? BasinMaps.noMinimum
         }
         let names: [Int32: String] = Dictionary(uniqueKeysWithValues: codes.map { c in
-            (c, c >= 0 ? "#\(c) \(format(point: s.critical[Int(c)].theta, p.variables, .label))" : outcomeName(c).replacingOccurrences(of: "_", with: " "))
+            (c, c >= 0 ? "#\(c) \(format(point: s.critical[Int(c)].theta, p.variables, .label))" : outcomeWords(c))
         })
         let startsText = s.starts.count == 1 ? "from \(format(coordinates: s.starts[0]))" : "\(s.starts.count) starts"
         let generalisation = p.oracle.hasTestLoss ? "test loss" : "E[L(θ+s)], σ=\(format(s.sigma, .label))"

@@ -18,9 +18,14 @@ public func outcomeName(_ code: Int32) -> String {
 /// An outcome for people: `#2 (x=1, y=0)` or `diverged`, `left the domain`, `stalled at a
 /// saddle`, `no minimum`.
 public func outcomeLabel(_ code: Int32, _ maps: BasinMaps, _ precision: Precision = .sentence) -> String {
-    code >= 0 ? "#\(code) \(format(point: maps.critical[Int(code)].theta, maps.problem.variables, precision))"
-        : outcomeName(code).replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "left domain", with: "left the domain")
-            .replacingOccurrences(of: "at saddle", with: "at a saddle")
+    code >= 0 ? "#\(code) \(format(point: maps.critical[Int(code)].theta, maps.problem.variables, precision))" : outcomeWords(code)
+}
+
+/// An outcome that is not a minimum, for people: `diverged`, `left the domain`, `stalled at a
+/// saddle`, `no minimum`, `minimum by descent`.
+public func outcomeWords(_ code: Int32) -> String {
+    outcomeName(code).replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "left domain", with: "left the domain")
+        .replacingOccurrences(of: "at saddle", with: "at a saddle")
 }
 
 /// What a minimum's generalisation is judged by: the held-out test loss, else the expected shifted loss.

@@ -86,7 +86,7 @@ public func sweepCSV(_ s: Sweep) -> String {
 func reached(_ point: Sweep.Point, _ s: Sweep) -> String {
     if point.ends.count == 1 {
         let e = point.ends[0]
-        return (e.outcome >= 0 ? "#\(e.outcome)" : outcomeName(e.outcome).replacingOccurrences(of: "_", with: " ")) + (e.stalled ? " stalled" : "")
+        return e.outcome >= 0 ? "#\(e.outcome)" + (e.stalled ? " stalled" : "") : outcomeWords(e.outcome)
     }
     let codes = Set(point.ends.map(\.outcome)).sorted { point.share($0) > point.share($1) || (point.share($0) == point.share($1) && $0 > $1) }
     return codes.map { ($0 >= 0 ? "#\($0)" : outcomeName($0)) + " " + percent(point.share($0)) }.joined(separator: ", ")
@@ -117,7 +117,8 @@ public func sweepText(_ s: Sweep) -> String {
         }
         out += table(header: header, rows: rows) + "\n"
     }
-    return out + sweepFindings(s).map { "\n" + $0 }.joined()
+    out += sweepFindings(s).map { "\n" + wrap($0) }.joined()
+    return out.hasSuffix("\n") ? String(out.dropLast()) : out
 }
 
 /// For each optimizer, over which values of the (first) varied setting its runs end in the
@@ -151,9 +152,20 @@ public func sweepFindings(_ s: Sweep) -> [String] {
         } else if none {
             out.append("\(line.optimizer.name) never ends in the minimum FOF rates flattest over the \(key) swept.")
         } else {
-            let reaching = zip(values, shares).filter { $0.1 > 0.5 }.map(\.0)
-            let text = reaching.isEmpty ? "at no \(key) swept from most starts"
-                : "for \(key) from \(format(reaching.first!, .sentence)) to \(format(reaching.last!, .sentence)) (\(reaching.count) of \(values.count) values)"
+            // The runs of consecutive values where it does: "from 0.3 to 0.4 and from 0.6 to 1".
+            let yes = shares.map { $0 > 0.5 }
+            var runs: [String] = []
+            var k = 0
+            while k < yes.count {
+                guard yes[k] else { k += 1; continue }
+                var j = k
+                while j + 1 < yes.count && yes[j + 1] { j += 1 }
+                runs.append(j == k ? "at \(format(values[k], .sentence))" : "from \(format(values[k], .sentence)) to \(format(values[j], .sentence))")
+                k = j + 1
+            }
+            let count = yes.count(where: { $0 })
+            let text = runs.isEmpty ? "at no \(key) swept from most starts"
+                : "for \(key) " + runs.joined(separator: " and ") + " (\(count) of \(values.count) values)"
             out.append("\(line.optimizer.name) ends in the minimum FOF rates flattest \(text).")
         }
     }

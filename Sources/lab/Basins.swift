@@ -15,8 +15,10 @@ struct Basins: CommonOptionsCommand {
             a 1-D problem's are the x grid, and --vary NAME=a:b:n makes a setting the second axis \
             (lr, rho, alpha, momentum, ...; the values are numpy.linspace's to 12 digits, so each reruns exactly with lab run). Each start runs exactly as `lab run --start` would, \
             and gets an outcome: the minimum (# of lab analyze) whose basin its end point is in, \
-            by the rule of lab run's final basin, or diverged, left the domain, or no minimum \
-            (the flow from the end point reaches a saddle, a maximum or nothing). Runs that ended \
+            by the rule of lab run's final basin, or diverged, left the domain, stalled at a \
+            saddle (its last tenth of steps within 2% of the diagonal of a saddle: gradient flow \
+            would go on, the run did not), or no minimum (the flow from the end point reaches a \
+            saddle, a maximum or nothing). Runs that ended \
             in a basin without converging (a cycle, a stall) keep its minimum and count as not converged.
 
             The text gives each minimum's loss, ZOF, FOF and λ_max at ρ, the share of starts per \
@@ -24,7 +26,7 @@ struct Basins: CommonOptionsCommand {
             starts each optimizer brings there. OUT/PROBLEM-basins.json (the maps, rows = y), \
             .csv (one row per optimizer and start) and .svg (one panel per optimizer: hue = \
             minimum, darker = converged sooner at it, pale = did not converge there, greys = diverged, left \
-            the domain, no minimum) are written; --no-plot skips the figure.
+            the domain, no minimum, blue-grey = stalled at a saddle, marked) are written; --no-plot skips the figure.
 
             Many starts run together on the batch tapes (gd, momentum, nesterov, adam, adamw, \
             sam, gam, gam-sam; the others one start at a time), on every core; --threads changes \

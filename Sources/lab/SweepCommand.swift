@@ -14,8 +14,8 @@ struct SweepCommand: CommonOptionsCommand {
             Every combination of the varied values (--vary NAME=a:b:n: numpy.linspace's values to \
             12 digits, so each reruns exactly with lab run; give it once or twice) is run from the problem's start, or from --starts K random starts \
             drawn uniformly from the domain (seeded by --starts-seed), each exactly as `lab run \
-            --start` would run it. At each end point: the minimum whose basin it is in (as in \
-            `lab basins`), the loss, exact ZOF and FOF at that run's ρ, λ_max, and the test \
+            --start` would run it. At each end point: the minimum whose basin it is in, or stalled at \
+            a saddle (as in `lab basins`), the loss, exact ZOF and FOF at that run's ρ, λ_max, and the test \
             loss or else the expected shifted loss at σ; with several starts, means over them \
             and the share of starts per minimum.
 

@@ -356,10 +356,13 @@ final class TwoValleyBasinTests: XCTestCase {
         XCTAssertEqual(Array(row[49...51]), [BasinMaps.noMinimum, BasinMaps.noMinimum, BasinMaps.noMinimum])
         XCTAssert(row[52...99].allSatisfy { $0 == Int32(a) })
         XCTAssert(row[1...48].allSatisfy { $0 == Int32(b) })
-        // sam: part of the way, not all (its cycle decides a speckled band chaotically).
-        XCTAssertGreaterThan(sam.share(Int32(b)), 0.55)
-        XCTAssertLessThan(sam.share(Int32(b)), 0.62)
-        XCTAssertGreaterThan(sam.share(Int32(a)), 0.35)
+        // sam: about a quarter of its starts end cycling at the saddle (the independent count is
+        // in BasinsTests); the rest split between A and B.
+        XCTAssertGreaterThan(sam.share(BasinMaps.atSaddle), 0.2)
+        XCTAssertLessThan(sam.share(BasinMaps.atSaddle), 0.27)
+        XCTAssertGreaterThan(sam.share(Int32(b)), 0.33)
+        XCTAssertLessThan(sam.share(Int32(b)), 0.45)
+        XCTAssertGreaterThan(sam.share(Int32(a)), 0.3)
         // ZOF ties the minima; FOF rates B flattest.
         let mb = maps.minimumMeasures[maps.minima.firstIndex(of: b)!], ma = maps.minimumMeasures[maps.minima.firstIndex(of: a)!]
         XCTAssertTrue(isTie(mb.zof, ma.zof))

@@ -73,4 +73,28 @@ final class SweepTests: XCTestCase {
             XCTAssertEqual(fofB < fofA, prefersB, "FOF at ρ = \(rho)")
         }
     }
+
+    /// The window, as lesson 4, the README and the description tell it: ZOF prefers B only from
+    /// ρ ≈ 0.50 (it ties the minima at 0.5), FOF from 0.40; sam-exact, which takes ZOF's true
+    /// worst point, stays in A while ZOF ties and reaches B's basin once ZOF clearly prefers it;
+    /// one-step sam stays in A even there. Values away from the switches, so a run that could go
+    /// either way is not pinned; the same with one thread and with two.
+    func testTheZOFWindowAndTheExactVariant() throws {
+        let p = try load("two-valley")
+        let a = [1.0, 0.0], b = [-1.0, 0.0]
+        func zof(_ theta: [Double], _ rho: Double) throws -> Double { try p.oracle.zof(at: theta, rho: rho).value }
+        XCTAssertLessThan(try zof(a, 0.49), try zof(b, 0.49))
+        XCTAssertGreaterThan(try zof(a, 0.51), try zof(b, 0.51))
+        XCTAssertTrue(isTie(try zof(a, 0.5), try zof(b, 0.5)))
+        let optimizers = try ["sam", "sam-exact"].map(Optimizer.lookup)
+        let varies = [Vary(key: "rho", values: [0.45, 0.5, 0.7, 0.9])]
+        let one = try Sweep(problem: p, optimizers: optimizers, flags: [:], varies: varies, threads: 1)
+        let two = try Sweep(problem: p, optimizers: optimizers, flags: [:], varies: varies, threads: 2)
+        let ia = try XCTUnwrap(one.minima.first { one.critical[$0].theta[0] > 0 }), ib = try XCTUnwrap(one.minima.first { one.critical[$0].theta[0] < 0 })
+        let outcomes = { (s: Sweep, line: Int) in s.lines[line].points.map { $0.ends[0].outcome } }
+        XCTAssertEqual(outcomes(one, 0), outcomes(two, 0))
+        XCTAssertEqual(outcomes(one, 1), outcomes(two, 1))
+        XCTAssertEqual(outcomes(one, 0), [Int32(ia), Int32(ia), Int32(ia), Int32(ia)], "sam")
+        XCTAssertEqual(outcomes(one, 1), [Int32(ia), Int32(ia), Int32(ib), Int32(ib)], "sam-exact")
+    }
 }
