@@ -150,7 +150,8 @@ extension Oracle {
     /// ‖∇L‖²/2, with its exact Jacobian) started from every local maximum of a 65 × 65 grid over
     /// the ball (spacing ρ/32), plus the maximum over the boundary circle by a 720-angle scan
     /// with every local maximum polished by Brent. More
-    /// variables: projected ascent with exact derivatives from 2 + `ascentStarts` + 1 starts, a lower bound.
+    /// variables: projected ascent with exact derivatives from 2 + `ascentStarts` + 1 starts and
+    /// from the best three sign flips of small coordinates (`signFlips`), a lower bound.
     func maximizeOverBall(center: [Double], rho: Double, kind: BallObjective, oracle o: Oracle) throws
         -> (value: Double, argmax: [Double])
     {
@@ -232,8 +233,36 @@ extension Oracle {
                 consider(start)
                 consider(ascend(objective, direction: direction, from: start, step: rho / 4, center: center, rho: rho))
             }
+            // Sign flips: a parametrisation symmetric under a sign change (weight norm's v → −v)
+            // can put the worst point on the far side of a small coordinate, where no gradient
+            // from the centre points; the best of them are climbed too.
+            let flips = signFlips(center: center, rho: rho, objective: objective)
+            for p in flips.prefix(3) {
+                consider(p)
+                consider(ascend(objective, direction: direction, from: p, step: rho / 4, center: center, rho: rho))
+            }
         }
         return best
+    }
+
+    /// Points of the ball that negate some of the centre's coordinates, best first by the
+    /// objective: each coordinate small enough to flip (|θ_i| ≤ ρ/2, the `flipCandidates`
+    /// smallest), every pair of the best `flipCombined` of those, and the best k together for
+    /// every k that stays in the ball.
+    func signFlips(center: [Double], rho: Double, objective: ([Double]) -> Double) -> [[Double]] {
+        let small = center.indices.filter { center[$0] != 0 && 2 * abs(center[$0]) <= rho }
+            .sorted { abs(center[$0]) < abs(center[$1]) }.prefix(Oracle.flipCandidates)
+        guard !small.isEmpty else { return [] }
+        func flipped(_ set: [Int]) -> [Double]? {
+            var p = center
+            for i in set { p[i] = -p[i] }
+            return distance(p, center) <= rho ? p : nil
+        }
+        var scored = small.compactMap { i in flipped([i]).map { (set: [i], value: objective($0)) } }.sorted { $0.value > $1.value }
+        let top = scored.prefix(Oracle.flipCombined).map { $0.set[0] }
+        for a in top.indices { for b in top.indices where b > a { if let p = flipped([top[a], top[b]]) { scored.append(([top[a], top[b]], objective(p))) } } }
+        for k in 3...max(3, top.count) where k <= top.count { if let p = flipped(Array(top.prefix(k))) { scored.append((Array(top.prefix(k)), objective(p))) } }
+        return scored.sorted { $0.value > $1.value }.compactMap { flipped($0.set) }
     }
 
     /// Ascent on `f` along `direction` (its gradient up to a positive factor) with normalised
@@ -263,6 +292,9 @@ extension Oracle {
 
     /// Random starts of the projected ascent beyond 2-D (besides the centre and ±∇L).
     static let ascentStarts = 6
+    /// Coordinates tried one at a time for a sign flip (the smallest), and how many of the best
+    /// of those are combined in pairs and together.
+    static let flipCandidates = 256, flipCombined = 12
 }
 
 /// The argmax of a 2π-periodic function f from its values at n equally spaced angles (sample k

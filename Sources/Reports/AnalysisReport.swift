@@ -100,7 +100,7 @@ public func measuresJSON(_ m: Measures, extra: [(String, JSON)] = []) -> JSON {
 /// The measures at one point as a table for people: ZOF and FOF with their argmax and second-order
 /// estimate, and why a value is n/a.
 public func measuresText(_ m: Measures, problem p: Problem) -> String {
-    let bound = m.exact ? "" : "  (at least: projected ascent with exact derivatives from several starts in \(p.dimension)-D)"
+    let bound = m.exact ? "" : "  (at least: projected ascent with exact derivatives from several starts and sign flips in \(p.dimension)-D)"
     let at: ([Double]) -> String = { format(point: $0, p.variables) }
     // Many eigenvalues: the five lowest and the five highest.
     let eigen = m.eigenvalues.count > 10

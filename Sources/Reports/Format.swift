@@ -63,10 +63,11 @@ public func format(coordinates theta: [Double], _ precision: Precision = .label)
 public let textWidth = 100
 
 /// A plain text table with columns padded to their widest cell (the last column unpadded), at
-/// most `width` columns wide. When the cells do not fit, the columns with the most room to give
-/// wrap their cells at spaces, a row then taking several lines. When that would cost more than a
-/// few lines (or even single words do not fit), the columns after the first are split into
-/// tables of balanced width, each repeating the first column.
+/// most `width` columns wide. When the cells do not fit, headers wrap (into two lines where that
+/// is enough), then the columns with the most room to give wrap their cells at spaces, a row then
+/// taking several lines. When that costs more than a few lines (or even single words do not
+/// fit), the columns after the first may be split into tables of balanced width, each repeating
+/// the first column, if that takes fewer lines.
 public func table(header: [String], rows: [[String]], width: Int = textWidth) -> String {
     let all = [header] + rows
     let natural = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
@@ -76,13 +77,15 @@ public func table(header: [String], rows: [[String]], width: Int = textWidth) ->
     let leastHeaderOnly = header.indices.map { c in max(words(header[c]), rows.map { $0[c].count }.max() ?? 0) }
     func span(_ ws: [Int]) -> Int { ws.reduce(0, +) + 2 * (ws.count - 1) }
 
+    var single: String?
     if span(least) <= width {
         // Headers wrap first, into two lines where that is enough, then body cells.
         let widths = shrunk(shrunk(twoLineHeaders(natural, header: header, rows: rows, width: width), least: leastHeaderOnly, width: width),
                             least: least, width: width)
-        let text = renderTable(all, widths: widths)
-        if text.split(separator: "\n").count - all.count - 1 <= max(3, rows.count / 4) || header.count <= 2 { return text }
+        single = renderTable(all, widths: widths)
     }
+    func lines(_ t: String) -> Int { t.split(separator: "\n", omittingEmptySubsequences: false).count }
+    if let single, header.count <= 2 || lines(single) <= all.count + 1 + max(3, rows.count / 4) { return single }
     // Split: the columns after the first in contiguous groups whose widest table is narrowest.
     let rest = Array(header.indices.dropFirst())
     func groups(limit: Int) -> [[Int]] {
@@ -96,10 +99,18 @@ public func table(header: [String], rows: [[String]], width: Int = textWidth) ->
     let fewest = groups(limit: width).count
     var limit = rest.map { span([leastHeaderOnly[0], leastHeaderOnly[$0]]) }.max() ?? width
     while limit < width && groups(limit: limit).count > fewest { limit += 1 }
-    return groups(limit: max(limit, 1)).map { g in
+    let parts = groups(limit: max(limit, 1))
+    // One group is the table itself: nothing to split.
+    if parts.count < 2 { return single ?? renderTable(all, widths: natural) }
+    let tables = parts.map { g in
         let cs = [0] + g
         return table(header: cs.map { header[$0] }, rows: rows.map { r in cs.map { r[$0] } }, width: width)
-    }.joined(separator: "\n\n")
+    }
+    // Wrapped cells or split tables, whichever wraps less (lines beyond a header, a rule and a
+    // line per row): splitting a table whose long cells wrap anyway only repeats its first column.
+    func wrapped(_ t: String) -> Int { lines(t) - rows.count - 2 }
+    if let single, wrapped(single) <= tables.map(wrapped).reduce(0, +) { return single }
+    return tables.joined(separator: "\n\n")
 }
 
 /// Column widths with the fewest headers wrapped into two lines (those that save the most

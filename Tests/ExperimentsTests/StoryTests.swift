@@ -157,8 +157,10 @@ final class StoryTests: XCTestCase {
     /// tiny-regression-wn against tiny-regression, over weight decays 0–0.04 and init-seeds 0–3
     /// (gd, 3000 steps at lr 0.1): the weight-normalised network ends within 7% of 2/lr, the plain
     /// one below it (6.4 to 14), its mean λ_max falling from 10.8 to 7.5 with weight decay while
-    /// the lowest test loss rises from 0.021 to 0.079; the weight-normalised test loss spans 0.019
-    /// to 0.131. At lr 0.02 (10000 steps, two weight decays and two seeds) within 7% of 100.
+    /// the lowest test loss rises from 0.021 to 0.079 and the training loss more; the
+    /// weight-normalised test loss spans about 0.02 to over 0.1, and weight decay's shrunken v
+    /// put sign flips inside the ball. At lr 0.02 (10000 steps, two weight decays and two seeds)
+    /// within 7% of 100.
     func testWeightNormalisedSharpnessIsSetByTheStepSize() throws {
         let gd = try Optimizer.lookup("gd")
         let varies = [Vary(key: "weight-decay", values: Vary.values(0, 0.04, 5)), Vary(key: "init-seed", values: [0, 1, 2, 3])]
@@ -181,16 +183,29 @@ final class StoryTests: XCTestCase {
         let lowest = { (wd: Double) in plain.filter { $0.wd == wd }.map { $0.m.testLoss! }.min()! }
         XCTAssertEqual(lowest(0), 0.021, accuracy: 0.0005)
         XCTAssertEqual(lowest(0.04), 0.079, accuracy: 0.0005)
+        // Weight decay on the plain network: flatter, and fitting worse. The mean training loss
+        // rises more than fivefold while the mean test-minus-training gap shrinks (the lesson's
+        // 0.021 to 0.0135).
+        let meanOf = { (wd: Double, f: (Measures) -> Double) in plain.filter { $0.wd == wd }.map { f($0.m) }.reduce(0, +) / 4 }
+        XCTAssertGreaterThan(meanOf(0.04) { $0.loss }, 5 * meanOf(0) { $0.loss })
+        XCTAssertGreaterThan(meanOf(0) { $0.testLoss! - $0.loss }, meanOf(0.04) { $0.testLoss! - $0.loss } + 0.004)
+        // The weight-normalised runs sit at the edge of stability, where single runs are chaotic:
+        // only ranges over seeds are asserted.
         let tests = normalised.map { $0.m.testLoss! }
-        XCTAssertEqual(tests.min()!, 0.019, accuracy: 0.0005)
-        XCTAssertEqual(tests.max()!, 0.131, accuracy: 0.0005)
-        // From weight decay 0.02 a first-layer v has shrunk below 0.001: with one input its weight
-        // g v/|v| = ±g jumps where v crosses 0, inside the ball of radius 0.05, so ZOF sees a
-        // jump (4.2 to 9.9) that no gradient shows (FOF below 0.8).
-        for e in normalised where e.wd >= 0.02 {
-            XCTAssertTrue((4.2...9.95).contains(e.m.zof), "ZOF \(e.m.zof) at wd \(e.wd)")
-            XCTAssertLessThan(e.m.fof, 0.8)
-            XCTAssertLessThan(e.m.theta[12..<18].map(abs).min()!, 0.001)
+        XCTAssertLessThan(tests.min()!, 0.025)
+        XCTAssertGreaterThan(tests.max()!, 0.1)
+        // Weight decay shrinks every first-layer v (from 0.02: all six below 0.003); with one input
+        // its weight g v/|v| = ±g flips where v crosses 0, inside the ball of radius 0.05. The
+        // flips raise ZOF and FOF alike, far above weight decay 0's (about 0.025 and 0.05).
+        for e in normalised {
+            if e.wd == 0 {
+                XCTAssertLessThan(e.m.zof, 0.03)
+                XCTAssertLessThan(e.m.fof, 0.06)
+            } else {
+                XCTAssertGreaterThan(e.m.zof, 1, "ZOF at wd \(e.wd)")
+                XCTAssertGreaterThan(e.m.fof, 0.3, "FOF at wd \(e.wd)")
+            }
+            if e.wd >= 0.02 { XCTAssertLessThan(e.m.theta[12..<18].map(abs).max()!, 0.003, "v at wd \(e.wd)") }
         }
         let slow = try ends("tiny-regression-wn", ["--lr", "0.02", "--steps", "10000"],
                             [Vary(key: "weight-decay", values: [0, 0.04]), Vary(key: "init-seed", values: [0, 3])])

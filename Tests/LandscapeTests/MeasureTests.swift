@@ -258,6 +258,47 @@ final class MeasureTests: XCTestCase {
         XCTAssertLessThan(error, 0.01)
     }
 
+    /// A worst point across sign flips, where no gradient from the centre points: ten
+    /// coordinates at 0.01, each term (1 − tanh(v/0.001))² near 0 there and near 4 once v < 0.
+    /// The maximum over the ball of radius 0.1 flips all ten (distance 0.063): 10·(1 + tanh(10))²,
+    /// just under 40. Random starts and ascent alone flip a few (the terms are flat between).
+    func testSignFlipsFindAWorstPointNoGradientShows() throws {
+        let names = (0..<10).map { "v\($0)" }
+        let p = try Problem(toml: """
+            variables = [\(names.map { "\"\($0)\"" }.joined(separator: ", "))]
+            loss = "\(names.map { "(1 - tanh(\($0) / 0.001))^2" }.joined(separator: " + "))"
+            [domain]
+            \(names.map { "\($0) = [-1.0, 1.0]" }.joined(separator: "\n"))
+            """, file: "flips.toml")
+        let center = [Double](repeating: 0.01, count: 10)
+        let (zof, argmax) = try p.oracle.zof(at: center, rho: 0.1)
+        let top = 10 * (1 + tanh(10.0)) * (1 + tanh(10.0)) - p.oracle.loss(center)
+        XCTAssertEqual(zof, top, accuracy: 1e-6)
+        XCTAssertLessThanOrEqual(zof, 40)
+        XCTAssert(argmax.allSatisfy { $0 <= -0.01 + 1e-9 }, "\(argmax)")
+        XCTAssertLessThanOrEqual(distance(argmax, center), 0.1 + 1e-12)
+    }
+
+    /// The critic's point: a weight-normalised network where gd with weight decay 0.02 ended
+    /// (`lab run tiny-regression-wn --opt gd --weight-decay 0.02 --init-seed 1`, its end fixed
+    /// here so the test does not depend on that chaotic run): flipping the two largest of the
+    /// first layer's tiny v raises the loss to about 13, 0.005 away. ZOF and FOF at ρ = 0.05 must
+    /// reach what an independent search found there (13.63 and 0.805), and each must be attained
+    /// at its argmax, inside the ball.
+    func testWeightNormFlipsAreFound() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("problems")
+        let p = try Problem.load(file: folder.appendingPathComponent("tiny-regression-wn.toml").path)
+        let theta: [Double] = [-0.02105048285727592, -0.0353070011997976, -0.06459670765499288, 0.049105257940341054, 0.03299002842255609, -0.06433124167618978, 0.3401463991477839, 0.3404555442196337, 1.4772481750680444, 0.3409030729934752, 0.3403947082408379, 1.47546577024281, 0.00032800272268582604, 0.00121116553144002, 0.0023210115621028395, -0.00027418714552951206, -0.00027465290344310197, 0.0012954933248121177, 0.014066735454749828, 2.1429335441442876, -0.41465247682522366, -0.415390424451882, 0.5505382456055921, 0.4162052932095181, 0.41526326982504846, 0.5491819193535228]
+        let zof = try p.oracle.zof(at: theta, rho: 0.05), fof = try p.oracle.fof(at: theta, rho: 0.05)
+        XCTAssertGreaterThanOrEqual(zof.value, 13.6)
+        XCTAssertGreaterThanOrEqual(fof.value, 0.80)
+        XCTAssertEqual(p.oracle.loss(zof.argmax) - p.oracle.loss(theta), zof.value, accuracy: 1e-9)
+        XCTAssertEqual(0.05 * norm(p.oracle.gradient(fof.argmax).gradient), fof.value, accuracy: 1e-9)
+        XCTAssertLessThanOrEqual(distance(zof.argmax, theta), 0.05 + 1e-12)
+        XCTAssertLessThanOrEqual(distance(fof.argmax, theta), 0.05 + 1e-12)
+    }
+
     func testSweepMatchesSinglePoints() throws {
         let s = try Self.twoValley1D.sweep(rhos: [0.2, 0.6, 1.0])
         XCTAssertEqual(s.minima.count, 2)
