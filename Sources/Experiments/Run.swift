@@ -197,8 +197,9 @@ extension RunConfiguration {
         } else {
             let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
             let window = RunRecord.stallWindowStart(points: trajectory.count).map { trajectory[$0].theta }
-            endBasin = critical.flatMap { c in
-                RunRecord.trappedAt(status: status, windowStart: window, end: end.theta, critical: c, diagonal: problem.diagonal) ?? self.basin(of: end.theta, among: c)
+            endBasin = try critical.flatMap { c in
+                try RunRecord.trappedAt(status: status, windowStart: window, end: end.theta, critical: c, diagonal: problem.diagonal)
+                    ?? self.basin(of: end.theta, among: c) ?? valleyOfMinima(at: end.theta)
             }
             startBasin = critical.flatMap { knownStartBasin ?? self.basin(of: start, among: $0) }
         }
@@ -281,6 +282,25 @@ extension RunConfiguration {
     /// nil when the flow reaches no critical point of `critical`.
     func basin(of theta: [Double], among critical: [CriticalPoint]) -> Basin? {
         BasinFlow(problem: problem, critical: critical).basins(of: [theta])[0]
+    }
+
+    /// A point where the gradient vanishes and the Hessian is positive semi-definite with a flat
+    /// direction (`CriticalPoint.classify` says degenerate, no eigenvalue clearly negative): on a
+    /// valley of minima, such as relu-orbit's curve a·b = const, where no isolated critical point
+    /// stands for the run's end. Reported as reached, with no index.
+    /// A run that ended near such a valley (SAM and GAM keep moving along it) is reported
+    /// there by the point descent from its end reaches, with the distance.
+    func valleyOfMinima(at theta: [Double]) throws -> Basin? {
+        func isValley(_ eigenvalues: [Double]) -> Bool {
+            let scale = max(1, eigenvalues.map(abs).max() ?? 0)
+            return CriticalPoint.classify(eigenvalues) == .degenerate && (eigenvalues.first ?? 0) > -1e-7 * scale
+        }
+        if norm(problem.oracle.gradient(theta).gradient) < 1e-6 {
+            return isValley(try problem.oracle.eigenvalues(theta)) ? Basin(index: nil, theta: theta, kind: .degenerate, distance: 0, reached: true) : nil
+        }
+        guard let c = try problem.stationaryPoint(from: theta), isValley(c.eigenvalues) else { return nil }
+        let d = distance(c.theta, theta)
+        return Basin(index: nil, theta: c.theta, kind: .degenerate, distance: d, reached: d < 1e-3 * problem.diagonal)
     }
 
     /// Beyond 2-D: the stationary point descent reaches from θ, with no index; reached when θ is

@@ -15,7 +15,7 @@ public struct CriticalPoint: Sendable, Equatable {
 
     /// All eigenvalues clearly positive: minimum; all clearly negative: maximum; both signs:
     /// saddle; otherwise (an eigenvalue within `1e-7 · max(1, max|λ|)` of zero) degenerate.
-    static func classify(_ eigenvalues: [Double]) -> Kind {
+    public static func classify(_ eigenvalues: [Double]) -> Kind {
         let scale = max(1, eigenvalues.map(abs).max() ?? 0)
         let tolerance = 1e-7 * scale
         let positive = eigenvalues.filter { $0 > tolerance }.count

@@ -74,9 +74,11 @@ public func basinText(_ r: RunRecord, _ p: Problem) -> String {
         if r.status == .diverged { return "none (diverged)" }
         return p.dimension > 2 ? "none within 5% of the diagonal (by descent)" : "none"
     }
+    // On a curve of minima (relu-orbit) no isolated point stands for the end.
+    let valley = b.index == nil && b.kind == .degenerate && p.dimension <= 2
     // A critical point comes from root finding: five digits, without its noise.
-    let at = "\(label(b)) at \(format(point: b.theta, p.variables))"
-    if b.reached { return at }
+    let at = valley ? "a valley of minima" : "\(label(b)) at \(format(point: b.theta, p.variables))"
+    if b.reached { return valley ? "a valley of minima (∇L = 0, a flat direction)" : at }
     if b.kind == .saddle { return "stalled near \(at) (\(format(b.distance, .label)) away)" }
     if r.stalled {
         let plateau = r.trajectory.last!.gradNorm < 1e-3 ? " on a plateau" : ""

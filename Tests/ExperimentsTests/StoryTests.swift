@@ -120,6 +120,18 @@ final class StoryTests: XCTestCase {
         XCTAssertLessThan(distance(gd.final.theta, start), 0.002)
         XCTAssertEqual(gd.final.lambdaMax, 16.5, accuracy: 0.05)
         let gdTest = try XCTUnwrap(gd.final.testLoss)
+        // gd's end is on the valley of minima, reported so and not as "none": the loss is flat
+        // along the orbit (a·e^t, b·e^−t) through it, and its gradient vanishes.
+        let (a0, b0) = (gd.final.theta[0], gd.final.theta[1])
+        for t in [-0.3, 0.2] { XCTAssertEqual(p.oracle.loss([a0 * exp(t), b0 * exp(-t)]), gd.final.loss, accuracy: 1e-12) }
+        XCTAssertLessThan(norm(p.oracle.gradient(gd.final.theta).gradient), 1e-6)
+        let valley = try XCTUnwrap(gd.final.basin)
+        XCTAssertEqual(valley.kind, .degenerate)
+        XCTAssertNil(valley.index)
+        XCTAssertTrue(valley.reached)
+        // The start is just off the orbit (a·b = 2 where the fit wants about 2.005): gd moves.
+        XCTAssertGreaterThan(norm(p.oracle.gradient(start).gradient), 0.01)
+        XCTAssertEqual(a0 * b0, 2.005, accuracy: 0.0005)
         for name in ["sam", "gam"] {
             let r = try run(name)
             let (a, b) = (r.final.theta[0], r.final.theta[1])
