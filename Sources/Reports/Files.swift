@@ -9,8 +9,10 @@ public struct FileError: Error, CustomStringConvertible {
 /// Writes each file through a temporary file in its folder, then moves them all into place;
 /// if any step fails, files already moved are taken back out and the files they replaced are
 /// restored, so a failure leaves the folders as they were. Temporary names carry the process id
-/// and a random part, so two runs writing to one folder do not collide. Two files with the same
-/// path are refused.
+/// and a random part, so two runs writing to one folder do not collide, and the moves into place
+/// hold a lock on the folder, so concurrent writers' sets do not mix (the last set in place wins
+/// whole). A killed writer's leftovers are cleared by the next write to its folder. Two files
+/// with the same path are refused.
 public func writeAtomically(_ files: [(contents: String, path: String)]) throws {
     try writeDataAtomically(files.map { (Data($0.contents.utf8), $0.path) })
 }
@@ -55,6 +57,12 @@ public func writeDataAtomically(_ files: [(contents: Data, path: String)]) throw
             throw FileError(message: "cannot write \(path): \(reason(error))")
         }
     }
+    // The files go into place as a set: writers to one folder take turns (an exclusive lock on
+    // each folder, in path order so two writers cannot wait on each other), so a JSON and the
+    // CSV and figure beside it always come from the same command.
+    let locks = FolderLocks(Set(paths.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }).sorted())
+    defer { locks.release() }
+    for folder in locks.folders { removeStaleTemporaries(in: folder) }
     for (temporary, path) in zip(temporaries, paths) {
         if FileManager.default.fileExists(atPath: path) {
             let backup = path + ".\(tag).previous"
@@ -76,6 +84,47 @@ public func writeDataAtomically(_ files: [(contents: Data, path: String)]) throw
         placed.append(path)
     }
     for b in backups { unlink(b.backup) }
+}
+
+/// Exclusive flock(2) locks on folders, held while a set of files is moved into them.
+private final class FolderLocks {
+    let folders: [String]
+    private var descriptors: [Int32] = []
+
+    init(_ folders: [String]) {
+        self.folders = folders
+        for f in folders {
+            let fd = open(f, O_RDONLY | O_DIRECTORY)
+            guard fd >= 0 else { continue }
+            // Interrupted waits are retried; a folder that cannot be locked is written unlocked.
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+            descriptors.append(fd)
+        }
+    }
+
+    func release() {
+        for fd in descriptors { flock(fd, LOCK_UN); close(fd) }
+        descriptors.removeAll()
+    }
+}
+
+/// Leftovers of a writer that was killed (SIGKILL, a power cut) in `folder`: its temporary
+/// `.NAME.PID.RAND.partial` files are removed, and a `NAME.PID.RAND.previous` backup is put back
+/// where its file is missing, else removed. Only files of processes that no longer run are
+/// touched (the caller holds the folder's lock, so no live writer is between its steps).
+func removeStaleTemporaries(in folder: String) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+    for name in names where name.hasSuffix(".partial") || name.hasSuffix(".previous") {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 4, let pid = Int32(parts[parts.count - 3]), UInt32(parts[parts.count - 2]) != nil,
+              pid > 0, pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+        let path = folder + "/" + name
+        if name.hasSuffix(".previous") {
+            let original = folder + "/" + parts.dropLast(3).joined(separator: ".")
+            if !FileManager.default.fileExists(atPath: original) { rename(path, original); continue }
+        }
+        unlink(path)
+    }
 }
 
 /// The underlying reason of a Foundation file error, in words.

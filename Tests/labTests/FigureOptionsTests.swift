@@ -124,6 +124,66 @@ final class InterruptTests: XCTestCase {
     }
 }
 
+/// Writers that were killed, and writers that run at once.
+final class ConcurrentWriterTests: XCTestCase {
+    /// A process id that no process has now: one of a process that has ended.
+    func deadPid() throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        return p.processIdentifier
+    }
+
+    /// What a SIGKILL leaves (a temporary file, and a backup whose file was already moved away)
+    /// is cleared by the next write to the folder: the partial removed, the backup put back; a
+    /// live process's temporary and files that merely look alike are left alone.
+    func testAKilledWritersLeftoversAreCleared() throws {
+        let out = try temporaryFolder()
+        let dead = try deadPid()
+        let partial = ".two-valley-gd.json.\(dead).12345.partial"
+        let backup = "notes.txt.\(dead).777.previous"
+        let live = ".other.json.\(getpid()).5.partial"
+        for name in [partial, backup, live, "keep.1.2.partial.txt"] { try "x".write(to: out.appendingPathComponent(name), atomically: false, encoding: .utf8) }
+        let run = try lab(["run", "two-valley", "--opt", "gd", "--steps", "5", "--no-plot", "--out", out.path], in: ProblemCommandTests.repository)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+        XCTAssertEqual(names, ["two-valley-gd.json", "two-valley-gd.csv", "notes.txt", live, "keep.1.2.partial.txt"])
+    }
+
+    /// Three runs with different learning rates into one folder at once, round after round:
+    /// the JSON and the CSV in place always come from the same run (each CSV row is the JSON's
+    /// trajectory point), and no writer fails.
+    func testConcurrentWritersLeaveOneWholeSet() throws {
+        let out = try temporaryFolder()
+        for round in 0..<24 {
+            let processes = try ["0.1", "0.2", "0.3"].map { lr -> Process in
+                let p = Process()
+                p.executableURL = labBinary()
+                p.arguments = ["run", "two-valley", "--opt", "gd", "--lr", lr, "--steps", "40", "--no-plot", "--out", out.path]
+                p.currentDirectoryURL = ProblemCommandTests.repository
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = FileHandle.nullDevice
+                try p.run()
+                return p
+            }
+            for p in processes { p.waitUntilExit(); XCTAssertEqual(p.terminationStatus, 0, "round \(round)") }
+            let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("two-valley-gd.json"))) as? [String: Any])
+            let lr = try XCTUnwrap((doc["hyperparameters"] as? [String: Any])?["lr"] as? Double)
+            let thetas = try XCTUnwrap((doc["trajectory"] as? [[String: Any]])?.map { $0["theta"] as! [Double] })
+            let csv = try String(contentsOf: out.appendingPathComponent("two-valley-gd.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+            XCTAssertEqual(csv.count, thetas.count, "round \(round)")
+            for (row, theta) in zip(csv, thetas) {
+                let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                // (Foundation's JSON reader on Linux may round the last bit.)
+                XCTAssertEqual(Double(cells[1])!, theta[0], accuracy: 1e-12, "round \(round), lr \(lr)")
+                XCTAssertEqual(Double(cells[2])!, theta[1], accuracy: 1e-12, "round \(round), lr \(lr)")
+            }
+            XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out.path)), ["two-valley-gd.json", "two-valley-gd.csv"])
+        }
+    }
+}
+
 /// Work too large to finish is refused before it starts, with its size and the limit.
 final class LimitTests: XCTestCase {
     func testRunawayWorkIsRefused() throws {
