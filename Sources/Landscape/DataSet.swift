@@ -31,10 +31,20 @@ public struct DataSet: Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw ProblemError(file: path, key: nil, message: "is a folder, not a CSV file")
         }
+        // A device or a pipe (/dev/null, /dev/stdin) has no rows to read again.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw ProblemError(file: path, key: nil, message: "cannot read the data file (\(String(cString: strerror(errno))))")
+        }
+        if info.st_mode & S_IFMT != S_IFREG {
+            throw ProblemError(file: path, key: nil, message: "is not a regular file (a device, a pipe or a socket); give a CSV file")
+        }
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ProblemError(file: path, key: nil, message: "cannot read the data file (\(error.localizedDescription))")
+            let ns = error as NSError
+            let why = (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32($0.code))) : nil }
+            throw ProblemError(file: path, key: nil, message: "cannot read the data file (\(why ?? error.localizedDescription))")
         }
         return try parse(csv: text, file: path)
     }
@@ -78,7 +88,7 @@ public struct DataSet: Sendable {
             for (c, f) in fields.enumerated() {
                 // Decimal numbers only: Swift's Double also reads hexadecimal (0x10).
                 guard let x = Double(f.text), x.isFinite, !f.text.lowercased().contains("x") else {
-                    throw fail(line, f.column, f.text.isEmpty ? "field '\(names[c])' is empty" : "'\(f.text)' in field '\(names[c])' is not a finite decimal number")
+                    throw fail(line, f.column, f.text.isEmpty ? "field '\(names[c])' is empty" : "'\(visible(f.text))' in field '\(names[c])' is not a finite decimal number")
                 }
                 values[c].append(x)
             }
@@ -154,4 +164,10 @@ extension SplitMix64 {
         let u1 = 1 - uniform(), u2 = uniform()
         return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
     }
+}
+
+/// A field's text with control characters (a NUL byte, a tab) spelled out, so an error shows
+/// what the file holds: "2\u{0}3".
+func visible(_ text: String) -> String {
+    text.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
 }

@@ -219,10 +219,12 @@ struct NotebookRunner {
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lab-notebook-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        // Every way out but success removes the scratch folder (the caller removes it after).
+        var succeeded = false
+        defer { if !succeeded { try? FileManager.default.removeItem(at: scratch) } }
         // The cells see the problems found from the notebook's folder.
         let catalog = Catalog(from: folder)
         guard !catalog.folders.isEmpty else {
-            try? FileManager.default.removeItem(at: scratch)
             throw NotebookFileError(message: "\(file): its cells need problems, but there is no problems/ folder from the notebook's folder upward and $LAB_PROBLEMS is not set")
         }
         let previousCatalog = ProcessInfo.processInfo.environment["LAB_PROBLEMS"]
@@ -242,16 +244,14 @@ struct NotebookRunner {
                 // A notebook someone sends you writes nowhere but under its own folder: --out
                 // must be a relative path that stays inside it.
                 if let out = NotebookRunner.outFolders(words).first(where: { !NotebookRunner.staysInside($0) }) {
-                    try? FileManager.default.removeItem(at: scratch)
-                    throw NotebookFileError(message: "\(file):\(cell.line): `\(command)` writes to --out \(out), outside the notebook's folder; a cell writes under it, as in --out assets/LESSON")
+                            throw NotebookFileError(message: "\(file):\(cell.line): `\(command)` writes to --out \(out), outside the notebook's folder; a cell writes under it, as in --out assets/LESSON")
                 }
                 let (out, err, status) = NotebookRunner.capture(words)
                 output += out + err
                 let last = c == cell.commands.count - 1
                 let expected: Int32 = last ? cell.expectedStatus : 0
                 if status != expected {
-                    try? FileManager.default.removeItem(at: scratch)
-                    throw NotebookFileError(message: "\(file):\(cell.line): cell \(k + 1) expected exit status \(expected) from `\(command)` but got \(status):\n\(out)\(err)")
+                            throw NotebookFileError(message: "\(file):\(cell.line): cell \(k + 1) expected exit status \(expected) from `\(command)` but got \(status):\n\(out)\(err)")
                 }
             }
             outputs.append(output)
@@ -261,13 +261,12 @@ struct NotebookRunner {
         // `run` copies each linked figure from the scratch folder into the notebook's: a link
         // that climbs out of assets/ would copy outside it.
         if let outside = figures.first(where: { $0.split(separator: "/").contains("..") }) {
-            try? FileManager.default.removeItem(at: scratch)
             throw NotebookFileError(message: "\(file): links \(outside), which leaves assets/; a figure link names a file under assets/ without ..")
         }
         for figure in figures where !FileManager.default.fileExists(atPath: scratch.appendingPathComponent(figure).path) {
-            try? FileManager.default.removeItem(at: scratch)
             throw NotebookFileError(message: "\(file): links \(figure), which no cell wrote (a cell writes it with --out \(URL(fileURLWithPath: figure).deletingLastPathComponent().relativePath))")
         }
+        succeeded = true
         return Result(original: original, notebook: notebook, outputs: outputs, figures: figures, folder: folder, scratch: scratch)
     }
 

@@ -218,7 +218,11 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(error(model), "d.csv: line 1, column 3: the header must name the columns (letters, digits and _, starting with a letter); got '2y'")
         _ = try write("d.csv", "x,y\n")
         XCTAssertEqual(error(model), "d.csv: has a header but no rows of numbers")
-        XCTAssertTrue(error(model.replacingOccurrences(of: "d.csv", with: "missing.csv")).hasPrefix("missing.csv: cannot read the data file"))
+        XCTAssertEqual(error(model.replacingOccurrences(of: "d.csv", with: "missing.csv")), "missing.csv: cannot read the data file (No such file or directory)")
+        // A NUL byte in a field was read as the digits around it; a device has no rows.
+        _ = try write("d.csv", "x,y\n1,2\n2,\u{0}3\n")
+        XCTAssertEqual(error(model), "d.csv: line 3, column 3: '\\u{0}3' in field 'y' is not a finite decimal number")
+        XCTAssertEqual(error(model.replacingOccurrences(of: "d.csv", with: "/dev/null")), "/dev/null: is not a regular file (a device, a pipe or a socket); give a CSV file")
         _ = try write("d.csv", "x,z,y\n1,2,3\n")
         XCTAssertEqual(error(model), "p.toml: model.layers: starts with 1 input but d.csv has 2 input columns (x, z) before the target y")
         _ = try write("d.csv", "x,y\n1,2\n")

@@ -119,12 +119,19 @@ final class NotebookCommandTests: XCTestCase {
             ("# t\n\n```sh\nlab list | head\n```\n", "error: bad.md:4: '|' is a shell feature; a cell runs one lab command per line, with no shell", 65),
             ("```sh\nlab run two-valley --opt gamm\n```\n", "error: bad.md:1: cell 1 expected exit status 0 from `lab run two-valley --opt gamm` but got 64:", 65),
             ("```sh\nlab list\n```\n\n![x](assets/none/x.svg)\n", "error: bad.md: links assets/none/x.svg, which no cell wrote (a cell writes it with --out assets/none)", 65),
+            ("```sh\nlab list\n```\n\n```sh\nlab notebook list\n```\n", "error: bad.md:5: a cell cannot run lab notebook", 65),
         ]
+        // Whatever the error, the scratch folder is gone: the temporary directory stays empty.
+        let scratch = try temporaryFolder()
         for (text, message, status) in cases {
             try text.write(to: folder.appendingPathComponent("bad.md"), atomically: true, encoding: .utf8)
-            let run = try notebook(["check", "bad.md"], in: folder)
-            XCTAssertEqual(run.status, status, run.stderr)
-            XCTAssertEqual(run.stderr.split(separator: "\n").first.map(String.init), message)
+            for command in ["check", "run"] {
+                let run = try lab(["notebook", command, "bad.md"], in: folder,
+                                  environment: ["LAB_PROBLEMS": repository.appendingPathComponent("problems").path, "TMPDIR": scratch.path])
+                XCTAssertEqual(run.status, status, run.stderr)
+                XCTAssertEqual(run.stderr.split(separator: "\n").first.map(String.init), message)
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [], "\(command): \(message)")
+            }
         }
     }
 }
