@@ -323,6 +323,43 @@ public struct Notebook: Equatable, Sendable {
         return i == s.count
     }
 
+    /// The shortest edit script from `a` to `b` by Myers' O(ND) algorithm ("An O(ND) difference
+    /// algorithm and its variations", 1986): (kind, index in a, index in b) with kind " " for a
+    /// kept line, "-" for a line of `a` removed, "+" for a line of `b` inserted. Time and memory
+    /// grow with the number of differences D, not with the texts' product; nil when D > `limit`.
+    static func shortestEdit(_ a: [String], _ b: [String], limit: Int) -> [(Character, Int, Int)]? {
+        let n = a.count, m = b.count, maxD = min(n + m, limit), offset = maxD + 1
+        var v = [Int](repeating: 0, count: 2 * maxD + 3)
+        // trace[d]: the furthest x on each diagonal k = x − y before step d.
+        var trace: [[Int]] = []
+        var found: Int?
+        search: for d in 0...maxD {
+            trace.append(v)
+            for k in stride(from: -d, through: d, by: 2) {
+                var x = k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1
+                var y = x - k
+                while x < n && y < m && a[x] == b[y] { x += 1; y += 1 }
+                v[offset + k] = x
+                if x >= n && y >= m { found = d; break search }
+            }
+        }
+        guard let total = found else { return nil }
+        var ops: [(Character, Int, Int)] = []
+        var (x, y) = (n, m)
+        for d in stride(from: total, to: 0, by: -1) {
+            let before = trace[d], k = x - y
+            let down = k == -d || (k != d && before[offset + k - 1] < before[offset + k + 1])
+            let prevK = down ? k + 1 : k - 1
+            let prevX = before[offset + prevK], prevY = prevX - prevK
+            let (midX, midY) = down ? (prevX, prevY + 1) : (prevX + 1, prevY)
+            while x > midX && y > midY { x -= 1; y -= 1; ops.append((" ", x, y)) }
+            ops.append(down ? ("+", prevX, prevY) : ("-", prevX, prevY))
+            (x, y) = (prevX, prevY)
+        }
+        while x > 0 && y > 0 { x -= 1; y -= 1; ops.append((" ", x, y)) }
+        return ops.reversed()
+    }
+
     /// A unified diff of two texts (line based), with `name` in its header: hunks of the changed
     /// lines with three lines of context around each.
     public static func unifiedDiff(stored: String, actual: String, name: String) -> String {
@@ -332,8 +369,7 @@ public struct Notebook: Equatable, Sendable {
             return l
         }
         let s = lines(stored), a = lines(actual)
-        // The common head and tail are context; only the middle needs the longest common
-        // subsequence (a one-line drift in a long output is then a tiny table, not gigabytes).
+        // The common head and tail are context; only the middle needs the edit script.
         var head = 0
         while head < s.count && head < a.count && s[head] == a[head] { head += 1 }
         var tail = 0
@@ -341,26 +377,10 @@ public struct Notebook: Equatable, Sendable {
         let sm = Array(s[head..<(s.count - tail)]), am = Array(a[head..<(a.count - tail)])
         // (kind, line, old index, new index): kind " ", "-" or "+".
         var script: [(Character, String, Int, Int)] = (0..<head).map { (" ", s[$0], $0, $0) }
-        if sm.count * am.count <= 4_000_000 {
-            // Longest common subsequence, then the edit script (deletions before insertions).
-            var lcs = [[Int]](repeating: [Int](repeating: 0, count: am.count + 1), count: sm.count + 1)
-            for i in stride(from: sm.count - 1, through: 0, by: -1) {
-                for j in stride(from: am.count - 1, through: 0, by: -1) {
-                    lcs[i][j] = sm[i] == am[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
-                }
-            }
-            var (i, j) = (0, 0)
-            while i < sm.count || j < am.count {
-                if i < sm.count && j < am.count && sm[i] == am[j] {
-                    script.append((" ", sm[i], head + i, head + j)); i += 1; j += 1
-                } else if i < sm.count && (j == am.count || lcs[i + 1][j] >= lcs[i][j + 1]) {
-                    script.append(("-", sm[i], head + i, head + j)); i += 1
-                } else {
-                    script.append(("+", am[j], head + i, head + j)); j += 1
-                }
-            }
+        if let ops = shortestEdit(sm, am, limit: 1000) {
+            script += ops.map { kind, i, j in (kind, kind == "+" ? am[j] : sm[i], head + i, head + j) }
         } else {
-            // Too large a middle for the table: every stored line of it out, every new one in.
+            // More than a thousand lines changed: every stored line of the middle out, every new one in.
             script += sm.indices.map { ("-", sm[$0], head + $0, head) }
             script += am.indices.map { ("+", am[$0], head + sm.count, head + $0) }
         }

@@ -145,6 +145,26 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(try Notebook(text: "```sh\nlab derive x \\\n  --order 2\n```\n").cells[0].commands, ["lab derive x    --order 2"])
     }
 
+    /// Myers' edit script against the longest common subsequence by dynamic programming, on
+    /// seeded random texts: it rebuilds the new text from the old, and it is shortest
+    /// (n + m − 2·LCS edits).
+    func testShortestEditIsShortest() throws {
+        var seed: UInt64 = 12345
+        func next() -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) }
+        for _ in 0..<200 {
+            let a = (0..<(next() % 30)).map { _ in String(next() % 4) }, b = (0..<(next() % 30)).map { _ in String(next() % 4) }
+            let ops = try XCTUnwrap(Notebook.shortestEdit(a, b, limit: 1000))
+            XCTAssertEqual(ops.filter { $0.0 != "-" }.map { $0.0 == "+" ? b[$0.2] : a[$0.1] }, b)
+            XCTAssertEqual(ops.filter { $0.0 != "+" }.map { a[$0.1] }, a)
+            var lcs = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+            for i in stride(from: a.count - 1, through: 0, by: -1) {
+                for j in stride(from: b.count - 1, through: 0, by: -1) { lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1]) }
+            }
+            XCTAssertEqual(ops.filter { $0.0 != " " }.count, a.count + b.count - 2 * lcs[0][0], "\(a) → \(b)")
+        }
+        XCTAssertNil(Notebook.shortestEdit(["a", "b", "c"], ["x", "y", "z"], limit: 5))
+    }
+
     func testUnifiedDiff() {
         let diff = Notebook.unifiedDiff(stored: "a\nb\nc\n", actual: "a\nB\nc\n", name: "lesson.md, cell 2")
         XCTAssertEqual(diff, "--- lesson.md, cell 2 (stored)\n+++ lesson.md, cell 2 (now)\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c")
@@ -158,6 +178,17 @@ final class NotebookTests: XCTestCase {
         let drifted = long.replacingOccurrences(of: "row 12000\n", with: "row 12000.\n")
         XCTAssertEqual(Notebook.unifiedDiff(stored: long, actual: drifted, name: "x"),
                        "--- x (stored)\n+++ x (now)\n@@ -11997,7 +11997,7 @@\n row 11997\n row 11998\n row 11999\n-row 12000\n+row 12000.\n row 12001\n row 12002\n row 12003")
+        // 100 000 lines changed near both ends and in the middle (the common head and tail do
+        // not help): three hunks, at once.
+        let big = (1...100_000).map { "row \($0)" }
+        var edited = big
+        edited[4] = "row five"; edited[99_995] = "row 99996!"; edited.remove(at: 50_000); edited.insert("new", at: 60_000)
+        let started = Date()
+        let hunks = Notebook.unifiedDiff(stored: big.joined(separator: "\n"), actual: edited.joined(separator: "\n"), name: "x")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        XCTAssertEqual(hunks.split(separator: "\n").filter { $0.hasPrefix("@@") }.count, 4)
+        XCTAssertEqual(hunks.split(separator: "\n").filter { $0.hasPrefix("-") && !$0.hasPrefix("---") }, ["-row 5", "-row 50001", "-row 99996"])
+        XCTAssertEqual(hunks.split(separator: "\n").filter { $0.hasPrefix("+") && !$0.hasPrefix("+++") }, ["+row five", "+new", "+row 99996!"])
         // Two wholly different long outputs: every line out and in, without the table.
         let other = (1...3_000).map { "other \($0)" }.joined(separator: "\n") + "\n"
         let replaced = Notebook.unifiedDiff(stored: long, actual: other, name: "x")
