@@ -91,5 +91,6 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Plot", "Render", "Experiments", "Optimizers", "Landscape"]),
         .testTarget(name: "labTests", dependencies: ["lab"]),
+        .testTarget(name: "FuzzTests", dependencies: ["Symbolic", "Landscape", "Optimizers", "Notebook"]),
     ]
 )

@@ -51,6 +51,10 @@ extension Problem {
 
     /// TOML text as a table, or an error with the file, line and column.
     static func table(_ text: String, file: String) throws -> TOMLTable {
+        if let bad = keySyntaxError(text) {
+            // toml++ fails an assertion on these instead of reporting them.
+            throw ProblemError(file: file, key: nil, message: "line \(bad.line), column \(bad.column): '\(visible(String(bad.character)))' cannot stand there; keys are ASCII letters, digits, - and _ (or a quoted string), and other text goes in quotes")
+        }
         do {
             return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -342,4 +346,80 @@ struct TableReader {
             throw ProblemError(file: file, key: key, message: "'\(name)' is already a variable")
         }
     }
+}
+
+/// Where TOML text breaks the key syntax that toml++ asserts instead of reporting (a debug build
+/// aborts): the line, column (1-based) and character of the first character outside a string
+/// or a comment that is not ASCII, or that stands in a key (a table header, or the part of a
+/// line, or of an inline table entry, before its `=`) without being a bare-key character
+/// (ASCII letters, digits, `-`, `_`), a dot, a space or a quote. nil when there is none.
+func keySyntaxError(_ text: String) -> (line: Int, column: Int, character: Character)? {
+    enum State { case normal, comment, basic, literal, multiBasic, multiLiteral }
+    var state = State.normal
+    let c = Array(text.unicodeScalars)
+    var (line, column, i) = (1, 0, 0)
+    // In a key: at a line's start (outside arrays and inline tables), in a table header, and
+    // after `{` or `,` in an inline table, up to the `=` (or the header's `]`).
+    var inKey = true, inHeader = false, arrays = 0, tables = 0
+    func at(_ s: String) -> Bool {
+        let u = Array(s.unicodeScalars)
+        return i + u.count <= c.count && Array(c[i..<(i + u.count)]) == u
+    }
+    func bare(_ ch: Unicode.Scalar) -> Bool { ch.isASCII && (CharacterSet.alphanumerics.contains(ch) || ch == "-" || ch == "_") }
+    while i < c.count {
+        let ch = c[i]
+        column += 1
+        if ch == "\n" { line += 1; column = 0 }
+        switch state {
+        case .normal:
+            if ch == "#" { state = .comment; i += 1; continue }
+            if at("\"\"\"") { state = .multiBasic; i += 3; column += 2; continue }
+            if at("'''") { state = .multiLiteral; i += 3; column += 2; continue }
+            if ch == "\"" { state = .basic; i += 1; continue }
+            if ch == "'" { state = .literal; i += 1; continue }
+            if !ch.isASCII { return (line, column, Character(ch)) }
+            if ch == "\n" {
+                if arrays == 0 && tables == 0 { inKey = true; inHeader = false }
+            } else if inKey {
+                if ch == "[" && !inHeader && arrays == 0 && tables == 0 {
+                    inHeader = true
+                    if at("[[") { i += 2; column += 1; continue }
+                } else if ch == "]" && inHeader {
+                    inKey = false
+                    if at("]]") { i += 2; column += 1; continue }
+                } else if ch == "=" && !inHeader {
+                    inKey = false
+                } else if !(bare(ch) || ch == "." || ch == " " || ch == "\t" || ch == "\r" || (ch == "}" && tables > 0)) {
+                    return (line, column, Character(ch))
+                }
+                if ch == "}" && tables > 0 { tables -= 1; inKey = false }
+            } else {
+                switch ch {
+                case "[": arrays += 1
+                case "]": arrays = max(0, arrays - 1)
+                case "{": tables += 1; inKey = true
+                case "}": tables = max(0, tables - 1)
+                case "," where tables > 0 && arrays == 0: inKey = true
+                default: break
+                }
+            }
+        case .comment:
+            if ch == "\n" {
+                state = .normal
+                if arrays == 0 && tables == 0 { inKey = true; inHeader = false }
+            }
+        case .basic:
+            if ch == "\\" { i += 2; column += 1; continue }
+            if ch == "\"" || ch == "\n" { state = .normal }
+        case .literal:
+            if ch == "'" || ch == "\n" { state = .normal }
+        case .multiBasic:
+            if ch == "\\" { i += 2; column += 1; continue }
+            if at("\"\"\"") { state = .normal; i += 3; column += 2; continue }
+        case .multiLiteral:
+            if at("'''") { state = .normal; i += 3; column += 2; continue }
+        }
+        i += 1
+    }
+    return nil
 }

@@ -151,12 +151,14 @@ public struct Notebook: Equatable, Sendable {
             status = n
         }
         // Continuation lines (ending in a backslash) join the next; comments and blanks drop out.
+        // The pieces of a continued command are kept apart and joined once, so a cell of many
+        // continuation lines reads in linear time.
         var commands: [String] = []
-        var pending = ""
+        var pieces: [Substring] = []
         for (k, text) in body.enumerated() {
-            let joined = pending + text
-            if joined.hasSuffix("\\") { pending = String(joined.dropLast()) + " "; continue }
-            pending = ""
+            if text.hasSuffix("\\") { pieces.append(text.dropLast()); continue }
+            let joined = (pieces + [Substring(text)]).joined(separator: " ")
+            pieces = []
             let trimmed = joined.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let words = try shellWords(trimmed, line: line + 1 + k)
@@ -165,7 +167,7 @@ public struct Notebook: Equatable, Sendable {
             }
             commands.append(trimmed)
         }
-        if !pending.isEmpty { throw NotebookError(line: line + body.count, "the last command line ends with a backslash") }
+        if !pieces.isEmpty { throw NotebookError(line: line + body.count, "the last command line ends with a backslash") }
         return Cell(raw: raw, info: info, commands: commands, expectedStatus: status, line: line)
     }
 

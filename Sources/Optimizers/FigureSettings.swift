@@ -103,5 +103,5 @@ public struct FigureSettings: Sendable, Equatable {
         if f > 48 { throw SettingError("font-size \(shown(f)) is more than 48 \(unit); titles would not fit their panels") }
     }
 
-    private func shown(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.3g", x) }
+    private func shown(_ x: Double) -> String { abs(x) < 1e15 && x == x.rounded() ? String(Int(x)) : String(format: "%.3g", x) }
 }

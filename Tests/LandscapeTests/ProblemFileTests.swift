@@ -90,6 +90,13 @@ final class ProblemFileTests: XCTestCase {
             x = [-1.0, 1.0]
             """
         let cases: [(String, String)] = [
+            // Keys toml++ asserted on (a debug build aborted): found by the fuzz test.
+            (base.replacingOccurrences(of: "[domain]", with: "[édomain]"),
+             "f.toml: line 3, column 2: 'é' cannot stand there; keys are ASCII letters, digits, - and _ (or a quoted string), and other text goes in quotes"),
+            (base.replacingOccurrences(of: "[domain]", with: "[*domain]"),
+             "f.toml: line 3, column 2: '*' cannot stand there; keys are ASCII letters, digits, - and _ (or a quoted string), and other text goes in quotes"),
+            ("variables = [\"x\"]\nloss = \"x^2\" # ρ in a comment is fine\n[domain]\nx = [-1.0, 1.0]\ny* = 1",
+             "f.toml: line 5, column 2: '*' cannot stand there; keys are ASCII letters, digits, - and _ (or a quoted string), and other text goes in quotes"),
             ("varables = [\"x\"]\n" + base,
              "f.toml: varables: unknown key 'varables'; did you mean 'variables'?"),
             ("loss = \"x\"\n[domain]\nx = [0, 1]",
