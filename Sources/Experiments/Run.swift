@@ -15,6 +15,8 @@ public struct RunConfiguration {
     public let sigma: Double
     /// Stop after this many updates, with the schedule of the whole run (`explainStep`); nil: all of `hyper.steps`.
     var stepLimit: Int?
+    /// The most trajectory points a run keeps (`TrajectoryRecorder`).
+    public var trajectoryLimit = TrajectoryRecorder.defaultLimit
 
     public init(problem: Problem, optimizer: Optimizer, hyper: Hyperparameters, start: [Double], measures: Bool = false,
                 sigma: Double = RunSettings().sigma) {
@@ -49,6 +51,39 @@ public struct TrajectoryPoint: Sendable {
     /// Where the optimizer took its extra gradient for the update from this point (SAM's
     /// θ + ε, GAM's θ_adv, …); nil for plain optimizers and at the last point.
     public var probe: [Double]?
+}
+
+/// A run's trajectory in bounded memory: every point while there are at most `limit`; past
+/// that, every second one (steps that are multiples of 2), then every fourth, and so on, so the
+/// points kept are evenly spaced in steps and a run of ten million steps keeps at most `limit`
+/// (+1: the last point, always kept). `stride` says which steps were kept.
+public struct TrajectoryRecorder {
+    /// 100 000 points: a few tens of megabytes for a 2-D run, a JSON of about 10 MB.
+    public static let defaultLimit = 100_000
+    public let limit: Int
+    /// Kept steps are the multiples of `stride` (and the last step).
+    public private(set) var stride = 1
+    private var kept: [TrajectoryPoint] = []
+    private var latest: TrajectoryPoint?
+
+    public init(limit: Int = defaultLimit) { self.limit = max(limit, 2) }
+
+    public mutating func append(_ p: TrajectoryPoint) {
+        if let l = latest, l.step % stride == 0 { kept.append(l) }
+        latest = p
+        if kept.count > limit {
+            stride *= 2
+            kept = kept.filter { $0.step % stride == 0 }
+        }
+    }
+
+    /// Changes the point appended last (the optimizer's estimates arrive after it).
+    public mutating func updateLast(_ change: (inout TrajectoryPoint) -> Void) {
+        if latest != nil { change(&latest!) }
+    }
+
+    /// The points kept, the last one included.
+    public var points: [TrajectoryPoint] { kept + (latest.map { [$0] } ?? []) }
 }
 
 /// How a run ended: after `steps` updates (`max_steps`), converged (‖∇L + wd·θ‖ below `convergenceTolerance`;
@@ -107,7 +142,9 @@ public struct RunRecord: Sendable {
     /// behind, and why. The trajectory stops at the step before.
     public let divergence: (step: Int, reason: String)?
     /// Step 0 is the start, step k the parameters after k updates; a diverged run stops before the bad step.
+    /// A long run keeps every `trajectoryStride`-th step and its last (`TrajectoryRecorder`).
     public let trajectory: [TrajectoryPoint]
+    public var trajectoryStride = 1
     public let final: FinalState
     /// Oracle passes the optimizer made; recording the trajectory (losses, measures) is not counted.
     public let evaluations: Evaluations
@@ -173,19 +210,22 @@ extension RunConfiguration {
         guard startLoss.isFinite, startGradient.allSatisfy(\.isFinite) else {
             throw SettingError("the \(startLoss.isFinite ? "gradient" : "loss") is not finite at the start; choose another start (a weight-normalised unit whose v is 0, a log of 0, ...)")
         }
-        var trajectory: [TrajectoryPoint] = []
+        var recorder = TrajectoryRecorder(limit: trajectoryLimit)
         let (status, divergence, evaluations) = try iterate(visit: { step, theta, l, g in
             var point = TrajectoryPoint(step: step, theta: theta, loss: l, gradNorm: g.reduce(0) { $0 + $1 * $1 }.squareRoot())
             if measures {
                 point.zof = try oracle.zof(at: theta, rho: hyper.rho).value
                 point.fof = try oracle.fof(at: theta, rho: hyper.rho).value
             }
-            trajectory.append(point)
+            recorder.append(point)
         }, estimates: { d in
-            trajectory[trajectory.count - 1].zofEstimate = d.zofEstimate
-            trajectory[trajectory.count - 1].fofEstimate = d.fofEstimate
-            trajectory[trajectory.count - 1].probe = d.probe
+            recorder.updateLast {
+                $0.zofEstimate = d.zofEstimate
+                $0.fofEstimate = d.fofEstimate
+                $0.probe = d.probe
+            }
         })
+        let trajectory = recorder.points
 
         // A diverged run has no basin, so it need not search for critical points. Beyond 2-D
         // the end point is judged by where descent from it goes, not against a list.
@@ -207,7 +247,7 @@ extension RunConfiguration {
         let shifted = try oracle.gaussianExpectationEstimate(at: end.theta, sigma: sigma)
         return RunRecord(
             problem: problem.name, optimizer: optimizer, hyper: hyper, status: status, divergence: divergence,
-            trajectory: trajectory,
+            trajectory: trajectory, trajectoryStride: recorder.stride,
             final: FinalState(theta: end.theta, loss: end.loss, testLoss: oracle.testLoss(end.theta), shiftedLoss: oracle.shiftedLoss(end.theta),
                               expectedShiftedLoss: shifted.value, expectedShiftedLossError: shifted.error, sigma: sigma,
                               basin: endBasin, lambdaMax: lambdaMax,

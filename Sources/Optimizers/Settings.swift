@@ -206,7 +206,7 @@ public struct RunSettings: Sendable {
         entry("init-seed", .count(min: 0, max: 1 << 53), "the model's seed", "Seed of a model's initialisation (like PyTorch's default), when no start is given: --init-seed 3.",
               group: "run") { $0.initSeed = UInt64($1.integer!) },
         entry("lr", .positive, "0.01", "Learning rate.", group: "run", json: "lr", read: { .number($0.hyper.lr) }) { $0.hyper.lr = $1.number! },
-        entry("steps", .count(min: 1, max: 1_000_000), "300", "Number of updates (at most a million: a run keeps every step).", group: "run", json: "steps",
+        entry("steps", .count(min: 1, max: 10_000_000), "300", "Number of updates (at most ten million; a run keeps at most 100000 evenly spaced points of its trajectory, and its last).", group: "run", json: "steps",
               read: { .integer($0.hyper.steps) }) { $0.hyper.steps = $1.integer! },
         entry("rho", .positive, "0.05", "Radius ρ of SAM's ascent, GAM's gradient-norm ascent and the exact variants' ball; also the ρ of every ZOF/FOF the lab reports for the problem.",
               group: "run", json: "rho", read: { .number($0.hyper.rho) }) { $0.hyper.rho = $1.number! },

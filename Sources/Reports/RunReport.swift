@@ -34,6 +34,8 @@ public func runJSON(_ r: RunRecord) -> JSON {
     doc.append(("divergence", r.divergence.map { .object([("step", .number(Double($0.step))), ("reason", .string($0.reason))]) } ?? .null))
     doc += [
         ("trajectory", .array(trajectory)),
+        // 1: every step; k: a long run kept the multiples of k (and its last step).
+        ("trajectory_stride", .number(Double(r.trajectoryStride))),
         ("final", .object([
             ("theta", .numbers(f.theta)), ("loss", .number(f.loss)), ("test_loss", .optional(f.testLoss)),
             ("shifted_loss", .optional(f.shiftedLoss)), ("expected_shifted_loss", .optional(f.expectedShiftedLoss)),

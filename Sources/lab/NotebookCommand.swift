@@ -229,11 +229,15 @@ struct NotebookRunner {
         }
         let previousCatalog = ProcessInfo.processInfo.environment["LAB_PROBLEMS"]
         if let first = catalog.folders.first { setenv("LAB_PROBLEMS", first.path, 1) }
+        // A cell's output is compared byte for byte: no progress line, however long the work.
+        let previousQuiet = ProcessInfo.processInfo.environment["LAB_NO_PROGRESS"]
+        setenv("LAB_NO_PROGRESS", "1", 1)
         let previousDirectory = FileManager.default.currentDirectoryPath
         FileManager.default.changeCurrentDirectoryPath(scratch.path)
         defer {
             FileManager.default.changeCurrentDirectoryPath(previousDirectory)
             if let previousCatalog { setenv("LAB_PROBLEMS", previousCatalog, 1) } else { unsetenv("LAB_PROBLEMS") }
+            if let previousQuiet { setenv("LAB_NO_PROGRESS", previousQuiet, 1) } else { unsetenv("LAB_NO_PROGRESS") }
         }
         var outputs: [String] = []
         for (k, cell) in notebook.cells.enumerated() {

@@ -1,27 +1,40 @@
 import Foundation
 
-/// A progress bar on stderr for work that takes more than a second, drawn only when stderr is a
-/// terminal (so logs and pipes stay clean) and erased when the work is done.
+/// How long work is going: on a terminal, a progress bar on stderr for work that takes more than
+/// a second (erased when done); elsewhere (a log, a pipe, CI), one line on stderr once the work
+/// is seen to need more than ten seconds in all, with its projected length, so long work never
+/// runs without a word. Notebook cells (`LAB_NO_PROGRESS`) get neither: their output is compared.
 final class ProgressBar: @unchecked Sendable {
     private let label: String
     private let start = Date()
     private let lock = NSLock()
     private var drawn = false
     private var shown = -1
-    private let enabled = isatty(STDERR_FILENO) != 0
+    private var announced = false
+    private let terminal = isatty(STDERR_FILENO) != 0
+    private let quiet = ProcessInfo.processInfo.environment["LAB_NO_PROGRESS"] != nil
 
     init(_ label: String) { self.label = label }
 
     func update(_ done: Int, _ total: Int) {
-        guard enabled, total > 0, Date().timeIntervalSince(start) > 1 else { return }
+        let elapsed = Date().timeIntervalSince(start)
+        guard !quiet, total > 0, done > 0, elapsed > 1 else { return }
         lock.withLock {
-            // Redrawn only when the percentage changes.
-            guard 100 * done / total != shown else { return }
-            shown = 100 * done / total
-            let width = 30, filled = width * done / total
-            let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(100 * done / total)%".utf8))
-            drawn = true
+            if terminal {
+                // Redrawn only when the percentage changes.
+                guard 100 * done / total != shown else { return }
+                shown = 100 * done / total
+                let width = 30, filled = width * done / total
+                let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+                let left = elapsed * Double(total - done) / Double(done)
+                FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(100 * done / total)%, about \(ProgressBar.duration(left)) left\u{1B}[K".utf8))
+                drawn = true
+            } else if !announced, elapsed > 2 {
+                let projected = elapsed * Double(total) / Double(done)
+                guard projected > 10 else { return }
+                announced = true
+                FileHandle.standardError.write(Data("\(label): about \(ProgressBar.duration(projected)) of work in all (\(100 * done / total)% done after \(ProgressBar.duration(elapsed))); Ctrl-C stops it and writes nothing\n".utf8))
+            }
         }
     }
 
@@ -31,5 +44,12 @@ final class ProgressBar: @unchecked Sendable {
             if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             drawn = false
         }
+    }
+
+    /// "40 s", "3 min", "2.5 h".
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 90 { return "\(Int(seconds.rounded())) s" }
+        if seconds < 5400 { return "\(Int((seconds / 60).rounded())) min" }
+        return String(format: "%.1f h", seconds / 3600)
     }
 }

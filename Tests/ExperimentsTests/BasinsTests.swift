@@ -173,4 +173,30 @@ final class BasinsTests: XCTestCase {
         XCTAssertLessThan(b.distance, 0.05)
         XCTAssertTrue(r.stalled)
     }
+
+    /// A long run keeps a bounded trajectory: at most `limit` points, evenly spaced (the
+    /// multiples of a power of two) plus the last; each kept point is the point of the whole run
+    /// at its step, probes included; the end, status and stall verdict are those of the whole run.
+    func testLongRunsKeepAThinnedTrajectory() throws {
+        let p = try load("two-valley")
+        let sam = try Optimizer.lookup("sam")
+        var whole = RunConfiguration(problem: p, optimizer: sam, settings: try RunSettings.resolve(problem: p, optimizer: sam, flags: ["steps": .integer(1000)]))
+        whole.trajectoryLimit = 10_000
+        var thin = whole
+        thin.trajectoryLimit = 100
+        let a = try whole.run(), b = try thin.run()
+        XCTAssertEqual(a.trajectory.count, 1001)
+        XCTAssertEqual(a.trajectoryStride, 1)
+        XCTAssertEqual(b.trajectoryStride, 16)
+        XCTAssertLessThanOrEqual(b.trajectory.count, 101 + 1)
+        XCTAssertEqual(b.trajectory.map(\.step), Array(Swift.stride(from: 0, through: 1000, by: 16)) + [1000])
+        for q in b.trajectory {
+            let full = a.trajectory[q.step]
+            XCTAssertEqual(q.theta, full.theta)
+            XCTAssertEqual(q.probe, full.probe)
+        }
+        XCTAssertEqual(b.final.theta, a.final.theta)
+        XCTAssertEqual(b.status, a.status)
+        XCTAssertEqual(b.stalled, a.stalled)
+    }
 }

@@ -184,6 +184,32 @@ final class ConcurrentWriterTests: XCTestCase {
     }
 }
 
+/// Long work says so, terminal or not: one line on stderr with its projected length.
+final class LongWorkTests: XCTestCase {
+    func testLongWorkPrintsOneLine() throws {
+        let out = try temporaryFolder()
+        let process = Process()
+        process.executableURL = labBinary()
+        process.arguments = ["basins", "two-valley", "--opts", "gam", "--grid", "300", "--steps", "3000", "--no-plot", "--out", out.path]
+        process.currentDirectoryURL = ProblemCommandTests.repository
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !text.contains("\n") && Date() < deadline {
+            text += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130)
+        let line = try XCTUnwrap(text.split(separator: "\n").first.map(String.init))
+        XCTAssertNotNil(line.range(of: #"^basins: about \d+ (s|min|\.\d h) of work in all \(\d+% done after \d+ s\); Ctrl-C stops it and writes nothing$"#, options: .regularExpression), line)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+    }
+}
+
 /// Work too large to finish is refused before it starts, with its size and the limit.
 final class LimitTests: XCTestCase {
     func testRunawayWorkIsRefused() throws {
@@ -206,8 +232,8 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(show.status, 65)
         XCTAssertEqual(show.stderr, "error: \(file.path): model.layers: makes 100040001 parameters; flatlab's exact derivatives and measures are for small networks, at most 20000\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["huge.toml"])
-        // A million generated rows (every step a pass over them) and ten million steps (a run
-        // keeps every step: 4 GB) were accepted without a word.
+        // A million generated rows (every step a pass over them) were accepted without a word;
+        // steps beyond ten million are refused (a run keeps a bounded, thinned trajectory).
         try "[model]\nkind = \"mlp\"\nlayers = [1, 6, 1]\n[data]\ngenerate = \"x\"\nrange = [0, 1]\nn = 1000000\n".write(to: file, atomically: true, encoding: .utf8)
         let rows = try lab(["show", file.path])
         XCTAssertEqual(rows.status, 65)
@@ -215,8 +241,8 @@ final class LimitTests: XCTestCase {
         let trailing = try lab(["compare", "two-valley", "--opts", "gd,", "--out", out.path], in: ProblemCommandTests.repository)
         XCTAssertEqual(trailing.status, 64)
         XCTAssertEqual(trailing.stderr, "error: --opts 'gd,' has an empty name; give optimizers separated by single commas, as in gd,sam,gam\n")
-        let steps = try lab(["run", "two-valley", "--opt", "sam", "--steps", "10000000", "--out", out.path], in: ProblemCommandTests.repository)
+        let steps = try lab(["run", "two-valley", "--opt", "sam", "--steps", "100000000", "--out", out.path], in: ProblemCommandTests.repository)
         XCTAssertEqual(steps.status, 64)
-        XCTAssertEqual(steps.stderr, "error: --steps must be from 1 to 1000000, not 10000000\n")
+        XCTAssertEqual(steps.stderr, "error: --steps must be from 1 to 10000000, not 100000000\n")
     }
 }
