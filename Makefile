@@ -29,8 +29,10 @@ release: deps
 # lesson in notebooks-md/ is re-run and compared with what it stores, two at a time.
 NOTEBOOKS := $(filter-out notebooks-md/README.md,$(wildcard notebooks-md/*.md))
 test: deps
-	$(SWIFT) test --parallel
+	$(SWIFT) test --parallel --xunit-output .build/xunit.xml
+	@python3 -c "import xml.etree.ElementTree as E; c = E.parse('.build/xunit.xml').getroot().iter('testcase'); c = list(c); f = [t for t in c if t.find('failure') is not None]; print(f'{len(c) - len(f)} tests passed, {len(f)} failed')"
 	@printf '%s\n' $(NOTEBOOKS) | xargs -P 2 -n 1 .build/debug/lab notebook check
+	@echo "$(words $(NOTEBOOKS)) lessons checked"
 
 # The main job: GAM on the two-valley landscape (JSON and CSV go to out/).
 demo: release

@@ -3,7 +3,7 @@ import PackageDescription
 
 // The numeric core is optimised even in debug builds: the tests run exact ZOF/FOF solves, whole
 // optimizer runs and basin maps, which an unoptimised build makes ten times slower (`make test`
-// stays well under a minute), while the modules above stay quick to rebuild and debug.
+// keeps its tests to about a minute on two cores), while the modules above stay quick to rebuild and debug.
 let optimisedCore: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 // Dependencies point one way (docs/ARCHITECTURE.md): lab → Figures → Reports → Experiments →
@@ -17,7 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(

@@ -203,7 +203,7 @@ public struct Oracle: Sendable {
             // Gauss–Hermite rule was 0.2% off there).
             let norm = 1 / (2 * Double.pi * sigma * sigma), reach = 8 * sigma, twoVar = 2 * sigma * sigma
             let tape = lossTape
-            let (value, _) = Cubature.integrate({ dxs, dys in
+            let (value, _) = try Cubature.integrate({ dxs, dys in
                 let l = tape.evaluate(batch: [dxs.map { theta[0] + $0 }, dys.map { theta[1] + $0 }])[0]
                 return (0..<dxs.count).map { k in Foundation.exp(-(dxs[k] * dxs[k] + dys[k] * dys[k]) / twoVar) * l[k] }
             }, x: -reach...reach, y: -reach...reach)

@@ -48,10 +48,13 @@ public enum Cubature {
     }
 
     /// ∫∫ f over [x] × [y]. `f` gets the points' x and y coordinates and returns the values, a
-    /// batch at a time. Returns the value and the error estimate; stops refining at `maxRegions`.
+    /// batch at a time. Returns the value and the error estimate. Refinement stops at
+    /// `maxRegions`; if the error estimate is then still above `acceptAbs` and `acceptRel` of the
+    /// value (looser than the goal `epsAbs`, `epsRel`), it throws `didNotConverge` rather than
+    /// return a number it cannot vouch for.
     public static func integrate(_ f: ([Double], [Double]) -> [Double], x: ClosedRange<Double>, y: ClosedRange<Double>,
-                                 epsAbs: Double = 1e-14, epsRel: Double = 1e-10, initial: Int = 8,
-                                 maxRegions: Int = 4000) -> (value: Double, error: Double) {
+                                 epsAbs: Double = 1e-14, epsRel: Double = 1e-10, acceptAbs: Double = 1e-12, acceptRel: Double = 1e-6,
+                                 initial: Int = 8, maxRegions: Int = 4000) throws -> (value: Double, error: Double) {
         func evaluate(_ rx: ClosedRange<Double>, _ ry: ClosedRange<Double>) -> Region {
             let cx = (rx.lowerBound + rx.upperBound) / 2, hx = (rx.upperBound - rx.lowerBound) / 2
             let cy = (ry.lowerBound + ry.upperBound) / 2, hy = (ry.upperBound - ry.lowerBound) / 2
@@ -100,6 +103,10 @@ public enum Cubature {
                 regions.append(evaluate(r.x, m...r.y.upperBound))
             }
         }
-        return (regions.reduce(0.0) { $0 + $1.value }, regions.reduce(0.0) { $0 + $1.error })
+        let value = regions.reduce(0.0) { $0 + $1.value }, error = regions.reduce(0.0) { $0 + $1.error }
+        if !(error <= max(epsAbs, epsRel * abs(value)) || error <= max(acceptAbs, acceptRel * abs(value))) {
+            throw NumericsError.didNotConverge(routine: "the adaptive cubature (error \(error) on \(value) after \(regions.count) regions)", iterations: regions.count)
+        }
+        return (value, error)
     }
 }

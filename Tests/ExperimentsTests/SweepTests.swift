@@ -43,12 +43,20 @@ final class SweepTests: XCTestCase {
         for s in starts { for (v, r) in zip(s, p.domain) { XCTAssert(r.contains(v)) } }
         let sweep = try Sweep(problem: p, optimizers: [try Optimizer.lookup("momentum")], flags: ["steps": .integer(100)],
                               varies: [Vary(key: "lr", values: [0.001, 0.01]), Vary(key: "momentum", values: [0.5, 0.9])], starts: starts)
-        XCTAssertTrue(sweep.lines[0].points.isEmpty == false)
         XCTAssertEqual(sweep.lines[0].points.map(\.values), [[0.001, 0.5], [0.001, 0.9], [0.01, 0.5], [0.01, 0.9]])
+        // Each point's ends are the runs from those starts with those settings, and its shares
+        // count them.
+        let momentum = try Optimizer.lookup("momentum")
         for point in sweep.lines[0].points {
             XCTAssertEqual(point.ends.count, 5)
-            let shares = Set(point.ends.map(\.outcome)).map { point.share($0) }.reduce(0, +)
-            XCTAssertEqual(shares, 1, accuracy: 1e-12)
+            for (end, start) in zip(point.ends, starts) {
+                var h = try RunSettings.resolve(problem: p, optimizer: momentum, flags: ["steps": .integer(100)]).hyper
+                (h.lr, h.momentum) = (point.values[0], point.values[1])
+                XCTAssertEqual(end.theta, try RunConfiguration(problem: p, optimizer: momentum, hyper: h, start: start).ending().theta)
+            }
+            for code in Set(point.ends.map(\.outcome)) {
+                XCTAssertEqual(point.share(code), Double(point.ends.filter { $0.outcome == code }.count) / 5)
+            }
         }
     }
 

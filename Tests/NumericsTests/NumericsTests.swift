@@ -121,20 +121,31 @@ final class NumericsTests: XCTestCase {
     }
 
     /// The tensor Gauss–Kronrod constants are right (exact on polynomials of degree 22 in each
-    /// variable, on one rectangle), and adaptivity finds a feature far narrower than the box.
-    func testCubature() {
-        let poly = Cubature.integrate({ xs, ys in zip(xs, ys).map { pow($0, 22) * pow($1, 10) } }, x: 0...1, y: 0...1, initial: 1, maxRegions: 1)
+    /// variable, on one rectangle), and adaptivity finds a feature far narrower than the box; a
+    /// budget too small for the tolerance throws instead of returning an unvouched number.
+    func testCubature() throws {
+        let poly = try Cubature.integrate({ xs, ys in zip(xs, ys).map { pow($0, 22) * pow($1, 10) } }, x: 0...1, y: 0...1, acceptAbs: 1,
+                                        initial: 1, maxRegions: 1)  // (one rectangle on purpose: its estimate is the Gauss part's error)
         XCTAssertEqual(poly.value, (1.0 / 23) * (1.0 / 11), accuracy: 1e-15)
         // The Gauss 7-point part alone is exact to degree 13: its error estimate vanishes there.
-        let low = Cubature.integrate({ xs, ys in zip(xs, ys).map { pow($0, 13) + pow($1, 12) } }, x: -1...2, y: 0...1, initial: 1, maxRegions: 1)
+        let low = try Cubature.integrate({ xs, ys in zip(xs, ys).map { pow($0, 13) + pow($1, 12) } }, x: -1...2, y: 0...1, initial: 1, maxRegions: 1)
         XCTAssertEqual(low.value, (pow(2, 14) - 1) / 14 + 3.0 / 13, accuracy: 1e-12)
         XCTAssertLessThan(low.error, 1e-11)
         // A bump of width 0.05 off-centre in a box of side 8: ∫∫ = 2πs². (A feature narrower than
         // the first rectangles' node spacing can be missed altogether, as by any adaptive rule.)
         let s = 0.05
-        let bump = Cubature.integrate({ xs, ys in zip(xs, ys).map { exp(-(($0 - 0.37) * ($0 - 0.37) + ($1 + 1.1) * ($1 + 1.1)) / (2 * s * s)) } },
+        let bump = try Cubature.integrate({ xs, ys in zip(xs, ys).map { exp(-(($0 - 0.37) * ($0 - 0.37) + ($1 + 1.1) * ($1 + 1.1)) / (2 * s * s)) } },
                                       x: -4...4, y: -4...4)
         XCTAssertEqual(bump.value, 2 * Double.pi * s * s, accuracy: 1e-12)
+        // A square-root cusp with room for only 20 rectangles: not converged, and said so (with
+        // the default budget it converges, to ∫∫ √|x − 0.3| = (0.3^1.5 + 0.7^1.5)·2/3).
+        let cusp: ([Double], [Double]) -> [Double] = { xs, _ in xs.map { abs($0 - 0.3).squareRoot() } }
+        XCTAssertEqual(try Cubature.integrate(cusp, x: 0...1, y: 0...1).value, (pow(0.3, 1.5) + pow(0.7, 1.5)) * 2 / 3, accuracy: 1e-6)
+        XCTAssertThrowsError(try Cubature.integrate(cusp, x: 0...1, y: 0...1, initial: 2, maxRegions: 20)) {
+            guard case NumericsError.didNotConverge(let routine, let n)? = $0 as? NumericsError else { return XCTFail("\($0)") }
+            XCTAssertTrue(routine.hasPrefix("the adaptive cubature"), routine)
+            XCTAssertEqual(n, 20)
+        }
     }
 
     func testSymmetricEigen() throws {
