@@ -56,6 +56,7 @@ struct Basins: CommonOptionsCommand {
     var vary: [String] = []
 
     @OptionGroup var threads: ThreadOption
+    @OptionGroup var workLimit: WorkLimitOption
     @OptionGroup var options: RunOptions
     @OptionGroup var common: CommonOptions
 
@@ -78,7 +79,8 @@ struct Basins: CommonOptionsCommand {
         if !slow.isEmpty, starts > 2000 {
             printError("note: \(slow.joined(separator: ", ")) \(slow.count == 1 ? "has" : "have") no lane form and \(slow.count == 1 ? "runs" : "run") its \(starts) starts one at a time, which can take long (the exact variants about a second a start); a smaller --grid is quicker")
         }
-        let bar = ProgressBar("basins")
+        let bar = ProgressBar("basin map", threads: threadCount, limit: try workLimit.seconds(),
+                              limitHint: "give a larger --max-minutes, or a smaller --grid or fewer --steps")
         let maps = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: size, vary: varied,
                                  threads: threadCount, progress: bar.update)
         bar.finish()

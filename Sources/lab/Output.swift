@@ -105,6 +105,18 @@ struct FigureOptions: ParsableArguments {
     }
 }
 
+/// `--max-minutes` of the commands whose work grows with starts, values and steps.
+struct WorkLimitOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Stop work projected (from its first runs) to take longer than this, before it writes anything.", valueName: "M"))
+    var maxMinutes: Double = 10
+
+    /// The limit in seconds; refuses a limit that is not a positive number.
+    func seconds() throws -> Double {
+        guard maxMinutes > 0, maxMinutes.isFinite else { throw UsageError("--max-minutes must be a positive number of minutes, got \(maxMinutes)") }
+        return maxMinutes * 60
+    }
+}
+
 /// `--threads` of the commands that run many starts.
 struct ThreadOption: ParsableArguments {
     @Option(help: "Threads to run on (default: every core); the result does not depend on it.")

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// How long work is going: on a terminal, a progress bar on stderr for work that takes more than
 /// a second (erased when done); elsewhere (a log, a pipe, CI), one line on stderr once the work
@@ -6,6 +7,9 @@ import Foundation
 /// runs without a word. Notebook cells (`LAB_NO_PROGRESS`) get neither: their output is compared.
 final class ProgressBar: @unchecked Sendable {
     private let label: String
+    /// Work projected to take longer than this is stopped, with `limitHint` (nil: no limit).
+    private let limit: Double?, limitHint: String
+    private let threads: Int
     private let start = Date()
     private let lock = NSLock()
     private var drawn = false
@@ -14,11 +18,22 @@ final class ProgressBar: @unchecked Sendable {
     private let terminal = isatty(STDERR_FILENO) != 0
     private let quiet = ProcessInfo.processInfo.environment["LAB_NO_PROGRESS"] != nil
 
-    init(_ label: String) { self.label = label }
+    init(_ label: String, threads: Int = 1, limit: Double? = nil, limitHint: String = "") {
+        (self.label, self.threads, self.limit, self.limitHint) = (label, max(threads, 1), limit, limitHint)
+    }
 
     func update(_ done: Int, _ total: Int) {
         let elapsed = Date().timeIntervalSince(start)
         guard !quiet, total > 0, done > 0, elapsed > 1 else { return }
+        // The first blocks finish together, one a thread.
+        let projected = elapsed * Double(total) / Double(max(done, min(threads, total)))
+        if let limit, projected > limit, elapsed > 2 {
+            // Nothing is written before the work ends, so stopping here leaves nothing behind.
+            finish()
+            printError("error: this \(label) would take about \(ProgressBar.duration(projected)) (projected from its first \(100 * done / total)%), more than --max-minutes \(String(format: "%g", limit / 60)); \(limitHint)")
+            removePartialFiles()
+            exit(64)
+        }
         lock.withLock {
             if terminal {
                 // Redrawn only when the percentage changes.
@@ -26,11 +41,10 @@ final class ProgressBar: @unchecked Sendable {
                 shown = 100 * done / total
                 let width = 30, filled = width * done / total
                 let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-                let left = elapsed * Double(total - done) / Double(done)
+                let left = max(0, projected - elapsed)
                 FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(100 * done / total)%, about \(ProgressBar.duration(left)) left\u{1B}[K".utf8))
                 drawn = true
             } else if !announced, elapsed > 2 {
-                let projected = elapsed * Double(total) / Double(done)
                 guard projected > 10 else { return }
                 announced = true
                 FileHandle.standardError.write(Data("\(label): about \(ProgressBar.duration(projected)) of work in all (\(100 * done / total)% done after \(ProgressBar.duration(elapsed))); Ctrl-C stops it and writes nothing\n".utf8))

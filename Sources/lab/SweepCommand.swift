@@ -57,6 +57,7 @@ struct SweepCommand: CommonOptionsCommand {
     var startsSeed: UInt64 = 0
 
     @OptionGroup var threads: ThreadOption
+    @OptionGroup var workLimit: WorkLimitOption
     @OptionGroup var options: RunOptions
     @OptionGroup var common: CommonOptions
 
@@ -76,7 +77,8 @@ struct SweepCommand: CommonOptionsCommand {
         let out = try options.folder()
         let flags = try options.manyRunFlags(command: "sweep", measures: "a sweep measures each end point anyway")
         let chosen = starts.map { Sweep.randomStarts($0, in: p.domain, seed: startsSeed) }
-        let bar = ProgressBar("sweep")
+        let bar = ProgressBar("sweep", threads: threadCount, limit: try workLimit.seconds(),
+                              limitHint: "give a larger --max-minutes, or fewer values, starts or --steps")
         let sweep = try Sweep(problem: p, optimizers: optimizers, flags: flags, varies: varies, starts: chosen,
                               threads: threadCount, progress: bar.update)
         bar.finish()

@@ -205,8 +205,22 @@ final class LongWorkTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)
         let line = try XCTUnwrap(text.split(separator: "\n").first.map(String.init))
-        XCTAssertNotNil(line.range(of: #"^basins: about \d+ (s|min|\.\d h) of work in all \(\d+% done after \d+ s\); Ctrl-C stops it and writes nothing$"#, options: .regularExpression), line)
+        XCTAssertNotNil(line.range(of: #"^basin map: about \d+ (s|min|\.\d h) of work in all \(\d+% done after \d+ s\); Ctrl-C stops it and writes nothing$"#, options: .regularExpression), line)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+    }
+
+    /// Work projected past --max-minutes stops before it writes anything, with the projection
+    /// and the way to allow more; a limit that is not a positive number is refused.
+    func testWorkPastTheLimitStops() throws {
+        let out = try temporaryFolder()
+        let run = try lab(["basins", "two-valley", "--opts", "gam", "--grid", "300", "--steps", "3000", "--no-plot", "--out", out.path, "--max-minutes", "0.1"],
+                          in: ProblemCommandTests.repository)
+        XCTAssertEqual(run.status, 64)
+        XCTAssertNotNil(run.stderr.range(of: #"^error: this basin map would take about \d+ (s|min) \(projected from its first \d+%\), more than --max-minutes 0.1; give a larger --max-minutes, or a smaller --grid or fewer --steps\n$"#, options: .regularExpression), run.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
+        let zero = try lab(["sweep", "two-valley", "--opts", "gd", "--vary", "lr=0.1:0.2:2", "--max-minutes", "0"], in: ProblemCommandTests.repository)
+        XCTAssertEqual(zero.status, 64)
+        XCTAssertEqual(zero.stderr, "error: --max-minutes must be a positive number of minutes, got 0.0\n")
     }
 }
 
