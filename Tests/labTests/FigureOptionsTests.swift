@@ -151,6 +151,54 @@ final class ConcurrentWriterTests: XCTestCase {
         XCTAssertEqual(names, ["two-valley-gd.json", "two-valley-gd.csv", "notes.txt", live, "keep.1.2.partial.txt"])
     }
 
+    /// A storm of SIGKILLs and SIGINTs at set moments of `lab basins` (a small map, so some
+    /// land while it writes): after the next run into the folder, only that run's files are there.
+    func testAKillStormLeavesNothingAfterTheNextRun() throws {
+        let out = try temporaryFolder()
+        let arguments = ["basins", "two-valley", "--opts", "gd", "--grid", "128", "--steps", "40", "--out", out.path]
+        for (k, delay) in [0.05, 0.3, 0.12, 0.45, 0.2, 0.55, 0.08, 0.35].enumerated() {
+            let p = Process()
+            p.executableURL = labBinary()
+            p.arguments = arguments
+            p.currentDirectoryURL = ProblemCommandTests.repository
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, k % 2 == 0 ? SIGKILL : SIGINT)
+            p.waitUntilExit()
+        }
+        XCTAssertEqual(try lab(arguments, in: ProblemCommandTests.repository).status, 0)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out.path)),
+                       ["two-valley-basins.json", "two-valley-basins.csv", "two-valley-basins.svg"])
+    }
+
+    /// A run onto a full disk (a 64 KB tmpfs) exits 1 with one error line and leaves nothing,
+    /// neither its files nor temporaries. (Mounting needs root, as CI's machine has; elsewhere
+    /// the test is skipped and says why.)
+    func testAFullDiskLeavesNothing() throws {
+        let disk = try temporaryFolder()
+        func sh(_ args: [String]) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: args[0])
+            p.arguments = Array(args.dropFirst())
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+        guard try sh(["/bin/mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.path]) == 0 else {
+            throw XCTSkip("cannot mount a small tmpfs here (not root)")
+        }
+        defer { _ = try? sh(["/bin/umount", disk.path]) }
+        let run = try lab(["run", "two-valley", "--opt", "sam", "--out", disk.path], in: ProblemCommandTests.repository)
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.stderr.hasPrefix("error: cannot write \(disk.path)/two-valley-sam."), run.stderr)
+        XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: disk.path), [])
+    }
+
     /// Three runs with different learning rates into one folder at once, round after round:
     /// the JSON and the CSV in place always come from the same run (each CSV row is the JSON's
     /// trajectory point), and no writer fails.
