@@ -204,7 +204,7 @@ public struct Notebook: Equatable, Sendable {
             case "#" where !inWord:
                 // A comment runs to the end of the line, as in a shell.
                 return words
-            case "*", "?", "{", "}", "~" where !inWord || c != "~":
+            case _ where "*?{}".contains(c) || (c == "~" && !inWord):
                 throw NotebookError(line: number, "'\(c)' is a shell pattern; a cell runs no shell, so quote it if lab should see it")
             case "|", ">", "<", ";", "&", "$", "`", "(", ")":
                 throw NotebookError(line: number, "'\(c)' is a shell feature; a cell runs one lab command per line, with no shell")

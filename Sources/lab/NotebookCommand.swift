@@ -233,9 +233,9 @@ struct NotebookRunner {
         let previousQuiet = ProcessInfo.processInfo.environment["LAB_NO_PROGRESS"]
         setenv("LAB_NO_PROGRESS", "1", 1)
         let previousDirectory = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(scratch.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(scratch.path)
         defer {
-            FileManager.default.changeCurrentDirectoryPath(previousDirectory)
+            _ = FileManager.default.changeCurrentDirectoryPath(previousDirectory)
             if let previousCatalog { setenv("LAB_PROBLEMS", previousCatalog, 1) } else { unsetenv("LAB_PROBLEMS") }
             if let previousQuiet { setenv("LAB_NO_PROGRESS", previousQuiet, 1) } else { unsetenv("LAB_NO_PROGRESS") }
         }
