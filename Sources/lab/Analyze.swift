@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Reports
 import Figures
 import Foundation
@@ -99,7 +100,8 @@ enum RhoSpec {
     var radii: [Double] {
         switch self {
         case .single(let r): return [r]
-        case .sweep(let a, let b, let n): return (0..<n).map { a + (b - a) * Double($0) / Double(n - 1) }
+        // The values of --vary: numpy.linspace's, to 12 digits, so each reruns as lab run --rho.
+        case .sweep(let a, let b, let n): return Vary.values(a, b, n)
         }
     }
 }

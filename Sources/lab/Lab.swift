@@ -13,9 +13,9 @@ struct Lab: ParsableCommand {
         abstract: "A laboratory for optimizers on loss landscapes and the flatness of the minima they reach.",
         discussion: """
             Expressions use numbers, variables, pi, e, + - * / ^ (right-associative; -x^2 is -(x^2)), \
-            parentheses and the functions exp log sqrt sin cos tan atan sinh cosh tanh sigmoid \
-            softplus abs sign. `--` ends the options: what follows is an argument even if it \
-            starts with a dash.
+            parentheses and the functions \(Function.allCases.map(\.rawValue).joined(separator: " ")) \
+            (step: 1 for x > 0, else 0, the derivative of relu). `--` ends the options: what \
+            follows is an argument even if it starts with a dash.
 
             Example:
               lab derive "x^2 * y + sin(x)" --at x=1,y=2 --order 2

@@ -58,6 +58,27 @@ final class DerivativeTests: XCTestCase {
         XCTAssertEqual(covered, Set(Function.allCases.filter { $0 != .sign }), "every function is exercised")
     }
 
+    /// Every function of the language, through the C tape (one point, and a batch) against its
+    /// Swift evaluation: a function the C side lacks would come back NaN, and fails here.
+    func testEveryFunctionOnTheTapeAgreesWithItsScalarRule() throws {
+        let points = [-2.3, -0.7, -1e-3, 0, 0.3, 1.1, 2.9, 7.5]
+        for f in Function.allCases {
+            let g = Graph()
+            let x = g.variable("x")
+            let tape = Tape(graph: g, outputs: [g.apply(f, x)], inputs: [x])
+            let batch = tape.evaluate(batch: [points])[0]
+            for (v, b) in zip(points, batch) {
+                let expected = f.evaluate(v), single = tape.evaluate([v])[0]
+                for got in [single, b] {
+                    if expected.isNaN { XCTAssertTrue(got.isNaN, "\(f)(\(v))"); continue }
+                    XCTAssertEqual(got, expected, accuracy: 1e-14 * max(1, abs(expected)), "\(f)(\(v))")
+                }
+            }
+            // Somewhere in its domain each function is finite on the tape.
+            XCTAssertTrue(batch.contains { $0.isFinite }, "\(f)")
+        }
+    }
+
     /// relu and step as PyTorch defines them: relu(0) = 0 and relu's derivative at 0 is 0
     /// (torch.relu's backward), NaN stays NaN; the tape and the scalar evaluation agree.
     func testReluAndStepAtTheKink() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Symbolic
 import XCTest
 
 /// The conventions every command shares: help derived from the tables, one error format with
@@ -22,6 +23,16 @@ final class ConventionTests: XCTestCase {
         XCTAssert(help.stdout.contains("Exit status: 0 on success; 64"), help.stdout)
         // compare takes --opts, so its help does not offer --opt.
         XCTAssertFalse(try lab(["compare", "--help"]).stdout.contains("\n  --opt "))
+    }
+
+    /// `lab --help` names every function of the expression language, and each one derives.
+    func testHelpListsEveryFunction() throws {
+        let help = try lab(["--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
+        for f in Function.allCases {
+            XCTAssert(help.contains(" \(f.rawValue) "), "\(f.rawValue) missing from lab --help")
+            let run = try lab(["derive", "\(f.rawValue)(x)", "--at", "x=0.5"])
+            XCTAssertEqual(run.status, 0, "\(f.rawValue): \(run.stderr)")
+        }
     }
 
     /// One format for every failure: argument-parser's own mistakes too.
