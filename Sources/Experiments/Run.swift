@@ -61,14 +61,18 @@ public struct TrajectoryRecorder {
     /// 100 000 points: a few tens of megabytes for a 2-D run, a JSON of about 10 MB.
     public static let defaultLimit = 100_000
     public let limit: Int
-    /// Kept steps are the multiples of `stride` (and the last step).
+    /// Kept steps are the multiples of `stride` (and the last step, and `pinned`).
     public private(set) var stride = 1
+    /// A step kept whatever the stride: where `RunRecord.stalled` starts its window.
+    public let pinned: Int?
     private var kept: [TrajectoryPoint] = []
     private var latest: TrajectoryPoint?
+    private var pinnedPoint: TrajectoryPoint?
 
-    public init(limit: Int = defaultLimit) { self.limit = max(limit, 2) }
+    public init(limit: Int = defaultLimit, pinned: Int? = nil) { (self.limit, self.pinned) = (max(limit, 2), pinned) }
 
     public mutating func append(_ p: TrajectoryPoint) {
+        if let l = latest, l.step == pinned, l.step % stride != 0 { pinnedPoint = l }
         if let l = latest, l.step % stride == 0 { kept.append(l) }
         latest = p
         if kept.count > limit {
@@ -82,8 +86,12 @@ public struct TrajectoryRecorder {
         if latest != nil { change(&latest!) }
     }
 
-    /// The points kept, the last one included.
-    public var points: [TrajectoryPoint] { kept + (latest.map { [$0] } ?? []) }
+    /// The points kept, the last one included, in step order.
+    public var points: [TrajectoryPoint] {
+        var all = kept
+        if let p = pinnedPoint, p.step % stride != 0, let i = all.firstIndex(where: { $0.step > p.step }) ?? Optional(all.count) { all.insert(p, at: i) }
+        return all + (latest.map { [$0] } ?? [])
+    }
 }
 
 /// How a run ended: after `steps` updates (`max_steps`), converged (‖∇L + wd·θ‖ below `convergenceTolerance`;
@@ -156,7 +164,9 @@ public struct RunRecord: Sendable {
     /// moving: over its last tenth (at least 10 steps) it moved less than 1% of the distance
     /// that remained. Its end point is not a minimum, and numbers there describe no minimum.
     public var stalled: Bool {
-        let windowStart = RunRecord.stallWindowStart(points: trajectory.count).map { trajectory[$0].theta }
+        // The window's start by step, so a thinned trajectory is judged as the whole run.
+        let windowStep = RunRecord.stallWindowStart(points: trajectory.last!.step + 1)
+        let windowStart = windowStep.flatMap { w in trajectory.last { $0.step <= w }?.theta }
         return RunRecord.stalled(status: status, basin: final.basin, windowStart: windowStart, end: final.theta)
     }
 
@@ -210,7 +220,8 @@ extension RunConfiguration {
         guard startLoss.isFinite, startGradient.allSatisfy(\.isFinite) else {
             throw SettingError("the \(startLoss.isFinite ? "gradient" : "loss") is not finite at the start; choose another start (a weight-normalised unit whose v is 0, a log of 0, ...)")
         }
-        var recorder = TrajectoryRecorder(limit: trajectoryLimit)
+        // The start of the stall window of a run of all its steps is kept whatever the stride.
+        var recorder = TrajectoryRecorder(limit: trajectoryLimit, pinned: stallWindowStart)
         let (status, divergence, evaluations) = try iterate(visit: { step, theta, l, g in
             var point = TrajectoryPoint(step: step, theta: theta, loss: l, gradNorm: g.reduce(0) { $0 + $1 * $1 }.squareRoot())
             if measures {
@@ -236,7 +247,8 @@ extension RunConfiguration {
             startBasin = status == .diverged ? nil : try knownStartBasin ?? descentBasin(of: start)
         } else {
             let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
-            let window = RunRecord.stallWindowStart(points: trajectory.count).map { trajectory[$0].theta }
+            let windowStep = RunRecord.stallWindowStart(points: end.step + 1)
+            let window = windowStep.flatMap { w in trajectory.last { $0.step <= w }?.theta }
             endBasin = try critical.flatMap { c in
                 try RunRecord.trappedAt(status: status, windowStart: window, end: end.theta, critical: c, diagonal: problem.diagonal)
                     ?? self.basin(of: end.theta, among: c) ?? valleyOfMinima(at: end.theta)
