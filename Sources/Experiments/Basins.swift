@@ -36,6 +36,8 @@ public struct BasinMaps {
         public let steps: [Int32]
         /// Whether the run stalled (`RunRecord.stalled`): it ended short of its critical point and stopped moving.
         public let stalled: [Bool]
+        /// Whether the run ended in a cycle short of its critical point (`RunRecord.cycling`).
+        public let cycling: [Bool]
         /// Whether the run ended at its minimum (within 1e-3 of the domain's diagonal), not on its way there.
         public let reached: [Bool]
 
@@ -45,6 +47,8 @@ public struct BasinMaps {
         public var convergedShare: Double { Double(steps.count(where: { $0 >= 0 })) / Double(max(steps.count, 1)) }
         /// The share of starts whose run stalled.
         public var stalledShare: Double { Double(stalled.count(where: { $0 })) / Double(max(stalled.count, 1)) }
+        /// The share of starts whose run ended cycling.
+        public var cyclingShare: Double { Double(cycling.count(where: { $0 })) / Double(max(cycling.count, 1)) }
         /// The outcomes present, minima first in index order, then the negative codes.
         public var codes: [Int32] { Set(outcome).sorted { ($0 < 0 ? 1 : 0, abs($0)) < ($1 < 0 ? 1 : 0, abs($1)) } }
     }
@@ -134,14 +138,14 @@ public struct BasinMaps {
         var maps: [Map] = []
         for (m, o) in optimizers.enumerated() {
             var outcome = [Int32](repeating: 0, count: nx * ny), steps = outcome
-            var stalled = [Bool](repeating: false, count: nx * ny), reached = stalled
+            var stalled = [Bool](repeating: false, count: nx * ny), reached = stalled, cycling = stalled
             for (job, result) in zip(jobs, results) where job.map == m {
                 for (k, r) in zip(job.columns, result) {
                     let index = job.row < 0 ? k : job.row * nx + k
-                    (outcome[index], steps[index], stalled[index], reached[index]) = (r.outcome, r.steps, r.stalled, r.reached)
+                    (outcome[index], steps[index], stalled[index], reached[index], cycling[index]) = (r.outcome, r.steps, r.stalled, r.reached, r.cycling)
                 }
             }
-            maps.append(Map(optimizer: o, settings: rowSettings[m], outcome: outcome, steps: steps, stalled: stalled, reached: reached))
+            maps.append(Map(optimizer: o, settings: rowSettings[m], outcome: outcome, steps: steps, stalled: stalled, cycling: cycling, reached: reached))
         }
         self.maps = maps
     }
@@ -153,19 +157,20 @@ public struct BasinMaps {
     static func judge(_ e: RunEnding, basin flowBasin: Basin?, problem: Problem, critical: [CriticalPoint]) -> Judgement {
         let steps = e.status == .converged ? Int32(e.updates) : -1
         let basin = RunRecord.trappedAt(status: e.status, windowStart: e.windowStart, end: e.theta, critical: critical, diagonal: problem.diagonal) ?? flowBasin
-        let stalled = RunRecord.stalled(status: e.status, basin: basin, windowStart: e.windowStart, end: e.theta)
+        let stalled = RunRecord.stalled(status: e.status, basin: basin, windowStart: e.windowStart, end: e.theta, previous: e.previous, twoBack: e.twoBack)
+        let cycling = RunRecord.cycling(status: e.status, basin: basin, end: e.theta, previous: e.previous, twoBack: e.twoBack)
         let reached = basin?.reached ?? false
-        if e.status == .diverged { return Judgement(outcome: diverged, steps: steps, stalled: false, reached: false) }
+        if e.status == .diverged { return Judgement(outcome: diverged, steps: steps, stalled: false, reached: false, cycling: false) }
         if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) {
-            return Judgement(outcome: leftDomain, steps: steps, stalled: stalled, reached: false)
+            return Judgement(outcome: leftDomain, steps: steps, stalled: stalled, reached: false, cycling: cycling)
         }
-        if let basin, basin.kind == .saddle, !basin.reached { return Judgement(outcome: atSaddle, steps: steps, stalled: true, reached: false) }
-        guard let basin, basin.kind == .minimum else { return Judgement(outcome: noMinimum, steps: steps, stalled: stalled, reached: false) }
-        return Judgement(outcome: Int32(basin.index ?? -3), steps: steps, stalled: stalled, reached: reached)
+        if let basin, basin.kind == .saddle, !basin.reached { return Judgement(outcome: atSaddle, steps: steps, stalled: true, reached: false, cycling: false) }
+        guard let basin, basin.kind == .minimum else { return Judgement(outcome: noMinimum, steps: steps, stalled: stalled, reached: false, cycling: cycling) }
+        return Judgement(outcome: Int32(basin.index ?? -3), steps: steps, stalled: stalled, reached: reached, cycling: cycling)
     }
 
     struct Judgement: Sendable {
-        let outcome: Int32, steps: Int32, stalled: Bool, reached: Bool
+        let outcome: Int32, steps: Int32, stalled: Bool, reached: Bool, cycling: Bool
     }
 }
 

@@ -11,6 +11,9 @@ public struct RunEnding: Sendable {
     public let theta: [Double]
     /// θ at step `steps − window`, where `RunRecord.stalled` measures how far the run still moved.
     public let windowStart: [Double]?
+    /// θ one and two updates before the end of a run of all its steps, where
+    /// `RunRecord.cycling` sees a run go back and forth; nil otherwise.
+    public var previous: [Double]?, twoBack: [Double]?
 }
 
 extension RunConfiguration {
@@ -21,12 +24,17 @@ extension RunConfiguration {
     /// This run's ending, through the same loop as `run()`.
     public func ending() throws -> RunEnding {
         var last = start, lastStep = 0, window: [Double]?
+        var previous: [Double]?, twoBack: [Double]?
         let windowStep = stallWindowStart
         let (status, divergence, _) = try iterate(visit: { step, theta, _, _ in
+            if step == hyper.steps - 1 { previous = theta }
+            if step == hyper.steps - 2 { twoBack = theta }
             (last, lastStep) = (theta, step)
             if step == windowStep { window = theta }
         })
-        return RunEnding(status: status, updates: divergence?.step ?? lastStep, theta: last, windowStart: window)
+        var e = RunEnding(status: status, updates: divergence?.step ?? lastStep, theta: last, windowStart: window)
+        if status == .maxSteps { (e.previous, e.twoBack) = (previous, twoBack) }
+        return e
     }
 }
 
@@ -55,6 +63,7 @@ public struct LaneRuns {
         precondition(m <= w)
         let oracle = LaneOracle(problem.oracle)
         let theta = LaneBuffer(dimension: n), previous = LaneBuffer(dimension: n), window = LaneBuffer(dimension: n)
+        let twoBack = LaneBuffer(dimension: n)
         let g = LaneBuffer(dimension: n), d = LaneBuffer(dimension: n), loss = LaneBuffer(count: w)
         let hg: LaneBuffer? = rule.needsHessianGradient ? LaneBuffer(dimension: n) : nil
         // L and ∇L at θ, with H∇L in the same pass when the rule needs it.
@@ -99,6 +108,7 @@ public struct LaneRuns {
             rule.direction(theta: theta.pointer, gradient: g.pointer, hessianGradient: hg.map { UnsafePointer($0.pointer) },
                            count: m, oracle: oracle, into: d.pointer)
             previous.pointer.update(from: theta.pointer, count: n * w)
+            if k == hyper.steps - 2 { twoBack.pointer.update(from: theta.pointer, count: n * w) }
             active.withUnsafeBufferPointer { base.step(theta.pointer, direction: d.pointer, lr: lr, count: m, active: $0.baseAddress!) }
             evaluate()
             // `divergenceReason`: a coordinate or the loss not finite, or ten domain widths out;
@@ -119,8 +129,12 @@ public struct LaneRuns {
         measureStationarity()
         for p in 0..<m where active[p] && sp[p] < convergenceTolerance { status[p] = .converged }
         return (0..<m).map { p in
-            RunEnding(status: status[p], updates: updates[p], theta: (0..<n).map { theta[$0 * w + p] },
-                      windowStart: windowStep.map { _ in (0..<n).map { window[$0 * w + p] } })
+            var e = RunEnding(status: status[p], updates: updates[p], theta: (0..<n).map { theta[$0 * w + p] },
+                              windowStart: windowStep.map { _ in (0..<n).map { window[$0 * w + p] } })
+            if status[p] == .maxSteps && hyper.steps >= 2 {
+                (e.previous, e.twoBack) = ((0..<n).map { previous[$0 * w + p] }, (0..<n).map { twoBack[$0 * w + p] })
+            }
+            return e
         }
     }
 }

@@ -63,16 +63,17 @@ public struct TrajectoryRecorder {
     public let limit: Int
     /// Kept steps are the multiples of `stride` (and the last step, and `pinned`).
     public private(set) var stride = 1
-    /// A step kept whatever the stride: where `RunRecord.stalled` starts its window.
-    public let pinned: Int?
+    /// Steps kept whatever the stride: where `RunRecord.stalled` starts its window, and the two
+    /// before the last, where `RunRecord.cycling` looks.
+    public let pinned: Set<Int>
     private var kept: [TrajectoryPoint] = []
     private var latest: TrajectoryPoint?
-    private var pinnedPoint: TrajectoryPoint?
+    private var pinnedPoints: [TrajectoryPoint] = []
 
-    public init(limit: Int = defaultLimit, pinned: Int? = nil) { (self.limit, self.pinned) = (max(limit, 2), pinned) }
+    public init(limit: Int = defaultLimit, pinned: Set<Int> = []) { (self.limit, self.pinned) = (max(limit, 2), pinned) }
 
     public mutating func append(_ p: TrajectoryPoint) {
-        if let l = latest, l.step == pinned, l.step % stride != 0 { pinnedPoint = l }
+        if let l = latest, pinned.contains(l.step) { pinnedPoints.append(l) }
         if let l = latest, l.step % stride == 0 { kept.append(l) }
         latest = p
         if kept.count > limit {
@@ -88,8 +89,8 @@ public struct TrajectoryRecorder {
 
     /// The points kept, the last one included, in step order.
     public var points: [TrajectoryPoint] {
-        var all = kept
-        if let p = pinnedPoint, p.step % stride != 0, let i = all.firstIndex(where: { $0.step > p.step }) ?? Optional(all.count) { all.insert(p, at: i) }
+        let extra = pinnedPoints.filter { $0.step % stride != 0 }
+        let all = extra.isEmpty ? kept : (kept + extra).sorted { $0.step < $1.step }
         return all + (latest.map { [$0] } ?? [])
     }
 }
@@ -167,7 +168,10 @@ public struct RunRecord: Sendable {
         // The window's start by step, so a thinned trajectory is judged as the whole run.
         let windowStep = RunRecord.stallWindowStart(points: trajectory.last!.step + 1)
         let windowStart = windowStep.flatMap { w in trajectory.last { $0.step <= w }?.theta }
-        return RunRecord.stalled(status: status, basin: final.basin, windowStart: windowStart, end: final.theta)
+        let n = trajectory.count, last = trajectory.last!.step
+        let consecutive = n >= 3 && trajectory[n - 2].step == last - 1 && trajectory[n - 3].step == last - 2
+        return RunRecord.stalled(status: status, basin: final.basin, windowStart: windowStart, end: final.theta,
+                                 previous: consecutive ? trajectory[n - 2].theta : nil, twoBack: consecutive ? trajectory[n - 3].theta : nil)
     }
 
     /// The index of the trajectory point `stalled` compares with the end: the start of the last
@@ -177,10 +181,28 @@ public struct RunRecord: Sendable {
     }
 
     /// The rule of `stalled`, for a run whose trajectory was not kept (basin maps, sweeps). A run
-    /// trapped at a saddle (`trappedAt`) stalled there.
-    static func stalled(status: RunStatus, basin: Basin?, windowStart: [Double]?, end: [Double]) -> Bool {
+    /// trapped at a saddle (`trappedAt`) stalled there; a cycling one (`cycling`) did not stop.
+    static func stalled(status: RunStatus, basin: Basin?, windowStart: [Double]?, end: [Double],
+                        previous: [Double]? = nil, twoBack: [Double]? = nil) -> Bool {
         guard status == .maxSteps, let b = basin, !b.reached, let w = windowStart else { return false }
+        if cycling(status: status, basin: b, end: end, previous: previous, twoBack: twoBack) { return false }
         return b.kind == .saddle || distance(w, end) < 0.01 * b.distance
+    }
+
+    /// A run that ended going back and forth short of its basin's critical point (SAM's
+    /// two-step cycle across two-valley's floor): its last step is more than 1% of the distance
+    /// that remains, and the step before brought it back within a tenth of that step.
+    static func cycling(status: RunStatus, basin: Basin?, end: [Double], previous: [Double]?, twoBack: [Double]?) -> Bool {
+        guard status == .maxSteps, let b = basin, !b.reached, b.kind != .saddle, let p = previous, let q = twoBack else { return false }
+        let step = distance(end, p)
+        return step > 0.01 * b.distance && distance(end, q) < 0.1 * step
+    }
+
+    /// Whether the run ended in a cycle (`cycling`), from its last three points.
+    public var cycling: Bool {
+        let n = trajectory.count, last = trajectory.last!.step
+        guard n >= 3, trajectory[n - 2].step == last - 1, trajectory[n - 3].step == last - 2 else { return false }
+        return RunRecord.cycling(status: status, basin: final.basin, end: final.theta, previous: trajectory[n - 2].theta, twoBack: trajectory[n - 3].theta)
     }
 
     /// The saddle a run was trapped at: it ran all its steps, and its end point and the start of
@@ -221,7 +243,7 @@ extension RunConfiguration {
             throw SettingError("the \(startLoss.isFinite ? "gradient" : "loss") is not finite at the start; choose another start (a weight-normalised unit whose v is 0, a log of 0, ...)")
         }
         // The start of the stall window of a run of all its steps is kept whatever the stride.
-        var recorder = TrajectoryRecorder(limit: trajectoryLimit, pinned: stallWindowStart)
+        var recorder = TrajectoryRecorder(limit: trajectoryLimit, pinned: Set([stallWindowStart, hyper.steps - 1, hyper.steps - 2].compactMap { $0 }))
         let (status, divergence, evaluations) = try iterate(visit: { step, theta, l, g in
             var point = TrajectoryPoint(step: step, theta: theta, loss: l, gradNorm: g.reduce(0) { $0 + $1 * $1 }.squareRoot())
             if measures {

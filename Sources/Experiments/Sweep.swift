@@ -16,6 +16,8 @@ public struct Sweep {
         /// The outcome code of a basin map: a critical point's index, or `BasinMaps.diverged`, …
         public let outcome: Int32
         public let stalled: Bool
+        /// Ended in a cycle short of its minimum (`RunRecord.cycling`).
+        public var cycling = false
         /// The measures at the end point; nil for a diverged run.
         public let measures: Measures?
     }
@@ -117,7 +119,9 @@ public struct Sweep {
             let basins = BasinFlow(problem: shared, critical: critical).basins(of: endings.map(\.theta))
             return try zip(endings, basins).map { e, b in
                 let judgement = BasinMaps.judge(e, basin: b, problem: shared, critical: critical)
-                return End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, measures: try measured(e))
+                var end = End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, measures: try measured(e))
+                end.cycling = judgement.cycling
+                return end
             }
         }
         // FOF of each minimum, once per distinct ρ of the sweep.

@@ -138,7 +138,7 @@ public enum LabFigures {
     /// An optimizer's name in a legend, flagged when its end point is not where it settled.
     static func legendName(_ r: RunRecord) -> String {
         if r.status == .diverged { return r.optimizer.name + " (diverged)" }
-        return r.stalled ? r.optimizer.name + " (stalled)" : r.optimizer.name
+        return r.stalled ? r.optimizer.name + " (stalled)" : r.cycling ? r.optimizer.name + " (cycling)" : r.optimizer.name
     }
 
     // MARK: analyze

@@ -59,9 +59,11 @@ public func basinsJSON(_ maps: BasinMaps) -> JSON {
             ("outcome", rows(map.outcome) { .number(Double($0)) }),
             ("steps", rows(map.steps) { $0 < 0 ? .null : .number(Double($0)) }),
             ("stalled", rows(map.stalled) { .bool($0) }),
+            ("cycling", rows(map.cycling) { .bool($0) }),
             ("fractions", .object(codes.map { (outcomeName($0), .number(map.share($0))) })),
             ("converged", .number(map.convergedShare)),
             ("stalled_share", .number(map.stalledShare)),
+            ("cycling_share", .number(map.cyclingShare)),
         ])
     }
     return .object([
@@ -76,10 +78,10 @@ public func basinsJSON(_ maps: BasinMaps) -> JSON {
 }
 
 /// Basin maps as CSV, one row per optimizer and start: optimizer, the two axes, outcome (its
-/// name), steps (empty: did not converge), stalled.
+/// name), steps (empty: did not converge), stalled, cycling.
 public func basinsCSV(_ maps: BasinMaps) -> String {
     let axes = maps.axes.count == 2 ? maps.axes : maps.axes + ["row"]
-    var out = (["optimizer"] + axes + ["outcome", "steps", "stalled"]).joined(separator: ",") + "\n"
+    var out = (["optimizer"] + axes + ["outcome", "steps", "stalled", "cycling"]).joined(separator: ",") + "\n"
     let nx = maps.x.count
     // Each axis value and outcome name is formatted once, not once per start.
     let xs = maps.x.map { JSON.format($0) + "," }, ys = maps.y.map { JSON.format($0) + "," }
@@ -96,7 +98,8 @@ public func basinsCSV(_ maps: BasinMaps) -> String {
             out += ys[k / nx]
             out += outcome
             if map.steps[k] >= 0 { out += String(map.steps[k]) }
-            out += map.stalled[k] ? ",true\n" : ",false\n"
+            out += map.stalled[k] ? ",true" : ",false"
+            out += map.cycling[k] ? ",true\n" : ",false\n"
         }
     }
     return out
@@ -128,10 +131,11 @@ public func basinsText(_ maps: BasinMaps) -> String {
     // Columns: every minimum, then the other outcomes any map has.
     let negative = BasinMaps.negativeCodes.filter { c in maps.maps.contains { $0.share(c) > 0 } }
     let codes = maps.minima.map(Int32.init) + negative
-    var header = ["optimizer"] + codes.map { outcomeLabel($0, maps) } + ["converged", "stalled"]
+    // Minima by their number (the table above gives where each is), the other outcomes in words.
+    var header = ["optimizer"] + codes.map { $0 >= 0 ? "#\($0)" : outcomeWords($0) } + ["converged", "stalled", "cycling"]
     if maps.axes.count == 2 && p.dimension == 1 { header[0] = "optimizer (all \(maps.axes[1]))" }
     out += table(header: header, rows: maps.maps.map { m in
-        [m.optimizer.name] + codes.map { percent(m.share($0)) } + [percent(m.convergedShare), percent(m.stalledShare)]
+        [m.optimizer.name] + codes.map { percent(m.share($0)) } + [percent(m.convergedShare), percent(m.stalledShare), percent(m.cyclingShare)]
     })
     out += "\n\n" + basinsFindings(maps).map { wrap($0) }.joined(separator: "\n")
     return out

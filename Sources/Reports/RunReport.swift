@@ -40,7 +40,7 @@ public func runJSON(_ r: RunRecord) -> JSON {
             ("theta", .numbers(f.theta)), ("loss", .number(f.loss)), ("test_loss", .optional(f.testLoss)),
             ("shifted_loss", .optional(f.shiftedLoss)), ("expected_shifted_loss", .optional(f.expectedShiftedLoss)),
             ("expected_shifted_loss_error", .optional(f.expectedShiftedLossError)),
-            ("sigma", .number(f.sigma)), ("basin", basin), ("stalled", .bool(r.stalled)),
+            ("sigma", .number(f.sigma)), ("basin", basin), ("stalled", .bool(r.stalled)), ("cycling", .bool(r.cycling)),
             ("lambda_max", .number(f.lambdaMax)), ("zof", .number(f.zof)), ("fof", .number(f.fof)),
         ])),
         ("start_basin", basinJSON(r.startBasin)),
@@ -86,6 +86,7 @@ public func basinText(_ r: RunRecord, _ p: Problem) -> String {
         let plateau = r.trajectory.last!.gradNorm < 1e-3 ? " on a plateau" : ""
         return "stalled\(plateau), \(format(b.distance, .label)) from \(at)"
     }
+    if r.cycling { return "cycling, \(format(b.distance, .label)) from \(at)" }
     return at + " (ended \(format(b.distance, .label)) away)"
 }
 

@@ -34,7 +34,7 @@ public func sweepJSON(_ s: Sweep) -> JSON {
         let points: [JSON] = line.points.map { point in
             let runs: [JSON] = point.ends.enumerated().map { k, e in
                 var fields: [(String, JSON)] = [("start", .number(Double(k))), ("status", .string(e.status.rawValue)), ("theta", .numbers(e.theta)),
-                                                ("outcome", .number(Double(e.outcome))), ("stalled", .bool(e.stalled))]
+                                                ("outcome", .number(Double(e.outcome))), ("stalled", .bool(e.stalled)), ("cycling", .bool(e.cycling))]
                 for m in sweepMeasures { fields.append((m.key, .optional(e.measures.flatMap(m.value)))) }
                 fields.append((g.key, .optional(e.measures.flatMap { generalisationValue(s, $0) })))
                 return .object(fields)
@@ -64,7 +64,7 @@ public func sweepJSON(_ s: Sweep) -> JSON {
 /// A sweep as CSV, one row per optimizer, combination and start.
 public func sweepCSV(_ s: Sweep) -> String {
     let g = sweepGeneralisation(s)
-    let header = ["optimizer"] + s.varies.map(\.key) + ["start", "status"] + s.problem.variables + ["outcome", "stalled"]
+    let header = ["optimizer"] + s.varies.map(\.key) + ["start", "status"] + s.problem.variables + ["outcome", "stalled", "cycling"]
         + sweepMeasures.map(\.key) + [g.key]
     var out = header.joined(separator: ",") + "\n"
     let n: (Double?) -> String = { $0.map { JSON.format($0) } ?? "" }
@@ -72,7 +72,7 @@ public func sweepCSV(_ s: Sweep) -> String {
         for point in line.points {
             for (k, e) in point.ends.enumerated() {
                 var row = [line.optimizer.name] + point.values.map { JSON.format($0) } + [String(k), e.status.rawValue]
-                row += e.theta.map { JSON.format($0) } + [outcomeName(e.outcome), e.stalled ? "true" : "false"]
+                row += e.theta.map { JSON.format($0) } + [outcomeName(e.outcome), e.stalled ? "true" : "false", e.cycling ? "true" : "false"]
                 row += sweepMeasures.map { m in n(e.measures.flatMap(m.value)) } + [n(e.measures.flatMap { generalisationValue(s, $0) })]
                 out += row.joined(separator: ",") + "\n"
             }
@@ -86,7 +86,7 @@ public func sweepCSV(_ s: Sweep) -> String {
 func reached(_ point: Sweep.Point, _ s: Sweep) -> String {
     if point.ends.count == 1 {
         let e = point.ends[0]
-        return e.outcome >= 0 ? "#\(e.outcome)" + (e.stalled ? " stalled" : "") : outcomeWords(e.outcome)
+        return e.outcome >= 0 ? "#\(e.outcome)" + (e.stalled ? " stalled" : e.cycling ? " cycling" : "") : outcomeWords(e.outcome)
     }
     let codes = Set(point.ends.map(\.outcome)).sorted { point.share($0) > point.share($1) || (point.share($0) == point.share($1) && $0 > $1) }
     return codes.map { ($0 >= 0 ? "#\($0)" : outcomeName($0)) + " " + percent(point.share($0)) }.joined(separator: ", ")

@@ -51,6 +51,7 @@ final class BasinsTests: XCTestCase {
                 XCTAssertEqual(map.outcome[k], expected, "\(map.optimizer) from \(start)")
                 XCTAssertEqual(map.steps[k], r.status == .converged ? Int32(r.trajectory.last!.step) : -1, "\(map.optimizer) from \(start)")
                 XCTAssertEqual(map.stalled[k], r.stalled, "\(map.optimizer) from \(start)")
+                XCTAssertEqual(map.cycling[k], r.cycling, "\(map.optimizer) from \(start)")
             }
         }
         XCTAssertGreaterThan(sampled, 40)
@@ -189,9 +190,11 @@ final class BasinsTests: XCTestCase {
         XCTAssertEqual(a.trajectory.count, 1001)
         XCTAssertEqual(a.trajectoryStride, 1)
         XCTAssertEqual(b.trajectoryStride, 16)
-        XCTAssertLessThanOrEqual(b.trajectory.count, 101 + 2)
-        // The multiples of 16, the start of the stall window (step 900) and the last step.
-        XCTAssertEqual(b.trajectory.map(\.step), (Array(Swift.stride(from: 0, through: 1000, by: 16)) + [900, 1000]).sorted())
+        XCTAssertLessThanOrEqual(b.trajectory.count, 101 + 4)
+        // The multiples of 16, the start of the stall window (step 900), the two steps before
+        // the last (where a cycle shows) and the last.
+        XCTAssertEqual(b.trajectory.map(\.step), (Array(Swift.stride(from: 0, through: 1000, by: 16)) + [900, 998, 999, 1000]).sorted())
+        XCTAssertEqual(b.cycling, a.cycling)
         for q in b.trajectory {
             let full = a.trajectory[q.step]
             XCTAssertEqual(q.theta, full.theta)
@@ -200,5 +203,26 @@ final class BasinsTests: XCTestCase {
         XCTAssertEqual(b.final.theta, a.final.theta)
         XCTAssertEqual(b.status, a.status)
         XCTAssertEqual(b.stalled, a.stalled)
+    }
+
+    /// SAM from two-valley's start ends in a two-step cycle across A's floor: every second point
+    /// of its last steps is the same, neighbours 0.088 apart. It is reported cycling, not
+    /// stalled, and gd from the same start (which converges) is neither.
+    func testSAMEndsInATwoStepCycle() throws {
+        let p = try load("two-valley")
+        func run(_ name: String) throws -> RunRecord {
+            let o = try Optimizer.lookup(name)
+            return try RunConfiguration(problem: p, optimizer: o, settings: try RunSettings.resolve(problem: p, optimizer: o, flags: [:])).run()
+        }
+        let sam = try run("sam")
+        let last = sam.trajectory.suffix(6).map(\.theta)
+        for k in 2..<6 { XCTAssertLessThan(distance(last[k], last[k - 2]), 1e-9) }
+        for k in 1..<6 { XCTAssertGreaterThan(distance(last[k], last[k - 1]), 0.05) }
+        XCTAssertTrue(sam.cycling)
+        XCTAssertFalse(sam.stalled)
+        XCTAssertFalse(try XCTUnwrap(sam.final.basin).reached)
+        let gd = try run("gd")
+        XCTAssertEqual(gd.status, .converged)
+        XCTAssertFalse(gd.cycling || gd.stalled)
     }
 }

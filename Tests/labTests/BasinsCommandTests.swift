@@ -41,7 +41,7 @@ final class BasinsCommandTests: XCTestCase {
             XCTAssert(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
         }
         let csv = try String(contentsOf: out.appendingPathComponent("two-valley-basins.csv"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(csv.first, "optimizer,x,y,outcome,steps,stalled")
+        XCTAssertEqual(csv.first, "optimizer,x,y,outcome,steps,stalled,cycling")
         XCTAssertEqual(csv.count, 1 + 2 * 45)
     }
 
@@ -49,7 +49,7 @@ final class BasinsCommandTests: XCTestCase {
         let out = try temporaryFolder()
         let run = try lab(["basins", "two-valley", "--opts", "gd,gam", "--grid", "7", "--steps", "40", "--no-plot", "--out", out.path], in: repository)
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssert(run.stdout.contains("optimizer  #0 (x=-1, y=0)  #2 (x=1, y=0)"), run.stdout)
+        XCTAssert(run.stdout.contains("optimizer  #0   #2 "), run.stdout)
         XCTAssert(run.stdout.contains("At ρ = 0.5, FOF rates #0 (x=-1, y=0) flattest (FOF 0.03151); ZOF cannot tell it from another minimum"), run.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("two-valley-basins.svg").path), "--no-plot")
     }

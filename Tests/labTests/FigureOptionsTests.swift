@@ -26,7 +26,7 @@ final class FigureOptionsTests: XCTestCase {
         XCTAssertFalse(fonts.isEmpty)
         for line in fonts { XCTAssert(line.contains(" yes yes "), "embedded and subset: \(line)") }
         let text = try tool("pdftotext", [pdf, "-"])
-        for word in ["gd", "sam (stalled)", "gam", "loss against step"] { XCTAssert(text.contains(word), "\(word) in \(text)") }
+        for word in ["gd", "sam (cycling)", "gam", "loss against step"] { XCTAssert(text.contains(word), "\(word) in \(text)") }
         let png = try [UInt8](Data(contentsOf: out.appendingPathComponent("two-valley-compare.png")))
         XCTAssertEqual(png[16..<20].reduce(0) { $0 << 8 | Int($1) }, 990)
         let svg = try String(contentsOf: out.appendingPathComponent("two-valley-compare.svg"), encoding: .utf8)

@@ -30,7 +30,7 @@ final class SweepCommandTests: XCTestCase {
             }
         }
         let csv = try String(contentsOf: out.appendingPathComponent("two-valley-sweep.csv"), encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(csv.first, "optimizer,rho,start,status,x,y,outcome,stalled,loss,zof,fof,lambda_max,expected_shifted_loss")
+        XCTAssertEqual(csv.first, "optimizer,rho,start,status,x,y,outcome,stalled,cycling,loss,zof,fof,lambda_max,expected_shifted_loss")
         XCTAssertEqual(csv.count, 1 + 2 * 4 * 3)
         XCTAssert(FileManager.default.fileExists(atPath: out.appendingPathComponent("two-valley-sweep.svg").path))
     }
