@@ -189,7 +189,7 @@ public enum LabFigures {
         // Each minimum's ball with its worst and steepest points, as the GAM paper's Fig. 4 draws
         // them (1-D: the interval, the points on the loss curve; 2-D: circles), for a few minima.
         if plane == nil, !a.minima.isEmpty, a.minima.count <= 6 {
-            var balls: [any Artist] = []
+            var balls: [any Artist] = [], points: [any Artist] = []
             for (k, i) in a.minima.enumerated() {
                 let m = a.points[i].measures, theta = a.points[i].critical.theta
                 let first = k == 0
@@ -200,12 +200,14 @@ public enum LabFigures {
                     balls.append(circle(center: theta, rho: a.rho, width: 1.3, label: first ? "ρ-ball of each minimum" : nil))
                 }
                 let y: ([Double]) -> Double = { p.dimension == 1 ? p.oracle.loss($0) : $0[1] }
-                balls.append(Markers(xs: [m.zofArgmax[0]], ys: [y(m.zofArgmax)], colors: [.white], shape: .triangle, size: 4.5,
-                                     label: first ? "its worst point (ZOF)" : nil))
-                balls.append(Markers(xs: [m.fofArgmax[0]], ys: [y(m.fofArgmax)], colors: [.white], shape: .square, size: 4,
-                                     label: first ? "its steepest point (FOF)" : nil))
+                points.append(Markers(xs: [m.zofArgmax[0]], ys: [y(m.zofArgmax)], colors: [.white], shape: .triangle, size: 5.5,
+                                      label: first ? "its worst point (ZOF)" : nil))
+                points.append(Markers(xs: [m.fofArgmax[0]], ys: [y(m.fofArgmax)], colors: [.white], shape: .square, size: 5,
+                                      label: first ? "its steepest point (FOF)" : nil))
             }
+            // The intervals under the curves, the points over them, where they can be seen.
             if p.dimension == 1 { landscape.addBelow(Group([("data-role", "rho-ball")], balls)) } else { landscape.add(Group([("data-role", "rho-ball")], balls)) }
+            landscape.add(Group([("data-role", "ball-points")], points))
         }
         var panels = [landscape]
         // With many minima, the flattest and the sharpest by FOF stand for the rest: four of each
