@@ -35,7 +35,7 @@ struct SweepCommand: CommonOptionsCommand {
               lab sweep two-valley --opts sam,gam --vary rho=0.05:1:20
               lab sweep two-valley --opts gam --vary rho=0.2:0.8:13 --vary alpha=0.2:1.2:11
               lab sweep himmelblau --opts gd,sam --vary lr=0.001:0.02:20 --starts 32
-              lab sweep tiny-regression-wn --opts gd --vary weight-decay=0:0.04:5 --vary init-seed=0:3:4
+              lab sweep tiny-regression-wn --opts gd --vary weight-decay=0:0.04:5
 
             \(exitStatusHelp)
             """

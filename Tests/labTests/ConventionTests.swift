@@ -35,6 +35,49 @@ final class ConventionTests: XCTestCase {
         }
     }
 
+    /// Every example in every command's `--help` fits a line of the help (so it can be copied
+    /// whole) and runs: the ones that compute, briefly (a few steps, a 5 × 5 grid, no figure,
+    /// files into a temporary folder), the notebook ones as check, which only reads.
+    func testEveryHelpExampleRuns() throws {
+        let out = try temporaryFolder()
+        for command in ["show", "derive", "measure", "analyze", "run", "step", "compare", "basins", "sweep", "notebook"] {
+            let help = try lab([command, "--help"]).stdout
+            let lines = help.components(separatedBy: "Examples:").dropFirst().first?.components(separatedBy: "\n\n").first?
+                .split(separator: "\n").map(String.init) ?? []
+            XCTAssertFalse(lines.isEmpty, "lab \(command) --help has examples")
+            for line in lines {
+                XCTAssert(line.hasPrefix("  lab \(command)"), "a whole example on one line: '\(line)'")
+                var words = line.split(separator: " ").map(String.init).dropFirst().map { $0.replacingOccurrences(of: "\"", with: "") }
+                // The derive examples quote their expressions: rejoin what the shell would.
+                if command == "derive" { words = try XCTUnwrap(shellSplit(line)).dropFirst().map { $0 } }
+                if command == "notebook" && words.count > 1 && words[1] == "run" { words[1] = "check" }
+                // A glob, as the shell would expand it, to one lesson.
+                if command == "notebook" { words = words.map { $0.contains("*") ? "notebooks-md/01-zof-and-fof.md" : $0 } }
+                switch command {
+                case "run", "compare", "sweep": words += ["--steps", "3", "--no-plot", "--out", out.path]
+                case "step": words += ["--steps", "50", "--no-plot", "--out", out.path]
+                case "basins": words += ["--steps", "3", "--grid", "5", "--no-plot", "--out", out.path]
+                case "analyze": words += ["--no-plot", "--out", out.path]
+                default: break
+                }
+                let run = try lab(words, in: repository)
+                XCTAssertEqual(run.status, 0, "\(line) as \(words): \(run.stderr)")
+            }
+        }
+    }
+
+    /// Words of a command line as a shell splits them (double quotes group).
+    func shellSplit(_ line: String) -> [String]? {
+        var words: [String] = [], word = "", quoted = false, any = false
+        for c in line {
+            if c == "\"" { quoted.toggle(); any = true; continue }
+            if c == " " && !quoted { if any || !word.isEmpty { words.append(word) }; word = ""; any = false; continue }
+            word.append(c)
+        }
+        if any || !word.isEmpty { words.append(word) }
+        return quoted ? nil : words
+    }
+
     /// One format for every failure: argument-parser's own mistakes too.
     func testErrorFormatAndStatuses() throws {
         let missing = try lab(["run"])
