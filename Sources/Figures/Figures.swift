@@ -178,7 +178,10 @@ public enum LabFigures {
             guard !pts.isEmpty else { continue }
             let xs = pts.map { at($0.element.critical).0 }
             let ys = pts.map { at($0.element.critical).1 }
-            landscape.add(Markers(xs: xs, ys: ys, colors: [color], shape: shape, size: markerSize, label: kind.rawValue))
+            // Whole even in a corner of the domain (relu-orbit's saddle at (0, 0)).
+            var marks = Markers(xs: xs, ys: ys, colors: [color], shape: shape, size: markerSize, label: kind.rawValue)
+            marks.clipped = false
+            landscape.add(marks)
             if pts.count <= 12 {
                 for (i, pt) in pts {
                     let (x, y) = at(pt.critical)

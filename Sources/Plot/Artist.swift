@@ -19,6 +19,9 @@ public protocol Artist: Sendable {
     /// True for an artist that covers its data range edge to edge (a grid): the axes then adds
     /// no margin around it along x.
     var fillsItsRange: Bool { get }
+    /// False for marks that should show whole even at the plot's edge (a critical point in a
+    /// corner of the domain): drawn after the frame, not clipped to the plot area.
+    var clipped: Bool { get }
 }
 
 extension Artist {
@@ -27,6 +30,7 @@ extension Artist {
     public func obstacles(_ t: Transform) -> [Obstacle] { [] }
     public var colorScale: ColorScale? { nil }
     public var fillsItsRange: Bool { false }
+    public var clipped: Bool { true }
 }
 
 /// A viridis scale over [low, high] with its label, drawn as a colour bar.

@@ -233,11 +233,13 @@ public struct Axes: Sendable {
         w.element("rect", [("x", n(t.left)), ("y", n(t.top)), ("width", n(t.right - t.left)), ("height", n(t.bottom - t.top))])
         w.close("clipPath")
         w.open("g", [("clip-path", "url(#clip\(id))")])
-        for a in artists { a.draw(t, into: &w) }
+        for a in artists where a.clipped { a.draw(t, into: &w) }
         w.close("g")
         // Frame, labels, title.
         w.element("rect", [("x", n(t.left)), ("y", n(t.top)), ("width", n(t.right - t.left)), ("height", n(t.bottom - t.top)),
                            ("fill", "none"), ("stroke", "#333333"), ("stroke-width", gridWidth)])
+        // Marks shown whole at the edge, over the frame.
+        for a in artists where !a.clipped { a.draw(t, into: &w) }
         // A line centred over the plot, moved in where it would leave the panel.
         func centre(_ width: Double) -> Double { min(max((t.left + t.right) / 2, f.x + width / 2 + 2 * s), f.x + f.w - width / 2 - 2 * s) }
         for (k, line) in plan.xLabelLines.enumerated() {

@@ -19,6 +19,8 @@ public struct Markers: Artist {
     /// A shift in marker radii (right, up) from the data point: markers that would hide each
     /// other (several runs ending at one minimum) are set around their point.
     public var offset: (Double, Double) = (0, 0)
+    /// False to draw the markers whole at the plot's edge (`Artist.clipped`).
+    public var clipped = true
 
     public init(xs: [Double], ys: [Double], colors: [Color], shape: MarkerShape, size: Double, label: String? = nil) {
         (self.xs, self.ys, self.colors, self.shape, self.size, self.label) = (xs, ys, colors, shape, size, label)
