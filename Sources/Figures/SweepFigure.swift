@@ -137,7 +137,9 @@ extension LabFigures {
                     let values = mine.filter { $0.x == x }.compactMap { f($0.m) }.filter(\.isFinite)
                     return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
                 }
-                group.append(Line(xs: xs, ys: ys, stroke: Stroke(color: color, width: 1.4, dash: Stroke.dashes[k % Stroke.dashes.count])))
+                // Its legend row says what the line is (with repeats, the mean over them).
+                let meanLabel = s.varies.count == 2 ? "\(line.optimizer.name): mean over the \(s.varies[1].values.count) values of \(display(s.varies[1].key))" : nil
+                group.append(Line(xs: xs, ys: ys, stroke: Stroke(color: color, width: 1.4, dash: Stroke.dashes[k % Stroke.dashes.count]), label: meanLabel))
                 axes.add(Group([("data-optimizer", line.optimizer.name)], group))
             }
             if cap {
