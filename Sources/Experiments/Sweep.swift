@@ -18,6 +18,8 @@ public struct Sweep {
         public let stalled: Bool
         /// Ended in a cycle short of its minimum (`RunRecord.cycling`).
         public var cycling = false
+        /// Ended at its critical point (within 1e-3 of the diagonal), not on its way or away.
+        public var reached = false
         /// The measures at the end point; nil for a diverged run.
         public let measures: Measures?
     }
@@ -121,6 +123,7 @@ public struct Sweep {
                 let judgement = BasinMaps.judge(e, basin: b, problem: shared, critical: critical)
                 var end = End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, measures: try measured(e))
                 end.cycling = judgement.cycling
+                end.reached = judgement.reached
                 return end
             }
         }

@@ -34,7 +34,7 @@ public func sweepJSON(_ s: Sweep) -> JSON {
         let points: [JSON] = line.points.map { point in
             let runs: [JSON] = point.ends.enumerated().map { k, e in
                 var fields: [(String, JSON)] = [("start", .number(Double(k))), ("status", .string(e.status.rawValue)), ("theta", .numbers(e.theta)),
-                                                ("outcome", .number(Double(e.outcome))), ("stalled", .bool(e.stalled)), ("cycling", .bool(e.cycling))]
+                                                ("outcome", .number(Double(e.outcome))), ("reached", .bool(e.reached)), ("stalled", .bool(e.stalled)), ("cycling", .bool(e.cycling))]
                 for m in sweepMeasures { fields.append((m.key, .optional(e.measures.flatMap(m.value)))) }
                 fields.append((g.key, .optional(e.measures.flatMap { generalisationValue(s, $0) })))
                 return .object(fields)
@@ -81,12 +81,13 @@ public func sweepCSV(_ s: Sweep) -> String {
     return out
 }
 
-/// Where an end point is, for a table: `#2` (stalled: `#2 stalled`), or the outcome's name; with
+/// Where an end point is, for a table: `#2` (stalled: `#2 stalled`, cycling: `#2 cycling`, ended
+/// short of it: `#2 (not at it)`), or the outcome's name; with
 /// several starts the shares, as `#2 60%, #0 40%`.
 func reached(_ point: Sweep.Point, _ s: Sweep) -> String {
     if point.ends.count == 1 {
         let e = point.ends[0]
-        return e.outcome >= 0 ? "#\(e.outcome)" + (e.stalled ? " stalled" : e.cycling ? " cycling" : "") : outcomeWords(e.outcome)
+        return e.outcome >= 0 ? "#\(e.outcome)" + (e.stalled ? " stalled" : e.cycling ? " cycling" : e.reached ? "" : " (not at it)") : outcomeWords(e.outcome)
     }
     let codes = Set(point.ends.map(\.outcome)).sorted { point.share($0) > point.share($1) || (point.share($0) == point.share($1) && $0 > $1) }
     return codes.map { ($0 >= 0 ? "#\($0)" : outcomeName($0)) + " " + percent(point.share($0)) }.joined(separator: ", ")
