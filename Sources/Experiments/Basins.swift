@@ -164,7 +164,7 @@ public struct BasinMaps {
         if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) {
             return Judgement(outcome: leftDomain, steps: steps, stalled: stalled, reached: false, cycling: cycling)
         }
-        if let basin, basin.kind == .saddle, !basin.reached { return Judgement(outcome: atSaddle, steps: steps, stalled: true, reached: false, cycling: false) }
+        if let basin, basin.kind == .saddle, !basin.reached { return Judgement(outcome: atSaddle, steps: steps, stalled: stalled, reached: false, cycling: false) }
         guard let basin, basin.kind == .minimum else { return Judgement(outcome: noMinimum, steps: steps, stalled: stalled, reached: false, cycling: cycling) }
         return Judgement(outcome: Int32(basin.index ?? -3), steps: steps, stalled: stalled, reached: reached, cycling: cycling)
     }

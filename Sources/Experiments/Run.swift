@@ -165,13 +165,18 @@ public struct RunRecord: Sendable {
     /// moving: over its last tenth (at least 10 steps) it moved less than 1% of the distance
     /// that remained. Its end point is not a minimum, and numbers there describe no minimum.
     public var stalled: Bool {
-        // The window's start by step, so a thinned trajectory is judged as the whole run.
-        let windowStep = RunRecord.stallWindowStart(points: trajectory.last!.step + 1)
-        let windowStart = windowStep.flatMap { w in trajectory.last { $0.step <= w }?.theta }
-        let n = trajectory.count, last = trajectory.last!.step
-        let consecutive = n >= 3 && trajectory[n - 2].step == last - 1 && trajectory[n - 3].step == last - 2
-        return RunRecord.stalled(status: status, basin: final.basin, windowStart: windowStart, end: final.theta,
-                                 previous: consecutive ? trajectory[n - 2].theta : nil, twoBack: consecutive ? trajectory[n - 3].theta : nil)
+        let e = RunRecord.endPoints(trajectory)
+        return RunRecord.stalled(status: status, basin: final.basin, windowStart: e.window, end: final.theta, previous: e.previous, twoBack: e.twoBack)
+    }
+
+    /// The points of a kept trajectory the end is judged by, as `RunEnding` gives them for a
+    /// map's pixel: the start of the stall window (by step, so a thinned trajectory is judged as
+    /// the whole run) and the two points before the last, when they are consecutive steps.
+    static func endPoints(_ t: [TrajectoryPoint]) -> (window: [Double]?, previous: [Double]?, twoBack: [Double]?) {
+        let last = t.last!.step, n = t.count
+        let window = stallWindowStart(points: last + 1).flatMap { w in t.last { $0.step <= w }?.theta }
+        guard n >= 3, t[n - 2].step == last - 1, t[n - 3].step == last - 2 else { return (window, nil, nil) }
+        return (window, t[n - 2].theta, t[n - 3].theta)
     }
 
     /// The index of the trajectory point `stalled` compares with the end: the start of the last
@@ -183,7 +188,7 @@ public struct RunRecord: Sendable {
     /// The rule of `stalled`, for a run whose trajectory was not kept (basin maps, sweeps). A run
     /// trapped at a saddle (`trappedAt`) stalled there; a cycling one (`cycling`) did not stop.
     static func stalled(status: RunStatus, basin: Basin?, windowStart: [Double]?, end: [Double],
-                        previous: [Double]? = nil, twoBack: [Double]? = nil) -> Bool {
+                        previous: [Double]?, twoBack: [Double]?) -> Bool {
         guard status == .maxSteps, let b = basin, !b.reached, let w = windowStart else { return false }
         if cycling(status: status, basin: b, end: end, previous: previous, twoBack: twoBack) { return false }
         return b.kind == .saddle || distance(w, end) < 0.01 * b.distance
@@ -200,9 +205,8 @@ public struct RunRecord: Sendable {
 
     /// Whether the run ended in a cycle (`cycling`), from its last three points.
     public var cycling: Bool {
-        let n = trajectory.count, last = trajectory.last!.step
-        guard n >= 3, trajectory[n - 2].step == last - 1, trajectory[n - 3].step == last - 2 else { return false }
-        return RunRecord.cycling(status: status, basin: final.basin, end: final.theta, previous: trajectory[n - 2].theta, twoBack: trajectory[n - 3].theta)
+        let e = RunRecord.endPoints(trajectory)
+        return RunRecord.cycling(status: status, basin: final.basin, end: final.theta, previous: e.previous, twoBack: e.twoBack)
     }
 
     /// The saddle a run was trapped at: it ran all its steps, and its end point and the start of
@@ -269,8 +273,7 @@ extension RunConfiguration {
             startBasin = status == .diverged ? nil : try knownStartBasin ?? descentBasin(of: start)
         } else {
             let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
-            let windowStep = RunRecord.stallWindowStart(points: end.step + 1)
-            let window = windowStep.flatMap { w in trajectory.last { $0.step <= w }?.theta }
+            let window = RunRecord.endPoints(trajectory).window
             endBasin = try critical.flatMap { c in
                 try RunRecord.trappedAt(status: status, windowStart: window, end: end.theta, critical: c, diagonal: problem.diagonal)
                     ?? self.basin(of: end.theta, among: c) ?? valleyOfMinima(at: end.theta)

@@ -17,9 +17,9 @@ public struct Sweep {
         public let outcome: Int32
         public let stalled: Bool
         /// Ended in a cycle short of its minimum (`RunRecord.cycling`).
-        public var cycling = false
+        public let cycling: Bool
         /// Ended at its critical point (within 1e-3 of the diagonal), not on its way or away.
-        public var reached = false
+        public let reached: Bool
         /// The measures at the end point; nil for a diverged run.
         public let measures: Measures?
     }
@@ -115,16 +115,14 @@ public struct Sweep {
                     } else if try shared.stationaryPoint(from: e.theta)?.kind == .minimum {
                         outcome = BasinMaps.minimumByDescent
                     }
-                    return End(status: e.status, theta: e.theta, outcome: outcome, stalled: false, measures: try measured(e))
+                    return End(status: e.status, theta: e.theta, outcome: outcome, stalled: false, cycling: false, reached: false, measures: try measured(e))
                 }
             }
             let basins = BasinFlow(problem: shared, critical: critical).basins(of: endings.map(\.theta))
             return try zip(endings, basins).map { e, b in
                 let judgement = BasinMaps.judge(e, basin: b, problem: shared, critical: critical)
-                var end = End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, measures: try measured(e))
-                end.cycling = judgement.cycling
-                end.reached = judgement.reached
-                return end
+                return End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, cycling: judgement.cycling,
+                           reached: judgement.reached, measures: try measured(e))
             }
         }
         // FOF of each minimum, once per distinct ρ of the sweep.

@@ -460,7 +460,7 @@ public enum LabFigures {
                 let vertices = Set(thin(r.trajectory.count, to: 1500))
                 for f in 1..<frames.count where index[f] > index[f - 1] {
                     let piece = (index[f - 1]...index[f]).filter { $0 == index[f - 1] || $0 == index[f] || vertices.contains($0) }
-                    members.append(Reveal(clock, from: f, [Line(xs: piece.map { points[$0].0 }, ys: piece.map { points[$0].1 },
+                    members.append(Group.reveal(clock, from: f, [Line(xs: piece.map { points[$0].0 }, ys: piece.map { points[$0].1 },
                                                                 stroke: Stroke(color: color, width: 2, dash: dash, halo: true),
                                                                 label: f == 1 ? (records.count == 1 ? r.optimizer.name : legendName(r)) : nil)]))
                 }
@@ -469,21 +469,21 @@ public enum LabFigures {
             let end = points.last!, last = r.trajectory.last!.theta
             let current = index.map { Optional(points[$0]) }
             if oneD {
-                members.append(Follow(clock, anchor: end, positions: current.map { $0.map { ($0.0, end.1) } }, [
+                members.append(Group.follow(clock, anchor: end, positions: current.map { $0.map { ($0.0, end.1) } }, [
                     Span(x0: last[0] - r.hyper.rho, x1: last[0] + r.hyper.rho, color: color, opacity: 0.15, label: k == 0 ? "ρ-ball of the current step" : nil),
                 ]))
             } else {
-                members.append(Follow(clock, anchor: end, positions: current, [
+                members.append(Group.follow(clock, anchor: end, positions: current, [
                     circle(center: [end.0, end.1], rho: r.hyper.rho, width: 1.5, label: k == 0 ? "ρ-ball of the current step" : nil),
                 ]))
             }
-            members.append(Follow(clock, anchor: end, positions: current, [
+            members.append(Group.follow(clock, anchor: end, positions: current, [
                 Markers(xs: [end.0], ys: [end.1], colors: [color], shape: endShapes[k % endShapes.count], size: 6,
                         label: (records.count == 1 ? "θ" : "\(r.optimizer.name): θ") + " at the current step"),
             ]))
             let probes = index.map { i in r.trajectory[i].probe.map(at) }
             if let lastProbe = probes.last(where: { $0 != nil }) ?? nil {
-                members.append(Follow(clock, anchor: lastProbe, positions: probes, [
+                members.append(Group.follow(clock, anchor: lastProbe, positions: probes, [
                     Markers(xs: [lastProbe.0], ys: [lastProbe.1], colors: [color], shape: .cross, size: 6, label: "\(r.optimizer.name)'s probe"),
                 ]))
             }

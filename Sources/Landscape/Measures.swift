@@ -261,7 +261,7 @@ extension Oracle {
         var scored = small.compactMap { i in flipped([i]).map { (set: [i], value: objective($0)) } }.sorted { $0.value > $1.value }
         let top = scored.prefix(Oracle.flipCombined).map { $0.set[0] }
         for a in top.indices { for b in top.indices where b > a { if let p = flipped([top[a], top[b]]) { scored.append(([top[a], top[b]], objective(p))) } } }
-        for k in 3...max(3, top.count) where k <= top.count { if let p = flipped(Array(top.prefix(k))) { scored.append((Array(top.prefix(k)), objective(p))) } }
+        for k in Swift.stride(from: 3, through: top.count, by: 1) { if let p = flipped(Array(top.prefix(k))) { scored.append((Array(top.prefix(k)), objective(p))) } }
         return scored.sorted { $0.value > $1.value }.compactMap { flipped($0.set) }
     }
 

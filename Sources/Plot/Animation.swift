@@ -35,61 +35,38 @@ public struct Clock: Sendable, Equatable {
     }
 }
 
-/// Artists that appear at frame `from` and stay until the loop starts again (a piece of a path
-/// growing step by step). Without animation they are simply drawn.
-public struct Reveal: Artist {
-    public let clock: Clock
-    public let from: Int
-    public let members: [any Artist]
-
-    public init(_ clock: Clock, from: Int, _ members: [any Artist]) { (self.clock, self.from, self.members) = (clock, from, members) }
-
-    public func dataLimits(_ axis: Int) -> [Double] { members.flatMap { $0.dataLimits(axis) } }
-    public var legendEntries: [LegendEntry] { members.flatMap(\.legendEntries) }
-    public func obstacles(_ t: Transform) -> [Obstacle] { members.flatMap { $0.obstacles(t) } }
-
-    public func draw(_ t: Transform, into w: inout SVGWriter) {
-        w.open("g")
+extension Group {
+    /// Artists that appear at frame `from` and stay until the loop starts again (a piece of a
+    /// path growing step by step). Without animation they are simply drawn.
+    public static func reveal(_ clock: Clock, from: Int, _ members: [any Artist]) -> Group {
+        var g = Group([], members)
         if from > 0 {
-            w.element("animate", [("attributeName", "visibility"), ("values", "hidden;visible"),
-                                  ("keyTimes", "0;" + SVGWriter.number(clock.start(of: from)))] + clock.timing)
+            g.animations = { _ in [("animate", [("attributeName", "visibility"), ("values", "hidden;visible"),
+                                                ("keyTimes", "0;" + SVGWriter.number(clock.start(of: from)))] + clock.timing)] }
         }
-        for m in members { m.draw(t, into: &w) }
-        w.close("g")
-    }
-}
-
-/// Artists drawn at `anchor` (data coordinates) that move, frame by frame, to `positions` (the
-/// ρ-ball and the probe of the current step); a nil position hides them for that frame. Without
-/// animation they stay at the anchor, where the last frame puts them.
-public struct Follow: Artist {
-    public let clock: Clock
-    public let anchor: (Double, Double)
-    public let positions: [(Double, Double)?]
-    public let members: [any Artist]
-
-    public init(_ clock: Clock, anchor: (Double, Double), positions: [(Double, Double)?], _ members: [any Artist]) {
-        (self.clock, self.anchor, self.positions, self.members) = (clock, anchor, positions, members)
+        return g
     }
 
-    public func dataLimits(_ axis: Int) -> [Double] { members.flatMap { $0.dataLimits(axis) } }
-    public var legendEntries: [LegendEntry] { members.flatMap(\.legendEntries) }
-    public func obstacles(_ t: Transform) -> [Obstacle] { members.flatMap { $0.obstacles(t) } }
-
-    public func draw(_ t: Transform, into w: inout SVGWriter) {
-        let (ax, ay) = t.point(anchor.0, anchor.1)
-        let shifts = positions.map { p -> String in
-            guard let p, t.isDrawable(p.0, p.1) else { return "0 0" }
-            let (x, y) = t.point(p.0, p.1)
-            return SVGWriter.number(x - ax) + " " + SVGWriter.number(y - ay)
+    /// Artists drawn at `anchor` (data coordinates) that move, frame by frame, to `positions`
+    /// (the ρ-ball and the probe of the current step); a nil position hides them for that frame.
+    /// Without animation they stay at the anchor, where the last frame puts them.
+    public static func follow(_ clock: Clock, anchor: (Double, Double), positions: [(Double, Double)?], _ members: [any Artist]) -> Group {
+        var g = Group([], members)
+        g.animations = { t in
+            let (ax, ay) = t.point(anchor.0, anchor.1)
+            let shifts = positions.map { p -> String in
+                guard let p, t.isDrawable(p.0, p.1) else { return "0 0" }
+                let (x, y) = t.point(p.0, p.1)
+                return SVGWriter.number(x - ax) + " " + SVGWriter.number(y - ay)
+            }
+            var out: [(tag: String, attributes: [(String, String)])] = [
+                ("animateTransform", [("attributeName", "transform"), ("type", "translate"), ("values", clock.values(shifts))] + clock.timing),
+            ]
+            if positions.contains(where: { $0 == nil }) {
+                out.append(("animate", [("attributeName", "visibility"), ("values", clock.values(positions.map { $0 == nil ? "hidden" : "visible" }))] + clock.timing))
+            }
+            return out
         }
-        w.open("g")
-        w.element("animateTransform", [("attributeName", "transform"), ("type", "translate"), ("values", clock.values(shifts))] + clock.timing)
-        if positions.contains(where: { $0 == nil }) {
-            let shown = positions.map { $0 == nil ? "hidden" : "visible" }
-            w.element("animate", [("attributeName", "visibility"), ("values", clock.values(shown))] + clock.timing)
-        }
-        for m in members { m.draw(t, into: &w) }
-        w.close("g")
+        return g
     }
 }

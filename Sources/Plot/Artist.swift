@@ -175,6 +175,9 @@ public struct Stroke: Sendable {
 public struct Group: Artist {
     public let attributes: [(String, String)]
     public let members: [any Artist]
+    /// SMIL elements written first inside the group, from the axes' transform (`Animation.swift`:
+    /// a piece of path that appears at a frame, marks that follow a run); none by default.
+    public var animations: @Sendable (Transform) -> [(tag: String, attributes: [(String, String)])] = { _ in [] }
 
     public init(_ attributes: [(String, String)], _ members: [any Artist]) { (self.attributes, self.members) = (attributes, members) }
 
@@ -186,6 +189,7 @@ public struct Group: Artist {
 
     public func draw(_ t: Transform, into w: inout SVGWriter) {
         w.open("g", attributes)
+        for a in animations(t) { w.element(a.tag, a.attributes) }
         for m in members { m.draw(t, into: &w) }
         w.close("g")
     }

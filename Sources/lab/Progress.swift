@@ -27,14 +27,15 @@ final class ProgressBar: @unchecked Sendable {
         guard !quiet, total > 0, done > 0, elapsed > 1 else { return }
         // The first blocks finish together, one a thread.
         let projected = elapsed * Double(total) / Double(max(done, min(threads, total)))
-        if let limit, projected > limit, elapsed > 2 {
-            // Nothing is written before the work ends, so stopping here leaves nothing behind.
-            finish()
-            printError("error: this \(label) would take about \(ProgressBar.duration(projected)) (projected from its first \(100 * done / total)%), more than --max-minutes \(String(format: "%g", limit / 60)); \(limitHint)")
-            removePartialFiles()
-            exit(64)
-        }
         lock.withLock {
+            if let limit, projected > limit, elapsed > 2 {
+                // Nothing is written before the work ends, so stopping here leaves nothing behind;
+                // under the lock, so one thread says it once.
+                if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                printError("error: this \(label) would take about \(ProgressBar.duration(projected)) (projected from its first \(100 * done / total)%), more than --max-minutes \(String(format: "%g", limit / 60)); \(limitHint)")
+                removePartialFiles()
+                exit(64)
+            }
             if terminal {
                 // Redrawn only when the percentage changes.
                 guard 100 * done / total != shown else { return }
