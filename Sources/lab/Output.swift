@@ -107,13 +107,16 @@ struct FigureOptions: ParsableArguments {
 
 /// `--max-minutes` of the commands whose work grows with starts, values and steps.
 struct WorkLimitOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Stop work projected (from its first runs) to take longer than this, before it writes anything.", valueName: "M"))
-    var maxMinutes: Double = 10
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop work projected (from its first runs) to take longer than this many minutes, before it writes anything (default: 10).", valueName: "M"))
+    var maxMinutes: String?
 
-    /// The limit in seconds; refuses a limit that is not a positive number.
+    /// The limit in seconds; refuses anything but a positive number of minutes, in one line.
     func seconds() throws -> Double {
-        guard maxMinutes > 0, maxMinutes.isFinite else { throw UsageError("--max-minutes must be a positive number of minutes, got \(maxMinutes)") }
-        return maxMinutes * 60
+        guard let maxMinutes else { return 600 }
+        guard let m = Double(maxMinutes), m > 0, m.isFinite else {
+            throw UsageError("--max-minutes must be a positive number of minutes, got '\(maxMinutes)'")
+        }
+        return m * 60
     }
 }
 

@@ -266,9 +266,11 @@ final class LongWorkTests: XCTestCase {
         XCTAssertEqual(run.status, 64)
         XCTAssertNotNil(run.stderr.range(of: #"^error: this basin map would take about \d+ (s|min) \(projected from its first \d+%\), more than --max-minutes 0.1; give a larger --max-minutes, or a smaller --grid or fewer --steps\n$"#, options: .regularExpression), run.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [])
-        let zero = try lab(["sweep", "two-valley", "--opts", "gd", "--vary", "lr=0.1:0.2:2", "--max-minutes", "0"], in: ProblemCommandTests.repository)
-        XCTAssertEqual(zero.status, 64)
-        XCTAssertEqual(zero.stderr, "error: --max-minutes must be a positive number of minutes, got 0.0\n")
+        for bad in ["0", "-1", "abc"] {
+            let run = try lab(["sweep", "two-valley", "--opts", "gd", "--vary", "lr=0.1:0.2:2", "--max-minutes", bad], in: ProblemCommandTests.repository)
+            XCTAssertEqual(run.status, 64)
+            XCTAssertEqual(run.stderr, "error: --max-minutes must be a positive number of minutes, got '\(bad)'\n")
+        }
     }
 }
 
