@@ -47,9 +47,21 @@ public struct Measures: Sendable {
     public var zofEstimate: Double { rho * rho * lambdaMax / 2 }
     /// FOF ≈ ρ²λ_max, the second-order estimate beside `fof` (see `zofEstimate`).
     public var fofEstimate: Double { rho * rho * lambdaMax }
-    /// True when ZOF and FOF are exact maxima (1-D and 2-D); false when they come from
-    /// multi-start projected ascent with exact derivatives (more variables) and are lower bounds.
+    /// True when ZOF and FOF are exact maxima (1-D and 2-D); false when they come from a search
+    /// with exact derivatives (more variables) and are lower bounds.
     public let exact: Bool
+    /// How the worst and the steepest points were found: "exact", or the search's start and
+    /// method beyond 2-D ("flipping the sign of v1_2, v1_5, then ascent").
+    public let zofFoundBy: String
+    public let fofFoundBy: String
+    /// Beyond 2-D, certified upper bounds on ZOF and FOF (`FlatnessCertificate`), so that
+    /// zof ≤ ZOF ≤ zofUpperBound; infinite when none could be found, nil when exact or beyond
+    /// `Oracle.certificateLimit` variables.
+    public let zofUpperBound: Double?
+    public let fofUpperBound: Double?
+    /// How each upper bound was obtained, or why there is none; nil without them.
+    public let zofUpperBoundMethod: String?
+    public let fofUpperBoundMethod: String?
 }
 
 extension Problem {
@@ -76,29 +88,33 @@ extension Oracle {
     public func measures(at theta: [Double], rho: Double, sigma: Double) throws -> Measures {
         let o = self
         let (loss, gradient) = o.gradient(theta)
-        let (zofMax, zofArg) = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: o)
-        let (gMax, fofArg) = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: o)
+        let worst = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: o)
+        let steepest = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: o)
+        let certificate = dimension > 2 ? o.certificate(at: theta, rho: rho) : nil
         let spectrum = try o.spectrum(at: theta)
         let shifted = try o.gaussianExpectationEstimate(at: theta, sigma: sigma)
         return Measures(
             theta: theta, loss: loss, gradNorm: norm(gradient),
-            zof: zofMax - loss, zofArgmax: zofArg, fof: rho * gMax, fofArgmax: fofArg,
+            zof: worst.value - loss, zofArgmax: worst.argmax, fof: rho * steepest.value, fofArgmax: steepest.argmax,
             lambdaMax: spectrum.lambdaMax, trace: spectrum.trace, eigenvalues: spectrum.eigenvalues,
             avgSharpness: shifted.value - loss, avgSharpnessError: shifted.error,
             spectrumMethod: spectrum.method, traceMethod: spectrum.traceMethod, traceError: spectrum.traceError,
-            testLoss: o.testLoss(theta), shiftedLoss: o.shiftedLoss(theta), rho: rho, sigma: sigma, exact: dimension <= 2)
+            testLoss: o.testLoss(theta), shiftedLoss: o.shiftedLoss(theta), rho: rho, sigma: sigma, exact: dimension <= 2,
+            zofFoundBy: worst.foundBy, fofFoundBy: steepest.foundBy,
+            zofUpperBound: certificate?.zof, fofUpperBound: certificate?.fof,
+            zofUpperBoundMethod: certificate?.zofMethod, fofUpperBoundMethod: certificate?.fofMethod)
     }
 
     /// ZOF_ρ(θ) with its argmax.
     public func zof(at theta: [Double], rho: Double) throws -> (value: Double, argmax: [Double]) {
-        let (m, arg) = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: self)
-        return (m - loss(theta), arg)
+        let m = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: self)
+        return (m.value - loss(theta), m.argmax)
     }
 
     /// FOF_ρ(θ) with its argmax.
     public func fof(at theta: [Double], rho: Double) throws -> (value: Double, argmax: [Double]) {
-        let (m, arg) = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: self)
-        return (rho * m, arg)
+        let m = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: self)
+        return (rho * m.value, m.argmax)
     }
 
     enum BallObjective { case loss, gradientNorm }
@@ -140,7 +156,8 @@ extension Oracle {
         return (peaks, h)
     }
 
-    /// max over the closed ball B(center, ρ) of L or of ‖∇L‖, and where it is attained.
+    /// max over the closed ball B(center, ρ) of L or of ‖∇L‖, where it is attained, and how that
+    /// point was found (`BallMaximum`).
     ///
     /// A maximum is attained at an interior critical point of the objective or on the boundary.
     /// 1-D: the candidates are the endpoints and the sign changes of the objective's derivative
@@ -149,17 +166,16 @@ extension Oracle {
     /// critical points by `hybridsj` on ∇L = 0 (Jacobian H) or on H∇L = 0 (the gradient of
     /// ‖∇L‖²/2, with its exact Jacobian) started from every local maximum of a 65 × 65 grid over
     /// the ball (spacing ρ/32), plus the maximum over the boundary circle by a 720-angle scan
-    /// with every local maximum polished by Brent. More
-    /// variables: projected ascent with exact derivatives from 2 + `ascentStarts` + 1 starts and
-    /// from the best three sign flips of small coordinates (`signFlips`), a lower bound.
-    func maximizeOverBall(center: [Double], rho: Double, kind: BallObjective, oracle o: Oracle) throws
-        -> (value: Double, argmax: [Double])
-    {
+    /// with every local maximum polished by Brent. More variables: the best of projected ascent
+    /// with exact derivatives from 2 + `ascentStarts` + 1 starts, of the best three sign flips of
+    /// small coordinates (`signFlips`), each climbed, and of second-order trust-region ascent
+    /// (`trustRegionAscent`) from the centre and from the best point so far: a lower bound.
+    func maximizeOverBall(center: [Double], rho: Double, kind: BallObjective, oracle o: Oracle) throws -> BallMaximum {
         let objective: ([Double]) -> Double = kind == .loss ? { o.loss($0) } : { norm(o.gradient($0).gradient) }
-        var best = (value: objective(center), argmax: center)
-        func consider(_ p: [Double]) {
+        var best = BallMaximum(value: objective(center), argmax: center, foundBy: dimension <= 2 ? "exact" : "the centre")
+        func consider(_ p: [Double], _ how: @autoclosure () -> String = "exact") {
             let v = objective(p)
-            if v > best.value || (v.isNaN == false && best.value.isNaN) { best = (v, p) }
+            if v > best.value || (v.isNaN == false && best.value.isNaN) { best = BallMaximum(value: v, argmax: p, foundBy: how()) }
         }
         switch dimension {
         case 1:
@@ -220,26 +236,39 @@ extension Oracle {
             // directions: a lower bound on the maximum.
             let direction: ([Double]) -> [Double] = kind == .loss ? { o.gradient($0).gradient } : { o.gradientNormGradient($0) }
             var rng = SplitMix64(seed: 7)
-            var starts = [center]
+            var starts = [(center, "the centre")]
             let g = o.gradient(center).gradient, gn = norm(g)
             if gn > 0, gn.isFinite {
-                for s in [0.5, -0.5] { starts.append(zip(center, g).map { $0 + s * rho * $1 / gn }) }
+                for (s, name) in [(0.5, "+∇L"), (-0.5, "−∇L")] { starts.append((zip(center, g).map { $0 + s * rho * $1 / gn }, "ρ/2 along \(name)")) }
             }
-            for _ in 0..<Oracle.ascentStarts {
+            for k in 0..<Oracle.ascentStarts {
                 let d = center.map { _ in rng.gaussian() }
-                starts.append(zip(center, d).map { $0 + 0.5 * rho * $1 / max(norm(d), 1e-300) })
+                starts.append((zip(center, d).map { $0 + 0.5 * rho * $1 / max(norm(d), 1e-300) }, "random start \(k + 1)"))
             }
-            for start in starts {
-                consider(start)
-                consider(ascend(objective, direction: direction, from: start, step: rho / 4, center: center, rho: rho))
+            for (start, name) in starts {
+                consider(start, name)
+                consider(ascend(objective, direction: direction, from: start, step: rho / 4, center: center, rho: rho), "ascent from \(name)")
             }
             // Sign flips: a parametrisation symmetric under a sign change (weight norm's v → −v)
             // can put the worst point on the far side of a small coordinate, where no gradient
             // from the centre points; the best of them are climbed too.
             let flips = signFlips(center: center, rho: rho, objective: objective)
-            for p in flips.prefix(3) {
-                consider(p)
-                consider(ascend(objective, direction: direction, from: p, step: rho / 4, center: center, rho: rho))
+            for (p, set) in flips.prefix(3) {
+                let name = "flipping the sign of \(set.map { variables[$0] }.joined(separator: ", "))"
+                consider(p, name)
+                consider(ascend(objective, direction: direction, from: p, step: rho / 4, center: center, rho: rho), name + ", then ascent")
+            }
+            // Second order: from the centre (where a minimum's zero gradient gives first-order
+            // ascent no direction, the model's top eigenvector does) and from the best so far.
+            guard dimension <= Oracle.trustRegionLimit else { break }
+            let model = kind == .loss
+                ? TrustRegionModel(value: { o.loss($0) }, gradient: { o.gradient($0).gradient }, hessian: { o.hessian($0) })
+                : TrustRegionModel(value: { 0.5 * normSquared(o.gradient($0).gradient) }, gradient: { o.gradientNormGradient($0) },
+                                   hessian: { o.gradientNormJacobian($0) })
+            let previous = best
+            consider(trustRegionAscent(model, from: center, center: center, rho: rho), "trust-region ascent from the centre")
+            if previous.argmax != center {
+                consider(trustRegionAscent(model, from: previous.argmax, center: center, rho: rho), "\(previous.foundBy), then trust-region ascent")
             }
         }
         return best
@@ -249,7 +278,7 @@ extension Oracle {
     /// objective: each coordinate small enough to flip (|θ_i| ≤ ρ/2, the `flipCandidates`
     /// smallest), every pair of the best `flipCombined` of those, and the best k together for
     /// every k that stays in the ball.
-    func signFlips(center: [Double], rho: Double, objective: ([Double]) -> Double) -> [[Double]] {
+    func signFlips(center: [Double], rho: Double, objective: ([Double]) -> Double) -> [(point: [Double], flipped: [Int])] {
         let small = center.indices.filter { center[$0] != 0 && 2 * abs(center[$0]) <= rho }
             .sorted { abs(center[$0]) < abs(center[$1]) }.prefix(Oracle.flipCandidates)
         guard !small.isEmpty else { return [] }
@@ -262,7 +291,7 @@ extension Oracle {
         let top = scored.prefix(Oracle.flipCombined).map { $0.set[0] }
         for a in top.indices { for b in top.indices where b > a { if let p = flipped([top[a], top[b]]) { scored.append(([top[a], top[b]], objective(p))) } } }
         for k in Swift.stride(from: 3, through: top.count, by: 1) { if let p = flipped(Array(top.prefix(k))) { scored.append((Array(top.prefix(k)), objective(p))) } }
-        return scored.sorted { $0.value > $1.value }.compactMap { flipped($0.set) }
+        return scored.sorted { $0.value > $1.value }.compactMap { s in flipped(s.set).map { ($0, s.set) } }
     }
 
     /// Ascent on `f` along `direction` (its gradient up to a positive factor) with normalised

@@ -14,6 +14,8 @@ import Symbolic
 /// H∇L = H·(∇L) with ∇L from a first pass, and its Jacobian H·H + ∂(H·v)/∂θ at v = ∇L.
 public struct Oracle: Sendable {
     public let dimension: Int
+    /// The variables' names, in θ's order.
+    public var variables: [String] { lazy.variables }
     /// Inputs: θ. Output: L.
     public let lossTape: Tape
     /// Inputs: θ. Outputs: L, ∇L.
@@ -222,12 +224,13 @@ final class LazyTapes: @unchecked Sendable {
 
     private let lock = NSLock()
     private let graph: Graph
-    private let variables: [String]
+    let variables: [String]
     private let variableNodes: [NodeID]
     private let loss: NodeID
     private let gradient: [NodeID]
     let rows: Tape.Rows?
     private var built: [Kind: Tape] = [:]
+    private var bounds: IntervalProgram?
 
     init(graph: Graph, variables: [String], variableNodes: [NodeID], loss: NodeID, gradient: [NodeID], rows: Tape.Rows?) {
         (self.graph, self.variables, self.variableNodes, self.loss, self.gradient, self.rows) = (graph, variables, variableNodes, loss, gradient, rows)
@@ -240,6 +243,17 @@ final class LazyTapes: @unchecked Sendable {
         let t = build(kind)
         built[kind] = t
         return t
+    }
+
+    /// Bounds over a box on L, ∇L and H row-major (`IntervalProgram`), built when first asked for.
+    func intervalProgram() -> IntervalProgram {
+        lock.lock()
+        defer { lock.unlock() }
+        if let b = bounds { return b }
+        let hessian = gradient.flatMap { graph.gradient(of: $0, wrt: variableNodes) }
+        let b = IntervalProgram(graph: graph, outputs: [loss] + gradient + hessian, inputs: variableNodes, rows: rows)
+        bounds = b
+        return b
     }
 
     private func build(_ kind: Kind) -> Tape {

@@ -90,6 +90,12 @@ public func measuresJSON(_ m: Measures, extra: [(String, JSON)] = []) -> JSON {
         ("zof_estimate", .number(m.zofEstimate)),
         ("fof_estimate", .number(m.fofEstimate)),
         ("exact", .bool(m.exact)),
+        ("zof_found_by", .string(m.zofFoundBy)),
+        ("fof_found_by", .string(m.fofFoundBy)),
+        ("zof_upper_bound", .optional(m.zofUpperBound)),
+        ("fof_upper_bound", .optional(m.fofUpperBound)),
+        ("zof_upper_bound_method", m.zofUpperBoundMethod.map { .string($0) } ?? .null),
+        ("fof_upper_bound_method", m.fofUpperBoundMethod.map { .string($0) } ?? .null),
         ("avg_sharpness_error", .optional(m.avgSharpnessError)),
         ("spectrum", .string(m.spectrumMethod)),
         ("trace_method", .string(m.traceMethod)),
@@ -100,7 +106,6 @@ public func measuresJSON(_ m: Measures, extra: [(String, JSON)] = []) -> JSON {
 /// The measures at one point as a table for people: ZOF and FOF with their argmax and second-order
 /// estimate, and why a value is n/a.
 public func measuresText(_ m: Measures, problem p: Problem) -> String {
-    let bound = m.exact ? "" : "  (at least: projected ascent with exact derivatives from several starts and sign flips in \(p.dimension)-D)"
     let at: ([Double]) -> String = { format(point: $0, p.variables) }
     // Many eigenvalues: the five lowest and the five highest.
     let eigen = m.eigenvalues.count > 10
@@ -113,8 +118,15 @@ public func measuresText(_ m: Measures, problem p: Problem) -> String {
     var rows: [[String]] = [
         ["loss", format(m.loss), ""],
         ["gradient norm", format(m.gradNorm), ""],
-        ["ZOF", format(m.zof), "max at \(at(m.zofArgmax)); ρ²λ_max/2 = \(format(m.zofEstimate))\(bound)"],
-        ["FOF", format(m.fof), "max at \(at(m.fofArgmax)); ρ²λ_max = \(format(m.fofEstimate))\(bound)"],
+    ]
+    // Beyond 2-D the search gives a lower bound, found as it says; the certificate an upper one.
+    let lower = m.exact ? "" : "≥ "
+    func found(_ how: String) -> String { m.exact ? "" : "; found by \(how)" }
+    rows.append(["ZOF", lower + format(m.zof), "max at \(at(m.zofArgmax))\(found(m.zofFoundBy)); ρ²λ_max/2 = \(format(m.zofEstimate))"])
+    if let upper = m.zofUpperBound { rows.append(["ZOF at most", upper.isFinite ? format(upper) : "no bound", m.zofUpperBoundMethod ?? ""]) }
+    rows.append(["FOF", lower + format(m.fof), "max at \(at(m.fofArgmax))\(found(m.fofFoundBy)); ρ²λ_max = \(format(m.fofEstimate))"])
+    if let upper = m.fofUpperBound { rows.append(["FOF at most", upper.isFinite ? format(upper) : "no bound", m.fofUpperBoundMethod ?? ""]) }
+    rows += [
         ["λ_max", format(m.lambdaMax), ""],
         ["trace", format(m.trace), traceNote],
         [m.eigenvalues.count > 10 ? "eigenvalues (\(m.eigenvalues.count == p.dimension ? "lowest and highest" : "top"))" : "eigenvalues", String(eigen), spectrumNote],
@@ -175,12 +187,13 @@ public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
         + (p.oracle.hasShiftedLoss ? [("shifted loss", { $0.shiftedLoss })] : [])
     let rows = a.points.enumerated().map { i, pt -> [String] in
         let m = pt.measures
-        return ["#\(i)", at(m.theta), pt.critical.kind.rawValue, f(m.loss), f(m.zof), f(m.fof), f(m.lambdaMax),
+        return ["#\(i)", at(m.theta), pt.critical.kind.rawValue, f(m.loss), format(flatness: m.zof, dimension: p.dimension),
+                format(flatness: m.fof, dimension: p.dimension), f(m.lambdaMax),
                 f(m.trace), f(m.avgSharpness), f(m.expectedShiftedLoss)] + extra.map { f($0.1(m)) }
     }
     out += table(header: ["", "θ", "kind", "loss", "ZOF", "FOF", "λ_max", "trace", "avg sharp", "E[L(θ+s)]"] + extra.map(\.0), rows: rows)
     if a.points.contains(where: { !$0.measures.exact }) {
-        out += "\n(ZOF and FOF for more than two variables come from multi-start projected ascent: lower bounds.)"
+        out += "\n(ZOF and FOF for more than two variables are lower bounds, the best a search found; `lab measure` adds certified upper bounds.)"
     }
     if !a.rankings.isEmpty {
         out += "\n\nminima ranked flattest first (by #):\n"

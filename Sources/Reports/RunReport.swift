@@ -135,7 +135,7 @@ public func runText(_ r: RunRecord, problem p: Problem) -> String {
         out += "\n             (it started in the basin of \(label(from)) at \(format(point: from.theta, p.variables)))"
     }
     out += "\nevaluations  \(r.evaluations.gradient) gradient, \(r.evaluations.hvp) HVP"
-    out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(f.zof)), FOF \(format(f.fof)) (ρ = \(format(h.rho)))"
+    out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(flatness: f.zof, dimension: p.dimension)), FOF \(format(flatness: f.fof, dimension: p.dimension)) (ρ = \(format(h.rho)))"
     if r.trajectory.first?.zof != nil {
         let every = max(1, last.step / 10)
         let rows = r.trajectory.filter { $0.step % every == 0 || $0.step == last.step }.map { q in
@@ -165,7 +165,7 @@ public func comparisonText(_ c: Comparison) -> String {
         let values = [format(point: f.theta, p.variables), format(f.loss)]
             + generalisationRows(f, reached: f.basin?.reached ?? false).map(\.1)
             + [basinText(r, p), r.status.rawValue, String(r.trajectory.last!.step), String(r.evaluations.gradient),
-               String(r.evaluations.hvp), format(f.lambdaMax), format(f.zof), format(f.fof)]
+               String(r.evaluations.hvp), format(f.lambdaMax), format(flatness: f.zof, dimension: p.dimension), format(flatness: f.fof, dimension: p.dimension)]
         for i in rows.indices { rows[i].append(values[i]) }
     }
     let from = c.records.lazy.compactMap(\.startBasin).first.map { " (in the basin of \(label($0)) at \(format(point: $0.theta, p.variables)))" } ?? ""

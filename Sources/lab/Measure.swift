@@ -16,8 +16,14 @@ struct Measure: CommonOptionsCommand {
             ρ²λ_max/2 and ρ²λ_max for small ρ; the output shows those estimates beside them.
             Average sharpness is E[L(θ + δ)] − L(θ) with δ ~ N(0, σ² I).
 
-            Beyond two variables (a model fitted to data): ZOF and FOF are lower bounds from \
-            projected ascent with exact derivatives; the Hessian comes from Hessian-vector \
+            Beyond two variables (a model fitted to data) ZOF and FOF are bracketed. The lower \
+            bound ("≥") is the best point found by projected ascent with exact derivatives from \
+            several starts, by sign flips of small coordinates and by second-order \
+            (trust-region) ascent; the output says which found it. The upper bound ("at most") \
+            is certified by interval arithmetic over the box θ ± ρ (with Taylor's theorem and \
+            a bound on the Hessian where the loss is smooth there); "no bound" where interval \
+            arithmetic diverges (a weight-normalised unit whose v may reach 0). Up to 64 \
+            parameters. The Hessian comes from Hessian-vector \
             products (Lanczos and Hutchinson beyond 200 parameters); average sharpness is a \
             seeded Monte Carlo mean with its standard error.
 
