@@ -21,25 +21,23 @@ extension RunConfiguration {
     /// nil when the run is too short to judge.
     var stallWindowStart: Int? { RunRecord.stallWindowStart(points: hyper.steps + 1) }
 
-    /// This run's ending, through the same loop as `run()`.
+    /// This run's ending: the run as a block of one lane.
     public func ending() throws -> RunEnding {
-        var last = start, lastStep = 0, window: [Double]?
-        var previous: [Double]?, twoBack: [Double]?
-        let windowStep = stallWindowStart
-        let (status, divergence, _) = try iterate(visit: { step, theta, _, _ in
-            if step == hyper.steps - 1 { previous = theta }
-            if step == hyper.steps - 2 { twoBack = theta }
-            (last, lastStep) = (theta, step)
-            if step == windowStep { window = theta }
-        })
-        var e = RunEnding(status: status, updates: divergence?.step ?? lastStep, theta: last, windowStart: window)
-        if status == .maxSteps { (e.previous, e.twoBack) = (previous, twoBack) }
-        return e
+        try LaneRuns(problem: problem, optimizer: optimizer, hyper: hyper).endings([start])[0]
     }
 }
 
+/// What a single run watches as it steps (its lane 0): `visit(step, θ, L, ∇L)` at the start and
+/// after every update (L and ∇L without the run's noise), `estimates` with each step's direction
+/// and what the rule saw.
+struct RunWatch {
+    let visit: (Int, [Double], Double, [Double]) throws -> Void
+    let estimates: (DirectionResult) -> Void
+}
+
 /// Runs of one optimizer with one set of hyperparameters from up to `Lanes.width` starts
-/// together, each lane computing the bits `RunConfiguration.iterate` computes from its start.
+/// stepped together: the one loop every run goes through. A single run is a block of one, so a
+/// lane computes the bits `lab run` computes from its start.
 public struct LaneRuns {
     public let problem: Problem
     public let optimizer: Optimizer
@@ -49,40 +47,55 @@ public struct LaneRuns {
         (self.problem, self.optimizer, self.hyper) = (problem, optimizer, hyper)
     }
 
-    /// The ending of the run from each start (at most `Lanes.width`). Optimizers without a lane
-    /// form run one by one.
+    /// The ending of the run from each start (at most `Lanes.width`).
     public func endings(_ starts: [[Double]]) throws -> [RunEnding] {
-        guard let rule = optimizer.laneDirection(hyper, dimension: problem.dimension) else {
-            return try starts.map { try RunConfiguration(problem: problem, optimizer: optimizer, hyper: hyper, start: $0).ending() }
-        }
-        return lanes(starts, rule)
+        try run(starts).endings
     }
 
-    private func lanes(_ starts: [[Double]], _ rule: any LaneDirection) -> [RunEnding] {
+    /// Steps the runs from `starts` (at most `hyper.steps`, or `stepLimit`), each until it
+    /// converges (the gradient of what the base rule minimises below `convergenceTolerance`,
+    /// without noise) or diverges (`RunConfiguration.divergenceReason`: the lane goes back to
+    /// its last good point). Returns each run's ending and divergence, and the passes made (one
+    /// per call whatever the lane count: a run's counts for a block of one).
+    func run(_ starts: [[Double]], stepLimit: Int? = nil, watch: RunWatch? = nil) throws
+        -> (endings: [RunEnding], divergences: [(step: Int, reason: String)?], evaluations: Evaluations)
+    {
         let n = problem.dimension, w = Lanes.width, m = starts.count
-        precondition(m <= w)
-        let oracle = LaneOracle(problem.oracle)
+        precondition(m <= w && (watch == nil || m == 1))
+        let rule = optimizer.rule(hyper, dimension: n)
+        let oracle = LaneOracle(problem.oracle, noise: hyper.noise, seed: hyper.seed)
+        let report = watch.map { _ in LaneReport(dimension: n) }
         let theta = LaneBuffer(dimension: n), previous = LaneBuffer(dimension: n), window = LaneBuffer(dimension: n)
         let twoBack = LaneBuffer(dimension: n)
         let g = LaneBuffer(dimension: n), d = LaneBuffer(dimension: n), loss = LaneBuffer(count: w)
         let hg: LaneBuffer? = rule.needsHessianGradient ? LaneBuffer(dimension: n) : nil
-        // L and ∇L at θ, with H∇L in the same pass when the rule needs it.
+        // L and ∇L at θ, with H∇L in the same pass when the rule needs it; counted when a step uses them.
         func evaluate() {
             if let hg {
-                oracle.hessianGradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer, hessianGradient: hg.pointer)
+                oracle.hessianGradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer, hessianGradient: hg.pointer, counted: false)
             } else {
-                oracle.gradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer)
+                oracle.gradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer, counted: false)
             }
+        }
+        func lane(_ v: LaneBuffer, _ p: Int) -> [Double] { (0..<n).map { v[$0 * w + p] } }
+        func visit(_ step: Int) throws {
+            guard let watch else { return }
+            let point = lane(theta, 0), (l, gradient) = problem.oracle.gradient(point)
+            try watch.visit(step, point, l, gradient)
         }
         for (p, s) in starts.enumerated() { for i in 0..<n { theta[i * w + p] = s[i] } }
         var base = LaneBaseRule(BaseRule(kind: optimizer.impliedBase ?? hyper.base, momentum: hyper.momentum,
                                          dampening: hyper.dampening, weightDecay: hyper.weightDecay), dimension: n)
         var active = [Bool](repeating: true, count: m)
         var status = [RunStatus](repeating: .maxSteps, count: m)
-        var updates = [Int](repeating: hyper.steps, count: m)
+        let steps = min(hyper.steps, stepLimit ?? hyper.steps)
+        var updates = [Int](repeating: steps, count: m)
+        var divergences = [(step: Int, reason: String)?](repeating: nil, count: m)
         let wd = hyper.weightDecay
+        // With gradient noise a run never counts as converged: its gradient never vanishes.
+        let canConverge = hyper.noise == 0
         let windowStep = RunRecord.stallWindowStart(points: hyper.steps + 1)
-        // ‖∇L + wd·θ‖ of every lane, summed in `iterate`'s order, into `stationarity`; the
+        // ‖∇L + wd·θ‖ of every lane, summed in component order, into `stationarity`; the
         // loops run over lanes through row pointers so they vectorise.
         let stationarity = LaneBuffer(count: w), bad = LaneBuffer(count: w)
         let (tp, gp, sp) = (theta.pointer, g.pointer, stationarity.pointer)
@@ -95,18 +108,24 @@ public struct LaneRuns {
             for p in 0..<m { sp[p] = sp[p].squareRoot() }
         }
         evaluate()
+        try visit(0)
         if windowStep == 0 { window.pointer.update(from: theta.pointer, count: n * w) }
         let domain = problem.domain
-        for k in 0..<hyper.steps {
+        for k in 0..<steps {
             measureStationarity()
             var anyActive = false
             for p in 0..<m where active[p] {
-                if sp[p] < convergenceTolerance { (active[p], status[p], updates[p]) = (false, .converged, k) } else { anyActive = true }
+                if canConverge && sp[p] < convergenceTolerance { (active[p], status[p], updates[p]) = (false, .converged, k) } else { anyActive = true }
             }
             if !anyActive { break }
             let lr = hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps)
-            rule.direction(theta: theta.pointer, gradient: g.pointer, hessianGradient: hg.map { UnsafePointer($0.pointer) },
-                           count: m, oracle: oracle, into: d.pointer)
+            oracle.count(hessianGradient: hg != nil)
+            try active.withUnsafeBufferPointer { a in
+                try rule.direction(LaneState(theta: theta.pointer, loss: loss.pointer, gradient: g.pointer, hessianGradient: hg.map { UnsafePointer($0.pointer) },
+                                             active: a.baseAddress!, count: m),
+                                   oracle: oracle, into: d.pointer, report: report)
+            }
+            if let watch, let report { watch.estimates(report.result(lane: 0, direction: d.pointer)) }
             previous.pointer.update(from: theta.pointer, count: n * w)
             if k == hyper.steps - 2 { twoBack.pointer.update(from: theta.pointer, count: n * w) }
             active.withUnsafeBufferPointer { base.step(theta.pointer, direction: d.pointer, lr: lr, count: m, active: $0.baseAddress!) }
@@ -121,20 +140,21 @@ public struct LaneRuns {
                 for p in 0..<m { bp[p] += (ti[p].isFinite && ti[p] >= low && ti[p] <= high) ? 0 : 1 }
             }
             for p in 0..<m where bp[p] > 0 && active[p] {
-                (active[p], status[p], updates[p]) = (false, .diverged, k + 1)
+                let reason = RunConfiguration.divergenceReason(lane(theta, p), problem: problem) ?? "the update was not finite"
+                (active[p], status[p], updates[p], divergences[p]) = (false, .diverged, k + 1, (k + 1, reason))
                 for i in 0..<n { theta[i * w + p] = previous[i * w + p] }
             }
+            if status[0] != .diverged { try visit(k + 1) }
             if k + 1 == windowStep { window.pointer.update(from: theta.pointer, count: n * w) }
         }
         measureStationarity()
-        for p in 0..<m where active[p] && sp[p] < convergenceTolerance { status[p] = .converged }
-        return (0..<m).map { p in
-            var e = RunEnding(status: status[p], updates: updates[p], theta: (0..<n).map { theta[$0 * w + p] },
-                              windowStart: windowStep.map { _ in (0..<n).map { window[$0 * w + p] } })
-            if status[p] == .maxSteps && hyper.steps >= 2 {
-                (e.previous, e.twoBack) = ((0..<n).map { previous[$0 * w + p] }, (0..<n).map { twoBack[$0 * w + p] })
-            }
+        for p in 0..<m where active[p] && canConverge && sp[p] < convergenceTolerance { status[p] = .converged }
+        let endings = (0..<m).map { p in
+            var e = RunEnding(status: status[p], updates: updates[p], theta: lane(theta, p),
+                              windowStart: windowStep.map { _ in lane(window, p) })
+            if status[p] == .maxSteps && hyper.steps >= 2 { (e.previous, e.twoBack) = (lane(previous, p), lane(twoBack, p)) }
             return e
         }
+        return (endings, divergences, oracle.evaluations)
     }
 }

@@ -293,53 +293,21 @@ extension RunConfiguration {
             evaluations: evaluations, startBasin: startBasin)
     }
 
-    /// The optimizer's loop without its records: `visit(step, θ, L, ∇L)` at the start and after
-    /// every update (∇L without the run's noise), `estimates` with each step's direction result.
-    /// Basin maps run it for optimizers without a lane form, so a map's pixel is this run.
-    public func iterate(visit: (Int, [Double], Double, [Double]) throws -> Void,
-                        estimates: (DirectionResult) -> Void = { _ in }) throws
+    /// The run's loop without its records (`LaneRuns.run` with a block of one): `visit(step, θ,
+    /// L, ∇L)` at the start and after every update (∇L without the run's noise), `estimates`
+    /// with each step's direction result.
+    public func iterate(visit: @escaping (Int, [Double], Double, [Double]) throws -> Void,
+                        estimates: @escaping (DirectionResult) -> Void = { _ in }) throws
         -> (status: RunStatus, divergence: (step: Int, reason: String)?, evaluations: Evaluations)
     {
-        let oracle = problem.oracle
-        var counted = CountingOracle(oracle, noise: hyper.noise, seed: hyper.seed)
-        var rule = optimizer.direction(hyper)
-        var baseRule = BaseRule(kind: optimizer.impliedBase ?? hyper.base, momentum: hyper.momentum, dampening: hyper.dampening,
-                                weightDecay: hyper.weightDecay)
-        var theta = start
-        // The run has converged when θ is stationary for what the base rule minimises,
-        // L + (wd/2)‖θ‖² (coupled or decoupled weight decay alike), not for L alone.
-        var stationarity = Double.infinity
-        func record(_ step: Int, _ theta: [Double]) throws {
-            let (l, g) = oracle.gradient(theta)
-            stationarity = zip(g, theta).map { ($0 + hyper.weightDecay * $1) * ($0 + hyper.weightDecay * $1) }.reduce(0, +).squareRoot()
-            try visit(step, theta, l, g)
-        }
-        try record(0, theta)
-        var status = RunStatus.maxSteps
-        var divergence: (Int, String)?
-        for k in 0..<min(hyper.steps, stepLimit ?? hyper.steps) {
-            if stationarity < convergenceTolerance && hyper.noise == 0 { status = .converged; break }
-            let lr = hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps)
-            let (loss, g) = counted.gradient(theta)
-            let d = try rule.direction(at: theta, loss: loss, gradient: g, oracle: &counted)
-            estimates(d)
-            var next = theta
-            baseRule.step(&next, direction: d.direction, lr: lr)
-            if let reason = divergenceReason(next) {
-                status = .diverged
-                divergence = (k + 1, reason)
-                break
-            }
-            theta = next
-            try record(k + 1, theta)
-        }
-        if status == .maxSteps, stationarity < convergenceTolerance, hyper.noise == 0 { status = .converged }
-        return (status, divergence, counted.evaluations)
+        let out = try LaneRuns(problem: problem, optimizer: optimizer, hyper: hyper)
+            .run([start], stepLimit: stepLimit, watch: RunWatch(visit: visit, estimates: estimates))
+        return (out.endings[0].status, out.divergences[0], out.evaluations)
     }
 
     /// Why θ ends the run, or nil: a non-finite coordinate or loss, or a coordinate more than ten
     /// domain widths outside the domain.
-    func divergenceReason(_ theta: [Double]) -> String? {
+    static func divergenceReason(_ theta: [Double], problem: Problem) -> String? {
         if let i = theta.indices.first(where: { !theta[$0].isFinite }) {
             return "\(problem.variables[i]) became \(theta[i].isNaN ? "NaN" : "\(theta[i])")"
         }

@@ -2,18 +2,39 @@
 ///
 ///     e = ρ T² g / ‖T g‖,   direction = ∇L(θ + e)
 ///
-/// η = 0 is davda54/sam's `adaptive=True`.
-struct ASAM: Direction {
+/// η = 0 is davda54/sam's `adaptive=True`; the norm is guarded by + 1e-12 as SAM's.
+struct ASAM: LaneDirection {
     let rho: Double
     let eta: Double
+    let dimension: Int
+    private let scaled: LaneBuffer, ascent: LaneBuffer, norms: LaneBuffer, ascentLoss: LaneBuffer
 
-    mutating func direction(at theta: [Double], loss: Double, gradient g: [Double],
-                            oracle: inout CountingOracle) throws -> DirectionResult {
-        let t = theta.map { abs($0) + eta }
-        let tg = zip(t, g).map { $0 * $1 }
-        let e = zip(t, g).map { $0 * $0 * $1 * rho / (norm(tg) + xi) }
-        let probe = add(theta, e)
-        let (advLoss, advGradient) = oracle.gradient(probe)
-        return DirectionResult(direction: advGradient, zofEstimate: advLoss - loss, probe: probe)
+    init(rho: Double, eta: Double, dimension: Int) {
+        (self.rho, self.eta, self.dimension) = (rho, eta, dimension)
+        (scaled, ascent) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
+        (norms, ascentLoss) = (LaneBuffer(count: Lanes.width), LaneBuffer(count: Lanes.width))
+    }
+
+    func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) {
+        let m = s.count, w = Lanes.width
+        // T g, then ‖T g‖.
+        for i in 0..<dimension {
+            let t = s.theta + i * w, g = s.gradient + i * w, out = scaled.pointer + i * w
+            for p in 0..<m { out[p] = (abs(t[p]) + eta) * g[p] }
+        }
+        LaneMath.norm(scaled.pointer, dimension: dimension, count: m, into: norms.pointer)
+        // θ + e, e_i = T_i² g_i ρ / (‖T g‖ + ξ).
+        for i in 0..<dimension {
+            let t = s.theta + i * w, g = s.gradient + i * w, out = ascent.pointer + i * w
+            for p in 0..<m {
+                let ti = abs(t[p]) + eta
+                out[p] = t[p] + ti * ti * g[p] * rho / (norms[p] + xi)
+            }
+        }
+        oracle.gradient(ascent.pointer, count: m, loss: report == nil ? nil : ascentLoss.pointer, gradient: direction)
+        guard let report else { return }
+        report.probe.pointer.update(from: ascent.pointer, count: dimension * w)
+        for p in 0..<m { report.zofEstimate[p] = ascentLoss[p] - s.loss[p] }
+        (report.hasProbe, report.hasZofEstimate) = (true, true)
     }
 }

@@ -15,30 +15,9 @@
 ///
 /// GAM+SAM (the paper's GAM applied on top of SAM) is this type with `samRho` set: `base` becomes
 /// SAM's gradient ∇L(θ + ρ_sam g/‖g‖). The base rule turns the direction into a step.
-struct GAM: Direction {
-    let rho: Double
-    let alpha: Double
-    /// GAM+SAM: the SAM radius of the base gradient, or nil for plain GAM.
-    var samRho: Double? = nil
-
-    mutating func direction(at theta: [Double], loss: Double, gradient g: [Double],
-                            oracle: inout CountingOracle) throws -> DirectionResult {
-        // With gradient noise, g is a noisy draw: the product is taken along it, as before the fusion.
-        let f = oracle.noise > 0 ? oracle.hvp(theta, scale(g, 1 / (norm(g) + xi))).hv
-            : scale(oracle.hessianGradient(theta).hg, 1 / (norm(g) + xi))
-        let adv = add(theta, scale(f, rho / (norm(f) + xi)))
-        let (_, advGradient, hg) = oracle.hessianGradient(adv)
-        let advNorm = norm(advGradient)
-        let hNorm = scale(hg, rho / (advNorm + xi))
-        var base = g
-        if let samRho { base = oracle.gradient(add(theta, scale(g, samRho / (norm(g) + xi)))).gradient }
-        let correction = scale(hNorm, alpha)
-        return DirectionResult(direction: add(base, correction), fofEstimate: rho * advNorm, probe: adv, correction: correction)
-    }
-}
-
-/// GAM (and GAM+SAM) over lanes, operation for operation as `GAM` (without noise).
-struct GAMLanes: LaneDirection {
+/// (With gradient noise the first product is taken along the noisy gradient.) GAM's estimate of
+/// FOF is ρ‖∇L(θ_adv)‖; its correction α h_norm.
+struct GAM: LaneDirection {
     let rho: Double, alpha: Double, samRho: Double?
     let dimension: Int
     private let f: LaneBuffer, adv: LaneBuffer, advGradient: LaneBuffer, hg: LaneBuffer, base: LaneBuffer
@@ -53,13 +32,12 @@ struct GAMLanes: LaneDirection {
 
     var needsHessianGradient: Bool { true }
 
-    func direction(theta: UnsafePointer<Double>, gradient g: UnsafePointer<Double>, hessianGradient: UnsafePointer<Double>?,
-                   count m: Int, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>) {
-        let n = dimension, w = Lanes.width
+    func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) {
+        let n = dimension, w = Lanes.width, m = s.count, theta = s.theta, g = s.gradient
         // f = H(θ)g/(‖g‖ + ξ)
         LaneMath.norm(g, dimension: n, count: m, into: norms.pointer)
         LaneMath.guardedRatio(1, norms.pointer, count: m, into: factors.pointer)
-        LaneMath.scaled(hessianGradient!, factors.pointer, dimension: n, count: m, into: f.pointer)
+        LaneMath.scaled(s.hessianGradient!, factors.pointer, dimension: n, count: m, into: f.pointer)
         // θ_adv = θ + ρ f/(‖f‖ + ξ)
         LaneMath.norm(f.pointer, dimension: n, count: m, into: norms.pointer)
         LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)
@@ -67,6 +45,11 @@ struct GAMLanes: LaneDirection {
         // h_norm = ρ H(θ_adv)∇L(θ_adv)/(‖∇L(θ_adv)‖ + ξ)
         oracle.hessianGradient(adv.pointer, count: m, loss: nil, gradient: advGradient.pointer, hessianGradient: hg.pointer)
         LaneMath.norm(advGradient.pointer, dimension: n, count: m, into: norms.pointer)
+        if let report {
+            report.probe.pointer.update(from: adv.pointer, count: n * w)
+            for p in 0..<m { report.fofEstimate[p] = rho * norms[p] }
+            (report.hasProbe, report.hasFofEstimate) = (true, true)
+        }
         LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)
         LaneMath.scaled(hg.pointer, factors.pointer, dimension: n, count: m, into: hg.pointer)
         var b = g
@@ -81,6 +64,13 @@ struct GAMLanes: LaneDirection {
         for i in 0..<n {
             let bi = b + i * w, hi = hg.pointer + i * w, di = direction + i * w
             for p in 0..<m { di[p] = bi[p] + hi[p] * alpha }
+        }
+        if let report {
+            for i in 0..<n {
+                let hi = hg.pointer + i * w, ci = report.correction.pointer + i * w
+                for p in 0..<m { ci[p] = hi[p] * alpha }
+            }
+            report.hasCorrection = true
         }
     }
 }

@@ -33,10 +33,18 @@ public final class LaneBuffer: @unchecked Sendable {
     }
 }
 
-/// The problem's tapes over a block of lanes, with their registers (one per thread).
+/// The problem's tapes over a block of lanes, with their registers (one per thread), as an
+/// optimizer sees them: every pass counted, and the run's Gaussian gradient noise (if any) added
+/// to every ∇L from each lane's own generator, all seeded alike, so lane p computes the run from
+/// its start with the run's seed.
 public final class LaneOracle {
     public let oracle: Oracle
     public let dimension: Int
+    /// Standard deviation of the noise added to each component of every ∇L; 0 for none.
+    public let noise: Double
+    private var generators: [Gaussian]
+    /// Passes made, one per call whatever the number of lanes: for a block of one, the run's counts.
+    public private(set) var evaluations = Evaluations()
     // Made on first use, so a caller that needs only gradients never builds the HVP tapes.
     private lazy var gradientRegisters = oracle.gradientTape.makeBlockWorkspace()
     private lazy var hvpRegisters = oracle.hvpTape.makeBlockWorkspace()
@@ -44,9 +52,12 @@ public final class LaneOracle {
     private lazy var hessianGradientRegisters = oracle.hessianGradientTape?.makeBlockWorkspace() ?? []
     private lazy var gradientScratch = LaneBuffer(dimension: dimension)
 
-    public init(_ oracle: Oracle) {
+    /// `seed` seeds every lane's noise generator.
+    public init(_ oracle: Oracle, noise: Double = 0, seed: UInt64 = 0) {
         self.oracle = oracle
         dimension = oracle.dimension
+        self.noise = noise
+        generators = noise > 0 ? [Gaussian](repeating: Gaussian(seed: seed), count: Lanes.width) : []
     }
 
     private func columns(_ v: UnsafePointer<Double>) -> [UnsafePointer<Double>] {
@@ -56,60 +67,163 @@ public final class LaneOracle {
         (0..<dimension).map { i in v.map { $0 + i * Lanes.width } }
     }
 
-    /// L (into `loss`, one per lane) and ∇L (into `gradient`, a lane vector) at lanes 0..<m; nil skips.
+    /// The run's noise on ∇L of lanes 0..<m, each lane's components in order from its generator.
+    private func addNoise(_ g: UnsafeMutablePointer<Double>, count m: Int) {
+        guard noise > 0 else { return }
+        for p in 0..<m { for i in 0..<dimension { g[i * Lanes.width + p] += noise * generators[p].next() } }
+    }
+
+    /// Counts the passes `hessianGradient` (or `gradient`) would make, for a caller that made
+    /// them uncounted ahead of time (a run's loop evaluates θ after each update, and counts that
+    /// pass when a step uses it).
+    public func count(hessianGradient: Bool) {
+        if !hessianGradient || noise > 0 || oracle.hessianGradientTape == nil { evaluations.gradient += 1 }
+        if hessianGradient { evaluations.hvp += 1 }
+    }
+
+    /// L (into `loss`, one per lane) and ∇L (into `gradient`, a lane vector, with the run's noise)
+    /// at lanes 0..<m; nil skips an output.
     public func gradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
-                         gradient: UnsafeMutablePointer<Double>?) {
+                         gradient: UnsafeMutablePointer<Double>?, counted: Bool = true) {
         let tape = oracle.gradientTape
         gradientRegisters.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient))
         }
+        if let gradient { addNoise(gradient, count: m) }
+        if counted { evaluations.gradient += 1 }
     }
 
     /// L, ∇L and H∇L at lanes 0..<m from one pass of the H∇L tape (for data, a gradient pass and
-    /// an HVP along it, as `Oracle.hessianGradient`); nil skips an output.
+    /// an HVP along it, as `Oracle.hessianGradient`); with noise, ∇L carries it and the product is
+    /// taken along the noisy gradient (a gradient pass and an HVP pass). nil skips an output.
     public func hessianGradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
-                                gradient: UnsafeMutablePointer<Double>?, hessianGradient: UnsafeMutablePointer<Double>?) {
-        guard let tape = oracle.hessianGradientTape else {
+                                gradient: UnsafeMutablePointer<Double>?, hessianGradient: UnsafeMutablePointer<Double>?,
+                                counted: Bool = true) {
+        guard let tape = oracle.hessianGradientTape, noise == 0 else {
             let g = gradient ?? gradientScratch.pointer
-            self.gradient(theta, count: m, loss: loss, gradient: g)
-            if let hessianGradient { hvp(theta, g, count: m, into: hessianGradient) }
+            self.gradient(theta, count: m, loss: loss, gradient: g, counted: counted)
+            if let hessianGradient { hvp(theta, g, count: m, into: hessianGradient, counted: counted) }
             return
         }
         hessianGradientRegisters.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient) + columns(hessianGradient))
         }
+        if counted { evaluations.hvp += 1 }
     }
 
     /// H(θ)·v at lanes 0..<m, into the lane vector `hv`.
-    public func hvp(_ theta: UnsafePointer<Double>, _ v: UnsafePointer<Double>, count m: Int, into hv: UnsafeMutablePointer<Double>) {
+    public func hvp(_ theta: UnsafePointer<Double>, _ v: UnsafePointer<Double>, count m: Int, into hv: UnsafeMutablePointer<Double>,
+                    counted: Bool = true) {
         let tape = oracle.hvpTape
         let skipped = [UnsafeMutablePointer<Double>?](repeating: nil, count: 1 + dimension)
         hvpRegisters.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta) + columns(v), count: m, registers: r.baseAddress!, into: skipped + columns(hv))
         }
+        if counted { evaluations.hvp += 1 }
     }
 
-    /// L at lanes 0..<m, one per lane.
+    /// L at lanes 0..<m, one per lane (uncounted: no rule needs the loss alone).
     public func loss(_ theta: UnsafePointer<Double>, count m: Int, into loss: UnsafeMutablePointer<Double>) {
         let tape = oracle.lossTape
         lossRegisters.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss])
         }
     }
+
+    /// L and ∇L at one point for lane p (counted, with lane p's noise): for the rules that work
+    /// lane by lane (`ScalarLaneRule`).
+    public func gradient(at point: [Double], lane p: Int) -> (loss: Double, gradient: [Double]) {
+        evaluations.gradient += 1
+        var (l, g) = oracle.gradient(point)
+        if noise > 0 { for i in g.indices { g[i] += noise * generators[p].next() } }
+        return (l, g)
+    }
+
+    /// H·v at one point (counted).
+    public func hvp(at point: [Double], _ v: [Double]) -> [Double] {
+        evaluations.hvp += 1
+        return oracle.hvp(point, v).hv
+    }
 }
 
-/// The lane form of a `Direction`: the same rule over a block, bit for bit.
+/// A block of lanes at one step, as a rule receives it: θ, L(θ) (one per lane), ∇L(θ) (with
+/// the run's noise) and, when the rule asks for it, H(θ)∇L(θ); `active[p]` is false for a lane
+/// that has converged or diverged (its direction is not used).
+public struct LaneState {
+    public let theta: UnsafePointer<Double>
+    public let loss: UnsafePointer<Double>
+    public let gradient: UnsafePointer<Double>
+    public let hessianGradient: UnsafePointer<Double>?
+    public let active: UnsafePointer<Bool>
+    public let count: Int
+
+    public init(theta: UnsafePointer<Double>, loss: UnsafePointer<Double>, gradient: UnsafePointer<Double>,
+                hessianGradient: UnsafePointer<Double>?, active: UnsafePointer<Bool>, count: Int) {
+        (self.theta, self.loss, self.gradient, self.hessianGradient, self.active, self.count) = (theta, loss, gradient, hessianGradient, active, count)
+    }
+}
+
+/// What a rule says of a step besides its direction, lane by lane: where it probed, its
+/// estimate of ZOF or FOF, GAM's correction. A single run asks for it (its trajectory and `lab
+/// step` show them); a map does not, and the rule then skips the work.
+public final class LaneReport {
+    public let probe: LaneBuffer, correction: LaneBuffer
+    public let zofEstimate: LaneBuffer, fofEstimate: LaneBuffer
+    public var hasProbe = false, hasCorrection = false, hasZofEstimate = false, hasFofEstimate = false
+    let dimension: Int
+
+    public init(dimension: Int) {
+        self.dimension = dimension
+        (probe, correction) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
+        (zofEstimate, fofEstimate) = (LaneBuffer(count: Lanes.width), LaneBuffer(count: Lanes.width))
+    }
+
+    /// Lane p's step as one result, with its direction from the lane vector `direction`.
+    public func result(lane p: Int, direction: UnsafePointer<Double>) -> DirectionResult {
+        func column(_ v: UnsafePointer<Double>) -> [Double] { (0..<dimension).map { v[$0 * Lanes.width + p] } }
+        return DirectionResult(direction: column(direction),
+                               zofEstimate: hasZofEstimate ? zofEstimate[p] : nil, fofEstimate: hasFofEstimate ? fofEstimate[p] : nil,
+                               probe: hasProbe ? column(probe.pointer) : nil, correction: hasCorrection ? column(correction.pointer) : nil)
+    }
+}
+
+/// A direction rule over a block of lanes: the one definition of an optimizer's update, which
+/// a single run takes as a block of one and a basin map or sweep as blocks of up to
+/// `Lanes.width` starts. Each lane's arithmetic depends on that lane alone, so a lane computes
+/// the same bits in any block (`LanesTests` checks every optimizer).
 public protocol LaneDirection {
     /// True when the rule needs H∇L at θ: the runner then takes L, ∇L and H∇L in one pass.
     var needsHessianGradient: Bool { get }
-    /// Writes the direction of lanes 0..<m into `direction`, given θ, ∇L(θ) and (when it asks
-    /// for it) H(θ)∇L(θ) there, as lane vectors.
-    func direction(theta: UnsafePointer<Double>, gradient: UnsafePointer<Double>, hessianGradient: UnsafePointer<Double>?,
-                   count m: Int, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>)
+    /// Writes the direction of lanes 0..<count into `direction` (a lane vector), and with
+    /// `report` what the rule saw on the way.
+    func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) throws
 }
 
 extension LaneDirection {
     public var needsHessianGradient: Bool { false }
+}
+
+/// A rule computed lane by lane with scalar code: the exact variants, whose search over the
+/// ball is scalar. Inactive lanes are skipped.
+protocol ScalarLaneRule: LaneDirection {
+    func direction(at theta: [Double], loss: Double, gradient: [Double], lane p: Int, oracle: LaneOracle) throws -> DirectionResult
+}
+
+extension ScalarLaneRule {
+    func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) throws {
+        let n = oracle.dimension, w = Lanes.width
+        for p in 0..<s.count {
+            guard s.active[p] else { for i in 0..<n { direction[i * w + p] = 0 }; continue }
+            let theta = (0..<n).map { s.theta[$0 * w + p] }, g = (0..<n).map { s.gradient[$0 * w + p] }
+            let d = try self.direction(at: theta, loss: s.loss[p], gradient: g, lane: p, oracle: oracle)
+            for i in 0..<n { direction[i * w + p] = d.direction[i] }
+            guard let report else { continue }
+            if let probe = d.probe { report.hasProbe = true; for i in 0..<n { report.probe[i * w + p] = probe[i] } }
+            if let c = d.correction { report.hasCorrection = true; for i in 0..<n { report.correction[i * w + p] = c[i] } }
+            if let z = d.zofEstimate { report.hasZofEstimate = true; report.zofEstimate[p] = z }
+            if let f = d.fofEstimate { report.hasFofEstimate = true; report.fofEstimate[p] = f }
+        }
+    }
 }
 
 /// Lane arithmetic in the scalar helpers' order (`norm`, `scale`, `add` of Vectors.swift). Inner
@@ -124,6 +238,15 @@ enum LaneMath {
             for p in 0..<m { out[p] = out[p] + vi[p] * vi[p] }
         }
         for p in 0..<m { out[p] = out[p].squareRoot() }
+    }
+
+    /// out[p] = a_p · b_p, summed from 0 in component order as `dot` does.
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
+        for p in 0..<m { out[p] = 0 }
+        for i in 0..<n {
+            let ai = a + i * Lanes.width, bi = b + i * Lanes.width
+            for p in 0..<m { out[p] = out[p] + ai[p] * bi[p] }
+        }
     }
 
     /// out_p = a_p + b_p · c[p], with c one number per lane (add(a, scale(b, c)) of the scalar rules).
@@ -150,7 +273,8 @@ enum LaneMath {
     }
 }
 
-/// The base rules over lanes, with `BaseRule`'s arithmetic; only active lanes move.
+/// A base rule (`BaseRule`, whose documentation gives the update) with its state, over a block
+/// of lanes; a single run is a block of one. Only active lanes move.
 public struct LaneBaseRule {
     public let rule: BaseRule
     let dimension: Int
@@ -164,6 +288,15 @@ public struct LaneBaseRule {
         buffer = LaneBuffer(dimension: dimension)
         m = LaneBuffer(dimension: dimension)
         v = LaneBuffer(dimension: dimension)
+    }
+
+    /// One update of a single point along `direction`: lane 0 of a block of one.
+    public mutating func step(_ theta: inout [Double], direction: [Double], lr: Double) {
+        let t = LaneBuffer(dimension: dimension), d = LaneBuffer(dimension: dimension)
+        for i in 0..<dimension { (t[i * Lanes.width], d[i * Lanes.width]) = (theta[i], direction[i]) }
+        let active = [true]
+        active.withUnsafeBufferPointer { step(t.pointer, direction: d.pointer, lr: lr, count: 1, active: $0.baseAddress!) }
+        theta = (0..<dimension).map { t[$0 * Lanes.width] }
     }
 
     /// One update of lanes 0..<count where `active[p]`, along `d` (which it may overwrite).

@@ -4,7 +4,9 @@ import Symbolic
 /// An optimizer by name: a direction rule and the base rule that turns it into a step. The
 /// names, their `--help` lines and the suggestions for a typo all come from `Optimizer.all`.
 ///
-/// Adding an optimizer: one new file with its `Direction` type, and one entry below.
+/// Adding an optimizer: one new file with its `LaneDirection` type (the rule written once, over a
+/// block of lanes), and one entry below. Single runs, `lab step`, basin maps and sweeps all run
+/// that one rule.
 public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     /// The `--opt` name, part of the command-line contract (`gam-fast`, `sam-exact`).
     public let name: String
@@ -21,27 +23,19 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     /// optimizers compared most (gd black, sam blue, gam vermillion, their exact variants sky
     /// blue and orange), Paul Tol's muted colours for the rest.
     public let color: UInt32
-    let make: @Sendable (Hyperparameters) -> any Direction
-    /// Its lane form (many starts stepped together, the same bits per start), or nil: basin maps
-    /// then run its starts one by one.
-    let makeLanes: (@Sendable (Hyperparameters, Int) -> any LaneDirection)?
+    /// Its rule for hyperparameters and a problem of that many variables.
+    let make: @Sendable (Hyperparameters, Int) -> any LaneDirection
+    /// True for the exact variants, whose every step searches the ball lane by lane (about a
+    /// second a start on a 2-D map): `lab basins` warns before a large map of them.
+    public let searchesBall: Bool
 
     public var description: String { name }
     /// True for a direction fed to the chosen `base` rule (sam, gam, …); false for gd, sgd, momentum, nesterov,
     /// adam and adamw, which are base rules themselves.
     public var isSharpnessAware: Bool { impliedBase == nil }
 
-    /// Whether basin maps and sweeps can step many starts of it together (else one at a time).
-    public var hasLaneForm: Bool { makeLanes != nil }
-
-    /// A fresh direction rule for a run with these hyperparameters.
-    public func direction(_ h: Hyperparameters) -> any Direction { make(h) }
-
-    /// Its lane rule for a problem of `dimension` variables, or nil when it has none (noise,
-    /// which each run draws from its own generator, has none either).
-    public func laneDirection(_ h: Hyperparameters, dimension: Int) -> (any LaneDirection)? {
-        h.noise == 0 ? makeLanes?(h, dimension) : nil
-    }
+    /// A fresh rule for runs with these hyperparameters on a problem of `dimension` variables.
+    public func rule(_ h: Hyperparameters, dimension: Int) -> any LaneDirection { make(h, dimension) }
 
     /// Optimizers are equal when their names are.
     /// Settings every run reads, whatever its optimizer: where it starts, how long and how fast
@@ -66,35 +60,34 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
     init(_ name: String, _ summary: String, color: UInt32, base: BaseRuleKind? = nil, settings: [String] = [],
-         defaults: [String: SettingValue] = [:], lanes: (@Sendable (Hyperparameters, Int) -> any LaneDirection)? = nil,
-         make: @escaping @Sendable (Hyperparameters) -> any Direction) {
+         defaults: [String: SettingValue] = [:], searchesBall: Bool = false,
+         make: @escaping @Sendable (Hyperparameters, Int) -> any LaneDirection) {
         (self.name, self.summary, self.impliedBase, self.settings, self.defaults, self.make) = (name, summary, base, settings, defaults, make)
         self.color = color
-        makeLanes = lanes
+        self.searchesBall = searchesBall
     }
 
     /// Every optimizer, in `--help` order.
     public static let all: [Optimizer] = [
-        Optimizer("gd", "gradient descent (torch.optim.SGD)", color: 0x000000, base: .gd, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
+        Optimizer("gd", "gradient descent (torch.optim.SGD)", color: 0x000000, base: .gd) { Gradient(dimension: $1) },
         Optimizer("sgd", "gd with Gaussian gradient noise (noise 0.1 unless set)", color: 0x666666, base: .gd, settings: ["noise", "seed"],
-                  defaults: ["noise": .number(0.1)], lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("momentum", "heavy-ball momentum (torch.optim.SGD)", color: 0x009E73, base: .momentum, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", color: 0x999933, base: .nesterov, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("adam", "Adam (torch.optim.Adam)", color: 0xCC79A7, base: .adam, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("adamw", "AdamW, decoupled weight decay (torch.optim.AdamW)", color: 0x882255, base: .adamw, lanes: { GradientLanes(dimension: $1) }) { _ in Gradient() },
-        Optimizer("sam", "SAM, Foret et al. 2021, as davda54/sam", color: 0x0072B2, settings: ["rho"],
-                  lanes: { SAMLanes(rho: $0.rho, dimension: $1) }) { SAM(rho: $0.rho) },
-        Optimizer("asam", "adaptive SAM, Kwon et al. 2021", color: 0x44AA99, settings: ["rho", "eta"]) { ASAM(rho: $0.rho, eta: $0.eta) },
+                  defaults: ["noise": .number(0.1)]) { Gradient(dimension: $1) },
+        Optimizer("momentum", "heavy-ball momentum (torch.optim.SGD)", color: 0x009E73, base: .momentum) { Gradient(dimension: $1) },
+        Optimizer("nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)", color: 0x999933, base: .nesterov) { Gradient(dimension: $1) },
+        Optimizer("adam", "Adam (torch.optim.Adam)", color: 0xCC79A7, base: .adam) { Gradient(dimension: $1) },
+        Optimizer("adamw", "AdamW, decoupled weight decay (torch.optim.AdamW)", color: 0x882255, base: .adamw) { Gradient(dimension: $1) },
+        Optimizer("sam", "SAM, Foret et al. 2021, as davda54/sam", color: 0x0072B2, settings: ["rho"]) { SAM(rho: $0.rho, dimension: $1) },
+        Optimizer("asam", "adaptive SAM, Kwon et al. 2021", color: 0x44AA99, settings: ["rho", "eta"]) { ASAM(rho: $0.rho, eta: $0.eta, dimension: $1) },
         Optimizer("gam", "GAM, Algorithm 1 of Zhang et al. 2023, exact Hessian-vector products", color: 0xD55E00,
-                  settings: ["rho", "alpha"],
-                  lanes: { GAMLanes(rho: $0.rho, alpha: $0.alpha, dimension: $1) }) { GAM(rho: $0.rho, alpha: $0.alpha) },
-        Optimizer("gam-sam", "GAM's flatness term on SAM's gradient", color: 0xAA4499, settings: ["rho", "alpha", "sam-rho"],
-                  lanes: { GAMLanes(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho, dimension: $1) }) { GAM(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho) },
+                  settings: ["rho", "alpha"]) { GAM(rho: $0.rho, alpha: $0.alpha, dimension: $1) },
+        Optimizer("gam-sam", "GAM's flatness term on SAM's gradient", color: 0xAA4499,
+                  settings: ["rho", "alpha", "sam-rho"]) { GAM(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho, dimension: $1) },
         Optimizer("gam-fast", "the authors' accelerated GAM (xxgege/GAM), no Hessian-vector products", color: 0x661100,
-                  settings: ["rho", "grad-rho", "grad-norm-rho", "beta0", "beta1", "beta2", "beta3", "gamma"]) { GAMFast($0) },
-        Optimizer("sam-exact", "L + ZOF with the exact argmax over the ρ-ball", color: 0x56B4E9, settings: ["rho"]) { SAMExact(rho: $0.rho) },
+                  settings: ["rho", "grad-rho", "grad-norm-rho", "beta0", "beta1", "beta2", "beta3", "gamma"]) { GAMFast($0, dimension: $1) },
+        Optimizer("sam-exact", "L + ZOF with the exact argmax over the ρ-ball", color: 0x56B4E9, settings: ["rho"],
+                  searchesBall: true) { h, _ in SAMExact(rho: h.rho) },
         Optimizer("gam-exact", "L + α·FOF with the exact argmax over the ρ-ball", color: 0xE69F00,
-                  settings: ["rho", "alpha"]) { GAMExact(rho: $0.rho, alpha: $0.alpha) },
+                  settings: ["rho", "alpha"], searchesBall: true) { h, _ in GAMExact(rho: h.rho, alpha: h.alpha) },
     ]
 
     /// The optimizer of that name, or nil.
@@ -113,5 +106,30 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
         all.map { o in
             hangingIndent(o.name, o.summary + (o.settings.isEmpty ? "" : " [" + o.settings.joined(separator: ", ") + "]"), column: 13)
         }.joined(separator: "\n")
+    }
+}
+
+extension Optimizer {
+    /// The direction at θ as a run's first step takes it, a block of one lane: L and ∇L (with H∇L
+    /// when the rule needs it) through a counting oracle with the run's noise, then the rule.
+    public func firstDirection(_ h: Hyperparameters, oracle o: Oracle, at theta: [Double]) throws -> (result: DirectionResult, evaluations: Evaluations) {
+        let n = o.dimension, w = Lanes.width
+        let oracle = LaneOracle(o, noise: h.noise, seed: h.seed)
+        let rule = rule(h, dimension: n)
+        let t = LaneBuffer(dimension: n), g = LaneBuffer(dimension: n), hg = LaneBuffer(dimension: n), d = LaneBuffer(dimension: n)
+        let loss = LaneBuffer(count: w)
+        for i in 0..<n { t[i * w] = theta[i] }
+        if rule.needsHessianGradient {
+            oracle.hessianGradient(t.pointer, count: 1, loss: loss.pointer, gradient: g.pointer, hessianGradient: hg.pointer)
+        } else {
+            oracle.gradient(t.pointer, count: 1, loss: loss.pointer, gradient: g.pointer)
+        }
+        let report = LaneReport(dimension: n), active = [true]
+        try active.withUnsafeBufferPointer { a in
+            try rule.direction(LaneState(theta: t.pointer, loss: loss.pointer, gradient: g.pointer,
+                                         hessianGradient: rule.needsHessianGradient ? UnsafePointer(hg.pointer) : nil, active: a.baseAddress!, count: 1),
+                               oracle: oracle, into: d.pointer, report: report)
+        }
+        return (report.result(lane: 0, direction: d.pointer), oracle.evaluations)
     }
 }

@@ -134,7 +134,7 @@ public func runText(_ r: RunRecord, problem p: Problem) -> String {
     if let from = r.startBasin, from.index != r.final.basin?.index || (from.index == nil && distance(from.theta, r.final.basin?.theta ?? []) > 1e-3 * p.diagonal) {
         out += "\n             (it started in the basin of \(label(from)) at \(format(point: from.theta, p.variables)))"
     }
-    out += "\nevaluations  \(r.evaluations.gradient) gradient, \(r.evaluations.hvp) HVP"
+    out += "\npasses       \(r.evaluations.gradient) gradient (L, ∇L), \(r.evaluations.hvp) HVP (L, ∇L and a Hessian-vector product)"
     out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(flatness: f.zof, dimension: p.dimension)), FOF \(format(flatness: f.fof, dimension: p.dimension)) (ρ = \(format(h.rho)))"
     if r.trajectory.first?.zof != nil {
         let every = max(1, last.step / 10)
@@ -159,7 +159,7 @@ public func comparisonText(_ c: Comparison) -> String {
     let p = c.problem
     let generalisation = c.records.first.map { generalisationRows($0.final, reached: true).map(\.0) } ?? []
     var rows: [[String]] = ([["end θ"], ["loss"]] + generalisation.map { [$0] }
-                            + [["basin"], ["status"], ["steps"], ["gradient evals"], ["HVP evals"], ["λ_max"], ["ZOF"], ["FOF"]])
+                            + [["basin"], ["status"], ["steps"], ["gradient passes"], ["HVP passes"], ["λ_max"], ["ZOF"], ["FOF"]])
     for r in c.records {
         let f = r.final
         let values = [format(point: f.theta, p.variables), format(f.loss)]

@@ -69,15 +69,14 @@ struct Basins: CommonOptionsCommand {
         let threadCount = try threads.count()
         let out = try options.folder()
         let flags = try options.manyRunFlags(command: "basins", measures: "basin maps keep no trajectories")
-        // Optimizers without a lane form run start by start: say so before a long wait.
         let starts = size.0 * (p.dimension == 1 ? (varied?.values.count ?? 1) : size.1)
         // A map needs no more starts than a figure has pixels (4096 × 4096 would need about 9 GB).
         if starts * optimizers.count > Basins.maxRuns {
             throw UsageError("--grid \(grid)\(varied.map { " with --vary \($0.key)'s \($0.values.count) values" } ?? "") and \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s") make \(starts * optimizers.count) runs, more than \(Basins.maxRuns) (1024 × 1024); a map needs no more starts than it has pixels")
         }
-        let slow = optimizers.filter { !$0.hasLaneForm }.map(\.name)
+        let slow = optimizers.filter(\.searchesBall).map(\.name)
         if !slow.isEmpty, starts > 2000 {
-            printError("note: \(slow.joined(separator: ", ")) \(slow.count == 1 ? "has" : "have") no lane form and \(slow.count == 1 ? "runs" : "run") its \(starts) starts one at a time, which can take long (the exact variants about a second a start); a smaller --grid is quicker")
+            printError("note: \(slow.joined(separator: ", ")) \(slow.count == 1 ? "searches" : "search") the ball exactly at every step of each of its \(starts) starts, which can take long (about a second a start); a smaller --grid is quicker")
         }
         let bar = ProgressBar("basin map", threads: threadCount, limit: try workLimit.seconds(),
                               limitHint: "give a larger --max-minutes, or a smaller --grid or fewer --steps")

@@ -23,8 +23,8 @@ final class RunCommandTests: XCTestCase {
         for key in ["theta", "loss", "basin", "lambda_max", "zof", "fof"] { XCTAssertFalse(final[key] == nil || final[key] is NSNull, key) }
         XCTAssertTrue(final["test_loss"] is NSNull)
         let evaluations = try XCTUnwrap(doc["evaluations"] as? [String: Any])
-        XCTAssertEqual(evaluations["gradient"] as? Double, 30)   // GAM: 1 gradient pass per step
-        XCTAssertEqual(evaluations["hvp"] as? Double, 60)        // and 2 passes of the H∇L tape
+        XCTAssertEqual(evaluations["gradient"] as? Double, 0)    // GAM: no separate gradient pass,
+        XCTAssertEqual(evaluations["hvp"] as? Double, 60)        // 2 passes of the H∇L tape per step
         let hyper = try XCTUnwrap(doc["hyperparameters"] as? [String: Any])
         XCTAssertEqual(hyper["lr"] as? Double, 0.005)      // from the problem's defaults
         XCTAssertEqual(hyper["steps"] as? Double, 30)      // from the flag
