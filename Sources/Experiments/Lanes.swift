@@ -125,10 +125,18 @@ public struct LaneRuns {
                                              active: a.baseAddress!, count: m),
                                    oracle: oracle, into: d.pointer, report: report)
             }
-            if let watch, let report { watch.estimates(report.result(lane: 0, direction: d.pointer)) }
+            // The direction before the base rule, which may overwrite it, is what the watch sees.
+            let result = report?.result(lane: 0, direction: d.pointer)
             previous.pointer.update(from: theta.pointer, count: n * w)
             if k == hyper.steps - 2 { twoBack.pointer.update(from: theta.pointer, count: n * w) }
-            active.withUnsafeBufferPointer { base.step(theta.pointer, direction: d.pointer, lr: lr, count: m, active: $0.baseAddress!) }
+            let moved = active.withUnsafeBufferPointer {
+                base.step(theta.pointer, direction: d.pointer, lr: lr, count: m, active: $0.baseAddress!)
+                return rule.afterStep(theta: theta.pointer, active: $0.baseAddress!, count: m)
+            }
+            if let watch, var r = result {
+                r.movedAfterStep = moved
+                watch.estimates(r)
+            }
             evaluate()
             // `divergenceReason`: a coordinate or the loss not finite, or ten domain widths out;
             // flagged lane by lane (bad[p] > 0), then handled for the few lanes flagged.

@@ -25,6 +25,8 @@ public struct StepRecord: Sendable {
     public let next: [Double]
     /// The learning rate of this step (after the schedule).
     public let lr: Double
+    /// True when the optimizer moved θ again after the base rule's step (lookahead's synchronisation).
+    public let movedAfterStep: Bool
     /// Exact ZOF_ρ and FOF_ρ at θ and the points that attain them (lower bounds beyond 2-D).
     public let zof: Double, zofArgmax: [Double]
     public let fof: Double, fofArgmax: [Double]
@@ -60,7 +62,7 @@ extension RunConfiguration {
         let worst = try o.zof(at: theta, rho: hyper.rho), steepest = try o.fof(at: theta, rho: hyper.rho)
         return StepRecord(problem: problem.name, optimizer: optimizer, hyper: hyper, step: k, theta: theta, loss: at.loss, gradient: at.gradient,
                           probe: d.probe, correction: d.correction, direction: d.direction, next: next,
-                          lr: hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps),
+                          lr: hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps), movedAfterStep: d.movedAfterStep,
                           zof: worst.value, zofArgmax: worst.argmax, fof: steepest.value, fofArgmax: steepest.argmax,
                           zofEstimate: d.zofEstimate, fofEstimate: d.fofEstimate)
     }

@@ -15,6 +15,8 @@ public struct DirectionResult: Sendable {
     public var probe: [Double]?
     /// GAM-type rules: the flatness term added to the base gradient (α·h_norm).
     public var correction: [Double]?
+    /// True when the rule moved θ again after the base rule's step (lookahead's synchronisation).
+    public var movedAfterStep = false
 
     public init(direction: [Double], zofEstimate: Double? = nil, fofEstimate: Double? = nil, probe: [Double]? = nil,
                 correction: [Double]? = nil) {

@@ -35,6 +35,9 @@ public struct Hyperparameters: Sendable, Equatable {
     public var beta3: Double?
     /// gam-fast's γ: weight of the part of p orthogonal to n, subtracted from n (the gradient decomposition).
     public var gamma = 0.03
+    /// Lookahead: fast steps between synchronisations (k) and the slow weights' step towards the fast ones (α).
+    public var lookaheadSteps = 5
+    public var lookaheadAlpha = 0.5
     /// Standard deviation of Gaussian noise added to every gradient evaluation (sgd's default 0.1).
     public var noise = 0.0
     /// Seed of the gradient-noise generator: the same seed gives the same run, byte for byte.

@@ -197,10 +197,15 @@ public protocol LaneDirection {
     /// Writes the direction of lanes 0..<count into `direction` (a lane vector), and with
     /// `report` what the rule saw on the way.
     func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) throws
+    /// Called after the base rule's step of lanes 0..<count: a rule that moves θ itself
+    /// (lookahead's slow weights) does it here, for the lanes with `active[p]`, and says whether
+    /// it did. Nothing by default.
+    func afterStep(theta: UnsafeMutablePointer<Double>, active: UnsafePointer<Bool>, count: Int) -> Bool
 }
 
 extension LaneDirection {
     public var needsHessianGradient: Bool { false }
+    public func afterStep(theta: UnsafeMutablePointer<Double>, active: UnsafePointer<Bool>, count: Int) -> Bool { false }
 }
 
 /// A rule computed lane by lane with scalar code: the exact variants, whose search over the

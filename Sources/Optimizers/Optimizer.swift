@@ -30,9 +30,9 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     public let searchesBall: Bool
 
     public var description: String { name }
-    /// True for a direction fed to the chosen `base` rule (sam, gam, …); false for gd, sgd, momentum, nesterov,
-    /// adam and adamw, which are base rules themselves.
-    public var isSharpnessAware: Bool { impliedBase == nil }
+    /// True for a rule fed to the chosen `base` rule (sam, gam, lookahead, …); false for gd, sgd,
+    /// momentum, nesterov, adam and adamw, which are base rules themselves.
+    public var takesBase: Bool { impliedBase == nil }
 
     /// A fresh rule for runs with these hyperparameters on a problem of `dimension` variables.
     public func rule(_ h: Hyperparameters, dimension: Int) -> any LaneDirection { make(h, dimension) }
@@ -49,7 +49,7 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
     public func reads(_ key: String, base: BaseRuleKind) -> Bool {
         if Optimizer.common.contains(key) || settings.contains(key) { return true }
         switch key {
-        case "base": return isSharpnessAware
+        case "base": return takesBase
         case "momentum": return base == .momentum || base == .nesterov
         case "dampening": return base == .momentum
         default: return false
@@ -84,6 +84,8 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
                   settings: ["rho", "alpha", "sam-rho"]) { GAM(rho: $0.rho, alpha: $0.alpha, samRho: $0.samRho, dimension: $1) },
         Optimizer("gam-fast", "the authors' accelerated GAM (xxgege/GAM), no Hessian-vector products", color: 0x661100,
                   settings: ["rho", "grad-rho", "grad-norm-rho", "beta0", "beta1", "beta2", "beta3", "gamma"]) { GAMFast($0, dimension: $1) },
+        Optimizer("lookahead", "Lookahead, Zhang et al. 2019: k base-rule steps, then the slow weights move α of the way", color: 0x332288,
+                  settings: ["lookahead-k", "lookahead-alpha"]) { Lookahead(k: $0.lookaheadSteps, alpha: $0.lookaheadAlpha, dimension: $1) },
         Optimizer("sam-exact", "L + ZOF with the exact argmax over the ρ-ball", color: 0x56B4E9, settings: ["rho"],
                   searchesBall: true) { h, _ in SAMExact(rho: h.rho) },
         Optimizer("gam-exact", "L + α·FOF with the exact argmax over the ρ-ball", color: 0xE69F00,

@@ -56,7 +56,7 @@ public struct Setting: Sendable {
     static let displayNames: [String: String] = [
         "lr": "learning rate", "rho": "ρ", "alpha": "α", "sam-rho": "ρ_{SAM}", "eta": "η", "sigma": "σ", "weight-decay": "weight decay",
         "init-seed": "initialisation seed", "grad-rho": "ρ_{grad}", "grad-norm-rho": "ρ_{grad norm}", "beta0": "β_{0}", "beta1": "β_{1}",
-        "beta2": "β_{2}", "beta3": "β_{3}", "gamma": "γ", "noise": "gradient noise σ", "steps": "steps",
+        "beta2": "β_{2}", "beta3": "β_{3}", "gamma": "γ", "lookahead-k": "k", "lookahead-alpha": "α_{lookahead}", "noise": "gradient noise σ", "steps": "steps",
     ]
 
     /// Checks a value against the kind, turning an integer into a number where a number is
@@ -240,6 +240,10 @@ public struct RunSettings: Sendable {
               read: { .number($0.hyper.effectiveBeta3) }) { $0.hyper.beta3 = $1.number! },
         entry("gamma", .nonNegative, "0.03", "gam-fast: γ, strength of the gradient decomposition.", group: "gam-fast", json: "gamma",
               read: { .number($0.hyper.gamma) }) { $0.hyper.gamma = $1.number! },
+        entry("lookahead-k", .count(min: 1, max: 1_000_000), "5", "lookahead: fast steps of the base rule between synchronisations.", group: "lookahead",
+              json: "lookahead_k", read: { .integer($0.hyper.lookaheadSteps) }) { $0.hyper.lookaheadSteps = $1.integer! },
+        entry("lookahead-alpha", .fraction, "0.5", "lookahead: α, the fraction the slow weights move towards the fast ones.", group: "lookahead",
+              json: "lookahead_alpha", read: { .number($0.hyper.lookaheadAlpha) }) { $0.hyper.lookaheadAlpha = $1.number! },
         entry("noise", .nonNegative, "0; sgd 0.1", "Standard deviation of Gaussian noise added to every gradient.", group: "noise", json: "noise",
               read: { .number($0.hyper.noise) }) { $0.hyper.noise = $1.number! },
         entry("seed", .count(min: 0, max: 1 << 53), "0", "Seed of the noise generator; the same seed gives the same output byte for byte.",

@@ -118,7 +118,7 @@ public func divergenceWarning(_ r: RunRecord) -> String? {
 /// end, and with measures the exact ZOF/FOF against the optimizer's estimates.
 public func runText(_ r: RunRecord, problem p: Problem) -> String {
     let h = r.hyper
-    let base = r.optimizer.isSharpnessAware ? " (base \(h.base.rawValue))" : ""
+    let base = r.optimizer.takesBase ? " (base \(h.base.rawValue))" : ""
     var out = "\(p.name) · \(r.optimizer.name)\(base) · lr \(format(h.lr)) · ρ \(format(h.rho))"
     if r.optimizer.settings.contains("alpha") { out += " · α \(format(h.alpha))" }
     out += "\n"

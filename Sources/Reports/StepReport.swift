@@ -57,7 +57,8 @@ public func stepText(_ s: StepRecord, problem p: Problem) -> String {
     }
     rows += [
         ["direction", v(s.direction), directionNote],
-        ["next θ", at(s.next), "after the \(s.hyper.base.rawValue == "gd" || s.optimizer.impliedBase == .gd ? "step −lr·direction" : "base rule's step") with lr = \(format(s.lr, .label))"],
+        ["next θ", at(s.next), "after the \((s.optimizer.impliedBase ?? s.hyper.base) == .gd ? "step −lr·direction" : "base rule's step") with lr = \(format(s.lr, .label))"
+            + (s.movedAfterStep ? ", then moved again by \(s.optimizer.name)'s own rule" : "")],
         ["worst point", at(s.zofArgmax), "the \(exact)argmax of L over the ball: ZOF = \(format(s.zof))" + (s.zofEstimate.map { " (\(name)'s estimate \(format($0)))" } ?? "")],
         ["steepest point", at(s.fofArgmax), "the \(exact)argmax of ‖∇L‖ over the ball: FOF = \(format(s.fof))" + (s.fofEstimate.map { " (\(name)'s estimate \(format($0)))" } ?? "")],
     ]

@@ -24,7 +24,7 @@ final class SettingsTests: XCTestCase {
             ("steps = 2.5", "f.toml: defaults.steps: must be a whole number from 1 to 10000000"),
             ("seed = -1", "f.toml: defaults.seed: must be from 0 to 2^53 = 9007199254740992, not -1"),
             ("base = \"adma\"", "f.toml: defaults.base: 'adma' is not one of gd, momentum, nesterov, adam, adamw; did you mean 'adam'?"),
-            ("opt = \"gma\"", "f.toml: defaults.opt: 'gma' is not one of gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, sam-exact, gam-exact; did you mean 'gam'?"),
+            ("opt = \"gma\"", "f.toml: defaults.opt: 'gma' is not one of gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, lookahead, sam-exact, gam-exact; did you mean 'gam'?"),
             ("measures = \"yes\"", "f.toml: defaults.measures: must be true or false"),
             ("dampening = 5", "f.toml: defaults.dampening: must be a number from 0 to 1, not 5.0"),
         ]
@@ -163,9 +163,9 @@ final class SettingsTests: XCTestCase {
 
     func testRegistry() throws {
         XCTAssertEqual(Optimizer.all.map(\.name), ["gd", "sgd", "momentum", "nesterov", "adam", "adamw", "sam", "asam", "gam",
-                                                   "gam-sam", "gam-fast", "sam-exact", "gam-exact"])
+                                                   "gam-sam", "gam-fast", "lookahead", "sam-exact", "gam-exact"])
         XCTAssertThrowsError(try Optimizer.lookup("sma")) {
-            XCTAssertEqual("\($0)", "unknown optimizer 'sma'; did you mean 'sam'? the optimizers are gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, sam-exact, gam-exact")
+            XCTAssertEqual("\($0)", "unknown optimizer 'sma'; did you mean 'sam'? the optimizers are gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, lookahead, sam-exact, gam-exact")
         }
         // Every setting an optimizer names exists in the table.
         for o in Optimizer.all { for key in o.settings { XCTAssertNotNil(RunSettings.setting(key), "\(o.name): \(key)") } }

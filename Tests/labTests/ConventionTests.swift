@@ -17,7 +17,7 @@ final class ConventionTests: XCTestCase {
                      "--gamma", "--noise", "--seed", "--sigma", "--measures", "--no-plot"] {
             XCTAssert(help.stdout.contains("\n  \(flag) "), "\(flag) missing from lab run --help")
         }
-        for name in ["gd", "sgd", "momentum", "nesterov", "adam", "adamw", "sam", "asam", "gam", "gam-sam", "gam-fast", "sam-exact", "gam-exact"] {
+        for name in ["gd", "sgd", "momentum", "nesterov", "adam", "adamw", "sam", "asam", "gam", "gam-sam", "gam-fast", "lookahead", "sam-exact", "gam-exact"] {
             XCTAssert(help.stdout.contains("\n  \(name) "), "\(name) missing from lab run --help")
         }
         XCTAssert(help.stdout.contains("Exit status: 0 on success; 64"), help.stdout)

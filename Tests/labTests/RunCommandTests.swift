@@ -163,10 +163,10 @@ final class RunCommandTests: XCTestCase {
     func testRunErrors() throws {
         var run = try lab(["run", "himmelblau", "--opt", "sma"], in: repository)
         XCTAssertEqual(run.status, 64)
-        XCTAssertEqual(run.stderr, "error: --opt 'sma' is not one of gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, sam-exact, gam-exact; did you mean 'sam'?\n")
+        XCTAssertEqual(run.stderr, "error: --opt 'sma' is not one of gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, lookahead, sam-exact, gam-exact; did you mean 'sam'?\n")
         run = try lab(["compare", "himmelblau", "--opts", "gd,sma"], in: repository)
         XCTAssertEqual(run.status, 64)
-        XCTAssertEqual(run.stderr, "error: unknown optimizer 'sma'; did you mean 'sam'? the optimizers are gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, sam-exact, gam-exact\n")
+        XCTAssertEqual(run.stderr, "error: unknown optimizer 'sma'; did you mean 'sam'? the optimizers are gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, lookahead, sam-exact, gam-exact\n")
         run = try lab(["run", "himmelblau", "--opt", "gd", "--base", "adam"], in: repository)
         XCTAssertEqual(run.status, 64)
         XCTAssert(run.stderr.contains("'gd' is itself the base rule gd"), run.stderr)
