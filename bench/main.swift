@@ -147,7 +147,7 @@ do {
     report("gam on the basin workload, one thread (per step per start):", ["\(starts.count) lanes together", "one start at a time"], lanes.map { $0 / perStep })
     print("  tapes per gam step: H∇L tape \(problem.oracle.hessianGradientTape!.operationCount) operations, twice")
     // lab's compute alone: the whole map (steps, basins, minima) in this process, every core.
-    let map = time(rounds: 3, calls: 1, [{ Double((try! BasinMaps(problem: problem, optimizers: [gam], flags: [:], grid: (256, 256))).maps[0].outcome[0]) }])
+    let map = time(rounds: 3, calls: 1, [{ Double((try! BasinMaps(problem: problem, optimizers: [gam], flags: [:], grid: (256, 256))).maps[0].outcome[0].code) }])
     labCompute = map[0]
     print(String(format: "  the 256 × 256 map of gam computed in process (all cores): %.3f s", map[0]))
 } catch {

@@ -7,23 +7,8 @@ import Optimizers
 /// start and every value of one setting (1-D problems with `vary`). Each start runs exactly as
 /// `lab run --start` would, many starts at a time on the batch tapes, and gets an outcome: the
 /// index of the critical point (the order of `lab analyze`) whose basin its end point is in, by
-/// the rule of `lab run`'s `final.basin`, or one of the negative codes.
+/// the rule of `lab run`'s `final.basin`, or one of the other `Outcome`s.
 public struct BasinMaps {
-    /// The run diverged (a coordinate or the loss not finite, or ten domain widths out).
-    public static let diverged: Int32 = -1
-    /// The run ended outside the domain box.
-    public static let leftDomain: Int32 = -2
-    /// The flow from the end point reaches no minimum (a saddle, a maximum, or no critical point).
-    public static let noMinimum: Int32 = -3
-    /// Beyond 2-D (sweeps): descent from the end point reaches a minimum nearby
-    /// (`Problem.stationaryPoint`); there is no list of critical points to index.
-    public static let minimumByDescent: Int32 = -4
-    /// The run sat at a saddle to its last step (`RunRecord.trappedAt`): gradient flow from its
-    /// end point would go on to a minimum, but the run did not.
-    public static let atSaddle: Int32 = -5
-    /// The outcomes that are not a minimum, in the order tables and legends list them.
-    public static let negativeCodes: [Int32] = [diverged, leftDomain, atSaddle, noMinimum]
-
     /// One optimizer's map: row r, column c is the start (x[c], y[r]) (or x[c] with the varied
     /// setting at y[r]).
     public struct Map: Sendable {
@@ -31,7 +16,7 @@ public struct BasinMaps {
         /// The settings of each row (one for all rows when nothing is varied).
         public let settings: [RunSettings]
         /// Outcome per start, row-major.
-        public let outcome: [Int32]
+        public let outcome: [Outcome]
         /// Updates until the run converged, or −1 where it did not (it ran all its steps, or diverged).
         public let steps: [Int32]
         /// Whether the run stalled (`RunRecord.stalled`): it ended short of its critical point and stopped moving.
@@ -42,15 +27,15 @@ public struct BasinMaps {
         public let reached: [Bool]
 
         /// The share of starts with this outcome.
-        public func share(_ code: Int32) -> Double { Double(outcome.count(where: { $0 == code })) / Double(max(outcome.count, 1)) }
+        public func share(_ o: Outcome) -> Double { Double(outcome.count(where: { $0 == o })) / Double(max(outcome.count, 1)) }
         /// The share of starts whose run converged.
         public var convergedShare: Double { Double(steps.count(where: { $0 >= 0 })) / Double(max(steps.count, 1)) }
         /// The share of starts whose run stalled.
         public var stalledShare: Double { Double(stalled.count(where: { $0 })) / Double(max(stalled.count, 1)) }
         /// The share of starts whose run ended cycling.
         public var cyclingShare: Double { Double(cycling.count(where: { $0 })) / Double(max(cycling.count, 1)) }
-        /// The outcomes present, minima first in index order, then the negative codes.
-        public var codes: [Int32] { Set(outcome).sorted { ($0 < 0 ? 1 : 0, abs($0)) < ($1 < 0 ? 1 : 0, abs($1)) } }
+        /// The outcomes present, minima first in index order, then the others.
+        public var present: [Outcome] { Set(outcome).sorted() }
     }
 
     public let problem: Problem
@@ -137,7 +122,7 @@ public struct BasinMaps {
         }
         var maps: [Map] = []
         for (m, o) in optimizers.enumerated() {
-            var outcome = [Int32](repeating: 0, count: nx * ny), steps = outcome
+            var outcome = [Outcome](repeating: .noMinimum, count: nx * ny), steps = [Int32](repeating: 0, count: nx * ny)
             var stalled = [Bool](repeating: false, count: nx * ny), reached = stalled, cycling = stalled
             for (job, result) in zip(jobs, results) where job.map == m {
                 for (k, r) in zip(job.columns, result) {
@@ -150,7 +135,7 @@ public struct BasinMaps {
         self.maps = maps
     }
 
-    /// A run's judgement: its outcome code, steps to converge (−1: did not), whether it stalled
+    /// A run's judgement: its outcome, steps to converge (−1: did not), whether it stalled
     /// (as `RunRecord.stalled`, whatever the outcome), and whether it ended at its critical point.
     /// `basin` is where gradient flow from the end goes; a run trapped at a saddle of `critical`
     /// (`RunRecord.trappedAt`) is judged there instead, as `lab run` reports it.
@@ -160,17 +145,17 @@ public struct BasinMaps {
         let stalled = RunRecord.stalled(status: e.status, basin: basin, windowStart: e.windowStart, end: e.theta, previous: e.previous, twoBack: e.twoBack)
         let cycling = RunRecord.cycling(status: e.status, basin: basin, end: e.theta, previous: e.previous, twoBack: e.twoBack)
         let reached = basin?.reached ?? false
-        if e.status == .diverged { return Judgement(outcome: diverged, steps: steps, stalled: false, reached: false, cycling: false) }
+        if e.status == .diverged { return Judgement(outcome: .diverged, steps: steps, stalled: false, reached: false, cycling: false) }
         if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) {
-            return Judgement(outcome: leftDomain, steps: steps, stalled: stalled, reached: false, cycling: cycling)
+            return Judgement(outcome: .leftDomain, steps: steps, stalled: stalled, reached: false, cycling: cycling)
         }
-        if let basin, basin.kind == .saddle, !basin.reached { return Judgement(outcome: atSaddle, steps: steps, stalled: stalled, reached: false, cycling: false) }
-        guard let basin, basin.kind == .minimum else { return Judgement(outcome: noMinimum, steps: steps, stalled: stalled, reached: false, cycling: cycling) }
-        return Judgement(outcome: Int32(basin.index ?? -3), steps: steps, stalled: stalled, reached: reached, cycling: cycling)
+        if let basin, basin.kind == .saddle, !basin.reached { return Judgement(outcome: .atSaddle, steps: steps, stalled: stalled, reached: false, cycling: false) }
+        guard let basin, basin.kind == .minimum else { return Judgement(outcome: .noMinimum, steps: steps, stalled: stalled, reached: false, cycling: cycling) }
+        return Judgement(outcome: basin.index.map(Outcome.minimum) ?? .noMinimum, steps: steps, stalled: stalled, reached: reached, cycling: cycling)
     }
 
     struct Judgement: Sendable {
-        let outcome: Int32, steps: Int32, stalled: Bool, reached: Bool, cycling: Bool
+        let outcome: Outcome, steps: Int32, stalled: Bool, reached: Bool, cycling: Bool
     }
 }
 

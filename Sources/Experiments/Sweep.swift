@@ -13,8 +13,8 @@ public struct Sweep {
     public struct End: Sendable {
         public let status: RunStatus
         public let theta: [Double]
-        /// The outcome code of a basin map: a critical point's index, or `BasinMaps.diverged`, …
-        public let outcome: Int32
+        /// Its outcome, as a basin map's.
+        public let outcome: Outcome
         public let stalled: Bool
         /// Ended in a cycle short of its minimum (`RunRecord.cycling`).
         public let cycling: Bool
@@ -35,7 +35,7 @@ public struct Sweep {
         public let flattestByFOF: Int?
 
         /// The share of starts with this outcome.
-        public func share(_ code: Int32) -> Double { Double(ends.count { $0.outcome == code }) / Double(max(ends.count, 1)) }
+        public func share(_ o: Outcome) -> Double { Double(ends.count { $0.outcome == o }) / Double(max(ends.count, 1)) }
         /// The mean over the runs that did not diverge of a measure, or nil when all diverged.
         public func mean(_ f: (Measures) -> Double?) -> Double? {
             let values = ends.compactMap { $0.measures.flatMap(f) }.filter(\.isFinite)
@@ -107,13 +107,13 @@ public struct Sweep {
             let measured = { (e: RunEnding) in e.status == .diverged ? nil : try shared.oracle.measures(at: e.theta, rho: s.hyper.rho, sigma: s.sigma) }
             if shared.dimension > 2 {
                 return try endings.map { e in
-                    var outcome = BasinMaps.noMinimum
+                    var outcome = Outcome.noMinimum
                     if e.status == .diverged {
-                        outcome = BasinMaps.diverged
+                        outcome = .diverged
                     } else if !shared.contains(e.theta) {
-                        outcome = BasinMaps.leftDomain
+                        outcome = .leftDomain
                     } else if try shared.stationaryPoint(from: e.theta)?.kind == .minimum {
-                        outcome = BasinMaps.minimumByDescent
+                        outcome = .minimumByDescent
                     }
                     return End(status: e.status, theta: e.theta, outcome: outcome, stalled: false, cycling: false, reached: false, measures: try measured(e))
                 }

@@ -8,7 +8,6 @@ import Reports
 extension LabFigures {
     /// The outcomes that are not a minimum, and their greys (dark: diverged, mid: left the
     /// domain, a blue-grey: stalled at a saddle, light: no minimum), in basin maps and sweeps alike.
-    static let outcomeCodes: [Int32] = BasinMaps.negativeCodes
     static let outcomeGreys: [Color] = [Color(hex: 0x3a3a3a), Color(hex: 0x8c8c8c), Color(hex: 0x5d6d8c), Color(hex: 0xc4c4c4)]
 
     /// Legend rows of a basin map at most; more outcomes are summed in the last row.
@@ -34,9 +33,8 @@ extension LabFigures {
             for s in 0..<shades { palette.append(hue(k).mixed(with: .white, 0.55 * Double(s) / Double(shades - 1))) }
             palette.append(hue(k).mixed(with: Color(hex: 0xe8e8e8), 0.78))
         }
-        let greys = Dictionary(uniqueKeysWithValues: zip(outcomeCodes, outcomeGreys))
+        let greys = Dictionary(uniqueKeysWithValues: zip(Outcome.failures, outcomeGreys))
         let greyBase = min(minima.count, hues) * (shades + 1)
-        let greyOrder = outcomeCodes
         palette += outcomeGreys
         let nx = maps.x.count, ny = maps.y.count
         let maxSteps = maps.maps.flatMap(\.steps).max().map { max(Int($0), 1) } ?? 1
@@ -49,11 +47,11 @@ extension LabFigures {
             var cells = [[UInt8]](repeating: [UInt8](repeating: 0, count: nx), count: ny)
             for r in 0..<ny {
                 for c in 0..<nx {
-                    let k = r * nx + c, code = map.outcome[k]
-                    if let g = greyOrder.firstIndex(of: code) {
+                    let k = r * nx + c, outcome = map.outcome[k]
+                    if let g = Outcome.failures.firstIndex(of: outcome) {
                         cells[r][c] = UInt8(greyBase + g)
                     } else {
-                        let m = minima.firstIndex(of: Int(code))!
+                        let m = minima.firstIndex(of: outcome.index!)!
                         // Shaded by steps only where the run converged at the minimum; a run that
                         // stopped on a plateau on its way there is pale, as one that never converged.
                         let steps = map.reached[k] ? map.steps[k] : -1
@@ -80,27 +78,27 @@ extension LabFigures {
             if ys.count == 1 { axes.yTickLabels = maps.axes.count == 1 ? [] : [(ys[0], format(ys[0], .label))] }
             if oneD && maps.axes.count == 1 { axes.yLabel = "" }
             // Many minima (rastrigin has dozens): the largest shares, then the rest together.
-            var shown = map.codes
+            var shown = map.present
             if shown.count > maxLegendRows {
                 shown = Array(shown.sorted { map.share($0) > map.share($1) }.prefix(maxLegendRows - 1))
             }
             // With ρ varied, the minima are measured at its first value: the legend says so.
             let measuredAt = maps.axes.last == "rho" ? " at ρ \(format(maps.rho, .label))" : ""
-            for code in map.codes where shown.contains(code) {
+            for outcome in map.present where shown.contains(outcome) {
                 let color: Color
                 var flatness = ""
-                if let g = greys[code] {
+                if let g = greys[outcome] {
                     color = g
                 } else {
-                    let k = minima.firstIndex(of: Int(code))!
+                    let k = minima.firstIndex(of: outcome.index!)!
                     color = hue(k)
                     let m = maps.minimumMeasures[k]
                     if minima.count <= maxLabelledMinima { flatness = "; FOF \(format(m.fof, .label)), ZOF \(format(m.zof, .label))\(measuredAt)" }
                 }
-                axes.add(LegendPatch(color: color, label: "\(outcomeLabel(code, maps, .label)): \(percent(map.share(code)))\(flatness)"))
+                axes.add(LegendPatch(color: color, label: "\(outcomeLabel(outcome, maps, .label)): \(percent(map.share(outcome)))\(flatness)"))
             }
-            if shown.count < map.codes.count {
-                let rest = map.codes.filter { !shown.contains($0) }
+            if shown.count < map.present.count {
+                let rest = map.present.filter { !shown.contains($0) }
                 axes.add(LegendPatch(color: .lightGray, label: "\(rest.count) more outcomes: \(percent(rest.reduce(0) { $0 + map.share($1) }))"))
             }
             // The minima, marked where the map can show them and named by their number (their
@@ -117,7 +115,7 @@ extension LabFigures {
                 }
             }
             // Saddles where runs were trapped: marked and named like the minima.
-            if !oneD, map.share(BasinMaps.atSaddle) > 0 {
+            if !oneD, map.share(.atSaddle) > 0 {
                 for (i, c) in maps.critical.enumerated() where c.kind == .saddle {
                     axes.add(Markers(xs: [c.theta[0]], ys: [c.theta[1]], colors: [.white], shape: .cross, size: 4.5))
                     axes.add(TextLabel(x: c.theta[0], y: c.theta[1] - min(max(cell / 2, (top - bottom) * 0.035), (top - bottom) * 0.06),

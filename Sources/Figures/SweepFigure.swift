@@ -13,12 +13,12 @@ extension LabFigures {
     public static func sweep(_ s: Sweep) -> Figure {
         let p = s.problem
         if p.dimension > 2 { return sweepBeyond2D(s) }
-        let codes = s.minima.map(Int32.init) + outcomeCodes
-        func mostCommon(_ point: Sweep.Point) -> Int32 {
-            codes.max { point.share($0) < point.share($1) || (point.share($0) == point.share($1) && $0 > $1) } ?? BasinMaps.noMinimum
+        let outcomes = s.minima.map(Outcome.minimum) + Outcome.failures
+        func mostCommon(_ point: Sweep.Point) -> Outcome {
+            outcomes.max { point.share($0) < point.share($1) || (point.share($0) == point.share($1) && $0.code > $1.code) } ?? .noMinimum
         }
-        let names: [Int32: String] = Dictionary(uniqueKeysWithValues: codes.map { c in
-            (c, c >= 0 ? "#\(c) \(format(point: s.critical[Int(c)].theta, p.variables, .label))" : outcomeWords(c))
+        let names: [Outcome: String] = Dictionary(uniqueKeysWithValues: outcomes.map { o in
+            (o, o.index.map { "#\($0) \(format(point: s.critical[$0].theta, p.variables, .label))" } ?? o.words)
         })
         let startsText = s.starts.count == 1 ? "from \(format(coordinates: s.starts[0]))" : "\(s.starts.count) starts"
         let generalisation = p.oracle.hasTestLoss ? "test loss" : "E[L(θ+s)], σ=\(format(s.sigma, .label))"
@@ -26,10 +26,9 @@ extension LabFigures {
         if s.varies.count == 1 {
             let key = display(s.varies[0].key)
             // Where the runs end: one row per outcome that occurs.
-            let present = codes.filter { c in s.lines.contains { line in line.points.contains { mostCommon($0) == c } } }
+            let present = outcomes.filter { o in s.lines.contains { line in line.points.contains { mostCommon($0) == o } } }
             var ends = Axes(title: "where the runs end (\(startsText))", xLabel: key, yLabel: "minimum (# of lab analyze)")
-            let short: [Int32: String] = [BasinMaps.diverged: "diverged", BasinMaps.leftDomain: "outside", BasinMaps.noMinimum: "no min.", BasinMaps.atSaddle: "saddle"]
-            ends.yTickLabels = present.enumerated().map { (Double($0), $1 >= 0 ? "#\($1)" : short[$1]!) }
+            ends.yTickLabels = present.enumerated().map { (Double($0), $1.short) }
             ends.yRange = -0.6...(Double(present.count) - 0.4)
             for (k, line) in s.lines.enumerated() {
                 let xs = line.points.map { $0.values[0] }
@@ -68,8 +67,8 @@ extension LabFigures {
         // One slot per series colour (they repeat after eight minima), then the three greys.
         let hues = Color.palette.count
         let palette = (0..<hues).map { Color.series($0) } + outcomeGreys
-        func slot(_ code: Int32) -> Int {
-            code >= 0 ? s.minima.firstIndex(of: Int(code))! % hues : hues + outcomeCodes.firstIndex(of: code)!
+        func slot(_ o: Outcome) -> Int {
+            o.index.map { s.minima.firstIndex(of: $0)! % hues } ?? hues + Outcome.failures.firstIndex(of: o)!
         }
         // Half a cell beyond the first and last values: where the cells end.
         func edges(_ v: [Double]) -> ClosedRange<Double> {
@@ -91,7 +90,7 @@ extension LabFigures {
             map.add(Group([("data-optimizer", line.optimizer.name)], [ImageGrid(xs: xs, ys: ys, cells: cells, palette: palette)]))
             map.xRange = edges(xs)
             map.yRange = edges(ys)
-            let present = codes.filter { c in line.points.contains { mostCommon($0) == c } }
+            let present = outcomes.filter { o in line.points.contains { mostCommon($0) == o } }
             for c in present.prefix(maxLegendRows) { map.add(LegendPatch(color: palette[slot(c)], label: names[c]!)) }
             panels.append(map)
             var heat = Axes(title: "\(line.optimizer.name): FOF at the end", xLabel: kx, yLabel: ky)

@@ -3,29 +3,14 @@ import Foundation
 import Landscape
 import Optimizers
 
-/// The name of an outcome code in JSON keys, CSV and legends: a minimum's index, or what happened.
-public func outcomeName(_ code: Int32) -> String {
-    switch code {
-    case BasinMaps.diverged: "diverged"
-    case BasinMaps.leftDomain: "left_domain"
-    case BasinMaps.noMinimum: "no_minimum"
-    case BasinMaps.atSaddle: "stalled_at_saddle"
-    case BasinMaps.minimumByDescent: "minimum_by_descent"
-    default: String(code)
-    }
+/// An outcome for people: `#2 (x=1, y=0)` or its words (`Outcome.words`).
+public func outcomeLabel(_ o: Outcome, _ maps: BasinMaps, _ precision: Precision = .sentence) -> String {
+    o.index.map { "#\($0) \(format(point: maps.critical[$0].theta, maps.problem.variables, precision))" } ?? o.words
 }
 
-/// An outcome for people: `#2 (x=1, y=0)` or `diverged`, `left the domain`, `stalled at a
-/// saddle`, `no minimum`.
-public func outcomeLabel(_ code: Int32, _ maps: BasinMaps, _ precision: Precision = .sentence) -> String {
-    code >= 0 ? "#\(code) \(format(point: maps.critical[Int(code)].theta, maps.problem.variables, precision))" : outcomeWords(code)
-}
-
-/// An outcome that is not a minimum, for people: `diverged`, `left the domain`, `stalled at a
-/// saddle`, `no minimum`, `minimum by descent`.
-public func outcomeWords(_ code: Int32) -> String {
-    outcomeName(code).replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "left domain", with: "left the domain")
-        .replacingOccurrences(of: "at saddle", with: "at a saddle")
+/// The JSON's `codes`: each outcome that is not a minimum, by its code, with its name.
+func outcomeCodesJSON() -> JSON {
+    .object((Outcome.failures + [.minimumByDescent]).sorted { $0.code > $1.code }.map { (String($0.code), .string($0.name)) })
 }
 
 /// What a minimum's generalisation is judged by: the held-out test loss, else the expected shifted loss.
@@ -52,15 +37,15 @@ public func basinsJSON(_ maps: BasinMaps) -> JSON {
         // Without the start (every grid point is one) and the varied setting (the grid's y axis).
         let hyper = map.settings[0].jsonFields(for: map.optimizer).filter { $0.key != "start" && $0.key != maps.axes.dropFirst().first }
             .map { ($0.key, JSON($0.value)) }
-        let codes = maps.minima.map(Int32.init) + BasinMaps.negativeCodes
+        let outcomes = maps.minima.map(Outcome.minimum) + Outcome.failures
         return .object([
             ("optimizer", .string(map.optimizer.name)),
             ("hyperparameters", .object(hyper)),
-            ("outcome", rows(map.outcome) { .number(Double($0)) }),
+            ("outcome", rows(map.outcome) { .number(Double($0.code)) }),
             ("steps", rows(map.steps) { $0 < 0 ? .null : .number(Double($0)) }),
             ("stalled", rows(map.stalled) { .bool($0) }),
             ("cycling", rows(map.cycling) { .bool($0) }),
-            ("fractions", .object(codes.map { (outcomeName($0), .number(map.share($0))) })),
+            ("fractions", .object(outcomes.map { ($0.name, .number(map.share($0))) })),
             ("converged", .number(map.convergedShare)),
             ("stalled_share", .number(map.stalledShare)),
             ("cycling_share", .number(map.cyclingShare)),
@@ -72,7 +57,7 @@ public func basinsJSON(_ maps: BasinMaps) -> JSON {
         ("rho", .number(maps.rho)),
         ("sigma", .number(maps.sigma)),
         ("minima", .array(minima)),
-        ("codes", .object((BasinMaps.negativeCodes + [BasinMaps.minimumByDescent]).sorted(by: >).map { (String($0), .string(outcomeName($0))) })),
+        ("codes", outcomeCodesJSON()),
         ("maps", .array(mapsJSON)),
     ])
 }
@@ -85,14 +70,14 @@ public func basinsCSV(_ maps: BasinMaps) -> String {
     let nx = maps.x.count
     // Each axis value and outcome name is formatted once, not once per start.
     let xs = maps.x.map { JSON.format($0) + "," }, ys = maps.y.map { JSON.format($0) + "," }
-    var names: [Int32: String] = [:]
+    var names: [Outcome: String] = [:]
     out.reserveCapacity(maps.maps.count * maps.x.count * maps.y.count * 40)
     for map in maps.maps {
         let name = map.optimizer.name + ","
         for k in map.outcome.indices {
-            let code = map.outcome[k]
+            let o = map.outcome[k]
             let outcome: String
-            if let known = names[code] { outcome = known } else { outcome = outcomeName(code) + ","; names[code] = outcome }
+            if let known = names[o] { outcome = known } else { outcome = o.name + ","; names[o] = outcome }
             out += name
             out += xs[k % nx]
             out += ys[k / nx]
@@ -125,17 +110,17 @@ public func basinsText(_ maps: BasinMaps) -> String {
     let g = maps.minimumMeasures.first.map { generalisation($0).key == "test_loss" ? "test loss" : "E[L(θ+s)], σ=\(format(maps.sigma, .sentence))" } ?? ""
     out += table(header: ["minimum", "loss", "ZOF (ρ=\(format(maps.rho, .sentence)))", "FOF", "λ_max", g],
                  rows: zip(maps.minima, maps.minimumMeasures).map { i, m in
-                     [outcomeLabel(Int32(i), maps), format(m.loss), format(m.zof), format(m.fof),
+                     [outcomeLabel(.minimum(i), maps), format(m.loss), format(m.zof), format(m.fof),
                       format(m.lambdaMax), generalisation(m).value.map { format($0) } ?? "n/a"]
                  }) + "\n\n"
     // Columns: every minimum, then the other outcomes any map has.
-    let negative = BasinMaps.negativeCodes.filter { c in maps.maps.contains { $0.share(c) > 0 } }
-    let codes = maps.minima.map(Int32.init) + negative
+    let failures = Outcome.failures.filter { o in maps.maps.contains { $0.share(o) > 0 } }
+    let outcomes = maps.minima.map(Outcome.minimum) + failures
     // Minima by their number (the table above gives where each is), the other outcomes in words.
-    var header = ["optimizer"] + codes.map { $0 >= 0 ? "#\($0)" : outcomeWords($0) } + ["converged", "stalled", "cycling"]
+    var header = ["optimizer"] + outcomes.map(\.words) + ["converged", "stalled", "cycling"]
     if maps.axes.count == 2 && p.dimension == 1 { header[0] = "optimizer (all \(maps.axes[1]))" }
     out += table(header: header, rows: maps.maps.map { m in
-        [m.optimizer.name] + codes.map { percent(m.share($0)) } + [percent(m.convergedShare), percent(m.stalledShare), percent(m.cyclingShare)]
+        [m.optimizer.name] + outcomes.map { percent(m.share($0)) } + [percent(m.convergedShare), percent(m.stalledShare), percent(m.cyclingShare)]
     })
     out += "\n\n" + basinsFindings(maps).map { wrap($0) }.joined(separator: "\n")
     return out
@@ -151,7 +136,7 @@ public func basinsFindings(_ maps: BasinMaps) -> [String] {
     let rho = format(maps.rho, .sentence)
     let flatFOF = ms.indices.min { ms[$0].fof < ms[$1].fof }!
     let flatZOF = ms.indices.min { ms[$0].zof < ms[$1].zof }!
-    let fofLabel = outcomeLabel(Int32(maps.minima[flatFOF]), maps)
+    let fofLabel = outcomeLabel(.minimum(maps.minima[flatFOF]), maps)
     var zofSentence: String
     let zofTie = ms.indices.filter { $0 != flatZOF }.contains { isTie(ms[$0].zof, ms[flatZOF].zof) }
     if zofTie {
@@ -159,11 +144,11 @@ public func basinsFindings(_ maps: BasinMaps) -> [String] {
     } else if flatZOF == flatFOF {
         zofSentence = "ZOF agrees"
     } else {
-        zofSentence = "ZOF rates \(outcomeLabel(Int32(maps.minima[flatZOF]), maps)) flattest"
+        zofSentence = "ZOF rates \(outcomeLabel(.minimum(maps.minima[flatZOF]), maps)) flattest"
     }
     let first = maps.axes.last == "rho" ? ", the first of the varied values" : ""
     out.append("At ρ = \(rho)\(first), FOF rates \(fofLabel) flattest (FOF \(format(ms[flatFOF].fof, .sentence))); \(zofSentence).")
-    let target = Int32(maps.minima[flatFOF])
+    let target = Outcome.minimum(maps.minima[flatFOF])
     let order = maps.maps.sorted { $0.share(target) > $1.share(target) }
     let parts = order.enumerated().map { k, m in
         k == 0 ? "\(m.optimizer.name) reaches it from \(percent(m.share(target))) of starts" : "\(m.optimizer.name) from \(percent(m.share(target)))"

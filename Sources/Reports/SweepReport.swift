@@ -27,14 +27,14 @@ func generalisationValue(_ s: Sweep, _ m: Measures) -> Double? {
 /// FOF are at each run's ρ.
 public func sweepJSON(_ s: Sweep) -> JSON {
     let g = sweepGeneralisation(s)
-    let codes = s.minima.map(Int32.init) + BasinMaps.negativeCodes
+    let outcomes = s.minima.map(Outcome.minimum) + Outcome.failures
     let varied = Set(s.varies.map(\.key))
     let lines: [JSON] = s.lines.map { line in
         let hyper = line.points[0].settings.jsonFields(for: line.optimizer).filter { !varied.contains($0.key) }.map { ($0.key, JSON($0.value)) }
         let points: [JSON] = line.points.map { point in
             let runs: [JSON] = point.ends.enumerated().map { k, e in
                 var fields: [(String, JSON)] = [("start", .number(Double(k))), ("status", .string(e.status.rawValue)), ("theta", .numbers(e.theta)),
-                                                ("outcome", .number(Double(e.outcome))), ("reached", .bool(e.reached)), ("stalled", .bool(e.stalled)), ("cycling", .bool(e.cycling))]
+                                                ("outcome", .number(Double(e.outcome.code))), ("reached", .bool(e.reached)), ("stalled", .bool(e.stalled)), ("cycling", .bool(e.cycling))]
                 for m in sweepMeasures { fields.append((m.key, .optional(e.measures.flatMap(m.value)))) }
                 fields.append((g.key, .optional(e.measures.flatMap { generalisationValue(s, $0) })))
                 return .object(fields)
@@ -43,7 +43,7 @@ public func sweepJSON(_ s: Sweep) -> JSON {
             mean.append((g.key, .optional(point.mean { generalisationValue(s, $0) })))
             return .object([("values", .numbers(point.values)), ("flattest_by_fof", point.flattestByFOF.map { .number(Double($0)) } ?? .null),
                             ("runs", .array(runs)), ("mean", .object(mean)),
-                            ("fractions", .object(codes.map { (outcomeName($0), .number(point.share($0))) }))])
+                            ("fractions", .object(outcomes.map { ($0.name, .number(point.share($0))) }))])
         }
         return .object([("optimizer", .string(line.optimizer.name)), ("hyperparameters", .object(hyper)), ("points", .array(points))])
     }
@@ -56,7 +56,7 @@ public func sweepJSON(_ s: Sweep) -> JSON {
         ("starts", .matrix(s.starts)),
         ("sigma", .number(s.sigma)),
         ("minima", .array(minima)),
-        ("codes", .object((BasinMaps.negativeCodes + [BasinMaps.minimumByDescent]).sorted(by: >).map { (String($0), .string(outcomeName($0))) })),
+        ("codes", outcomeCodesJSON()),
         ("sweeps", .array(lines)),
     ])
 }
@@ -72,7 +72,7 @@ public func sweepCSV(_ s: Sweep) -> String {
         for point in line.points {
             for (k, e) in point.ends.enumerated() {
                 var row = [line.optimizer.name] + point.values.map { JSON.format($0) } + [String(k), e.status.rawValue]
-                row += e.theta.map { JSON.format($0) } + [outcomeName(e.outcome), e.stalled ? "true" : "false", e.cycling ? "true" : "false"]
+                row += e.theta.map { JSON.format($0) } + [e.outcome.name, e.stalled ? "true" : "false", e.cycling ? "true" : "false"]
                 row += sweepMeasures.map { m in n(e.measures.flatMap(m.value)) } + [n(e.measures.flatMap { generalisationValue(s, $0) })]
                 out += row.joined(separator: ",") + "\n"
             }
@@ -87,10 +87,10 @@ public func sweepCSV(_ s: Sweep) -> String {
 func reached(_ point: Sweep.Point, _ s: Sweep) -> String {
     if point.ends.count == 1 {
         let e = point.ends[0]
-        return e.outcome >= 0 ? "#\(e.outcome)" + (e.stalled ? " stalled" : e.cycling ? " cycling" : e.reached ? "" : " (not at it)") : outcomeWords(e.outcome)
+        return e.outcome.words + (e.outcome.index == nil ? "" : e.stalled ? " stalled" : e.cycling ? " cycling" : e.reached ? "" : " (not at it)")
     }
-    let codes = Set(point.ends.map(\.outcome)).sorted { point.share($0) > point.share($1) || (point.share($0) == point.share($1) && $0 > $1) }
-    return codes.map { ($0 >= 0 ? "#\($0)" : outcomeName($0)) + " " + percent(point.share($0)) }.joined(separator: ", ")
+    let outcomes = Set(point.ends.map(\.outcome)).sorted { point.share($0) > point.share($1) || (point.share($0) == point.share($1) && $0.code > $1.code) }
+    return outcomes.map { ($0.index == nil ? $0.name : $0.words) + " " + percent(point.share($0)) }.joined(separator: ", ")
 }
 
 /// A sweep for people: per optimizer, a row per combination with where the runs ended and the
@@ -145,7 +145,7 @@ public func sweepFindings(_ s: Sweep) -> [String] {
     }
     for line in s.lines {
         // At each value: the share of starts ending in the minimum FOF rates flattest at that value's ρ.
-        let shares: [Double] = line.points.map { point in point.share(Int32(point.flattestByFOF!)) }
+        let shares: [Double] = line.points.map { point in point.share(.minimum(point.flattestByFOF!)) }
         let values = line.points.map { $0.values[0] }
         let all = shares.allSatisfy { $0 == 1 }, none = shares.allSatisfy { $0 == 0 }
         if all {

@@ -36,17 +36,17 @@ final class BasinsTests: XCTestCase {
                 guard k % 5 == 0 else { continue }
                 sampled += 1
                 let r = try RunConfiguration(problem: p, optimizer: map.optimizer, hyper: s.hyper, start: start).run(criticalPoints: maps.critical)
-                let expected: Int32
+                let expected: Outcome
                 if r.status == .diverged {
-                    expected = BasinMaps.diverged
+                    expected = Outcome.diverged
                 } else if zip(r.final.theta, p.domain).contains(where: { !$1.contains($0) }) {
-                    expected = BasinMaps.leftDomain
+                    expected = Outcome.leftDomain
                 } else if let b = r.final.basin, b.kind == .minimum {
-                    expected = Int32(b.index!)
+                    expected = .minimum(b.index!)
                 } else if let b = r.final.basin, b.kind == .saddle, !b.reached {
-                    expected = BasinMaps.atSaddle
+                    expected = Outcome.atSaddle
                 } else {
-                    expected = BasinMaps.noMinimum
+                    expected = Outcome.noMinimum
                 }
                 XCTAssertEqual(map.outcome[k], expected, "\(map.optimizer) from \(start)")
                 XCTAssertEqual(map.steps[k], r.status == .converged ? Int32(r.trajectory.last!.step) : -1, "\(map.optimizer) from \(start)")
@@ -76,14 +76,14 @@ final class BasinsTests: XCTestCase {
         let minima = maps.minima
         XCTAssertEqual(minima.count, 2)
         for map in maps.maps {
-            XCTAssertEqual(map.share(Int32(minima[0])), map.share(Int32(minima[1])), "\(map.optimizer)")
-            XCTAssertGreaterThan(map.share(Int32(minima[0])), 0.3, "\(map.optimizer)")
+            XCTAssertEqual(map.share(Outcome.minimum(minima[0])), map.share(Outcome.minimum(minima[1])), "\(map.optimizer)")
+            XCTAssertGreaterThan(map.share(Outcome.minimum(minima[0])), 0.3, "\(map.optimizer)")
             // Mirrored starts (the grid is symmetric: 16 columns) reach mirrored minima.
             let left = minima.first { maps.critical[$0].theta[0] < 0 }!, right = minima.first { maps.critical[$0].theta[0] > 0 }!
             for r in 0..<maps.y.count {
                 for c in 0..<maps.x.count {
                     let o = map.outcome[r * 16 + c], mirrored = map.outcome[r * 16 + 15 - c]
-                    if o == Int32(left) { XCTAssertEqual(mirrored, Int32(right)) }
+                    if o == Outcome.minimum(left) { XCTAssertEqual(mirrored, Outcome.minimum(right)) }
                 }
             }
         }
@@ -97,7 +97,7 @@ final class BasinsTests: XCTestCase {
         let one = try BasinMaps(problem: bowl, optimizers: try ["gd", "sam"].map(Optimizer.lookup),
                                 flags: ["lr": .number(0.1), "steps": .integer(300)], grid: (8, 8))
         XCTAssertEqual(one.minima.count, 1)
-        for map in one.maps { XCTAssertEqual(map.share(Int32(one.minima[0])), 1, "\(map.optimizer)") }
+        for map in one.maps { XCTAssertEqual(map.share(Outcome.minimum(one.minima[0])), 1, "\(map.optimizer)") }
         XCTAssertEqual(one.maps[0].convergedShare, 1, "gd converges from every start of a convex bowl")
     }
 
@@ -134,7 +134,7 @@ final class BasinsTests: XCTestCase {
             for c in [0, 4, 7, 10] {
                 let run = try RunConfiguration(problem: p, optimizer: maps.maps[0].optimizer, hyper: h, start: [maps.x[c]])
                     .run(criticalPoints: maps.critical)
-                XCTAssertEqual(maps.maps[0].outcome[r * 11 + c], Int32(run.final.basin!.index!), "lr \(lr) from \(maps.x[c])")
+                XCTAssertEqual(maps.maps[0].outcome[r * 11 + c], Outcome.minimum(run.final.basin!.index!), "lr \(lr) from \(maps.x[c])")
             }
         }
         XCTAssertThrowsError(try BasinMaps(problem: try load("two-valley"), optimizers: [try Optimizer.lookup("gd")], flags: [:],
@@ -159,13 +159,13 @@ final class BasinsTests: XCTestCase {
         let two = try BasinMaps(problem: p, optimizers: [sam], flags: [:], grid: (101, 101), threads: 2)
         XCTAssertEqual(one.maps[0].outcome, two.maps[0].outcome)
         let map = one.maps[0]
-        XCTAssertEqual(map.share(BasinMaps.atSaddle), share, accuracy: 0.005)
+        XCTAssertEqual(map.share(Outcome.atSaddle), share, accuracy: 0.005)
         XCTAssertGreaterThan(share, 0.2)
         // Every trapped run is stalled, and none of them is counted at a minimum.
-        for k in map.outcome.indices where map.outcome[k] == BasinMaps.atSaddle { XCTAssertTrue(map.stalled[k]); XCTAssertFalse(map.reached[k]) }
+        for k in map.outcome.indices where map.outcome[k] == Outcome.atSaddle { XCTAssertTrue(map.stalled[k]); XCTAssertFalse(map.reached[k]) }
         // gd and gam are not trapped there.
         let others = try BasinMaps(problem: p, optimizers: try ["gd", "gam"].map(Optimizer.lookup), flags: [:], grid: (101, 101))
-        for m in others.maps { XCTAssertEqual(m.share(BasinMaps.atSaddle), 0, m.optimizer.name) }
+        for m in others.maps { XCTAssertEqual(m.share(Outcome.atSaddle), 0, m.optimizer.name) }
         // A single run from a trapped start, five thousand steps: still at the saddle, and reported there.
         let r = try RunConfiguration(problem: p, optimizer: sam, settings: RunSettings.resolve(problem: p, optimizer: sam, flags: ["start": .vector([0, -0.42]), "steps": .integer(5000)])).run()
         let b = try XCTUnwrap(r.final.basin)

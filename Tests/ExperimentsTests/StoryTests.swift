@@ -370,26 +370,26 @@ final class TwoValleyBasinTests: XCTestCase {
             for c in maps.x.indices {
                 let k = r * 101 + c, x = maps.x[c]
                 // gd: the saddle at x = 0 splits the starts.
-                if x < -0.02 { XCTAssertEqual(gd.outcome[k], Int32(b), "gd from (\(x), \(maps.y[r]))") }
-                if x > 0.02 { XCTAssertEqual(gd.outcome[k], Int32(a), "gd from (\(x), \(maps.y[r]))") }
+                if x < -0.02 { XCTAssertEqual(gd.outcome[k], Outcome.minimum(b), "gd from (\(x), \(maps.y[r]))") }
+                if x > 0.02 { XCTAssertEqual(gd.outcome[k], Outcome.minimum(a), "gd from (\(x), \(maps.y[r]))") }
                 // gam: every start off the floor line reaches B.
-                if r != floor { XCTAssertEqual(gam.outcome[k], Int32(b), "gam from (\(x), \(maps.y[r]))") }
+                if r != floor { XCTAssertEqual(gam.outcome[k], Outcome.minimum(b), "gam from (\(x), \(maps.y[r]))") }
             }
         }
         // On the floor: A right of the saddle, the saddle beside it, out of the domain at the ends.
         let row = Array(gam.outcome[(floor * 101)..<(floor * 101 + 101)])
-        XCTAssertEqual(row.first, BasinMaps.leftDomain)
-        XCTAssertEqual(row.last, BasinMaps.leftDomain)
-        XCTAssertEqual(Array(row[49...51]), [BasinMaps.noMinimum, BasinMaps.noMinimum, BasinMaps.noMinimum])
-        XCTAssert(row[52...99].allSatisfy { $0 == Int32(a) })
-        XCTAssert(row[1...48].allSatisfy { $0 == Int32(b) })
+        XCTAssertEqual(row.first, Outcome.leftDomain)
+        XCTAssertEqual(row.last, Outcome.leftDomain)
+        XCTAssertEqual(Array(row[49...51]), [Outcome.noMinimum, Outcome.noMinimum, Outcome.noMinimum])
+        XCTAssert(row[52...99].allSatisfy { $0 == Outcome.minimum(a) })
+        XCTAssert(row[1...48].allSatisfy { $0 == Outcome.minimum(b) })
         // sam: about a quarter of its starts end cycling at the saddle (the independent count is
         // in BasinsTests); the rest split between A and B.
-        XCTAssertGreaterThan(sam.share(BasinMaps.atSaddle), 0.2)
-        XCTAssertLessThan(sam.share(BasinMaps.atSaddle), 0.27)
-        XCTAssertGreaterThan(sam.share(Int32(b)), 0.33)
-        XCTAssertLessThan(sam.share(Int32(b)), 0.45)
-        XCTAssertGreaterThan(sam.share(Int32(a)), 0.3)
+        XCTAssertGreaterThan(sam.share(Outcome.atSaddle), 0.2)
+        XCTAssertLessThan(sam.share(Outcome.atSaddle), 0.27)
+        XCTAssertGreaterThan(sam.share(Outcome.minimum(b)), 0.33)
+        XCTAssertLessThan(sam.share(Outcome.minimum(b)), 0.45)
+        XCTAssertGreaterThan(sam.share(Outcome.minimum(a)), 0.3)
         // ZOF ties the minima; FOF rates B flattest.
         let mb = maps.minimumMeasures[maps.minima.firstIndex(of: b)!], ma = maps.minimumMeasures[maps.minima.firstIndex(of: a)!]
         XCTAssertTrue(isTie(mb.zof, ma.zof))

@@ -24,7 +24,7 @@ final class SweepTests: XCTestCase {
             let run = try RunConfiguration(problem: p, optimizer: gam, settings: settings).run(criticalPoints: sweep.critical)
             let end = point.ends[0]
             XCTAssertEqual(end.theta.map(\.bitPattern), run.final.theta.map(\.bitPattern), "ρ = \(point.values[0])")
-            XCTAssertEqual(end.outcome, Int32(run.final.basin!.index!))
+            XCTAssertEqual(end.outcome, Outcome.minimum(run.final.basin!.index!))
             XCTAssertEqual(end.stalled, run.stalled)
             XCTAssertEqual(end.measures!.fof, run.final.fof, accuracy: 1e-12)
             XCTAssertEqual(end.measures!.zof, run.final.zof, accuracy: 1e-12)
@@ -69,8 +69,8 @@ final class SweepTests: XCTestCase {
         let a = try XCTUnwrap(sweep.minima.first { sweep.critical[$0].theta[0] > 0 }), b = try XCTUnwrap(sweep.minima.first { sweep.critical[$0].theta[0] < 0 })
         for (samPoint, gamPoint) in zip(sweep.lines[0].points, sweep.lines[1].points) {
             let rho = gamPoint.values[0]
-            XCTAssertEqual(samPoint.ends[0].outcome, Int32(a), "sam at ρ = \(rho)")
-            XCTAssertEqual(gamPoint.ends[0].outcome, Int32(rho < 0.425 ? a : b), "gam at ρ = \(rho)")
+            XCTAssertEqual(samPoint.ends[0].outcome, Outcome.minimum(a), "sam at ρ = \(rho)")
+            XCTAssertEqual(gamPoint.ends[0].outcome, Outcome.minimum(rho < 0.425 ? a : b), "gam at ρ = \(rho)")
             // FOF at this ρ rates the minimum gam ends in flattest.
             let fofA = try p.oracle.fof(at: sweep.critical[a].theta, rho: rho).value, fofB = try p.oracle.fof(at: sweep.critical[b].theta, rho: rho).value
             XCTAssertEqual(fofA < fofB, rho < 0.425, "FOF at ρ = \(rho)")
@@ -102,7 +102,7 @@ final class SweepTests: XCTestCase {
         let outcomes = { (s: Sweep, line: Int) in s.lines[line].points.map { $0.ends[0].outcome } }
         XCTAssertEqual(outcomes(one, 0), outcomes(two, 0))
         XCTAssertEqual(outcomes(one, 1), outcomes(two, 1))
-        XCTAssertEqual(outcomes(one, 0), [Int32(ia), Int32(ia), Int32(ia), Int32(ia)], "sam")
-        XCTAssertEqual(outcomes(one, 1), [Int32(ia), Int32(ia), Int32(ib), Int32(ib)], "sam-exact")
+        XCTAssertEqual(outcomes(one, 0), [Outcome.minimum(ia), Outcome.minimum(ia), Outcome.minimum(ia), Outcome.minimum(ia)], "sam")
+        XCTAssertEqual(outcomes(one, 1), [Outcome.minimum(ia), Outcome.minimum(ia), Outcome.minimum(ib), Outcome.minimum(ib)], "sam-exact")
     }
 }

@@ -52,7 +52,10 @@ final class FuzzTests: XCTestCase {
         return String(chars)
     }
 
-    /// Runs `body` on each input, which may throw only `allowed` errors, each within a second.
+    /// Runs `body` on each input, which may throw only `allowed` errors, each within three
+    /// seconds: a guard against hangs and quadratic work (20000 continuation lines joined one by
+    /// one would take far longer), not a speed claim; a debug build under `make test`'s parallel
+    /// load took 1.1 s on the largest input.
     func fuzz(_ name: String, inputs: [String], allowed: (Error) -> Bool, _ body: (String) throws -> Void) {
         var refused = 0
         for (k, input) in inputs.enumerated() {
@@ -62,7 +65,7 @@ final class FuzzTests: XCTestCase {
                 XCTAssert(allowed(error), "\(name) #\(k): \(type(of: error)): \(error)\n--- input ---\n\(input)")
             }
             let took = Date().timeIntervalSince(started)
-            XCTAssertLessThan(took, 1, "\(name) #\(k) took \(took) s\n--- input ---\n\(input)")
+            XCTAssertLessThan(took, 3, "\(name) #\(k) took \(took) s\n--- input ---\n\(input.prefix(2000))")
         }
         // Both outcomes occur: the mutations reach past the first check.
         XCTAssertGreaterThan(refused, 0, name)
