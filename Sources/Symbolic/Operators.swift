@@ -73,27 +73,31 @@ public enum Function: String, CaseIterable, Hashable, Sendable {
     /// never take exp of a large positive argument; softplus(x) = max(x, 0) + log1p(e^−|x|).
     public func evaluate(_ x: Double) -> Double { ctape_function(Int32(ctapeCode), x) }
 
-    /// The function's code in CTape (`ctape.h` lists them in this enum's order).
+    /// The function's code in CTape: `ctape.h`'s constant, the single source of the codes.
     var ctapeCode: UInt8 {
-        switch self {
-        case .exp: 0
-        case .log: 1
-        case .sqrt: 2
-        case .sin: 3
-        case .cos: 4
-        case .tan: 5
-        case .atan: 6
-        case .sinh: 7
-        case .cosh: 8
-        case .tanh: 9
-        case .sigmoid: 10
-        case .softplus: 11
-        case .abs: 12
-        case .sign: 13
-        case .relu: 14
-        case .step: 15
+        let code = switch self {
+        case .exp: CTAPE_EXP
+        case .log: CTAPE_LOG
+        case .sqrt: CTAPE_SQRT
+        case .sin: CTAPE_SIN
+        case .cos: CTAPE_COS
+        case .tan: CTAPE_TAN
+        case .atan: CTAPE_ATAN
+        case .sinh: CTAPE_SINH
+        case .cosh: CTAPE_COSH
+        case .tanh: CTAPE_TANH
+        case .sigmoid: CTAPE_SIGMOID
+        case .softplus: CTAPE_SOFTPLUS
+        case .abs: CTAPE_ABS
+        case .sign: CTAPE_SIGN
+        case .relu: CTAPE_RELU
+        case .step: CTAPE_STEP
         }
+        return UInt8(code)
     }
+
+    /// How many functions CTape has kernels for (`CTAPE_FUNCTION_COUNT`).
+    static let ctapeCount = Int(CTAPE_FUNCTION_COUNT)
 
     /// dy/du for y = f(u), as a node of `g`; `y` is the node f(u) itself.
     func derivative(_ g: Graph, _ u: NodeID, _ y: NodeID) -> NodeID {

@@ -8,11 +8,28 @@ import CTape
 /// `registerCount × blockSize` doubles however long the tape is. A tape is a value: it is
 /// `Sendable` and can be evaluated from several threads at once.
 public struct Tape: Sendable {
-    /// The instruction codes of CTape (`ctape.h`). `addConstant`, `mulConstant`,
-    /// `divideByConstant` and `constantDivide` take their constant from the instruction, not from
-    /// a register: a batch then reads one array instead of two.
-    enum Code: UInt8, Sendable {
-        case neg = 0, add, mul, div, pow, square, function, addConstant, mulConstant, divideByConstant, constantDivide
+    /// The instructions of CTape; `ctape.h`'s constants are their codes. `addConstant`,
+    /// `mulConstant`, `divideByConstant` and `constantDivide` take their constant from the
+    /// instruction, not from a register: a batch then reads one array instead of two.
+    enum Code: Sendable {
+        case neg, add, mul, div, pow, square, function, addConstant, mulConstant, divideByConstant, constantDivide
+
+        var ctapeCode: UInt8 {
+            let code = switch self {
+            case .neg: CTAPE_NEG
+            case .add: CTAPE_ADD
+            case .mul: CTAPE_MUL
+            case .div: CTAPE_DIV
+            case .pow: CTAPE_POW
+            case .square: CTAPE_SQUARE
+            case .function: CTAPE_FUNCTION
+            case .addConstant: CTAPE_ADD_CONSTANT
+            case .mulConstant: CTAPE_MUL_CONSTANT
+            case .divideByConstant: CTAPE_DIVIDE_BY_CONSTANT
+            case .constantDivide: CTAPE_CONSTANT_DIVIDE
+            }
+            return UInt8(code)
+        }
     }
 
     /// The compiled program, as CTape runs it.
@@ -124,7 +141,7 @@ public struct Tape: Sendable {
             case .function(let f): (code, function) = (.function, f)
             case .constant, .variable: preconditionFailure("leaf with arguments")
             }
-            let instruction = ctape_instruction(code: code.rawValue, function: function.ctapeCode, a: x, b: y, out: out, constant: constant)
+            let instruction = ctape_instruction(code: code.ctapeCode, function: function.ctapeCode, a: x, b: y, out: out, constant: constant)
             instructions.append(instruction)
         }
         self.instructions = instructions

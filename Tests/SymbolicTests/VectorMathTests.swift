@@ -64,6 +64,32 @@ final class VectorMathTests: XCTestCase {
               range: 800, maxUlps: 4)
     }
 
+    /// Every `Function` has its CTape code and kernel: evaluated alone and through a batch tape,
+    /// each agrees with its definition written here from Foundation (a function missing in
+    /// ctape.c would come back NaN), and CTape knows exactly as many functions as Symbolic.
+    func testEveryFunctionHasAKernel() {
+        XCTAssertEqual(Function.allCases.count, Function.ctapeCount)
+        XCTAssertEqual(Set(Function.allCases.map(\.ctapeCode)), Set((0..<Function.ctapeCount).map(UInt8.init)))
+        let reference: [Function: (Double) -> Double] = [
+            .exp: Foundation.exp, .log: Foundation.log, .sqrt: { $0.squareRoot() }, .sin: Foundation.sin, .cos: Foundation.cos,
+            .tan: Foundation.tan, .atan: Foundation.atan, .sinh: Foundation.sinh, .cosh: Foundation.cosh, .tanh: Foundation.tanh,
+            .sigmoid: { 1 / (1 + Foundation.exp(-$0)) }, .softplus: { Foundation.log1p(Foundation.exp($0)) }, .abs: { Swift.abs($0) },
+            .sign: { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }, .relu: { Swift.max($0, 0) }, .step: { $0 > 0 ? 1 : 0 },
+        ]
+        let xs = [-1.3, -0.4, 0.3, 0.5, 2.1]
+        for f in Function.allCases {
+            guard let g = reference[f] else { XCTFail("\(f) has no reference here"); continue }
+            let graph = Graph(), x = graph.variable("x")
+            let tape = Tape(graph: graph, outputs: [graph.apply(f, x)], inputs: [x])
+            let batch = tape.evaluate(batch: [xs])[0]
+            for (k, x) in xs.enumerated() where !((f == .log || f == .sqrt) && x <= 0) {
+                let expected = g(x)
+                XCTAssertLessThanOrEqual(ulps(f.evaluate(x), expected), 4, "\(f)(\(x)) = \(f.evaluate(x)), expected \(expected)")
+                XCTAssertEqual(batch[k].bitPattern, f.evaluate(x).bitPattern, "\(f)(\(x)) in a batch")
+            }
+        }
+    }
+
     /// The exact special values libm gives, spelled out.
     func testSpecialValues() {
         XCTAssertEqual(VectorMath.exp(-.infinity), 0)

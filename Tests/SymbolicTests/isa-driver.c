@@ -9,7 +9,7 @@ int main(void) {
     enum { N = 4096 };
     static double regs[2 * N];
     uint64_t h = 1469598103934665603ull;
-    for (int f = 0; f <= CTAPE_STEP; f++) {  // every function: CTAPE_STEP is the last (docs/ARCHITECTURE.md)
+    for (int f = 0; f < CTAPE_FUNCTION_COUNT; f++) {  // every function
         for (int i = 0; i < N; i++) { double t = (i - N / 2) * 0.0137 + 0.001 * f; regs[i] = (i % 7 == 0) ? t * 1e3 : t; }
         ctape_instruction in = { CTAPE_FUNCTION, (uint8_t)f, 0, 0, 1, 0 };
         ctape_run(&in, 1, regs, N, N);

@@ -14,10 +14,13 @@ enum {
     CTAPE_ADD_CONSTANT, CTAPE_MUL_CONSTANT, CTAPE_DIVIDE_BY_CONSTANT, CTAPE_CONSTANT_DIVIDE
 };
 
-/// Functions, in the order of Symbolic's `Function` enum.
+/// Functions, the single source of their codes (Symbolic's `Function.ctapeCode` reads them). A
+/// new one goes before CTAPE_FUNCTION_COUNT, which the tests loop up to: a function without a
+/// kernel in ctape.c returns NaN there and fails them.
 enum {
     CTAPE_EXP = 0, CTAPE_LOG, CTAPE_SQRT, CTAPE_SIN, CTAPE_COS, CTAPE_TAN, CTAPE_ATAN, CTAPE_SINH,
-    CTAPE_COSH, CTAPE_TANH, CTAPE_SIGMOID, CTAPE_SOFTPLUS, CTAPE_ABS, CTAPE_SIGN, CTAPE_RELU, CTAPE_STEP
+    CTAPE_COSH, CTAPE_TANH, CTAPE_SIGMOID, CTAPE_SOFTPLUS, CTAPE_ABS, CTAPE_SIGN, CTAPE_RELU, CTAPE_STEP,
+    CTAPE_FUNCTION_COUNT
 };
 
 typedef struct {
