@@ -150,6 +150,13 @@ do {
     let map = time(rounds: 3, calls: 1, [{ Double((try! BasinMaps(problem: problem, optimizers: [gam], flags: [:], grid: (256, 256))).maps[0].outcome[0].code) }])
     labCompute = map[0]
     print(String(format: "  the 256 × 256 map of gam computed in process (all cores): %.3f s", map[0]))
+    // Every optimizer is one rule run over lanes: the optimizers that once had no lane form,
+    // beside gam, on a 128 × 128 map of the same workload, interleaved in one run.
+    let others = ["gam", "asam", "gam-fast", "nesterov", "adamw", "lookahead"]
+    let perOptimizer = time(rounds: 3, calls: 1, others.map { name in
+        { Double((try! BasinMaps(problem: problem, optimizers: [try! Optimizer.lookup(name)], flags: [:], grid: (128, 128))).maps[0].outcome[0].code) }
+    })
+    report("128 × 128 maps on the basin workload, in process (all cores):", others, perOptimizer)
 } catch {
     print("basin workload: \(error)")
 }
