@@ -109,7 +109,7 @@ public struct LaneRuns {
         }
         evaluate()
         try visit(0)
-        if windowStep == 0 { window.pointer.update(from: theta.pointer, count: n * w) }
+        if windowStep == 0 { LaneMath.copy(theta.pointer, dimension: n, count: m, into: window.pointer) }
         let domain = problem.domain
         for k in 0..<steps {
             measureStationarity()
@@ -127,8 +127,8 @@ public struct LaneRuns {
             }
             // The direction before the base rule, which may overwrite it, is what the watch sees.
             let result = report?.result(lane: 0, direction: d.pointer)
-            previous.pointer.update(from: theta.pointer, count: n * w)
-            if k == hyper.steps - 2 { twoBack.pointer.update(from: theta.pointer, count: n * w) }
+            LaneMath.copy(theta.pointer, dimension: n, count: m, into: previous.pointer)
+            if k == hyper.steps - 2 { LaneMath.copy(theta.pointer, dimension: n, count: m, into: twoBack.pointer) }
             let moved = active.withUnsafeBufferPointer {
                 base.step(theta.pointer, direction: d.pointer, lr: lr, count: m, active: $0.baseAddress!)
                 return rule.afterStep(theta: theta.pointer, active: $0.baseAddress!, count: m)
@@ -153,7 +153,7 @@ public struct LaneRuns {
                 for i in 0..<n { theta[i * w + p] = previous[i * w + p] }
             }
             if status[0] != .diverged { try visit(k + 1) }
-            if k + 1 == windowStep { window.pointer.update(from: theta.pointer, count: n * w) }
+            if k + 1 == windowStep { LaneMath.copy(theta.pointer, dimension: n, count: m, into: window.pointer) }
         }
         measureStationarity()
         for p in 0..<m where active[p] && canConverge && sp[p] < convergenceTolerance { status[p] = .converged }

@@ -33,7 +33,7 @@ struct ASAM: LaneDirection {
         }
         oracle.gradient(ascent.pointer, count: m, loss: report == nil ? nil : ascentLoss.pointer, gradient: direction)
         guard let report else { return }
-        report.probe.pointer.update(from: ascent.pointer, count: dimension * w)
+        LaneMath.copy(ascent.pointer, dimension: dimension, count: m, into: report.probe.pointer)
         for p in 0..<m { report.zofEstimate[p] = ascentLoss[p] - s.loss[p] }
         (report.hasProbe, report.hasZofEstimate) = (true, true)
     }

@@ -46,7 +46,7 @@ struct GAM: LaneDirection {
         oracle.hessianGradient(adv.pointer, count: m, loss: nil, gradient: advGradient.pointer, hessianGradient: hg.pointer)
         LaneMath.norm(advGradient.pointer, dimension: n, count: m, into: norms.pointer)
         if let report {
-            report.probe.pointer.update(from: adv.pointer, count: n * w)
+            LaneMath.copy(adv.pointer, dimension: n, count: m, into: report.probe.pointer)
             for p in 0..<m { report.fofEstimate[p] = rho * norms[p] }
             (report.hasProbe, report.hasFofEstimate) = (true, true)
         }

@@ -47,7 +47,7 @@ struct GAMFast: LaneDirection {
             // gam-fast's own view of the steepest slope near θ, scaled to the FOF radius ρ so
             // that it is read against the exact FOF_ρ (its ascent itself moves only grad_norm_rho).
             for p in 0..<m { report.fofEstimate[p] = rho * norms[p] }
-            report.probe.pointer.update(from: theta2.pointer, count: n * w)
+            LaneMath.copy(theta2.pointer, dimension: n, count: m, into: report.probe.pointer)
             (report.hasProbe, report.hasFofEstimate) = (true, true)
         }
         stepAlong(theta2.pointer, g2.pointer, gradRho, into: point.pointer)

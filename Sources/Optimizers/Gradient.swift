@@ -3,6 +3,6 @@
 struct Gradient: LaneDirection {
     let dimension: Int
     func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) {
-        direction.update(from: s.gradient, count: dimension * Lanes.width)
+        LaneMath.copy(s.gradient, dimension: dimension, count: s.count, into: direction)
     }
 }

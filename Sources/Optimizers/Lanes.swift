@@ -45,11 +45,19 @@ public final class LaneOracle {
     private var generators: [Gaussian]
     /// Passes made, one per call whatever the number of lanes: for a block of one, the run's counts.
     public private(set) var evaluations = Evaluations()
-    // Made on first use, so a caller that needs only gradients never builds the HVP tapes.
-    private lazy var gradientRegisters = oracle.gradientTape.makeBlockWorkspace()
-    private lazy var hvpRegisters = oracle.hvpTape.makeBlockWorkspace()
-    private lazy var lossRegisters = oracle.lossTape.makeBlockWorkspace()
-    private lazy var hessianGradientRegisters = oracle.hessianGradientTape?.makeBlockWorkspace() ?? []
+    // The tapes and their registers, made on first use, so a caller that needs only gradients
+    // never builds the HVP tapes. The registers live in a class: an array in a lazy property
+    // would be copied whole on every write (a block's registers are tens of kilobytes).
+    private final class Registers {
+        var values: [Double]
+        init(_ tape: Tape?) { values = tape?.makeBlockWorkspace() ?? [] }
+    }
+    private lazy var hvpTape = oracle.hvpTape
+    private lazy var hessianGradientTape = oracle.hessianGradientTape
+    private lazy var gradientRegisters = Registers(oracle.gradientTape)
+    private lazy var hvpRegisters = Registers(hvpTape)
+    private lazy var lossRegisters = Registers(oracle.lossTape)
+    private lazy var hessianGradientRegisters = Registers(hessianGradientTape)
     private lazy var gradientScratch = LaneBuffer(dimension: dimension)
 
     /// `seed` seeds every lane's noise generator.
@@ -77,7 +85,7 @@ public final class LaneOracle {
     /// them uncounted ahead of time (a run's loop evaluates θ after each update, and counts that
     /// pass when a step uses it).
     public func count(hessianGradient: Bool) {
-        if !hessianGradient || noise > 0 || oracle.hessianGradientTape == nil { evaluations.gradient += 1 }
+        if !hessianGradient || noise > 0 || hessianGradientTape == nil { evaluations.gradient += 1 }
         if hessianGradient { evaluations.hvp += 1 }
     }
 
@@ -86,7 +94,7 @@ public final class LaneOracle {
     public func gradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
                          gradient: UnsafeMutablePointer<Double>?, counted: Bool = true) {
         let tape = oracle.gradientTape
-        gradientRegisters.withUnsafeMutableBufferPointer { r in
+        gradientRegisters.values.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient))
         }
         if let gradient { addNoise(gradient, count: m) }
@@ -99,13 +107,13 @@ public final class LaneOracle {
     public func hessianGradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
                                 gradient: UnsafeMutablePointer<Double>?, hessianGradient: UnsafeMutablePointer<Double>?,
                                 counted: Bool = true) {
-        guard let tape = oracle.hessianGradientTape, noise == 0 else {
+        guard let tape = hessianGradientTape, noise == 0 else {
             let g = gradient ?? gradientScratch.pointer
             self.gradient(theta, count: m, loss: loss, gradient: g, counted: counted)
             if let hessianGradient { hvp(theta, g, count: m, into: hessianGradient, counted: counted) }
             return
         }
-        hessianGradientRegisters.withUnsafeMutableBufferPointer { r in
+        hessianGradientRegisters.values.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient) + columns(hessianGradient))
         }
         if counted { evaluations.hvp += 1 }
@@ -114,9 +122,9 @@ public final class LaneOracle {
     /// H(θ)·v at lanes 0..<m, into the lane vector `hv`.
     public func hvp(_ theta: UnsafePointer<Double>, _ v: UnsafePointer<Double>, count m: Int, into hv: UnsafeMutablePointer<Double>,
                     counted: Bool = true) {
-        let tape = oracle.hvpTape
+        let tape = hvpTape
         let skipped = [UnsafeMutablePointer<Double>?](repeating: nil, count: 1 + dimension)
-        hvpRegisters.withUnsafeMutableBufferPointer { r in
+        hvpRegisters.values.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta) + columns(v), count: m, registers: r.baseAddress!, into: skipped + columns(hv))
         }
         if counted { evaluations.hvp += 1 }
@@ -125,7 +133,7 @@ public final class LaneOracle {
     /// L at lanes 0..<m, one per lane (uncounted: no rule needs the loss alone).
     public func loss(_ theta: UnsafePointer<Double>, count m: Int, into loss: UnsafeMutablePointer<Double>) {
         let tape = oracle.lossTape
-        lossRegisters.withUnsafeMutableBufferPointer { r in
+        lossRegisters.values.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss])
         }
     }
@@ -234,7 +242,7 @@ extension ScalarLaneRule {
 /// Lane arithmetic in the scalar helpers' order (`norm`, `scale`, `add` of Vectors.swift). Inner
 /// loops run over lanes through row pointers (component i of every lane is `v + i * width`), with
 /// no index arithmetic that could trap, so the compiler vectorises them.
-enum LaneMath {
+public enum LaneMath {
     /// out[p] = ‖v_p‖, summed from 0 in component order as `norm` does.
     static func norm(_ v: UnsafePointer<Double>, dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
         for p in 0..<m { out[p] = 0 }
@@ -243,6 +251,12 @@ enum LaneMath {
             for p in 0..<m { out[p] = out[p] + vi[p] * vi[p] }
         }
         for p in 0..<m { out[p] = out[p].squareRoot() }
+    }
+
+    /// Lanes 0..<m of the lane vector `v` into `out`, component by component (a block of one
+    /// copies n numbers, not n blocks).
+    public static func copy(_ v: UnsafePointer<Double>, dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
+        for i in 0..<n { (out + i * Lanes.width).update(from: v + i * Lanes.width, count: m) }
     }
 
     /// out[p] = a_p · b_p, summed from 0 in component order as `dot` does.

@@ -20,8 +20,8 @@ final class Lookahead: LaneDirection {
     }
 
     func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) {
-        if taken == 0 { slow.pointer.update(from: s.theta, count: dimension * Lanes.width) }
-        direction.update(from: s.gradient, count: dimension * Lanes.width)
+        if taken == 0 { LaneMath.copy(s.theta, dimension: dimension, count: s.count, into: slow.pointer) }
+        LaneMath.copy(s.gradient, dimension: dimension, count: s.count, into: direction)
     }
 
     func afterStep(theta: UnsafeMutablePointer<Double>, active: UnsafePointer<Bool>, count m: Int) -> Bool {

@@ -22,7 +22,7 @@ struct SAM: LaneDirection {
         LaneMath.addScaled(s.theta, s.gradient, factors.pointer, dimension: dimension, count: m, into: ascent.pointer)
         oracle.gradient(ascent.pointer, count: m, loss: report == nil ? nil : ascentLoss.pointer, gradient: direction)
         guard let report else { return }
-        report.probe.pointer.update(from: ascent.pointer, count: dimension * Lanes.width)
+        LaneMath.copy(ascent.pointer, dimension: dimension, count: m, into: report.probe.pointer)
         for p in 0..<m { report.zofEstimate[p] = ascentLoss[p] - s.loss[p] }
         (report.hasProbe, report.hasZofEstimate) = (true, true)
     }
