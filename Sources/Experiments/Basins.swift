@@ -61,22 +61,22 @@ public struct BasinMaps {
                 vary: Vary? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws {
         if flags["start"] != nil { throw SettingError("--start: a basin map starts from every point of its grid; lab run --start runs one") }
-        guard grid.0 >= 2, grid.1 >= 2 || problem.dimension == 1 else { throw SettingError("--grid: at least 2 starts per axis") }
-        if problem.dimension == 1, grid.1 != grid.0, grid.1 != 0 {
+        guard grid.0 >= 2, grid.1 >= 2 || problem.regime == .curve else { throw SettingError("--grid: at least 2 starts per axis") }
+        if problem.regime == .curve, grid.1 != grid.0, grid.1 != 0 {
             throw SettingError("--grid \(grid.0)x\(grid.1): a 1-D problem has one axis of starts; give --grid \(grid.0) (the second axis is --vary's values)")
         }
         let domain = problem.domain
-        switch problem.dimension {
-        case 1:
+        switch problem.regime {
+        case .curve:
             x = Vary.linspace(domain[0].lowerBound, domain[0].upperBound, grid.0)
             y = vary?.values ?? [0]
             axes = vary.map { [problem.variables[0], $0.key] } ?? [problem.variables[0]]
-        case 2:
+        case .surface:
             if let vary { throw SettingError("--vary \(vary.key): a 2-D problem's map has its two variables as axes; lab sweep varies settings") }
             x = Vary.linspace(domain[0].lowerBound, domain[0].upperBound, grid.0)
             y = Vary.linspace(domain[1].lowerBound, domain[1].upperBound, grid.1)
             axes = problem.variables
-        default:
+        case .space:
             throw SettingError("basin maps need a problem of 1 or 2 variables; \(problem.name) has \(problem.dimension)")
         }
         // Every row's settings, resolved and checked before the first run.
@@ -94,7 +94,7 @@ public struct BasinMaps {
         let (nx, ny) = (x.count, y.count)
         var jobs: [Job] = []
         for m in optimizers.indices {
-            if problem.dimension == 2 {
+            if problem.regime == .surface {
                 // Starts of a 2-D map share their settings: blocks run across rows.
                 var k = 0
                 while k < nx * ny { jobs.append(Job(map: m, row: -1, columns: k..<min(k + Lanes.width, nx * ny))); k += Lanes.width }

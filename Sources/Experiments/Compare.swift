@@ -18,7 +18,7 @@ public struct Comparison {
         let settings = try optimizers.map { try RunSettings.resolve(problem: problem, optimizer: $0, flags: flags) }
         try RunSettings.checkRead(flags, by: zip(optimizers, settings).map { ($0, $1.hyper.base) })
         // Beyond 2-D each end point is judged by descent from it, not against a list.
-        let critical = problem.dimension > 2 ? [] : try problem.criticalPoints()
+        let critical = problem.regime.isExact ? try problem.criticalPoints() : []
         var records: [RunRecord] = []
         for (o, s) in zip(optimizers, settings) {
             records.append(try RunConfiguration(problem: problem, optimizer: o, settings: s)

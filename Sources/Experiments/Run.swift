@@ -268,7 +268,7 @@ extension RunConfiguration {
         // the end point is judged by where descent from it goes, not against a list.
         let end = trajectory.last!
         let endBasin: Basin?, startBasin: Basin?
-        if problem.dimension > 2 {
+        if !problem.regime.isExact {
             endBasin = status == .diverged ? nil : try descentBasin(of: end.theta)
             startBasin = status == .diverged ? nil : try knownStartBasin ?? descentBasin(of: start)
         } else {

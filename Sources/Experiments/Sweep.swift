@@ -84,7 +84,7 @@ public struct Sweep {
         let combinations = Vary.combinations(varies)
         let chosenStarts = starts ?? [settings[0][0].start ?? problem.defaultStart]
         // Beyond 2-D there is no list: each end is judged by descent from it.
-        let critical = problem.dimension > 2 ? [] : try problem.criticalPoints()
+        let critical = problem.regime.isExact ? try problem.criticalPoints() : []
         (self.problem, self.varies, self.starts, self.critical) = (problem, varies, chosenStarts, critical)
         sigma = settings[0][0].sigma
 
@@ -105,7 +105,7 @@ public struct Sweep {
                 endings += try LaneRuns(problem: shared, optimizer: optimizers[job.line], hyper: s.hyper).endings(part)
             }
             let measured = { (e: RunEnding) in e.status == .diverged ? nil : try shared.oracle.measures(at: e.theta, rho: s.hyper.rho, sigma: s.sigma) }
-            if shared.dimension > 2 {
+            if !shared.regime.isExact {
                 return try endings.map { e in
                     var outcome = Outcome.noMinimum
                     if e.status == .diverged {

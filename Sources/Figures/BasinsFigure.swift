@@ -38,7 +38,7 @@ extension LabFigures {
         palette += outcomeGreys
         let nx = maps.x.count, ny = maps.y.count
         let maxSteps = maps.maps.flatMap(\.steps).max().map { max(Int($0), 1) } ?? 1
-        let oneD = p.dimension == 1
+        let oneD = p.regime == .curve
         // A 2-D map's axes are the problem's variables; a 1-D map's second axis is a setting.
         let axisName = { (k: Int) -> String in oneD && k == 1 ? display(maps.axes[k]) : maps.axes[k] }
         let yLabel = maps.axes.count == 2 ? axisName(1) : ""

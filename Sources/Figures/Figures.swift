@@ -19,7 +19,7 @@ public enum LabFigures {
         let diverged = r.divergence.map { " (diverged at step \($0.step))" } ?? ""
         let steps = r.trajectory.map(\.step)
         let thetas = r.trajectory.map(\.theta)
-        if p.dimension > 2 {
+        if !p.regime.isExact {
             let plane = p.trajectoryPlane(start: thetas[0], middle: thetas[thetas.count / 2], end: thetas.last!)
             var landscape = onPlane(p, plane, [r], paths: !animate, title: "\(p.name): \(r.optimizer.name)\(diverged)", rho: r.hyper.rho)
             if animate {
@@ -35,8 +35,8 @@ public enum LabFigures {
         }
         var landscape = try landscapePanel(p, title: "\(p.name): \(r.optimizer.name)\(diverged)", sigma: r.final.sigma)
         if animate {
-            addAnimated(&landscape, [r], at: p.dimension == 1 ? { ($0[0], p.oracle.loss($0)) } : { ($0[0], $0[1]) }, oneD: p.dimension == 1, start: true)
-        } else if p.dimension == 1 {
+            addAnimated(&landscape, [r], at: p.regime == .curve ? { ($0[0], p.oracle.loss($0)) } : { ($0[0], $0[1]) }, oneD: p.regime == .curve, start: true)
+        } else if p.regime == .curve {
             let keep = thin(r.trajectory.count, to: 150)
             let xs = keep.map { thetas[$0][0] }, ys = keep.map { r.trajectory[$0].loss }
             let last = max(steps.last!, 1)
@@ -54,7 +54,7 @@ public enum LabFigures {
             addCircle(&landscape, center: thetas.last!, rho: r.hyper.rho)
         }
         var panels = [landscape]
-        if p.dimension == 1 { panels.append(timePanel([r], variable: p.variables[0])) }
+        if p.regime == .curve { panels.append(timePanel([r], variable: p.variables[0])) }
         panels.append(curvesPanel([r], title: "loss and gradient norm"))
         if r.trajectory.first?.zof != nil { panels.append(measuresPanel(r, exact: true)) }
         let summary = "\(r.optimizer.name) on \(p.name) from \(format(coordinates: thetas[0])) to \(format(coordinates: thetas.last!)) in \(steps.last!) steps (\(r.status.rawValue))."
@@ -86,7 +86,7 @@ public enum LabFigures {
     /// Several runs from one start over one landscape, and their losses against step.
     /// With `animate`, the landscape shows the runs step by step (`addAnimated`).
     public static func compare(_ records: [RunRecord], problem p: Problem, animate: Bool = false) throws -> Figure {
-        if p.dimension > 2, let first = records.first {
+        if !p.regime.isExact, let first = records.first {
             let ends = records.map { $0.trajectory.last!.theta }
             let plane = p.trajectoryPlane(start: first.trajectory[0].theta, middle: ends[0], end: ends.count > 1 ? ends[1] : ends[0],
                                            named: "the start and the ends of \(records.prefix(2).map(\.optimizer.name).joined(separator: " and "))")
@@ -99,22 +99,22 @@ public enum LabFigures {
                                            sigma: records.first?.final.sigma ?? RunSettings().sigma)
         // The start under the paths, so no end hides under it.
         if let first = records.first {
-            landscape.add(Markers(xs: [first.trajectory[0].theta[0]], ys: [p.dimension == 1 ? first.trajectory[0].loss : first.trajectory[0].theta[1]],
+            landscape.add(Markers(xs: [first.trajectory[0].theta[0]], ys: [p.regime == .curve ? first.trajectory[0].loss : first.trajectory[0].theta[1]],
                                   colors: [.white], shape: .square, size: 5.5, label: "start"))
         }
         // Ends that would hide each other (runs ending at one minimum) are set around their point.
         let ends = records.map { r -> (Double, Double) in
             let last = r.trajectory.last!
-            return (last.theta[0], p.dimension == 1 ? last.loss : last.theta[1])
+            return (last.theta[0], p.regime == .curve ? last.loss : last.theta[1])
         }
         let yRange = landscape.yRange ?? p.domain[p.dimension - 1]
         let offsets = endOffsets(ends, scale: [p.domain[0].upperBound - p.domain[0].lowerBound, yRange.upperBound - yRange.lowerBound])
         if animate {
-            addAnimated(&landscape, records, at: p.dimension == 1 ? { ($0[0], p.oracle.loss($0)) } : { ($0[0], $0[1]) }, oneD: p.dimension == 1)
+            addAnimated(&landscape, records, at: p.regime == .curve ? { ($0[0], p.oracle.loss($0)) } : { ($0[0], $0[1]) }, oneD: p.regime == .curve)
         }
         for (k, r) in records.enumerated() where !animate {
             let color = color(r.optimizer), dash = Stroke.dashes[k % Stroke.dashes.count]
-            if p.dimension == 1 {
+            if p.regime == .curve {
                 // On the curve only where each run ended; its path over time is the panel beside.
                 var end = Markers(xs: [ends[k].0], ys: [ends[k].1], colors: [color], shape: endShapes[k % endShapes.count], size: 5.5,
                                   label: legendName(r) + " (end)")
@@ -126,7 +126,7 @@ public enum LabFigures {
         }
         let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) from one start."
         var panels = [landscape]
-        if p.dimension == 1 { panels.append(timePanel(records, variable: p.variables[0])) }
+        if p.regime == .curve { panels.append(timePanel(records, variable: p.variables[0])) }
         panels.append(curvesPanel(records, title: "loss against step"))
         return Figure(title: "", description: description, panels: panels, columns: panels.count)
     }
@@ -150,7 +150,7 @@ public enum LabFigures {
         // Beyond 2-D: the plane through the three lowest points found (or random directions at
         // the lowest), with every point projected onto it.
         var plane: Plane?
-        if p.dimension > 2 {
+        if !p.regime.isExact {
             let byLoss = a.points.map(\.critical).sorted { $0.loss < $1.loss }.map(\.theta)
             let lowest = byLoss.first ?? p.defaultStart
             plane = byLoss.count >= 3 ? p.trajectoryPlane(start: byLoss[0], middle: byLoss[1], end: byLoss[2], named: "the three lowest points")
@@ -158,7 +158,7 @@ public enum LabFigures {
         }
         let at: (CriticalPoint) -> (Double, Double) = { c in
             if let plane { let q = plane.project(c.theta); return (q.a, q.b) }
-            return (c.theta[0], p.dimension == 1 ? c.loss : c.theta[1])
+            return (c.theta[0], p.regime == .curve ? c.loss : c.theta[1])
         }
         var landscape: Axes
         if let plane {
@@ -196,20 +196,20 @@ public enum LabFigures {
             for (k, i) in a.minima.enumerated() {
                 let m = a.points[i].measures, theta = a.points[i].critical.theta
                 let first = k == 0
-                if p.dimension == 1 {
+                if p.regime == .curve {
                     balls.append(Span(x0: theta[0] - a.rho, x1: theta[0] + a.rho, color: Color(hex: 0x56B4E9), opacity: 0.15,
                                       label: first ? "ρ-interval of each minimum" : nil))
                 } else {
                     balls.append(circle(center: theta, rho: a.rho, width: 1.3, label: first ? "ρ-ball of each minimum" : nil))
                 }
-                let y: ([Double]) -> Double = { p.dimension == 1 ? p.oracle.loss($0) : $0[1] }
+                let y: ([Double]) -> Double = { p.regime == .curve ? p.oracle.loss($0) : $0[1] }
                 points.append(Markers(xs: [m.zofArgmax[0]], ys: [y(m.zofArgmax)], colors: [.white], shape: .triangle, size: 5.5,
                                       label: first ? "its worst point (ZOF)" : nil))
                 points.append(Markers(xs: [m.fofArgmax[0]], ys: [y(m.fofArgmax)], colors: [.white], shape: .square, size: 5,
                                       label: first ? "its steepest point (FOF)" : nil))
             }
             // The intervals under the curves, the points over them, where they can be seen.
-            if p.dimension == 1 { landscape.addBelow(Group([("data-role", "rho-ball")], balls)) } else { landscape.add(Group([("data-role", "rho-ball")], balls)) }
+            if p.regime == .curve { landscape.addBelow(Group([("data-role", "rho-ball")], balls)) } else { landscape.add(Group([("data-role", "rho-ball")], balls)) }
             landscape.add(Group([("data-role", "ball-points")], points))
         }
         var panels = [landscape]
@@ -236,7 +236,7 @@ public enum LabFigures {
                 dots.add(Markers(xs: idx.map { $0 + (Double(k) - 2) * 0.09 }, ys: values, colors: [Color.series(k)], shape: shape, size: 5, label: name))
             }
             dots.xTickLabels = minima.enumerated().map { j, i in
-                (Double(j), p.dimension == 1 ? "#\(i) at \(format(coordinates: a.points[i].critical.theta))" : "#\(i)")
+                (Double(j), p.regime == .curve ? "#\(i) at \(format(coordinates: a.points[i].critical.theta))" : "#\(i)")
             }
             panels.append(dots)
         }
@@ -295,7 +295,7 @@ public enum LabFigures {
     /// shifted loss dotted), 2-D heat map with contours (beyond 2-D, `planePanel`).
     static func landscapePanel(_ p: Problem, title: String, sigma: Double) throws -> Axes {
         let o = p.oracle
-        if p.dimension == 1 {
+        if p.regime == .curve {
             var axes = Axes(title: title, xLabel: p.variables[0], yLabel: "loss")
             let d = p.domain[0], n = curveSamples
             let xs = (0...n).map { d.lowerBound + (d.upperBound - d.lowerBound) * Double($0) / Double(n) }

@@ -20,8 +20,8 @@ extension LabFigures {
         let steepestLabel = "steepest point in the ball (FOF \(format(s.fof, .label)))"
         let description = "One update of \(name) on \(p.name) at step \(s.step): the ball of radius ρ = \(format(s.hyper.rho, .label)) around θ, "
             + (s.probe == nil ? "" : "\(probeName), ") + "the exact worst and steepest points of the ball, the direction and the next θ."
-        if p.dimension == 1 { return try step1D(s, problem: p, title: title, description: description, probeName: probeName) }
-        guard p.dimension == 2 else {
+        if p.regime == .curve { return try step1D(s, problem: p, title: title, description: description, probeName: probeName) }
+        guard p.regime == .surface else {
             throw SettingError("lab step draws its figure for 1-D and 2-D problems; \(p.name) has \(p.dimension) parameters: add --no-plot for the text and JSON")
         }
         let rho = s.hyper.rho

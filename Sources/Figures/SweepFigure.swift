@@ -12,7 +12,7 @@ extension LabFigures {
     /// a heat map of the end point's FOF over the two settings.
     public static func sweep(_ s: Sweep) -> Figure {
         let p = s.problem
-        if p.dimension > 2 { return sweepBeyond2D(s) }
+        if !p.regime.isExact { return sweepBeyond2D(s) }
         let outcomes = s.minima.map(Outcome.minimum) + Outcome.failures
         func mostCommon(_ point: Sweep.Point) -> Outcome {
             outcomes.max { point.share($0) < point.share($1) || (point.share($0) == point.share($1) && $0.code > $1.code) } ?? .noMinimum

@@ -42,12 +42,12 @@ extension Problem {
     public func criticalPoints(seedsPerAxis: Int = 40) throws -> [CriticalPoint] {
         let o = oracle
         var found: [[Double]] = []
-        if dimension == 1 {
+        if regime == .curve {
             let d = domain[0]
             found = try Roots.all({ o.gradient([$0]).gradient[0] },
                                   derivative: { o.hessian([$0])[0][0] },
                                   in: d.lowerBound, d.upperBound, samples: 4000).map { [$0] }
-        } else if dimension > 2 {
+        } else if !regime.isExact {
             // A sample, not every critical point: where descent goes from the default start and
             // from seeded starts in the domain (a network has too many to list).
             var rng = SplitMix64(seed: 1)

@@ -90,7 +90,7 @@ extension Oracle {
         let (loss, gradient) = o.gradient(theta)
         let worst = try maximizeOverBall(center: theta, rho: rho, kind: .loss, oracle: o)
         let steepest = try maximizeOverBall(center: theta, rho: rho, kind: .gradientNorm, oracle: o)
-        let certificate = dimension > 2 ? o.certificate(at: theta, rho: rho) : nil
+        let certificate = regime.isExact ? nil : o.certificate(at: theta, rho: rho)
         let spectrum = try o.spectrum(at: theta)
         let shifted = try o.gaussianExpectationEstimate(at: theta, sigma: sigma)
         return Measures(
@@ -99,7 +99,7 @@ extension Oracle {
             lambdaMax: spectrum.lambdaMax, trace: spectrum.trace, eigenvalues: spectrum.eigenvalues,
             avgSharpness: shifted.value - loss, avgSharpnessError: shifted.error,
             spectrumMethod: spectrum.method, traceMethod: spectrum.traceMethod, traceError: spectrum.traceError,
-            testLoss: o.testLoss(theta), shiftedLoss: o.shiftedLoss(theta), rho: rho, sigma: sigma, exact: dimension <= 2,
+            testLoss: o.testLoss(theta), shiftedLoss: o.shiftedLoss(theta), rho: rho, sigma: sigma, exact: regime.isExact,
             zofFoundBy: worst.foundBy, fofFoundBy: steepest.foundBy,
             zofUpperBound: certificate?.zof, fofUpperBound: certificate?.fof,
             zofUpperBoundMethod: certificate?.zofMethod, fofUpperBoundMethod: certificate?.fofMethod)
@@ -172,13 +172,13 @@ extension Oracle {
     /// (`trustRegionAscent`) from the centre and from the best point so far: a lower bound.
     func maximizeOverBall(center: [Double], rho: Double, kind: BallObjective, oracle o: Oracle) throws -> BallMaximum {
         let objective: ([Double]) -> Double = kind == .loss ? { o.loss($0) } : { norm(o.gradient($0).gradient) }
-        var best = BallMaximum(value: objective(center), argmax: center, foundBy: dimension <= 2 ? "exact" : "the centre")
+        var best = BallMaximum(value: objective(center), argmax: center, foundBy: regime.isExact ? "exact" : "the centre")
         func consider(_ p: [Double], _ how: @autoclosure () -> String = "exact") {
             let v = objective(p)
             if v > best.value || (v.isNaN == false && best.value.isNaN) { best = BallMaximum(value: v, argmax: p, foundBy: how()) }
         }
-        switch dimension {
-        case 1:
+        switch regime {
+        case .curve:
             let c = center[0]
             consider([c - rho])
             consider([c + rho])
@@ -189,7 +189,7 @@ extension Oracle {
             if c - rho < c + rho {
                 for x in try Roots.all(derivative, in: c - rho, c + rho, samples: 2000) { consider([x]) }
             }
-        case 2:
+        case .surface:
             let system: ([Double]) -> [Double] = kind == .loss ? { o.gradient($0).gradient } : { o.gradientNormGradient($0) }
             let jacobian: ([Double]) -> [[Double]] = kind == .loss ? { o.hessian($0) } : { o.gradientNormJacobian($0) }
             // Seeds: the centre and every local maximum of the objective on a grid over the
@@ -230,7 +230,7 @@ extension Oracle {
                distance(root, center) <= rho {
                 consider(root)
             }
-        default:
+        case .space:
             // Projected ascent with exact derivatives (∇L for L; H∇L, the gradient of ‖∇L‖²/2,
             // for ‖∇L‖) from the centre, from half-way out along ±∇L and from seeded random
             // directions: a lower bound on the maximum.

@@ -189,8 +189,8 @@ public struct Oracle: Sendable {
 
     /// E[L(θ + δ)] for δ ~ N(0, σ²I) in 1-D or 2-D; nil for more variables.
     public func gaussianExpectation(at theta: [Double], sigma: Double) throws -> Double? {
-        switch dimension {
-        case 1:
+        switch regime {
+        case .curve:
             let norm = 1 / (sigma * (2 * Double.pi).squareRoot())
             // Over ±12σ (the Gaussian mass outside is 4e-33), not the whole line: far out a
             // landscape may overflow to infinity (a soft minimum's log(0)), and inf · 0 is NaN.
@@ -198,7 +198,7 @@ public struct Oracle: Sendable {
                 norm * Foundation.exp(-d * d / (2 * sigma * sigma)) * loss([theta[0] + d])
             }, from: -12 * sigma, to: 12 * sigma, epsAbs: 1e-12, epsRel: 1e-10)
             return value
-        case 2:
+        case .surface:
             // Adaptive cubature over ±8σ (the Gaussian mass outside is below 1e-14), each
             // rectangle's points through the batch tape: a fixed rule misses features much
             // narrower than σ (two-valley's ramp is 0.02 wide against σ = 0.4; a 64-point
@@ -211,7 +211,7 @@ public struct Oracle: Sendable {
             }, x: -reach...reach, y: -reach...reach)
             guard value.isFinite else { throw NumericsError.nonFinite(routine: "the expected shifted loss's cubature") }
             return norm * value
-        default:
+        case .space:
             return nil
         }
     }

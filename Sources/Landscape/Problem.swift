@@ -134,3 +134,34 @@ public struct Defaults: Sendable, Equatable {
         return nil
     }
 }
+
+/// How much of a landscape lab can know exactly, which decides how it measures, judges and draws
+/// one: the one place for what depends on the number of variables.
+public enum Regime: Equatable, Sendable {
+    /// One variable: every critical point found (GSL roots of L′), ZOF and FOF exact, the
+    /// landscape drawn as the curve L(x).
+    case curve
+    /// Two variables: every critical point found (GSL's hybridsj on ∇L = 0), ZOF and FOF exact,
+    /// the landscape drawn as a contour map.
+    case surface
+    /// More variables: stationary points by descent from where runs end, ZOF and FOF bracketed by
+    /// a search and a certificate, the landscape drawn on a plane through parameter space.
+    case space(dimensions: Int)
+
+    public init(dimension: Int) {
+        self = dimension == 1 ? .curve : dimension == 2 ? .surface : .space(dimensions: dimension)
+    }
+
+    /// True for a curve or a surface: measures are exact and every critical point is listed.
+    public var isExact: Bool { if case .space = self { return false }; return true }
+}
+
+extension Problem {
+    /// The problem's `Regime`.
+    public var regime: Regime { Regime(dimension: dimension) }
+}
+
+extension Oracle {
+    /// The `Regime` of the problem the oracle was compiled from.
+    public var regime: Regime { Regime(dimension: dimension) }
+}

@@ -53,7 +53,7 @@ public func findings(_ a: Analysis, problem p: Problem) -> [String] {
     }
     let hasReference = minima.allSatisfy { a.reference.value(a.points[$0].measures) != nil }
     if minima.count < 2 {
-        out.append(p.dimension > 2 ? "Descent found \(minima.count == 1 ? "one minimum" : "no minimum"), so there is nothing to rank."
+        out.append(!p.regime.isExact ? "Descent found \(minima.count == 1 ? "one minimum" : "no minimum"), so there is nothing to rank."
                    : "The landscape has \(minima.count == 1 ? "one isolated minimum" : "no isolated minimum") in its domain, so there is nothing to rank.")
     } else if !hasReference {
         out.append("The problem has no held-out test loss and the expected shifted loss is not integrated for more than two variables, so the rankings cannot be compared with generalisation.")
@@ -111,7 +111,7 @@ public func measuresText(_ m: Measures, problem p: Problem) -> String {
     let eigen = m.eigenvalues.count > 10
         ? format(Array(m.eigenvalues.prefix(5))).dropLast() + ", …, " + format(Array(m.eigenvalues.suffix(5))).dropFirst()
         : format(m.eigenvalues)
-    let spectrumNote = m.spectrumMethod == "full" ? (p.dimension > 2 ? "the Hessian from \(p.dimension) Hessian-vector products, gsl_eigen_symmv" : "")
+    let spectrumNote = m.spectrumMethod == "full" ? (!p.regime.isExact ? "the Hessian from \(p.dimension) Hessian-vector products, gsl_eigen_symmv" : "")
         : "the largest, by Lanczos on Hessian-vector products"
     let traceNote = m.traceError.map { "Hutchinson's estimate ± \(format($0, .label)) (\(Spectrum.probes) Rademacher probes)" } ?? ""
     let monteCarlo = m.avgSharpnessError.map { " ± \(format($0, .label)) (Monte Carlo, \(Oracle.shiftSamples) draws)" } ?? ""
@@ -178,7 +178,7 @@ public func analysisJSON(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
 /// against test loss, the findings, and with a sweep ZOF and FOF of each minimum against ρ.
 public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) -> String {
     let at: ([Double]) -> String = { format(point: $0, p.variables) }
-    let found = p.dimension > 2
+    let found = !p.regime.isExact
         ? "\(a.points.count) stationary point\(a.points.count == 1 ? "" : "s") reached by descent from \(Problem.descentStarts) starts (a sample beyond 2-D, not every critical point)"
         : "\(a.points.count) critical point\(a.points.count == 1 ? "" : "s") in the domain"
     var out = "\(p.name): \(p.title)\nρ = \(format(a.rho)), σ = \(format(a.sigma)); \(found)\n\n"
@@ -187,8 +187,8 @@ public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
         + (p.oracle.hasShiftedLoss ? [("shifted loss", { $0.shiftedLoss })] : [])
     let rows = a.points.enumerated().map { i, pt -> [String] in
         let m = pt.measures
-        return ["#\(i)", at(m.theta), pt.critical.kind.rawValue, f(m.loss), format(flatness: m.zof, dimension: p.dimension),
-                format(flatness: m.fof, dimension: p.dimension), f(m.lambdaMax),
+        return ["#\(i)", at(m.theta), pt.critical.kind.rawValue, f(m.loss), format(flatness: m.zof, exact: p.regime.isExact),
+                format(flatness: m.fof, exact: p.regime.isExact), f(m.lambdaMax),
                 f(m.trace), f(m.avgSharpness), f(m.expectedShiftedLoss)] + extra.map { f($0.1(m)) }
     }
     out += table(header: ["", "θ", "kind", "loss", "ZOF", "FOF", "λ_max", "trace", "avg sharp", "E[L(θ+s)]"] + extra.map(\.0), rows: rows)

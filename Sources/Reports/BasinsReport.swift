@@ -118,7 +118,7 @@ public func basinsText(_ maps: BasinMaps) -> String {
     let outcomes = maps.minima.map(Outcome.minimum) + failures
     // Minima by their number (the table above gives where each is), the other outcomes in words.
     var header = ["optimizer"] + outcomes.map(\.words) + ["converged", "stalled", "cycling"]
-    if maps.axes.count == 2 && p.dimension == 1 { header[0] = "optimizer (all \(maps.axes[1]))" }
+    if maps.axes.count == 2 && p.regime == .curve { header[0] = "optimizer (all \(maps.axes[1]))" }
     out += table(header: header, rows: maps.maps.map { m in
         [m.optimizer.name] + outcomes.map { percent(m.share($0)) } + [percent(m.convergedShare), percent(m.stalledShare), percent(m.cyclingShare)]
     })

@@ -36,8 +36,8 @@ public func format(_ x: Double, _ precision: Precision = .table) -> String {
 /// A vector as `[1, 2.5]`.
 /// ZOF or FOF as a value: beyond 2-D the search's lower bound, written "≥ 0.01528" so that no
 /// reader takes it for the value (`lab measure` brackets it with an upper bound).
-public func format(flatness x: Double, dimension: Int, _ precision: Precision = .table) -> String {
-    (dimension > 2 ? "≥ " : "") + format(x, precision)
+public func format(flatness x: Double, exact: Bool, _ precision: Precision = .table) -> String {
+    (exact ? "" : "≥ ") + format(x, precision)
 }
 
 public func format(_ v: [Double], _ precision: Precision = .table) -> String {

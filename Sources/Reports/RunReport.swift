@@ -74,10 +74,10 @@ public func runCSV(_ r: RunRecord, variables: [String]) -> String {
 public func basinText(_ r: RunRecord, _ p: Problem) -> String {
     guard let b = r.final.basin else {
         if r.status == .diverged { return "none (diverged)" }
-        return p.dimension > 2 ? "none within 5% of the diagonal (by descent)" : "none"
+        return !p.regime.isExact ? "none within 5% of the diagonal (by descent)" : "none"
     }
     // On a curve of minima (relu-orbit) no isolated point stands for the end.
-    let valley = b.index == nil && b.kind == .degenerate && p.dimension <= 2
+    let valley = b.index == nil && b.kind == .degenerate && p.regime.isExact
     // A critical point comes from root finding: five digits, without its noise.
     let at = valley ? "a valley of minima" : "\(label(b)) at \(format(point: b.theta, p.variables))"
     if b.reached { return valley ? "a valley of minima (∇L = 0, a flat direction)" : at }
@@ -135,14 +135,14 @@ public func runText(_ r: RunRecord, problem p: Problem) -> String {
         out += "\n             (it started in the basin of \(label(from)) at \(format(point: from.theta, p.variables)))"
     }
     out += "\npasses       \(r.evaluations.gradient) gradient (L, ∇L), \(r.evaluations.hvp) HVP (L, ∇L and a Hessian-vector product)"
-    out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(flatness: f.zof, dimension: p.dimension)), FOF \(format(flatness: f.fof, dimension: p.dimension)) (ρ = \(format(h.rho)))"
+    out += "\nat the end   λ_max \(format(f.lambdaMax)), ZOF \(format(flatness: f.zof, exact: p.regime.isExact)), FOF \(format(flatness: f.fof, exact: p.regime.isExact)) (ρ = \(format(h.rho)))"
     if r.trajectory.first?.zof != nil {
         let every = max(1, last.step / 10)
         let rows = r.trajectory.filter { $0.step % every == 0 || $0.step == last.step }.map { q in
             [String(q.step), q.zof.map { format($0) } ?? "-", q.zofEstimate.map { format($0) } ?? "-",
              q.fof.map { format($0) } ?? "-", q.fofEstimate.map { format($0) } ?? "-"]
         }
-        let kind = p.dimension > 2 ? "flatness (lower bounds by projected ascent)" : "exact flatness"
+        let kind = !p.regime.isExact ? "flatness (lower bounds by projected ascent)" : "exact flatness"
         out += "\n\n\(kind) against the optimizer's estimates (every \(every) steps):\n"
         out += table(header: ["step", "ZOF", "estimate", "FOF", "estimate"], rows: rows)
     }
@@ -165,7 +165,7 @@ public func comparisonText(_ c: Comparison) -> String {
         let values = [format(point: f.theta, p.variables), format(f.loss)]
             + generalisationRows(f, reached: f.basin?.reached ?? false).map(\.1)
             + [basinText(r, p), r.status.rawValue, String(r.trajectory.last!.step), String(r.evaluations.gradient),
-               String(r.evaluations.hvp), format(f.lambdaMax), format(flatness: f.zof, dimension: p.dimension), format(flatness: f.fof, dimension: p.dimension)]
+               String(r.evaluations.hvp), format(f.lambdaMax), format(flatness: f.zof, exact: p.regime.isExact), format(flatness: f.fof, exact: p.regime.isExact)]
         for i in rows.indices { rows[i].append(values[i]) }
     }
     let from = c.records.lazy.compactMap(\.startBasin).first.map { " (in the basin of \(label($0)) at \(format(point: $0.theta, p.variables)))" } ?? ""

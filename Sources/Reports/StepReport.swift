@@ -31,7 +31,7 @@ public func stepText(_ s: StepRecord, problem p: Problem) -> String {
     let at: ([Double]) -> String = { format(point: $0, p.variables) }
     // Beyond a few parameters a vector is its norm, as a point is (`format(point:)`).
     let v: ([Double]) -> String = { $0.count > 4 ? "‖·‖=\(format(norm($0))) (\($0.count) parameters)" : format($0) }
-    let name = s.optimizer.name, rho = format(s.hyper.rho, .label), exact = p.dimension <= 2 ? "exact " : ""
+    let name = s.optimizer.name, rho = format(s.hyper.rho, .label), exact = p.regime.isExact ? "exact " : ""
     var rows: [[String]] = [
         ["θ", at(s.theta), "where the step starts (L = \(format(s.loss)))"],
         ["g = ∇L(θ)", v(s.gradient), "the gradient, ‖g‖ = \(format(norm(s.gradient)))"],
@@ -62,6 +62,6 @@ public func stepText(_ s: StepRecord, problem p: Problem) -> String {
         ["worst point", at(s.zofArgmax), "the \(exact)argmax of L over the ball: ZOF = \(format(s.zof))" + (s.zofEstimate.map { " (\(name)'s estimate \(format($0)))" } ?? "")],
         ["steepest point", at(s.fofArgmax), "the \(exact)argmax of ‖∇L‖ over the ball: FOF = \(format(s.fof))" + (s.fofEstimate.map { " (\(name)'s estimate \(format($0)))" } ?? "")],
     ]
-    let bound = p.dimension > 2 ? "\n(beyond 2-D the worst and steepest points are the best found by projected ascent: lower bounds)" : ""
+    let bound = !p.regime.isExact ? "\n(beyond 2-D the worst and steepest points are the best found by projected ascent: lower bounds)" : ""
     return "\(name) on \(p.name), step \(s.step), in the ball of radius ρ = \(rho) around θ\n" + table(header: ["", "value", "what it is"], rows: rows) + bound
 }

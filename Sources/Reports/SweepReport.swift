@@ -102,7 +102,7 @@ public func sweepText(_ s: Sweep) -> String {
         : s.starts.count == 1 ? "from \(format(point: s.starts[0], s.problem.variables, .sentence))" : "from \(s.starts.count) random starts (means over them)"
     var out = wrap("\(s.problem.name) · sweep of \(s.varies.map(\.key).joined(separator: " × ")) \(startsText); ZOF and FOF at each run's ρ") + "\n"
     let minima = s.minima.map { "#\($0) \(format(point: s.critical[$0].theta, s.problem.variables, .sentence))" }
-    if s.problem.dimension > 2 {
+    if !s.problem.regime.isExact {
         out += wrap("beyond 2-D: ZOF and FOF are lower bounds, each end is judged by descent from it (a minimum within 5% of the diagonal, or none)") + "\n"
     } else {
         out += wrap("minima: " + (minima.isEmpty ? "none in the domain" : minima.joined(separator: ", ")), indent: "        ") + "\n"

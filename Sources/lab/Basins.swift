@@ -69,7 +69,7 @@ struct Basins: CommonOptionsCommand {
         let threadCount = try threads.count()
         let out = try options.folder()
         let flags = try options.manyRunFlags(command: "basins", measures: "basin maps keep no trajectories")
-        let starts = size.0 * (p.dimension == 1 ? (varied?.values.count ?? 1) : size.1)
+        let starts = size.0 * (p.regime == .curve ? (varied?.values.count ?? 1) : size.1)
         // A map needs no more starts than a figure has pixels (4096 × 4096 would need about 9 GB).
         if starts * optimizers.count > Basins.maxRuns {
             throw UsageError("--grid \(grid)\(varied.map { " with --vary \($0.key)'s \($0.values.count) values" } ?? "") and \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s") make \(starts * optimizers.count) runs, more than \(Basins.maxRuns) (1024 × 1024); a map needs no more starts than it has pixels")

@@ -83,7 +83,7 @@ struct StepCommand: CommonOptionsCommand {
         let base = out.file("\(p.name)-\(optimizer.name)-step")
         var files: [(contents: Data, path: String)] = [(Data((document + "\n").utf8), base + ".json")]
         // The step is drawn in the landscape's own coordinates: 1-D and 2-D only.
-        let drawable = p.dimension <= 2
+        let drawable = p.regime.isExact
         if !settings.noPlot && drawable { files += try LabFigures.files(try LabFigures.step(record, problem: p), base: base, settings: settings.figure) }
         let note = settings.noPlot || drawable ? [] : ["note: lab step draws 1-D and 2-D problems; \(p.name) has \(p.dimension) parameters, so only the text and JSON are written"]
         try deliver(files, document: document, warnings: note, format: common.format) { stepText(record, problem: p) }
