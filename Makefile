@@ -43,6 +43,8 @@ demo: release
 # installed with pip into a private virtual environment (.build/bench-venv) when it can be; when
 # it cannot, that half is skipped and the rest runs. The same for PyTorch (lab compare on a small
 # network beside torch_mlp.py), and matplotlib (the compare figure as PDF beside mpl_compare.py).
+# Last, CTape's math kernels beside SLEEF's deterministic ones (bench/sleef_kernels.c), when
+# Debian's libsleef-dev is installed.
 bench: deps
 	$(SWIFT) build -c release
 	@if ! .build/bench-venv/bin/python -c "import jax" >/dev/null 2>&1; then \
@@ -63,6 +65,12 @@ bench: deps
 	    || echo "matplotlib could not be installed: the matplotlib half of the figure benchmark is skipped"; \
 	fi
 	.build/release/bench
+	@if pkg-config --exists sleef; then \
+	  cc -O2 -mavx2 -ffp-contract=off -ISources/CTape/include bench/sleef_kernels.c Sources/CTape/ctape.c \
+	    -o .build/sleef-kernels $$(pkg-config --cflags --libs sleef) -lm && .build/sleef-kernels; \
+	else \
+	  echo "SLEEF is not installed (Debian's libsleef-dev): the kernel comparison is skipped"; \
+	fi
 
 clean:
 	rm -rf .build out
