@@ -36,8 +36,10 @@ let package = Package(
         // The tape interpreter and math kernels in C: compiled for plain x86-64 and for AVX2, the
         // one to run chosen at start (target_clones); no fused multiply-add, so both give the
         // same bits, and optimised in every build.
+        // The math kernels are SLEEF's (Debian's libsleef-dev, which `make deps` installs).
         .target(name: "CTape", path: "Sources/CTape", exclude: ["README.md"],
-                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])]),
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])],
+                linkerSettings: [.linkedLibrary("sleef")]),
         .target(name: "Symbolic", dependencies: ["CTape"], exclude: ["README.md"], swiftSettings: optimisedCore),
         .target(name: "Numerics", dependencies: ["CGSL"], exclude: ["README.md"], swiftSettings: optimisedCore),
         .target(
@@ -74,7 +76,7 @@ let package = Package(
         // small network beside PyTorch.
         .executableTarget(name: "bench", dependencies: ["Symbolic", "Landscape", "Optimizers", "Experiments", "Figures", "Plot"], path: "bench",
                           exclude: ["jax_basins.py", "mpl_compare.py", "basins-workload.toml", "torch_mlp.py", "mlp-workload.toml", "mlp100-workload.toml",
-                                    "mlp-train.csv", "mlp-test.csv"]),
+                                    "mlp-train.csv", "mlp-test.csv", "sleef_kernels.c"]),
         // isa-driver.c is built by the tests themselves, once per instruction set.
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"], exclude: ["isa-driver.c"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),

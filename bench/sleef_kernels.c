@@ -1,5 +1,7 @@
-// flatlab's CTape kernels beside SLEEF's deterministic ("cinz": same bits on every vector
-// width, no FMA) functions, for issue 23's question: should CTape call SLEEF instead?
+// CTape's kernels beside SLEEF's deterministic ("cinz": same bits on every vector width, no FMA)
+// functions called directly. It answered issue 23's question (flatlab's own kernels, which CTape
+// ran until commit 2e79bc0, against SLEEF: Sources/Symbolic/README.md); since CTape calls SLEEF,
+// it checks that CTape's block path gives SLEEF's bits and what the path costs.
 //
 // For each function, over 2^20 seeded inputs in the range a network or a landscape feeds it:
 //   - bits: do SLEEF's scalar (purec), SSE2 and AVX variants agree bit for bit?

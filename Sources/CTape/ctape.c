@@ -1,158 +1,100 @@
-// See include/ctape.h. The kernels are the textbook ones: reduce the argument by a multiple of
-// ln 2 or π/2 split into parts with trailing zeros (Cody and Waite), so the reduction is exact;
-// evaluate a Taylor polynomial by Estrin's scheme (short dependency chains); rebuild the result
-// with integer operations on the bit pattern. Everything is branch-free, so a loop over points
-// vectorises; within a few ulp of glibc's libm (Tests/SymbolicTests/VectorMathTests.swift).
+// See include/ctape.h. The math kernels are SLEEF's deterministic functions
+// (`Sleef_cinz_*_u10`, Debian's libsleef-dev): within 1 ulp, no fused multiply-add, and the same
+// bits in their scalar (purec), SSE2 and AVX forms, so a point gives the same bits alone as in a
+// block, on any x86-64 processor. One point takes the scalar form; a block the widest form the
+// processor runs (or the one `CTAPE_SLEEF_WIDTH` forces: 1, 2 or 4, which the instruction-set
+// test builds all of). bench/sleef_kernels.c measured them against flatlab's former kernels:
+// more accurate and two to three times faster (Sources/Symbolic/README.md).
 #include "ctape.h"
 #include <math.h>
 #include <string.h>
+#include <sleef.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#if !defined(__AVX__)
+// sleef.h declares the AVX forms only when the file is built for AVX; this one is built for
+// plain x86-64 and calls them only on a processor with AVX (`map4`).
+#define DECLARE_AVX(name) __m256d Sleef_cinz_##name##d4_u10avx(__m256d);
+DECLARE_AVX(exp) DECLARE_AVX(log) DECLARE_AVX(log1p) DECLARE_AVX(sin) DECLARE_AVX(cos) DECLARE_AVX(tan)
+DECLARE_AVX(atan) DECLARE_AVX(sinh) DECLARE_AVX(cosh) DECLARE_AVX(tanh)
+#endif
+#endif
 
-static inline uint64_t bits_of(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
-static inline double from_bits(uint64_t u) { double x; memcpy(&x, &u, 8); return x; }
+static inline double k_exp(double x) { return Sleef_cinz_expd1_u10purec(x); }
+static inline double k_expm1(double x) { return Sleef_cinz_expm1d1_u10purec(x); }
+static inline double k_log(double x) { return Sleef_cinz_logd1_u10purec(x); }
+static inline double k_log1p(double x) { return Sleef_cinz_log1pd1_u10purec(x); }
+static inline double k_sin(double x) { return Sleef_cinz_sind1_u10purec(x); }
+static inline double k_cos(double x) { return Sleef_cinz_cosd1_u10purec(x); }
+static inline double k_tan(double x) { return Sleef_cinz_tand1_u10purec(x); }
+static inline double k_atan(double x) { return Sleef_cinz_atand1_u10purec(x); }
+static inline double k_sinh(double x) { return Sleef_cinz_sinhd1_u10purec(x); }
+static inline double k_cosh(double x) { return Sleef_cinz_coshd1_u10purec(x); }
+static inline double k_tanh(double x) { return Sleef_cinz_tanhd1_u10purec(x); }
 
-static const double LOG2E = 1.4426950408889634;
-// ln 2 = LN2_HI + LN2_LO, LN2_HI with 21 trailing zero bits: n·LN2_HI is exact for |n| < 2^21.
-static const double LN2_HI = 6.93147180369123816490e-01;
-static const double LN2_LO = 1.90821492927058770002e-10;
-// 1.5·2^52: adding it rounds a double below 2^51 in magnitude to an integer held in the low bits.
-static const double SHIFTER = 6755399441055744.0;
+// 1/(1 + e^−x) without overflow on either side: e = e^−|x|.
+static inline double sigmoid_from(double x, double e) { return x >= 0 ? 1 / (1 + e) : e / (1 + e); }
+static inline double k_sigmoid(double x) { return sigmoid_from(x, k_exp(-fabs(x))); }
 
-// 2^n for integer n with |n| ≤ 1100, from t = n + SHIFTER, as two normal factors (their product
-// may be subnormal, zero or infinite, so the caller multiplies by both).
-static inline void two_to_the(double t, double *s1, double *s2) {
-    uint64_t n = bits_of(t) - 0x4338000000000000ull + 2048;  // non-negative: the shift is logical
-    uint64_t n1 = n >> 1;
-    uint64_t e1 = n1 - 1024, e2 = n - 2048 - e1;
-    *s1 = from_bits((e1 + 1023) << 52);
-    *s2 = from_bits((e2 + 1023) << 52);
+// log(1 + e^x) = max(x, 0) + log1p(e^−|x|); l = log1p(e^−|x|).
+static inline double softplus_from(double x, double l) { return ((0.0 >= x) ? 0.0 : x) + l; }  // NaN passes through
+static inline double k_softplus(double x) { return softplus_from(x, k_log1p(k_exp(-fabs(x)))); }
+
+// One kernel in its three forms.
+// (sleef.h may declare them returning `const`, hence the types taken from one of them.)
+typedef __typeof__(Sleef_cinz_expd1_u10purec) scalar_form;
+typedef struct {
+    scalar_form *d1;
+#if defined(__x86_64__)
+    __typeof__(Sleef_cinz_expd2_u10sse2) *d2;
+    __typeof__(Sleef_cinz_expd4_u10avx) *d4;
+#endif
+} kernel;
+
+#if defined(__x86_64__)
+#define KERNEL(name) { Sleef_cinz_##name##d1_u10purec, Sleef_cinz_##name##d2_u10sse2, Sleef_cinz_##name##d4_u10avx }
+#else
+#define KERNEL(name) { Sleef_cinz_##name##d1_u10purec }
+#endif
+static const kernel K_EXP = KERNEL(exp), K_LOG = KERNEL(log), K_LOG1P = KERNEL(log1p), K_SIN = KERNEL(sin),
+    K_COS = KERNEL(cos), K_TAN = KERNEL(tan), K_ATAN = KERNEL(atan), K_SINH = KERNEL(sinh), K_COSH = KERNEL(cosh),
+    K_TANH = KERNEL(tanh);
+
+#if defined(__x86_64__)
+// The vector width a block runs with: CTAPE_SLEEF_WIDTH when the build forces one, else 4 where
+// the processor has AVX and 2 (SSE2, every x86-64) otherwise.
+static int vector_width(void) {
+#if defined(CTAPE_SLEEF_WIDTH)
+    return CTAPE_SLEEF_WIDTH;
+#else
+    static int width = 0;
+    if (width == 0) {
+        __builtin_cpu_init();
+        width = __builtin_cpu_supports("avx") ? 4 : 2;
+    }
+    return width;
+#endif
 }
 
-// e^r − 1 for |r| ≤ ln2/2: Taylor to r^13, r + r²·p(r), p by Estrin's scheme.
-static inline double expm1_reduced(double r) {
-    double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-    double b0 = 1.0 / 2 + r * (1.0 / 6), b1 = 1.0 / 24 + r * (1.0 / 120);
-    double b2 = 1.0 / 720 + r * (1.0 / 5040), b3 = 1.0 / 40320 + r * (1.0 / 362880);
-    double b4 = 1.0 / 3628800 + r * (1.0 / 39916800), b5 = 1.0 / 479001600 + r * (1.0 / 6227020800.0);
-    double c0 = b0 + r2 * b1, c1 = b2 + r2 * b3, c2 = b4 + r2 * b5;
-    double p = (c0 + r4 * c1) + r8 * c2;
-    return r + r2 * p;
+__attribute__((target("avx"))) static long map4(__typeof__(Sleef_cinz_expd4_u10avx) *f, const double *x, double *o, long m) {
+    long p = 0;
+    for (; p + 4 <= m; p += 4) _mm256_storeu_pd(o + p, f(_mm256_loadu_pd(x + p)));
+    return p;
 }
+#endif
 
-static inline double k_exp(double x) {
-    double xc = (-746.0 >= x) ? -746.0 : x;  // NaN passes through both clamps
-    xc = (710.0 < xc) ? 710.0 : xc;
-    double t = xc * LOG2E + SHIFTER;
-    double n = t - SHIFTER;
-    double r = (xc - n * LN2_HI) - n * LN2_LO;
-    double p = expm1_reduced(r) + 1;
-    double s1, s2;
-    two_to_the(t, &s1, &s2);
-    return p * s1 * s2;
-}
-
-static inline double k_expm1(double x) {
-    double xc = (-40.0 >= x) ? -40.0 : x;  // below −40, e^x − 1 is −1 in double
-    xc = (710.0 < xc) ? 710.0 : xc;
-    double t = xc * LOG2E + SHIFTER;
-    double n = t - SHIFTER;
-    double r = (xc - n * LN2_HI) - n * LN2_LO;
-    double q = expm1_reduced(r);
-    double s1, s2;
-    two_to_the(t, &s1, &s2);
-    // 2^n(1 + q) − 1 = 2^n q + (2^n − 1), exact while 2^n < 2^54; beyond, factor by factor.
-    double scale = s1 * s2;
-    double result = n < 54 ? q * scale + (scale - 1) : (1 + q) * s1 * s2 - 1;
-    return x == 0 ? x : result;  // expm1(−0) = −0
-}
-
-// 2/(2k+1) for k = 1…11, summed as z·Σ: log(1+f) = 2 atanh(s), s = f/(2+f), |s| ≤ 0.1716.
-static inline double atanh_tail(double z) {
-    double z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
-    double b0 = 2.0 / 3 + z * (2.0 / 5), b1 = 2.0 / 7 + z * (2.0 / 9), b2 = 2.0 / 11 + z * (2.0 / 13);
-    double b3 = 2.0 / 15 + z * (2.0 / 17), b4 = 2.0 / 19 + z * (2.0 / 21), b5 = 2.0 / 23;
-    double c0 = b0 + z2 * b1, c1 = b2 + z2 * b3, c2 = b4 + z2 * b5;
-    return z * ((c0 + z4 * c1) + z8 * c2);
-}
-
-static inline double k_log(double x) {
-    int tiny = x < 2.2250738585072014e-308;
-    double xs = tiny ? x * 18014398509481984.0 : x;  // 2^54 lifts subnormals into the normal range
-    // Shift the mantissa's range to [√½, √2) so |f| ≤ 0.4142.
-    uint64_t u = bits_of(xs) + (0x3ff0000000000000ull - 0x3fe6a09e667f3bcdull);
-    double m = from_bits((u & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull);
-    double exponent = from_bits(0x4330000000000000ull | (u >> 52)) - 4503599627370496.0;
-    double k = exponent - (tiny ? 1023.0 + 54.0 : 1023.0);
-    double f = m - 1;
-    double s = f / (2 + f);
-    double hfsq = 0.5 * f * f;
-    double r = atanh_tail(s * s);
-    // log(1+f) = f − s(f − R) = f − (hfsq − s(hfsq + R)), since 2s = f − s·f.
-    double result = k * LN2_HI + (f - (hfsq - (s * (hfsq + r) + k * LN2_LO)));
-    double special = x == 0 ? -INFINITY : (x == INFINITY ? x : NAN);
-    return (x > 0 && x < INFINITY) ? result : special;
-}
-
-// log(1 + x) for x ≥ 0, accurate for tiny x: w − 1 is exact, so (x − (w − 1))/w corrects 1 + x.
-static inline double log1p_nonnegative(double x) {
-    double w = 1 + x;
-    return k_log(w) + (x - (w - 1)) / w;
-}
-
-// π/2 in three parts of 33 bits and a tail: j·part is exact for |j| < 2^20.
-static const double PIO2_A = 1.57079632673412561417e+00;
-static const double PIO2_B = 6.07710050630396597660e-11;
-static const double PIO2_C = 2.02226624871116645580e-21;
-static const double PIO2_C_TAIL = 8.47842766036889956997e-32;
-// Beyond this |x| the three-part reduction loses bits; sin and cos defer to libm.
-static const double TRIG_LIMIT = 1.0e5;
-
-static inline double sin_reduced(double r) {
-    double z = r * r, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
-    double b0 = -1.0 / 6 + z * (1.0 / 120), b1 = -1.0 / 5040 + z * (1.0 / 362880);
-    double b2 = -1.0 / 39916800 + z * (1.0 / 6227020800.0), b3 = -1.0 / 1307674368000.0 + z * (1.0 / 355687428096000.0);
-    double b4 = -1.0 / 121645100408832000.0;
-    double p = ((b0 + z2 * b1) + z4 * (b2 + z2 * b3)) + z8 * b4;
-    return r + r * (z * p);
-}
-
-static inline double cos_reduced(double r) {
-    double z = r * r, z2 = z * z, z4 = z2 * z2;
-    double b0 = 1.0 / 24 - z * (1.0 / 720), b1 = 1.0 / 40320 - z * (1.0 / 3628800);
-    double b2 = 1.0 / 479001600 - z * (1.0 / 87178291200.0), b3 = 1.0 / 20922789888000.0 - z * (1.0 / 6402373705728000.0);
-    double p = (b0 + z2 * b1) + z4 * (b2 + z2 * b3);
-    double h = 0.5 * z;
-    return (1 - h) + (((1 - (1 - h)) - h) + z * z * p);
-}
-
-// sin (want_cos = 0) or cos (want_cos = 1) of x for |x| ≤ TRIG_LIMIT.
-static inline double sincos_reduced(double x, int want_cos) {
-    double t = x * (2 / M_PI) + SHIFTER;
-    double j = t - SHIFTER;
-    double r = ((x - j * PIO2_A) - j * PIO2_B) - (j * PIO2_C + j * PIO2_C_TAIL);
-    uint64_t quadrant = (bits_of(t) + (uint64_t)want_cos) & 3;  // cos x = sin(x + π/2)
-    double s = sin_reduced(r), c = cos_reduced(r);
-    double value = (quadrant & 1) ? c : s;
-    value = (quadrant & 2) ? -value : value;
-    return (!want_cos && x == 0) ? x : value;  // sin(±0) = ±0
-}
-
-static inline double k_sin(double x) { return sincos_reduced(x, 0); }
-static inline double k_cos(double x) { return sincos_reduced(x, 1); }
-
-static inline double k_tanh(double x) {
-    double ax = fabs(x);
-    double e = k_expm1((2 * ax > 40.0) ? 40.0 : 2 * ax);
-    return copysign(e / (e + 2), x);
-}
-
-static inline double k_sigmoid(double x) {
-    double e = k_exp(-fabs(x));
-    return x >= 0 ? 1 / (1 + e) : e / (1 + e);
-}
-
-static inline double k_softplus(double x) {
-    double m = (0.0 >= x) ? 0.0 : x;  // NaN passes through
-    return m + log1p_nonnegative(k_exp(-fabs(x)));
+// o[p] = f(x[p]) for p < m, in the widest form, the rest one by one; x and o may be the same.
+static void map(const kernel *k, const double *x, double *o, long m) {
+    long p = 0;
+#if defined(__x86_64__)
+    int width = vector_width();
+    if (width == 4) {
+        p = map4(k->d4, x, o, m);
+    } else if (width == 2) {
+        for (; p + 2 <= m; p += 2) _mm_storeu_pd(o + p, k->d2(_mm_loadu_pd(x + p)));
+    }
+#endif
+    for (; p < m; p++) o[p] = k->d1(x[p]);
 }
 
 static inline double k_sign(double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : (x == 0 ? 0.0 : NAN)); }
@@ -160,20 +102,20 @@ static inline double k_sign(double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : (x 
 static inline double k_relu(double x) { return x > 0 ? x : (x == x ? 0.0 : x); }
 static inline double k_step(double x) { return x > 0 ? 1.0 : (x == x ? 0.0 : x); }
 
-// x^y as Symbolic defines it: C's pow, with x^2 the correctly rounded x·x.
-static inline double k_pow(double x, double y) { return y == 2 ? x * x : pow(x, y); }
+// x^y as Symbolic defines it: SLEEF's deterministic pow, with x^2 the correctly rounded x·x.
+static inline double k_pow(double x, double y) { return y == 2 ? x * x : Sleef_cinz_powd1_u10purec(x, y); }
 
 double ctape_function(int f, double x) {
     switch (f) {
     case CTAPE_EXP: return k_exp(x);
     case CTAPE_LOG: return k_log(x);
     case CTAPE_SQRT: return sqrt(x);
-    case CTAPE_SIN: return fabs(x) <= TRIG_LIMIT ? k_sin(x) : sin(x);
-    case CTAPE_COS: return fabs(x) <= TRIG_LIMIT ? k_cos(x) : cos(x);
-    case CTAPE_TAN: return tan(x);
-    case CTAPE_ATAN: return atan(x);
-    case CTAPE_SINH: return sinh(x);
-    case CTAPE_COSH: return cosh(x);
+    case CTAPE_SIN: return k_sin(x);
+    case CTAPE_COS: return k_cos(x);
+    case CTAPE_TAN: return k_tan(x);
+    case CTAPE_ATAN: return k_atan(x);
+    case CTAPE_SINH: return k_sinh(x);
+    case CTAPE_COSH: return k_cosh(x);
     case CTAPE_TANH: return k_tanh(x);
     case CTAPE_SIGMOID: return k_sigmoid(x);
     case CTAPE_SOFTPLUS: return k_softplus(x);
@@ -187,39 +129,41 @@ double ctape_function(int f, double x) {
 
 double ctape_exp(double x) { return k_exp(x); }
 double ctape_expm1(double x) { return k_expm1(x); }
+double ctape_pow(double x, double y) { return k_pow(x, y); }
 double ctape_log(double x) { return k_log(x); }
-double ctape_sin(double x) { return ctape_function(CTAPE_SIN, x); }
-double ctape_cos(double x) { return ctape_function(CTAPE_COS, x); }
+double ctape_sin(double x) { return k_sin(x); }
+double ctape_cos(double x) { return k_cos(x); }
 double ctape_tanh(double x) { return k_tanh(x); }
 double ctape_sigmoid(double x) { return k_sigmoid(x); }
 double ctape_softplus(double x) { return k_softplus(x); }
 
-// One function over m points, one loop per function so each vectorises.
+// One function over m points: SLEEF's kernels in their vector form, the rest in loops that vectorise.
 static inline void apply(int f, const double *restrict x, double *restrict o, long m) {
     switch (f) {
-    case CTAPE_EXP: for (long p = 0; p < m; p++) o[p] = k_exp(x[p]); break;
-    case CTAPE_LOG: for (long p = 0; p < m; p++) o[p] = k_log(x[p]); break;
+    case CTAPE_EXP: map(&K_EXP, x, o, m); break;
+    case CTAPE_LOG: map(&K_LOG, x, o, m); break;
+    case CTAPE_SIN: map(&K_SIN, x, o, m); break;
+    case CTAPE_COS: map(&K_COS, x, o, m); break;
+    case CTAPE_TAN: map(&K_TAN, x, o, m); break;
+    case CTAPE_ATAN: map(&K_ATAN, x, o, m); break;
+    case CTAPE_SINH: map(&K_SINH, x, o, m); break;
+    case CTAPE_COSH: map(&K_COSH, x, o, m); break;
+    case CTAPE_TANH: map(&K_TANH, x, o, m); break;
     case CTAPE_SQRT: for (long p = 0; p < m; p++) o[p] = sqrt(x[p]); break;
-    case CTAPE_TANH: for (long p = 0; p < m; p++) o[p] = k_tanh(x[p]); break;
-    case CTAPE_SIGMOID: for (long p = 0; p < m; p++) o[p] = k_sigmoid(x[p]); break;
-    case CTAPE_SOFTPLUS: for (long p = 0; p < m; p++) o[p] = k_softplus(x[p]); break;
+    case CTAPE_SIGMOID:
+        for (long p = 0; p < m; p++) o[p] = -fabs(x[p]);
+        map(&K_EXP, o, o, m);
+        for (long p = 0; p < m; p++) o[p] = sigmoid_from(x[p], o[p]);
+        break;
+    case CTAPE_SOFTPLUS:
+        for (long p = 0; p < m; p++) o[p] = -fabs(x[p]);
+        map(&K_EXP, o, o, m);
+        map(&K_LOG1P, o, o, m);
+        for (long p = 0; p < m; p++) o[p] = softplus_from(x[p], o[p]);
+        break;
     case CTAPE_ABS: for (long p = 0; p < m; p++) o[p] = fabs(x[p]); break;
     case CTAPE_RELU: for (long p = 0; p < m; p++) o[p] = k_relu(x[p]); break;
     case CTAPE_STEP: for (long p = 0; p < m; p++) o[p] = k_step(x[p]); break;
-    case CTAPE_SIN:
-    case CTAPE_COS: {
-        // The kernels alone when every point is in their range, else point by point.
-        int in_range = 1;
-        for (long p = 0; p < m; p++) in_range &= fabs(x[p]) <= TRIG_LIMIT;
-        if (!in_range) {
-            for (long p = 0; p < m; p++) o[p] = ctape_function(f, x[p]);
-        } else if (f == CTAPE_SIN) {
-            for (long p = 0; p < m; p++) o[p] = k_sin(x[p]);
-        } else {
-            for (long p = 0; p < m; p++) o[p] = k_cos(x[p]);
-        }
-        break;
-    }
     default: for (long p = 0; p < m; p++) o[p] = ctape_function(f, x[p]); break;
     }
 }

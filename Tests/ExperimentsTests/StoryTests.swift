@@ -208,11 +208,12 @@ final class StoryTests: XCTestCase {
         XCTAssertGreaterThan(tests.max()!, 0.1)
         // Weight decay shrinks every first-layer v (from 0.02: all six below 0.003); with one input
         // its weight g v/|v| = ±g flips where v crosses 0, inside the ball of radius 0.05. The
-        // flips raise ZOF and FOF alike, far above weight decay 0's (about 0.025 and 0.05).
+        // flips raise ZOF and FOF alike, far above weight decay 0's (0.025 to 0.032 and 0.049 to
+        // 0.057 in the lesson's chaotic runs: asserted with room, as an order of magnitude).
         for e in normalised {
             if e.wd == 0 {
-                XCTAssertLessThan(e.m.zof, 0.03)
-                XCTAssertLessThan(e.m.fof, 0.06)
+                XCTAssertLessThan(e.m.zof, 0.05)
+                XCTAssertLessThan(e.m.fof, 0.08)
             } else {
                 XCTAssertGreaterThan(e.m.zof, 1, "ZOF at wd \(e.wd)")
                 XCTAssertGreaterThan(e.m.fof, 0.3, "FOF at wd \(e.wd)")

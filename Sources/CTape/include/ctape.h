@@ -34,7 +34,7 @@ typedef struct {
 /// `registers[r * stride + p]`; an instruction's output never aliases its arguments.
 void ctape_run(const ctape_instruction *instructions, long count, double *registers, long stride, long points);
 
-/// The kernels for one number (the same code the tape runs).
+/// The kernels for one number (the same code the tape runs): SLEEF's deterministic functions.
 double ctape_exp(double x);
 double ctape_expm1(double x);
 double ctape_log(double x);
@@ -45,6 +45,8 @@ double ctape_sigmoid(double x);
 double ctape_softplus(double x);
 /// f(x) for a function code.
 double ctape_function(int function, double x);
+/// x^y as the tapes compute it (x·x for y = 2, else SLEEF's deterministic pow).
+double ctape_pow(double x, double y);
 /// Which instruction set `ctape_run` uses here: "avx2" or "x86-64" (or the build's own).
 const char *ctape_isa(void);
 
