@@ -33,10 +33,10 @@ let package = Package(
             pkgConfig: "librsvg-2.0",
             providers: [.apt(["librsvg2-dev"])]
         ),
-        // The tape interpreter and math kernels in C: compiled for plain x86-64 and for AVX2, the
-        // one to run chosen at start (target_clones); no fused multiply-add, so both give the
-        // same bits, and optimised in every build.
-        // The math kernels are SLEEF's (Debian's libsleef-dev, which `make deps` installs).
+        // The tape interpreter in C: compiled for plain x86-64 and for AVX2, the one to run chosen
+        // at start (target_clones); no fused multiply-add, so both give the same bits, and
+        // optimised in every build. The math kernels are SLEEF's deterministic ones (Debian's
+        // libsleef-dev, which `make deps` installs), the same bits in every vector form.
         .target(name: "CTape", path: "Sources/CTape", exclude: ["README.md"],
                 cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])],
                 linkerSettings: [.linkedLibrary("sleef")]),

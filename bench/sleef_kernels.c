@@ -51,7 +51,7 @@ static int compare(const void *a, const void *b) { double x = *(const double *)a
 
 typedef struct {
     const char *name;
-    int code;  // CTape's function code, or -1 where CTape calls glibc
+    int code;  // CTape's function code
     double lo, hi;
     double (*s1)(double);
     __m128d (*s2)(__m128d);
@@ -91,7 +91,7 @@ int main(void) {
         { "cosh", CTAPE_COSH, -20, 20, Sleef_cinz_coshd1_u10purec, Sleef_cinz_coshd2_u10sse2, Sleef_cinz_coshd4_u10avx, coshl },
     };
     printf("CTape runs with %s here; SLEEF 3.5 cinz variants purec (1), sse2 (2), avx (4), u10\n", ctape_isa());
-    printf("%-6s %-14s %-12s %-12s %-12s %-12s\n", "", "SLEEF bits", "CTape ulp", "SLEEF ulp", "CTape ns", "SLEEF avx ns");
+    printf("%-6s %-14s %-12s %-12s %-12s %-12s\n", "", "bits (all 4)", "CTape ulp", "SLEEF ulp", "CTape ns", "SLEEF avx ns");
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const Case *k = &cases[c];
         for (long i = 0; i < N; i++) xs[i] = k->lo + (k->hi - k->lo) * uniform();
@@ -99,10 +99,11 @@ int main(void) {
         for (long i = 0; i < N; i++) out_s1[i] = k->s1(xs[i]);
         for (long i = 0; i < N; i += 2) _mm_storeu_pd(out_s2 + i, k->s2(_mm_loadu_pd(xs + i)));
         run_sleef4(k, N);
-        long differ = 0;
+        long differ = 0, ctape_differ = 0;
         double worst_ctape = 0, worst_sleef = 0;
         for (long i = 0; i < N; i++) {
             if (memcmp(&out_s1[i], &out_s2[i], 8) || memcmp(&out_s1[i], &out_s4[i], 8)) differ++;
+            if (memcmp(&out_s1[i], &out_ctape[i], 8)) ctape_differ++;
             long double e = k->exact(xs[i]);
             double u = ulps(out_ctape[i], e), v = ulps(out_s1[i], e);
             if (u > worst_ctape) worst_ctape = u;
@@ -116,7 +117,7 @@ int main(void) {
         qsort(t_ctape, 7, sizeof(double), compare);
         qsort(t_sleef, 7, sizeof(double), compare);
         char bits[32];
-        snprintf(bits, sizeof bits, differ ? "%ld differ" : "identical", differ);
+        snprintf(bits, sizeof bits, differ || ctape_differ ? "%ld differ" : "identical", differ + ctape_differ);
         printf("%-6s %-14s %-12.2f %-12.2f %-12.2f %-12.2f\n", k->name, bits, worst_ctape, worst_sleef, t_ctape[3], t_sleef[3]);
     }
     (void)sigmoidl;

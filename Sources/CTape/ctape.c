@@ -67,12 +67,15 @@ static int vector_width(void) {
 #if defined(CTAPE_SLEEF_WIDTH)
     return CTAPE_SLEEF_WIDTH;
 #else
+    // Threads may race to fill it in; they write the same value, atomically.
     static int width = 0;
-    if (width == 0) {
+    int w = __atomic_load_n(&width, __ATOMIC_RELAXED);
+    if (w == 0) {
         __builtin_cpu_init();
-        width = __builtin_cpu_supports("avx") ? 4 : 2;
+        w = __builtin_cpu_supports("avx") ? 4 : 2;
+        __atomic_store_n(&width, w, __ATOMIC_RELAXED);
     }
-    return width;
+    return w;
 #endif
 }
 

@@ -40,7 +40,9 @@ extension Oracle {
         var radius = rho / 2
         var onSphere = false
         for _ in 0..<60 {
-            let g = model.gradient(x), h = model.hessian(x)
+            // Symmetrised: the FOF model's Jacobian is symmetric only up to rounding.
+            let g = model.gradient(x), raw = model.hessian(x)
+            let h = raw.indices.map { i in raw.indices.map { j in 0.5 * (raw[i][j] + raw[j][i]) } }
             guard g.allSatisfy(\.isFinite), h.allSatisfy({ $0.allSatisfy(\.isFinite) }),
                   let eigen = try? SymmetricEigen.symmv(h) else { return x }
             let d = trustRegionStep(gradient: g, eigen: eigen, radius: radius)
@@ -180,9 +182,16 @@ extension Oracle {
         guard n <= Oracle.certificateLimit else { return nil }
         let program = lazy.intervalProgram()
         let box = theta.map { Interval($0 - rho, $0 + rho) }.map { Interval($0.lo.nextDown, $0.hi.nextUp) }
-        let (over, smooth) = program.bounds(box)
-        let (here, _) = program.bounds(theta.map { Interval($0) })
-        let up = { (x: Double) in x.isNaN ? Double.infinity : x.nextUp }
+        let (over, smooth, defined) = program.bounds(box)
+        let here = program.bounds(theta.map { Interval($0) }).values
+        guard defined else {
+            let why = "none: the loss is not defined all over the box θ ± ρ (a log, square root or power of a negative number)"
+            return FlatnessCertificate(zof: .infinity, fof: .infinity, zofMethod: why, fofMethod: why)
+        }
+        // A sum of n rounded terms is off by up to about n ulps: the bounds below are widened by
+        // 4n ulps besides the last one.
+        let widen = 1 + Double(4 * (n + 4)) * Double.ulpOfOne
+        let up = { (x: Double) in x.isNaN ? Double.infinity : (x * (x > 0 ? widen : 1 / widen)).nextUp }
         // ‖∇L(θ)‖ from above, and max over the box of each |∂L/∂θ_i|.
         let gradientHere = up(here[1...n].map { $0.magnitude * $0.magnitude }.reduce(0, +).squareRoot())
         let gradientBox = up(over[1...n].map { $0.magnitude * $0.magnitude }.reduce(0, +).squareRoot())

@@ -2,13 +2,14 @@ import Foundation
 import Landscape
 import Symbolic
 
-// Many runs stepped together, one lane per start: the batch path of basin maps and sweeps.
+// Runs stepped together, one lane per start: the only path of every run (a single run is a
+// block of one; basin maps and sweeps step blocks of up to `Lanes.width`).
 //
 // A lane vector holds `dimension` components for up to `Lanes.width` runs as structure of
 // arrays: component i of lane p is at `[i * width + p]`, so every loop over lanes is a
-// contiguous loop the compiler vectorises, and every tape pass evaluates a whole block. Each
-// lane rule repeats its scalar rule operation for operation, in the same order, so lane p
-// computes the same bits as `lab run --start` from its start (`LanesTests` checks it).
+// contiguous loop the compiler vectorises, and every tape pass evaluates a whole block. A
+// lane's arithmetic depends on that lane alone, so lane p computes the same bits as `lab run
+// --start` from its start (`LanesTests` checks every optimizer).
 
 /// The block size of lane vectors: the batch tape's block.
 public enum Lanes {
@@ -33,7 +34,7 @@ public final class LaneBuffer: @unchecked Sendable {
     }
 }
 
-/// The problem's tapes over a block of lanes, with their registers (one per thread), as an
+/// The problem's tapes over a block of lanes, with their registers (one per run), as an
 /// optimizer sees them: every pass counted, and the run's Gaussian gradient noise (if any) added
 /// to every ∇L from each lane's own generator, all seeded alike, so lane p computes the run from
 /// its start with the run's seed.
@@ -43,7 +44,8 @@ public final class LaneOracle {
     /// Standard deviation of the noise added to each component of every ∇L; 0 for none.
     public let noise: Double
     private var generators: [Gaussian]
-    /// Passes made, one per call whatever the number of lanes: for a block of one, the run's counts.
+    /// Passes made: one per block call whatever the number of lanes, one per point for the
+    /// lane-by-lane calls (`gradient(at:lane:)`, `hvp(at:_:)`); for a block of one, the run's counts.
     public private(set) var evaluations = Evaluations()
     // The tapes and their registers, made on first use, so a caller that needs only gradients
     // never builds the HVP tapes. The registers live in a class: an array in a lazy property
@@ -332,12 +334,12 @@ public struct LaneBaseRule {
                     if hasBuffer {
                         for p in 0..<count { b[p] = active[p] ? mu * b[p] + (1 - tau) * di[p] : b[p] }
                     } else {
-                        b.update(from: di, count: w)
+                        b.update(from: di, count: count)
                     }
                     if rule.kind == .nesterov {
                         for p in 0..<count { di[p] += mu * b[p] }
                     } else {
-                        di.update(from: b, count: w)
+                        di.update(from: b, count: count)
                     }
                 }
                 for p in 0..<count { t[p] = active[p] ? t[p] - lr * di[p] : t[p] }

@@ -124,8 +124,10 @@ public func measuresText(_ m: Measures, problem p: Problem) -> String {
     func found(_ how: String) -> String { m.exact ? "" : "; found by \(how)" }
     rows.append(["ZOF", lower + format(m.zof), "max at \(at(m.zofArgmax))\(found(m.zofFoundBy)); ρ²λ_max/2 = \(format(m.zofEstimate))"])
     if let upper = m.zofUpperBound { rows.append(["ZOF at most", upper.isFinite ? format(upper) : "no bound", m.zofUpperBoundMethod ?? ""]) }
+    else if !m.exact { rows.append(["ZOF at most", "no bound", "no certificate beyond \(Oracle.certificateLimit) parameters"]) }
     rows.append(["FOF", lower + format(m.fof), "max at \(at(m.fofArgmax))\(found(m.fofFoundBy)); ρ²λ_max = \(format(m.fofEstimate))"])
     if let upper = m.fofUpperBound { rows.append(["FOF at most", upper.isFinite ? format(upper) : "no bound", m.fofUpperBoundMethod ?? ""]) }
+    else if !m.exact { rows.append(["FOF at most", "no bound", "no certificate beyond \(Oracle.certificateLimit) parameters"]) }
     rows += [
         ["λ_max", format(m.lambdaMax), ""],
         ["trace", format(m.trace), traceNote],
@@ -193,7 +195,7 @@ public func analysisText(_ a: Analysis, sweep: RhoSweep?, problem p: Problem) ->
     }
     out += table(header: ["", "θ", "kind", "loss", "ZOF", "FOF", "λ_max", "trace", "avg sharp", "E[L(θ+s)]"] + extra.map(\.0), rows: rows)
     if a.points.contains(where: { !$0.measures.exact }) {
-        out += "\n(ZOF and FOF for more than two variables are lower bounds, the best a search found; `lab measure` adds certified upper bounds.)"
+        out += "\n(ZOF and FOF for more than two variables are lower bounds, the best a search found; `lab measure` adds certified upper bounds up to 64 parameters.)"
     }
     if !a.rankings.isEmpty {
         out += "\n\nminima ranked flattest first (by #):\n"

@@ -142,7 +142,7 @@ public func runText(_ r: RunRecord, problem p: Problem) -> String {
             [String(q.step), q.zof.map { format($0) } ?? "-", q.zofEstimate.map { format($0) } ?? "-",
              q.fof.map { format($0) } ?? "-", q.fofEstimate.map { format($0) } ?? "-"]
         }
-        let kind = !p.regime.isExact ? "flatness (lower bounds by projected ascent)" : "exact flatness"
+        let kind = p.regime.isExact ? "exact flatness" : "flatness (lower bounds: the best points a search found)"
         out += "\n\n\(kind) against the optimizer's estimates (every \(every) steps):\n"
         out += table(header: ["step", "ZOF", "estimate", "FOF", "estimate"], rows: rows)
     }

@@ -18,7 +18,7 @@ public func stepJSON(_ s: StepRecord) -> JSON {
     ]
     if let c = s.correction { fields.append(("correction", .numbers(c))) }
     fields += [
-        ("direction", .numbers(s.direction)), ("lr", .number(s.lr)), ("next", .numbers(s.next)),
+        ("direction", .numbers(s.direction)), ("lr", .number(s.lr)), ("next", .numbers(s.next)), ("moved_after_step", .bool(s.movedAfterStep)),
         ("zof", .number(s.zof)), ("zof_argmax", .numbers(s.zofArgmax)), ("fof", .number(s.fof)), ("fof_argmax", .numbers(s.fofArgmax)),
         ("zof_estimate", .optional(s.zofEstimate)), ("fof_estimate", .optional(s.fofEstimate)),
     ]
@@ -57,11 +57,11 @@ public func stepText(_ s: StepRecord, problem p: Problem) -> String {
     }
     rows += [
         ["direction", v(s.direction), directionNote],
-        ["next θ", at(s.next), "after the \((s.optimizer.impliedBase ?? s.hyper.base) == .gd ? "step −lr·direction" : "base rule's step") with lr = \(format(s.lr, .label))"
+        ["next θ", at(s.next), "after the \((s.optimizer.impliedBase ?? s.hyper.base) == .gd ? (s.hyper.weightDecay == 0 ? "step −lr·direction" : "step −lr·(direction + wd·θ)") : "base rule's step") with lr = \(format(s.lr, .label))"
             + (s.movedAfterStep ? ", then moved again by \(s.optimizer.name)'s own rule" : "")],
         ["worst point", at(s.zofArgmax), "the \(exact)argmax of L over the ball: ZOF = \(format(s.zof))" + (s.zofEstimate.map { " (\(name)'s estimate \(format($0)))" } ?? "")],
         ["steepest point", at(s.fofArgmax), "the \(exact)argmax of ‖∇L‖ over the ball: FOF = \(format(s.fof))" + (s.fofEstimate.map { " (\(name)'s estimate \(format($0)))" } ?? "")],
     ]
-    let bound = !p.regime.isExact ? "\n(beyond 2-D the worst and steepest points are the best found by projected ascent: lower bounds)" : ""
+    let bound = p.regime.isExact ? "" : "\n(beyond 2-D the worst and steepest points are the best a search found: lower bounds; lab measure adds upper ones)"
     return "\(name) on \(p.name), step \(s.step), in the ball of radius ρ = \(rho) around θ\n" + table(header: ["", "value", "what it is"], rows: rows) + bound
 }

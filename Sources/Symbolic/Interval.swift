@@ -100,7 +100,8 @@ extension Interval {
         }
         /// sin shifted by `phase` (cos is sin(x + π/2)): ±1 where the interval holds a peak.
         func sine(_ g: (Double) -> Double, peak: Double) -> Interval {
-            guard hi - lo < 2 * Double.pi, isFinite else { return Interval(-1, 1) }
+            // Beyond 1e8 the peak test's slack is below an ulp: nothing finer than [−1, 1] is claimed.
+            guard hi - lo < 2 * Double.pi, isFinite, Swift.max(Swift.abs(lo), Swift.abs(hi)) < 1e8 else { return Interval(-1, 1) }
             let (a, b) = (g(lo), g(hi))
             var low = Swift.min(a, b), high = Swift.max(a, b)
             // A peak at peak + 2πk, a trough at peak + π + 2πk; the extra 1e-12 keeps a peak
@@ -130,11 +131,11 @@ extension Interval {
         case .cos: return (sine(Foundation.cos, peak: 0), false)
         case .tan:
             // A pole at π/2 + kπ inside (or within rounding of an end): nothing is known.
-            guard hi - lo < Double.pi, isFinite else { return (.entire, false) }
+            guard hi - lo < Double.pi, isFinite, magnitude < 1e8 else { return (.entire, false) }
             let k = ((lo - Double.pi / 2) / Double.pi).rounded(.up)
             if Double.pi / 2 + k * Double.pi <= hi + 1e-12 || Double.pi / 2 + (k - 1) * Double.pi >= lo - 1e-12 { return (.entire, false) }
             return (monotone(Foundation.tan), false)
-        case .atan: return (monotone(Foundation.atan, range: (-Double.pi / 2, Double.pi / 2)), false)
+        case .atan: return (monotone(Foundation.atan, range: (-(Double.pi / 2).nextUp, (Double.pi / 2).nextUp)), false)
         case .sinh: return (monotone(Foundation.sinh), false)
         case .cosh: return (even(Foundation.cosh, bottom: 1), false)
         case .tanh: return (monotone(Foundation.tanh, range: (-1, 1)), false)
@@ -189,11 +190,13 @@ public struct IntervalProgram: Sendable {
         self.rows = rows
     }
 
-    /// The outputs' intervals over the box (`box[i]` the interval of input i), and whether the
+    /// The outputs' intervals over the box (`box[i]` the interval of input i); whether the
     /// expressions are smooth over it: false when a `sign` or `step` has 0 inside its argument's
-    /// interval, so the outputs jump somewhere in the box (an `abs` or `relu` kink is crossed).
-    public func bounds(_ box: [Interval]) -> (values: [Interval], smooth: Bool) {
-        var smooth = true
+    /// interval, so the outputs jump somewhere in the box (an `abs` or `relu` kink is crossed);
+    /// and whether they are defined all over it: false when a `log`, `sqrt` or non-integer power
+    /// meets negative numbers in the box (the intervals then cover only where they are defined).
+    public func bounds(_ box: [Interval]) -> (values: [Interval], smooth: Bool, defined: Bool) {
+        var smooth = true, defined = true
         func run(row r: Int?) -> [Interval] {
             var v: [Interval] = []
             v.reserveCapacity(steps.count)
@@ -208,20 +211,24 @@ public struct IntervalProgram: Sendable {
                     case .add: v.append(v[a] + v[b])
                     case .mul: v.append(v[a] * v[b])
                     case .div: v.append(v[a] / v[b])
-                    case .pow: v.append(v[a].power(v[b]))
+                    case .pow:
+                        let exponent = v[b]
+                        if v[a].lo < 0 && !(exponent.lo == exponent.hi && exponent.lo.rounded() == exponent.lo) { defined = false }
+                        v.append(v[a].power(exponent))
                     }
                 case .function(let f, let a):
                     let (value, jumps) = v[a].applyNoting(f)
                     if jumps { smooth = false }
+                    if (f == .log && v[a].lo <= 0) || (f == .sqrt && v[a].lo < 0) { defined = false }
                     v.append(value)
                 }
             }
             return outputs.map { v[$0] }
         }
-        guard let rows else { return (run(row: nil), smooth) }
+        guard let rows else { return (run(row: nil), smooth, defined) }
         var sum = [Interval](repeating: Interval(0), count: outputs.count)
         for r in 0..<rows.count { sum = zip(sum, run(row: r)).map { $0 + $1 } }
         let n = Interval(Double(rows.count))
-        return (sum.map { $0 / n }, smooth)
+        return (sum.map { $0 / n }, smooth, defined)
     }
 }

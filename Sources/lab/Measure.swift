@@ -6,7 +6,7 @@ import Optimizers
 
 struct Measure: CommonOptionsCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Flatness measures at a point: exact ZOF and FOF, Hessian spectrum, average sharpness, the test, shifted and expected shifted loss.",
+        abstract: "Flatness measures at a point: ZOF and FOF (exact in 1-D and 2-D, bracketed beyond), Hessian spectrum, average sharpness, the test, shifted and expected shifted loss.",
         discussion: """
             ZOF_ρ(θ) = max over the ball B(θ, ρ) of L, minus L(θ) (what SAM minimises);
             FOF_ρ(θ) = ρ · max over the ball of ‖∇L‖ (what GAM minimises).

@@ -106,6 +106,18 @@ final class BallSearchTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(checked, 40)
     }
 
+    /// A ball that leaves the loss's domain (sqrt of a negative number) gets no bound: interval
+    /// arithmetic would cover only the part where the loss is defined.
+    func testNoBoundWhereTheLossIsUndefined() throws {
+        let p = try Problem(toml: "variables = [\"x\", \"y\", \"z\"]\nloss = \"sqrt(x) + y^2 + z^2\"\n[domain]\nx = [0, 1]\ny = [-1, 1]\nz = [-1, 1]", file: "root.toml")
+        let inside = try XCTUnwrap(p.oracle.certificate(at: [0.5, 0, 0], rho: 0.1))
+        XCTAssertTrue(inside.zof.isFinite && inside.fof.isFinite)
+        let across = try XCTUnwrap(p.oracle.certificate(at: [0.05, 0, 0], rho: 0.1))
+        XCTAssertEqual(across.zof, .infinity)
+        XCTAssertEqual(across.fof, .infinity)
+        XCTAssertTrue(across.zofMethod.hasPrefix("none: the loss is not defined all over the box"), across.zofMethod)
+    }
+
     /// The 19-parameter network is bracketed within 5%; the weight-normalised one, where the ball
     /// reaches v = 0, has a finite bound on ZOF (its loss is bounded) but none on FOF, and says so.
     func testNetworksAreBracketedOrSayWhyNot() throws {
