@@ -89,7 +89,12 @@ public struct Setting: Sendable {
             return ok ? .success(.number(x)) : fail("must be \(what), not \(x)")
         case .count(let lo, let hi):
             guard case .integer(let n) = value else {
-                return fail("must be a whole number from \(lo) to \(hi == Int(1) << 53 ? "2^53" : String(hi))")
+                let shown: String = switch value {
+                case .number(let x): ", not \(x)"
+                case .word(let w): ", not '\(w)'"
+                default: ""
+                }
+                return fail("must be a whole number from \(lo) to \(hi == Int(1) << 53 ? "2^53" : String(hi))\(shown)")
             }
             guard n >= lo && n <= hi else {
                 // JSON numbers are doubles: a seed above 2^53 would not read back exactly.
@@ -216,7 +221,7 @@ public struct RunSettings: Sendable {
               read: { .number($0.hyper.samRho) }) { $0.hyper.samRho = $1.number! },
         entry("eta", .nonNegative, "0.01", "ASAM's η in T = |θ| + η (0 is davda54/sam's adaptive=True).", group: "sharpness-aware", json: "eta",
               read: { .number($0.hyper.eta) }) { $0.hyper.eta = $1.number! },
-        entry("base", .choice(BaseRuleKind.allCases.map(\.rawValue)), "gd", "Base rule fed by a sharpness-aware direction: gd, momentum, nesterov, adam or adamw.", group: "base rule", json: "base",
+        entry("base", .choice(BaseRuleKind.allCases.map(\.rawValue)), "gd", "Base rule of sam, gam, lookahead and the other optimizers that take one: gd, momentum, nesterov, adam or adamw.", group: "base rule", json: "base",
               read: { .word($0.hyper.base.rawValue) }) { $0.hyper.base = BaseRuleKind(rawValue: $1.word!)! },
         entry("momentum", .nonNegative, "0.9", "Momentum of momentum and nesterov (torch.optim.SGD).", group: "base rule", json: "momentum",
               read: { .number($0.hyper.momentum) }) { $0.hyper.momentum = $1.number! },
@@ -373,7 +378,7 @@ public struct RunSettings: Sendable {
         if let optimizer {
             if let implied = optimizer.impliedBase {
                 if case .word(let b)? = flags["base"], b != implied.rawValue {
-                    throw SettingError("--base chooses the base rule of a sharpness-aware optimizer; '\(optimizer.name)' is itself the base rule \(implied.rawValue) (sam with --base \(b), for example, runs SAM on \(b))")
+                    throw SettingError("--base chooses the base rule of an optimizer that takes one (sam, gam, lookahead, ...); '\(optimizer.name)' is itself the base rule \(implied.rawValue) (sam with --base \(b), for example, runs SAM on \(b))")
                 }
                 s.hyper.base = implied
             }
@@ -409,7 +414,9 @@ public struct RunSettings: Sendable {
             let names = runs.map(\.optimizer.name).joined(separator: ", ")
             let hint = readers.isEmpty ? (key == "momentum" || key == "dampening" ? "; it is read by the momentum base rule" : "")
                 : "; it is read by \(readers.joined(separator: ", "))"
-            throw SettingError("--\(key) changes nothing for \(names)\(hint)")
+            // A setting of the same name with a prefix that these runs do read (--lookahead-alpha for --alpha).
+            let meant = runs.flatMap(\.optimizer.settings).first { $0.hasSuffix("-" + key) }.map { "; did you mean --\($0)?" } ?? ""
+            throw SettingError("--\(key) changes nothing for \(names)\(hint)\(meant)")
         }
     }
 

@@ -21,7 +21,7 @@ final class SettingsTests: XCTestCase {
             ("start = [0.0, 0.0]", "f.toml: defaults.start: has 2 values but f has 1 variable (x)"),
             ("weight_decay = 0.1", "f.toml: defaults.weight_decay: unknown run setting 'weight_decay'; did you mean 'weight-decay'?"),
             ("lr = 0", "f.toml: defaults.lr: must be a positive number, not 0.0"),
-            ("steps = 2.5", "f.toml: defaults.steps: must be a whole number from 1 to 10000000"),
+            ("steps = 2.5", "f.toml: defaults.steps: must be a whole number from 1 to 10000000, not 2.5"),
             ("seed = -1", "f.toml: defaults.seed: must be from 0 to 2^53 = 9007199254740992, not -1"),
             ("base = \"adma\"", "f.toml: defaults.base: 'adma' is not one of gd, momentum, nesterov, adam, adamw; did you mean 'adam'?"),
             ("opt = \"gma\"", "f.toml: defaults.opt: 'gma' is not one of gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, lookahead, sam-exact, gam-exact; did you mean 'gam'?"),
@@ -115,7 +115,7 @@ final class SettingsTests: XCTestCase {
             (["--lrr", "1"], "unknown option '--lrr'; did you mean '--lr'?"),
             (["--lr"], "--lr needs a value"),
             (["--lr", "fast"], "--lr must be a number, not 'fast'"),
-            (["--steps", "1.5"], "--steps must be a whole number from 1 to 10000000"),
+            (["--steps", "1.5"], "--steps must be a whole number from 1 to 10000000, not '1.5'"),
             (["--measures=yes"], "--measures takes no value; write --measures or --no-measures"),
             (["0.1"], "unexpected '0.1'; settings are given as --name value (see --help)"),
             (["--start", "1,a"], "--start 'a' is not a number; give one number per variable, as in 0.5,1"),
@@ -139,7 +139,7 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(s.start, [0.5])
         XCTAssertEqual(s.hyper.base, .gd)
         XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("adam"), flags: ["base": .word("gd")])) {
-            XCTAssertEqual("\($0)", "--base chooses the base rule of a sharpness-aware optimizer; 'adam' is itself the base rule adam (sam with --base gd, for example, runs SAM on gd)")
+            XCTAssertEqual("\($0)", "--base chooses the base rule of an optimizer that takes one (sam, gam, lookahead, ...); 'adam' is itself the base rule adam (sam with --base gd, for example, runs SAM on gd)")
         }
         XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("nesterov"), flags: ["momentum": .number(0)])) {
             XCTAssertEqual("\($0)", "nesterov needs a positive momentum and zero dampening (got momentum 0.0, dampening 0.0)")
