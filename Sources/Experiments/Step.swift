@@ -11,6 +11,8 @@ public struct StepRecord: Sendable {
     public let hyper: Hyperparameters
     /// Which update this is: 0 for the first from the start (or `--at`), k after k updates.
     public let step: Int
+    /// Where the run began (the problem's start, or `--at`).
+    public let start: [Double]
     public let theta: [Double]
     public let loss: Double
     /// g = ∇L(θ), without the run's gradient noise.
@@ -54,13 +56,17 @@ extension RunConfiguration {
         })
         guard let at, let next, let d = result else {
             if status == .converged { throw SettingError("the run converged after \(last) steps, before step \(k); choose an earlier --run-to") }
-            if let divergence { throw SettingError("the run diverged at step \(divergence.step) (\(divergence.reason)), before step \(k) was taken") }
+            if let divergence {
+                // Divergence at step k + 1 is update k's own: there is no finite next point to show.
+                if divergence.step == k + 1 { throw SettingError("update \(k) itself diverges (\(divergence.reason)): there is no next θ to show; try a smaller --lr\(k > 0 ? " or an earlier --run-to" : "")") }
+                throw SettingError("the run diverged at step \(divergence.step) (\(divergence.reason)), before step \(k) was taken")
+            }
             throw SettingError("the run stopped before step \(k)")
         }
         let theta = at.theta
         let o = problem.oracle
         let worst = try o.zof(at: theta, rho: hyper.rho), steepest = try o.fof(at: theta, rho: hyper.rho)
-        return StepRecord(problem: problem.name, optimizer: optimizer, hyper: hyper, step: k, theta: theta, loss: at.loss, gradient: at.gradient,
+        return StepRecord(problem: problem.name, optimizer: optimizer, hyper: hyper, step: k, start: start, theta: theta, loss: at.loss, gradient: at.gradient,
                           probe: d.probe, correction: d.correction, direction: d.direction, next: next,
                           lr: hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps), movedAfterStep: d.movedAfterStep,
                           zof: worst.value, zofArgmax: worst.argmax, fof: steepest.value, fofArgmax: steepest.argmax,

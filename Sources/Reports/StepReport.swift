@@ -4,12 +4,13 @@ import Landscape
 import Optimizers
 
 /// One update as the JSON document of `lab step`: `theta`, `rho`, `gradient`, `probe` (null
-/// for a plain optimizer), `direction`, `next`, `zof`, `zof_argmax`, `fof`, `fof_argmax`, and
+/// for a plain optimizer), `direction`, `next`, `moved_after_step`, `zof`, `zof_argmax`, `fof`, `fof_argmax`, and
 /// for GAM-type rules `correction`; with the problem, optimizer, step, loss, learning rate,
 /// hyperparameters and the optimizer's own estimates.
 public func stepJSON(_ s: StepRecord) -> JSON {
     var settings = RunSettings()
     settings.hyper = s.hyper
+    settings.start = s.start
     let hyper = settings.jsonFields(for: s.optimizer).map { ($0.key, JSON($0.value)) }
     var fields: [(String, JSON)] = [
         ("problem", .string(s.problem)), ("optimizer", .string(s.optimizer.name)), ("hyperparameters", .object(hyper)),

@@ -64,4 +64,16 @@ final class StepCommandTests: XCTestCase {
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "nothing written")
         }
     }
+
+    /// A run that diverges before or at the step asked for: the update itself, or an earlier one.
+    func testDivergence() throws {
+        let reason = "x = 2154.7999999999997 is more than ten domain widths outside [-2.0, 2.0]"
+        for (k, message) in [("0", "error: update 0 itself diverges (\(reason)): there is no next θ to show; try a smaller --lr"),
+                             ("3", "error: the run diverged at step 1 (\(reason)), before step 3 was taken")] {
+            let out = try temporaryFolder()
+            let run = try lab(["step", "rosenbrock", "--opt", "gd", "--lr", "10", "--run-to", k, "--out", out.path], in: repository)
+            XCTAssertNotEqual(run.status, 0)
+            XCTAssertEqual(run.stderr.split(separator: "\n").map(String.init), [message], "--run-to \(k)")
+        }
+    }
 }
