@@ -78,9 +78,12 @@ public struct LaneRuns {
             }
         }
         func lane(_ v: LaneBuffer, _ p: Int) -> [Double] { (0..<n).map { v[$0 * w + p] } }
+        // The watch sees L and ∇L without noise: the pass just made when the run has none, a
+        // pass of its own otherwise.
         func visit(_ step: Int) throws {
             guard let watch else { return }
-            let point = lane(theta, 0), (l, gradient) = problem.oracle.gradient(point)
+            let point = lane(theta, 0)
+            let (l, gradient) = hyper.noise == 0 ? (loss[0], lane(g, 0)) : problem.oracle.gradient(point)
             try watch.visit(step, point, l, gradient)
         }
         for (p, s) in starts.enumerated() { for i in 0..<n { theta[i * w + p] = s[i] } }

@@ -6,12 +6,6 @@ import XCTest
 
 /// Basin maps against the runs they stand for, against symmetry, and against the thread count.
 final class BasinsTests: XCTestCase {
-    func load(_ name: String) throws -> Problem {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("problems")
-        return try Problem.load(file: folder.appendingPathComponent("\(name).toml").path)
-    }
-
     /// Every pixel's lane run ends on the bits of the scalar run from its start, and sampled pixels
     /// agree with `lab run --start` (the whole run: basin, convergence, stall).
     func testPixelsAgreeWithRuns() throws {

@@ -9,12 +9,6 @@ import XCTest
 /// the bits of the run from that start alone, for every optimizer, with and without gradient
 /// noise, on a landscape and on a network fitted to data.
 final class LanesTests: XCTestCase {
-    func load(_ name: String) throws -> Problem {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("problems")
-        return try Problem.load(file: folder.appendingPathComponent("\(name).toml").path)
-    }
-
     func assertBlockEqualsSingleRuns(_ p: Problem, _ optimizer: Optimizer, _ hyper: Hyperparameters, starts: [[Double]],
                                      file: StaticString = #filePath, line: UInt = #line) throws {
         let block = try LaneRuns(problem: p, optimizer: optimizer, hyper: hyper).endings(starts)

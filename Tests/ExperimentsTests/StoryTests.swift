@@ -6,12 +6,6 @@ import XCTest
 
 /// The stories the catalog tells, run from the problems' own defaults.
 final class StoryTests: XCTestCase {
-    func load(_ name: String) throws -> Problem {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("problems")
-        return try Problem.load(file: folder.appendingPathComponent("\(name).toml").path)
-    }
-
     func basin(_ p: Problem, _ name: String, critical: [CriticalPoint], tweak: (inout Hyperparameters) -> Void = { _ in },
                start: [Double]? = nil) throws -> [Double]? {
         var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:]).hyper

@@ -6,12 +6,6 @@ import XCTest
 
 /// Sweeps against the runs they stand for, and the two-valley story across ρ.
 final class SweepTests: XCTestCase {
-    func load(_ name: String) throws -> Problem {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("problems")
-        return try Problem.load(file: folder.appendingPathComponent("\(name).toml").path)
-    }
-
     /// Each point is the run `lab run --rho V` makes: the same end point, bit for bit, its basin,
     /// and the exact measures there.
     func testPointsAreRuns() throws {

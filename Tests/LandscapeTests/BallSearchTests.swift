@@ -9,15 +9,7 @@ final class BallSearchTests: XCTestCase {
     /// A quadratic bowl, whose values are closed forms: ZOF = 3ρ² (along z), FOF = ρ · 6ρ. The
     /// search reaches them, and the certificate is exact for a constant Hessian.
     func testABowlIsBracketedTightly() throws {
-        let p = try Problem(toml: """
-            variables = ["x", "y", "z"]
-            loss = "x^2 + 2 * y^2 + 3 * z^2"
-            [domain]
-            x = [-1, 1]
-            y = [-1, 1]
-            z = [-1, 1]
-            """, file: "bowl3.toml")
-        let m = try p.measures(at: [0, 0, 0], rho: 0.5, sigma: 0.1)
+        let m = try MeasureTests.bowl3.measures(at: [0, 0, 0], rho: 0.5, sigma: 0.1)
         XCTAssertEqual(m.zof, 0.75, accuracy: 1e-12)
         XCTAssertEqual(m.fof, 1.5, accuracy: 1e-12)
         let zofUpper = try XCTUnwrap(m.zofUpperBound), fofUpper = try XCTUnwrap(m.fofUpperBound)
@@ -87,8 +79,7 @@ final class BallSearchTests: XCTestCase {
     /// In 1-D and 2-D the exact values are known, so the certificate is checked against them on
     /// every catalog landscape of one or two variables, at its start and at three seeded points.
     func testCertificatesHoldAgainstExactValues() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("problems")
+        let folder = CatalogTests.folder
         var rng = SplitMix64(seed: 5)
         var checked = 0
         for name in Catalog(folders: [folder]).names() {
@@ -121,8 +112,7 @@ final class BallSearchTests: XCTestCase {
     /// The 19-parameter network is bracketed within 5%; the weight-normalised one, where the ball
     /// reaches v = 0, has a finite bound on ZOF (its loss is bounded) but none on FOF, and says so.
     func testNetworksAreBracketedOrSayWhyNot() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("problems")
+        let folder = CatalogTests.folder
         let plain = try Problem.load(file: folder.appendingPathComponent("tiny-regression.toml").path)
         let start = try XCTUnwrap(plain.model?.initialization)
         let m = try plain.measures(at: start, rho: 0.05, sigma: 0.02)

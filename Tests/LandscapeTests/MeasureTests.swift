@@ -240,16 +240,18 @@ final class MeasureTests: XCTestCase {
         XCTAssertEqual(try cubic.criticalPoints().map(\.kind), [.degenerate])
     }
 
+    /// L = x² + 2y² + 3z²: at 0 and ρ = 0.5, ZOF = 3ρ² = 0.75 (along z) and FOF = ρ · 6ρ = 1.5.
+    nonisolated(unsafe) static let bowl3 = try! Problem(toml: """
+        variables = ["x", "y", "z"]
+        loss = "x^2 + 2 * y^2 + 3 * z^2"
+        [domain]
+        x = [-1, 1]
+        y = [-1, 1]
+        z = [-1, 1]
+        """, file: "bowl3.toml")
+
     func testMoreThanTwoVariablesGiveLowerBounds() throws {
-        let p = try Problem(toml: """
-            variables = ["x", "y", "z"]
-            loss = "x^2 + 2 * y^2 + 3 * z^2"
-            [domain]
-            x = [-1, 1]
-            y = [-1, 1]
-            z = [-1, 1]
-            """, file: "bowl3.toml")
-        let m = try p.measures(at: [0, 0, 0], rho: 0.5, sigma: 0.1)
+        let m = try Self.bowl3.measures(at: [0, 0, 0], rho: 0.5, sigma: 0.1)
         XCTAssertFalse(m.exact)
         // True values: ZOF = 3ρ² = 0.75 (along z), FOF = ρ · 6ρ = 1.5.
         XCTAssertLessThanOrEqual(m.zof, 0.75 + 1e-12)
