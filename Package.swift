@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Plot", "Render", "Experiments", "Optimizers", "Landscape"]),
-        .testTarget(name: "labTests", dependencies: ["lab"]),
+        .testTarget(name: "labTests", dependencies: ["lab", "Optimizers"]),
         .testTarget(name: "FuzzTests", dependencies: ["Symbolic", "Landscape", "Optimizers", "Notebook"]),
     ]
 )

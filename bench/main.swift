@@ -123,7 +123,7 @@ let workload = benchFolder.appendingPathComponent("basins-workload.toml").path
 do {
     let problem = try Problem.load(file: workload)
     let gam = try Optimizer.lookup("gam")
-    let hyper = try RunSettings.resolve(problem: problem, optimizer: gam, flags: [:]).hyper
+    let hyper = try RunSettings.resolve(problem: problem, optimizer: gam, given: [:]).hyper
     let starts: [[Double]] = (0..<Lanes.width).map { k -> [Double] in
         let column = Double(k % 16) / 15, row = Double(k / 16) / 15
         return [-3 + 6 * column, -2 + 4 * row]
@@ -147,14 +147,14 @@ do {
     report("gam on the basin workload, one thread (per step per start):", ["\(starts.count) lanes together", "one start at a time"], lanes.map { $0 / perStep })
     print("  tapes per gam step: H∇L tape \(problem.oracle.hessianGradientTape!.operationCount) operations, twice")
     // lab's compute alone: the whole map (steps, basins, minima) in this process, every core.
-    let map = time(rounds: 3, calls: 1, [{ Double((try! BasinMaps(problem: problem, optimizers: [gam], flags: [:], grid: (256, 256))).maps[0].outcome[0].code) }])
+    let map = time(rounds: 3, calls: 1, [{ Double((try! BasinMaps(problem: problem, optimizers: [gam], given: [:], grid: (256, 256))).maps[0].outcome[0].code) }])
     labCompute = map[0]
     print(String(format: "  the 256 × 256 map of gam computed in process (all cores): %.3f s", map[0]))
     // Every optimizer is one rule run over lanes: the optimizers that once had no lane form,
     // beside gam, on a 128 × 128 map of the same workload, interleaved in one run.
     let others = ["gam", "asam", "gam-fast", "nesterov", "adamw", "lookahead"]
     let perOptimizer = time(rounds: 3, calls: 1, others.map { name in
-        { Double((try! BasinMaps(problem: problem, optimizers: [try! Optimizer.lookup(name)], flags: [:], grid: (128, 128))).maps[0].outcome[0].code) }
+        { Double((try! BasinMaps(problem: problem, optimizers: [try! Optimizer.lookup(name)], given: [:], grid: (128, 128))).maps[0].outcome[0].code) }
     })
     report("128 × 128 maps on the basin workload, in process (all cores):", others, perOptimizer)
 } catch {
@@ -223,7 +223,7 @@ if FileManager.default.isExecutableFile(atPath: lab.path) {
 do {
     let catalog = benchFolder.deletingLastPathComponent().appendingPathComponent("problems/two-valley.toml").path
     let problem = try Problem.load(file: catalog)
-    let comparison = try Comparison(problem: problem, optimizers: try ["gd", "sam", "gam"].map(Optimizer.lookup), flags: [:])
+    let comparison = try Comparison(problem: problem, optimizers: try ["gd", "sam", "gam"].map(Optimizer.lookup), given: [:])
     var settings = FigureSettings()
     settings.size = .page
     settings.formats = ["pdf"]

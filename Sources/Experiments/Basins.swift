@@ -54,16 +54,32 @@ public struct BasinMaps {
     /// The indices of the critical points that are minima.
     public var minima: [Int] { critical.indices.filter { critical[$0].kind == .minimum } }
 
+    /// The most runs one map or sweep makes (starts × optimizers; a sweep's combinations ×
+    /// starts × optimizers): 1024 × 1024.
+    public static let maxRuns = 1 << 20
+
+    /// A grid of starts, `N` or `NXxNY` (`--grid`, the web API's `grid`), each at least 2 and at
+    /// most 4096.
+    public static func parseGrid(_ text: String) throws -> (Int, Int) {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard (parts.count == 1 || parts.count == 2), parts.allSatisfy({ $0 != nil }) else {
+            throw SettingError("\(setting: "grid"): expected N or NXxNY (as in 101 or 120x60), got '\(text)'")
+        }
+        let n = parts.map { $0! }
+        guard n.allSatisfy({ (2...4096).contains($0) }) else { throw SettingError("\(setting: "grid"): starts per axis must be 2 to 4096, got '\(text)'") }
+        return (n[0], n.count == 2 ? n[1] : n[0])
+    }
+
     /// Runs every optimizer from every start. `grid` is the number of starts per axis (the
-    /// second ignored for a 1-D problem, whose second axis is `vary`'s values); `flags` as for
-    /// `lab run`, without a start; `threads` only changes the speed, never a bit of the result.
-    public init(problem: Problem, optimizers: [Optimizer], flags: [String: SettingValue], grid: (Int, Int),
+    /// second ignored for a 1-D problem, whose second axis is `vary`'s values); `given` as for
+    /// a run (`RunSettings.resolve`), without a start; `threads` only changes the speed, never a bit of the result.
+    public init(problem: Problem, optimizers: [Optimizer], given flags: [String: SettingValue], grid: (Int, Int),
                 vary: Vary? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws {
-        if flags["start"] != nil { throw SettingError("--start: a basin map starts from every point of its grid; lab run --start runs one") }
-        guard grid.0 >= 2, grid.1 >= 2 || problem.regime == .curve else { throw SettingError("--grid: at least 2 starts per axis") }
+        if flags["start"] != nil { throw SettingError("\(setting: "start"): a basin map starts from every point of its grid; lab run --start runs one") }
+        guard grid.0 >= 2, grid.1 >= 2 || problem.regime == .curve else { throw SettingError("\(setting: "grid"): at least 2 starts per axis") }
         if problem.regime == .curve, grid.1 != grid.0, grid.1 != 0 {
-            throw SettingError("--grid \(grid.0)x\(grid.1): a 1-D problem has one axis of starts; give --grid \(grid.0) (the second axis is --vary's values)")
+            throw SettingError("\(setting: "grid") \(grid.0)x\(grid.1): a 1-D problem has one axis of starts; give \(setting: "grid") \(grid.0) (the second axis is \(setting: "vary")'s values)")
         }
         let domain = problem.domain
         switch problem.regime {
@@ -72,7 +88,7 @@ public struct BasinMaps {
             y = vary?.values ?? [0]
             axes = vary.map { [problem.variables[0], $0.key] } ?? [problem.variables[0]]
         case .surface:
-            if let vary { throw SettingError("--vary \(vary.key): a 2-D problem's map has its two variables as axes; lab sweep varies settings") }
+            if let vary { throw SettingError("\(setting: "vary") \(vary.key): a 2-D problem's map has its two variables as axes; lab sweep varies settings") }
             x = Vary.linspace(domain[0].lowerBound, domain[0].upperBound, grid.0)
             y = Vary.linspace(domain[1].lowerBound, domain[1].upperBound, grid.1)
             axes = problem.variables
@@ -80,7 +96,7 @@ public struct BasinMaps {
             throw SettingError("basin maps need a problem of 1 or 2 variables; \(problem.name) has \(problem.dimension)")
         }
         // Every row's settings, resolved and checked before the first run.
-        let rowSettings = try Vary.resolve(problem: problem, optimizers: optimizers, flags: flags, varies: vary.map { [$0] } ?? [])
+        let rowSettings = try Vary.resolve(problem: problem, optimizers: optimizers, given: flags, varies: vary.map { [$0] } ?? [])
         let critical = try problem.criticalPoints()
         (self.problem, self.critical) = (problem, critical)
         let first = rowSettings.first?.first ?? RunSettings()

@@ -11,11 +11,11 @@ public struct Comparison {
     public let records: [RunRecord]
 
     /// Runs each optimizer with the settings resolved for it (its own defaults, the problem's,
-    /// then `flags`). The start is the same for all: the flag, the problem's, or the domain's
-    /// centre. Every setting is resolved, and a flag none of the runs reads refused, before the
+    /// then `given`). The start is the same for all: the given one, the problem's, or the
+    /// domain's centre. Every setting is resolved, and a given one none of the runs reads refused, before the
     /// first run; the critical points (up to 2-D) and the start's basin are found once for all.
-    public init(problem: Problem, optimizers: [Optimizer], flags: [String: SettingValue]) throws {
-        let settings = try optimizers.map { try RunSettings.resolve(problem: problem, optimizer: $0, flags: flags) }
+    public init(problem: Problem, optimizers: [Optimizer], given flags: [String: SettingValue]) throws {
+        let settings = try optimizers.map { try RunSettings.resolve(problem: problem, optimizer: $0, given: flags) }
         try RunSettings.checkRead(flags, by: zip(optimizers, settings).map { ($0, $1.hyper.base) })
         // Beyond 2-D each end point is judged by descent from it, not against a list.
         let critical = problem.regime.isExact ? try problem.criticalPoints() : []

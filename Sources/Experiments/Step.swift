@@ -42,7 +42,7 @@ extension RunConfiguration {
     /// and the learning-rate schedule are those of the run at step k.
     public func explainStep(_ k: Int) throws -> StepRecord {
         guard k >= 0 && k < hyper.steps else {
-            throw SettingError("--run-to \(k) is beyond the run: it takes \(hyper.steps) step\(hyper.steps == 1 ? "" : "s") (0 to \(hyper.steps - 1)); give a larger --steps")
+            throw SettingError("\(setting: "run-to") \(k) is beyond the run: it takes \(hyper.steps) step\(hyper.steps == 1 ? "" : "s") (0 to \(hyper.steps - 1)); give a larger \(setting: "steps")")
         }
         // Only step k and the point after it are kept, however long the run to them.
         var at: (theta: [Double], loss: Double, gradient: [Double])?, next: [Double]?, result: DirectionResult?
@@ -55,10 +55,10 @@ extension RunConfiguration {
             directions += 1
         })
         guard let at, let next, let d = result else {
-            if status == .converged { throw SettingError("the run converged after \(last) steps, before step \(k); choose an earlier --run-to") }
+            if status == .converged { throw SettingError("the run converged after \(last) steps, before step \(k); choose an earlier \(setting: "run-to")") }
             if let divergence {
                 // Divergence at step k + 1 is update k's own: there is no finite next point to show.
-                if divergence.step == k + 1 { throw SettingError("update \(k) itself diverges (\(divergence.reason)): there is no next θ to show; try a smaller --lr\(k > 0 ? " or an earlier --run-to" : "")") }
+                if divergence.step == k + 1 { throw SettingError("update \(k) itself diverges (\(divergence.reason)): there is no next θ to show; try a smaller \(setting: "lr")\(k > 0 ? SettingError(" or an earlier \(setting: "run-to")") : SettingError(""))") }
                 throw SettingError("the run diverged at step \(divergence.step) (\(divergence.reason)), before step \(k) was taken")
             }
             throw SettingError("the run stopped before step \(k)")

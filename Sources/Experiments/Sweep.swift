@@ -75,12 +75,12 @@ public struct Sweep {
 
     /// Runs every optimizer at every combination of `varies` (one or two settings) from `starts`
     /// (nil: the start the settings resolve to, the problem's or the domain's centre).
-    public init(problem: Problem, optimizers: [Optimizer], flags: [String: SettingValue], varies: [Vary], starts: [[Double]]? = nil,
+    public init(problem: Problem, optimizers: [Optimizer], given flags: [String: SettingValue], varies: [Vary], starts: [[Double]]? = nil,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws {
-        guard (1...2).contains(varies.count) else { throw SettingError("--vary: give one or two settings to sweep, as in --vary rho=0.05:2:40") }
-        if starts != nil, flags["start"] != nil { throw SettingError("--start and --starts both give starts; give one of them") }
-        let settings = try Vary.resolve(problem: problem, optimizers: optimizers, flags: flags, varies: varies)
+        guard (1...2).contains(varies.count) else { throw SettingError("\(setting: "vary"): give one or two settings to sweep, as in \(setting: "vary") rho=0.05:2:40") }
+        if starts != nil, flags["start"] != nil { throw SettingError("\(setting: "start") and \(setting: "starts") both give starts; give one of them") }
+        let settings = try Vary.resolve(problem: problem, optimizers: optimizers, given: flags, varies: varies)
         let combinations = Vary.combinations(varies)
         let chosenStarts = starts ?? [settings[0][0].start ?? problem.defaultStart]
         // Beyond 2-D there is no list: each end is judged by descent from it.

@@ -1,6 +1,7 @@
 import Foundation
 import Landscape
 import Optimizers
+import Symbolic
 
 /// A run setting swept over values (`--vary rho=0.05:2:40`): the second axis of a 1-D basin
 /// map, or an axis of a sweep.
@@ -22,13 +23,36 @@ public struct Vary: Sendable {
         linspace(a, b, n).map { v in v == 0 ? 0 : Double(String(format: "%.12g", v))! }
     }
 
+    /// `name=a:b:n` (`--vary`, the web API's `vary`): n values of the setting from a to b
+    /// (numpy.linspace, to 12 digits), each checked by the setting's table entry.
+    public static func parse(_ text: String) throws -> Vary {
+        let form = "expected name=a:b:n (as in lr=0.01:0.5:20)"
+        let halves = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard halves.count == 2 else { throw SettingError("\(setting: "vary"): \(form), got '\(text)'") }
+        let key = halves[0].trimmingCharacters(in: .whitespaces)
+        guard RunSettings.setting(key) != nil else {
+            let names = RunSettings.table.map(\.key)
+            let hint = nearest(to: key, among: names).map { "; did you mean '\($0)'?" } ?? ""
+            throw SettingError("\(setting: "vary"): unknown setting '\(key)'\(hint)")
+        }
+        let numbers = halves[1].split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard numbers.count == 3, let a = numbers[0], let b = numbers[1], let nd = numbers[2], a.isFinite, b.isFinite, nd == nd.rounded() else {
+            throw SettingError("\(setting: "vary"): \(form), got '\(text)'")
+        }
+        guard (1...4096).contains(nd) else { throw SettingError("\(setting: "vary"): n must be 1 to 4096, got '\(text)'") }
+        let vary = Vary(key: key, values: values(a, b, Int(nd)))
+        // Each value must be one the setting accepts, with the setting's own message.
+        for v in vary.values { _ = try vary.setting(v) }
+        return vary
+    }
+
     /// The setting's value `v`, checked by the settings table with its own words.
     public func setting(_ v: Double) throws -> SettingValue {
-        guard let setting = RunSettings.setting(key) else { throw SettingError("--vary: unknown setting '\(key)'") }
-        guard Vary.isNumber(setting) else { throw SettingError("--vary \(key): only a setting that is one number can be varied") }
+        guard let setting = RunSettings.setting(key) else { throw SettingError("\(setting: "vary"): unknown setting '\(key)'") }
+        guard Vary.isNumber(setting) else { throw SettingError("\(setting: "vary") \(key): only a setting that is one number can be varied") }
         switch setting.parse(shortest(v)) {
         case .success(let value): return value
-        case .failure(let e): throw SettingError("--vary \(key): \(setting.flag) \(e.message)")
+        case .failure(let e): throw SettingError("\(setting: "vary") \(key): \(setting: key) \(e)")
         }
     }
 
@@ -47,14 +71,14 @@ public struct Vary: Sendable {
     }
 
     /// The settings of each optimizer at each combination of the varied values (one combination,
-    /// the flags alone, when nothing is varied), resolved and checked before any run; a flag or
-    /// a varied setting that no optimizer reads is refused.
-    static func resolve(problem: Problem, optimizers: [Optimizer], flags: [String: SettingValue], varies: [Vary]) throws -> [[RunSettings]] {
+    /// the given settings alone, when nothing is varied), resolved and checked before any run;
+    /// a given or varied setting that no optimizer reads is refused.
+    static func resolve(problem: Problem, optimizers: [Optimizer], given flags: [String: SettingValue], varies: [Vary]) throws -> [[RunSettings]] {
         if let twice = varies.first(where: { v in varies.filter { $0.key == v.key }.count > 1 }) {
-            throw SettingError("--vary \(twice.key) is given twice")
+            throw SettingError("\(setting: "vary") \(twice.key) is given twice")
         }
         if let both = varies.first(where: { flags[$0.key] != nil }) {
-            throw SettingError("--\(both.key) is both set and varied; give one of them")
+            throw SettingError("\(setting: both.key) is both set and varied; give one of them")
         }
         var settings: [[RunSettings]] = []
         for o in optimizers {
@@ -62,7 +86,7 @@ public struct Vary: Sendable {
             for combination in combinations(varies) {
                 var f = flags
                 for (vary, value) in zip(varies, combination) { f[vary.key] = try vary.setting(value) }
-                rows.append(try RunSettings.resolve(problem: problem, optimizer: o, flags: f))
+                rows.append(try RunSettings.resolve(problem: problem, optimizer: o, given: f))
             }
             settings.append(rows)
         }

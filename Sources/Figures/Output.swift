@@ -18,13 +18,13 @@ extension LabFigures {
             let height = f.heightInches
             if w < least.width - 1e-9 || (height.map { $0 < least.height - 1e-9 } ?? false) {
                 let needs = String(format: "%.3g × %.3g in", max(w, least.width), max(height ?? 0, least.height))
-                throw SettingError("--size \(f.size.text) is too small for this figure (\(figure.panels.count) panel\(figure.panels.count == 1 ? "" : "s") at \(String(format: "%g", style.fontSize)) pt): it needs at least \(needs); give a larger --size or a smaller --font-size")
+                throw SettingError("\(setting: "size") \(f.size.text) is too small for this figure (\(figure.panels.count) panel\(figure.panels.count == 1 ? "" : "s") at \(String(format: "%g", style.fontSize)) pt): it needs at least \(needs); give a larger \(setting: "size") or a smaller \(setting: "font-size")")
             }
         }
         if f.formats.contains("png") {
             let (w, h) = ((drawn.inches.width * Double(f.dpi)).rounded(), (drawn.inches.height * Double(f.dpi)).rounded())
             if max(w, h) > maxPixels {
-                throw SettingError("--dpi \(f.dpi) would make a PNG of \(Int(w)) × \(Int(h)) pixels, more than \(Int(maxPixels)) a side; choose a smaller --dpi or --size")
+                throw SettingError("\(setting: "dpi") \(f.dpi) would make a PNG of \(Int(w)) × \(Int(h)) pixels, more than \(Int(maxPixels)) a side; choose a smaller \(setting: "dpi") or \(setting: "size")")
             }
         }
         return try f.formats.map { format -> (contents: Data, path: String) in

@@ -22,7 +22,7 @@ extension LabFigures {
             + (s.probe == nil ? "" : "\(probeName), ") + "the exact worst and steepest points of the ball, the direction and the next θ."
         if p.regime == .curve { return try step1D(s, problem: p, title: title, description: description, probeName: probeName) }
         guard p.regime == .surface else {
-            throw SettingError("lab step draws its figure for 1-D and 2-D problems; \(p.name) has \(p.dimension) parameters: add --no-plot for the text and JSON")
+            throw SettingError("lab step draws its figure for 1-D and 2-D problems; \(p.name) has \(p.dimension) parameters: add \(setting: "no-plot") for the text and JSON")
         }
         let rho = s.hyper.rho
         // About 3ρ across, wider where the next θ lies beyond.

@@ -98,9 +98,9 @@ public struct FigureSettings: Sendable, Equatable {
         let unit = widthInches == nil ? "px" : "pt"
         let least = smallestLegibleText / 0.875
         if f * 0.875 < smallestLegibleText - 1e-9 {
-            throw SettingError("font-size \(shown(f)) makes the smallest text \(shown(f * 0.875)) \(unit); \(where_) it must be at least \(shown(smallestLegibleText)) \(unit): give a font size of \(shown(least)) or more")
+            throw SettingError("\(setting: "font-size") \(shown(f)) makes the smallest text \(shown(f * 0.875)) \(unit); \(where_) it must be at least \(shown(smallestLegibleText)) \(unit): give a font size of \(shown(least)) or more")
         }
-        if f > 48 { throw SettingError("font-size \(shown(f)) is more than 48 \(unit); titles would not fit their panels") }
+        if f > 48 { throw SettingError("\(setting: "font-size") \(shown(f)) is more than 48 \(unit); titles would not fit their panels") }
     }
 
     private func shown(_ x: Double) -> String { abs(x) < 1e15 && x == x.rounded() ? String(Int(x)) : String(format: "%.3g", x) }

@@ -103,12 +103,18 @@ public struct Optimizer: Sendable, Hashable, CustomStringConvertible {
         throw SettingError("unknown optimizer '\(name)'; \(hint)the optimizers are \(names.joined(separator: ", "))")
     }
 
-    /// The optimizers for `--help`: name, summary and the settings each reads.
-    public static var helpText: String {
-        all.map { o in
-            hangingIndent(o.name, o.summary + (o.settings.isEmpty ? "" : " [" + o.settings.joined(separator: ", ") + "]"), column: 13)
-        }.joined(separator: "\n")
+    /// The optimizers of a list such as `gd,sam,gam` (`--opts`, the web API's `opts`), each once.
+    public static func list(_ text: String) throws -> [Optimizer] {
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !(names.count == 1 && names[0].isEmpty) else { throw SettingError("\(setting: "opts"): give at least one optimizer, as in \(setting: "opts") gd,sam,gam") }
+        if names.contains("") { throw SettingError("\(setting: "opts") '\(text)' has an empty name; give optimizers separated by single commas, as in gd,sam,gam") }
+        let optimizers = try names.map { try lookup($0) }
+        if let twice = optimizers.first(where: { o in optimizers.filter { $0 == o }.count > 1 }) {
+            throw SettingError("\(setting: "opts") names \(twice.name) twice; each optimizer's files would overwrite the other's")
+        }
+        return optimizers
     }
+
 }
 
 extension Optimizer {

@@ -47,9 +47,6 @@ public struct Setting: Sendable {
     let apply: @Sendable (inout RunSettings, SettingValue) -> Void
     let read: (@Sendable (RunSettings) -> SettingValue)?
 
-    /// The flag as typed: `--weight-decay`; `--no-plot` for the `no-plot` key.
-    public var flag: String { "--" + key }
-
     /// Its name on a figure's axis, in the papers' symbols (`MathText` markup): ρ, α, learning rate.
     public var display: String { Setting.displayNames[key] ?? key.replacingOccurrences(of: "-", with: " ") }
 
@@ -170,16 +167,63 @@ public struct Setting: Sendable {
         case .choice, .choices, .figureSize, .path:
             return accept(.word(t), problem: nil)
         case .flag:
-            return .failure(SettingError("takes no value"))
+            switch t.lowercased() {
+            case "true", "on", "yes", "1": return .success(.flag(true))
+            case "false", "off", "no", "0": return .success(.flag(false))
+            default: return .failure(SettingError("must be true or false, not '\(text)'"))
+            }
         }
     }
 }
 
-/// A mistake in a setting, with the text to show.
+/// A mistake in a setting. Its text names settings by key (`\(setting: "lr")`), and each front
+/// end names them its own way: the command line as flags (`--lr`, the `description`), a problem
+/// file as keys, the web API as parameters; the rest of the wording is the same everywhere.
 public struct SettingError: Error, CustomStringConvertible, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
+    public let text: SettingMessage
+    public init(_ text: SettingMessage) { self.text = text }
+    public init(_ message: String) { self.text = SettingMessage(parts: [.text(message)]) }
+
+    /// The text with each setting named by `name(key)`.
+    public func message(naming name: (String) -> String) -> String {
+        text.parts.map { part in
+            switch part {
+            case .text(let t): t
+            case .setting(let key): name(key)
+            }
+        }.joined()
+    }
+
+    /// The command line's wording: settings as flags.
+    public var message: String { message(naming: { "--" + $0 }) }
+    /// Settings as their keys, as a problem or style file spells them.
+    public var keyMessage: String { message(naming: { $0 }) }
     public var description: String { message }
+}
+
+/// A setting error's text: words, and settings named by key for the front end to spell.
+public struct SettingMessage: ExpressibleByStringInterpolation, Sendable, Equatable {
+    public enum Part: Sendable, Equatable {
+        case text(String)
+        case setting(String)
+    }
+
+    public var parts: [Part]
+
+    init(parts: [Part]) { self.parts = parts }
+    public init(stringLiteral value: String) { parts = [.text(value)] }
+    public init(stringInterpolation: Interpolation) { parts = stringInterpolation.parts }
+
+    public struct Interpolation: StringInterpolationProtocol {
+        var parts: [Part] = []
+        public init(literalCapacity: Int, interpolationCount: Int) {}
+        public mutating func appendLiteral(_ literal: String) { parts.append(.text(literal)) }
+        public mutating func appendInterpolation<T>(_ value: T) { parts.append(.text("\(value)")) }
+        /// A setting, named by its key: the front end spells it (`--lr` on the command line).
+        public mutating func appendInterpolation(setting key: String) { parts.append(.setting(key)) }
+        /// Another error's text, its settings still named by key.
+        public mutating func appendInterpolation(_ error: SettingError) { parts += error.text.parts }
+    }
 }
 
 /// Everything a run is configured by, resolved in layers: the table's built-in defaults, the
@@ -205,7 +249,7 @@ public struct RunSettings: Sendable {
 
     /// The table. Order is `--help`'s order and the run JSON's order.
     public static let table: [Setting] = [
-        entry("opt", .choice(Optimizer.all.map(\.name)), "none", "The optimizer, one of those above (lab run only; compare takes --opts).", group: "run") { $0.optimizer = $1.word },
+        entry("opt", .choice(Optimizer.all.map(\.name)), "none", "The optimizer, one of those above.", group: "run") { $0.optimizer = $1.word },
         entry("start", .vector(insideDomain: true), "the domain's centre", "Start point, one value per variable: --start -1,0.5.", group: "run", json: "start",
               read: { .vector($0.start ?? []) }) { $0.start = $1.vector },
         entry("init-seed", .count(min: 0, max: 1 << 53), "the model's seed", "Seed of a model's initialisation (like PyTorch's default), when no start is given: --init-seed 3.",
@@ -254,9 +298,9 @@ public struct RunSettings: Sendable {
         entry("seed", .count(min: 0, max: 1 << 53), "0", "Seed of the noise generator; the same seed gives the same output byte for byte.",
               group: "noise", json: "seed", read: { .integer(Int($0.hyper.seed)) }) { $0.hyper.seed = UInt64($1.integer!) },
         entry("sigma", .positive, "0.1", "σ of the random shift s ~ N(0, σ²I) behind average sharpness and the expected shifted loss E[L(θ + s)].", group: "measures") { $0.sigma = $1.number! },
-        entry("measures", .flag, "off", "Record exact ZOF and FOF at every step beside the optimizer's estimates (--no-measures: off).",
+        entry("measures", .flag, "off", "Record exact ZOF and FOF at every step beside the optimizer's estimates (lab run and compare).",
               group: "output") { $0.measures = $1.flag! },
-        entry("no-plot", .flag, "off", "Skip the figure (--plot: write it).", group: "output") { $0.noPlot = $1.flag! },
+        entry("no-plot", .flag, "off", "Skip the figure.", group: "output") { $0.noPlot = $1.flag! },
         entry("animate", .flag, "off", "lab run and compare: the SVG plays the runs step by step, each path growing with the ρ-ball and the probe of the current step (SMIL, no script; a viewer that does not animate shows the whole paths; PDF and PNG stay still).",
               group: "output") { $0.figure.animate = $1.flag! },
         entry("size", .figureSize, "screen", "Figure size: column (3.3 in wide; panels stack), page (6.9 in), slide (13.33 × 7.5 in), screen (panels of 520 × 380 px) or WxH in inches, as in 5x3.5.",
@@ -283,17 +327,18 @@ public struct RunSettings: Sendable {
         do {
             values = try Problem.settingsFile(path)
         } catch let e as ProblemError {
-            throw SettingError("--style \(shownAs): " + (e.key.map { "\($0): " } ?? "") + e.message)
+            let key = e.key.map { "\($0): " } ?? ""
+            throw SettingError("\(setting: "style") \(shownAs): \(key)\(e.message)")
         }
         var out: [String: SettingValue] = [:]
         for (key, value) in values.values.sorted(by: { $0.key < $1.key }) {
             guard figureKeys.contains(key), let s = setting(key) else {
                 let hint = nearest(to: key, among: figureKeys).map { "; did you mean '\($0)'?" } ?? ""
-                throw SettingError("--style \(shownAs): unknown figure setting '\(key)' (a style file sets \(figureKeys.joined(separator: ", ")))\(hint)")
+                throw SettingError("\(setting: "style") \(shownAs): unknown figure setting '\(key)' (a style file sets \(figureKeys.joined(separator: ", ")))\(hint)")
             }
             switch s.accept(value, problem: nil) {
             case .success(let v): out[key] = v
-            case .failure(let e): throw SettingError("--style \(shownAs): \(key) \(e.message)")
+            case .failure(let e): throw SettingError("\(setting: "style") \(shownAs): \(key) \(e.keyMessage)")
             }
         }
         return out
@@ -323,17 +368,18 @@ public struct RunSettings: Sendable {
                 throw ProblemError(file: problem.file, key: where_, message: "unknown run setting '\(key)'\(hint)")
             }
             if case .failure(let e) = s.accept(value, problem: problem) {
-                throw ProblemError(file: problem.file, key: where_, message: e.message)
+                throw ProblemError(file: problem.file, key: where_, message: e.keyMessage)
             }
         }
     }
 
     /// The settings for a run of `optimizer` (or for measuring, without one) on `problem`: the
-    /// built-in defaults, the optimizer's own, the problem's `[defaults]`, then `flags`, each
-    /// layer overriding the one before. `flags` are keyed by setting and already accepted by
-    /// `Setting.parse`; the problem's are checked here too, so a file reaching this point
-    /// without `check` is caught.
-    public static func resolve(problem: Problem, optimizer: Optimizer?, flags: [String: SettingValue]) throws -> RunSettings {
+    /// built-in defaults, the optimizer's own, the problem's `[defaults]`, then `given`, each
+    /// layer overriding the one before. `given` holds what a front end was given (the command
+    /// line's flags, the web API's parameters), keyed by setting and read by `Setting.parse`
+    /// (`read`); each value is checked again here, as are the problem's, so a file reaching this
+    /// point without `check` is caught. Errors name settings by key (`SettingError`).
+    public static func resolve(problem: Problem, optimizer: Optimizer?, given flags: [String: SettingValue]) throws -> RunSettings {
         try check(problem)
         var s = RunSettings()
         // A style file (the flag's, else the problem's, beside the problem file) sits between the
@@ -353,8 +399,8 @@ public struct RunSettings: Sendable {
                 switch setting.accept(raw, problem: problem) {
                 case .success(let v): setting.apply(&s, v)
                 case .failure(let e):
-                    if isFlag { throw SettingError("\(setting.flag) \(e.message)") }
-                    throw ProblemError(file: problem.file, key: "defaults.\(key)", message: e.message)
+                    if isFlag { throw SettingError("\(setting: key) \(e)") }
+                    throw ProblemError(file: problem.file, key: "defaults.\(key)", message: e.keyMessage)
                 }
             }
         }
@@ -362,23 +408,23 @@ public struct RunSettings: Sendable {
             try s.figure.check()
         } catch let e as SettingError {
             // Named where the font size came from: a flag, a style file, or the problem file.
-            if flags["font-size"] != nil || style["font-size"] != nil { throw SettingError("--" + e.message) }
-            throw ProblemError(file: problem.file, key: "defaults.font-size", message: e.message)
+            if flags["font-size"] != nil || style["font-size"] != nil { throw e }
+            throw ProblemError(file: problem.file, key: "defaults.font-size", message: e.keyMessage)
         }
         if s.initSeed != nil && problem.model?.initialization == nil {
-            let message = "init-seed seeds a network's initialisation; \(problem.name) starts from its start or the domain's centre"
-            if flags["init-seed"] != nil { throw SettingError("--\(message)") }
-            throw ProblemError(file: problem.file, key: "defaults.init-seed", message: message)
+            let error = SettingError("\(setting: "init-seed") seeds a network's initialisation; \(problem.name) starts from its start or the domain's centre")
+            if flags["init-seed"] != nil { throw error }
+            throw ProblemError(file: problem.file, key: "defaults.init-seed", message: error.keyMessage)
         }
         // A start and an init-seed on the command line contradict each other; an init-seed flag
         // beats a start from the problem file (a flag beats the file).
-        if flags["init-seed"] != nil && flags["start"] != nil { throw SettingError("--init-seed draws a start; give it or --start, not both") }
+        if flags["init-seed"] != nil && flags["start"] != nil { throw SettingError("\(setting: "init-seed") draws a start; give it or \(setting: "start"), not both") }
         if flags["init-seed"] != nil { s.start = nil }
         if s.start == nil { s.start = s.initSeed.flatMap { problem.model?.initialization(seed: $0) } ?? problem.defaultStart }
         if let optimizer {
             if let implied = optimizer.impliedBase {
                 if case .word(let b)? = flags["base"], b != implied.rawValue {
-                    throw SettingError("--base chooses the base rule of an optimizer that takes one (sam, gam, lookahead, ...); '\(optimizer.name)' is itself the base rule \(implied.rawValue) (sam with --base \(b), for example, runs SAM on \(b))")
+                    throw SettingError("\(setting: "base") chooses the base rule of an optimizer that takes one (sam, gam, lookahead, ...); '\(optimizer.name)' is itself the base rule \(implied.rawValue) (sam with \(setting: "base") \(b), for example, runs SAM on \(b))")
                 }
                 s.hyper.base = implied
             }
@@ -405,9 +451,9 @@ public struct RunSettings: Sendable {
         }
     }
 
-    /// Refuses flags that none of the runs reads (`--alpha` with only gd, say): they would be
-    /// taken silently and change nothing. A problem file's `[defaults]` may hold settings for
-    /// other optimizers, so only flags are checked.
+    /// Refuses given settings that none of the runs reads (`--alpha` with only gd, say): they
+    /// would be taken silently and change nothing. A problem file's `[defaults]` may hold
+    /// settings for other optimizers, so only what a front end was given is checked.
     public static func checkRead(_ flags: [String: SettingValue], by runs: [(optimizer: Optimizer, base: BaseRuleKind)]) throws {
         for key in flags.keys.sorted() where !runs.contains(where: { $0.optimizer.reads(key, base: $0.base) }) {
             let readers = Optimizer.all.filter { $0.settings.contains(key) }.map(\.name)
@@ -415,114 +461,29 @@ public struct RunSettings: Sendable {
             let hint = readers.isEmpty ? (key == "momentum" || key == "dampening" ? "; it is read by the momentum base rule" : "")
                 : "; it is read by \(readers.joined(separator: ", "))"
             // A setting of the same name with a prefix that these runs do read (--lookahead-alpha for --alpha).
-            let meant = runs.flatMap(\.optimizer.settings).first { $0.hasSuffix("-" + key) }.map { "; did you mean --\($0)?" } ?? ""
-            throw SettingError("--\(key) changes nothing for \(names)\(hint)\(meant)")
+            let meant = runs.flatMap(\.optimizer.settings).first { $0.hasSuffix("-" + key) }.map { key in SettingError("; did you mean \(setting: key)?") }
+            throw SettingError("\(setting: key) changes nothing for \(names)\(hint)\(meant ?? SettingError(""))")
         }
     }
 
-    /// Every spelling of the on/off settings with the value it sets: `measures` → true and
-    /// `no-measures` → false; a key that starts with `no-` turns around (`no-plot` → true,
-    /// `plot` → false).
-    static let flagSpellings: [String: (key: String, value: Bool)] = {
-        var out: [String: (key: String, value: Bool)] = [:]
-        for s in table where s.kind == .flag {
-            out[s.key] = (s.key, true)
-            out[s.key.hasPrefix("no-") ? String(s.key.dropFirst(3)) : "no-" + s.key] = (s.key, false)
-        }
-        return out
-    }()
-
-    /// Reads setting flags from command-line words: `--lr 0.1`, `--lr=0.1`, `--start -1,2`
-    /// (a value may start with a minus), `--measures`, `--no-measures`, `--no-plot`, `--plot`.
-    /// Returns the values keyed by setting.
-    public static func parseFlags(_ words: [String]) throws -> [String: SettingValue] {
+    /// Reads settings given as text, as a front end receives them (the command line's flag
+    /// values, the web API's parameters), each by its table entry: `["lr": "0.1", "start":
+    /// "-1,2", "measures": "true"]`. Errors name the setting (`SettingError`), so every front
+    /// end words a mistake alike.
+    public static func read(_ texts: [String: String]) throws -> [String: SettingValue] {
         var values: [String: SettingValue] = [:]
-        var i = 0
-        while i < words.count {
-            let word = words[i]
-            if word == "--" {
-                // `--` ends the options; a run takes no further arguments after its problem.
-                guard i + 1 == words.count else { throw SettingError("unexpected '\(words[i + 1])' after '--'; the only argument is the problem") }
-                break
-            }
-            guard word.hasPrefix("--"), word.count > 2 else {
-                throw SettingError("unexpected '\(word)'; settings are given as --name value (see --help)")
-            }
-            var name = String(word.dropFirst(2)), inline: String?
-            if let eq = name.firstIndex(of: "=") {
-                inline = String(name[name.index(after: eq)...])
-                name = String(name[..<eq])
-            }
-            if inline == nil, let spelled = flagSpellings[name] {
-                values[spelled.key] = .flag(spelled.value)
-                i += 1
-                continue
-            }
-            guard let s = setting(name) ?? flagSpellings[name].flatMap({ setting($0.key) }) else {
-                let hint = nearest(to: name, among: (Array(flagSpellings.keys) + table.map(\.key)).sorted()).map { "; did you mean '--\($0)'?" } ?? ""
-                throw SettingError("unknown option '--\(name)'\(hint)")
-            }
-            if s.kind == .flag {
-                let both = flagSpellings.filter { $0.value.key == s.key }.keys.sorted().map { "--" + $0 }
-                throw SettingError("\(s.flag) takes no value; write \(both.joined(separator: " or "))")
-            }
-            let text: String
-            if let inline { text = inline; i += 1 } else {
-                guard i + 1 < words.count else { throw SettingError("\(s.flag) needs a value") }
-                text = words[i + 1]
-                i += 2
+        for (key, text) in texts.sorted(by: { $0.key < $1.key }) {
+            guard let s = setting(key) else {
+                let hint = nearest(to: key, among: table.map(\.key)).map { "; did you mean '\($0)'?" } ?? ""
+                throw SettingError("unknown setting '\(key)'\(hint)")
             }
             switch s.parse(text) {
-            case .success(let v): values[s.key] = v
-            case .failure(let e): throw SettingError("\(s.flag) \(e.message)")
+            case .success(let v): values[key] = v
+            case .failure(let e): throw SettingError("\(setting: key) \(e)")
             }
         }
         return values
     }
-
-    /// The settings for `--help`, by group: flag, help and default, wrapped to 78 columns.
-    public static func helpText(except: [String] = []) -> String {
-        var out: [String] = []
-        var groups: [String] = []
-        for s in table where !groups.contains(s.group) { groups.append(s.group) }
-        for group in groups {
-            out.append("\(group):")
-            for s in table where s.group == group && !except.contains(s.key) {
-                let value: String = switch s.kind {
-                case .flag: ""
-                case .vector: " V1,V2"
-                case .choice, .choices: " NAME"
-                case .figureSize: " SIZE"
-                case .path: " FILE"
-                case .count: " N"
-                default: " X"
-                }
-                out.append(hangingIndent(s.flag + value, "\(s.help) (default \(s.defaultText))"))
-            }
-        }
-        return out.joined(separator: "\n")
-    }
-}
-
-/// `head` in a column of 24, then `text` wrapped to 78 columns under itself; argument-parser
-/// leaves lines that fit alone.
-func hangingIndent(_ head: String, _ text: String, column: Int = 24, width: Int = 78) -> String {
-    var lines: [String] = []
-    var line = "  " + head
-    if line.count >= column - 1 { lines.append(line); line = "" }
-    line = line.padding(toLength: column, withPad: " ", startingAt: 0)
-    var empty = true
-    for word in text.split(separator: " ") {
-        if !empty && line.count + 1 + word.count > width {
-            lines.append(line)
-            line = String(repeating: " ", count: column)
-            empty = true
-        }
-        line += (empty ? "" : " ") + word
-        empty = false
-    }
-    lines.append(line)
-    return lines.joined(separator: "\n")
 }
 
 extension Defaults.Value {

@@ -49,21 +49,18 @@ struct Analyze: CommonOptionsCommand {
     @Option(help: "Folder for the figure.")
     var out: String = "out"
 
-    @Flag(help: "Skip the figure.")
-    var noPlot = false
-
     @OptionGroup(title: "Figure") var figureOptions: FigureOptions
 
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let p = try loadProblem(problem)
-        let s = try RunSettings.resolve(problem: p, optimizer: nil, flags: RunSettings.parseFlags(radiusWords(rho: nil, sigma: sigma) + figureOptions.words))
+        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: RunSettings.read(figureOptions.texts.merging(["sigma": sigma].compactMapValues { $0 }) { $1 }))
         let spec = try rho.map { try RhoSpec($0) } ?? .single(s.hyper.rho)
         let analysis = try p.analyze(rho: spec.radii.last!, sigma: s.sigma)
         let sweep = spec.isSweep ? try p.sweep(rhos: spec.radii, criticalPoints: analysis.points.map(\.critical)) : nil
         var written: [String] = []
-        if !noPlot {
+        if !s.noPlot {
             let files = try LabFigures.files(try LabFigures.analyze(analysis, sweep: sweep, problem: p), base: try OutputFolder(out).file("\(p.name)-analyze"),
                                              settings: s.figure)
             try writeDataAtomically(files)

@@ -7,7 +7,7 @@ import Optimizers
 import Reports
 import Symbolic
 
-struct Basins: CommonOptionsCommand {
+struct Basins: SettingsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Map which minimum each optimizer reaches from every start of a grid.",
         discussion: """
@@ -32,7 +32,7 @@ struct Basins: CommonOptionsCommand {
             sam, gam, gam-sam; the others one start at a time), on every core; --threads changes \
             the speed, never the result.
 
-            \(runSettingsHelp(except: ["opt", "start", "measures"]))
+            \(optimizersHelp)
 
             Examples:
               lab basins two-valley --opts gd,sam,gam
@@ -57,22 +57,29 @@ struct Basins: CommonOptionsCommand {
 
     @OptionGroup var threads: ThreadOption
     @OptionGroup var workLimit: WorkLimitOption
-    @OptionGroup var options: RunOptions
+    @OptionGroup var output: OutputFolderOption
+    @OptionGroup(title: "Learning rate, steps and radius") var step: StepOptions
+    @OptionGroup(title: "Sharpness-aware (sam, asam, gam, gam-sam)") var sharpnessAware: SharpnessAwareOptions
+    @OptionGroup(title: "Base rule") var baseRule: BaseRuleOptions
+    @OptionGroup(title: "gam-fast") var gamFast: GamFastOptions
+    @OptionGroup(title: "lookahead") var lookahead: LookaheadOptions
+    @OptionGroup(title: "Noise and measures") var noise: NoiseOptions
+    @OptionGroup(title: "Figure") var figure: FigureOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let p = try loadProblem(problem)
-        let optimizers = try optimizerList(opts)
-        let size = try Basins.parseGrid(grid)
+        let optimizers = try Optimizer.list(opts)
+        let size = try BasinMaps.parseGrid(grid)
         if vary.count > 1 { throw UsageError("basins takes one --vary (the second axis of a 1-D map); lab sweep varies two settings") }
-        let varied = try vary.first.map(parseVary)
+        let varied = try vary.first.map(Vary.parse)
         let threadCount = try threads.count()
-        let out = try options.folder()
-        let flags = try options.manyRunFlags(command: "basins", measures: "basin maps keep no trajectories")
+        let out = try output.folder()
+        let flags = try given()
         let starts = size.0 * (p.regime == .curve ? (varied?.values.count ?? 1) : size.1)
         // A map needs no more starts than a figure has pixels (4096 × 4096 would need about 9 GB).
-        if starts * optimizers.count > Basins.maxRuns {
-            throw UsageError("--grid \(grid)\(varied.map { " with --vary \($0.key)'s \($0.values.count) values" } ?? "") and \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s") make \(starts * optimizers.count) runs, more than \(Basins.maxRuns) (1024 × 1024); a map needs no more starts than it has pixels")
+        if starts * optimizers.count > BasinMaps.maxRuns {
+            throw UsageError("--grid \(grid)\(varied.map { " with --vary \($0.key)'s \($0.values.count) values" } ?? "") and \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s") make \(starts * optimizers.count) runs, more than \(BasinMaps.maxRuns) (1024 × 1024); a map needs no more starts than it has pixels")
         }
         let slow = optimizers.filter(\.searchesBall).map(\.name)
         if !slow.isEmpty, starts > 2000 {
@@ -80,27 +87,12 @@ struct Basins: CommonOptionsCommand {
         }
         let bar = ProgressBar("basin map", threads: threadCount, limit: try workLimit.seconds(),
                               limitHint: "give a larger --max-minutes, or a smaller --grid or fewer --steps")
-        let maps = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: size, vary: varied,
+        let maps = try BasinMaps(problem: p, optimizers: optimizers, given: flags, grid: size, vary: varied,
                                  threads: threadCount, progress: bar.update)
         bar.finish()
         let document = basinsJSON(maps).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-basins"), document: document, csv: basinsCSV(maps),
                                   figure: maps.maps[0].settings[0].noPlot ? nil : { LabFigures.basins(maps) }, settings: maps.maps[0].settings[0].figure)
         try deliver(files, document: document, format: common.format) { basinsText(maps) }
-    }
-
-    /// The most runs one command makes (starts × optimizers; a sweep's combinations × starts ×
-    /// optimizers): 1024 × 1024.
-    static let maxRuns = 1 << 20
-
-    /// `N` or `NXxNY`, each at least 2 and at most 4096.
-    static func parseGrid(_ text: String) throws -> (Int, Int) {
-        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard (parts.count == 1 || parts.count == 2), parts.allSatisfy({ $0 != nil }) else {
-            throw UsageError("--grid: expected N or NXxNY (as in 101 or 120x60), got '\(text)'")
-        }
-        let n = parts.map { $0! }
-        guard n.allSatisfy({ (2...4096).contains($0) }) else { throw UsageError("--grid: starts per axis must be 2 to 4096, got '\(text)'") }
-        return (n[0], n.count == 2 ? n[1] : n[0])
     }
 }

@@ -6,7 +6,7 @@ import Landscape
 import Optimizers
 import Reports
 
-struct Compare: CommonOptionsCommand {
+struct Compare: SettingsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run several optimizers from the same start and compare where they end.",
         discussion: """
@@ -16,7 +16,7 @@ struct Compare: CommonOptionsCommand {
             OUT/PROBLEM-compare.svg shows all trajectories over the landscape and the losses \
             against step (--no-plot skips it).
 
-            \(runSettingsHelp(except: ["opt"]))
+            \(optimizersHelp)
 
             Examples:
               lab compare two-valley --opts gd,sam,gam
@@ -31,16 +31,23 @@ struct Compare: CommonOptionsCommand {
 
     @Option(help: ArgumentHelp("Optimizers to compare, comma-separated.", valueName: "gd,sam,gam"))
     var opts: String
-
-    @OptionGroup var options: RunOptions
+    @OptionGroup(title: "Start") var start: StartOptions
+    @OptionGroup(title: "Output") var trajectory: TrajectoryOptions
+    @OptionGroup var output: OutputFolderOption
+    @OptionGroup(title: "Learning rate, steps and radius") var step: StepOptions
+    @OptionGroup(title: "Sharpness-aware (sam, asam, gam, gam-sam)") var sharpnessAware: SharpnessAwareOptions
+    @OptionGroup(title: "Base rule") var baseRule: BaseRuleOptions
+    @OptionGroup(title: "gam-fast") var gamFast: GamFastOptions
+    @OptionGroup(title: "lookahead") var lookahead: LookaheadOptions
+    @OptionGroup(title: "Noise and measures") var noise: NoiseOptions
+    @OptionGroup(title: "Figure") var figure: FigureOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let p = try loadProblem(problem)
-        let optimizers = try optimizerList(opts)
-        let out = try options.folder()
-        let flags = try options.manyRunFlags(command: "compare", measures: nil)
-        let comparison = try Comparison(problem: p, optimizers: optimizers, flags: flags)
+        let optimizers = try Optimizer.list(opts)
+        let out = try output.folder()
+        let comparison = try Comparison(problem: p, optimizers: optimizers, given: given())
         var files: [(contents: Data, path: String)] = []
         for r in comparison.records {
             files += try dataFiles(base: out.file("\(p.name)-\(r.optimizer.name)"), document: runJSON(r).rendered(), csv: runCSV(r, variables: p.variables),

@@ -52,7 +52,7 @@ struct Measure: CommonOptionsCommand {
 
     func run() throws {
         let p = try loadProblem(problem)
-        let s = try RunSettings.resolve(problem: p, optimizer: nil, flags: RunSettings.parseFlags(radiusWords(rho: rho, sigma: sigma)))
+        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: RunSettings.read(["rho": rho, "sigma": sigma].compactMapValues { $0 }))
         let theta = try at.map { try parseVector($0, option: "--at", problem: p) } ?? s.start ?? p.defaultStart
         let m = try p.measures(at: theta, rho: s.hyper.rho, sigma: s.sigma)
         switch common.format {
@@ -72,9 +72,4 @@ func parseVector(_ text: String, option: String, problem p: Problem) throws -> [
     case .success: throw UsageError("\(option) must be one number per variable")
     case .failure(let e): throw UsageError("\(option) \(e.message)")
     }
-}
-
-/// `--rho R --sigma S` as setting words, for the settings table to check and resolve.
-func radiusWords(rho: String?, sigma: String?) -> [String] {
-    (rho.map { ["--rho", $0] } ?? []) + (sigma.map { ["--sigma", $0] } ?? [])
 }

@@ -75,34 +75,15 @@ func dataFiles(base: String, document: String, csv: String, figure: (() throws -
     return files
 }
 
-/// Figure options of a command that takes no run settings (analyze): read by the settings
-/// table like every other command's, so flags, problem files and style files share one set of
-/// checks and messages.
-struct FigureOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: tableHelp("size", valueName: "column|page|slide|screen|WxH"))
-    var size: String?
-    @Option(parsing: .unconditional, help: tableHelp("font-size", valueName: "PT"))
-    var fontSize: String?
-    @Option(parsing: .unconditional, help: tableHelp("figure-format", valueName: "svg,pdf,png"))
-    var figureFormat: String?
-    @Option(parsing: .unconditional, help: tableHelp("dpi", valueName: "N"))
-    var dpi: String?
-    @Option(parsing: .unconditional, help: tableHelp("aspect", valueName: "equal|auto"))
-    var aspect: String?
-    @Option(parsing: .unconditional, help: tableHelp("style", valueName: "FILE.toml"))
-    var style: String?
-
-    /// A setting's help and default, from the table.
-    static func tableHelp(_ key: String, valueName: String) -> ArgumentHelp {
-        let s = RunSettings.setting(key)!
-        return ArgumentHelp(s.help + " (default: \(s.defaultText))", valueName: valueName)
-    }
-
-    /// The options given, as setting words for `RunSettings.parseFlags`.
-    var words: [String] {
-        [("size", size), ("font-size", fontSize), ("figure-format", figureFormat), ("dpi", dpi), ("aspect", aspect), ("style", style)]
-            .flatMap { key, value in value.map { ["--\(key)", $0] } ?? [] }
-    }
+/// The figure settings, and whether to write the figure at all: every command that draws one.
+struct FigureOptions: SettingOptions {
+    @Flag(inversion: .prefixedNo, help: "Write the figure; --no-plot skips it (default: write it).") var plot: Bool?
+    @Option(parsing: .unconditional, help: .setting("size")) var size: String?
+    @Option(parsing: .unconditional, help: .setting("font-size")) var fontSize: String?
+    @Option(parsing: .unconditional, help: .setting("figure-format")) var figureFormat: String?
+    @Option(parsing: .unconditional, help: .setting("dpi")) var dpi: String?
+    @Option(parsing: .unconditional, help: .setting("aspect")) var aspect: String?
+    @Option(parsing: .unconditional, help: .setting("style")) var style: String?
 }
 
 /// `--max-minutes` of the commands whose work grows with starts, values and steps.

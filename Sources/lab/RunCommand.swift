@@ -6,7 +6,7 @@ import Landscape
 import Optimizers
 import Reports
 
-struct Run: CommonOptionsCommand {
+struct Run: SettingsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run an optimizer on a problem and report where it ends: loss, basin, flatness, generalisation numbers.",
         discussion: """
@@ -24,7 +24,7 @@ struct Run: CommonOptionsCommand {
             svg,pdf,png, --dpi, --aspect, --style) size it for a paper or a slide and write it \
             as .pdf or .png too.
 
-            \(runSettingsHelp())
+            \(optimizersHelp)
 
             Examples:
               lab run two-valley --opt gam
@@ -39,19 +39,29 @@ struct Run: CommonOptionsCommand {
     @Argument(help: "A catalog name or a path to a .toml problem file.")
     var problem: String
 
-    @OptionGroup var options: RunOptions
+    @Option(parsing: .unconditional, help: .setting("opt")) var opt: String?
+    @OptionGroup(title: "Start") var start: StartOptions
+    @OptionGroup(title: "Output") var trajectory: TrajectoryOptions
+    @OptionGroup var output: OutputFolderOption
+    @OptionGroup(title: "Learning rate, steps and radius") var step: StepOptions
+    @OptionGroup(title: "Sharpness-aware (sam, asam, gam, gam-sam)") var sharpnessAware: SharpnessAwareOptions
+    @OptionGroup(title: "Base rule") var baseRule: BaseRuleOptions
+    @OptionGroup(title: "gam-fast") var gamFast: GamFastOptions
+    @OptionGroup(title: "lookahead") var lookahead: LookaheadOptions
+    @OptionGroup(title: "Noise and measures") var noise: NoiseOptions
+    @OptionGroup(title: "Figure") var figure: FigureOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let p = try loadProblem(problem)
-        let flags = try options.flags()
+        let flags = try given()
         guard let chosen = flags["opt"].flatMap({ if case .word(let w) = $0 { w } else { nil } }) ?? p.defaults.word("opt") else {
             throw UsageError("give the optimizer with --opt, as in: lab run \(problem) --opt gam (\(p.name) sets no default `opt`)")
         }
         let optimizer = try Optimizer.lookup(chosen)
-        let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, flags: flags)
+        let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: flags)
         try RunSettings.checkRead(flags, by: [(optimizer, settings.hyper.base)])
-        let out = try options.folder()
+        let out = try output.folder()
         let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
         let document = runJSON(record).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-\(optimizer.name)"), document: document, csv: runCSV(record, variables: p.variables),

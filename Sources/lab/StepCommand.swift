@@ -6,7 +6,7 @@ import Landscape
 import Optimizers
 import Reports
 
-struct StepCommand: CommonOptionsCommand {
+struct StepCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "step",
         abstract: "Take one update of an optimizer apart: the gradient, where it probes the ball, the direction, the next θ.",
@@ -26,7 +26,7 @@ struct StepCommand: CommonOptionsCommand {
             landscape around θ with the ball, the points and the vectors; in 1-D, as the GAM \
             paper's Fig. 4, L and |L′| with the interval [θ − ρ, θ + ρ].
 
-            \(runSettingsHelp(except: ["opt", "start", "measures"]))
+            \(optimizersHelp)
 
             Examples:
               lab step two-valley --opt sam
@@ -50,16 +50,21 @@ struct StepCommand: CommonOptionsCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Show update K of the run from θ instead of the first (0 is the first).", valueName: "K"))
     var runTo: String?
 
-    @OptionGroup var options: RunOptions
+    @OptionGroup(title: "Start") var start: StartOptions
+    @OptionGroup var output: OutputFolderOption
+    @OptionGroup(title: "Learning rate, steps and radius") var step: StepOptions
+    @OptionGroup(title: "Sharpness-aware (sam, asam, gam, gam-sam)") var sharpnessAware: SharpnessAwareOptions
+    @OptionGroup(title: "Base rule") var baseRule: BaseRuleOptions
+    @OptionGroup(title: "gam-fast") var gamFast: GamFastOptions
+    @OptionGroup(title: "lookahead") var lookahead: LookaheadOptions
+    @OptionGroup(title: "Noise and measures") var noise: NoiseOptions
+    @OptionGroup(title: "Figure") var figure: FigureOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let p = try loadProblem(problem)
         let optimizer = try Optimizer.lookup(opt)
-        var flags = try options.flags()
-        try options.refuseAnimate(flags, command: "step")
-        if flags["opt"] != nil { throw UsageError("step takes its optimizer from --opt once") }
-        if flags["measures"] != nil { throw UsageError("--measures records a run's flatness at every step; lab step measures its one step anyway") }
+        var flags = try given()
         if let at {
             if flags["start"] != nil { throw UsageError("--at is where the step starts; give it or --start, not both") }
             let start = RunSettings.setting("start")!
@@ -75,9 +80,9 @@ struct StepCommand: CommonOptionsCommand {
             }
             k = n
         }
-        let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, flags: flags)
+        let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: flags)
         try RunSettings.checkRead(flags, by: [(optimizer, settings.hyper.base)])
-        let out = try options.folder()
+        let out = try output.folder()
         let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).explainStep(k)
         let document = stepJSON(record).rendered()
         let base = out.file("\(p.name)-\(optimizer.name)-step")

@@ -6,7 +6,7 @@ import Landscape
 import Optimizers
 import Reports
 
-struct SweepCommand: CommonOptionsCommand {
+struct SweepCommand: SettingsCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Sweep one or two settings and report where each optimizer ends and how flat it is there.",
@@ -29,7 +29,7 @@ struct SweepCommand: CommonOptionsCommand {
             combination its own start, and the figure shows every run against the first \
             setting: λ_max with the 2/lr line, the test loss, FOF, and the test loss against λ_max.
 
-            \(runSettingsHelp(except: ["opt", "measures"]))
+            \(optimizersHelp)
 
             Examples:
               lab sweep two-valley --opts sam,gam --vary rho=0.05:1:20
@@ -58,28 +58,36 @@ struct SweepCommand: CommonOptionsCommand {
 
     @OptionGroup var threads: ThreadOption
     @OptionGroup var workLimit: WorkLimitOption
-    @OptionGroup var options: RunOptions
+    @OptionGroup(title: "Start") var start: StartOptions
+    @OptionGroup var output: OutputFolderOption
+    @OptionGroup(title: "Learning rate, steps and radius") var step: StepOptions
+    @OptionGroup(title: "Sharpness-aware (sam, asam, gam, gam-sam)") var sharpnessAware: SharpnessAwareOptions
+    @OptionGroup(title: "Base rule") var baseRule: BaseRuleOptions
+    @OptionGroup(title: "gam-fast") var gamFast: GamFastOptions
+    @OptionGroup(title: "lookahead") var lookahead: LookaheadOptions
+    @OptionGroup(title: "Noise and measures") var noise: NoiseOptions
+    @OptionGroup(title: "Figure") var figure: FigureOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let p = try loadProblem(problem)
-        let optimizers = try optimizerList(opts)
+        let optimizers = try Optimizer.list(opts)
         guard !vary.isEmpty, vary.count <= 2 else {
             throw UsageError("--vary: give one or two settings to sweep, as in --vary rho=0.05:2:40" + (vary.isEmpty ? "" : " (got \(vary.count))"))
         }
-        let varies = try vary.map(parseVary)
+        let varies = try vary.map(Vary.parse)
         if let starts, !(1...100_000).contains(starts) { throw UsageError("--starts must be 1 to 100000, got \(starts)") }
         let runs = varies.map(\.values.count).reduce(1, *) * (starts ?? 1) * optimizers.count
-        if runs > Basins.maxRuns {
-            throw UsageError("the sweep makes \(runs) runs (\(varies.map { "\($0.values.count) values of \($0.key)" }.joined(separator: " × ")) × \(starts ?? 1) start\(starts == 1 || starts == nil ? "" : "s") × \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s")), more than \(Basins.maxRuns); sweep fewer values or starts")
+        if runs > BasinMaps.maxRuns {
+            throw UsageError("the sweep makes \(runs) runs (\(varies.map { "\($0.values.count) values of \($0.key)" }.joined(separator: " × ")) × \(starts ?? 1) start\(starts == 1 || starts == nil ? "" : "s") × \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s")), more than \(BasinMaps.maxRuns); sweep fewer values or starts")
         }
         let threadCount = try threads.count()
-        let out = try options.folder()
-        let flags = try options.manyRunFlags(command: "sweep", measures: "a sweep measures each end point anyway")
+        let out = try output.folder()
+        let flags = try given()
         let chosen = starts.map { Sweep.randomStarts($0, in: p.domain, seed: startsSeed) }
         let bar = ProgressBar("sweep", threads: threadCount, limit: try workLimit.seconds(),
                               limitHint: "give a larger --max-minutes, or fewer values, starts or --steps")
-        let sweep = try Sweep(problem: p, optimizers: optimizers, flags: flags, varies: varies, starts: chosen,
+        let sweep = try Sweep(problem: p, optimizers: optimizers, given: flags, varies: varies, starts: chosen,
                               threads: threadCount, progress: bar.update)
         bar.finish()
         let document = sweepJSON(sweep).rendered()

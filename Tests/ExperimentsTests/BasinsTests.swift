@@ -12,7 +12,7 @@ final class BasinsTests: XCTestCase {
         let p = try load("two-valley")
         let optimizers = try ["gd", "sam", "gam", "momentum"].map(Optimizer.lookup)
         let flags: [String: SettingValue] = ["steps": .integer(150)]
-        let maps = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: (9, 7))
+        let maps = try BasinMaps(problem: p, optimizers: optimizers, given: flags, grid: (9, 7))
         XCTAssertEqual(maps.x, Vary.linspace(-2, 2, 9))
         XCTAssertEqual(maps.y.first, -0.6)
         XCTAssertEqual(maps.y.last, 0.6)
@@ -66,7 +66,7 @@ final class BasinsTests: XCTestCase {
             y = [-1.5, 1.5]
             """, file: "symmetric.toml")
         let maps = try BasinMaps(problem: symmetric, optimizers: try ["gd", "gam"].map(Optimizer.lookup),
-                                 flags: ["lr": .number(0.05), "rho": .number(0.1), "steps": .integer(200)], grid: (16, 11))
+                                 given: ["lr": .number(0.05), "rho": .number(0.1), "steps": .integer(200)], grid: (16, 11))
         let minima = maps.minima
         XCTAssertEqual(minima.count, 2)
         for map in maps.maps {
@@ -89,7 +89,7 @@ final class BasinsTests: XCTestCase {
             y = [-1, 1]
             """, file: "bowl.toml")
         let one = try BasinMaps(problem: bowl, optimizers: try ["gd", "sam"].map(Optimizer.lookup),
-                                flags: ["lr": .number(0.1), "steps": .integer(300)], grid: (8, 8))
+                                given: ["lr": .number(0.1), "steps": .integer(300)], grid: (8, 8))
         XCTAssertEqual(one.minima.count, 1)
         for map in one.maps { XCTAssertEqual(map.share(Outcome.minimum(one.minima[0])), 1, "\(map.optimizer)") }
         XCTAssertEqual(one.maps[0].convergedShare, 1, "gd converges from every start of a convex bowl")
@@ -100,8 +100,8 @@ final class BasinsTests: XCTestCase {
         let p = try load("two-valley")
         let optimizers = try ["gam", "asam"].map(Optimizer.lookup)  // lanes, and one by one
         let flags: [String: SettingValue] = ["steps": .integer(60)]
-        let one = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: (6, 5), threads: 1)
-        let two = try BasinMaps(problem: p, optimizers: optimizers, flags: flags, grid: (6, 5), threads: 2)
+        let one = try BasinMaps(problem: p, optimizers: optimizers, given: flags, grid: (6, 5), threads: 1)
+        let two = try BasinMaps(problem: p, optimizers: optimizers, given: flags, grid: (6, 5), threads: 2)
         for (a, b) in zip(one.maps, two.maps) {
             XCTAssertEqual(a.outcome, b.outcome)
             XCTAssertEqual(a.steps, b.steps)
@@ -117,7 +117,7 @@ final class BasinsTests: XCTestCase {
             [domain]
             x = [-2, 2]
             """, file: "tilted.toml")
-        let maps = try BasinMaps(problem: p, optimizers: [try Optimizer.lookup("gd")], flags: ["steps": .integer(400)], grid: (11, 0),
+        let maps = try BasinMaps(problem: p, optimizers: [try Optimizer.lookup("gd")], given: ["steps": .integer(400)], grid: (11, 0),
                                  vary: Vary(key: "lr", values: [0.01, 0.05]))
         XCTAssertEqual(maps.axes, ["x", "lr"])
         XCTAssertEqual(maps.maps[0].settings.map(\.hyper.lr), [0.01, 0.05])
@@ -131,7 +131,7 @@ final class BasinsTests: XCTestCase {
                 XCTAssertEqual(maps.maps[0].outcome[r * 11 + c], Outcome.minimum(run.final.basin!.index!), "lr \(lr) from \(maps.x[c])")
             }
         }
-        XCTAssertThrowsError(try BasinMaps(problem: try load("two-valley"), optimizers: [try Optimizer.lookup("gd")], flags: [:],
+        XCTAssertThrowsError(try BasinMaps(problem: try load("two-valley"), optimizers: [try Optimizer.lookup("gd")], given: [:],
                                            grid: (4, 4), vary: Vary(key: "lr", values: [0.1]))) { error in
             XCTAssertEqual("\(error)", "--vary lr: a 2-D problem's map has its two variables as axes; lab sweep varies settings")
         }
@@ -149,8 +149,8 @@ final class BasinsTests: XCTestCase {
         let share = try XCTUnwrap(reference["share_at_saddle"] as? Double)
         let p = try load("two-valley")
         let sam = try Optimizer.lookup("sam")
-        let one = try BasinMaps(problem: p, optimizers: [sam], flags: [:], grid: (101, 101), threads: 1)
-        let two = try BasinMaps(problem: p, optimizers: [sam], flags: [:], grid: (101, 101), threads: 2)
+        let one = try BasinMaps(problem: p, optimizers: [sam], given: [:], grid: (101, 101), threads: 1)
+        let two = try BasinMaps(problem: p, optimizers: [sam], given: [:], grid: (101, 101), threads: 2)
         XCTAssertEqual(one.maps[0].outcome, two.maps[0].outcome)
         let map = one.maps[0]
         XCTAssertEqual(map.share(Outcome.atSaddle), share, accuracy: 0.005)
@@ -158,10 +158,10 @@ final class BasinsTests: XCTestCase {
         // Every trapped run is stalled, and none of them is counted at a minimum.
         for k in map.outcome.indices where map.outcome[k] == Outcome.atSaddle { XCTAssertTrue(map.stalled[k]); XCTAssertFalse(map.reached[k]) }
         // gd and gam are not trapped there.
-        let others = try BasinMaps(problem: p, optimizers: try ["gd", "gam"].map(Optimizer.lookup), flags: [:], grid: (101, 101))
+        let others = try BasinMaps(problem: p, optimizers: try ["gd", "gam"].map(Optimizer.lookup), given: [:], grid: (101, 101))
         for m in others.maps { XCTAssertEqual(m.share(Outcome.atSaddle), 0, m.optimizer.name) }
         // A single run from a trapped start, five thousand steps: still at the saddle, and reported there.
-        let r = try RunConfiguration(problem: p, optimizer: sam, settings: RunSettings.resolve(problem: p, optimizer: sam, flags: ["start": .vector([0, -0.42]), "steps": .integer(5000)])).run()
+        let r = try RunConfiguration(problem: p, optimizer: sam, settings: RunSettings.resolve(problem: p, optimizer: sam, given: ["start": .vector([0, -0.42]), "steps": .integer(5000)])).run()
         let b = try XCTUnwrap(r.final.basin)
         XCTAssertEqual(b.kind, .saddle)
         XCTAssertEqual(b.theta[0], 0, accuracy: 1e-9)
@@ -176,7 +176,7 @@ final class BasinsTests: XCTestCase {
     func testLongRunsKeepAThinnedTrajectory() throws {
         let p = try load("two-valley")
         let sam = try Optimizer.lookup("sam")
-        var whole = RunConfiguration(problem: p, optimizer: sam, settings: try RunSettings.resolve(problem: p, optimizer: sam, flags: ["steps": .integer(1000)]))
+        var whole = RunConfiguration(problem: p, optimizer: sam, settings: try RunSettings.resolve(problem: p, optimizer: sam, given: ["steps": .integer(1000)]))
         whole.trajectoryLimit = 10_000
         var thin = whole
         thin.trajectoryLimit = 100
@@ -206,7 +206,7 @@ final class BasinsTests: XCTestCase {
         let p = try load("two-valley")
         func run(_ name: String) throws -> RunRecord {
             let o = try Optimizer.lookup(name)
-            return try RunConfiguration(problem: p, optimizer: o, settings: try RunSettings.resolve(problem: p, optimizer: o, flags: [:])).run()
+            return try RunConfiguration(problem: p, optimizer: o, settings: try RunSettings.resolve(problem: p, optimizer: o, given: [:])).run()
         }
         let sam = try run("sam")
         let last = sam.trajectory.suffix(6).map(\.theta)

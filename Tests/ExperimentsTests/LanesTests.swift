@@ -32,7 +32,7 @@ final class LanesTests: XCTestCase {
         }
         for optimizer in Optimizer.all where !optimizer.searchesBall {
             for (lr, noise) in [(0.1, 0.0), (1.9, 0.0), (0.1, 0.05)] {
-                var h = try RunSettings.resolve(problem: p, optimizer: optimizer, flags: ["steps": .integer(60)]).hyper
+                var h = try RunSettings.resolve(problem: p, optimizer: optimizer, given: ["steps": .integer(60)]).hyper
                 (h.lr, h.noise) = (lr, noise)
                 try assertBlockEqualsSingleRuns(p, optimizer, h, starts: starts)
             }
@@ -43,7 +43,7 @@ final class LanesTests: XCTestCase {
     func testExactVariants() throws {
         let p = try load("two-valley")
         for optimizer in Optimizer.all where optimizer.searchesBall {
-            var h = try RunSettings.resolve(problem: p, optimizer: optimizer, flags: ["steps": .integer(4)]).hyper
+            var h = try RunSettings.resolve(problem: p, optimizer: optimizer, given: ["steps": .integer(4)]).hyper
             h.lr = 0.1
             try assertBlockEqualsSingleRuns(p, optimizer, h, starts: [[-1.5, 0.2], [0.3, -0.4], [1.2, 0.1]])
         }
@@ -55,7 +55,7 @@ final class LanesTests: XCTestCase {
         let p = try load("tiny-regression")
         let starts = try (0..<3).map { try XCTUnwrap(p.model?.initialization(seed: UInt64($0))) }
         for optimizer in Optimizer.all where !optimizer.searchesBall {
-            var h = try RunSettings.resolve(problem: p, optimizer: optimizer, flags: ["steps": .integer(15)]).hyper
+            var h = try RunSettings.resolve(problem: p, optimizer: optimizer, given: ["steps": .integer(15)]).hyper
             h.noise = optimizer.name == "sgd" ? 0.1 : 0
             try assertBlockEqualsSingleRuns(p, optimizer, h, starts: starts)
         }

@@ -21,7 +21,7 @@ final class LookaheadTests: XCTestCase {
         var flags: [String: SettingValue] = ["lookahead-k": .integer(k), "lookahead-alpha": .number(alpha), "lr": .number(lr),
                                              "steps": .integer(steps), "base": .word(base)]
         flags["start"] = .vector(start)
-        let settings = try RunSettings.resolve(problem: Self.bowl, optimizer: lookahead, flags: flags)
+        let settings = try RunSettings.resolve(problem: Self.bowl, optimizer: lookahead, given: flags)
         let run = try RunConfiguration(problem: Self.bowl, optimizer: lookahead, hyper: settings.hyper, start: start).run()
         return run.trajectory.map(\.theta)
     }

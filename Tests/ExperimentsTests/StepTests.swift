@@ -48,7 +48,7 @@ final class StepTests: XCTestCase {
             let flags: [String: SettingValue] = ["start": .vector(theta), "rho": .number(rho), "lr": .number(lr), "alpha": .number(alpha)]
             // SAM: e = ρ g/(‖g‖ + ξ), direction ∇L(θ + e), next θ − lr·direction.
             let sam = try Optimizer.lookup("sam")
-            let s = try RunConfiguration(problem: p, optimizer: sam, settings: RunSettings.resolve(problem: p, optimizer: sam, flags: flags)).explainStep(0)
+            let s = try RunConfiguration(problem: p, optimizer: sam, settings: RunSettings.resolve(problem: p, optimizer: sam, given: flags)).explainStep(0)
             let probe = zip(theta, g).map { $0 + rho * $1 / (norm(g) + xi) }
             assertClose(s.theta, theta, "θ")
             assertClose(s.gradient, g, "g")
@@ -60,7 +60,7 @@ final class StepTests: XCTestCase {
             // GAM, Algorithm 1: f = H g/(‖g‖ + ξ), θ_adv = θ + ρ f/(‖f‖ + ξ),
             // h = ρ H(θ_adv) ∇L(θ_adv)/(‖∇L(θ_adv)‖ + ξ), direction g + α h.
             let gam = try Optimizer.lookup("gam")
-            let t = try RunConfiguration(problem: p, optimizer: gam, settings: RunSettings.resolve(problem: p, optimizer: gam, flags: flags)).explainStep(0)
+            let t = try RunConfiguration(problem: p, optimizer: gam, settings: RunSettings.resolve(problem: p, optimizer: gam, given: flags)).explainStep(0)
             let f = times(hess(theta), g).map { $0 / (norm(g) + xi) }
             let adv = zip(theta, f).map { $0 + rho * $1 / (norm(f) + xi) }
             let ga = grad(adv)
@@ -74,7 +74,7 @@ final class StepTests: XCTestCase {
             // Plain gd probes nowhere; its direction is g.
             let gd = try Optimizer.lookup("gd")
             let d = try RunConfiguration(problem: p, optimizer: gd, settings: RunSettings.resolve(problem: p, optimizer: gd,
-                                                                                                   flags: ["start": .vector(theta), "lr": .number(lr)])).explainStep(0)
+                                                                                                   given: ["start": .vector(theta), "lr": .number(lr)])).explainStep(0)
             XCTAssertNil(d.probe)
             assertClose(d.direction, g, "gd")
         }
@@ -88,7 +88,7 @@ final class StepTests: XCTestCase {
         let gd = try Optimizer.lookup("gd")
         for (theta, rho) in [([0.3, -1.2], 0.4), ([2.9, 2.1], 0.25)] {
             let s = try RunConfiguration(problem: p, optimizer: gd, settings: RunSettings.resolve(problem: p, optimizer: gd,
-                                                                                                   flags: ["start": .vector(theta), "rho": .number(rho)])).explainStep(0)
+                                                                                                   given: ["start": .vector(theta), "rho": .number(rho)])).explainStep(0)
             var worst = -Double.infinity, steepest = -Double.infinity
             for i in 0...200 {
                 let r = rho * Double(i) / 200
@@ -125,11 +125,11 @@ final class StepTests: XCTestCase {
         let (theta, rho, lr, alpha) = (0.45, 0.6, 0.05, 0.4)
         let flags: [String: SettingValue] = ["start": .vector([theta]), "rho": .number(rho), "lr": .number(lr), "alpha": .number(alpha)]
         let sam = try Optimizer.lookup("sam"), gam = try Optimizer.lookup("gam")
-        let s = try RunConfiguration(problem: p, optimizer: sam, settings: RunSettings.resolve(problem: p, optimizer: sam, flags: flags)).explainStep(0)
+        let s = try RunConfiguration(problem: p, optimizer: sam, settings: RunSettings.resolve(problem: p, optimizer: sam, given: flags)).explainStep(0)
         let probe = theta + rho * d1(theta) / (abs(d1(theta)) + 1e-12)
         assertClose(s.probe, [probe], "SAM's probe")
         assertClose(s.next, [theta - lr * d1(probe)], "SAM's next θ")
-        let t = try RunConfiguration(problem: p, optimizer: gam, settings: RunSettings.resolve(problem: p, optimizer: gam, flags: flags)).explainStep(0)
+        let t = try RunConfiguration(problem: p, optimizer: gam, settings: RunSettings.resolve(problem: p, optimizer: gam, given: flags)).explainStep(0)
         let f = d2(theta) * d1(theta) / (abs(d1(theta)) + 1e-12)
         let adv = theta + rho * f / (abs(f) + 1e-12)
         let h = rho * d2(adv) * d1(adv) / (abs(d1(adv)) + 1e-12)
@@ -145,7 +145,7 @@ final class StepTests: XCTestCase {
     func testRunToIsTheRunsStep() throws {
         let p = try himmelblauCopy()
         let gam = try Optimizer.lookup("gam")
-        let settings = try RunSettings.resolve(problem: p, optimizer: gam, flags: ["start": .vector([0.5, 0.5]), "lr": .number(0.002),
+        let settings = try RunSettings.resolve(problem: p, optimizer: gam, given: ["start": .vector([0.5, 0.5]), "lr": .number(0.002),
                                                                                    "base": .word("momentum"), "steps": .integer(30), "rho": .number(0.2)])
         let config = RunConfiguration(problem: p, optimizer: gam, settings: settings)
         let run = try config.run()

@@ -8,7 +8,7 @@ import XCTest
 final class StoryTests: XCTestCase {
     func basin(_ p: Problem, _ name: String, critical: [CriticalPoint], tweak: (inout Hyperparameters) -> Void = { _ in },
                start: [Double]? = nil) throws -> [Double]? {
-        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:]).hyper
+        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), given: [:]).hyper
         tweak(&h)
         let r = try RunConfiguration(problem: p, optimizer: try Optimizer.lookup(name), hyper: h, start: start ?? p.defaults.vector("start")!)
             .run(criticalPoints: critical)
@@ -36,7 +36,7 @@ final class StoryTests: XCTestCase {
         let results: [RunRecord] = try parallelMap(jobs) { job in
             let (c, name) = job
             let o = try Optimizer.lookup(name)
-            var h = try RunSettings.resolve(problem: shared, optimizer: o, flags: [:]).hyper
+            var h = try RunSettings.resolve(problem: shared, optimizer: o, given: [:]).hyper
             h.lr *= c.lr
             h.alpha *= c.alpha
             return try RunConfiguration(problem: shared, optimizer: o, hyper: h, start: c.start).run(criticalPoints: critical)
@@ -50,7 +50,7 @@ final class StoryTests: XCTestCase {
         ]
         let limitRuns: [RunRecord] = try parallelMap(limits) { job in
             let o = try Optimizer.lookup(job.name)
-            var h = try RunSettings.resolve(problem: shared, optimizer: o, flags: [:]).hyper
+            var h = try RunSettings.resolve(problem: shared, optimizer: o, given: [:]).hyper
             (h.lr, h.steps, h.rho) = (job.lr, job.steps, job.rho)
             return try RunConfiguration(problem: shared, optimizer: o, hyper: h, start: job.start).run(criticalPoints: critical)
         }
@@ -85,7 +85,7 @@ final class StoryTests: XCTestCase {
     func testWeightDecay() throws {
         let p = try load("weight-decay")
         let critical = try p.criticalPoints()
-        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup("gd"), flags: [:]).hyper
+        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup("gd"), given: [:]).hyper
         let start = p.defaults.vector("start")!
         let regularised = try RunConfiguration(problem: p, optimizer: Optimizer.named("gd")!, hyper: h, start: start).run(criticalPoints: critical)
         h.weightDecay = 0
@@ -105,7 +105,7 @@ final class StoryTests: XCTestCase {
         let start = p.defaults.vector("start")!
         func run(_ name: String, steps: Int? = nil) throws -> RunRecord {
             let o = try Optimizer.lookup(name)
-            var h = try RunSettings.resolve(problem: p, optimizer: o, flags: [:]).hyper
+            var h = try RunSettings.resolve(problem: p, optimizer: o, given: [:]).hyper
             if let steps { h.steps = steps }
             return try RunConfiguration(problem: p, optimizer: o, hyper: h, start: start).run(criticalPoints: [])
         }
@@ -145,7 +145,7 @@ final class StoryTests: XCTestCase {
         let fit = try XCTUnwrap(try p.criticalPoints().first { $0.kind == .minimum })
         for (name, reaches) in [("adam", true), ("gd", false)] {
             let o = try Optimizer.lookup(name)
-            let h = try RunSettings.resolve(problem: p, optimizer: o, flags: [:]).hyper
+            let h = try RunSettings.resolve(problem: p, optimizer: o, given: [:]).hyper
             // The loop alone: where the run ends, without the measures a full run adds.
             var end: [Double] = [], steps = 0
             let (status, _, _) = try RunConfiguration(problem: p, optimizer: o, hyper: h, start: p.defaults.vector("start")!)
@@ -170,11 +170,11 @@ final class StoryTests: XCTestCase {
     func testWeightNormalisedSharpnessIsSetByTheStepSize() throws {
         let gd = try Optimizer.lookup("gd")
         let varies = [Vary(key: "weight-decay", values: Vary.values(0, 0.04, 5)), Vary(key: "init-seed", values: [0, 1, 2, 3])]
-        func ends(_ name: String, _ flags: [String] = [], _ v: [Vary] = []) throws -> [(wd: Double, m: Measures)] {
-            let sweep = try Sweep(problem: load(name), optimizers: [gd], flags: RunSettings.parseFlags(flags), varies: v.isEmpty ? varies : v)
+        func ends(_ name: String, _ texts: [String: String] = [:], _ v: [Vary] = []) throws -> [(wd: Double, m: Measures)] {
+            let sweep = try Sweep(problem: load(name), optimizers: [gd], given: RunSettings.read(texts), varies: v.isEmpty ? varies : v)
             return sweep.lines[0].points.flatMap { p in p.ends.map { (p.values[0], $0.measures!) } }
         }
-        let normalised = try ends("tiny-regression-wn"), plain = try ends("tiny-regression", ["--opt", "gd", "--steps", "3000"])
+        let normalised = try ends("tiny-regression-wn"), plain = try ends("tiny-regression", ["opt": "gd", "steps": "3000"])
         XCTAssertEqual(normalised.count, 20)
         for e in normalised { XCTAssertEqual(e.m.lambdaMax, 20, accuracy: 0.07 * 20, "wd \(e.wd)") }
         XCTAssertTrue(plain.allSatisfy { (6.4...14).contains($0.m.lambdaMax) }, "\(plain.map(\.m.lambdaMax))")
@@ -214,7 +214,7 @@ final class StoryTests: XCTestCase {
             }
             if e.wd >= 0.02 { XCTAssertLessThan(e.m.theta[12..<18].map(abs).max()!, 0.003, "v at wd \(e.wd)") }
         }
-        let slow = try ends("tiny-regression-wn", ["--lr", "0.02", "--steps", "10000"],
+        let slow = try ends("tiny-regression-wn", ["lr": "0.02", "steps": "10000"],
                             [Vary(key: "weight-decay", values: [0, 0.04]), Vary(key: "init-seed", values: [0, 3])])
         for e in slow { XCTAssertEqual(e.m.lambdaMax, 100, accuracy: 7, "lr 0.02, wd \(e.wd)") }
     }
@@ -226,7 +226,7 @@ final class StoryTests: XCTestCase {
         let p = try load("rosenbrock")
         let start = p.defaults.vector("start")!
         func run(_ name: String, lr: Double? = nil) throws -> RunRecord {
-            var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:]).hyper
+            var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), given: [:]).hyper
             if let lr { h.lr = lr }
             return try RunConfiguration(problem: p, optimizer: Optimizer.lookup(name), hyper: h, start: start).run(criticalPoints: [])
         }
@@ -255,7 +255,7 @@ final class StoryTests: XCTestCase {
         let critical = try p.criticalPoints()
         func end(_ name: String) throws -> RunRecord {
             try RunConfiguration(problem: p, optimizer: Optimizer.lookup(name),
-                                 settings: RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:])).run(criticalPoints: critical)
+                                 settings: RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), given: [:])).run(criticalPoints: critical)
         }
         let gd = try XCTUnwrap(try end("gd").final.basin)
         XCTAssertEqual(gd.kind, .minimum)
@@ -282,7 +282,7 @@ final class StoryTests: XCTestCase {
         let names = ["gd", "sam", "gam", "sam-exact", "gam-exact"]
         let runs: [RunRecord] = try parallelMap(names) { name in
             let o = try Optimizer.lookup(name)
-            return try RunConfiguration(problem: shared, optimizer: o, settings: RunSettings.resolve(problem: shared, optimizer: o, flags: [:]))
+            return try RunConfiguration(problem: shared, optimizer: o, settings: RunSettings.resolve(problem: shared, optimizer: o, given: [:]))
                 .run(criticalPoints: critical)
         }
         for (name, r) in zip(names, runs) { XCTAssertEqual(try XCTUnwrap(r.final.basin).theta[0], -1.5, accuracy: 1e-6, name) }
@@ -294,14 +294,14 @@ final class StoryTests: XCTestCase {
     func testHimmelblauOscillation() throws {
         let p = try load("himmelblau")
         let gam = try Optimizer.lookup("gam")
-        let r = try RunConfiguration(problem: p, optimizer: gam, settings: RunSettings.resolve(problem: p, optimizer: gam, flags: [:]))
+        let r = try RunConfiguration(problem: p, optimizer: gam, settings: RunSettings.resolve(problem: p, optimizer: gam, given: [:]))
             .run(criticalPoints: [])
         let last = r.trajectory.suffix(4).map(\.loss)
         XCTAssertGreaterThan(max(last[0], last[1]) / min(last[0], last[1]), 100)
         XCTAssertGreaterThan(max(last[2], last[3]) / min(last[2], last[3]), 100)
         // gam-exact cycles the same way: losses alternate by more than tenfold.
         let exact = try Optimizer.lookup("gam-exact")
-        let e = try RunConfiguration(problem: p, optimizer: exact, settings: RunSettings.resolve(problem: p, optimizer: exact, flags: [:]))
+        let e = try RunConfiguration(problem: p, optimizer: exact, settings: RunSettings.resolve(problem: p, optimizer: exact, given: [:]))
             .run(criticalPoints: [])
         let tail = e.trajectory.suffix(4).map(\.loss)
         XCTAssertEqual(tail[0], tail[2], accuracy: 1e-3 * tail[0])
@@ -316,14 +316,14 @@ final class StoryTests: XCTestCase {
         // Smaller learning rates only shrink the swing, down to 0.0005: the gradient stays above 2.
         var swings: [Double] = []
         for lr in [0.001, 0.0005] {
-            var h = try RunSettings.resolve(problem: p, optimizer: exact, flags: [:]).hyper
+            var h = try RunSettings.resolve(problem: p, optimizer: exact, given: [:]).hyper
             (h.lr, h.steps) = (lr, 5000)
             let slow = try RunConfiguration(problem: p, optimizer: exact, hyper: h, start: [0, 0]).run(criticalPoints: [])
             XCTAssertGreaterThan(slow.trajectory.last!.gradNorm, 2, "gam-exact at lr \(lr)")
             swings.append(distance(slow.trajectory[slow.trajectory.count - 2].theta, slow.trajectory.last!.theta))
         }
         XCTAssertLessThan(swings[1], swings[0])
-        var h = try RunSettings.resolve(problem: p, optimizer: gam, flags: [:]).hyper
+        var h = try RunSettings.resolve(problem: p, optimizer: gam, given: [:]).hyper
         (h.lr, h.steps) = (0.0005, 5000)
         let slow = try RunConfiguration(problem: p, optimizer: gam, hyper: h, start: [0, 0]).run(criticalPoints: [])
         XCTAssertGreaterThan(slow.trajectory.last!.gradNorm, 0.1, "gam at lr 0.0005 still cycles")
@@ -337,7 +337,7 @@ final class StoryTests: XCTestCase {
         let critical = try p.criticalPoints()
         func run(_ name: String) throws -> RunRecord {
             let o = try Optimizer.lookup(name)
-            return try RunConfiguration(problem: p, optimizer: o, settings: RunSettings.resolve(problem: p, optimizer: o, flags: [:]))
+            return try RunConfiguration(problem: p, optimizer: o, settings: RunSettings.resolve(problem: p, optimizer: o, given: [:]))
                 .run(criticalPoints: critical)
         }
         let maximum = try XCTUnwrap(critical.first { $0.kind == .maximum }).theta[0]
@@ -357,7 +357,7 @@ final class TwoValleyBasinTests: XCTestCase {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("problems")
         let p = try Problem.load(file: folder.appendingPathComponent("two-valley.toml").path)
-        let maps = try BasinMaps(problem: p, optimizers: try ["gd", "sam", "gam"].map(Optimizer.lookup), flags: [:], grid: (101, 101))
+        let maps = try BasinMaps(problem: p, optimizers: try ["gd", "sam", "gam"].map(Optimizer.lookup), given: [:], grid: (101, 101))
         let b = try XCTUnwrap(maps.minima.first { maps.critical[$0].theta[0] < 0 }), a = try XCTUnwrap(maps.minima.first { maps.critical[$0].theta[0] > 0 })
         let (gd, sam, gam) = (maps.maps[0], maps.maps[1], maps.maps[2])
         let floor = try XCTUnwrap(maps.y.firstIndex(of: 0))

@@ -11,10 +11,10 @@ final class SweepTests: XCTestCase {
     func testPointsAreRuns() throws {
         let p = try load("two-valley")
         let gam = try Optimizer.lookup("gam")
-        let sweep = try Sweep(problem: p, optimizers: [gam], flags: ["steps": .integer(200)], varies: [Vary(key: "rho", values: [0.3, 0.5])])
+        let sweep = try Sweep(problem: p, optimizers: [gam], given: ["steps": .integer(200)], varies: [Vary(key: "rho", values: [0.3, 0.5])])
         XCTAssertEqual(sweep.starts, [[1, 0.1]], "the problem's start")
         for point in sweep.lines[0].points {
-            let settings = try RunSettings.resolve(problem: p, optimizer: gam, flags: ["rho": .number(point.values[0]), "steps": .integer(200)])
+            let settings = try RunSettings.resolve(problem: p, optimizer: gam, given: ["rho": .number(point.values[0]), "steps": .integer(200)])
             let run = try RunConfiguration(problem: p, optimizer: gam, settings: settings).run(criticalPoints: sweep.critical)
             let end = point.ends[0]
             XCTAssertEqual(end.theta.map(\.bitPattern), run.final.theta.map(\.bitPattern), "ρ = \(point.values[0])")
@@ -35,7 +35,7 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(starts.map { $0.map(\.bitPattern) }, Sweep.randomStarts(5, in: p.domain, seed: 3).map { $0.map(\.bitPattern) })
         XCTAssertNotEqual(starts, Sweep.randomStarts(5, in: p.domain, seed: 4))
         for s in starts { for (v, r) in zip(s, p.domain) { XCTAssert(r.contains(v)) } }
-        let sweep = try Sweep(problem: p, optimizers: [try Optimizer.lookup("momentum")], flags: ["steps": .integer(100)],
+        let sweep = try Sweep(problem: p, optimizers: [try Optimizer.lookup("momentum")], given: ["steps": .integer(100)],
                               varies: [Vary(key: "lr", values: [0.001, 0.01]), Vary(key: "momentum", values: [0.5, 0.9])], starts: starts)
         XCTAssertEqual(sweep.lines[0].points.map(\.values), [[0.001, 0.5], [0.001, 0.9], [0.01, 0.5], [0.01, 0.9]])
         // Each point's ends are the runs from those starts with those settings, and its shares
@@ -44,7 +44,7 @@ final class SweepTests: XCTestCase {
         for point in sweep.lines[0].points {
             XCTAssertEqual(point.ends.count, 5)
             for (end, start) in zip(point.ends, starts) {
-                var h = try RunSettings.resolve(problem: p, optimizer: momentum, flags: ["steps": .integer(100)]).hyper
+                var h = try RunSettings.resolve(problem: p, optimizer: momentum, given: ["steps": .integer(100)]).hyper
                 (h.lr, h.momentum) = (point.values[0], point.values[1])
                 XCTAssertEqual(end.theta, try RunConfiguration(problem: p, optimizer: momentum, hyper: h, start: start).ending().theta)
             }
@@ -58,7 +58,7 @@ final class SweepTests: XCTestCase {
     /// ρ = 0.45, following the minimum FOF rates flattest at its ρ; sam stays in A throughout.
     func testTwoValleyAcrossRho() throws {
         let p = try load("two-valley")
-        let sweep = try Sweep(problem: p, optimizers: try ["sam", "gam"].map(Optimizer.lookup), flags: [:],
+        let sweep = try Sweep(problem: p, optimizers: try ["sam", "gam"].map(Optimizer.lookup), given: [:],
                               varies: [Vary(key: "rho", values: Vary.linspace(0.05, 1, 20))])
         let a = try XCTUnwrap(sweep.minima.first { sweep.critical[$0].theta[0] > 0 }), b = try XCTUnwrap(sweep.minima.first { sweep.critical[$0].theta[0] < 0 })
         for (samPoint, gamPoint) in zip(sweep.lines[0].points, sweep.lines[1].points) {
@@ -90,8 +90,8 @@ final class SweepTests: XCTestCase {
         XCTAssertTrue(isTie(try zof(a, 0.5), try zof(b, 0.5)))
         let optimizers = try ["sam", "sam-exact"].map(Optimizer.lookup)
         let varies = [Vary(key: "rho", values: [0.45, 0.5, 0.7, 0.9])]
-        let one = try Sweep(problem: p, optimizers: optimizers, flags: [:], varies: varies, threads: 1)
-        let two = try Sweep(problem: p, optimizers: optimizers, flags: [:], varies: varies, threads: 2)
+        let one = try Sweep(problem: p, optimizers: optimizers, given: [:], varies: varies, threads: 1)
+        let two = try Sweep(problem: p, optimizers: optimizers, given: [:], varies: varies, threads: 2)
         let ia = try XCTUnwrap(one.minima.first { one.critical[$0].theta[0] > 0 }), ib = try XCTUnwrap(one.minima.first { one.critical[$0].theta[0] < 0 })
         let outcomes = { (s: Sweep, line: Int) in s.lines[line].points.map { $0.ends[0].outcome } }
         XCTAssertEqual(outcomes(one, 0), outcomes(two, 0))

@@ -120,7 +120,7 @@ final class FigureTests: XCTestCase {
     /// Basin maps: 2-D with the outcomes the map shows, and 1-D with a varied setting.
     func testBasinFigures() throws {
         let valley = try load("two-valley")
-        let maps = try BasinMaps(problem: valley, optimizers: try ["gd", "gam"].map(Optimizer.lookup), flags: ["steps": .integer(40)], grid: (12, 7))
+        let maps = try BasinMaps(problem: valley, optimizers: try ["gd", "gam"].map(Optimizer.lookup), given: ["steps": .integer(40)], grid: (12, 7))
         let svg = LabFigures.basins(maps).svg()
         try assertRenders(svg, "basins-2d")
         // One panel per optimizer, each with its map (12 × 7 starts: crisp cells) and a legend row per outcome.
@@ -130,7 +130,7 @@ final class FigureTests: XCTestCase {
         XCTAssert(svg.contains("; FOF 0.0315, ZOF 0.0254"), "with its FOF and ZOF")
         XCTAssertEqual(svg, LabFigures.basins(maps).svg(), "deterministic")
         let covered = try load("covered-valleys")
-        let oneD = try BasinMaps(problem: covered, optimizers: [try Optimizer.lookup("sam")], flags: ["steps": .integer(30)], grid: (15, 0),
+        let oneD = try BasinMaps(problem: covered, optimizers: [try Optimizer.lookup("sam")], given: ["steps": .integer(30)], grid: (15, 0),
                                  vary: Vary(key: "rho", values: [0.1, 0.3, 0.5]))
         try assertRenders(LabFigures.basins(oneD).svg(), "basins-1d")
     }
@@ -138,10 +138,10 @@ final class FigureTests: XCTestCase {
     /// Sweeps of one setting (where the runs end, four measures) and of two (maps per optimizer).
     func testSweepFigures() throws {
         let valley = try load("two-valley")
-        let one = try Sweep(problem: valley, optimizers: try ["sam", "gam"].map(Optimizer.lookup), flags: ["steps": .integer(40)],
+        let one = try Sweep(problem: valley, optimizers: try ["sam", "gam"].map(Optimizer.lookup), given: ["steps": .integer(40)],
                             varies: [Vary(key: "rho", values: [0.3, 0.5, 0.7])])
         try assertRenders(LabFigures.sweep(one).svg(), "sweep-1")
-        let two = try Sweep(problem: valley, optimizers: [try Optimizer.lookup("gam")], flags: ["steps": .integer(40)],
+        let two = try Sweep(problem: valley, optimizers: [try Optimizer.lookup("gam")], given: ["steps": .integer(40)],
                             varies: [Vary(key: "rho", values: [0.3, 0.5]), Vary(key: "alpha", values: [0.5, 0.7, 0.9])])
         let svg = LabFigures.sweep(two).svg()
         try assertRenders(svg, "sweep-2")
@@ -153,7 +153,7 @@ final class FigureTests: XCTestCase {
     /// and the figure still renders (a palette entry per minimum once overflowed).
     func testBasinFigureWithManyMinima() throws {
         let p = try load("rastrigin")
-        let maps = try BasinMaps(problem: p, optimizers: [try Optimizer.lookup("gd")], flags: ["steps": .integer(60)], grid: (23, 23))
+        let maps = try BasinMaps(problem: p, optimizers: [try Optimizer.lookup("gd")], given: ["steps": .integer(60)], grid: (23, 23))
         XCTAssertGreaterThan(Set(maps.maps[0].outcome).count, LabFigures.maxLegendRows)
         let svg = LabFigures.basins(maps).svg()
         try assertRenders(svg, "basins-many")
@@ -172,7 +172,7 @@ enum FigureFixtures {
 
     /// A run from the problem's start with its defaults, cut to `steps`.
     static func run(_ p: Problem, _ name: String, steps: Int = 60, measures: Bool = false) throws -> RunRecord {
-        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), flags: [:]).hyper
+        var h = try RunSettings.resolve(problem: p, optimizer: Optimizer.lookup(name), given: [:]).hyper
         h.steps = steps
         return try RunConfiguration(problem: p, optimizer: try Optimizer.lookup(name), hyper: h, start: p.defaults.vector("start")!, measures: measures)
             .run(criticalPoints: [])

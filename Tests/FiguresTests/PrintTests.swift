@@ -71,14 +71,14 @@ final class PrintTests: XCTestCase {
             ("compare-2d", try LabFigures.compare(try ["gd", "sam", "gam"].map { try figures.run(valley, $0) }, problem: valley)),
             ("analyze-sweep", try LabFigures.analyze(try trend.analyze(rho: 0.5, sigma: 0.1), sweep: try trend.sweep(rhos: [0.1, 0.5, 1]), problem: trend)),
             ("analyze-2d", try LabFigures.analyze(try valley.analyze(rho: 0.5, sigma: 0.1), sweep: nil, problem: valley)),
-            ("basins-2d", LabFigures.basins(try BasinMaps(problem: valley, optimizers: try ["gd", "gam"].map(Optimizer.lookup), flags: flags, grid: (9, 5)))),
-            ("basins-1d", LabFigures.basins(try BasinMaps(problem: covered, optimizers: [try Optimizer.lookup("sam")], flags: flags, grid: (9, 0),
+            ("basins-2d", LabFigures.basins(try BasinMaps(problem: valley, optimizers: try ["gd", "gam"].map(Optimizer.lookup), given: flags, grid: (9, 5)))),
+            ("basins-1d", LabFigures.basins(try BasinMaps(problem: covered, optimizers: [try Optimizer.lookup("sam")], given: flags, grid: (9, 0),
                                                           vary: Vary(key: "rho", values: [0.1, 0.3])))),
-            ("sweep-1", LabFigures.sweep(try Sweep(problem: valley, optimizers: try ["sam", "gam"].map(Optimizer.lookup), flags: flags,
+            ("sweep-1", LabFigures.sweep(try Sweep(problem: valley, optimizers: try ["sam", "gam"].map(Optimizer.lookup), given: flags,
                                                    varies: [Vary(key: "rho", values: [0.3, 0.6])]))),
             ("step-2d", try LabFigures.step(try stepOf(valley, "gam"), problem: valley)),
             ("step-1d", try LabFigures.step(try stepOf(covered, "sam"), problem: covered)),
-            ("sweep-2", LabFigures.sweep(try Sweep(problem: valley, optimizers: [try Optimizer.lookup("gam")], flags: flags,
+            ("sweep-2", LabFigures.sweep(try Sweep(problem: valley, optimizers: [try Optimizer.lookup("gam")], given: flags,
                                                    varies: [Vary(key: "rho", values: [0.3, 0.5]), Vary(key: "alpha", values: [0.5, 0.9])]))),
         ]
     }
@@ -86,7 +86,7 @@ final class PrintTests: XCTestCase {
     /// The first update of an optimizer from the problem's start, taken apart.
     func stepOf(_ p: Problem, _ name: String) throws -> StepRecord {
         let o = try Optimizer.lookup(name)
-        return try RunConfiguration(problem: p, optimizer: o, settings: RunSettings.resolve(problem: p, optimizer: o, flags: [:])).explainStep(0)
+        return try RunConfiguration(problem: p, optimizer: o, settings: RunSettings.resolve(problem: p, optimizer: o, given: [:])).explainStep(0)
     }
 
     /// Legible by rule: at column and page sizes every text is at least 7 pt and at slide size

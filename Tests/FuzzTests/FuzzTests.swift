@@ -164,13 +164,14 @@ final class FuzzTests: XCTestCase {
             (0...r.int(4)).map { _ -> String in
                 let key = r.pick(keys)
                 let value = r.int(3) == 0 ? r.pick(Self.hostileNumbers) : r.pick(["0.1", "2", "gd", "1,2", "-1,0.5", "column", "svg,pdf", "8", "equal", "5x3"])
-                return r.int(5) == 0 ? "--\(key)" : "--\(key)\u{1}\(value)"
+                return "\(key)\u{1}\(r.int(5) == 0 ? r.pick(["true", "false", ""]) : value)"
             }.joined(separator: "\u{1}")
         }
         fuzz("flags", inputs: inputs, allowed: { $0 is SettingError }) { text in
-            let words = text.split(separator: "\u{1}").map(String.init)
-            let flags = try RunSettings.parseFlags(words)
-            _ = try RunSettings.resolve(problem: p, optimizer: gam, flags: flags)
+            let words = text.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
+            let texts = Dictionary(stride(from: 0, to: words.count - 1, by: 2).map { (words[$0], words[$0 + 1]) }) { $1 }
+            let flags = try RunSettings.read(texts)
+            _ = try RunSettings.resolve(problem: p, optimizer: gam, given: flags)
         }
     }
 }

@@ -51,12 +51,12 @@ final class SettingsTests: XCTestCase {
             if text == "size = 3" { continue }
             let key = String(text.prefix { $0 != " " })
             let value = text.split(separator: "=")[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            XCTAssertThrowsError(try RunSettings.parseFlags(["--\(key)", value])) { e in
+            XCTAssertThrowsError(try RunSettings.read([key: value])) { e in
                 XCTAssertEqual("\(e)", "--\(key) " + expected.replacingOccurrences(of: "f.toml: defaults.\(key): ", with: ""), text)
             }
         }
         let p = try problem("size = \"5x3.5\"\nfont-size = 9\nfigure-format = \"pdf,png\"\naspect = \"auto\"")
-        let s = try RunSettings.resolve(problem: p, optimizer: nil, flags: ["font-size": .number(10)])
+        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: ["font-size": .number(10)])
         XCTAssertEqual(s.figure.size, .inches(5, 3.5))
         XCTAssertEqual(s.figure.fontSize, 10, "the flag beats the file")
         XCTAssertEqual(s.figure.formats, ["pdf", "png"])
@@ -66,7 +66,7 @@ final class SettingsTests: XCTestCase {
     /// The same value is accepted or refused alike on the command line and in a file.
     func testFlagsAndFilesAgree() throws {
         for (key, text) in [("beta2", "-0.5"), ("alpha", "0"), ("lr", "-1"), ("dampening", "1.5"), ("momentum", "-0.1")] {
-            let fromFlag = Result { try RunSettings.parseFlags(["--\(key)", text]) }
+            let fromFlag = Result { try RunSettings.read([key: text]) }
             let fromFile = Result { try RunSettings.check(try problem("\(key) = \(text)")) }
             switch (fromFlag, fromFile) {
             case (.success, .success): break
@@ -90,38 +90,42 @@ final class SettingsTests: XCTestCase {
             range = [0, 1]
             n = 4
             """, file: "net.toml")
-        let flags = { (seed: String) in try RunSettings.parseFlags(["--init-seed", seed]) }
-        let seeded = try RunSettings.resolve(problem: network, optimizer: gd, flags: flags("3"))
+        let flags = { (seed: String) in try RunSettings.read(["init-seed": seed]) }
+        let seeded = try RunSettings.resolve(problem: network, optimizer: gd, given: flags("3"))
         XCTAssertEqual(seeded.start, network.model?.initialization(seed: 3))
         XCTAssertNotEqual(seeded.start, network.defaultStart)
-        XCTAssertEqual(try RunSettings.resolve(problem: network, optimizer: gd, flags: flags("0")).start, network.defaultStart)
-        XCTAssertThrowsError(try RunSettings.resolve(problem: network, optimizer: gd, flags: RunSettings.parseFlags(["--init-seed", "3", "--start", "0,0,0,0,0,0,0"]))) { error in
+        XCTAssertEqual(try RunSettings.resolve(problem: network, optimizer: gd, given: flags("0")).start, network.defaultStart)
+        XCTAssertThrowsError(try RunSettings.resolve(problem: network, optimizer: gd, given: RunSettings.read(["init-seed": "3", "start": "0,0,0,0,0,0,0"]))) { error in
             XCTAssertEqual("\(error)", "--init-seed draws a start; give it or --start, not both")
         }
-        XCTAssertThrowsError(try RunSettings.resolve(problem: try Problem(toml: base, file: "f.toml"), optimizer: gd, flags: flags("3"))) { error in
+        XCTAssertThrowsError(try RunSettings.resolve(problem: try Problem(toml: base, file: "f.toml"), optimizer: gd, given: flags("3"))) { error in
             XCTAssertEqual("\(error)", "--init-seed seeds a network's initialisation; f starts from its start or the domain's centre")
         }
     }
 
-    func testFlagSpellings() throws {
-        let v = try RunSettings.parseFlags(["--lr", "0.5", "--start=-1", "--measures", "--no-plot", "--steps", "7", "--seed=3"])
+    /// Settings given as text, as every front end receives them, each read by its table entry;
+    /// a mistake names the setting, and each front end spells the name its own way.
+    func testReadingText() throws {
+        let v = try RunSettings.read(["lr": "0.5", "start": "-1", "measures": "true", "no-plot": "on", "steps": "7", "seed": "3", "base": " adam "])
         XCTAssertEqual(v["lr"], .number(0.5))
         XCTAssertEqual(v["start"], .vector([-1]))
         XCTAssertEqual(v["measures"], .flag(true))
         XCTAssertEqual(v["no-plot"], .flag(true))
         XCTAssertEqual(v["steps"], .integer(7))
-        XCTAssertEqual(try RunSettings.parseFlags(["--plot", "--no-measures"]), ["no-plot": .flag(false), "measures": .flag(false)])
-        let errors: [([String], String)] = [
-            (["--lrr", "1"], "unknown option '--lrr'; did you mean '--lr'?"),
-            (["--lr"], "--lr needs a value"),
-            (["--lr", "fast"], "--lr must be a number, not 'fast'"),
-            (["--steps", "1.5"], "--steps must be a whole number from 1 to 10000000, not '1.5'"),
-            (["--measures=yes"], "--measures takes no value; write --measures or --no-measures"),
-            (["0.1"], "unexpected '0.1'; settings are given as --name value (see --help)"),
-            (["--start", "1,a"], "--start 'a' is not a number; give one number per variable, as in 0.5,1"),
+        XCTAssertEqual(v["base"], .word("adam"))
+        XCTAssertEqual(try RunSettings.read(["no-plot": "false", "measures": "0"]), ["no-plot": .flag(false), "measures": .flag(false)])
+        let errors: [([String: String], String, String)] = [
+            (["lrr": "1"], "unknown setting 'lrr'; did you mean 'lr'?", "unknown setting 'lrr'; did you mean 'lr'?"),
+            (["lr": "fast"], "--lr must be a number, not 'fast'", "lr must be a number, not 'fast'"),
+            (["steps": "1.5"], "--steps must be a whole number from 1 to 10000000, not '1.5'", "steps must be a whole number from 1 to 10000000, not '1.5'"),
+            (["measures": "maybe"], "--measures must be true or false, not 'maybe'", "measures must be true or false, not 'maybe'"),
+            (["start": "1,a"], "--start 'a' is not a number; give one number per variable, as in 0.5,1", "start 'a' is not a number; give one number per variable, as in 0.5,1"),
         ]
-        for (words, message) in errors {
-            XCTAssertThrowsError(try RunSettings.parseFlags(words), "\(words)") { XCTAssertEqual("\($0)", message) }
+        for (texts, flag, key) in errors {
+            XCTAssertThrowsError(try RunSettings.read(texts), "\(texts)") { e in
+                XCTAssertEqual("\(e)", flag)
+                XCTAssertEqual((e as? SettingError)?.message(naming: { $0 }), key)
+            }
         }
     }
 
@@ -129,19 +133,19 @@ final class SettingsTests: XCTestCase {
     func testLayers() throws {
         let p = try problem("lr = 0.2\nnoise = 0.3\nstart = [0.5]")
         let sgd = try Optimizer.lookup("sgd")
-        let plain = try RunSettings.resolve(problem: try Problem(toml: base, file: "f.toml"), optimizer: sgd, flags: [:])
+        let plain = try RunSettings.resolve(problem: try Problem(toml: base, file: "f.toml"), optimizer: sgd, given: [:])
         XCTAssertEqual(plain.hyper.noise, 0.1)        // sgd's own default
         XCTAssertEqual(plain.hyper.lr, 0.01)          // the table's
         XCTAssertEqual(plain.start, [0])              // the domain's centre
-        let s = try RunSettings.resolve(problem: p, optimizer: sgd, flags: ["lr": .number(0.7)])
+        let s = try RunSettings.resolve(problem: p, optimizer: sgd, given: ["lr": .number(0.7)])
         XCTAssertEqual(s.hyper.noise, 0.3)
         XCTAssertEqual(s.hyper.lr, 0.7)
         XCTAssertEqual(s.start, [0.5])
         XCTAssertEqual(s.hyper.base, .gd)
-        XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("adam"), flags: ["base": .word("gd")])) {
+        XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("adam"), given: ["base": .word("gd")])) {
             XCTAssertEqual("\($0)", "--base chooses the base rule of an optimizer that takes one (sam, gam, lookahead, ...); 'adam' is itself the base rule adam (sam with --base gd, for example, runs SAM on gd)")
         }
-        XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("nesterov"), flags: ["momentum": .number(0)])) {
+        XCTAssertThrowsError(try RunSettings.resolve(problem: p, optimizer: try Optimizer.lookup("nesterov"), given: ["momentum": .number(0)])) {
             XCTAssertEqual("\($0)", "nesterov needs a positive momentum and zero dampening (got momentum 0.0, dampening 0.0)")
         }
         // The JSON shows what the run read, in table order; beta2 reads its effective value.

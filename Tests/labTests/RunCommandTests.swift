@@ -173,10 +173,10 @@ final class RunCommandTests: XCTestCase {
         run = try lab(["run", "himmelblau", "--opt", "gd", "--lr", "0"], in: repository)
         XCTAssertEqual(run.status, 64)
         XCTAssertEqual(run.stderr, "error: --lr must be a positive number, not 0.0\n")
-        // `--` ends the options; a typo is named with its nearest flag.
+        // A typo is named with its nearest flag (argument-parser's words).
         run = try lab(["run", "himmelblau", "--opt", "gd", "--lrr", "0.1"], in: repository)
         XCTAssertEqual(run.status, 64)
-        XCTAssertEqual(run.stderr, "error: unknown option '--lrr'; did you mean '--lr'?\n")
+        XCTAssertEqual(run.stderr.split(separator: "\n").first, "error: Unknown option '--lrr'. Did you mean '--lr'?")
         // A failing run writes nothing.
         let out = try temporaryFolder()
         run = try lab(["run", "himmelblau", "--opt", "gd", "--start", "1", "--out", out.path], in: repository)
