@@ -133,7 +133,7 @@ public struct BasinMaps {
             }
             let runs = LaneRuns(problem: problemCopy, optimizer: optimizers[job.map], hyper: settings.hyper)
             let endings = try runs.endings(starts)
-            let basins = BasinFlow(problem: problemCopy, critical: critical).basins(of: endings.map(\.theta))
+            let basins = BasinRule(problem: problemCopy, critical: critical).basins(of: endings.map(\.theta))
             return zip(endings, basins).map { e, b in BasinMaps.judge(e, basin: b, problem: problemCopy, critical: critical) }
         }
         var maps: [Map] = []
@@ -152,14 +152,15 @@ public struct BasinMaps {
     }
 
     /// A run's judgement: its outcome, steps to converge (−1: did not), whether it stalled
-    /// (as `RunRecord.stalled`, whatever the outcome), and whether it ended at its critical point.
+    /// (`BasinRule.stalled`, whatever the outcome), and whether it ended at its critical point.
     /// `basin` is where gradient flow from the end goes; a run trapped at a saddle of `critical`
-    /// (`RunRecord.trappedAt`) is judged there instead, as `lab run` reports it.
+    /// (`BasinRule.trapped`) is judged there instead, as `lab run` reports it.
     static func judge(_ e: RunEnding, basin flowBasin: Basin?, problem: Problem, critical: [CriticalPoint]) -> Judgement {
         let steps = e.status == .converged ? Int32(e.updates) : -1
-        let basin = RunRecord.trappedAt(status: e.status, windowStart: e.windowStart, end: e.theta, critical: critical, diagonal: problem.diagonal) ?? flowBasin
-        let stalled = RunRecord.stalled(status: e.status, basin: basin, windowStart: e.windowStart, end: e.theta, previous: e.previous, twoBack: e.twoBack)
-        let cycling = RunRecord.cycling(status: e.status, basin: basin, end: e.theta, previous: e.previous, twoBack: e.twoBack)
+        let end = PathEnd(ranAllSteps: e.status == .maxSteps, end: e.theta, windowStart: e.windowStart, previous: e.previous, twoBack: e.twoBack)
+        let basin = BasinRule(problem: problem, critical: critical).trapped(end) ?? flowBasin
+        let stalled = BasinRule.stalled(end, basin: basin)
+        let cycling = BasinRule.cycling(end, basin: basin)
         let reached = basin?.reached ?? false
         if e.status == .diverged { return Judgement(outcome: .diverged, steps: steps, stalled: false, reached: false, cycling: false) }
         if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) {
@@ -174,117 +175,3 @@ public struct BasinMaps {
         let outcome: Outcome, steps: Int32, stalled: Bool, reached: Bool, cycling: Bool
     }
 }
-
-/// The critical point each point's basin belongs to: the one within 1e-3 of the domain's
-/// diagonal of it, or else the one gradient flow from it reaches (within that distance), or nil.
-/// `lab run`'s `final.basin` and every pixel of a basin map come from here, so they agree.
-///
-/// The flow is followed by gradient steps with step control: a step moves at most 1% of the
-/// diagonal, and is accepted only if the loss falls by Armijo's margin and falls monotonely
-/// through the step's midpoint, where the slope along the step must still point downhill;
-/// otherwise it is halved. So a step cannot cross a valley and a ridge into another basin unless
-/// they are narrower than half a step (0.5% of the diagonal), while on a plateau the flow covers
-/// the domain in tens of steps. Each round evaluates the trial points of every lane still
-/// flowing together on the batch tape; lane p computes the same bits alone as among others.
-struct BasinFlow {
-    let problem: Problem
-    let critical: [CriticalPoint]
-
-    func basins(of points: [[Double]]) -> [Basin?] {
-        guard !critical.isEmpty else { return points.map { _ in nil } }
-        let near = 1e-3 * problem.diagonal, cap = 1e-2 * problem.diagonal
-        let n = problem.dimension, w = Lanes.width
-        func nearest(_ x: UnsafePointer<Double>, minimaOnly: Bool = false) -> (Int, Double)? {
-            var best: (Int, Double)?
-            for i in critical.indices where !minimaOnly || critical[i].kind == .minimum {
-                var sum = 0.0
-                for k in 0..<n { sum += (critical[i].theta[k] - x[k]) * (critical[i].theta[k] - x[k]) }
-                let d = sum.squareRoot()
-                if best == nil || d < best!.1 { best = (i, d) }
-            }
-            return best
-        }
-        func basin(_ i: Int, _ theta: [Double]) -> Basin {
-            let d = distance(critical[i].theta, theta)
-            return Basin(index: i, theta: critical[i].theta, kind: critical[i].kind, distance: d, reached: d < near)
-        }
-        var result = [Basin?](repeating: nil, count: points.count)
-        // Lanes that must follow the flow: finite and not within `near` of a critical point.
-        var flowing: [Int] = []
-        for (p, x) in points.enumerated() {
-            if let (i, d) = x.withUnsafeBufferPointer({ nearest($0.baseAddress!) }), d < near {
-                result[p] = basin(i, x)
-            } else if x.allSatisfy(\.isFinite) {
-                flowing.append(p)
-            }
-        }
-        if flowing.isEmpty { return result }
-        // Per flowing lane q: x[q*n + i], ∇L there, L there, the step length to try, iterations made.
-        let count = flowing.count
-        var x = [Double](repeating: 0, count: count * n), g = x
-        var l = [Double](repeating: 0, count: count), step = [Double](repeating: cap, count: count), iterations = [Int](repeating: 0, count: count)
-        var active = [Bool](repeating: true, count: count)
-        for (q, p) in flowing.enumerated() { for i in 0..<n { x[q * n + i] = points[p][i] } }
-        let oracle = LaneOracle(problem.oracle)
-        let ys = LaneBuffer(dimension: n), mids = LaneBuffer(dimension: n)
-        let gy = LaneBuffer(dimension: n), gm = LaneBuffer(dimension: n), ly = LaneBuffer(count: w), lm = LaneBuffer(count: w)
-        // The first gradients, a block at a time.
-        for chunk in stride(from: 0, to: count, by: w) {
-            let lanes = chunk..<min(chunk + w, count)
-            for (k, q) in lanes.enumerated() { for i in 0..<n { ys[i * w + k] = x[q * n + i] } }
-            oracle.gradient(ys.pointer, count: lanes.count, loss: ly.pointer, gradient: gy.pointer)
-            for (k, q) in lanes.enumerated() { l[q] = ly[k]; for i in 0..<n { g[q * n + i] = gy[i * w + k] } }
-        }
-        while true {
-            // Checks before each step: a stationary point, a minimum's neighbourhood (within 1e-3
-            // of the diagonal: the flow stays there), the budget.
-            var trials: [Int] = []
-            for q in 0..<count where active[q] {
-                var gg = 0.0
-                for i in 0..<n { gg += g[q * n + i] * g[q * n + i] }
-                let gNorm = gg.squareRoot()
-                let nearMinimum = x.withUnsafeBufferPointer { nearest($0.baseAddress! + q * n, minimaOnly: true) }.map { $0.1 < near } ?? false
-                if gNorm < 1e-12 || !gNorm.isFinite || nearMinimum || iterations[q] >= 100_000 || !(step[q] > 1e-12 * cap) {
-                    active[q] = false
-                } else {
-                    trials.append(q)
-                }
-            }
-            if trials.isEmpty { break }
-            for chunk in stride(from: 0, to: trials.count, by: w) {
-                let lanes = Array(trials[chunk..<min(chunk + w, trials.count)])
-                var norms = [Double](repeating: 0, count: lanes.count)
-                for (k, q) in lanes.enumerated() {
-                    var gg = 0.0
-                    for i in 0..<n { gg += g[q * n + i] * g[q * n + i] }
-                    norms[k] = gg.squareRoot()
-                    let t = step[q] / norms[k]
-                    for i in 0..<n {
-                        ys[i * w + k] = x[q * n + i] - t * g[q * n + i]
-                        mids[i * w + k] = x[q * n + i] - (t / 2) * g[q * n + i]
-                    }
-                }
-                oracle.gradient(ys.pointer, count: lanes.count, loss: ly.pointer, gradient: gy.pointer)
-                oracle.gradient(mids.pointer, count: lanes.count, loss: lm.pointer, gradient: gm.pointer)
-                for (k, q) in lanes.enumerated() {
-                    var slope = 0.0
-                    for i in 0..<n { slope += gm[i * w + k] * g[q * n + i] }
-                    let armijo = ly[k] <= l[q] - 1e-4 * step[q] * norms[k]
-                    if armijo && lm[k] <= l[q] && ly[k] <= lm[k] && slope > 0 {
-                        for i in 0..<n { x[q * n + i] = ys[i * w + k]; g[q * n + i] = gy[i * w + k] }
-                        l[q] = ly[k]
-                        step[q] = min(2 * step[q], cap)
-                        iterations[q] += 1
-                    } else {
-                        step[q] /= 2
-                    }
-                }
-            }
-        }
-        for (q, p) in flowing.enumerated() {
-            if let (i, d) = x.withUnsafeBufferPointer({ nearest($0.baseAddress! + q * n) }), d < near { result[p] = basin(i, points[p]) }
-        }
-        return result
-    }
-}
-

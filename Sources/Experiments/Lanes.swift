@@ -9,17 +9,17 @@ public struct RunEnding: Sendable {
     public let updates: Int
     /// The last point (for a diverged run, the last finite one inside the limits).
     public let theta: [Double]
-    /// θ at step `steps − window`, where `RunRecord.stalled` measures how far the run still moved.
+    /// θ at step `steps − window`, where `BasinRule.stalled` measures how far the run still moved.
     public let windowStart: [Double]?
     /// θ one and two updates before the end of a run of all its steps, where
-    /// `RunRecord.cycling` sees a run go back and forth; nil otherwise.
+    /// `BasinRule.cycling` sees a run go back and forth; nil otherwise.
     public var previous: [Double]?, twoBack: [Double]?
 }
 
 extension RunConfiguration {
-    /// The step whose θ `RunRecord.stalled` compares with the end, for a run of all its steps;
+    /// The step whose θ `BasinRule.stalled` compares with the end, for a run of all its steps;
     /// nil when the run is too short to judge.
-    var stallWindowStart: Int? { RunRecord.stallWindowStart(points: hyper.steps + 1) }
+    var stallWindowStart: Int? { BasinRule.stallWindowStart(points: hyper.steps + 1) }
 
     /// This run's ending: the run as a block of one lane.
     public func ending() throws -> RunEnding {
@@ -97,7 +97,7 @@ public struct LaneRuns {
         let wd = hyper.weightDecay
         // With gradient noise a run never counts as converged: its gradient never vanishes.
         let canConverge = hyper.noise == 0
-        let windowStep = RunRecord.stallWindowStart(points: hyper.steps + 1)
+        let windowStep = BasinRule.stallWindowStart(points: hyper.steps + 1)
         // ‖∇L + wd·θ‖ of every lane, summed in component order, into `stationarity`; the
         // loops run over lanes through row pointers so they vectorise.
         let stationarity = LaneBuffer(count: w), bad = LaneBuffer(count: w)

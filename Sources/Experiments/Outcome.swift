@@ -9,7 +9,7 @@ public enum Outcome: Hashable, Sendable, Comparable {
     case diverged
     /// The run ended outside the domain box.
     case leftDomain
-    /// The run sat at a saddle to its last step (`RunRecord.trappedAt`): gradient flow from its
+    /// The run sat at a saddle to its last step (`BasinRule.trapped`): gradient flow from its
     /// end point would go on to a minimum, but the run did not.
     case atSaddle
     /// The flow from the end point reaches no minimum (a saddle, a maximum, or no critical point).

@@ -101,21 +101,6 @@ public enum RunStatus: String, Sendable {
     case maxSteps = "max_steps", converged, diverged
 }
 
-/// The critical point of `Problem.criticalPoints()` a run ended at; beyond 2-D, the stationary
-/// point descent reaches (`Problem.stationaryPoint`), which has no index.
-public struct Basin: Sendable {
-    /// Index into the critical points (the order of `lab analyze`); nil beyond 2-D.
-    public let index: Int?
-    public let theta: [Double]
-    public let kind: CriticalPoint.Kind
-    /// How far the run's end point is from the critical point.
-    public let distance: Double
-    /// True when the end point is at the critical point (within 1e-3 of the domain's diagonal);
-    /// false when the run stopped on its way there and the point is where gradient flow from
-    /// the end point goes.
-    public let reached: Bool
-}
-
 /// The run's last point and what is judged there: test loss, basin and flatness at the run's ρ.
 public struct FinalState: Sendable {
     public let theta: [Double]
@@ -165,8 +150,13 @@ public struct RunRecord: Sendable {
     /// moving: over its last tenth (at least 10 steps) it moved less than 1% of the distance
     /// that remained. Its end point is not a minimum, and numbers there describe no minimum.
     public var stalled: Bool {
+        BasinRule.stalled(pathEnd, basin: final.basin)
+    }
+
+    /// The run's end as the basin rule judges it (`PathEnd`).
+    var pathEnd: PathEnd {
         let e = RunRecord.endPoints(trajectory)
-        return RunRecord.stalled(status: status, basin: final.basin, windowStart: e.window, end: final.theta, previous: e.previous, twoBack: e.twoBack)
+        return PathEnd(ranAllSteps: status == .maxSteps, end: final.theta, windowStart: e.window, previous: e.previous, twoBack: e.twoBack)
     }
 
     /// The points of a kept trajectory the end is judged by, as `RunEnding` gives them for a
@@ -174,52 +164,14 @@ public struct RunRecord: Sendable {
     /// the whole run) and the two points before the last, when they are consecutive steps.
     static func endPoints(_ t: [TrajectoryPoint]) -> (window: [Double]?, previous: [Double]?, twoBack: [Double]?) {
         let last = t.last!.step, n = t.count
-        let window = stallWindowStart(points: last + 1).flatMap { w in t.last { $0.step <= w }?.theta }
+        let window = BasinRule.stallWindowStart(points: last + 1).flatMap { w in t.last { $0.step <= w }?.theta }
         guard n >= 3, t[n - 2].step == last - 1, t[n - 3].step == last - 2 else { return (window, nil, nil) }
         return (window, t[n - 2].theta, t[n - 3].theta)
     }
 
-    /// The index of the trajectory point `stalled` compares with the end: the start of the last
-    /// tenth (at least 10 steps); nil for a trajectory of 10 points or fewer.
-    static func stallWindowStart(points count: Int) -> Int? {
-        count > 10 ? count - 1 - max(10, count / 10) : nil
-    }
-
-    /// The rule of `stalled`, for a run whose trajectory was not kept (basin maps, sweeps). A run
-    /// trapped at a saddle (`trappedAt`) stalled there; a cycling one (`cycling`) did not stop.
-    static func stalled(status: RunStatus, basin: Basin?, windowStart: [Double]?, end: [Double],
-                        previous: [Double]?, twoBack: [Double]?) -> Bool {
-        guard status == .maxSteps, let b = basin, !b.reached, let w = windowStart else { return false }
-        if cycling(status: status, basin: b, end: end, previous: previous, twoBack: twoBack) { return false }
-        return b.kind == .saddle || distance(w, end) < 0.01 * b.distance
-    }
-
-    /// A run that ended going back and forth short of its basin's critical point (SAM's
-    /// two-step cycle across two-valley's floor): its last step is more than 1% of the distance
-    /// that remains, and the step before brought it back within a tenth of that step.
-    static func cycling(status: RunStatus, basin: Basin?, end: [Double], previous: [Double]?, twoBack: [Double]?) -> Bool {
-        guard status == .maxSteps, let b = basin, !b.reached, b.kind != .saddle, let p = previous, let q = twoBack else { return false }
-        let step = distance(end, p)
-        return step > 0.01 * b.distance && distance(end, q) < 0.1 * step
-    }
-
     /// Whether the run ended in a cycle (`cycling`), from its last three points.
     public var cycling: Bool {
-        let e = RunRecord.endPoints(trajectory)
-        return RunRecord.cycling(status: status, basin: final.basin, end: final.theta, previous: e.previous, twoBack: e.twoBack)
-    }
-
-    /// The saddle a run was trapped at: it ran all its steps, and its end point and the start of
-    /// its last tenth (`stallWindowStart`) both lie within 2% of the domain's diagonal of a saddle
-    /// of `critical`. Gradient flow from such an end point goes on to a minimum, but the run
-    /// itself stayed (SAM on two-valley cycles around the saddle for thousands of steps), so it is
-    /// reported at the saddle, never in the basin it did not reach.
-    public static func trappedAt(status: RunStatus, windowStart: [Double]?, end: [Double], critical: [CriticalPoint], diagonal: Double) -> Basin? {
-        guard status == .maxSteps, let w = windowStart else { return nil }
-        let radius = 0.02 * diagonal
-        let near = critical.indices.filter { critical[$0].kind == .saddle && distance(critical[$0].theta, end) < radius && distance(critical[$0].theta, w) < radius }
-        guard let i = near.min(by: { distance(critical[$0].theta, end) < distance(critical[$1].theta, end) }) else { return nil }
-        return Basin(index: i, theta: critical[i].theta, kind: .saddle, distance: distance(critical[i].theta, end), reached: false)
+        BasinRule.cycling(pathEnd, basin: final.basin)
     }
 
     /// The settings the run used, for the JSON's `hyperparameters` (start included).
@@ -275,7 +227,7 @@ extension RunConfiguration {
             let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
             let window = RunRecord.endPoints(trajectory).window
             endBasin = try critical.flatMap { c in
-                try RunRecord.trappedAt(status: status, windowStart: window, end: end.theta, critical: c, diagonal: problem.diagonal)
+                try BasinRule(problem: problem, critical: c).trapped(PathEnd(ranAllSteps: status == .maxSteps, end: end.theta, windowStart: window, previous: nil, twoBack: nil))
                     ?? self.basin(of: end.theta, among: c) ?? valleyOfMinima(at: end.theta)
             }
             startBasin = critical.flatMap { knownStartBasin ?? self.basin(of: start, among: $0) }
@@ -323,10 +275,10 @@ extension RunConfiguration {
     }
 
     /// The critical point the run ended at: the one within 1e-3 of the domain's diagonal of θ, or
-    /// else the one that gradient flow from θ reaches (`BasinFlow`, the rule of basin maps too);
+    /// else the one that gradient flow from θ reaches (`BasinRule`, the rule of basin maps too);
     /// nil when the flow reaches no critical point of `critical`.
     func basin(of theta: [Double], among critical: [CriticalPoint]) -> Basin? {
-        BasinFlow(problem: problem, critical: critical).basins(of: [theta])[0]
+        BasinRule(problem: problem, critical: critical).basins(of: [theta])[0]
     }
 
     /// A point where the gradient vanishes and the Hessian is positive semi-definite with a flat

@@ -118,7 +118,7 @@ public struct Sweep {
                     return End(status: e.status, theta: e.theta, outcome: outcome, stalled: false, cycling: false, reached: false, measures: try measured(e))
                 }
             }
-            let basins = BasinFlow(problem: shared, critical: critical).basins(of: endings.map(\.theta))
+            let basins = BasinRule(problem: shared, critical: critical).basins(of: endings.map(\.theta))
             return try zip(endings, basins).map { e, b in
                 let judgement = BasinMaps.judge(e, basin: b, problem: shared, critical: critical)
                 return End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, cycling: judgement.cycling,

@@ -28,9 +28,9 @@ struct Basins: SettingsCommand {
             minimum, darker = converged sooner at it, pale = did not converge there, greys = diverged, left \
             the domain, no minimum, blue-grey = stalled at a saddle, marked) are written; --no-plot skips the figure.
 
-            Many starts run together on the batch tapes (gd, momentum, nesterov, adam, adamw, \
-            sam, gam, gam-sam; the others one start at a time), on every core; --threads changes \
-            the speed, never the result.
+            Many starts run together on the batch tapes, blocks of 256 (sam-exact and gam-exact \
+            search each start's ball one start at a time), on every core, each start ending on \
+            the bits lab run --start ends on; --threads changes the speed, never the result.
 
             \(optimizersHelp)
 
