@@ -83,11 +83,16 @@ public final class LaneOracle {
         for p in 0..<m { for i in 0..<dimension { g[i * Lanes.width + p] += noise * generators[p].next() } }
     }
 
-    /// Counts the passes `hessianGradient` (or `gradient`) would make, for a caller that made
-    /// them uncounted ahead of time (a run's loop evaluates θ after each update, and counts that
-    /// pass when a step uses it).
+    /// Whether `hessianGradient` takes one pass of the fused H∇L tape; without it (a model fitted
+    /// to data, or gradient noise, whose product is along the noisy gradient) it takes a gradient
+    /// pass and an HVP pass.
+    private var fusedHessianGradient: Bool { hessianGradientTape != nil && noise == 0 }
+
+    /// Counts the passes `hessianGradient` (or `gradient`) makes, for a caller that made them
+    /// uncounted ahead of time (a run's loop evaluates θ after each update, and counts that pass
+    /// when a step uses it); `hessianGradient` and `gradient` count through it too.
     public func count(hessianGradient: Bool) {
-        if !hessianGradient || noise > 0 || hessianGradientTape == nil { evaluations.gradient += 1 }
+        if !(hessianGradient && fusedHessianGradient) { evaluations.gradient += 1 }
         if hessianGradient { evaluations.hvp += 1 }
     }
 
@@ -100,7 +105,7 @@ public final class LaneOracle {
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient))
         }
         if let gradient { addNoise(gradient, count: m) }
-        if counted { evaluations.gradient += 1 }
+        if counted { count(hessianGradient: false) }
     }
 
     /// L, ∇L and H∇L at lanes 0..<m from one pass of the H∇L tape (for data, a gradient pass and
@@ -109,16 +114,16 @@ public final class LaneOracle {
     public func hessianGradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
                                 gradient: UnsafeMutablePointer<Double>?, hessianGradient: UnsafeMutablePointer<Double>?,
                                 counted: Bool = true) {
-        guard let tape = hessianGradientTape, noise == 0 else {
+        if counted { count(hessianGradient: true) }
+        guard fusedHessianGradient, let tape = hessianGradientTape else {
             let g = gradient ?? gradientScratch.pointer
-            self.gradient(theta, count: m, loss: loss, gradient: g, counted: counted)
-            if let hessianGradient { hvp(theta, g, count: m, into: hessianGradient, counted: counted) }
+            self.gradient(theta, count: m, loss: loss, gradient: g, counted: false)
+            if let hessianGradient { hvp(theta, g, count: m, into: hessianGradient, counted: false) }
             return
         }
         hessianGradientRegisters.values.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient) + columns(hessianGradient))
         }
-        if counted { evaluations.hvp += 1 }
     }
 
     /// H(θ)·v at lanes 0..<m, into the lane vector `hv`.
