@@ -102,8 +102,10 @@ public struct Axes: Sendable {
     }
 
     /// The layout in a frame `width` wide. `preferredRatio` is the plot's height over its width
-    /// when the aspect is free.
-    func plan(width: Double, look: Look, preferredRatio: Double, preferredHeight: Double? = nil, equalAspect allowEqual: Bool) -> Plan {
+    /// when the aspect is free. `fixedHeight`: the frame's height when the size fixes it (a
+    /// slide), so an outside legend goes where it leaves the larger plot.
+    func plan(width: Double, look: Look, preferredRatio: Double, preferredHeight: Double? = nil, fixedHeight: Double? = nil,
+              equalAspect allowEqual: Bool) -> Plan {
         let s = look.scale
         var fullTitle = title
         var ratio = preferredRatio, equal = false
@@ -138,20 +140,37 @@ public struct Axes: Sendable {
         var plan = Plan(left: left, right: right, top: top, bottom: bottom, ratio: ratio, equal: equal, titleLines: titleLines,
                         xLabelLines: xLabelLines, yLabelLines: yLabelLines)
         // The legend: in a free corner of the plot at its preferred size, else outside it:
-        // below a wide plot (in as many columns as fit), right of a tall one.
+        // below a wide plot (in as many columns as fit), right of a tall one; in a frame of fixed
+        // height, wherever it leaves the larger plot (a tall legend below a slide's plot would
+        // squeeze it).
         let entries = legendEntries
         if !entries.isEmpty {
             let pw = max(width - left - right, 1), ph = pw * ratio
             let t = transform(plot: (left, top, pw, ph), look: look)
             if Legend.freeCorner(entries, obstacles: artists.flatMap { $0.obstacles(t) }, in: t) == nil {
                 let column = Legend.columnWidth(entries, look: look)
-                if pw >= ph || pw - column - 10 * s < 0.5 * pw {
+                let columns = max(1, min(entries.count, Int(pw / column)))
+                let below = Legend.size(entries, look: look, columns: columns, maxWidth: width - 4 * s).height + 8 * s
+                let beside = Legend.size(entries, look: look).width + 10 * s
+                var goesBelow = pw >= ph || pw - column - 10 * s < 0.5 * pw
+                if let fixedHeight {
+                    // The plot's area as drawn: an equal-aspect plot as large as its box allows.
+                    func area(_ w: Double, _ h: Double) -> Double {
+                        let (w, h) = (max(w, 1), max(h, 1))
+                        guard equal else { return w * h }
+                        let drawnWidth = min(w, h / ratio)
+                        return drawnWidth * drawnWidth * ratio
+                    }
+                    let h = fixedHeight - top - bottom
+                    goesBelow = area(pw, h - below) >= area(pw - beside, h)
+                }
+                if goesBelow {
                     plan.legendSpot = .below
-                    plan.legendColumns = max(1, min(entries.count, Int(pw / column)))
-                    plan.bottom += Legend.size(entries, look: look, columns: plan.legendColumns, maxWidth: width - 4 * s).height + 8 * s
+                    plan.legendColumns = columns
+                    plan.bottom += below
                 } else {
                     plan.legendSpot = .right
-                    plan.right += Legend.size(entries, look: look).width + 10 * s
+                    plan.right += beside
                 }
             }
         }

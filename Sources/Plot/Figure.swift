@@ -128,7 +128,7 @@ public struct Figure: Sendable {
             // fits at the size it is drawn.
             for k in panels.indices {
                 plans[k] = panels[k].plan(width: cellWidth, look: look, preferredRatio: 0.66, preferredHeight: rowHeights[k / columns],
-                                          equalAspect: style.equalAspect)
+                                          fixedHeight: rowHeights[k / columns], equalAspect: style.equalAspect)
             }
             plans = aligned(plans, columns: columns)
         }

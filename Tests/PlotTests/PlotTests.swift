@@ -180,3 +180,51 @@ struct Seeded: RandomNumberGenerator {
         return state ^ (state >> 29)
     }
 }
+
+/// A legend that does not fit inside its plot, at a size that fixes the height (a slide).
+final class FixedHeightLegendTests: XCTestCase {
+    /// The plot box an axes draws into a frame with a plan: the clip rectangle's width and height.
+    func plotBox(_ axes: Axes, plan: Axes.Plan, frame: (x: Double, y: Double, w: Double, h: Double), look: Look) throws -> (Double, Double) {
+        var w = SVGWriter()
+        axes.render(frame: frame, plan: plan, id: 0, look: look, into: &w)
+        let clip = try XCTUnwrap(w.body.first { $0.contains("<rect") && !$0.contains("fill") })
+        func value(_ name: String) throws -> Double {
+            let after = try XCTUnwrap(clip.range(of: "\(name)=\"")).upperBound
+            return try XCTUnwrap(Double(clip[after...].prefix { $0 != "\"" }))
+        }
+        return (try value("width"), try value("height"))
+    }
+
+    /// An equal-aspect square plot whose lines leave no free corner, with `n` legend entries.
+    func axes(entries n: Int) -> Axes {
+        var axes = Axes(title: "t", xLabel: "x", yLabel: "y")
+        axes.equalAspect = true
+        for k in 0..<n {
+            let c = Double(k) / Double(max(n - 1, 1))
+            axes.add(Line(xs: [0, 1, 0, 1], ys: [c, 1 - c, 0, 1], stroke: Stroke(color: .black), label: "a rather long legend entry number \(k)"))
+        }
+        return axes
+    }
+
+    /// With a slide's fixed height, the legend goes where the drawn plot is larger: beside a
+    /// square plot for nine long entries, where the free-width rule put it below and squeezed the
+    /// plot; both plans drawn, their plots measured in the SVG.
+    func testTheLegendLeavesTheLargerPlot() throws {
+        let style = Style(size: Style.slide)
+        let look = style.look
+        let (width, height) = (try XCTUnwrap(style.widthUnits), try XCTUnwrap(style.heightUnits))
+        let frame = (x: 0.0, y: 0.0, w: width, h: height)
+        let a = axes(entries: 9)
+        let chosen = a.plan(width: width, look: look, preferredRatio: 0.66, preferredHeight: height, fixedHeight: height, equalAspect: true)
+        let freeWidth = a.plan(width: width, look: look, preferredRatio: 0.66, preferredHeight: height, equalAspect: true)
+        XCTAssertEqual(freeWidth.legendSpot, .below)
+        XCTAssertEqual(chosen.legendSpot, .right)
+        let (cw, ch) = try plotBox(a, plan: chosen, frame: frame, look: look)
+        let (bw, bh) = try plotBox(a, plan: freeWidth, frame: frame, look: look)
+        XCTAssertEqual(cw / ch, 1, accuracy: 0.01, "equal aspect kept")
+        XCTAssertGreaterThan(cw * ch, 1.3 * bw * bh, "beside: \(cw) × \(ch); below: \(bw) × \(bh)")
+        // One short entry still finds a free corner inside the plot.
+        XCTAssertEqual(axes(entries: 1).plan(width: width, look: look, preferredRatio: 0.66, preferredHeight: height, fixedHeight: height,
+                                             equalAspect: true).legendSpot, .inside)
+    }
+}
