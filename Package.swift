@@ -49,7 +49,7 @@ let package = Package(
             swiftSettings: optimisedCore
         ),
         .target(name: "Optimizers", dependencies: ["Landscape", "Symbolic"], exclude: ["README.md"], swiftSettings: optimisedCore),
-        .target(name: "Experiments", dependencies: ["Optimizers", "Landscape"], exclude: ["README.md"], swiftSettings: optimisedCore),
+        .target(name: "Experiments", dependencies: ["Optimizers", "Landscape", "Symbolic"], exclude: ["README.md"], swiftSettings: optimisedCore),
         .target(name: "Reports", dependencies: ["Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
         .target(name: "Plot", exclude: ["README.md"]),
         .target(name: "Notebook", exclude: ["README.md"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Landscape
 import Optimizers
+import Symbolic
 
 /// How one start's run ended, without its trajectory: what a basin map needs to judge it.
 public struct RunEnding: Sendable {

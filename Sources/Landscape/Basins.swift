@@ -80,12 +80,12 @@ public struct BasinRule {
         var active = [Bool](repeating: true, count: count)
         for (q, p) in flowing.enumerated() { for i in 0..<n { x[q * n + i] = points[p][i] } }
         // Block buffers: lane k of component i at [i * w + k].
-        let ys = BlockBuffer(n * w), mids = BlockBuffer(n * w), gy = BlockBuffer(n * w), gm = BlockBuffer(n * w)
-        let ly = BlockBuffer(w), lm = BlockBuffer(w)
+        let ys = LaneBuffer(count: n * w), mids = LaneBuffer(count: n * w), gy = LaneBuffer(count: n * w), gm = LaneBuffer(count: n * w)
+        let ly = LaneBuffer(count: w), lm = LaneBuffer(count: w)
         let tape = problem.oracle.gradientTape
         var registers = tape.makeBlockWorkspace()
         /// L and ∇L at lanes 0..<m of `at`, on the batch gradient tape.
-        func gradient(_ at: BlockBuffer, count m: Int, loss: BlockBuffer, gradient: BlockBuffer) {
+        func gradient(_ at: LaneBuffer, count m: Int, loss: LaneBuffer, gradient: LaneBuffer) {
             let inputs = (0..<n).map { UnsafePointer(at.pointer + $0 * w) }
             let outputs = [loss.pointer] + (0..<n).map { gradient.pointer + $0 * w }
             registers.withUnsafeMutableBufferPointer { tape.evaluate(block: inputs, count: m, registers: $0.baseAddress!, into: outputs) }
@@ -204,19 +204,5 @@ public struct PathEnd: Sendable {
 
     public init(ranAllSteps: Bool, end: [Double], windowStart: [Double]?, previous: [Double]?, twoBack: [Double]?) {
         (self.ranAllSteps, self.end, self.windowStart, self.previous, self.twoBack) = (ranAllSteps, end, windowStart, previous, twoBack)
-    }
-}
-
-/// Doubles for a block of lanes, freed with the buffer.
-final class BlockBuffer {
-    let pointer: UnsafeMutablePointer<Double>
-    init(_ count: Int) {
-        pointer = .allocate(capacity: count)
-        pointer.initialize(repeating: 0, count: count)
-    }
-    deinit { pointer.deallocate() }
-    subscript(i: Int) -> Double {
-        get { pointer[i] }
-        set { pointer[i] = newValue }
     }
 }

@@ -1,3 +1,5 @@
+import Symbolic
+
 /// Adaptive SAM (Kwon et al., ICML 2021) with the normalisation operator T = |θ| + η:
 ///
 ///     e = ρ T² g / ‖T g‖,   direction = ∇L(θ + e)

@@ -1,3 +1,5 @@
+import Symbolic
+
 /// Gradient norm Aware Minimization (Zhang et al., "Gradient Norm Aware Minimization Seeks
 /// First-Order Flatness and Improves Generalization", CVPR 2023), Algorithm 1, with exact
 /// Hessian-vector products. It minimises L + α·FOF_ρ, with the first-order flatness

@@ -1,3 +1,5 @@
+import Symbolic
+
 /// The accelerated GAM of the authors' public code (xxgege/GAM, `gam.py`), without
 /// Hessian-vector products. With r = grad_rho, s = grad_norm_rho and ĝ = g/(‖g‖ + 1e-12):
 ///

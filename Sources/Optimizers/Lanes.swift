@@ -16,22 +16,9 @@ public enum Lanes {
     public static let width = Tape.blockSize
 }
 
-/// A buffer of `count` doubles that frees itself.
-public final class LaneBuffer: @unchecked Sendable {
-    public let pointer: UnsafeMutablePointer<Double>
-    public let count: Int
-    public init(count: Int, value: Double = 0) {
-        self.count = count
-        pointer = .allocate(capacity: count)
-        pointer.initialize(repeating: value, count: count)
-    }
+extension LaneBuffer {
     /// A vector of `dimension` components for `Lanes.width` lanes.
     public convenience init(dimension: Int) { self.init(count: dimension * Lanes.width) }
-    deinit { pointer.deallocate() }
-    public subscript(i: Int) -> Double {
-        get { pointer[i] }
-        set { pointer[i] = newValue }
-    }
 }
 
 /// The problem's tapes over a block of lanes, with their registers (one per run), as an

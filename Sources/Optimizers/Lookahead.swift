@@ -1,3 +1,5 @@
+import Symbolic
+
 /// Lookahead (Zhang, Lucas, Hinton and Ba, NeurIPS 2019), as torch-optimizer's `Lookahead`
 /// wraps an inner optimizer: the base rule takes k fast steps along the gradient, then the slow
 /// weights φ move a fraction α towards the fast ones and the fast weights restart from them:

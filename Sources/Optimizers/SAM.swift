@@ -1,3 +1,5 @@
+import Symbolic
+
 /// Sharpness-Aware Minimization (Foret et al., ICLR 2021), as davda54/sam implements it:
 ///
 ///     e = ρ g / (‖g‖ + 1e-12),   direction = ∇L(θ + e)

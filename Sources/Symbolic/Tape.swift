@@ -317,3 +317,20 @@ public struct Tape: Sendable {
         }
     }
 }
+
+/// A buffer of `count` doubles that frees itself: a block of lanes for the batch tape (lane k of
+/// component i at `i * Tape.blockSize + k`).
+public final class LaneBuffer: @unchecked Sendable {
+    public let pointer: UnsafeMutablePointer<Double>
+    public let count: Int
+    public init(count: Int, value: Double = 0) {
+        self.count = count
+        pointer = .allocate(capacity: count)
+        pointer.initialize(repeating: value, count: count)
+    }
+    deinit { pointer.deallocate() }
+    public subscript(i: Int) -> Double {
+        get { pointer[i] }
+        set { pointer[i] = newValue }
+    }
+}
