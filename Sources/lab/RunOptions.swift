@@ -17,16 +17,20 @@ import Optimizers
 protocol SettingOptions: ParsableArguments {}
 
 extension SettingOptions {
-    /// The settings given, as text keyed by setting (`["lr": "0.1", "measures": "true"]`),
-    /// from every option of the group and of the groups inside it.
-    var texts: [String: String] {
-        var out: [String: String] = [:]
-        for child in Mirror(reflecting: self).children {
-            guard let label = child.label, label.hasPrefix("_"), let option = child.value as? GivenSetting else { continue }
-            option.add(key: settingKey(String(label.dropFirst())), to: &out)
-        }
-        return out
+    /// The settings given, as text keyed by setting (`["lr": "0.1", "measures": "true"]`).
+    var texts: [String: String] { settingTexts(of: self) }
+}
+
+/// The settings given to a command or an option group, as text keyed by setting: every option
+/// named after a setting (not `--at`, `--run-to`, ...) and the options of every group of settings
+/// inside it.
+func settingTexts(of options: Any) -> [String: String] {
+    var out: [String: String] = [:]
+    for child in Mirror(reflecting: options).children {
+        guard let label = child.label, label.hasPrefix("_"), let option = child.value as? GivenSetting else { continue }
+        option.add(key: settingKey(String(label.dropFirst())), to: &out)
     }
+    return out
 }
 
 /// `gradNormRho` → `grad-norm-rho`, as argument-parser names the flag of a property.
@@ -41,7 +45,7 @@ protocol GivenSetting {
 
 extension Option: GivenSetting where Value == String? {
     func add(key: String, to texts: inout [String: String]) {
-        if let value = wrappedValue { texts[key] = value }
+        if let value = wrappedValue, RunSettings.setting(key) != nil { texts[key] = value }
     }
 }
 
@@ -145,21 +149,8 @@ protocol SettingsCommand: CommonOptionsCommand {}
 
 extension SettingsCommand {
     /// The settings given on the command line, read by the table (`RunSettings.read`).
-    func given() throws -> [String: SettingValue] {
-        var texts: [String: String] = [:]
-        for child in Mirror(reflecting: self).children {
-            guard let label = child.label, label.hasPrefix("_"), let option = child.value as? GivenSetting else { continue }
-            let key = settingKey(String(label.dropFirst()))
-            // A group of settings, or an option that is a setting (not --at, --run-to, ...).
-            if child.value is any OptionGroupOfSettings || RunSettings.setting(key) != nil { option.add(key: key, to: &texts) }
-        }
-        return try RunSettings.read(texts)
-    }
+    func given() throws -> [String: SettingValue] { try RunSettings.read(settingTexts(of: self)) }
 }
-
-/// An option group whose options are all settings.
-protocol OptionGroupOfSettings {}
-extension OptionGroup: OptionGroupOfSettings where Value: SettingOptions {}
 
 /// `--out`: the folder a command writes its files to.
 struct OutputFolderOption: ParsableArguments {
