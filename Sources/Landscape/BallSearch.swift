@@ -21,8 +21,6 @@ struct TrustRegionModel {
     let hessian: ([Double]) -> [[Double]]
 }
 
-func normSquared(_ v: [Double]) -> Double { v.map { $0 * $0 }.reduce(0, +) }
-
 extension Oracle {
     /// Variables up to which the search also runs the second-order trust-region ascent (each of
     /// its steps needs the whole n × n Hessian of the objective and its eigenvectors).
@@ -39,12 +37,19 @@ extension Oracle {
         guard fx.isFinite else { return start }
         var radius = rho / 2
         var onSphere = false
+        // The model at x, made again only when x moves (a rejected step only shrinks the region).
+        var g = model.gradient(x)
+        var local: (h: [[Double]], eigen: (values: [Double], vectors: [[Double]]))?
         for _ in 0..<60 {
-            // Symmetrised: the FOF model's Jacobian is symmetric only up to rounding.
-            let g = model.gradient(x), raw = model.hessian(x)
-            let h = raw.indices.map { i in raw.indices.map { j in 0.5 * (raw[i][j] + raw[j][i]) } }
-            guard g.allSatisfy(\.isFinite), h.allSatisfy({ $0.allSatisfy(\.isFinite) }),
-                  let eigen = try? SymmetricEigen.symmv(h) else { return x }
+            if local == nil {
+                // Symmetrised: the FOF model's Jacobian is symmetric only up to rounding.
+                let raw = model.hessian(x)
+                let h = raw.indices.map { i in raw.indices.map { j in 0.5 * (raw[i][j] + raw[j][i]) } }
+                guard g.allSatisfy(\.isFinite), h.allSatisfy({ $0.allSatisfy(\.isFinite) }),
+                      let eigen = try? SymmetricEigen.symmv(h) else { return x }
+                local = (h, eigen)
+            }
+            let (h, eigen) = local!
             let d = trustRegionStep(gradient: g, eigen: eigen, radius: radius)
             var y = zip(x, d).map { $0 + $1 }
             let r = distance(y, center)
@@ -55,7 +60,9 @@ extension Oracle {
             if fy > fx {
                 if fy - fx > 0.75 * predicted && norm(d) > 0.99 * radius { radius = min(2 * radius, 2 * rho) }
                 (x, fx) = (y, fy)
-                if projected && dot(model.gradient(x), zip(x, center).map { $0 - $1 }) > 0 { onSphere = true; break }
+                g = model.gradient(x)
+                local = nil
+                if projected && dot(g, zip(x, center).map { $0 - $1 }) > 0 { onSphere = true; break }
             } else {
                 radius /= 4
             }
@@ -67,22 +74,28 @@ extension Oracle {
         // P = I − uuᵀ. The normal direction gets a large negative curvature so no step takes it.
         var u = zip(x, center).map { ($0 - $1) / rho }
         radius = 0.5
+        // The Riemannian model at u, made again only when u moves.
+        var sphere: (rg: [Double], hr: [[Double]], eigen: (values: [Double], vectors: [[Double]]))?
         for _ in 0..<60 {
-            let g = model.gradient(x).map { rho * $0 }, h = model.hessian(x)
-            guard g.allSatisfy(\.isFinite), h.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { break }
-            let n = u.count, gu = dot(g, u)
-            let rg = zip(g, u).map { $0 - gu * $1 }
-            func project(_ v: [Double]) -> [Double] { let c = dot(v, u); return zip(v, u).map { $0 - c * $1 } }
-            // P A P with A = ρ²H, written out: A − u(Au)ᵀ − (Au)uᵀ + (uᵀAu) uuᵀ.
-            let au = h.map { rho * rho * dot($0, u) }, uau = dot(u, au)
-            let scale = 1 + h.map { $0.map(abs).reduce(0, +) }.max()! * rho * rho + abs(gu)
-            let hr = (0..<n).map { i in
-                (0..<n).map { j in
-                    rho * rho * 0.5 * (h[i][j] + h[j][i]) - u[i] * au[j] - au[i] * u[j] + uau * u[i] * u[j]
-                        - gu * ((i == j ? 1 : 0) - u[i] * u[j]) - 10 * scale * u[i] * u[j]
+            if sphere == nil {
+                let g = model.gradient(x).map { rho * $0 }, h = model.hessian(x)
+                guard g.allSatisfy(\.isFinite), h.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { break }
+                let n = u.count, gu = dot(g, u)
+                let rg = zip(g, u).map { $0 - gu * $1 }
+                // P A P with A = ρ²H, written out: A − u(Au)ᵀ − (Au)uᵀ + (uᵀAu) uuᵀ.
+                let au = h.map { rho * rho * dot($0, u) }, uau = dot(u, au)
+                let scale = 1 + h.map { $0.map(abs).reduce(0, +) }.max()! * rho * rho + abs(gu)
+                let hr = (0..<n).map { i in
+                    (0..<n).map { j in
+                        rho * rho * 0.5 * (h[i][j] + h[j][i]) - u[i] * au[j] - au[i] * u[j] + uau * u[i] * u[j]
+                            - gu * ((i == j ? 1 : 0) - u[i] * u[j]) - 10 * scale * u[i] * u[j]
+                    }
                 }
+                guard let eigen = try? SymmetricEigen.symmv(hr) else { break }
+                sphere = (rg, hr, eigen)
             }
-            guard let eigen = try? SymmetricEigen.symmv(hr) else { break }
+            let (rg, hr, eigen) = sphere!
+            func project(_ v: [Double]) -> [Double] { let c = dot(v, u); return zip(v, u).map { $0 - c * $1 } }
             let d = project(trustRegionStep(gradient: rg, eigen: eigen, radius: radius))
             let moved = zip(u, d).map { $0 + $1 }, length = norm(moved)
             let v = moved.map { $0 / length }
@@ -91,6 +104,7 @@ extension Oracle {
             if fy > fx {
                 if fy - fx > 0.75 * predicted && norm(d) > 0.99 * radius { radius = min(2 * radius, 1) }
                 (x, fx, u) = (y, fy, v)
+                sphere = nil
             } else {
                 radius /= 4
             }

@@ -263,7 +263,7 @@ extension Oracle {
             guard dimension <= Oracle.trustRegionLimit else { break }
             let model = kind == .loss
                 ? TrustRegionModel(value: { o.loss($0) }, gradient: { o.gradient($0).gradient }, hessian: { o.hessian($0) })
-                : TrustRegionModel(value: { 0.5 * normSquared(o.gradient($0).gradient) }, gradient: { o.gradientNormGradient($0) },
+                : TrustRegionModel(value: { let g = o.gradient($0).gradient; return 0.5 * dot(g, g) }, gradient: { o.gradientNormGradient($0) },
                                    hessian: { o.gradientNormJacobian($0) })
             let previous = best
             consider(trustRegionAscent(model, from: center, center: center, rho: rho), "trust-region ascent from the centre")
