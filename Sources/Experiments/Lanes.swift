@@ -70,22 +70,22 @@ public struct LaneRuns {
         let twoBack = LaneBuffer(dimension: n)
         let g = LaneBuffer(dimension: n), d = LaneBuffer(dimension: n), loss = LaneBuffer(count: w)
         let hg: LaneBuffer? = rule.needsHessianGradient ? LaneBuffer(dimension: n) : nil
+        // A watched run with noise keeps ∇L before the noise too: the watch sees the landscape's.
+        let clean: LaneBuffer? = watch != nil && hyper.noise > 0 ? LaneBuffer(dimension: n) : nil
         // L and ∇L at θ, with H∇L in the same pass when the rule needs it; counted when a step uses them.
         func evaluate() {
             if let hg {
-                oracle.hessianGradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer, hessianGradient: hg.pointer, counted: false)
+                oracle.hessianGradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer, hessianGradient: hg.pointer,
+                                       clean: clean?.pointer, counted: false)
             } else {
-                oracle.gradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer, counted: false)
+                oracle.gradient(theta.pointer, count: m, loss: loss.pointer, gradient: g.pointer, clean: clean?.pointer, counted: false)
             }
         }
         func lane(_ v: LaneBuffer, _ p: Int) -> [Double] { (0..<n).map { v[$0 * w + p] } }
-        // The watch sees L and ∇L without noise: the pass just made when the run has none, a
-        // pass of its own otherwise.
+        // The watch sees L and ∇L without noise, from the pass just made (L carries no noise).
         func visit(_ step: Int) throws {
             guard let watch else { return }
-            let point = lane(theta, 0)
-            let (l, gradient) = hyper.noise == 0 ? (loss[0], lane(g, 0)) : problem.oracle.gradient(point)
-            try watch.visit(step, point, l, gradient)
+            try watch.visit(step, lane(theta, 0), loss[0], lane(clean ?? g, 0))
         }
         for (p, s) in starts.enumerated() { for i in 0..<n { theta[i * w + p] = s[i] } }
         var base = LaneBaseRule(BaseRule(kind: optimizer.impliedBase ?? hyper.base, momentum: hyper.momentum,

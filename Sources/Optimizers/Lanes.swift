@@ -84,13 +84,15 @@ public final class LaneOracle {
     }
 
     /// L (into `loss`, one per lane) and ∇L (into `gradient`, a lane vector, with the run's noise)
-    /// at lanes 0..<m; nil skips an output.
+    /// at lanes 0..<m; nil skips an output. `clean` gets ∇L before the noise (a watched run
+    /// reports the landscape's own gradient).
     public func gradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
-                         gradient: UnsafeMutablePointer<Double>?, counted: Bool = true) {
+                         gradient: UnsafeMutablePointer<Double>?, clean: UnsafeMutablePointer<Double>? = nil, counted: Bool = true) {
         let tape = oracle.gradientTape
         gradientRegisters.values.withUnsafeMutableBufferPointer { r in
             tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient))
         }
+        if let clean, let gradient { LaneMath.copy(gradient, dimension: dimension, count: m, into: clean) }
         if let gradient { addNoise(gradient, count: m) }
         if counted { count(hessianGradient: false) }
     }
@@ -100,11 +102,11 @@ public final class LaneOracle {
     /// taken along the noisy gradient (a gradient pass and an HVP pass). nil skips an output.
     public func hessianGradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
                                 gradient: UnsafeMutablePointer<Double>?, hessianGradient: UnsafeMutablePointer<Double>?,
-                                counted: Bool = true) {
+                                clean: UnsafeMutablePointer<Double>? = nil, counted: Bool = true) {
         if counted { count(hessianGradient: true) }
         guard fusedHessianGradient, let tape = hessianGradientTape else {
             let g = gradient ?? gradientScratch.pointer
-            self.gradient(theta, count: m, loss: loss, gradient: g, counted: false)
+            self.gradient(theta, count: m, loss: loss, gradient: g, clean: clean, counted: false)
             if let hessianGradient { hvp(theta, g, count: m, into: hessianGradient, counted: false) }
             return
         }
