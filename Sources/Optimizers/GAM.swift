@@ -41,9 +41,7 @@ struct GAM: LaneDirection {
         LaneMath.guardedRatio(1, norms.pointer, count: m, into: factors.pointer)
         LaneMath.scaled(s.hessianGradient!, factors.pointer, dimension: n, count: m, into: f.pointer)
         // θ_adv = θ + ρ f/(‖f‖ + ξ)
-        LaneMath.norm(f.pointer, dimension: n, count: m, into: norms.pointer)
-        LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)
-        LaneMath.addScaled(theta, f.pointer, factors.pointer, dimension: n, count: m, into: adv.pointer)
+        LaneMath.stepAlong(theta, f.pointer, rho, dimension: n, count: m, norms: norms.pointer, factors: factors.pointer, into: adv.pointer)
         // h_norm = ρ H(θ_adv)∇L(θ_adv)/(‖∇L(θ_adv)‖ + ξ)
         oracle.hessianGradient(adv.pointer, count: m, loss: nil, gradient: advGradient.pointer, hessianGradient: hg.pointer)
         LaneMath.norm(advGradient.pointer, dimension: n, count: m, into: norms.pointer)
@@ -56,9 +54,7 @@ struct GAM: LaneDirection {
         LaneMath.scaled(hg.pointer, factors.pointer, dimension: n, count: m, into: hg.pointer)
         var b = g
         if let samRho {
-            LaneMath.norm(g, dimension: n, count: m, into: norms.pointer)
-            LaneMath.guardedRatio(samRho, norms.pointer, count: m, into: factors.pointer)
-            LaneMath.addScaled(theta, g, factors.pointer, dimension: n, count: m, into: adv.pointer)
+            LaneMath.stepAlong(theta, g, samRho, dimension: n, count: m, norms: norms.pointer, factors: factors.pointer, into: adv.pointer)
             oracle.gradient(adv.pointer, count: m, loss: nil, gradient: base.pointer)
             b = UnsafePointer(base.pointer)
         }

@@ -29,11 +29,9 @@ struct GAMFast: LaneDirection {
 
     func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) {
         let n = dimension, w = Lanes.width, m = s.count, g0 = s.gradient
-        /// out = x + v · (c/(‖v‖ + ξ)), lane by lane.
+        /// `LaneMath.stepAlong` with this rule's scratch.
         func stepAlong(_ x: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ c: Double, into out: UnsafeMutablePointer<Double>) {
-            LaneMath.norm(v, dimension: n, count: m, into: norms.pointer)
-            LaneMath.guardedRatio(c, norms.pointer, count: m, into: factors.pointer)
-            LaneMath.addScaled(x, v, factors.pointer, dimension: n, count: m, into: out)
+            LaneMath.stepAlong(x, v, c, dimension: n, count: m, norms: norms.pointer, factors: factors.pointer, into: out)
         }
         // g1 = ∇L(θ + r ĝ0); d = g1 − g0; θ2 = θ + s d/‖d‖; g2 = ∇L(θ2); g3 = ∇L(θ2 + r ĝ2)
         stepAlong(s.theta, g0, gradRho, into: point.pointer)

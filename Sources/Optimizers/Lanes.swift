@@ -286,6 +286,15 @@ public enum LaneMath {
     static func guardedRatio(_ numerator: Double, _ norm: UnsafePointer<Double>, count m: Int, into c: UnsafeMutablePointer<Double>) {
         for p in 0..<m { c[p] = numerator / (norm[p] + xi) }
     }
+
+    /// out = x + v · c/(‖v‖ + ξ), lane by lane: the normalised step of SAM's ascent, GAM's
+    /// θ_adv and gam-fast's probes; `norms` and `factors` are scratch (one per lane).
+    static func stepAlong(_ x: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ c: Double, dimension n: Int, count m: Int,
+                          norms: UnsafeMutablePointer<Double>, factors: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        norm(v, dimension: n, count: m, into: norms)
+        guardedRatio(c, norms, count: m, into: factors)
+        addScaled(x, v, factors, dimension: n, count: m, into: out)
+    }
 }
 
 /// A base rule (`BaseRule`, whose documentation gives the update) with its state, over a block

@@ -19,9 +19,7 @@ struct SAM: LaneDirection {
 
     func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) {
         let m = s.count
-        LaneMath.norm(s.gradient, dimension: dimension, count: m, into: norms.pointer)
-        LaneMath.guardedRatio(rho, norms.pointer, count: m, into: factors.pointer)
-        LaneMath.addScaled(s.theta, s.gradient, factors.pointer, dimension: dimension, count: m, into: ascent.pointer)
+        LaneMath.stepAlong(s.theta, s.gradient, rho, dimension: dimension, count: m, norms: norms.pointer, factors: factors.pointer, into: ascent.pointer)
         oracle.gradient(ascent.pointer, count: m, loss: report == nil ? nil : ascentLoss.pointer, gradient: direction)
         guard let report else { return }
         LaneMath.copy(ascent.pointer, dimension: dimension, count: m, into: report.probe.pointer)
