@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"], exclude: ["isa-driver.c"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "LandscapeTests", dependencies: ["Landscape", "Numerics", "Symbolic"]),
-        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Landscape"]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "Landscape", "Symbolic"]),
         .testTarget(
             name: "ExperimentsTests",
             dependencies: ["Experiments", "Optimizers", "Landscape"],

@@ -314,15 +314,6 @@ public struct LaneBaseRule {
         v = LaneBuffer(dimension: dimension)
     }
 
-    /// One update of a single point along `direction`: lane 0 of a block of one.
-    public mutating func step(_ theta: inout [Double], direction: [Double], lr: Double) {
-        let t = LaneBuffer(dimension: dimension), d = LaneBuffer(dimension: dimension)
-        for i in 0..<dimension { (t[i * Lanes.width], d[i * Lanes.width]) = (theta[i], direction[i]) }
-        let active = [true]
-        active.withUnsafeBufferPointer { step(t.pointer, direction: d.pointer, lr: lr, count: 1, active: $0.baseAddress!) }
-        theta = (0..<dimension).map { t[$0 * Lanes.width] }
-    }
-
     /// One update of lanes 0..<count where `active[p]`, along `d` (which it may overwrite).
     public mutating func step(_ theta: UnsafeMutablePointer<Double>, direction d: UnsafeMutablePointer<Double>, lr: Double,
                               count: Int, active: UnsafePointer<Bool>) {
