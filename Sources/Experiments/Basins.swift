@@ -157,7 +157,7 @@ public struct BasinMaps {
     /// (`BasinRule.trapped`) is judged there instead, as `lab run` reports it.
     static func judge(_ e: RunEnding, basin flowBasin: Basin?, problem: Problem, critical: [CriticalPoint]) -> Judgement {
         let steps = e.status == .converged ? Int32(e.updates) : -1
-        let end = PathEnd(ranAllSteps: e.status == .maxSteps, end: e.theta, windowStart: e.windowStart, previous: e.previous, twoBack: e.twoBack)
+        let end = e.pathEnd
         let basin = BasinRule(problem: problem, critical: critical).trapped(end) ?? flowBasin
         let stalled = BasinRule.stalled(end, basin: basin)
         let cycling = BasinRule.cycling(end, basin: basin)

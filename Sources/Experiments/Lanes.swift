@@ -15,13 +15,14 @@ public struct RunEnding: Sendable {
     /// θ one and two updates before the end of a run of all its steps, where
     /// `BasinRule.cycling` sees a run go back and forth; nil otherwise.
     public var previous: [Double]?, twoBack: [Double]?
+
+    /// The ending as the basin rule judges it.
+    public var pathEnd: PathEnd {
+        PathEnd(ranAllSteps: status == .maxSteps, end: theta, windowStart: windowStart, previous: previous, twoBack: twoBack)
+    }
 }
 
 extension RunConfiguration {
-    /// The step whose θ `BasinRule.stalled` compares with the end, for a run of all its steps;
-    /// nil when the run is too short to judge.
-    var stallWindowStart: Int? { BasinRule.stallWindowStart(points: hyper.steps + 1) }
-
     /// This run's ending: the run as a block of one lane.
     public func ending() throws -> RunEnding {
         try LaneRuns(problem: problem, optimizer: optimizer, hyper: hyper).endings([start])[0]
@@ -132,7 +133,7 @@ public struct LaneRuns {
             // The direction before the base rule, which may overwrite it, is what the watch sees.
             let result = report?.result(lane: 0, direction: d.pointer)
             LaneMath.copy(theta.pointer, dimension: n, count: m, into: previous.pointer)
-            if k == hyper.steps - 2 { LaneMath.copy(theta.pointer, dimension: n, count: m, into: twoBack.pointer) }
+            if k == steps - 2 { LaneMath.copy(theta.pointer, dimension: n, count: m, into: twoBack.pointer) }
             let moved = active.withUnsafeBufferPointer {
                 base.step(theta.pointer, direction: d.pointer, lr: lr, count: m, active: $0.baseAddress!)
                 return rule.afterStep(theta: theta.pointer, active: $0.baseAddress!, count: m)
@@ -164,7 +165,7 @@ public struct LaneRuns {
         let endings = (0..<m).map { p in
             var e = RunEnding(status: status[p], updates: updates[p], theta: lane(theta, p),
                               windowStart: windowStep.map { _ in lane(window, p) })
-            if status[p] == .maxSteps && hyper.steps >= 2 { (e.previous, e.twoBack) = (lane(previous, p), lane(twoBack, p)) }
+            if status[p] == .maxSteps && steps >= 2 { (e.previous, e.twoBack) = (lane(previous, p), lane(twoBack, p)) }
             return e
         }
         return (endings, divergences, oracle.evaluations)

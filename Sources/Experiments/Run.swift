@@ -61,19 +61,14 @@ public struct TrajectoryRecorder {
     /// 100 000 points: a few tens of megabytes for a 2-D run, a JSON of about 10 MB.
     public static let defaultLimit = 100_000
     public let limit: Int
-    /// Kept steps are the multiples of `stride` (and the last step, and `pinned`).
+    /// Kept steps are the multiples of `stride` (and the last step).
     public private(set) var stride = 1
-    /// Steps kept whatever the stride: where `RunRecord.stalled` starts its window, and the two
-    /// before the last, where `RunRecord.cycling` looks.
-    public let pinned: Set<Int>
     private var kept: [TrajectoryPoint] = []
     private var latest: TrajectoryPoint?
-    private var pinnedPoints: [TrajectoryPoint] = []
 
-    public init(limit: Int = defaultLimit, pinned: Set<Int> = []) { (self.limit, self.pinned) = (max(limit, 2), pinned) }
+    public init(limit: Int = defaultLimit) { self.limit = max(limit, 2) }
 
     public mutating func append(_ p: TrajectoryPoint) {
-        if let l = latest, pinned.contains(l.step) { pinnedPoints.append(l) }
         if let l = latest, l.step % stride == 0 { kept.append(l) }
         latest = p
         if kept.count > limit {
@@ -88,11 +83,7 @@ public struct TrajectoryRecorder {
     }
 
     /// The points kept, the last one included, in step order.
-    public var points: [TrajectoryPoint] {
-        let extra = pinnedPoints.filter { $0.step % stride != 0 }
-        let all = extra.isEmpty ? kept : (kept + extra).sorted { $0.step < $1.step }
-        return all + (latest.map { [$0] } ?? [])
-    }
+    public var points: [TrajectoryPoint] { kept + (latest.map { [$0] } ?? []) }
 }
 
 /// How a run ended: after `steps` updates (`max_steps`), converged (‖∇L + wd·θ‖ below `convergenceTolerance`;
@@ -145,28 +136,15 @@ public struct RunRecord: Sendable {
     /// The critical point gradient flow reaches from the start: the basin the run began in, so
     /// that a run that changes basins says so. nil for a diverged run.
     public let startBasin: Basin?
+    /// How the run ended, as the basin rule judges it (`stalled`, `cycling`): from the loop,
+    /// whatever of the trajectory was kept.
+    public let pathEnd: PathEnd
 
     /// True when the run ended short of its basin's critical point and had nearly stopped
     /// moving: over its last tenth (at least 10 steps) it moved less than 1% of the distance
     /// that remained. Its end point is not a minimum, and numbers there describe no minimum.
     public var stalled: Bool {
         BasinRule.stalled(pathEnd, basin: final.basin)
-    }
-
-    /// The run's end as the basin rule judges it (`PathEnd`).
-    var pathEnd: PathEnd {
-        let e = RunRecord.endPoints(trajectory)
-        return PathEnd(ranAllSteps: status == .maxSteps, end: final.theta, windowStart: e.window, previous: e.previous, twoBack: e.twoBack)
-    }
-
-    /// The points of a kept trajectory the end is judged by, as `RunEnding` gives them for a
-    /// map's pixel: the start of the stall window (by step, so a thinned trajectory is judged as
-    /// the whole run) and the two points before the last, when they are consecutive steps.
-    static func endPoints(_ t: [TrajectoryPoint]) -> (window: [Double]?, previous: [Double]?, twoBack: [Double]?) {
-        let last = t.last!.step, n = t.count
-        let window = BasinRule.stallWindowStart(points: last + 1).flatMap { w in t.last { $0.step <= w }?.theta }
-        guard n >= 3, t[n - 2].step == last - 1, t[n - 3].step == last - 2 else { return (window, nil, nil) }
-        return (window, t[n - 2].theta, t[n - 3].theta)
     }
 
     /// Whether the run ended in a cycle (`cycling`), from its last three points.
@@ -198,9 +176,8 @@ extension RunConfiguration {
         guard startLoss.isFinite, startGradient.allSatisfy(\.isFinite) else {
             throw SettingError("the \(startLoss.isFinite ? "gradient" : "loss") is not finite at the start; choose another start (a weight-normalised unit whose v is 0, a log of 0, ...)")
         }
-        // The start of the stall window of a run of all its steps is kept whatever the stride.
-        var recorder = TrajectoryRecorder(limit: trajectoryLimit, pinned: Set([stallWindowStart, hyper.steps - 1, hyper.steps - 2].compactMap { $0 }))
-        let (status, divergence, evaluations) = try iterate(visit: { step, theta, l, g in
+        var recorder = TrajectoryRecorder(limit: trajectoryLimit)
+        let (ending, divergence, evaluations) = try iterate(visit: { step, theta, l, g in
             var point = TrajectoryPoint(step: step, theta: theta, loss: l, gradNorm: g.reduce(0) { $0 + $1 * $1 }.squareRoot())
             if measures {
                 point.zof = try oracle.zof(at: theta, rho: hyper.rho).value
@@ -215,6 +192,7 @@ extension RunConfiguration {
             }
         })
         let trajectory = recorder.points
+        let status = ending.status, pathEnd = ending.pathEnd
 
         // A diverged run has no basin, so it need not search for critical points. Beyond 2-D
         // the end point is judged by where descent from it goes, not against a list.
@@ -225,10 +203,8 @@ extension RunConfiguration {
             startBasin = status == .diverged ? nil : try knownStartBasin ?? descentBasin(of: start)
         } else {
             let critical = status == .diverged ? nil : try criticalPoints ?? problem.criticalPoints()
-            let window = RunRecord.endPoints(trajectory).window
             endBasin = try critical.flatMap { c in
-                try BasinRule(problem: problem, critical: c).trapped(PathEnd(ranAllSteps: status == .maxSteps, end: end.theta, windowStart: window, previous: nil, twoBack: nil))
-                    ?? self.basin(of: end.theta, among: c) ?? valleyOfMinima(at: end.theta)
+                try BasinRule(problem: problem, critical: c).trapped(pathEnd) ?? self.basin(of: end.theta, among: c) ?? valleyOfMinima(at: end.theta)
             }
             startBasin = critical.flatMap { knownStartBasin ?? self.basin(of: start, among: $0) }
         }
@@ -242,7 +218,7 @@ extension RunConfiguration {
                               basin: endBasin, lambdaMax: lambdaMax,
                               zof: try end.zof ?? oracle.zof(at: end.theta, rho: hyper.rho).value,
                               fof: try end.fof ?? oracle.fof(at: end.theta, rho: hyper.rho).value),
-            evaluations: evaluations, startBasin: startBasin)
+            evaluations: evaluations, startBasin: startBasin, pathEnd: pathEnd)
     }
 
     /// The run's loop without its records (`LaneRuns.run` with a block of one): `visit(step, θ,
@@ -250,11 +226,11 @@ extension RunConfiguration {
     /// with each step's direction result.
     public func iterate(visit: @escaping (Int, [Double], Double, [Double]) throws -> Void,
                         estimates: @escaping (DirectionResult) -> Void = { _ in }) throws
-        -> (status: RunStatus, divergence: (step: Int, reason: String)?, evaluations: Evaluations)
+        -> (ending: RunEnding, divergence: (step: Int, reason: String)?, evaluations: Evaluations)
     {
         let out = try LaneRuns(problem: problem, optimizer: optimizer, hyper: hyper)
             .run([start], stepLimit: stepLimit, watch: RunWatch(visit: visit, estimates: estimates))
-        return (out.endings[0].status, out.divergences[0], out.evaluations)
+        return (out.endings[0], out.divergences[0], out.evaluations)
     }
 
     /// Why θ ends the run, or nil: a non-finite coordinate or loss, or a coordinate more than ten

@@ -47,7 +47,7 @@ extension RunConfiguration {
         // Only step k and the point after it are kept, however long the run to them.
         var at: (theta: [Double], loss: Double, gradient: [Double])?, next: [Double]?, result: DirectionResult?
         var last = 0, directions = 0
-        let (status, divergence, _) = try withSteps(k + 1).iterate(visit: { step, theta, l, g in
+        let (ending, divergence, _) = try withSteps(k + 1).iterate(visit: { step, theta, l, g in
             last = step
             if step == k { at = (theta, l, g) } else if step == k + 1 { next = theta }
         }, estimates: { d in
@@ -55,7 +55,7 @@ extension RunConfiguration {
             directions += 1
         })
         guard let at, let next, let d = result else {
-            if status == .converged { throw SettingError("the run converged after \(last) steps, before step \(k); choose an earlier \(setting: "run-to")") }
+            if ending.status == .converged { throw SettingError("the run converged after \(last) steps, before step \(k); choose an earlier \(setting: "run-to")") }
             if let divergence {
                 // Divergence at step k + 1 is update k's own: there is no finite next point to show.
                 if divergence.step == k + 1 { throw SettingError("update \(k) itself diverges (\(divergence.reason)): there is no next θ to show; try a smaller \(setting: "lr")\(k > 0 ? SettingError(" or an earlier \(setting: "run-to")") : SettingError(""))") }

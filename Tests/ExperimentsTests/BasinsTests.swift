@@ -170,9 +170,10 @@ final class BasinsTests: XCTestCase {
     }
 
     /// A long run keeps a bounded trajectory: at most `limit` points, evenly spaced (the
-    /// multiples of a power of two) plus the last and the stall window's start, so it is judged
-    /// stalled or not as the whole run is; each kept point is the point of the whole run
-    /// at its step, probes included; the end, status and stall verdict are those of the whole run.
+    /// multiples of a power of two) plus the last; each kept point is the point of the whole run
+    /// at its step, probes included; the end, status and stall and cycle verdicts are those of
+    /// the whole run, judged from the loop's ending, whose window start and last three points are
+    /// the whole trajectory's at their steps.
     func testLongRunsKeepAThinnedTrajectory() throws {
         let p = try load("two-valley")
         let sam = try Optimizer.lookup("sam")
@@ -185,9 +186,12 @@ final class BasinsTests: XCTestCase {
         XCTAssertEqual(a.trajectoryStride, 1)
         XCTAssertEqual(b.trajectoryStride, 16)
         XCTAssertLessThanOrEqual(b.trajectory.count, 101 + 4)
-        // The multiples of 16, the start of the stall window (step 900), the two steps before
-        // the last (where a cycle shows) and the last.
-        XCTAssertEqual(b.trajectory.map(\.step), (Array(Swift.stride(from: 0, through: 1000, by: 16)) + [900, 998, 999, 1000]).sorted())
+        // The multiples of 16 and the last.
+        XCTAssertEqual(b.trajectory.map(\.step), Array(Swift.stride(from: 0, through: 1000, by: 16)) + [1000])
+        XCTAssertEqual(b.pathEnd.windowStart, a.trajectory[900].theta, "the stall window starts at step 900")
+        XCTAssertEqual(b.pathEnd.previous, a.trajectory[999].theta)
+        XCTAssertEqual(b.pathEnd.twoBack, a.trajectory[998].theta)
+        XCTAssertEqual(b.pathEnd.end, a.trajectory[1000].theta)
         XCTAssertEqual(b.cycling, a.cycling)
         for q in b.trajectory {
             let full = a.trajectory[q.step]

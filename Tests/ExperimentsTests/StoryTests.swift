@@ -148,10 +148,10 @@ final class StoryTests: XCTestCase {
             let h = try RunSettings.resolve(problem: p, optimizer: o, given: [:]).hyper
             // The loop alone: where the run ends, without the measures a full run adds.
             var end: [Double] = [], steps = 0
-            let (status, _, _) = try RunConfiguration(problem: p, optimizer: o, hyper: h, start: p.defaults.vector("start")!)
+            let (ending, _, _) = try RunConfiguration(problem: p, optimizer: o, hyper: h, start: p.defaults.vector("start")!)
                 .iterate(visit: { k, theta, _, _ in (steps, end) = (k, theta) })
             if reaches {
-                XCTAssertEqual(status, .converged, name)
+                XCTAssertEqual(ending.status, .converged, name)
                 XCTAssertEqual(Double(steps), 1100, accuracy: 100, name)
                 XCTAssertLessThan(distance(end, fit.theta), 1e-6, name)
             } else {
