@@ -44,8 +44,13 @@ public struct Setting: Sendable {
     public let group: String
     /// Its key in the run JSON's `hyperparameters`, or nil when it is not a hyperparameter.
     public let jsonKey: String?
-    let apply: @Sendable (inout RunSettings, SettingValue) -> Void
+    /// How a run setting sets `RunSettings`; nil for an output setting, which the output code
+    /// applies (Figures' `FigureSettings.resolve`).
+    let apply: (@Sendable (inout RunSettings, SettingValue) -> Void)?
     let read: (@Sendable (RunSettings) -> SettingValue)?
+
+    /// Whether the setting is an output setting (the figure's), applied by the output code.
+    public var isOutput: Bool { apply == nil }
 
     /// Its name on a figure's axis, in the papers' symbols (`MathText` markup): ρ, α, learning rate.
     public var display: String { Setting.displayNames[key] ?? key.replacingOccurrences(of: "-", with: " ") }
@@ -55,6 +60,16 @@ public struct Setting: Sendable {
         "init-seed": "initialisation seed", "grad-rho": "ρ_{grad}", "grad-norm-rho": "ρ_{grad norm}", "beta0": "β_{0}", "beta1": "β_{1}",
         "beta2": "β_{2}", "beta3": "β_{3}", "gamma": "γ", "lookahead-k": "k", "lookahead-alpha": "α_{lookahead}", "noise": "gradient noise σ", "steps": "steps",
     ]
+
+    /// The named figure sizes `size` takes (Figures' `FigureSettings.Size`).
+    public static let figureSizes = ["column", "page", "slide", "screen"]
+
+    /// `WxH` in inches (`5x3.5`), or nil; the range is the kind's to check.
+    public static func inches(_ text: String) -> (width: Double, height: Double)? {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let w = parts[0], let h = parts[1] else { return nil }
+        return (w, h)
+    }
 
     /// Checks a value against the kind, turning an integer into a number where a number is
     /// wanted. The error is a phrase ("must be a positive number, not -1.0") for the caller to
@@ -133,8 +148,8 @@ public struct Setting: Sendable {
         case .figureSize:
             let forms = "column, page, slide, screen or WIDTHxHEIGHT in inches (as in 5x3.5)"
             guard case .word(let w) = value else { return fail("must be \(forms)") }
-            if FigureSettings.Size(named: w) != nil { return .success(value) }
-            guard case .inches(let width, let height)? = FigureSettings.Size(inches: w) else { return fail("'\(w)' is not \(forms)") }
+            if Setting.figureSizes.contains(w.trimmingCharacters(in: .whitespaces)) { return .success(value) }
+            guard let (width, height) = Setting.inches(w) else { return fail("'\(w)' is not \(forms)") }
             guard width > 0, height > 0, width <= 100, height <= 100 else {
                 return fail("'\(w)': width and height must be more than 0 and at most 100 inches; give \(forms)")
             }
@@ -238,12 +253,8 @@ public struct RunSettings: Sendable {
     public var initSeed: UInt64?
     /// Record exact ZOF and FOF at every step.
     public var measures = false
-    /// Skip the figure (`--no-plot`).
-    public var noPlot = false
     /// σ of the Gaussian perturbation for average sharpness and the expected shifted loss.
     public var sigma = 0.1
-    /// How figures are sized and written.
-    public var figure = FigureSettings()
 
     public init() {}
 
@@ -300,54 +311,31 @@ public struct RunSettings: Sendable {
         entry("sigma", .positive, "0.1", "σ of the random shift s ~ N(0, σ²I) behind average sharpness and the expected shifted loss E[L(θ + s)].", group: "measures") { $0.sigma = $1.number! },
         entry("measures", .flag, "off", "Record exact ZOF and FOF at every step beside the optimizer's estimates (lab run and compare).",
               group: "output") { $0.measures = $1.flag! },
-        entry("no-plot", .flag, "off", "Skip the figure.", group: "output") { $0.noPlot = $1.flag! },
-        entry("animate", .flag, "off", "lab run and compare: the SVG plays the runs step by step, each path growing with the ρ-ball and the probe of the current step (SMIL, no script; a viewer that does not animate shows the whole paths; PDF and PNG stay still).",
-              group: "output") { $0.figure.animate = $1.flag! },
-        entry("size", .figureSize, "screen", "Figure size: column (3.3 in wide; panels stack), page (6.9 in), slide (13.33 × 7.5 in), screen (panels of 520 × 380 px) or WxH in inches, as in 5x3.5.",
-              group: "figure") { $0.figure.size = FigureSettings.Size(named: $1.word!) ?? FigureSettings.Size(inches: $1.word!)! },
-        entry("font-size", .positive, "12 px on screen, 8 pt on paper, 18 pt on a slide", "Base font size of the figure (ticks and legends; titles are larger, contour labels 7/8 of it).",
-              group: "figure") { $0.figure.fontSize = $1.number! },
-        entry("figure-format", .choices(FigureSettings.formats), "svg", "Figure files to write, one or more of svg, pdf, png: --figure-format pdf,png.",
-              group: "figure") { $0.figure.formats = $1.word!.split(separator: ",").map(String.init) },
-        entry("dpi", .count(min: 10, max: 2400), "150", "Pixels an inch of a PNG figure (a column figure at 300 dpi is 990 px wide).",
-              group: "figure") { $0.figure.dpi = $1.integer! },
-        entry("aspect", .choice(["equal", "auto"]), "equal", "2-D landscapes: equal (one unit of x as long as one of y, so a ρ-ball is round) or auto (fill the panel).",
-              group: "figure") { $0.figure.equalAspect = $1.word! == "equal" },
-        entry("style", .path, "none", "A style file (TOML) with figure settings, as in size = \"column\" and font-size = 8; flags override it.",
-              group: "figure") { _, _ in },
+        // Output settings: checked here like every setting, applied by Figures' `FigureSettings`.
+        output("no-plot", .flag, "off", "Skip the figure.", group: "output"),
+        output("animate", .flag, "off", "lab run and compare: the SVG plays the runs step by step, each path growing with the ρ-ball and the probe of the current step (SMIL, no script; a viewer that does not animate shows the whole paths; PDF and PNG stay still).",
+               group: "output"),
+        output("size", .figureSize, "screen", "Figure size: column (3.3 in wide; panels stack), page (6.9 in), slide (13.33 × 7.5 in), screen (panels of 520 × 380 px) or WxH in inches, as in 5x3.5.",
+               group: "figure"),
+        output("font-size", .positive, "12 px on screen, 8 pt on paper, 18 pt on a slide", "Base font size of the figure (ticks and legends; titles are larger, contour labels 7/8 of it).",
+               group: "figure"),
+        output("figure-format", .choices(["svg", "pdf", "png"]), "svg", "Figure files to write, one or more of svg, pdf, png: --figure-format pdf,png.",
+               group: "figure"),
+        output("dpi", .count(min: 10, max: 2400), "150", "Pixels an inch of a PNG figure (a column figure at 300 dpi is 990 px wide).", group: "figure"),
+        output("aspect", .choice(["equal", "auto"]), "equal", "2-D landscapes: equal (one unit of x as long as one of y, so a ρ-ball is round) or auto (fill the panel).",
+               group: "figure"),
+        output("style", .path, "none", "A style file (TOML) with figure settings, as in size = \"column\" and font-size = 8; flags override it.",
+               group: "figure"),
     ]
-
-    /// The settings a style file may set.
-    public static let figureKeys = table.filter { $0.group == "figure" && $0.key != "style" }.map(\.key)
-
-    /// A style file's settings, checked against the table: only figure settings, each with its
-    /// own message. `shownAs` names the file in errors as the user wrote it.
-    public static func styleFile(_ path: String, shownAs: String) throws -> [String: SettingValue] {
-        let values: Defaults
-        do {
-            values = try Problem.settingsFile(path)
-        } catch let e as ProblemError {
-            let key = e.key.map { "\($0): " } ?? ""
-            throw SettingError("\(setting: "style") \(shownAs): \(key)\(e.message)")
-        }
-        var out: [String: SettingValue] = [:]
-        for (key, value) in values.values.sorted(by: { $0.key < $1.key }) {
-            guard figureKeys.contains(key), let s = setting(key) else {
-                let hint = nearest(to: key, among: figureKeys).map { "; did you mean '\($0)'?" } ?? ""
-                throw SettingError("\(setting: "style") \(shownAs): unknown figure setting '\(key)' (a style file sets \(figureKeys.joined(separator: ", ")))\(hint)")
-            }
-            switch s.accept(value, problem: nil) {
-            case .success(let v): out[key] = v
-            case .failure(let e): throw SettingError("\(setting: "style") \(shownAs): \(key) \(e.keyMessage)")
-            }
-        }
-        return out
-    }
 
     private static func entry(_ key: String, _ kind: Setting.Kind, _ defaultText: String, _ help: String, group: String,
                               json: String? = nil, read: (@Sendable (RunSettings) -> SettingValue)? = nil,
                               apply: @escaping @Sendable (inout RunSettings, SettingValue) -> Void) -> Setting {
         Setting(key: key, kind: kind, defaultText: defaultText, help: help, group: group, jsonKey: json, apply: apply, read: read)
+    }
+
+    private static func output(_ key: String, _ kind: Setting.Kind, _ defaultText: String, _ help: String, group: String) -> Setting {
+        Setting(key: key, kind: kind, defaultText: defaultText, help: help, group: group, jsonKey: nil, apply: nil, read: nil)
     }
 
     /// A point given on the command line (`measure --at`): read and checked like `start`, but it
@@ -357,6 +345,26 @@ public struct RunSettings: Sendable {
 
     /// The setting with this key (the flag without its dashes), or nil.
     public static func setting(_ key: String) -> Setting? { table.first { $0.key == key } }
+
+    /// Takes settings in layers, each overriding the one before: `before` (an optimizer's own),
+    /// the problem's `[defaults]`, `extra` (a style file's), then `given`; each value is checked by
+    /// its entry and handed to `take`. A mistake is named where it came from: the problem file's
+    /// key, or the setting (a given one, a style file's).
+    public static func layer(problem: Problem, given: [String: SettingValue], before: [String: SettingValue] = [:], extra: [String: SettingValue] = [:],
+                             take: (Setting, SettingValue) throws -> Void) throws {
+        let layers: [(values: [String: SettingValue], isGiven: Bool)] = [(before, false), (problem.defaults.values, false), (extra, true), (given, true)]
+        for (values, isGiven) in layers {
+            for (key, raw) in values.sorted(by: { $0.key < $1.key }) {
+                guard let setting = setting(key) else { throw SettingError("unknown setting '\(key)'") }
+                switch setting.accept(raw, problem: problem) {
+                case .success(let v): try take(setting, v)
+                case .failure(let e):
+                    if isGiven { throw SettingError("\(setting: key) \(e)") }
+                    throw ProblemError(file: problem.file, key: "defaults.\(key)", message: e.keyMessage)
+                }
+            }
+        }
+    }
 
     /// Checks a problem's `[defaults]` against the table: unknown keys, kinds, ranges, a start
     /// inside the domain. Errors name the file and the key.
@@ -382,35 +390,7 @@ public struct RunSettings: Sendable {
     public static func resolve(problem: Problem, optimizer: Optimizer?, given flags: [String: SettingValue]) throws -> RunSettings {
         try check(problem)
         var s = RunSettings()
-        // A style file (the flag's, else the problem's, beside the problem file) sits between the
-        // problem's [defaults] and the flags.
-        var style: [String: SettingValue] = [:]
-        if case .word(let path)? = flags["style"] {
-            style = try styleFile(path, shownAs: path)
-        } else if case .word(let path)? = problem.defaults.values["style"] {
-            let folder = URL(fileURLWithPath: problem.file).deletingLastPathComponent()
-            style = try styleFile(path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path, shownAs: path)
-        }
-        let layers: [(values: [String: SettingValue], isFlag: Bool)] = [(optimizer?.defaults ?? [:], false), (problem.defaults.values, false),
-                                                                          (style, true), (flags, true)]
-        for (values, isFlag) in layers {
-            for (key, raw) in values.sorted(by: { $0.key < $1.key }) {
-                guard let setting = setting(key) else { throw SettingError("unknown setting '\(key)'") }
-                switch setting.accept(raw, problem: problem) {
-                case .success(let v): setting.apply(&s, v)
-                case .failure(let e):
-                    if isFlag { throw SettingError("\(setting: key) \(e)") }
-                    throw ProblemError(file: problem.file, key: "defaults.\(key)", message: e.keyMessage)
-                }
-            }
-        }
-        do {
-            try s.figure.check()
-        } catch let e as SettingError {
-            // Named where the font size came from: a flag, a style file, or the problem file.
-            if flags["font-size"] != nil || style["font-size"] != nil { throw e }
-            throw ProblemError(file: problem.file, key: "defaults.font-size", message: e.keyMessage)
-        }
+        try layer(problem: problem, given: flags, before: optimizer?.defaults ?? [:]) { setting, value in setting.apply?(&s, value) }
         if s.initSeed != nil && problem.model?.initialization == nil {
             let error = SettingError("\(setting: "init-seed") seeds a network's initialisation; \(problem.name) starts from its start or the domain's centre")
             if flags["init-seed"] != nil { throw error }

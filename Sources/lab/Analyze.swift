@@ -55,14 +55,16 @@ struct Analyze: CommonOptionsCommand {
 
     func run() throws {
         let p = try loadProblem(problem)
-        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: RunSettings.read(figureOptions.texts.merging(["sigma": sigma].compactMapValues { $0 }) { $1 }))
+        let given = try RunSettings.read(figureOptions.texts.merging(["sigma": sigma].compactMapValues { $0 }) { $1 })
+        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: given)
+        let figure = try FigureSettings.resolve(problem: p, given: given)
         let spec = try rho.map { try RhoSpec($0) } ?? .single(s.hyper.rho)
         let analysis = try p.analyze(rho: spec.radii.last!, sigma: s.sigma)
         let sweep = spec.isSweep ? try p.sweep(rhos: spec.radii, criticalPoints: analysis.points.map(\.critical)) : nil
         var written: [String] = []
-        if !s.noPlot {
+        if !figure.noPlot {
             let files = try LabFigures.files(try LabFigures.analyze(analysis, sweep: sweep, problem: p), base: try OutputFolder(out).file("\(p.name)-analyze"),
-                                             settings: s.figure)
+                                             settings: figure)
             try writeDataAtomically(files)
             written = files.map(\.path)
         }

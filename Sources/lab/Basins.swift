@@ -76,6 +76,7 @@ struct Basins: SettingsCommand {
         let threadCount = try threads.count()
         let out = try output.folder()
         let flags = try given()
+        let figure = try FigureSettings.resolve(problem: p, given: flags)
         let starts = size.0 * (p.regime == .curve ? (varied?.values.count ?? 1) : size.1)
         // A map needs no more starts than a figure has pixels (4096 × 4096 would need about 9 GB).
         if starts * optimizers.count > BasinMaps.maxRuns {
@@ -92,7 +93,7 @@ struct Basins: SettingsCommand {
         bar.finish()
         let document = basinsJSON(maps).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-basins"), document: document, csv: basinsCSV(maps),
-                                  figure: maps.maps[0].settings[0].noPlot ? nil : { LabFigures.basins(maps) }, settings: maps.maps[0].settings[0].figure)
+                                  figure: figure.noPlot ? nil : { LabFigures.basins(maps) }, settings: figure)
         try deliver(files, document: document, format: common.format) { basinsText(maps) }
     }
 }

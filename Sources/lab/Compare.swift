@@ -47,15 +47,17 @@ struct Compare: SettingsCommand {
         let p = try loadProblem(problem)
         let optimizers = try Optimizer.list(opts)
         let out = try output.folder()
-        let comparison = try Comparison(problem: p, optimizers: optimizers, given: given())
+        let flags = try given()
+        let figure = try FigureSettings.resolve(problem: p, given: flags)
+        let comparison = try Comparison(problem: p, optimizers: optimizers, given: flags)
         var files: [(contents: Data, path: String)] = []
         for r in comparison.records {
             files += try dataFiles(base: out.file("\(p.name)-\(r.optimizer.name)"), document: runJSON(r).rendered(), csv: runCSV(r, variables: p.variables),
-                                   figure: nil, settings: comparison.settings[0].figure)
+                                   figure: nil, settings: figure)
         }
-        if !comparison.settings[0].noPlot {
-            files += try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, animate: comparison.settings[0].figure.animate), base: out.file("\(p.name)-compare"),
-                                          settings: comparison.settings[0].figure)
+        if !figure.noPlot {
+            files += try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, animate: figure.animate), base: out.file("\(p.name)-compare"),
+                                          settings: figure)
         }
         try deliver(files, document: comparisonJSON(comparison).rendered(), warnings: comparison.records.compactMap(divergenceWarning),
                     format: common.format) { comparisonText(comparison) }

@@ -60,12 +60,13 @@ struct Run: SettingsCommand {
         }
         let optimizer = try Optimizer.lookup(chosen)
         let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: flags)
+        let figure = try FigureSettings.resolve(problem: p, given: flags)
         try RunSettings.checkRead(flags, by: [(optimizer, settings.hyper.base)])
         let out = try output.folder()
         let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
         let document = runJSON(record).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-\(optimizer.name)"), document: document, csv: runCSV(record, variables: p.variables),
-                                  figure: settings.noPlot ? nil : { try LabFigures.run(record, problem: p, animate: settings.figure.animate) }, settings: settings.figure)
+                                  figure: figure.noPlot ? nil : { try LabFigures.run(record, problem: p, animate: figure.animate) }, settings: figure)
         try deliver(files, document: document, warnings: divergenceWarning(record).map { [$0] } ?? [], format: common.format) {
             runText(record, problem: p)
         }

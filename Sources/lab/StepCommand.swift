@@ -81,6 +81,7 @@ struct StepCommand: SettingsCommand {
             k = n
         }
         let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: flags)
+        let figure = try FigureSettings.resolve(problem: p, given: flags)
         try RunSettings.checkRead(flags, by: [(optimizer, settings.hyper.base)])
         let out = try output.folder()
         let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).explainStep(k)
@@ -89,8 +90,8 @@ struct StepCommand: SettingsCommand {
         var files: [(contents: Data, path: String)] = [(Data((document + "\n").utf8), base + ".json")]
         // The step is drawn in the landscape's own coordinates: 1-D and 2-D only.
         let drawable = p.regime.isExact
-        if !settings.noPlot && drawable { files += try LabFigures.files(try LabFigures.step(record, problem: p), base: base, settings: settings.figure) }
-        let note = settings.noPlot || drawable ? [] : ["note: lab step draws 1-D and 2-D problems; \(p.name) has \(p.dimension) parameters, so only the text and JSON are written"]
+        if !figure.noPlot && drawable { files += try LabFigures.files(try LabFigures.step(record, problem: p), base: base, settings: figure) }
+        let note = figure.noPlot || drawable ? [] : ["note: lab step draws 1-D and 2-D problems; \(p.name) has \(p.dimension) parameters, so only the text and JSON are written"]
         try deliver(files, document: document, warnings: note, format: common.format) { stepText(record, problem: p) }
     }
 }

@@ -84,6 +84,7 @@ struct SweepCommand: SettingsCommand {
         let threadCount = try threads.count()
         let out = try output.folder()
         let flags = try given()
+        let figure = try FigureSettings.resolve(problem: p, given: flags)
         let chosen = starts.map { Sweep.randomStarts($0, in: p.domain, seed: startsSeed) }
         let bar = ProgressBar("sweep", threads: threadCount, limit: try workLimit.seconds(),
                               limitHint: "give a larger --max-minutes, or fewer values, starts or --steps")
@@ -92,8 +93,7 @@ struct SweepCommand: SettingsCommand {
         bar.finish()
         let document = sweepJSON(sweep).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-sweep"), document: document, csv: sweepCSV(sweep),
-                                  figure: sweep.lines[0].points[0].settings.noPlot ? nil : { LabFigures.sweep(sweep) },
-                                  settings: sweep.lines[0].points[0].settings.figure)
+                                  figure: figure.noPlot ? nil : { LabFigures.sweep(sweep) }, settings: figure)
         try deliver(files, document: document, format: common.format) { sweepText(sweep) }
     }
 }

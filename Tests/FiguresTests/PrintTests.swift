@@ -267,4 +267,36 @@ final class PrintTests: XCTestCase {
         XCTAssertEqual(offsets[0].1 + offsets[1].1, 0, accuracy: 1e-12)
         XCTAssertGreaterThan(hypot(offsets[0].0, offsets[0].1), 2)
     }
+
+    /// The output settings are checked by the settings table and applied here: a problem file's,
+    /// then a flag's, which beats it; every output setting of the table is one this type applies.
+    func testFigureSettingsInLayers() throws {
+        let p = try Problem(toml: "variables = [\"x\"]\nloss = \"x^2\"\n[domain]\nx = [-1.0, 1.0]\n[defaults]\n"
+                            + "size = \"5x3.5\"\nfont-size = 9\nfigure-format = \"pdf,png\"\naspect = \"auto\"\nno-plot = true", file: "f.toml")
+        let f = try FigureSettings.resolve(problem: p, given: ["font-size": .number(10), "animate": .flag(true)])
+        XCTAssertEqual(f.size, .inches(5, 3.5))
+        XCTAssertEqual(f.fontSize, 10, "the flag beats the file")
+        XCTAssertEqual(f.formats, ["pdf", "png"])
+        XCTAssertFalse(f.equalAspect)
+        XCTAssertTrue(f.noPlot)
+        XCTAssertTrue(f.animate)
+        // A font size too small for paper, named where it came from.
+        XCTAssertThrowsError(try FigureSettings.resolve(problem: p, given: ["font-size": .number(6)])) {
+            XCTAssertEqual("\($0)", "--font-size 6 makes the smallest text 5.25 pt; on paper it must be at least 7 pt: give a font size of 8 or more")
+        }
+        for s in RunSettings.table where s.isOutput {
+            var g = FigureSettings()
+            let sample: SettingValue = switch s.kind {
+            case .flag: .flag(true)
+            case .positive: .number(9)
+            case .count: .integer(300)
+            case .figureSize: .word("page")
+            case .choice(let words): .word(words.last!)
+            case .choices(let words): .word(words.last!)
+            default: .word("style.toml")
+            }
+            XCTAssertTrue(g.apply(s.key, sample), "FigureSettings applies \(s.key)")
+            if s.key != "style" { XCTAssertNotEqual(g, FigureSettings(), "\(s.key) changes the settings") }
+        }
+    }
 }

@@ -34,8 +34,7 @@ final class SettingsTests: XCTestCase {
         }
     }
 
-    /// Figure settings in a problem file: the same checks and words as the flags, and a flag
-    /// beats the file.
+    /// Figure settings in a problem file: the same checks and words as the flags.
     func testFigureSettingsInAProblemFile() throws {
         let forms = "column, page, slide, screen or WIDTHxHEIGHT in inches (as in 5x3.5)"
         let cases: [(String, String)] = [
@@ -55,12 +54,7 @@ final class SettingsTests: XCTestCase {
                 XCTAssertEqual("\(e)", "--\(key) " + expected.replacingOccurrences(of: "f.toml: defaults.\(key): ", with: ""), text)
             }
         }
-        let p = try problem("size = \"5x3.5\"\nfont-size = 9\nfigure-format = \"pdf,png\"\naspect = \"auto\"")
-        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: ["font-size": .number(10)])
-        XCTAssertEqual(s.figure.size, .inches(5, 3.5))
-        XCTAssertEqual(s.figure.fontSize, 10, "the flag beats the file")
-        XCTAssertEqual(s.figure.formats, ["pdf", "png"])
-        XCTAssertFalse(s.figure.equalAspect)
+        // Figures' FigureSettings applies them (FiguresTests.PrintTests.testFigureSettingsInLayers).
     }
 
     /// The same value is accepted or refused alike on the command line and in a file.
