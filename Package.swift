@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Plot", exclude: ["README.md"]),
         .target(name: "Notebook", exclude: ["README.md"]),
         .target(name: "Render", dependencies: ["CRsvg"], exclude: ["README.md"]),
-        .target(name: "Figures", dependencies: ["Plot", "Render", "Reports", "Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
+        .target(name: "Figures", dependencies: ["Plot", "Render", "Reports", "Experiments", "Optimizers", "Landscape", "Symbolic"], exclude: ["README.md"]),
         .executableTarget(
             name: "lab",
             dependencies: [
