@@ -69,27 +69,14 @@ struct Basins: SettingsCommand {
 
     func run() throws {
         let p = try loadProblem(problem)
-        let optimizers = try Optimizer.list(opts)
-        let size = try BasinMaps.parseGrid(grid)
-        if vary.count > 1 { throw UsageError("basins takes one --vary (the second axis of a 1-D map); lab sweep varies two settings") }
-        let varied = try vary.first.map(Vary.parse)
         let threadCount = try threads.count()
         let out = try output.folder()
         let flags = try given()
         let figure = try FigureSettings.resolve(problem: p, given: flags)
-        let starts = size.0 * (p.regime == .curve ? (varied?.values.count ?? 1) : size.1)
-        // A map needs no more starts than a figure has pixels (4096 × 4096 would need about 9 GB).
-        if starts * optimizers.count > BasinMaps.maxRuns {
-            throw UsageError("--grid \(grid)\(varied.map { " with --vary \($0.key)'s \($0.values.count) values" } ?? "") and \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s") make \(starts * optimizers.count) runs, more than \(BasinMaps.maxRuns) (1024 × 1024); a map needs no more starts than it has pixels")
-        }
-        let slow = optimizers.filter(\.searchesBall).map(\.name)
-        if !slow.isEmpty, starts > 2000 {
-            printError("note: \(slow.joined(separator: ", ")) \(slow.count == 1 ? "searches" : "search") the ball exactly at every step of each of its \(starts) starts, which can take long (about a second a start); a smaller --grid is quicker")
-        }
         let bar = ProgressBar("basin map", threads: threadCount, limit: try workLimit.seconds(),
                               limitHint: "give a larger --max-minutes, or a smaller --grid or fewer --steps")
-        let maps = try BasinMaps(problem: p, optimizers: optimizers, given: flags, grid: size, vary: varied,
-                                 threads: threadCount, progress: bar.update)
+        let maps = try Work.basins(p, opts: opts, grid: grid, vary: vary, given: flags, threads: threadCount,
+                                   note: { printError("note: " + $0) }, progress: bar.update)
         bar.finish()
         let document = basinsJSON(maps).rendered()
         let files = try dataFiles(base: out.file("\(p.name)-basins"), document: document, csv: basinsCSV(maps),

@@ -45,11 +45,10 @@ struct Compare: SettingsCommand {
 
     func run() throws {
         let p = try loadProblem(problem)
-        let optimizers = try Optimizer.list(opts)
         let out = try output.folder()
         let flags = try given()
         let figure = try FigureSettings.resolve(problem: p, given: flags)
-        let comparison = try Comparison(problem: p, optimizers: optimizers, given: flags)
+        let comparison = try Work.compare(p, opts: opts, given: flags)
         var files: [(contents: Data, path: String)] = []
         for r in comparison.records {
             files += try dataFiles(base: out.file("\(p.name)-\(r.optimizer.name)"), document: runJSON(r).rendered(), csv: runCSV(r, variables: p.variables),

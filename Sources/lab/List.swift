@@ -17,22 +17,11 @@ struct List: CommonOptionsCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let catalog = Catalog()
-        let names = catalog.names()
-        guard !names.isEmpty else {
-            throw UsageError("no problems found: looked in \(catalog.folders.isEmpty ? "no folder (no problems/ folder from here upward, and $LAB_PROBLEMS is not set)" : catalog.folders.map(\.path).joined(separator: ", "))")
-        }
-        // A broken file does not hide the rest of the catalog; it is reported after it.
-        var problems: [Problem] = [], broken: [String] = []
-        for name in names {
-            do { problems.append(try catalog.load(name).checked()) } catch { broken.append("\(error)") }
-        }
+        let (problems, broken) = try Work.list()
         defer { if !broken.isEmpty { broken.forEach { printError("error: \($0)") } } }
         switch common.format {
         case .json:
-            print(JSON.array(problems.map { p in
-                .object([("name", .string(p.name)), ("variables", .strings(p.variables)), ("title", .string(p.title))])
-            }).rendered())
+            print(Work.listJSON(problems).rendered())
         case .text:
             // A model's parameters by count: a network's names fill a line.
             let rows = problems.map { p in

@@ -52,24 +52,10 @@ struct Measure: CommonOptionsCommand {
 
     func run() throws {
         let p = try loadProblem(problem)
-        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: RunSettings.read(["rho": rho, "sigma": sigma].compactMapValues { $0 }))
-        let theta = try at.map { try parseVector($0, option: "--at", problem: p) } ?? s.start ?? p.defaultStart
-        let m = try p.measures(at: theta, rho: s.hyper.rho, sigma: s.sigma)
+        let m = try Work.measure(p, at: at, given: RunSettings.read(["rho": rho, "sigma": sigma].compactMapValues { $0 }))
         switch common.format {
         case .json: print(measuresJSON(m).rendered())
         case .text: print(measuresText(m, problem: p))
         }
-    }
-}
-
-/// `--at 1,2`: one number per variable, read and checked as the settings table reads `--start`
-/// (without the domain check), so both flags word their mistakes alike.
-func parseVector(_ text: String, option: String, problem p: Problem) throws -> [Double] {
-    let point = RunSettings.point
-    let checked = point.parse(text).flatMap { point.accept($0, problem: p) }
-    switch checked {
-    case .success(.vector(let v)): return v
-    case .success: throw UsageError("\(option) must be one number per variable")
-    case .failure(let e): throw UsageError("\(option) \(e.message)")
     }
 }

@@ -55,17 +55,11 @@ struct Run: SettingsCommand {
     func run() throws {
         let p = try loadProblem(problem)
         let flags = try given()
-        guard let chosen = flags["opt"].flatMap({ if case .word(let w) = $0 { w } else { nil } }) ?? p.defaults.word("opt") else {
-            throw UsageError("give the optimizer with --opt, as in: lab run \(problem) --opt gam (\(p.name) sets no default `opt`)")
-        }
-        let optimizer = try Optimizer.lookup(chosen)
-        let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: flags)
         let figure = try FigureSettings.resolve(problem: p, given: flags)
-        try RunSettings.checkRead(flags, by: [(optimizer, settings.hyper.base)])
         let out = try output.folder()
-        let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
+        let record = try Work.run(p, given: flags)
         let document = runJSON(record).rendered()
-        let files = try dataFiles(base: out.file("\(p.name)-\(optimizer.name)"), document: document, csv: runCSV(record, variables: p.variables),
+        let files = try dataFiles(base: out.file("\(p.name)-\(record.optimizer.name)"), document: document, csv: runCSV(record, variables: p.variables),
                                   figure: figure.noPlot ? nil : { try LabFigures.run(record, problem: p, animate: figure.animate) }, settings: figure)
         try deliver(files, document: document, warnings: divergenceWarning(record).map { [$0] } ?? [], format: common.format) {
             runText(record, problem: p)

@@ -63,30 +63,12 @@ struct StepCommand: SettingsCommand {
 
     func run() throws {
         let p = try loadProblem(problem)
-        let optimizer = try Optimizer.lookup(opt)
-        var flags = try given()
-        if let at {
-            if flags["start"] != nil { throw UsageError("--at is where the step starts; give it or --start, not both") }
-            let start = RunSettings.setting("start")!
-            switch start.parse(at).flatMap({ start.accept($0, problem: p) }) {
-            case .success(let v): flags["start"] = v
-            case .failure(let e): throw UsageError("--at \(e.message)")
-            }
-        }
-        var k = 0
-        if let runTo {
-            guard let n = Int(runTo.trimmingCharacters(in: .whitespaces)), n >= 0 else {
-                throw UsageError("--run-to must be a whole number of updates, 0 or more, not '\(runTo)'")
-            }
-            k = n
-        }
-        let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: flags)
+        let flags = try given()
         let figure = try FigureSettings.resolve(problem: p, given: flags)
-        try RunSettings.checkRead(flags, by: [(optimizer, settings.hyper.base)])
         let out = try output.folder()
-        let record = try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).explainStep(k)
+        let record = try Work.step(p, opt: opt, at: at, runTo: runTo, given: flags)
         let document = stepJSON(record).rendered()
-        let base = out.file("\(p.name)-\(optimizer.name)-step")
+        let base = out.file("\(p.name)-\(record.optimizer.name)-step")
         var files: [(contents: Data, path: String)] = [(Data((document + "\n").utf8), base + ".json")]
         // The step is drawn in the landscape's own coordinates: 1-D and 2-D only.
         let drawable = p.regime.isExact

@@ -1,0 +1,111 @@
+import Experiments
+import Foundation
+import Landscape
+import Optimizers
+import Reports
+
+/// What the commands compute, apart from their files and text: one function each, which the
+/// command line and the web API (`lab serve`) both call, so `/api/run` answers exactly the
+/// document `lab run --format json` prints. `given` holds the settings as the table read them;
+/// the other inputs (`opts`, `grid`, `at`, ...) come as the text the user typed. Mistakes are
+/// `SettingError`s naming settings and inputs by key, which each front end spells its own way.
+enum Work {
+    /// `lab run`: the optimizer (`opt`, else the problem's), the settings, the run.
+    static func run(_ p: Problem, given: [String: SettingValue]) throws -> RunRecord {
+        guard let chosen = given["opt"].flatMap({ if case .word(let w) = $0 { w } else { nil } }) ?? p.defaults.word("opt") else {
+            throw SettingError("give the optimizer with \(setting: "opt"), as in: lab run \(p.name) --opt gam (\(p.name) sets no default `opt`)")
+        }
+        let optimizer = try Optimizer.lookup(chosen)
+        let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: given)
+        try RunSettings.checkRead(given, by: [(optimizer, settings.hyper.base)])
+        return try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
+    }
+
+    /// `lab compare`: the optimizers of `opts` from one start.
+    static func compare(_ p: Problem, opts: String, given: [String: SettingValue]) throws -> Comparison {
+        try Comparison(problem: p, optimizers: Optimizer.list(opts), given: given)
+    }
+
+    /// `lab step`: update `runTo` (0, the first, when nil) of `opt`'s run from `at` (else the
+    /// start the settings give).
+    static func step(_ p: Problem, opt: String, at: String?, runTo: String?, given: [String: SettingValue]) throws -> StepRecord {
+        let optimizer = try Optimizer.lookup(opt)
+        var given = given
+        if let at {
+            if given["start"] != nil { throw SettingError("\(setting: "at") is where the step starts; give it or \(setting: "start"), not both") }
+            let start = RunSettings.setting("start")!
+            switch start.parse(at).flatMap({ start.accept($0, problem: p) }) {
+            case .success(let v): given["start"] = v
+            case .failure(let e): throw SettingError("\(setting: "at") \(e)")
+            }
+        }
+        var k = 0
+        if let runTo {
+            guard let n = Int(runTo.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+                throw SettingError("\(setting: "run-to") must be a whole number of updates, 0 or more, not '\(runTo)'")
+            }
+            k = n
+        }
+        let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: given)
+        try RunSettings.checkRead(given, by: [(optimizer, settings.hyper.base)])
+        return try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).explainStep(k)
+    }
+
+    /// `lab measure`: every measure at `at` (else the problem's start), at the settings' ρ and σ.
+    static func measure(_ p: Problem, at: String?, given: [String: SettingValue]) throws -> Measures {
+        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: given)
+        let theta = try at.map { try vector($0, as: "at", problem: p) } ?? s.start ?? p.defaultStart
+        return try p.measures(at: theta, rho: s.hyper.rho, sigma: s.sigma)
+    }
+
+    /// `lab basins`: the optimizers of `opts` from every start of `grid` (and `vary`'s values, for
+    /// a 1-D problem), on `threads` threads. `note` gets a warning for a map that may take long.
+    static func basins(_ p: Problem, opts: String, grid: String, vary: [String], given: [String: SettingValue], threads: Int,
+                       note: (String) -> Void = { _ in }, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BasinMaps {
+        let optimizers = try Optimizer.list(opts)
+        let size = try BasinMaps.parseGrid(grid)
+        if vary.count > 1 { throw SettingError("basins takes one \(setting: "vary") (the second axis of a 1-D map); lab sweep varies two settings") }
+        let varied = try vary.first.map(Vary.parse)
+        let starts = size.0 * (p.regime == .curve ? (varied?.values.count ?? 1) : size.1)
+        // A map needs no more starts than a figure has pixels (4096 × 4096 would need about 9 GB).
+        if starts * optimizers.count > BasinMaps.maxRuns {
+            let with = varied.map { SettingError(" with \(setting: "vary") \($0.key)'s \($0.values.count) values") } ?? SettingError("")
+            throw SettingError("\(setting: "grid") \(grid)\(with) and \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s") make \(starts * optimizers.count) runs, more than \(BasinMaps.maxRuns) (1024 × 1024); a map needs no more starts than it has pixels")
+        }
+        let slow = optimizers.filter(\.searchesBall).map(\.name)
+        if !slow.isEmpty, starts > 2000 {
+            note("\(slow.joined(separator: ", ")) \(slow.count == 1 ? "searches" : "search") the ball exactly at every step of each of its \(starts) starts, which can take long (about a second a start); a smaller --grid is quicker")
+        }
+        return try BasinMaps(problem: p, optimizers: optimizers, given: given, grid: size, vary: varied, threads: threads, progress: progress)
+    }
+
+    /// `lab list`: the catalog's problems, each checked; a broken file is reported by its error,
+    /// without hiding the rest.
+    static func list(_ catalog: Catalog = Catalog()) throws -> (problems: [Problem], broken: [String]) {
+        let names = catalog.names()
+        guard !names.isEmpty else {
+            throw SettingError("no problems found: looked in \(catalog.folders.isEmpty ? "no folder (no problems/ folder from here upward, and $LAB_PROBLEMS is not set)" : catalog.folders.map(\.path).joined(separator: ", "))")
+        }
+        var problems: [Problem] = [], broken: [String] = []
+        for name in names {
+            do { problems.append(try catalog.load(name).checked()) } catch { broken.append("\(error)") }
+        }
+        return (problems, broken)
+    }
+
+    /// `lab list --format json`.
+    static func listJSON(_ problems: [Problem]) -> JSON {
+        .array(problems.map { p in .object([("name", .string(p.name)), ("variables", .strings(p.variables)), ("title", .string(p.title))]) })
+    }
+
+    /// A point typed as one number per variable (`--at`), read and checked as the settings table
+    /// reads `start`, without the domain check, so both word their mistakes alike.
+    static func vector(_ text: String, as key: String, problem p: Problem) throws -> [Double] {
+        let point = RunSettings.point
+        switch point.parse(text).flatMap({ point.accept($0, problem: p) }) {
+        case .success(.vector(let v)): return v
+        case .success: throw SettingError("\(setting: key) must be one number per variable")
+        case .failure(let e): throw SettingError("\(setting: key) \(e)")
+        }
+    }
+}
