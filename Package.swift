@@ -18,6 +18,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        // lab serve: a small HTTP server with no SwiftNIO under it (builds in about 25 s, where
+        // Hummingbird takes minutes on two cores).
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -68,6 +71,7 @@ let package = Package(
                 "Plot",
                 "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             exclude: ["README.md"]
         ),

@@ -23,7 +23,7 @@ struct Lab: ParsableCommand {
             \(exitStatusHelp)
             """,
         subcommands: [List.self, Show.self, Derive.self, Measure.self, Analyze.self, Run.self, StepCommand.self, Compare.self, Basins.self, SweepCommand.self,
-                      NotebookCommand.self]
+                      NotebookCommand.self, Serve.self]
     )
 
     /// Parses and runs a command; every failure is one line `error: ...` on stderr (a caret

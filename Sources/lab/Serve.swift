@@ -1,0 +1,223 @@
+import ArgumentParser
+import Experiments
+import FlyingFox
+import Foundation
+import Landscape
+import Optimizers
+import Reports
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the lab's JSON API on this machine, for a web page or a script.",
+        discussion: """
+            The first line printed is the server's address; Ctrl-C stops it. Every answer is the \
+            document the command line prints with --format json, computed by the same code:
+
+              GET /api/list
+              GET /api/run?problem=NAME&opt=NAME&SETTING=VALUE...      (lab run)
+              GET /api/compare?problem=NAME&opts=gd,sam,gam&...        (lab compare)
+              GET /api/step?problem=NAME&opt=NAME&at=V1,V2&run-to=K&... (lab step)
+              GET /api/measure?problem=NAME&at=V1,V2&rho=R&sigma=S     (lab measure)
+              GET /api/basins?problem=NAME&opts=...&grid=N&vary=...&... (lab basins)
+
+            Settings are the flags' names without dashes (lr=0.1, start=-1,0.5, measures=true), \
+            read and checked by the same settings table; a mistake is HTTP 400 with \
+            {"error": "..."} in the command line's words, naming the parameter. Only the \
+            catalog's problems are served, by name; anything else is 404. At most \
+            \(API.heavyAtOnce) computations run at once, \(API.waitingAtMost) more wait, and \
+            further ones get 503.
+
+            Examples:
+              lab serve
+              lab serve --port 0
+              curl 'http://127.0.0.1:8750/api/run?problem=two-valley&opt=gam&lr=0.1'
+
+            \(exitStatusHelp)
+            """
+    )
+
+    @Option(help: "Port to listen on; 0 takes any free one (the first line printed names it).")
+    var port: Int = 8750
+
+    @Option(help: "Address to listen on; 127.0.0.1 (the default) is this machine only.")
+    var host: String = "127.0.0.1"
+
+    @Flag(help: "Open the address in the default browser (xdg-open).")
+    var open = false
+
+    func run() throws {
+        guard (0...65535).contains(port) else { throw UsageError("--port must be from 0 to 65535, got \(port)") }
+        let address: sockaddr_in
+        do { address = try .inet(ip4: host, port: UInt16(port)) } catch { throw UsageError("--host must be an IPv4 address such as 127.0.0.1, got '\(host)'") }
+        let server = HTTPServer(address: address, logger: .disabled)
+        let started = Started("\(host):\(port)")
+        Task {
+            await API.install(on: server)
+            Task {
+                do { try await server.run() } catch { started.finish(error) }
+            }
+            do {
+                try await server.waitUntilListening()
+                if case .ip4(let ip, let port)? = await server.listeningAddress { started.finish("http://\(ip):\(port)/") }
+            } catch {
+                started.finish(error)
+            }
+        }
+        let url = try started.wait()
+        FileHandle.standardOutput.write(Data((url + "\n").utf8))
+        if open { _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["xdg-open", url]) }
+        // Serves until a signal: Lab.main's handler ends the process (Ctrl-C: status 130).
+        dispatchMain()
+    }
+
+    /// The server's address once it listens, or why it could not.
+    final class Started: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: Result<String, Error>?
+        private let lock = NSLock()
+
+        func finish(_ url: String) { settle(.success(url)) }
+        func finish(_ error: Error) { settle(.failure(error)) }
+        private func settle(_ r: Result<String, Error>) {
+            lock.lock()
+            defer { lock.unlock() }
+            guard result == nil else { return }
+            result = r
+            done.signal()
+        }
+
+        let address: String
+        init(_ address: String) { self.address = address }
+
+        func wait() throws -> String {
+            done.wait()
+            lock.lock()
+            defer { lock.unlock() }
+            switch result! {
+            case .success(let url): return url
+            case .failure(let error): throw UsageError("cannot listen on \(address): \(error)")
+            }
+        }
+    }
+}
+
+/// The routes of `lab serve`: each reads its query through the settings table and calls the
+/// command's `Work` function, off the server's threads, a few at once.
+enum API {
+    /// Computations at once (this machine has two cores), and how many more may wait.
+    static let heavyAtOnce = 2
+    static let waitingAtMost = 62
+
+    static func install(on server: HTTPServer) async {
+        await server.appendRoute("GET /api/list") { _ in
+            await answer { try Work.listJSON(Work.list().problems).rendered() }
+        }
+        await server.appendRoute("GET /api/run") { request in
+            await answer(request, inputs: []) { p, _, given in runJSON(try Work.run(p, given: given)).rendered() }
+        }
+        await server.appendRoute("GET /api/compare") { request in
+            await answer(request, inputs: ["opts"]) { p, inputs, given in
+                comparisonJSON(try Work.compare(p, opts: try required("opts", inputs), given: given)).rendered()
+            }
+        }
+        await server.appendRoute("GET /api/step") { request in
+            await answer(request, inputs: ["at", "run-to"]) { p, inputs, given in
+                guard case .word(let opt)? = given["opt"] else { throw SettingError("give the optimizer with \(setting: "opt"), as in \(setting: "opt") gam") }
+                var given = given
+                given["opt"] = nil
+                return stepJSON(try Work.step(p, opt: opt, at: inputs["at"], runTo: inputs["run-to"], given: given)).rendered()
+            }
+        }
+        await server.appendRoute("GET /api/measure") { request in
+            await answer(request, inputs: ["at"]) { p, inputs, given in measuresJSON(try Work.measure(p, at: inputs["at"], given: given)).rendered() }
+        }
+        await server.appendRoute("GET /api/basins") { request in
+            await answer(request, inputs: ["opts", "grid", "vary"]) { p, inputs, given in
+                let vary = request.query.filter { $0.name == "vary" }.map(\.value)
+                return basinsJSON(try Work.basins(p, opts: try required("opts", inputs), grid: inputs["grid"] ?? "101", vary: vary, given: given,
+                                                  threads: ProcessInfo.processInfo.activeProcessorCount)).rendered()
+            }
+        }
+        await server.appendRoute("GET /") { _ in
+            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: Data(index.utf8))
+        }
+        await server.appendRoute("*") { _ in failure(.notFound, "not found") }
+    }
+
+    /// What `/` says: the API, for a reader who opens the address.
+    static let index = """
+        flatlab's lab serve: a JSON API over the command line's documents (lab serve --help).
+        GET /api/list, /api/run, /api/compare, /api/step, /api/measure, /api/basins
+        as in /api/run?problem=two-valley&opt=gam&lr=0.1
+
+        """
+
+    /// A request for a problem: `problem` must name one of the catalog's (404 otherwise); the
+    /// query's `inputs` are handed over as text, every other parameter is a setting, read by the
+    /// table; `work` runs off the server's threads once a slot is free.
+    static func answer(_ request: HTTPRequest, inputs names: Set<String>,
+                       _ work: @escaping @Sendable (Problem, [String: String], [String: SettingValue]) throws -> String) async -> HTTPResponse {
+        guard let name = request.query["problem"] else { return failure(.badRequest, "give the problem, as in problem=two-valley") }
+        let catalog = Catalog()
+        guard catalog.names().contains(name) else { return failure(.notFound, "no problem named '\(name)' in the catalog") }
+        var inputs: [String: String] = [:], texts: [String: String] = [:]
+        for item in request.query where item.name != "problem" {
+            if names.contains(item.name) { inputs[item.name] = item.value } else { texts[item.name] = item.value }
+        }
+        let (typed, settings) = (inputs, texts)
+        return await answer {
+            let p = try catalog.load(name).checked()
+            return try work(p, typed, try RunSettings.read(settings))
+        }
+    }
+
+    /// Runs `work` on a thread of its own once one of `heavyAtOnce` slots is free: its document
+    /// as JSON (200), a mistake in the request (400) or a failure (500); 503 when too many wait.
+    static func answer(_ work: @escaping @Sendable () throws -> String) async -> HTTPResponse {
+        guard await gate.enter() else { return failure(.serviceUnavailable, "busy: \(heavyAtOnce + waitingAtMost) requests are being answered; try again") }
+        let result: Result<String, Error> = await withCheckedContinuation { done in
+            DispatchQueue.global().async { done.resume(returning: Result { try work() }) }
+        }
+        await gate.leave()
+        switch result {
+        case .success(let document):
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data((document + "\n").utf8))
+        case .failure(let e as SettingError): return failure(.badRequest, e.message(naming: { $0 }))
+        case .failure(let e as UsageError): return failure(.badRequest, e.message)
+        case .failure(let e): return failure(.internalServerError, "\(e)")
+        }
+    }
+
+    /// An input the request must give.
+    static func required(_ name: String, _ inputs: [String: String]) throws -> String {
+        guard let value = inputs[name] else { throw SettingError("give \(setting: name)") }
+        return value
+    }
+
+    static func failure(_ status: HTTPStatusCode, _ message: String) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: [.contentType: "application/json"],
+                     body: Data((JSON.object([("error", .string(message))]).rendered() + "\n").utf8))
+    }
+
+    static let gate = Gate()
+
+    /// At most `heavyAtOnce` computations at once; up to `waitingAtMost` more wait their turn.
+    actor Gate {
+        private var running = 0
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        func enter() async -> Bool {
+            if running < API.heavyAtOnce {
+                running += 1
+                return true
+            }
+            guard waiting.count < API.waitingAtMost else { return false }
+            await withCheckedContinuation { waiting.append($0) }
+            return true
+        }
+
+        func leave() {
+            if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+        }
+    }
+}

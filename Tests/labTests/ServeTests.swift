@@ -1,0 +1,136 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import XCTest
+
+/// `lab serve` as a script or a page uses it: the command line's documents over HTTP, its
+/// mistakes as 400s in the same words, nothing outside the catalog, many requests at once.
+final class ServeTests: XCTestCase {
+    let repository = ProblemCommandTests.repository
+
+    /// A running `lab serve --port 0` and the address it printed on its first line.
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        let url: URL
+
+        init(in directory: URL) throws {
+            process.executableURL = labBinary()
+            process.arguments = ["serve", "--port", "0"]
+            process.currentDirectoryURL = directory
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var line = Data()
+            while true {
+                let byte = out.fileHandleForReading.readData(ofLength: 1)
+                guard !byte.isEmpty, byte != Data("\n".utf8) else { break }
+                line += byte
+            }
+            url = try XCTUnwrap(URL(string: String(decoding: line, as: UTF8.self)))
+        }
+
+        /// Stops it as Ctrl-C does; the exit status.
+        func interrupt() -> Int32 {
+            kill(process.processIdentifier, SIGINT)
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+
+        deinit { if process.isRunning { process.terminate() } }
+    }
+
+    /// GET `path` (with its query, as typed): the status and the body.
+    func get(_ server: Server, _ path: String) throws -> (status: Int, body: String) { try Self.get(server.url, path) }
+
+    static func get(_ base: URL, _ path: String) throws -> (status: Int, body: String) {
+        let url = try XCTUnwrap(URL(string: base.absoluteString + path))
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: (Int, String)?
+        URLSession.shared.dataTask(with: url) { data, response, _ in
+            result = ((response as? HTTPURLResponse)?.statusCode ?? -1, String(decoding: data ?? Data(), as: UTF8.self))
+            done.signal()
+        }.resume()
+        done.wait()
+        return try XCTUnwrap(result)
+    }
+
+    func testTheAPIAnswersWithTheCommandLinesDocuments() throws {
+        let server = try Server(in: repository)
+        let out = try temporaryFolder().path
+        // The same document, byte for byte, as the command line prints.
+        for (path, command) in [
+            ("api/run?problem=two-valley&opt=gam&steps=40&lr=0.1", ["run", "two-valley", "--opt", "gam", "--steps", "40", "--lr", "0.1"]),
+            ("api/compare?problem=himmelblau&opts=gd,sam&start=-1,0.5&steps=30", ["compare", "himmelblau", "--opts", "gd,sam", "--start", "-1,0.5", "--steps", "30"]),
+            ("api/step?problem=two-valley&opt=sam&at=0.5,0.2", ["step", "two-valley", "--opt", "sam", "--at", "0.5,0.2"]),
+            ("api/measure?problem=two-valley&at=-1,0&rho=0.3", ["measure", "two-valley", "--at", "-1,0", "--rho", "0.3"]),
+            ("api/basins?problem=two-valley&opts=gd,gam&grid=9&steps=50", ["basins", "two-valley", "--opts", "gd,gam", "--grid", "9", "--steps", "50"]),
+            ("api/list", ["list"]),
+        ] {
+            let answer = try get(server, path)
+            let noFiles = ["run", "compare", "step", "basins"].contains(command[0]) ? ["--no-plot", "--out", out] : []
+            let cli = try lab(command + noFiles + ["--format", "json"], in: repository)
+            XCTAssertEqual(cli.status, 0, cli.stderr)
+            XCTAssertEqual(answer.status, 200, path)
+            XCTAssertEqual(answer.body, cli.stdout, path)
+        }
+        XCTAssertEqual(server.interrupt(), 130, "Ctrl-C stops it")
+    }
+
+    /// Bad parameters: 400 with the command line's words, naming the parameter; anything but a
+    /// catalog problem by name, or a path outside the API: 404; work beyond the command line's
+    /// limits: 400; and the server keeps serving.
+    func testMistakesAndPaths() throws {
+        let server = try Server(in: repository)
+        let cases: [(String, Int, String)] = [
+            ("api/run?problem=two-valley&opt=gam&lr=0", 400, "lr must be a positive number, not 0.0"),
+            ("api/run?problem=two-valley&opt=gam&lrr=1", 400, "unknown setting 'lrr'; did you mean 'lr'?"),
+            ("api/run?problem=two-valley&opt=sma", 400, "opt 'sma' is not one of gd, sgd, momentum, nesterov, adam, adamw, sam, asam, gam, gam-sam, gam-fast, lookahead, sam-exact, gam-exact; did you mean 'sam'?"),
+            ("api/step?problem=two-valley&opt=gam&at=1,0&start=1,0", 400, "at is where the step starts; give it or start, not both"),
+            ("api/basins?problem=two-valley&opts=gd&grid=5000", 400, "grid: starts per axis must be 2 to 4096, got '5000'"),
+            ("api/basins?problem=two-valley&opts=gd&grid=1024&vary=lr=0.1:0.2:3", 400, "vary lr: a 2-D problem's map has its two variables as axes; lab sweep varies settings"),
+            ("api/run?problem=two-valley&opt=gam&steps=20000000", 400, "steps must be from 1 to 10000000, not 20000000"),
+            ("api/run?opt=gam", 400, "give the problem, as in problem=two-valley"),
+            ("api/run?problem=../problems/two-valley&opt=gam", 404, "no problem named '../problems/two-valley' in the catalog"),
+            ("api/run?problem=/etc/passwd&opt=gam", 404, "no problem named '/etc/passwd' in the catalog"),
+            ("api/run?problem=%2e%2e%2fproblems%2ftwo-valley&opt=gam", 404, "no problem named '../problems/two-valley' in the catalog"),
+            ("../../etc/passwd", 404, "not found"),
+            ("%2e%2e/%2e%2e/etc/passwd", 404, "not found"),
+            ("api/nothing", 404, "not found"),
+        ]
+        for (path, status, message) in cases {
+            let answer = try get(server, path)
+            XCTAssertEqual(answer.status, status, path)
+            let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: String]
+            XCTAssertEqual(object?["error"], message, path)
+        }
+        XCTAssertEqual(try get(server, "api/list").status, 200, "still serving")
+    }
+
+    /// 64 requests at once, light and heavy, are all answered, each correctly.
+    func testManyRequestsAtOnce() throws {
+        let server = try Server(in: repository)
+        let expected = try get(server, "api/measure?problem=himmelblau&at=3,2").body
+        let list = try get(server, "api/list").body
+        let answers = (0..<64).map { _ in LockedAnswer() }
+        let base = server.url
+        DispatchQueue.concurrentPerform(iterations: 64) { k in
+            let path = k % 2 == 0 ? "api/measure?problem=himmelblau&at=3,2" : "api/list"
+            answers[k].value = try? Self.get(base, path)
+        }
+        for (k, answer) in answers.enumerated() {
+            XCTAssertEqual(answer.value?.status, 200, "request \(k)")
+            XCTAssertEqual(answer.value?.body, k % 2 == 0 ? expected : list, "request \(k)")
+        }
+    }
+
+    final class LockedAnswer: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: (status: Int, body: String)?
+        var value: (status: Int, body: String)? {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
+        }
+    }
+}
