@@ -14,6 +14,7 @@ struct Serve: ParsableCommand {
             document the command line prints with --format json, computed by the same code:
 
               GET /api/list
+              GET /api/show?problem=NAME&latex=true                    (lab show)
               GET /api/run?problem=NAME&opt=NAME&SETTING=VALUE...      (lab run)
               GET /api/compare?problem=NAME&opts=gd,sam,gam&...        (lab compare)
               GET /api/step?problem=NAME&opt=NAME&at=V1,V2&run-to=K&... (lab step)
@@ -112,6 +113,11 @@ enum API {
         await server.appendRoute("GET /api/list") { _ in
             await answer { try Work.listJSON(Work.list().problems).rendered() }
         }
+        await server.appendRoute("GET /api/show") { request in
+            await answer(request, inputs: ["latex"]) { p, inputs, _ in
+                Show.document(p, latex: try flag("latex", inputs)).rendered()
+            }
+        }
         await server.appendRoute("GET /api/run") { request in
             await answer(request, inputs: []) { p, _, given in runJSON(try Work.run(p, given: given)).rendered() }
         }
@@ -147,7 +153,7 @@ enum API {
     /// What `/` says: the API, for a reader who opens the address.
     static let index = """
         flatlab's lab serve: a JSON API over the command line's documents (lab serve --help).
-        GET /api/list, /api/run, /api/compare, /api/step, /api/measure, /api/basins
+        GET /api/list, /api/show, /api/run, /api/compare, /api/step, /api/measure, /api/basins
         as in /api/run?problem=two-valley&opt=gam&lr=0.1
 
         """
@@ -185,6 +191,15 @@ enum API {
         case .failure(let e as SettingError): return failure(.badRequest, e.message(naming: { $0 }))
         case .failure(let e as UsageError): return failure(.badRequest, e.message)
         case .failure(let e): return failure(.internalServerError, "\(e)")
+        }
+    }
+
+    /// An on/off input: absent or `false` is off, `true` on.
+    static func flag(_ name: String, _ inputs: [String: String]) throws -> Bool {
+        switch inputs[name] {
+        case nil, "false": return false
+        case "true": return true
+        case let other?: throw SettingError("\(setting: name) must be true or false, not '\(other)'")
         }
     }
 

@@ -30,44 +30,29 @@ struct Show: CommonOptionsCommand {
 
     func run() throws {
         let p = try loadProblem(problem)
+        if common.format == .json { return print(Show.document(p, latex: latex).rendered()) }
         let g = p.graph
         // Subexpressions named in [let] print by their names.
         let names = Dictionary(p.lets.map { ($0.node, $0.name) }, uniquingKeysWith: { a, _ in a })
         let show: (NodeID) -> String = { latex ? g.latex($0, names: names) : g.text($0, names: names) }
-        let testJSON: JSON
         let testText: String
         switch p.test {
         case nil:
-            testJSON = .null
             testText = "none; like every problem it has the expected shifted loss E[L(θ + s)], s ~ N(0, σ²I)"
         case .loss(_, let node)?:
-            testJSON = .object([("kind", .string("loss")), ("loss", .string(show(node)))])
             testText = "test loss = \(show(node))"
         case .shift(let s)?:
-            testJSON = .object([("kind", .string("shift")), ("shift", .numbers(s))])
             testText = "one fixed shift, reported as the shifted loss L(θ + \(format(s))); every problem also has the expected shifted loss E[L(θ + s)], s ~ N(0, σ²I)"
         case .heldOut(let rows)?:
-            testJSON = .object([("kind", .string("held_out")), ("rows", .number(Double(rows.count)))])
             testText = "the same loss on the \(rows.count) held-out rows of the test set"
         }
         if let model = p.model {
-            showModel(p, model, show: show, testJSON: testJSON, testText: testText)
+            showModel(p, model, show: show, testText: testText)
             return
         }
         let gradient = g.gradient(of: p.loss, wrt: p.variableNodes)
-        let defaults = defaultFlags(p)
-        switch common.format {
-        case .json:
-            print(JSON.object(headerJSON(p) + [
-                ("variables", .strings(p.variables)),
-                ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
-                ("let", .object(p.lets.map { ($0.name, .string(show($0.node))) })),
-                ("loss", .string(show(p.loss))),
-                ("gradient", .strings(gradient.map(show))),
-                ("test", testJSON),
-                ("defaults", .object(defaults.map { ($0.0, JSON($0.1)) })),
-            ]).rendered())
-        case .text:
+        let defaults = Show.defaultFlags(p)
+        do {
             printHeader(p)
             printField("variables: \(p.variables.joined(separator: ", "))")
             printField("domain:    " + zip(p.variables, p.domain).map { "\($0) ∈ [\(JSON.format($1.lowerBound)), \(JSON.format($1.upperBound))]" }.joined(separator: ", "))
@@ -83,40 +68,13 @@ struct Show: CommonOptionsCommand {
 
     /// A problem with [model]: the model, its parameter blocks in PyTorch's order, the data sets,
     /// the per-row loss (its gradient only for an expression model: a network's is pages long).
-    private func showModel(_ p: Problem, _ model: Model, show: (NodeID) -> String, testJSON: JSON, testText: String) {
-        let isExpression = if case .expression = model.architecture { true } else { false }
+    private func showModel(_ p: Problem, _ model: Model, show: (NodeID) -> String, testText: String) {
+        let isExpression = Show.isExpression(model)
         // A network's gradient is pages long: only an expression model's is shown.
         let gradient = isExpression ? p.graph.gradient(of: p.loss, wrt: p.variableNodes) : []
-        let defaults = defaultFlags(p)
-        func dataJSON(_ d: DataSet?) -> JSON {
-            guard let d else { return .null }
-            return .object([("source", .string(d.source)), ("rows", .number(Double(d.rowCount))), ("columns", .strings(d.columns))])
-        }
-        let start = p.defaults.vector("start").map { ("[defaults] start", $0) }
-            ?? model.initialization.map { ("like PyTorch's default: U(±1/√fan_in) per layer, seeded", $0) }
-            ?? ("the domain's centre", p.defaultStart)
-        switch common.format {
-        case .json:
-            print(JSON.object(headerJSON(p) + [
-                ("model", .object([
-                    ("summary", .string(model.summary)),
-                    ("loss", .string(model.loss.rawValue)),
-                    ("blocks", .array(model.blocks.map { b in
-                        .object([("name", .string(b.name)), ("shape", .numbers(b.shape.map(Double.init))), ("torch", .string(b.torchName)),
-                                 ("first", .number(Double(b.range.lowerBound))), ("count", .number(Double(b.range.count)))])
-                    })),
-                    ("train", dataJSON(model.train)),
-                    ("test", dataJSON(model.test)),
-                ])),
-                ("variables", .strings(p.variables)),
-                ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
-                ("loss", .string(show(p.loss))),
-                ("gradient", isExpression ? .strings(gradient.map(show)) : .null),
-                ("start", .numbers(start.1)),
-                ("test", testJSON),
-                ("defaults", .object(defaults.map { ($0.0, JSON($0.1)) })),
-            ]).rendered())
-        case .text:
+        let defaults = Show.defaultFlags(p)
+        let start = Show.start(p, model)
+        do {
             printHeader(p)
             print("model:      \(model.summary)")
             print("parameters: \(p.dimension), in the order of PyTorch's parameters()")
@@ -152,9 +110,67 @@ struct Show: CommonOptionsCommand {
         }
     }
 
-    /// The fields every problem's JSON starts with.
-    private func headerJSON(_ p: Problem) -> [(String, JSON)] {
-        [("name", .string(p.name)), ("title", .string(p.title)), ("description", .string(p.summary)), ("file", .string(p.file))]
+    /// `lab show --format json`'s document (and `/api/show`'s): the problem's variables, domain,
+    /// loss and exact gradient, `[test]`, `[defaults]`; for a model, its blocks and data sets.
+    static func document(_ p: Problem, latex: Bool) -> JSON {
+        let g = p.graph
+        let names = Dictionary(p.lets.map { ($0.node, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let show: (NodeID) -> String = { latex ? g.latex($0, names: names) : g.text($0, names: names) }
+        let test: JSON = switch p.test {
+        case nil: .null
+        case .loss(_, let node)?: .object([("kind", .string("loss")), ("loss", .string(show(node)))])
+        case .shift(let s)?: .object([("kind", .string("shift")), ("shift", .numbers(s))])
+        case .heldOut(let rows)?: .object([("kind", .string("held_out")), ("rows", .number(Double(rows.count)))])
+        }
+        let header: [(String, JSON)] = [("name", .string(p.name)), ("title", .string(p.title)), ("description", .string(p.summary)), ("file", .string(p.file))]
+        let defaults: (String, JSON) = ("defaults", .object(defaultFlags(p).map { ($0.0, JSON($0.1)) }))
+        guard let model = p.model else {
+            let gradient = g.gradient(of: p.loss, wrt: p.variableNodes)
+            return .object(header + [
+                ("variables", .strings(p.variables)),
+                ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
+                ("let", .object(p.lets.map { ($0.name, .string(show($0.node))) })),
+                ("loss", .string(show(p.loss))),
+                ("gradient", .strings(gradient.map(show))),
+                ("test", test),
+                defaults,
+            ])
+        }
+        // A network's gradient is pages long: only an expression model's is shown.
+        let gradient = isExpression(model) ? g.gradient(of: p.loss, wrt: p.variableNodes) : []
+        func dataJSON(_ d: DataSet?) -> JSON {
+            guard let d else { return .null }
+            return .object([("source", .string(d.source)), ("rows", .number(Double(d.rowCount))), ("columns", .strings(d.columns))])
+        }
+        return .object(header + [
+            ("model", .object([
+                ("summary", .string(model.summary)),
+                ("loss", .string(model.loss.rawValue)),
+                ("blocks", .array(model.blocks.map { b in
+                    .object([("name", .string(b.name)), ("shape", .numbers(b.shape.map(Double.init))), ("torch", .string(b.torchName)),
+                             ("first", .number(Double(b.range.lowerBound))), ("count", .number(Double(b.range.count)))])
+                })),
+                ("train", dataJSON(model.train)),
+                ("test", dataJSON(model.test)),
+            ])),
+            ("variables", .strings(p.variables)),
+            ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
+            ("loss", .string(show(p.loss))),
+            ("gradient", isExpression(model) ? .strings(gradient.map(show)) : .null),
+            ("start", .numbers(start(p, model).1)),
+            ("test", test),
+            defaults,
+        ])
+    }
+
+    /// Whether a model is an expression (whose gradient is short enough to show).
+    static func isExpression(_ model: Model) -> Bool { if case .expression = model.architecture { true } else { false } }
+
+    /// A model's start and where it comes from.
+    static func start(_ p: Problem, _ model: Model) -> (String, [Double]) {
+        p.defaults.vector("start").map { ("[defaults] start", $0) }
+            ?? model.initialization.map { ("like PyTorch's default: U(±1/√fan_in) per layer, seeded", $0) }
+            ?? ("the domain's centre", p.defaultStart)
     }
 
     /// Name, title, file and description. A catalog problem is named by its catalog folder, the
@@ -168,7 +184,7 @@ struct Show: CommonOptionsCommand {
     }
 
     /// The problem's `[defaults]` in the settings table's order.
-    private func defaultFlags(_ p: Problem) -> [(String, Defaults.Value)] {
+    static func defaultFlags(_ p: Problem) -> [(String, Defaults.Value)] {
         RunSettings.table.compactMap { s in p.defaults.values[s.key].map { (s.key, $0) } }
     }
 

@@ -67,6 +67,8 @@ final class ServeTests: XCTestCase {
             ("api/measure?problem=two-valley&at=-1,0&rho=0.3", ["measure", "two-valley", "--at", "-1,0", "--rho", "0.3"]),
             ("api/basins?problem=two-valley&opts=gd,gam&grid=9&steps=50", ["basins", "two-valley", "--opts", "gd,gam", "--grid", "9", "--steps", "50"]),
             ("api/list", ["list"]),
+            ("api/show?problem=tiny-regression", ["show", "tiny-regression"]),
+            ("api/show?problem=two-valley&latex=true", ["show", "two-valley", "--latex"]),
         ] {
             let answer = try get(server, path)
             let noFiles = ["run", "compare", "step", "basins"].contains(command[0]) ? ["--no-plot", "--out", out] : []
@@ -98,6 +100,7 @@ final class ServeTests: XCTestCase {
             ("../../etc/passwd", 404, "not found"),
             ("%2e%2e/%2e%2e/etc/passwd", 404, "not found"),
             ("api/nothing", 404, "not found"),
+            ("api/show?problem=two-valley&latex=yes", 400, "latex must be true or false, not 'yes'"),
         ]
         for (path, status, message) in cases {
             let answer = try get(server, path)
