@@ -5,6 +5,9 @@
 import Experiments
 import Figures
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Landscape
 import Optimizers
 import Plot
@@ -275,6 +278,49 @@ do {
     }
 } catch {
     print("figure benchmark: \(error)")
+}
+
+// lab serve (the live-page issue): a click's worth of work, gd, sam and gam 500 steps from one
+// start, asked of the running server beside the same `lab compare` as a process (target: the
+// server at most 100 ms, and faster than the process); and a 128 × 128 basin map of two-valley
+// for three optimizers through the server (target: at most 1 s).
+if FileManager.default.isExecutableFile(atPath: lab.path) {
+    let server = Process()
+    server.executableURL = lab
+    server.arguments = ["serve", "--port", "0"]
+    server.currentDirectoryURL = benchFolder.deletingLastPathComponent()
+    let pipe = Pipe()
+    server.standardOutput = pipe
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    var line = Data()
+    while true {
+        let byte = pipe.fileHandleForReading.readData(ofLength: 1)
+        guard !byte.isEmpty, byte != Data("\n".utf8) else { break }
+        line += byte
+    }
+    let base = String(decoding: line, as: UTF8.self)
+    /// GET from the server; the body's length (a request that fails stops the benchmark).
+    func get(_ path: String) -> Double {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var status = -1, length = 0
+        URLSession.shared.dataTask(with: URL(string: base + path)!) { data, response, _ in
+            (status, length) = ((response as? HTTPURLResponse)?.statusCode ?? -1, data?.count ?? 0)
+            done.signal()
+        }.resume()
+        done.wait()
+        precondition(status == 200, "GET \(path): \(status)")
+        return Double(length)
+    }
+    let click = "problem=two-valley&opts=gd,sam,gam&steps=500&start=0.6,0.3"
+    let seconds = time(rounds: 9, calls: 1, [{ get("api/compare?" + click) },
+                                            { runLab(["compare", "two-valley", "--opts", "gd,sam,gam", "--steps", "500", "--start", "0.6,0.3", "--no-plot", "--format", "json", "--out", out.path]) }])
+    report("gd, sam and gam 500 steps on two-valley (a click on the page):", ["GET /api/compare (server running)", "lab compare --no-plot, whole process"], seconds)
+    print(String(format: "  server %.1f ms (target: at most 100 ms), ×%.2f of the process's time", seconds[0] * 1e3, seconds[0] / seconds[1]))
+    let map = time(rounds: 3, calls: 1, [{ get("api/basins?problem=two-valley&opts=gd,sam,gam&grid=128") }])
+    report("128 × 128 basin map of two-valley, gd, sam and gam:", ["GET /api/basins (target: at most 1 s)"], map)
+    server.interrupt()
+    server.waitUntilExit()
 }
 
 if FileManager.default.isExecutableFile(atPath: lab.path) {
