@@ -10,8 +10,11 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the lab's JSON API on this machine, for a web page or a script.",
         discussion: """
-            The first line printed is the server's address; Ctrl-C stops it. Every answer is the \
-            document the command line prints with --format json, computed by the same code:
+            The first line printed is the server's address; Ctrl-C stops it. The address opens \
+            the live page: pick a 1-D or 2-D problem, tick optimizers, set the learning rate, ρ, \
+            α and steps, click the landscape to start them there, and play the runs step by step \
+            with each run's ρ-ball and probe. The page asks the JSON API, whose every answer is \
+            the document the command line prints with --format json, computed by the same code:
 
               GET /api/list
               GET /api/show?problem=NAME&latex=true                    (lab show)
@@ -20,6 +23,8 @@ struct Serve: ParsableCommand {
               GET /api/step?problem=NAME&opt=NAME&at=V1,V2&run-to=K&... (lab step)
               GET /api/measure?problem=NAME&at=V1,V2&rho=R&sigma=S     (lab measure)
               GET /api/basins?problem=NAME&opts=...&grid=N&vary=...&... (lab basins)
+              GET /api/landscape?problem=NAME&n=120   (the loss on an n × n grid, critical points)
+              GET /api/optimizers                     (names, summaries, colours)
 
             Settings are the flags' names without dashes (lr=0.1, start=-1,0.5, measures=true), \
             read and checked by the same settings table; a mistake is HTTP 400 with \
@@ -144,19 +149,21 @@ enum API {
                                                   threads: ProcessInfo.processInfo.activeProcessorCount)).rendered()
             }
         }
+        await server.appendRoute("GET /api/optimizers") { _ in
+            await answer { Work.optimizersJSON().rendered() }
+        }
+        await server.appendRoute("GET /api/landscape") { request in
+            await answer(request, inputs: ["n"]) { p, inputs, _ in
+                let text = inputs["n"] ?? "120"
+                guard let n = Int(text) else { throw SettingError("\(setting: "n") must be a whole number, not '\(text)'") }
+                return try Work.landscape(p, samples: n).rendered()
+            }
+        }
         await server.appendRoute("GET /") { _ in
-            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: Data(index.utf8))
+            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: Data(Page.html.utf8))
         }
         await server.appendRoute("*") { _ in failure(.notFound, "not found") }
     }
-
-    /// What `/` says: the API, for a reader who opens the address.
-    static let index = """
-        flatlab's lab serve: a JSON API over the command line's documents (lab serve --help).
-        GET /api/list, /api/show, /api/run, /api/compare, /api/step, /api/measure, /api/basins
-        as in /api/run?problem=two-valley&opt=gam&lr=0.1
-
-        """
 
     /// A request for a problem: `problem` must name one of the catalog's (404 otherwise); the
     /// query's `inputs` are handed over as text, every other parameter is a setting, read by the

@@ -108,4 +108,39 @@ enum Work {
         case .failure(let e): throw SettingError("\(setting: key) \(e)")
         }
     }
+
+    /// A 1-D or 2-D landscape for a page to draw: the loss on an `n`-point grid of each domain
+    /// axis (rows of y, each along x), its critical points, and the settings a run starts from.
+    static func landscape(_ p: Problem, samples n: Int) throws -> JSON {
+        guard p.regime.isExact else {
+            throw SettingError("\(p.name) has \(p.dimension) parameters; the page draws problems of 1 or 2 variables")
+        }
+        guard (2...400).contains(n) else { throw SettingError("\(setting: "n") must be from 2 to 400, not \(n)") }
+        let axes = p.domain.map { Vary.linspace($0.lowerBound, $0.upperBound, n) }
+        let loss: [Double]
+        if p.dimension == 1 {
+            loss = p.oracle.lossTape.evaluate(batch: [axes[0]])[0]
+        } else {
+            let xs = axes[1].flatMap { _ in axes[0] }, ys = axes[1].flatMap { y in axes[0].map { _ in y } }
+            loss = p.oracle.lossTape.evaluate(batch: [xs, ys])[0]
+        }
+        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: [:])
+        let critical = try p.criticalPoints()
+        return .object([
+            ("problem", .string(p.name)), ("title", .string(p.title)), ("variables", .strings(p.variables)),
+            ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
+            ("axes", .matrix(axes)), ("loss", .numbers(loss)),
+            ("critical", .array(critical.map { .object([("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)), ("loss", .number($0.loss))]) })),
+            ("start", .numbers(s.start ?? p.defaultStart)),
+            ("settings", .object([("lr", .number(s.hyper.lr)), ("rho", .number(s.hyper.rho)), ("alpha", .number(s.hyper.alpha)), ("steps", .number(Double(s.hyper.steps)))])),
+        ])
+    }
+
+    /// The optimizers with their colours (the registry's, as every figure draws them).
+    static func optimizersJSON() -> JSON {
+        .array(Optimizer.all.map { o in
+            .object([("name", .string(o.name)), ("summary", .string(o.summary)), ("color", .string(String(format: "#%06x", o.color))),
+                     ("settings", .strings(o.settings))])
+        })
+    }
 }

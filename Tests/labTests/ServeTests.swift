@@ -136,4 +136,62 @@ final class ServeTests: XCTestCase {
             set { lock.withLock { stored = newValue } }
         }
     }
+
+    /// The live page in headless Chromium, driving itself with real DOM events (`#selftest`: a
+    /// click on the landscape, then the ρ slider moved): one path per ticked optimizer, each
+    /// ending where `lab run` from the clicked start ends, and different paths after ρ moves;
+    /// each run's ρ-ball and the sharpness-aware probes are drawn. A screenshot is kept beside
+    /// the test's files.
+    func testThePageInABrowser() throws {
+        let chromium = try XCTUnwrap(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                     "Chromium is missing; `make deps` installs it")
+        let server = try Server(in: repository)
+        let folder = try temporaryFolder()
+        func chromiumRun(_ extra: [String]) throws -> String {
+            let p = Process(), out = Pipe()
+            p.executableURL = URL(fileURLWithPath: chromium)
+            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder.appendingPathComponent("profile-\(extra.count)").path)",
+                           "--window-size=1000,760", "--virtual-time-budget=30000"] + extra + [server.url.absoluteString + "#selftest"]
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let dom = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return String(decoding: dom, as: UTF8.self)
+        }
+        let dom = try chromiumRun(["--dump-dom"])
+        let text = try XCTUnwrap(dom.range(of: #"<pre id="test-result"[^>]*>([^<]*)</pre>"#, options: .regularExpression).map { String(dom[$0]) })
+        let payload = String(text[text.index(after: text.firstIndex(of: ">")!)...].dropLast("</pre>".count))
+        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any], dom)
+        let clicked = try XCTUnwrap(result["clicked"] as? [String: Any]), moved = try XCTUnwrap(result["moved"] as? [String: Any])
+        let start = try XCTUnwrap(clicked["start"] as? [Double])
+        XCTAssertEqual(start[0], 0.5, accuracy: 0.01)
+        XCTAssertEqual(start[1], 0.2, accuracy: 0.01)
+        let out = try temporaryFolder().path
+        func ends(_ paths: Any?, rho: String?) throws -> [String: String] {
+            let list = try XCTUnwrap(paths as? [[String: Any]])
+            XCTAssertEqual(list.compactMap { $0["optimizer"] as? String }, ["gd", "sam", "gam"], "one path per ticked optimizer")
+            var d: [String: String] = [:]
+            for path in list {
+                let name = try XCTUnwrap(path["optimizer"] as? String)
+                let run = try json(try lab(["run", "two-valley", "--opt", name, "--start", start.map { "\($0)" }.joined(separator: ","),
+                                            "--lr", "\(result["lr"]!)", "--steps", "\(result["steps"]!)", "--no-plot", "--format", "json", "--out", out]
+                                           + (name == "gd" ? [] : ["--rho", rho ?? "0.5"]), in: repository))
+                let end = try XCTUnwrap((run["final"] as? [String: Any])?["theta"] as? [Double])
+                XCTAssertEqual(path["end"] as? [Double], end, "\(name) ends where lab run ends")
+                d[name] = path["d"] as? String
+            }
+            return d
+        }
+        let before = try ends(clicked["paths"], rho: nil), after = try ends(moved["paths"], rho: "0.3")
+        XCTAssertEqual(moved["rho"] as? Double, 0.3)
+        XCTAssertEqual(before["gd"], after["gd"], "gd reads no ρ")
+        XCTAssertNotEqual(before["sam"], after["sam"], "the ρ slider changes sam's path")
+        XCTAssertNotEqual(before["gam"], after["gam"], "the ρ slider changes gam's path")
+        XCTAssertEqual(result["balls"] as? Int, 3)
+        XCTAssertEqual(result["probes"] as? Int, 2, "sam's and gam's probes at the current step")
+        let shot = folder.appendingPathComponent("page.png")
+        _ = try chromiumRun(["--screenshot=\(shot.path)"])
+        XCTAssertGreaterThan(try Data(contentsOf: shot).count, 20000)
+    }
 }

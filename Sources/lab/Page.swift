@@ -1,0 +1,282 @@
+// The live page of `lab serve`, embedded in the binary (no file to find, no external URL: it
+// works offline in a lecture hall). It draws a 1-D or 2-D catalog problem from /api/landscape,
+// runs the ticked optimizers from a clicked start through /api/compare (the same computation as
+// `lab compare`), and plays the runs step by step with each run's ρ-ball and probe. With
+// `#selftest` in its address it drives itself as a student would (a click on the landscape, a
+// move of the ρ slider) through real DOM events and writes what it saw into #test-result, for
+// the browser test.
+
+enum Page {
+    static let html = #"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>flatlab</title>
+<style>
+  body { font: 15px/1.4 "DejaVu Sans", sans-serif; margin: 16px; color: #222; }
+  header { display: flex; gap: 14px; align-items: center; flex-wrap: wrap; margin-bottom: 8px; }
+  header h1 { font-size: 18px; margin: 0; }
+  label { white-space: nowrap; }
+  .opt { display: inline-flex; align-items: center; gap: 3px; margin-right: 8px; }
+  .swatch { display: inline-block; width: 14px; height: 4px; }
+  #controls { display: flex; gap: 18px; flex-wrap: wrap; margin: 6px 0; }
+  #controls output { display: inline-block; min-width: 3.5em; }
+  #stage { position: relative; display: inline-block; border: 1px solid #333; }
+  #stage canvas, #stage svg { position: absolute; left: 0; top: 0; }
+  #player { margin: 6px 0; display: flex; gap: 10px; align-items: center; }
+  #player input { width: 420px; }
+  #status { white-space: pre-wrap; font-family: "DejaVu Sans Mono", monospace; font-size: 13px; }
+  .error { color: #b00; }
+</style>
+</head>
+<body>
+<header>
+  <h1>flatlab</h1>
+  <label>problem <select id="problem"></select></label>
+  <span id="opts"></span>
+</header>
+<div id="controls">
+  <label>learning rate <input id="lr" type="range" min="-3" max="0" step="0.01"> <output id="lr-value"></output></label>
+  <label>ρ <input id="rho" type="range" min="0.01" max="1.5" step="0.01"> <output id="rho-value"></output></label>
+  <label>α <input id="alpha" type="range" min="0" max="2" step="0.05"> <output id="alpha-value"></output></label>
+  <label>steps <input id="steps" type="range" min="10" max="2000" step="10"> <output id="steps-value"></output></label>
+</div>
+<div id="stage"><canvas id="heat"></canvas><svg id="overlay" xmlns="http://www.w3.org/2000/svg"></svg></div>
+<div id="player">
+  <button id="play">play</button>
+  <input id="t" type="range" min="0" max="0" value="0">
+  <output id="t-value">step 0</output>
+</div>
+<div id="status">Click the landscape to start the ticked optimizers there.</div>
+<pre id="test-result" hidden></pre>
+<script>
+"use strict";
+const $ = id => document.getElementById(id);
+const W = 640, MAXH = 480, SVG = "http://www.w3.org/2000/svg";
+let land = null, optimizers = [], start = null, runs = [], pending = Promise.resolve(), timer = null, lr = null;
+
+async function api(path) {
+  const r = await fetch(path);
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || r.statusText);
+  return body;
+}
+
+// The plot's size and the map between data and pixels.
+function frame() {
+  const [dx, dy] = land.domain;
+  if (land.variables.length === 1) return { w: W, h: 320 };
+  const h = Math.min(MAXH, Math.max(160, W * (dy[1] - dy[0]) / (dx[1] - dx[0])));
+  return { w: W, h: Math.round(h) };
+}
+function lossRange() {
+  const finite = land.loss.filter(Number.isFinite);
+  return [Math.min(...finite), Math.max(...finite)];
+}
+function toPx(theta, loss) {
+  const f = frame(), [dx] = land.domain;
+  const x = (theta[0] - dx[0]) / (dx[1] - dx[0]) * f.w;
+  if (land.variables.length === 1) {
+    const [lo, hi] = lossRange();
+    return [x, f.h - 10 - (loss - lo) / (hi - lo || 1) * (f.h - 20)];
+  }
+  const dy = land.domain[1];
+  return [x, f.h - (theta[1] - dy[0]) / (dy[1] - dy[0]) * f.h];
+}
+function fromPx(px, py) {
+  const f = frame(), [dx] = land.domain;
+  const x = dx[0] + px / f.w * (dx[1] - dx[0]);
+  if (land.variables.length === 1) return [x];
+  const dy = land.domain[1];
+  return [x, dy[0] + (f.h - py) / f.h * (dy[1] - dy[0])];
+}
+
+// A perceptual colour map (viridis, by five stops) for log10(loss − min).
+const STOPS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+function viridis(t) {
+  const s = Math.min(Math.max(t, 0), 1) * (STOPS.length - 1), i = Math.min(Math.floor(s), STOPS.length - 2), u = s - i;
+  return STOPS[i].map((c, k) => Math.round(c + (STOPS[i + 1][k] - c) * u));
+}
+
+function drawLandscape() {
+  const f = frame(), canvas = $("heat"), overlay = $("overlay");
+  canvas.width = f.w; canvas.height = f.h;
+  overlay.setAttribute("width", f.w); overlay.setAttribute("height", f.h);
+  $("stage").style.width = f.w + "px"; $("stage").style.height = f.h + "px";
+  const ctx = canvas.getContext("2d");
+  const [lo, hi] = lossRange(), n = land.axes[0].length;
+  if (land.variables.length === 1) {
+    ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, f.w, f.h);
+    ctx.strokeStyle = "#333"; ctx.lineWidth = 1.5; ctx.beginPath();
+    land.axes[0].forEach((x, i) => { const [px, py] = toPx([x], land.loss[i]); i ? ctx.lineTo(px, py) : ctx.moveTo(px, py); });
+    ctx.stroke();
+  } else {
+    // Three decades of log10(loss − min) below the highest: valleys show, plateaus do not swamp them.
+    const eps = (hi - lo) * 1e-3 || 1e-12, floor = Math.log10(eps), span = Math.log10(hi - lo + eps) - floor;
+    const img = ctx.createImageData(f.w, f.h);
+    for (let py = 0; py < f.h; py++) {
+      const j = Math.min(n - 1, Math.round((f.h - 1 - py) / (f.h - 1) * (n - 1)));
+      for (let px = 0; px < f.w; px++) {
+        const i = Math.min(n - 1, Math.round(px / (f.w - 1) * (n - 1)));
+        const v = land.loss[j * n + i];
+        const t = Number.isFinite(v) ? (Math.log10(v - lo + eps) - floor) / span : 0;
+        const [r, g, b] = viridis(t), k = 4 * (py * f.w + px);
+        img.data[k] = r; img.data[k + 1] = g; img.data[k + 2] = b; img.data[k + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+  }
+  drawOverlay();
+}
+
+function el(name, attrs) {
+  const e = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+// Critical points, the start, each run's path, and at the current step its θ, ρ-ball and probe.
+function drawOverlay() {
+  const svg = $("overlay"), t = +$("t").value, rho = +$("rho").value;
+  svg.replaceChildren();
+  const lossAt = theta => land.variables.length === 1 ? nearestLoss(theta[0]) : 0;
+  for (const c of land.critical) {
+    const [x, y] = toPx(c.theta, c.loss);
+    svg.append(el("circle", { cx: x, cy: y, r: 4, fill: c.kind === "minimum" ? "#fff" : "none", stroke: "#fff", "stroke-width": 1.5, class: "critical" }));
+  }
+  if (start) {
+    const [x, y] = toPx(start, lossAt(start));
+    svg.append(el("rect", { x: x - 5, y: y - 5, width: 10, height: 10, fill: "#fff", stroke: "#000", class: "start" }));
+  }
+  for (const run of runs) {
+    const color = optimizers.find(o => o.name === run.optimizer).color;
+    const pts = run.trajectory.map(p => toPx(p.theta, p.loss));
+    svg.append(el("path", { d: "M" + pts.map(p => p.map(v => v.toFixed(2)).join(",")).join("L"), fill: "none", stroke: color,
+                            "stroke-width": 2, class: "run", "data-optimizer": run.optimizer,
+                            "data-end": JSON.stringify(run.trajectory[run.trajectory.length - 1].theta) }));
+    const now = run.trajectory[Math.min(t, run.trajectory.length - 1)];
+    const [x, y] = toPx(now.theta, now.loss);
+    if (land.variables.length === 2) {
+      const r = rho / (land.domain[0][1] - land.domain[0][0]) * frame().w;
+      svg.append(el("circle", { cx: x, cy: y, r: r, fill: "none", stroke: color, "stroke-dasharray": "4 3", class: "ball" }));
+    }
+    if (now.probe) {
+      const [qx, qy] = toPx(now.probe, lossAt(now.probe));
+      svg.append(el("path", { d: `M${qx},${qy - 6}L${qx + 6},${qy}L${qx},${qy + 6}L${qx - 6},${qy}Z`, fill: color, stroke: "#000", class: "probe" }));
+    }
+    svg.append(el("circle", { cx: x, cy: y, r: 5, fill: color, stroke: "#000", class: "now" }));
+  }
+  $("t-value").textContent = "step " + t;
+}
+function nearestLoss(x) {
+  const xs = land.axes[0];
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (Math.abs(xs[i] - x) < Math.abs(xs[best] - x)) best = i;
+  return land.loss[best];
+}
+
+function ticked() { return optimizers.filter(o => $("opt-" + o.name)?.checked); }
+
+// The ticked optimizers from the start, with the sliders' settings (only those a ticked
+// optimizer reads: the API, like the command line, refuses a setting that changes nothing).
+function run() {
+  const chosen = ticked();
+  if (!start || chosen.length === 0) return pending;
+  const reads = key => chosen.some(o => o.settings.includes(key));
+  const q = new URLSearchParams({ problem: land.problem, opts: chosen.map(o => o.name).join(","), start: start.join(","),
+                                  lr: String(lr), steps: $("steps").value });
+  if (reads("rho")) q.set("rho", $("rho").value);
+  if (reads("alpha")) q.set("alpha", $("alpha").value);
+  $("status").textContent = "running " + chosen.map(o => o.name).join(", ") + " …";
+  pending = api("/api/compare?" + q).then(doc => {
+    runs = doc.runs;
+    const longest = Math.max(...runs.map(r => r.trajectory.length)) - 1;
+    $("t").max = longest; $("t").value = longest;
+    drawOverlay();
+    $("status").textContent = runs.map(r => `${r.optimizer.padEnd(10)} ${r.status.padEnd(10)} end (${r.final.theta.map(v => v.toPrecision(4)).join(", ")})  loss ${r.final.loss.toPrecision(4)}  ZOF ${r.final.zof.toPrecision(4)}  FOF ${r.final.fof.toPrecision(4)}`).join("\n");
+  }).catch(e => { $("status").innerHTML = ""; $("status").append(Object.assign(document.createElement("span"), { className: "error", textContent: e.message })); });
+  return pending;
+}
+
+function showValues() {
+  $("lr-value").textContent = String(lr);
+  for (const k of ["rho", "alpha", "steps"]) $(k + "-value").textContent = $(k).value;
+}
+
+async function loadProblem(name) {
+  land = await api("/api/landscape?problem=" + encodeURIComponent(name));
+  start = land.start;
+  runs = [];
+  lr = land.settings.lr;
+  $("lr").value = Math.log10(lr); $("rho").value = land.settings.rho;
+  $("alpha").value = land.settings.alpha; $("steps").value = Math.min(land.settings.steps, 2000);
+  showValues();
+  drawLandscape();
+  return run();
+}
+
+async function main() {
+  optimizers = await api("/api/optimizers");
+  for (const o of optimizers.filter(o => !o.name.endsWith("-exact"))) {
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", id: "opt-" + o.name, checked: ["gd", "sam", "gam"].includes(o.name) });
+    box.addEventListener("change", run);
+    const label = Object.assign(document.createElement("label"), { className: "opt", title: o.summary });
+    label.append(box, Object.assign(document.createElement("span"), { className: "swatch", style: "background:" + o.color }), o.name);
+    $("opts").append(label);
+  }
+  const drawable = (await api("/api/list")).filter(p => p.variables.length <= 2);
+  for (const p of drawable) $("problem").append(new Option(`${p.name} — ${p.title}`, p.name));
+  $("problem").value = drawable.some(p => p.name === "two-valley") ? "two-valley" : drawable[0].name;
+  $("problem").addEventListener("change", () => loadProblem($("problem").value));
+  // The learning rate's slider is logarithmic; its value keeps two significant digits.
+  $("lr").addEventListener("input", () => { lr = +(10 ** +$("lr").value).toPrecision(2); });
+  for (const k of ["lr", "rho", "alpha", "steps"]) {
+    $(k).addEventListener("input", showValues);
+    $(k).addEventListener("change", run);
+  }
+  $("overlay").addEventListener("click", e => {
+    const box = $("overlay").getBoundingClientRect();
+    start = fromPx(e.clientX - box.left, e.clientY - box.top);
+    run();
+  });
+  $("t").addEventListener("input", drawOverlay);
+  $("play").addEventListener("click", () => {
+    if (timer) { clearInterval(timer); timer = null; $("play").textContent = "play"; return; }
+    if (+$("t").value >= +$("t").max) $("t").value = 0;
+    $("play").textContent = "pause";
+    timer = setInterval(() => {
+      if (+$("t").value >= +$("t").max) { clearInterval(timer); timer = null; $("play").textContent = "play"; return; }
+      $("t").value = +$("t").value + 1; drawOverlay();
+    }, 30);
+  });
+  await loadProblem($("problem").value);
+  if (location.hash === "#selftest") await selfTest();
+}
+
+// Drives the page as a student would, with real events: a click on the landscape at (0.5, 0.2),
+// then the ρ slider moved to 0.3; writes the paths it saw after each into #test-result.
+async function selfTest() {
+  const seen = () => [...document.querySelectorAll("path.run")].map(p => ({ optimizer: p.dataset.optimizer, end: JSON.parse(p.dataset.end), d: p.getAttribute("d") }));
+  const box = $("overlay").getBoundingClientRect(), [px, py] = toPx([0.5, 0.2], 0);
+  $("overlay").dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: box.left + px, clientY: box.top + py }));
+  await pending;
+  const clicked = { start, paths: seen() };
+  $("rho").value = 0.3;
+  $("rho").dispatchEvent(new Event("input", { bubbles: true }));
+  $("rho").dispatchEvent(new Event("change", { bubbles: true }));
+  await pending;
+  const moved = { rho: +$("rho").value, paths: seen() };
+  $("t").value = 20; $("t").dispatchEvent(new Event("input", { bubbles: true }));
+  const result = { clicked, moved, balls: document.querySelectorAll("circle.ball").length, probes: document.querySelectorAll("path.probe").length,
+                   lr, steps: +$("steps").value };
+  $("test-result").textContent = JSON.stringify(result);
+  document.title = "selftest done";
+}
+
+main().catch(e => { $("status").textContent = "error: " + e.message; });
+</script>
+</body>
+</html>
+"""#
+}
