@@ -208,9 +208,13 @@ async function loadProblem(name) {
   land = await api("/api/landscape?problem=" + encodeURIComponent(name));
   start = land.start;
   runs = [];
+  // The sliders reach past the problem's own settings, so it opens with them unchanged.
   lr = land.settings.lr;
+  $("lr").min = Math.min(-3, Math.floor(Math.log10(lr))); $("lr").max = Math.max(0, Math.ceil(Math.log10(lr)));
+  $("rho").max = Math.max(1.5, 2 * land.settings.rho); $("alpha").max = Math.max(2, 2 * land.settings.alpha);
+  $("steps").max = Math.max(2000, land.settings.steps);
   $("lr").value = Math.log10(lr); $("rho").value = land.settings.rho;
-  $("alpha").value = land.settings.alpha; $("steps").value = Math.min(land.settings.steps, 2000);
+  $("alpha").value = land.settings.alpha; $("steps").value = land.settings.steps;
   showValues();
   drawLandscape();
   return run();
@@ -227,7 +231,9 @@ async function main() {
   }
   const drawable = (await api("/api/list")).filter(p => p.variables.length <= 2);
   for (const p of drawable) $("problem").append(new Option(`${p.name} — ${p.title}`, p.name));
-  $("problem").value = drawable.some(p => p.name === "two-valley") ? "two-valley" : drawable[0].name;
+  // `#problem=NAME` in the address opens that problem (a lesson can link to it).
+  const asked = new URLSearchParams(location.hash.slice(1)).get("problem");
+  $("problem").value = drawable.some(p => p.name === asked) ? asked : drawable.some(p => p.name === "two-valley") ? "two-valley" : drawable[0].name;
   $("problem").addEventListener("change", () => loadProblem($("problem").value));
   // The learning rate's slider is logarithmic; its value keeps two significant digits.
   $("lr").addEventListener("input", () => { lr = +(10 ** +$("lr").value).toPrecision(2); });
