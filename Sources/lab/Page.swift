@@ -1,10 +1,11 @@
 // The live page of `lab serve`, embedded in the binary (no file to find, no external URL: it
 // works offline in a lecture hall). It draws a 1-D or 2-D catalog problem from /api/landscape,
 // runs the ticked optimizers from a clicked start through /api/compare (the same computation as
-// `lab compare`), and plays the runs step by step with each run's ρ-ball and probe. With
-// `#selftest` in its address it drives itself as a student would (a click on the landscape, a
-// move of the ρ slider) through real DOM events and writes what it saw into #test-result, for
-// the browser test.
+// `lab compare`), plays the runs step by step with each run's ρ-ball and probe, shows the exact
+// measures under the cursor (/api/measure), draws a basin map (/api/basins) and downloads the
+// comparison's figure (/api/figure). With `#selftest` in its address it drives itself as a
+// student would (a click on the landscape, the ρ slider, the cursor, the basin-map button, an
+// export) through real DOM events and writes what it saw into #test-result, for the browser test.
 
 enum Page {
     static let html = #"""
@@ -24,7 +25,10 @@ enum Page {
   #controls output { display: inline-block; min-width: 3.5em; }
   #stage { position: relative; display: inline-block; border: 1px solid #333; }
   #stage canvas, #stage svg { position: absolute; left: 0; top: 0; }
-  #player { margin: 6px 0; display: flex; gap: 10px; align-items: center; }
+  #player, #tools { margin: 6px 0; display: flex; gap: 10px; align-items: center; }
+  #hover, #basin-status { font-family: "DejaVu Sans Mono", monospace; font-size: 13px; margin-top: 4px; white-space: pre-wrap; }
+  #basins { opacity: 0.55; pointer-events: none; }
+  .gap { width: 24px; }
   #player input { width: 420px; }
   #status { white-space: pre-wrap; font-family: "DejaVu Sans Mono", monospace; font-size: 13px; }
   .error { color: #b00; }
@@ -42,7 +46,16 @@ enum Page {
   <label>α <input id="alpha" type="range" min="0" max="2" step="0.05"> <output id="alpha-value"></output></label>
   <label>steps <input id="steps" type="range" min="10" max="2000" step="10"> <output id="steps-value"></output></label>
 </div>
-<div id="stage"><canvas id="heat"></canvas><svg id="overlay" xmlns="http://www.w3.org/2000/svg"></svg></div>
+<div id="stage"><canvas id="heat"></canvas><canvas id="basins"></canvas><svg id="overlay" xmlns="http://www.w3.org/2000/svg"></svg></div>
+<div id="hover">Move over the landscape for the exact loss, ZOF and FOF there.</div>
+<div id="tools">
+  <button id="basin-button">basin map</button> of <select id="basin-of"></select>
+  <span class="gap"></span>
+  export <select id="export-format"><option>svg</option><option>pdf</option><option>png</option></select>
+  <select id="export-size"><option>screen</option><option>column</option><option>page</option><option>slide</option></select>
+  <button id="export-button">download</button>
+</div>
+<div id="basin-status"></div>
 <div id="player">
   <button id="play">play</button>
   <input id="t" type="range" min="0" max="0" value="0">
@@ -102,6 +115,8 @@ function viridis(t) {
 function drawLandscape() {
   const f = frame(), canvas = $("heat"), overlay = $("overlay");
   canvas.width = f.w; canvas.height = f.h;
+  $("basins").width = f.w; $("basins").height = f.h;
+  $("basins").getContext("2d").clearRect(0, 0, f.w, f.h);
   overlay.setAttribute("width", f.w); overlay.setAttribute("height", f.h);
   $("stage").style.width = f.w + "px"; $("stage").style.height = f.h + "px";
   const ctx = canvas.getContext("2d");
@@ -180,14 +195,19 @@ function ticked() { return optimizers.filter(o => $("opt-" + o.name)?.checked); 
 
 // The ticked optimizers from the start, with the sliders' settings (only those a ticked
 // optimizer reads: the API, like the command line, refuses a setting that changes nothing).
+function query(withStart) {
+  const chosen = ticked();
+  const reads = key => chosen.some(o => o.settings.includes(key));
+  const q = new URLSearchParams({ problem: land.problem, opts: chosen.map(o => o.name).join(","), lr: String(lr), steps: $("steps").value });
+  if (withStart) q.set("start", start.join(","));
+  if (reads("rho")) q.set("rho", $("rho").value);
+  if (reads("alpha")) q.set("alpha", $("alpha").value);
+  return q;
+}
 function run() {
   const chosen = ticked();
   if (!start || chosen.length === 0) return pending;
-  const reads = key => chosen.some(o => o.settings.includes(key));
-  const q = new URLSearchParams({ problem: land.problem, opts: chosen.map(o => o.name).join(","), start: start.join(","),
-                                  lr: String(lr), steps: $("steps").value });
-  if (reads("rho")) q.set("rho", $("rho").value);
-  if (reads("alpha")) q.set("alpha", $("alpha").value);
+  const q = query(true);
   $("status").textContent = "running " + chosen.map(o => o.name).join(", ") + " …";
   pending = api("/api/compare?" + q).then(doc => {
     runs = doc.runs;
@@ -199,6 +219,64 @@ function run() {
   return pending;
 }
 
+// The exact measures under the cursor (lab measure at that point, at the slider's ρ); the
+// latest answer wins.
+let hoverTimer = null, hoverAsked = 0, hovering = Promise.resolve();
+function hover(theta) {
+  clearTimeout(hoverTimer);
+  hoverTimer = setTimeout(() => {
+    const asked = ++hoverAsked;
+    const q = new URLSearchParams({ problem: land.problem, at: theta.join(","), rho: $("rho").value });
+    hovering = api("/api/measure?" + q).then(m => {
+      if (asked !== hoverAsked) return;
+      $("hover").dataset.measures = JSON.stringify({ theta: m.theta, loss: m.loss, zof: m.zof, fof: m.fof });
+      $("hover").textContent = `at (${m.theta.map(v => v.toPrecision(4)).join(", ")}): loss ${m.loss.toPrecision(4)}  ZOF ${m.zof.toPrecision(4)}  FOF ${m.fof.toPrecision(4)}  (exact, ρ = ${m.rho})`;
+    }).catch(e => { $("hover").textContent = e.message; });
+  }, 60);
+}
+
+// The basin map of the ticked optimizers at the sliders' settings (lab basins, 64 starts a side),
+// drawn over the landscape: a hue per minimum, greys for the other outcomes.
+const HUES = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"];
+let basinMaps = null, basinsPending = Promise.resolve();
+function basins() {
+  if (ticked().length === 0) return basinsPending;
+  const q = query(false);
+  q.set("grid", "64");
+  $("basin-status").textContent = "computing " + 64 * (land.variables.length === 1 ? 1 : 64) + " starts × " + ticked().length + " …";
+  $("basin-button").disabled = true;
+  basinsPending = api("/api/basins?" + q).then(doc => {
+    basinMaps = doc;
+    $("basin-of").replaceChildren(...doc.maps.map(m => new Option(m.optimizer, m.optimizer)));
+    drawBasins();
+    const share = ([k, v]) => `${/^\d+$/.test(k) ? "#" + k : k.replaceAll("_", " ")} ${v < 0.005 ? "<1" : (100 * v).toFixed(0)}%`;
+    $("basin-status").textContent = doc.maps.map(m => `${m.optimizer.padEnd(10)} ` + Object.entries(m.fractions).filter(([, v]) => v > 0).map(share).join(", ")).join("\n");
+  }).catch(e => { $("basin-status").textContent = e.message; }).finally(() => { $("basin-button").disabled = false; });
+  return basinsPending;
+}
+function drawBasins() {
+  const f = frame(), ctx = $("basins").getContext("2d");
+  ctx.clearRect(0, 0, f.w, f.h);
+  const map = basinMaps?.maps.find(m => m.optimizer === $("basin-of").value);
+  if (!map) return;
+  const rows = map.outcome, ny = rows.length, nx = rows[0].length, minima = basinMaps.minima.map(m => m.index);
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+    const o = rows[j][i], k = minima.indexOf(o);
+    ctx.fillStyle = k >= 0 ? HUES[k % HUES.length] : "#9a9a9a";
+    const h = land.variables.length === 1 ? 24 : f.h / ny;
+    ctx.fillRect(i * f.w / nx, land.variables.length === 1 ? f.h - 24 : f.h - (j + 1) * h, f.w / nx + 0.5, h + 0.5);
+  }
+  $("basins").dataset.cells = String(nx * ny);
+}
+
+// The comparison's figure, by the command line's figure code, as a file to keep.
+function exportURL() {
+  const q = query(true);
+  q.set("figure-format", $("export-format").value);
+  q.set("size", $("export-size").value);
+  return "/api/figure?" + q;
+}
+
 function showValues() {
   $("lr-value").textContent = String(lr);
   for (const k of ["rho", "alpha", "steps"]) $(k + "-value").textContent = $(k).value;
@@ -208,6 +286,8 @@ async function loadProblem(name) {
   land = await api("/api/landscape?problem=" + encodeURIComponent(name));
   start = land.start;
   runs = [];
+  basinMaps = null;
+  $("basin-of").replaceChildren(); $("basin-status").textContent = "";
   // The sliders reach past the problem's own settings, so it opens with them unchanged.
   lr = land.settings.lr;
   $("lr").min = Math.min(-3, Math.floor(Math.log10(lr))); $("lr").max = Math.max(0, Math.ceil(Math.log10(lr)));
@@ -247,6 +327,17 @@ async function main() {
     run();
   });
   $("t").addEventListener("input", drawOverlay);
+  $("overlay").addEventListener("mousemove", e => {
+    const box = $("overlay").getBoundingClientRect();
+    hover(fromPx(e.clientX - box.left, e.clientY - box.top));
+  });
+  $("basin-button").addEventListener("click", basins);
+  $("basin-of").addEventListener("change", drawBasins);
+  $("export-button").addEventListener("click", () => {
+    if (!start) return;
+    const a = Object.assign(document.createElement("a"), { href: exportURL(), download: `${land.problem}-compare.${$("export-format").value}` });
+    document.body.append(a); a.click(); a.remove();
+  });
   $("play").addEventListener("click", () => {
     if (timer) { clearInterval(timer); timer = null; $("play").textContent = "play"; return; }
     if (+$("t").value >= +$("t").max) $("t").value = 0;
@@ -274,8 +365,21 @@ async function selfTest() {
   await pending;
   const moved = { rho: +$("rho").value, paths: seen() };
   $("t").value = 20; $("t").dispatchEvent(new Event("input", { bubbles: true }));
+  // The measures under the cursor at (-1, 0.1).
+  const [hx, hy] = toPx([-1, 0.1], 0);
+  $("overlay").dispatchEvent(new MouseEvent("mousemove", { bubbles: true, clientX: box.left + hx, clientY: box.top + hy }));
+  await new Promise(r => setTimeout(r, 100));
+  await hovering;
+  // The basin map, then the exported SVG, parsed.
+  $("basin-button").click();
+  await basinsPending;
+  const svgText = await (await fetch(exportURL())).text();
+  const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml");
   const result = { clicked, moved, balls: document.querySelectorAll("circle.ball").length, probes: document.querySelectorAll("path.probe").length,
-                   lr, steps: +$("steps").value };
+                   lr, steps: +$("steps").value, hover: JSON.parse($("hover").dataset.measures || "null"),
+                   basins: { cells: +($("basins").dataset.cells || 0), maps: basinMaps ? basinMaps.maps.map(m => ({ optimizer: m.optimizer, outcome: m.outcome })) : [] },
+                   export: { root: parsed.documentElement.nodeName, errors: parsed.getElementsByTagName("parsererror").length, bytes: svgText.length,
+                             query: exportURL() } };
   $("test-result").textContent = JSON.stringify(result);
   document.title = "selftest done";
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Experiments
+import Figures
 import FlyingFox
 import Foundation
 import Landscape
@@ -25,6 +26,8 @@ struct Serve: ParsableCommand {
               GET /api/basins?problem=NAME&opts=...&grid=N&vary=...&... (lab basins)
               GET /api/landscape?problem=NAME&n=120   (the loss on an n × n grid, critical points)
               GET /api/optimizers                     (names, summaries, colours)
+              GET /api/figure?problem=NAME&opts=...&figure-format=svg|pdf|png&size=...
+                                                      (lab compare's figure, one file)
 
             Settings are the flags' names without dashes (lr=0.1, start=-1,0.5, measures=true), \
             read and checked by the same settings table; a mistake is HTTP 400 with \
@@ -149,6 +152,9 @@ enum API {
                                                   threads: ProcessInfo.processInfo.activeProcessorCount)).rendered()
             }
         }
+        await server.appendRoute("GET /api/figure") { request in
+            await file(request)
+        }
         await server.appendRoute("GET /api/optimizers") { _ in
             await answer { Work.optimizersJSON().rendered() }
         }
@@ -197,6 +203,41 @@ enum API {
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data((document + "\n").utf8))
         case .failure(let e as SettingError): return failure(.badRequest, e.message(naming: { $0 }))
         case .failure(let e as UsageError): return failure(.badRequest, e.message)
+        case .failure(let e): return failure(.internalServerError, "\(e)")
+        }
+    }
+
+    /// `/api/figure`: the comparison's figure (`lab compare`'s, by the same figure code) as one
+    /// file: `figure-format` svg, pdf or png, at `size`, `font-size`, `dpi` as on the command
+    /// line; the same settings and mistakes as `/api/compare`.
+    static func file(_ request: HTTPRequest) async -> HTTPResponse {
+        guard let name = request.query["problem"], Catalog().names().contains(name) else {
+            return failure(request.query["problem"] == nil ? .badRequest : .notFound,
+                           request.query["problem"].map { "no problem named '\($0)' in the catalog" } ?? "give the problem, as in problem=two-valley")
+        }
+        var texts: [String: String] = [:]
+        for item in request.query where item.name != "problem" && item.name != "opts" { texts[item.name] = item.value }
+        let opts = request.query["opts"], settings = texts
+        guard await gate.enter() else { return failure(.serviceUnavailable, "busy; try again") }
+        let result: Result<(Data, String), Error> = await withCheckedContinuation { done in
+            DispatchQueue.global().async {
+                done.resume(returning: Result {
+                    let p = try Catalog().load(name).checked()
+                    let given = try RunSettings.read(settings)
+                    var figure = try FigureSettings.resolve(problem: p, given: given)
+                    guard figure.formats.count == 1 else { throw SettingError("\(setting: "figure-format"): give one of svg, pdf, png") }
+                    figure.animate = false
+                    let comparison = try Work.compare(p, opts: try required("opts", opts.map { ["opts": $0] } ?? [:]), given: given)
+                    let files = try LabFigures.files(try LabFigures.compare(comparison.records, problem: p), base: p.name + "-compare", settings: figure)
+                    let type = ["svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"][figure.formats[0]]!
+                    return (files[0].contents, type)
+                })
+            }
+        }
+        await gate.leave()
+        switch result {
+        case .success(let (data, type)): return HTTPResponse(statusCode: .ok, headers: [.contentType: type], body: data)
+        case .failure(let e as SettingError): return failure(.badRequest, e.message(naming: { $0 }))
         case .failure(let e): return failure(.internalServerError, "\(e)")
         }
     }

@@ -77,6 +77,10 @@ final class ServeTests: XCTestCase {
             XCTAssertEqual(answer.status, 200, path)
             XCTAssertEqual(answer.body, cli.stdout, path)
         }
+        // The comparison's figure as one file, by the command line's figure code.
+        let pdf = try get(server, "api/figure?problem=two-valley&opts=gd,gam&steps=40&figure-format=pdf&size=column")
+        XCTAssertEqual(pdf.status, 200)
+        XCTAssertTrue(pdf.body.hasPrefix("%PDF"))
         XCTAssertEqual(server.interrupt(), 130, "Ctrl-C stops it")
     }
 
@@ -101,6 +105,9 @@ final class ServeTests: XCTestCase {
             ("%2e%2e/%2e%2e/etc/passwd", 404, "not found"),
             ("api/nothing", 404, "not found"),
             ("api/show?problem=two-valley&latex=yes", 400, "latex must be true or false, not 'yes'"),
+            ("api/figure?problem=two-valley&opts=gd&figure-format=gif", 400, "figure-format 'gif' is not one of svg, pdf, png (give one or more, comma-separated, as in svg,pdf)"),
+            ("api/figure?problem=two-valley&opts=gd&figure-format=svg,pdf", 400, "figure-format: give one of svg, pdf, png"),
+            ("api/figure?problem=nowhere&opts=gd", 404, "no problem named 'nowhere' in the catalog"),
         ]
         for (path, status, message) in cases {
             let answer = try get(server, path)
@@ -138,10 +145,11 @@ final class ServeTests: XCTestCase {
     }
 
     /// The live page in headless Chromium, driving itself with real DOM events (`#selftest`: a
-    /// click on the landscape, then the ρ slider moved): one path per ticked optimizer, each
-    /// ending where `lab run` from the clicked start ends, and different paths after ρ moves;
-    /// each run's ρ-ball and the sharpness-aware probes are drawn. A screenshot is kept beside
-    /// the test's files.
+    /// click on the landscape, the ρ slider moved, the cursor over a point, the basin-map button,
+    /// an export): one path per ticked optimizer, each ending where `lab run` from the clicked
+    /// start ends, and different paths after ρ moves; each run's ρ-ball and the sharpness-aware
+    /// probes drawn; the cursor's measures and the basin maps those of `lab measure` and `lab
+    /// basins`; the exported SVG parses. A screenshot is kept beside the test's files.
     func testThePageInABrowser() throws {
         let chromium = try XCTUnwrap(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
                                      "Chromium is missing; `make deps` installs it")
@@ -151,7 +159,7 @@ final class ServeTests: XCTestCase {
             let p = Process(), out = Pipe()
             p.executableURL = URL(fileURLWithPath: chromium)
             p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder.appendingPathComponent("profile-\(extra.count)").path)",
-                           "--window-size=1000,760", "--virtual-time-budget=30000"] + extra + [server.url.absoluteString + "#selftest"]
+                           "--window-size=1000,760", "--virtual-time-budget=60000"] + extra + [server.url.absoluteString + "#selftest"]
             p.standardOutput = out
             p.standardError = FileHandle.nullDevice
             try p.run()
@@ -190,6 +198,27 @@ final class ServeTests: XCTestCase {
         XCTAssertNotEqual(before["gam"], after["gam"], "the ρ slider changes gam's path")
         XCTAssertEqual(result["balls"] as? Int, 3)
         XCTAssertEqual(result["probes"] as? Int, 2, "sam's and gam's probes at the current step")
+        // The measures under the cursor are lab measure's at that point and the slider's ρ.
+        let hover = try XCTUnwrap(result["hover"] as? [String: Any])
+        let at = try XCTUnwrap(hover["theta"] as? [Double])
+        let measured = try json(try lab(["measure", "two-valley", "--at", at.map { "\($0)" }.joined(separator: ","), "--rho", "0.3", "--format", "json"], in: repository))
+        for key in ["loss", "zof", "fof"] { XCTAssertEqual(hover[key] as? Double, measured[key] as? Double, key) }
+        // The basin map is lab basins' at the page's settings, drawn cell by cell.
+        let basins = try XCTUnwrap(result["basins"] as? [String: Any])
+        XCTAssertEqual(basins["cells"] as? Int, 64 * 64)
+        let map = try json(try lab(["basins", "two-valley", "--opts", "gd,sam,gam", "--grid", "64", "--lr", "\(result["lr"]!)", "--steps", "\(result["steps"]!)",
+                                    "--rho", "0.3", "--alpha", "0.7", "--no-plot", "--format", "json", "--out", out], in: repository))
+        let cliMaps = try XCTUnwrap(map["maps"] as? [[String: Any]]), pageMaps = try XCTUnwrap(basins["maps"] as? [[String: Any]])
+        XCTAssertEqual(pageMaps.count, 3)
+        for (page, cli) in zip(pageMaps, cliMaps) {
+            XCTAssertEqual(page["optimizer"] as? String, cli["optimizer"] as? String)
+            XCTAssertEqual(page["outcome"] as? [[Int]], cli["outcome"] as? [[Int]], "\(cli["optimizer"]!)'s map")
+        }
+        // The exported figure is an SVG that parses.
+        let export = try XCTUnwrap(result["export"] as? [String: Any])
+        XCTAssertEqual(export["root"] as? String, "svg")
+        XCTAssertEqual(export["errors"] as? Int, 0)
+        XCTAssertGreaterThan(export["bytes"] as? Int ?? 0, 10000)
         let shot = folder.appendingPathComponent("page.png")
         _ = try chromiumRun(["--screenshot=\(shot.path)"])
         XCTAssertGreaterThan(try Data(contentsOf: shot).count, 20000)
