@@ -21,6 +21,8 @@ let package = Package(
         // lab serve: a small HTTP server with no SwiftNIO under it (builds in about 25 s, where
         // Hummingbird takes minutes on two cores).
         .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+        // lab serve's lesson pages: markdown to HTML.
+        .package(url: "https://github.com/JohnSundell/Ink", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -72,6 +74,7 @@ let package = Package(
                 "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Ink", package: "Ink"),
             ],
             exclude: ["README.md"]
         ),

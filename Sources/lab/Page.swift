@@ -36,7 +36,7 @@ enum Page {
 </head>
 <body>
 <header>
-  <h1>flatlab</h1>
+  <h1>flatlab</h1> <a href="/lessons">lessons</a>
   <label>problem <select id="problem"></select></label>
   <span id="opts"></span>
 </header>
@@ -282,6 +282,9 @@ function showValues() {
   for (const k of ["rho", "alpha", "steps"]) $(k + "-value").textContent = $(k).value;
 }
 
+// What the address asks for (`#problem=...&opts=...&start=...&lr=...`: a lesson's link), taken
+// once, by the first problem shown.
+let wanted = new URLSearchParams(location.hash.slice(1));
 async function loadProblem(name) {
   land = await api("/api/landscape?problem=" + encodeURIComponent(name));
   start = land.start;
@@ -295,6 +298,13 @@ async function loadProblem(name) {
   $("steps").max = Math.max(2000, land.settings.steps);
   $("lr").value = Math.log10(lr); $("rho").value = land.settings.rho;
   $("alpha").value = land.settings.alpha; $("steps").value = land.settings.steps;
+  if (wanted.get("problem") === name) {
+    if (wanted.has("lr")) { lr = +wanted.get("lr"); $("lr").value = Math.log10(lr); }
+    for (const k of ["rho", "alpha", "steps"]) if (wanted.has(k)) { $(k).max = Math.max(+$(k).max, +wanted.get(k)); $(k).value = wanted.get(k); }
+    if (wanted.has("start")) start = wanted.get("start").split(",").map(Number);
+    if (wanted.has("opts")) for (const o of optimizers) { const box = $("opt-" + o.name); if (box) box.checked = wanted.get("opts").split(",").includes(o.name); }
+  }
+  wanted = new URLSearchParams();
   showValues();
   drawLandscape();
   return run();
@@ -302,7 +312,7 @@ async function loadProblem(name) {
 
 async function main() {
   optimizers = await api("/api/optimizers");
-  for (const o of optimizers.filter(o => !o.name.endsWith("-exact"))) {
+  for (const o of optimizers) {
     const box = Object.assign(document.createElement("input"), { type: "checkbox", id: "opt-" + o.name, checked: ["gd", "sam", "gam"].includes(o.name) });
     box.addEventListener("change", run);
     const label = Object.assign(document.createElement("label"), { className: "opt", title: o.summary });
@@ -312,7 +322,7 @@ async function main() {
   const drawable = (await api("/api/list")).filter(p => p.variables.length <= 2);
   for (const p of drawable) $("problem").append(new Option(`${p.name} — ${p.title}`, p.name));
   // `#problem=NAME` in the address opens that problem (a lesson can link to it).
-  const asked = new URLSearchParams(location.hash.slice(1)).get("problem");
+  const asked = wanted.get("problem");
   $("problem").value = drawable.some(p => p.name === asked) ? asked : drawable.some(p => p.name === "two-valley") ? "two-valley" : drawable[0].name;
   $("problem").addEventListener("change", () => loadProblem($("problem").value));
   // The learning rate's slider is logarithmic; its value keeps two significant digits.

@@ -26,6 +26,7 @@ struct Serve: ParsableCommand {
               GET /api/basins?problem=NAME&opts=...&grid=N&vary=...&... (lab basins)
               GET /api/landscape?problem=NAME&n=120   (the loss on an n × n grid, critical points)
               GET /api/optimizers                     (names, summaries, colours)
+              GET /lessons, /lessons/NAME             (the lessons as pages, commands linked to the page)
               GET /api/figure?problem=NAME&opts=...&figure-format=svg|pdf|png&size=...
                                                       (lab compare's figure, one file)
 
@@ -165,6 +166,14 @@ enum API {
                 return try Work.landscape(p, samples: n).rendered()
             }
         }
+        await server.appendRoute("GET /lessons") { _ in html(Lessons.index()) }
+        await server.appendRoute("GET /lessons/assets/*") { request in
+            guard let asset = Lessons.asset(String(request.path.dropFirst("/lessons/assets/".count))) else { return failure(.notFound, "not found") }
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: asset.type], body: asset.data)
+        }
+        await server.appendRoute("GET /lessons/*") { request in
+            Lessons.html(String(request.path.dropFirst("/lessons/".count))).map(html) ?? failure(.notFound, "not found")
+        }
         await server.appendRoute("GET /") { _ in
             HTTPResponse(statusCode: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: Data(Page.html.utf8))
         }
@@ -240,6 +249,10 @@ enum API {
         case .failure(let e as SettingError): return failure(.badRequest, e.message(naming: { $0 }))
         case .failure(let e): return failure(.internalServerError, "\(e)")
         }
+    }
+
+    static func html(_ text: String) -> HTTPResponse {
+        HTTPResponse(statusCode: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: Data(text.utf8))
     }
 
     /// An on/off input: absent or `false` is off, `true` on.

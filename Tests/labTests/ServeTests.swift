@@ -223,4 +223,47 @@ final class ServeTests: XCTestCase {
         _ = try chromiumRun(["--screenshot=\(shot.path)"])
         XCTAssertGreaterThan(try Data(contentsOf: shot).count, 20000)
     }
+
+    /// The lessons as pages: every lesson listed, its figures inline and served, each command
+    /// linked to the live page, which opens with that command's problem, optimizers, start and
+    /// settings (checked in headless Chromium against `lab run`); nothing outside the lessons'
+    /// assets is served.
+    func testLessonsAndTheirLinks() throws {
+        let chromium = try XCTUnwrap(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) })
+        let server = try Server(in: repository)
+        let index = try get(server, "lessons")
+        XCTAssertEqual(index.status, 200)
+        let lessons = try FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("notebooks-md").path).filter { $0.hasSuffix(".md") && $0 != "README.md" }
+        for file in lessons { XCTAssertTrue(index.body.contains("href=\"/lessons/\(file.dropLast(3))\""), file) }
+        let lesson = try get(server, "lessons/03-gam-step-by-step")
+        XCTAssertEqual(lesson.status, 200)
+        XCTAssertTrue(lesson.body.contains("<h1>3. One step of SAM and of GAM, drawn</h1>"))
+        XCTAssertTrue(lesson.body.contains("<img src=\"/lessons/assets/03-gam-step-by-step/two-valley-sam-step.svg\""))
+        XCTAssertTrue(lesson.body.contains("<a href=\"/#problem=two-valley&amp;opts=sam\">open this in the live page</a>"))
+        let figure = try get(server, "lessons/assets/03-gam-step-by-step/two-valley-sam-step.svg")
+        XCTAssertEqual(figure.status, 200)
+        XCTAssertTrue(figure.body.contains("<svg"))
+        for path in ["lessons/nope", "lessons/assets/../../Package.swift", "lessons/assets/%2e%2e/%2e%2e/Package.swift", "lessons/assets/03-gam-step-by-step/.hidden.svg",
+                     "lessons/../Package.swift"] {
+            XCTAssertEqual(try get(server, path).status, 404, path)
+        }
+        // A lesson's link opens the page with the command's settings: one run, where lab run ends.
+        let folder = try temporaryFolder()
+        let p = Process(), out = Pipe()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--virtual-time-budget=30000",
+                       "--dump-dom", server.url.absoluteString + "#problem=himmelblau&opts=adam&lr=0.01&start=-1,1&steps=100"]
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let ends = dom.matches(of: /data-optimizer="([a-z-]+)" data-end="([^"]+)"/).map { (String($0.1), String($0.2)) }
+        XCTAssertEqual(ends.map(\.0), ["adam"], dom)
+        let run = try json(try lab(["run", "himmelblau", "--opt", "adam", "--lr", "0.01", "--start", "-1,1", "--steps", "100", "--no-plot", "--format", "json",
+                                    "--out", folder.path], in: repository))
+        let end = try XCTUnwrap((run["final"] as? [String: Any])?["theta"] as? [Double])
+        let shown = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ends[0].1.replacingOccurrences(of: "&quot;", with: "\"").utf8)) as? [Double])
+        XCTAssertEqual(shown, end)
+    }
 }
