@@ -149,7 +149,7 @@ final class ServeTests: XCTestCase {
     /// an export): one path per ticked optimizer, each ending where `lab run` from the clicked
     /// start ends, and different paths after ρ moves; each run's ρ-ball and the sharpness-aware
     /// probes drawn; the cursor's measures and the basin maps those of `lab measure` and `lab
-    /// basins`; the exported SVG parses. A screenshot is kept beside the test's files.
+    /// basins`; the exported SVG parses. A screenshot goes to out/lab-serve-page.png.
     func testThePageInABrowser() throws {
         let chromium = try XCTUnwrap(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
                                      "Chromium is missing; `make deps` installs it")
@@ -219,7 +219,10 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(export["root"] as? String, "svg")
         XCTAssertEqual(export["errors"] as? Int, 0)
         XCTAssertGreaterThan(export["bytes"] as? Int ?? 0, 10000)
-        let shot = folder.appendingPathComponent("page.png")
+        // The screenshot goes to out/ (ignored by git), to look at.
+        let shots = repository.appendingPathComponent("out", isDirectory: true)
+        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+        let shot = shots.appendingPathComponent("lab-serve-page.png")
         _ = try chromiumRun(["--screenshot=\(shot.path)"])
         XCTAssertGreaterThan(try Data(contentsOf: shot).count, 20000)
     }
