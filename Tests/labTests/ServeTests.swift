@@ -150,24 +150,28 @@ final class ServeTests: XCTestCase {
     /// start ends, and different paths after ρ moves; each run's ρ-ball and the sharpness-aware
     /// probes drawn; the cursor's measures and the basin maps those of `lab measure` and `lab
     /// basins`; the exported SVG parses. A screenshot goes to out/lab-serve-page.png.
-    func testThePageInABrowser() throws {
+    /// Headless Chromium on `address` with `options` (`--dump-dom`, `--screenshot=...`): what it
+    /// prints. Each call has its own profile in `folder`.
+    func chromium(_ address: String, _ options: [String], in folder: URL) throws -> String {
         let chromium = try XCTUnwrap(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
                                      "Chromium is missing; `make deps` installs it")
+        let p = Process(), out = Pipe()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder.appendingPathComponent("profile-\(UUID())").path)",
+                       "--window-size=1000,760", "--virtual-time-budget=60000"] + options + [address]
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let printed = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: printed, as: UTF8.self)
+    }
+
+    func testThePageInABrowser() throws {
         let server = try Server(in: repository)
         let folder = try temporaryFolder()
-        func chromiumRun(_ extra: [String]) throws -> String {
-            let p = Process(), out = Pipe()
-            p.executableURL = URL(fileURLWithPath: chromium)
-            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder.appendingPathComponent("profile-\(extra.count)").path)",
-                           "--window-size=1000,760", "--virtual-time-budget=60000"] + extra + [server.url.absoluteString + "#selftest"]
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let dom = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return String(decoding: dom, as: UTF8.self)
-        }
-        let dom = try chromiumRun(["--dump-dom"])
+        let selftest = server.url.absoluteString + "#selftest"
+        let dom = try chromium(selftest, ["--dump-dom"], in: folder)
         let text = try XCTUnwrap(dom.range(of: #"<pre id="test-result"[^>]*>([^<]*)</pre>"#, options: .regularExpression).map { String(dom[$0]) })
         let payload = String(text[text.index(after: text.firstIndex(of: ">")!)...].dropLast("</pre>".count))
         let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any], dom)
@@ -223,7 +227,7 @@ final class ServeTests: XCTestCase {
         let shots = repository.appendingPathComponent("out", isDirectory: true)
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
         let shot = shots.appendingPathComponent("lab-serve-page.png")
-        _ = try chromiumRun(["--screenshot=\(shot.path)"])
+        _ = try chromium(selftest, ["--screenshot=\(shot.path)"], in: folder)
         XCTAssertGreaterThan(try Data(contentsOf: shot).count, 20000)
     }
 
@@ -232,7 +236,6 @@ final class ServeTests: XCTestCase {
     /// settings (checked in headless Chromium against `lab run`); nothing outside the lessons'
     /// assets is served.
     func testLessonsAndTheirLinks() throws {
-        let chromium = try XCTUnwrap(["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) })
         let server = try Server(in: repository)
         let index = try get(server, "lessons")
         XCTAssertEqual(index.status, 200)
@@ -252,15 +255,7 @@ final class ServeTests: XCTestCase {
         }
         // A lesson's link opens the page with the command's settings: one run, where lab run ends.
         let folder = try temporaryFolder()
-        let p = Process(), out = Pipe()
-        p.executableURL = URL(fileURLWithPath: chromium)
-        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--virtual-time-budget=30000",
-                       "--dump-dom", server.url.absoluteString + "#problem=himmelblau&opts=adam&lr=0.01&start=-1,1&steps=100"]
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let dom = try chromium(server.url.absoluteString + "#problem=himmelblau&opts=adam&lr=0.01&start=-1,1&steps=100", ["--dump-dom"], in: folder)
         let ends = dom.matches(of: /data-optimizer="([a-z-]+)" data-end="([^"]+)"/).map { (String($0.1), String($0.2)) }
         XCTAssertEqual(ends.map(\.0), ["adam"], dom)
         let run = try json(try lab(["run", "himmelblau", "--opt", "adam", "--lr", "0.01", "--start", "-1,1", "--steps", "100", "--no-plot", "--format", "json",
