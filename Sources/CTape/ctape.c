@@ -201,6 +201,20 @@ void ctape_run(const ctape_instruction *instructions, long count, double *regist
     }
 }
 
+// out[p] = sqrt(sum_i v[i*stride + p]^2), summed from 0 in component order: the lane norms of
+// the optimizers' lane vectors. Here, not in Swift, because Swift's sqrt on Linux keeps errno's
+// scalar call and so never vectorises; every operation is correctly rounded, so the bits are
+// those of the scalar `norm` on any instruction set.
+CTAPE_CLONES
+void ctape_lane_norms(const double *v, long dimension, long stride, long m, double *restrict out) {
+    for (long p = 0; p < m; p++) out[p] = 0;
+    for (long i = 0; i < dimension; i++) {
+        const double *restrict vi = v + i * stride;
+        for (long p = 0; p < m; p++) out[p] = out[p] + vi[p] * vi[p];
+    }
+    for (long p = 0; p < m; p++) out[p] = sqrt(out[p]);
+}
+
 const char *ctape_isa(void) {
 #if defined(__x86_64__) && defined(__linux__) && !defined(CTAPE_NO_CLONES)
     __builtin_cpu_init();

@@ -133,8 +133,10 @@ public struct BasinMaps {
             }
             let runs = LaneRuns(problem: problemCopy, optimizer: optimizers[job.map], hyper: settings.hyper)
             let endings = try runs.endings(starts)
-            let basins = BasinRule(problem: problemCopy, critical: critical).basins(of: endings.map(\.theta))
-            return zip(endings, basins).map { e, b in BasinMaps.judge(e, basin: b, problem: problemCopy, critical: critical) }
+            // One rule per block: a rule holds the problem, whose copy retains objects every thread shares.
+            let rule = BasinRule(problem: problemCopy, critical: critical)
+            let basins = rule.basins(of: endings.map(\.theta))
+            return zip(endings, basins).map { e, b in BasinMaps.judge(e, basin: b, rule: rule) }
         }
         var maps: [Map] = []
         for (m, o) in optimizers.enumerated() {
@@ -155,15 +157,15 @@ public struct BasinMaps {
     /// (`BasinRule.stalled`, whatever the outcome), and whether it ended at its critical point.
     /// `basin` is where gradient flow from the end goes; a run trapped at a saddle of `critical`
     /// (`BasinRule.trapped`) is judged there instead, as `lab run` reports it.
-    static func judge(_ e: RunEnding, basin flowBasin: Basin?, problem: Problem, critical: [CriticalPoint]) -> Judgement {
+    static func judge(_ e: RunEnding, basin flowBasin: Basin?, rule: BasinRule) -> Judgement {
         let steps = e.status == .converged ? Int32(e.updates) : -1
         let end = e.pathEnd
-        let basin = BasinRule(problem: problem, critical: critical).trapped(end) ?? flowBasin
+        let basin = rule.trapped(end) ?? flowBasin
         let stalled = BasinRule.stalled(end, basin: basin)
         let cycling = BasinRule.cycling(end, basin: basin)
         let reached = basin?.reached ?? false
         if e.status == .diverged { return Judgement(outcome: .diverged, steps: steps, stalled: false, reached: false, cycling: false) }
-        if zip(e.theta, problem.domain).contains(where: { !$1.contains($0) }) {
+        if zip(e.theta, rule.problem.domain).contains(where: { !$1.contains($0) }) {
             return Judgement(outcome: .leftDomain, steps: steps, stalled: stalled, reached: false, cycling: cycling)
         }
         if let basin, basin.kind == .saddle, !basin.reached { return Judgement(outcome: .atSaddle, steps: steps, stalled: stalled, reached: false, cycling: false) }

@@ -101,16 +101,15 @@ public struct LaneRuns {
         let canConverge = hyper.noise == 0
         let windowStep = BasinRule.stallWindowStart(points: hyper.steps + 1)
         // ‖∇L + wd·θ‖ of every lane, summed in component order, into `stationarity`; the
-        // loops run over lanes through row pointers so they vectorise.
-        let stationarity = LaneBuffer(count: w), bad = LaneBuffer(count: w)
+        // loops run over lanes through row pointers so they vectorise (the norms in C).
+        let stationarity = LaneBuffer(count: w), bad = LaneBuffer(count: w), decayed = LaneBuffer(dimension: n)
         let (tp, gp, sp) = (theta.pointer, g.pointer, stationarity.pointer)
         func measureStationarity() {
-            for p in 0..<m { sp[p] = 0 }
             for i in 0..<n {
-                let gi = gp + i * w, ti = tp + i * w
-                for p in 0..<m { sp[p] = sp[p] + (gi[p] + wd * ti[p]) * (gi[p] + wd * ti[p]) }
+                let gi = gp + i * w, ti = tp + i * w, di = decayed.pointer + i * w
+                for p in 0..<m { di[p] = gi[p] + wd * ti[p] }
             }
-            for p in 0..<m { sp[p] = sp[p].squareRoot() }
+            VectorMath.laneNorms(decayed.pointer, dimension: n, stride: w, count: m, into: sp)
         }
         evaluate()
         try visit(0)

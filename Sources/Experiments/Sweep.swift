@@ -118,9 +118,10 @@ public struct Sweep {
                     return End(status: e.status, theta: e.theta, outcome: outcome, stalled: false, cycling: false, reached: false, measures: try measured(e))
                 }
             }
-            let basins = BasinRule(problem: shared, critical: critical).basins(of: endings.map(\.theta))
+            let rule = BasinRule(problem: shared, critical: critical)
+            let basins = rule.basins(of: endings.map(\.theta))
             return try zip(endings, basins).map { e, b in
-                let judgement = BasinMaps.judge(e, basin: b, problem: shared, critical: critical)
+                let judgement = BasinMaps.judge(e, basin: b, rule: rule)
                 return End(status: e.status, theta: e.theta, outcome: judgement.outcome, stalled: judgement.stalled, cycling: judgement.cycling,
                            reached: judgement.reached, measures: try measured(e))
             }

@@ -34,19 +34,43 @@ public final class LaneOracle {
     /// Passes made: one per block call whatever the number of lanes, one per point for the
     /// lane-by-lane calls (`gradient(at:lane:)`, `hvp(at:_:)`); for a block of one, the run's counts.
     public private(set) var evaluations = Evaluations()
-    // The tapes and their registers, made on first use, so a caller that needs only gradients
-    // never builds the HVP tapes. The registers live in a class: an array in a lazy property
-    // would be copied whole on every write (a block's registers are tens of kilobytes).
-    private final class Registers {
-        var values: [Double]
-        init(_ tape: Tape?) { values = tape?.makeBlockWorkspace() ?? [] }
+    // The tapes with their registers, made on first use, so a caller that needs only gradients
+    // never builds the HVP tapes. Each program holds its tape, copied once: a tape copied from
+    // the oracle on every call would retain and release arrays that every thread of a basin map
+    // shares. The registers live in the class too: an array in a lazy property would be copied
+    // whole on every write (a block's registers are tens of kilobytes).
+    // The pointers a call hands the tape live in buffers made once, so a call allocates nothing.
+    private final class Program {
+        let tape: Tape
+        let dimension: Int
+        var registers: [Double]
+        let inputs: UnsafeMutableBufferPointer<UnsafePointer<Double>>
+        let outputs: UnsafeMutableBufferPointer<UnsafeMutablePointer<Double>?>
+        init(_ tape: Tape, dimension: Int) {
+            (self.tape, self.dimension, registers) = (tape, dimension, tape.makeBlockWorkspace())
+            inputs = .allocate(capacity: tape.inputCount)
+            outputs = .allocate(capacity: tape.outputCount)
+        }
+        deinit { inputs.deallocate(); outputs.deallocate() }
+        /// The tape at lanes 0..<m: its inputs the lane vectors `x` (and `v`, for an HVP tape);
+        /// its outputs L (one per lane) and then one or two lane vectors; nil skips an output.
+        func evaluate(_ x: UnsafePointer<Double>, _ v: UnsafePointer<Double>? = nil, count m: Int, loss: UnsafeMutablePointer<Double>?,
+                      _ first: UnsafeMutablePointer<Double>?, _ second: UnsafeMutablePointer<Double>? = nil) {
+            let n = dimension, w = Lanes.width
+            for i in 0..<n { inputs[i] = x + i * w }
+            if let v { for i in 0..<n { inputs[n + i] = v + i * w } }
+            outputs[0] = loss
+            for i in 0..<n { outputs[1 + i] = first.map { $0 + i * w } }
+            if outputs.count > 1 + n { for i in 0..<n { outputs[1 + n + i] = second.map { $0 + i * w } } }
+            registers.withUnsafeMutableBufferPointer { r in
+                tape.evaluate(block: UnsafeBufferPointer(inputs), count: m, registers: r.baseAddress!, into: UnsafeBufferPointer(outputs))
+            }
+        }
     }
-    private lazy var hvpTape = oracle.hvpTape
-    private lazy var hessianGradientTape = oracle.hessianGradientTape
-    private lazy var gradientRegisters = Registers(oracle.gradientTape)
-    private lazy var hvpRegisters = Registers(hvpTape)
-    private lazy var lossRegisters = Registers(oracle.lossTape)
-    private lazy var hessianGradientRegisters = Registers(hessianGradientTape)
+    private lazy var gradientProgram = Program(oracle.gradientTape, dimension: dimension)
+    private lazy var lossProgram = Program(oracle.lossTape, dimension: dimension)
+    private lazy var hvpProgram = Program(oracle.hvpTape, dimension: dimension)
+    private lazy var hessianGradientProgram: Program? = oracle.hessianGradientTape.map { Program($0, dimension: dimension) }
     private lazy var gradientScratch = LaneBuffer(dimension: dimension)
 
     /// `seed` seeds every lane's noise generator.
@@ -55,13 +79,6 @@ public final class LaneOracle {
         dimension = oracle.dimension
         self.noise = noise
         generators = noise > 0 ? [Gaussian](repeating: Gaussian(seed: seed), count: Lanes.width) : []
-    }
-
-    private func columns(_ v: UnsafePointer<Double>) -> [UnsafePointer<Double>] {
-        (0..<dimension).map { v + $0 * Lanes.width }
-    }
-    private func columns(_ v: UnsafeMutablePointer<Double>?) -> [UnsafeMutablePointer<Double>?] {
-        (0..<dimension).map { i in v.map { $0 + i * Lanes.width } }
     }
 
     /// The run's noise on ∇L of lanes 0..<m, each lane's components in order from its generator.
@@ -73,7 +90,7 @@ public final class LaneOracle {
     /// Whether `hessianGradient` takes one pass of the fused H∇L tape; without it (a model fitted
     /// to data, or gradient noise, whose product is along the noisy gradient) it takes a gradient
     /// pass and an HVP pass.
-    private var fusedHessianGradient: Bool { hessianGradientTape != nil && noise == 0 }
+    private var fusedHessianGradient: Bool { hessianGradientProgram != nil && noise == 0 }
 
     /// Counts the passes `hessianGradient` (or `gradient`) makes, for a caller that made them
     /// uncounted ahead of time (a run's loop evaluates θ after each update, and counts that pass
@@ -88,10 +105,7 @@ public final class LaneOracle {
     /// reports the landscape's own gradient).
     public func gradient(_ theta: UnsafePointer<Double>, count m: Int, loss: UnsafeMutablePointer<Double>?,
                          gradient: UnsafeMutablePointer<Double>?, clean: UnsafeMutablePointer<Double>? = nil, counted: Bool = true) {
-        let tape = oracle.gradientTape
-        gradientRegisters.values.withUnsafeMutableBufferPointer { r in
-            tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient))
-        }
+        gradientProgram.evaluate(theta, count: m, loss: loss, gradient)
         if let clean, let gradient { LaneMath.copy(gradient, dimension: dimension, count: m, into: clean) }
         if let gradient { addNoise(gradient, count: m) }
         if counted { count(hessianGradient: false) }
@@ -104,34 +118,25 @@ public final class LaneOracle {
                                 gradient: UnsafeMutablePointer<Double>?, hessianGradient: UnsafeMutablePointer<Double>?,
                                 clean: UnsafeMutablePointer<Double>? = nil, counted: Bool = true) {
         if counted { count(hessianGradient: true) }
-        guard fusedHessianGradient, let tape = hessianGradientTape else {
+        guard noise == 0, let program = hessianGradientProgram else {
             let g = gradient ?? gradientScratch.pointer
             self.gradient(theta, count: m, loss: loss, gradient: g, clean: clean, counted: false)
             if let hessianGradient { hvp(theta, g, count: m, into: hessianGradient, counted: false) }
             return
         }
-        hessianGradientRegisters.values.withUnsafeMutableBufferPointer { r in
-            tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss] + columns(gradient) + columns(hessianGradient))
-        }
+        program.evaluate(theta, count: m, loss: loss, gradient, hessianGradient)
     }
 
     /// H(θ)·v at lanes 0..<m, into the lane vector `hv`.
     public func hvp(_ theta: UnsafePointer<Double>, _ v: UnsafePointer<Double>, count m: Int, into hv: UnsafeMutablePointer<Double>,
                     counted: Bool = true) {
-        let tape = hvpTape
-        let skipped = [UnsafeMutablePointer<Double>?](repeating: nil, count: 1 + dimension)
-        hvpRegisters.values.withUnsafeMutableBufferPointer { r in
-            tape.evaluate(block: columns(theta) + columns(v), count: m, registers: r.baseAddress!, into: skipped + columns(hv))
-        }
+        hvpProgram.evaluate(theta, v, count: m, loss: nil, nil, hv)
         if counted { evaluations.hvp += 1 }
     }
 
     /// L at lanes 0..<m, one per lane (uncounted: no rule needs the loss alone).
     public func loss(_ theta: UnsafePointer<Double>, count m: Int, into loss: UnsafeMutablePointer<Double>) {
-        let tape = oracle.lossTape
-        lossRegisters.values.withUnsafeMutableBufferPointer { r in
-            tape.evaluate(block: columns(theta), count: m, registers: r.baseAddress!, into: [loss])
-        }
+        lossProgram.evaluate(theta, count: m, loss: loss, nil)
     }
 
     /// L and ∇L at one point for lane p (counted, with lane p's noise): for the rules that work
@@ -239,14 +244,10 @@ extension ScalarLaneRule {
 /// loops run over lanes through row pointers (component i of every lane is `v + i * width`), with
 /// no index arithmetic that could trap, so the compiler vectorises them.
 public enum LaneMath {
-    /// out[p] = ‖v_p‖, summed from 0 in component order as `norm` does.
+    /// out[p] = ‖v_p‖, summed from 0 in component order as `norm` does (in C, where the square
+    /// roots vectorise).
     static func norm(_ v: UnsafePointer<Double>, dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
-        for p in 0..<m { out[p] = 0 }
-        for i in 0..<n {
-            let vi = v + i * Lanes.width
-            for p in 0..<m { out[p] = out[p] + vi[p] * vi[p] }
-        }
-        for p in 0..<m { out[p] = out[p].squareRoot() }
+        VectorMath.laneNorms(v, dimension: n, stride: Lanes.width, count: m, into: out)
     }
 
     /// Lanes 0..<m of the lane vector `v` into `out`, component by component (a block of one

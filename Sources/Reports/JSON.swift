@@ -20,23 +20,48 @@ public enum JSON: Equatable, Sendable {
 
     /// Pretty-printed with two-space indents; arrays holding only scalars stay on one line.
     public func rendered(indent: String = "") -> String {
+        var out = ""
+        write(into: &out, indent: indent)
+        return out
+    }
+
+    /// Appends the rendering to `out`: one growing string, not a string per value (a basin map's
+    /// document holds hundreds of thousands of numbers).
+    private func write(into out: inout String, indent: String) {
         switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let x): return JSON.format(x)
-        case .string(let s): return JSON.quote(s)
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let x): out += JSON.format(x)
+        case .string(let s): out += JSON.quote(s)
         case .array(let items):
-            if items.isEmpty { return "[]" }
+            if items.isEmpty { out += "[]"; return }
             if items.allSatisfy({ $0.isScalar }) {
-                return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
+                out += "["
+                for (k, item) in items.enumerated() {
+                    if k > 0 { out += ", " }
+                    item.write(into: &out, indent: "")
+                }
+                out += "]"
+                return
             }
             let inner = indent + "  "
-            return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+            out += "[\n"
+            for (k, item) in items.enumerated() {
+                if k > 0 { out += ",\n" }
+                out += inner
+                item.write(into: &out, indent: inner)
+            }
+            out += "\n" + indent + "]"
         case .object(let fields):
-            if fields.isEmpty { return "{}" }
+            if fields.isEmpty { out += "{}"; return }
             let inner = indent + "  "
-            return "{\n" + fields.map { inner + JSON.quote($0.0) + ": " + $0.1.rendered(indent: inner) }
-                .joined(separator: ",\n") + "\n\(indent)}"
+            out += "{\n"
+            for (k, field) in fields.enumerated() {
+                if k > 0 { out += ",\n" }
+                out += inner + JSON.quote(field.0) + ": "
+                field.1.write(into: &out, indent: inner)
+            }
+            out += "\n" + indent + "}"
         }
     }
 

@@ -294,6 +294,15 @@ public struct Tape: Sendable {
     /// The pointers must stay valid for the call (the caller's arrays outlive it).
     public func evaluate(block inputs: [UnsafePointer<Double>], count m: Int, registers base: UnsafeMutablePointer<Double>,
                          into outputs: [UnsafeMutablePointer<Double>?]) {
+        inputs.withUnsafeBufferPointer { i in
+            outputs.withUnsafeBufferPointer { o in evaluate(block: i, count: m, registers: base, into: o) }
+        }
+    }
+
+    /// `evaluate(block:count:registers:into:)` with the pointers in buffers the caller keeps, so a
+    /// caller that evaluates every step (an optimizer's lanes) allocates nothing per call.
+    public func evaluate(block inputs: UnsafeBufferPointer<UnsafePointer<Double>>, count m: Int, registers base: UnsafeMutablePointer<Double>,
+                         into outputs: UnsafeBufferPointer<UnsafeMutablePointer<Double>?>) {
         precondition(inputs.count == inputCount && outputs.count == outputCount && m <= Tape.blockSize)
         if let rows {
             // Point by point, each a mean over the rows (the block workspace is a row block).
