@@ -16,6 +16,40 @@ extension LabFigures {
     /// marked without names.
     static let maxLabelledMinima = 12
 
+    /// One optimizer's basin map laid translucently over a landscape panel (`lab compare
+    /// --basins-of`, the live page's export): each start's cell in the hue of the minimum its run
+    /// reaches (the basin figure's hues), greys for the other outcomes; in 1-D, bands along x.
+    /// Above the heat map, below contours and paths; the legend gives each outcome's share.
+    static func addBasinUnderlay(_ axes: inout Axes, _ maps: BasinMaps, map: BasinMaps.Map) {
+        let minima = maps.minima, hues = Color.palette.count
+        let greys = Dictionary(uniqueKeysWithValues: zip(Outcome.failures, outcomeGreys))
+        func color(_ o: Outcome) -> Color { greys[o] ?? Color.series(minima.firstIndex(of: o.index!)! % hues) }
+        let present = map.present
+        let opacity = 0.45
+        var members: [any Artist] = []
+        if maps.problem.regime == .curve {
+            // Runs of equal outcome along x, each from midpoint to midpoint between starts.
+            let xs = maps.x, n = xs.count
+            func edge(_ k: Int) -> Double { k == 0 ? xs[0] : k == n ? xs[n - 1] : (xs[k - 1] + xs[k]) / 2 }
+            var k = 0
+            while k < n {
+                var j = k
+                while j + 1 < n && map.outcome[j + 1] == map.outcome[k] { j += 1 }
+                members.append(Span(x0: edge(k), x1: edge(j + 1), color: color(map.outcome[k]), opacity: opacity))
+                k = j + 1
+            }
+        } else {
+            let nx = maps.x.count, ny = maps.y.count
+            let palette = present.map(color)
+            let cells = (0..<ny).map { r in (0..<nx).map { c in UInt8(present.firstIndex(of: map.outcome[r * nx + c])!) } }
+            members.append(ImageGrid(xs: maps.x, ys: maps.y, cells: cells, palette: palette))
+        }
+        axes.addAboveFills(Group([("data-role", "basins"), ("data-optimizer", map.optimizer.name), ("opacity", format(opacity, .label))], members))
+        for o in present.prefix(maxLegendRows) {
+            axes.add(LegendPatch(color: color(o), label: "basins of \(map.optimizer.name): \(outcomeLabel(o, maps, .label)) \(percent(map.share(o)))"))
+        }
+    }
+
     /// Basin maps: one panel per optimizer, side by side. Each start is coloured by the minimum
     /// its run reaches (the same hue for the same minimum in every panel), darker the sooner it
     /// converged and pale where it did not converge; greys for diverged, left the domain and no

@@ -84,8 +84,9 @@ public enum LabFigures {
     }
 
     /// Several runs from one start over one landscape, and their losses against step.
-    /// With `animate`, the landscape shows the runs step by step (`addAnimated`).
-    public static func compare(_ records: [RunRecord], problem p: Problem, animate: Bool = false) throws -> Figure {
+    /// With `animate`, the landscape shows the runs step by step (`addAnimated`); with `basins`
+    /// (a map of one optimizer, 1-D or 2-D), the map lies under the paths (`addBasinUnderlay`).
+    public static func compare(_ records: [RunRecord], problem p: Problem, animate: Bool = false, basins: BasinMaps? = nil) throws -> Figure {
         if !p.regime.isExact, let first = records.first {
             let ends = records.map { $0.trajectory.last!.theta }
             let plane = p.trajectoryPlane(start: first.trajectory[0].theta, middle: ends[0], end: ends.count > 1 ? ends[1] : ends[0],
@@ -97,6 +98,7 @@ public enum LabFigures {
         }
         var landscape = try landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "),
                                            sigma: records.first?.final.sigma ?? RunSettings().sigma)
+        if let basins, let map = basins.maps.first { addBasinUnderlay(&landscape, basins, map: map) }
         // The start under the paths, so no end hides under it.
         if let first = records.first {
             landscape.add(Markers(xs: [first.trajectory[0].theta[0]], ys: [p.regime == .curve ? first.trajectory[0].loss : first.trajectory[0].theta[1]],
@@ -124,7 +126,10 @@ public enum LabFigures {
                 addPath(&landscape, r, dash: dash, label: legendName(r), endShape: endShapes[k % endShapes.count], endOffset: offsets[k])
             }
         }
-        let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) from one start."
+        var description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) from one start."
+        if let basins, let map = basins.maps.first {
+            description += " Under the paths, the basins of \(map.optimizer.name) from \(basins.x.count)\(p.regime == .curve ? "" : " × \(basins.y.count)") starts."
+        }
         var panels = [landscape]
         if p.regime == .curve { panels.append(timePanel(records, variable: p.variables[0])) }
         panels.append(curvesPanel(records, title: "loss against step"))

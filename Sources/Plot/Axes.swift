@@ -38,6 +38,10 @@ public struct Axes: Sendable {
     public mutating func add(_ a: any Artist) { artists.append(a) }
     /// Adds an artist below the others.
     public mutating func addBelow(_ a: any Artist) { artists.insert(a, at: 0) }
+    /// Adds an artist just above those that fill the plot (a heat map), below lines and marks.
+    public mutating func addAboveFills(_ a: any Artist) {
+        artists.insert(a, at: (artists.lastIndex(where: \.fillsItsRange) ?? -1) + 1)
+    }
 
     var colorScale: ColorScale? { artists.lazy.compactMap(\.colorScale).first }
     var hasGrid: Bool { artists.contains(where: \.fillsItsRange) }

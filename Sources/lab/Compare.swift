@@ -14,13 +14,17 @@ struct Compare: SettingsCommand {
             side, the end point, loss, the generalisation numbers (test, shifted and expected shifted loss), basin, status, evaluations and the flatness of \
             the end point. Each run's JSON and CSV are written as by `lab run`, and \
             OUT/PROBLEM-compare.svg shows all trajectories over the landscape and the losses \
-            against step (--no-plot skips it).
+            against step (--no-plot skips it). With --basins-of OPT, OPT's basin map (as lab \
+            basins computes it, from every start of --basins-grid with the same settings) lies \
+            under the paths, so a figure shows both where these runs went and where every start \
+            would go.
 
             \(optimizersHelp)
 
             Examples:
               lab compare two-valley --opts gd,sam,gam
               lab compare himmelblau --opts gd,momentum,adam --lr 0.01 --format json
+              lab compare two-valley --opts gd,sam,gam --start 0.2,0.3 --basins-of gam
 
             \(exitStatusHelp)
             """
@@ -31,6 +35,11 @@ struct Compare: SettingsCommand {
 
     @Option(help: ArgumentHelp("Optimizers to compare, comma-separated.", valueName: "gd,sam,gam"))
     var opts: String
+    @Option(help: ArgumentHelp("Draw this optimizer's basin map under the paths (a problem of 1 or 2 variables).", valueName: "opt"))
+    var basinsOf: String?
+    @Option(help: ArgumentHelp("Starts per axis of --basins-of's map: N, or NXxNY for a 2-D problem.", valueName: "N"))
+    var basinsGrid: String = "101"
+    @OptionGroup var threads: ThreadOption
     @OptionGroup(title: "Start") var start: StartOptions
     @OptionGroup(title: "Output") var trajectory: TrajectoryOptions
     @OptionGroup var output: OutputFolderOption
@@ -49,13 +58,21 @@ struct Compare: SettingsCommand {
         let flags = try given()
         let figure = try FigureSettings.resolve(problem: p, given: flags)
         let comparison = try Work.compare(p, opts: opts, given: flags)
+        var underlay: BasinMaps?
+        if let basinsOf, !figure.noPlot {
+            let threadCount = try threads.count()
+            let bar = ProgressBar("basin map", threads: threadCount)
+            underlay = try Work.underlay(p, of: basinsOf, grid: basinsGrid, given: flags, threads: threadCount,
+                                         note: { printError("note: " + $0) }, progress: bar.update)
+            bar.finish()
+        }
         var files: [(contents: Data, path: String)] = []
         for r in comparison.records {
             files += try dataFiles(base: out.file("\(p.name)-\(r.optimizer.name)"), document: runJSON(r).rendered(), csv: runCSV(r, variables: p.variables),
                                    figure: nil, settings: figure)
         }
         if !figure.noPlot {
-            files += try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, animate: figure.animate), base: out.file("\(p.name)-compare"),
+            files += try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, animate: figure.animate, basins: underlay), base: out.file("\(p.name)-compare"),
                                           settings: figure)
         }
         try deliver(files, document: comparisonJSON(comparison).rendered(), warnings: comparison.records.compactMap(divergenceWarning),

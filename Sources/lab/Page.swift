@@ -2,8 +2,9 @@
 // works offline in a lecture hall). It draws a 1-D or 2-D catalog problem from /api/landscape,
 // runs the ticked optimizers from a clicked start through /api/compare (the same computation as
 // `lab compare`), plays the runs step by step with each run's ρ-ball and probe, shows the exact
-// measures under the cursor (/api/measure), draws a basin map (/api/basins) and downloads the
-// comparison's figure (/api/figure). With `#selftest` in its address it drives itself as a
+// measures under the cursor (/api/measure), draws a basin map (/api/basins, its progress from
+// /api/progress) and downloads the view as lab compare's figure, the map under the paths
+// (/api/figure). With `#selftest` in its address it drives itself as a
 // student would (a click on the landscape, the ρ slider, the cursor, the basin-map button, an
 // export) through real DOM events and writes what it saw into #test-result, for the browser test.
 
@@ -50,6 +51,7 @@ enum Page {
 <div id="hover">Move over the landscape for the exact loss, ZOF and FOF there.</div>
 <div id="tools">
   <button id="basin-button">basin map</button> of <select id="basin-of"></select>
+  <progress id="basin-progress" max="1" value="0" hidden></progress>
   <span class="gap"></span>
   export <select id="export-format"><option>svg</option><option>pdf</option><option>png</option></select>
   <select id="export-size"><option>screen</option><option>column</option><option>page</option><option>slide</option></select>
@@ -238,20 +240,41 @@ function hover(theta) {
 // The basin map of the ticked optimizers at the sliders' settings (lab basins, 64 starts a side),
 // drawn over the landscape: a hue per minimum, greys for the other outcomes.
 const HUES = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"];
-let basinMaps = null, basinsPending = Promise.resolve();
+const BASIN_GRID = 64;
+let basinMaps = null, basinsPending = Promise.resolve(), basinCount = 0, progressSeen = [];
 function basins() {
   if (ticked().length === 0) return basinsPending;
   const q = query(false);
-  q.set("grid", "64");
-  $("basin-status").textContent = "computing " + 64 * (land.variables.length === 1 ? 1 : 64) + " starts × " + ticked().length + " …";
+  q.set("grid", String(BASIN_GRID));
+  // The server counts the map's blocks of starts under a token of ours: the bar polls it.
+  const token = "map-" + (++basinCount) + "-" + Date.now(), bar = $("basin-progress");
+  q.set("progress", token);
+  $("basin-status").textContent = "computing " + BASIN_GRID * (land.variables.length === 1 ? 1 : BASIN_GRID) + " starts × " + ticked().length + " …";
   $("basin-button").disabled = true;
+  Object.assign(bar, { hidden: false, value: 0, max: 1 });
+  progressSeen = [];
+  let polling = true;
+  (async () => {
+    while (polling) {
+      await new Promise(r => setTimeout(r, 80));
+      const r = await fetch("/api/progress?token=" + token);
+      if (!polling) break;
+      if (r.ok) { const p = await r.json(); Object.assign(bar, { max: p.total, value: p.done }); progressSeen.push(p.done + "/" + p.total); }
+    }
+  })();
   basinsPending = api("/api/basins?" + q).then(doc => {
     basinMaps = doc;
     $("basin-of").replaceChildren(...doc.maps.map(m => new Option(m.optimizer, m.optimizer)));
     drawBasins();
     const share = ([k, v]) => `${/^\d+$/.test(k) ? "#" + k : k.replaceAll("_", " ")} ${v < 0.005 ? "<1" : (100 * v).toFixed(0)}%`;
     $("basin-status").textContent = doc.maps.map(m => `${m.optimizer.padEnd(10)} ` + Object.entries(m.fractions).filter(([, v]) => v > 0).map(share).join(", ")).join("\n");
-  }).catch(e => { $("basin-status").textContent = e.message; }).finally(() => { $("basin-button").disabled = false; });
+  }).catch(e => { $("basin-status").textContent = e.message; }).finally(async () => {
+    polling = false;
+    // The server's last count: every block done.
+    const r = await fetch("/api/progress?token=" + token).catch(() => null);
+    if (r?.ok) { const p = await r.json(); Object.assign(bar, { max: p.total, value: p.done }); }
+    $("basin-button").disabled = false;
+  });
   return basinsPending;
 }
 function drawBasins() {
@@ -269,11 +292,14 @@ function drawBasins() {
   $("basins").dataset.cells = String(nx * ny);
 }
 
-// The comparison's figure, by the command line's figure code, as a file to keep.
+// The view as a file to keep, by the command line's figure code: lab compare's figure of the
+// ticked optimizers from the start, with the basin map drawn under the paths when one is shown
+// (lab compare --basins-of OPT --basins-grid 64).
 function exportURL() {
   const q = query(true);
   q.set("figure-format", $("export-format").value);
   q.set("size", $("export-size").value);
+  if (basinMaps && $("basin-of").value) { q.set("basins-of", $("basin-of").value); q.set("basins-grid", String(BASIN_GRID)); }
   return "/api/figure?" + q;
 }
 
@@ -366,9 +392,12 @@ async function main() {
 async function selfTest() {
   const seen = () => [...document.querySelectorAll("path.run")].map(p => ({ optimizer: p.dataset.optimizer, end: JSON.parse(p.dataset.end), d: p.getAttribute("d") }));
   const box = $("overlay").getBoundingClientRect(), [px, py] = toPx([0.5, 0.2], 0);
+  // A click to the drawn paths, timed end to end: the request, the answer, the drawing.
+  const clickedAt = performance.now();
   $("overlay").dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: box.left + px, clientY: box.top + py }));
   await pending;
-  const clicked = { start, paths: seen() };
+  await new Promise(r => requestAnimationFrame(() => r()));
+  const clicked = { start, paths: seen(), ms: performance.now() - clickedAt };
   $("rho").value = 0.3;
   $("rho").dispatchEvent(new Event("input", { bubbles: true }));
   $("rho").dispatchEvent(new Event("change", { bubbles: true }));
@@ -387,7 +416,8 @@ async function selfTest() {
   const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml");
   const result = { clicked, moved, balls: document.querySelectorAll("circle.ball").length, probes: document.querySelectorAll("path.probe").length,
                    lr, steps: +$("steps").value, hover: JSON.parse($("hover").dataset.measures || "null"),
-                   basins: { cells: +($("basins").dataset.cells || 0), maps: basinMaps ? basinMaps.maps.map(m => ({ optimizer: m.optimizer, outcome: m.outcome })) : [] },
+                   basins: { cells: +($("basins").dataset.cells || 0), maps: basinMaps ? basinMaps.maps.map(m => ({ optimizer: m.optimizer, outcome: m.outcome })) : [],
+                             progress: { value: $("basin-progress").value, max: $("basin-progress").max, seen: progressSeen } },
                    export: { root: parsed.documentElement.nodeName, errors: parsed.getElementsByTagName("parsererror").length, bytes: svgText.length,
                              query: exportURL() } };
   $("test-result").textContent = JSON.stringify(result);

@@ -27,8 +27,9 @@ struct Serve: ParsableCommand {
               GET /api/landscape?problem=NAME&n=120   (the loss on an n × n grid, critical points)
               GET /api/optimizers                     (names, summaries, colours)
               GET /lessons, /lessons/NAME             (the lessons as pages, commands linked to the page)
-              GET /api/figure?problem=NAME&opts=...&figure-format=svg|pdf|png&size=...
+              GET /api/figure?problem=NAME&opts=...&figure-format=svg|pdf|png&size=...&basins-of=OPT
                                                       (lab compare's figure, one file)
+              GET /api/progress?token=T               (how far /api/basins?...&progress=T has got)
 
             Settings are the flags' names without dashes (lr=0.1, start=-1,0.5, measures=true), \
             read and checked by the same settings table; a mistake is HTTP 400 with \
@@ -147,11 +148,16 @@ enum API {
             await answer(request, inputs: ["at"]) { p, inputs, given in measuresJSON(try Work.measure(p, at: inputs["at"], given: given)).rendered() }
         }
         await server.appendRoute("GET /api/basins") { request in
-            await answer(request, inputs: ["opts", "grid", "vary"]) { p, inputs, given in
-                let vary = request.query.filter { $0.name == "vary" }.map(\.value)
-                return basinsJSON(try Work.basins(p, opts: try required("opts", inputs), grid: inputs["grid"] ?? "101", vary: vary, given: given,
-                                                  threads: ProcessInfo.processInfo.activeProcessorCount)).rendered()
+            let vary = request.query.filter { $0.name == "vary" }.map(\.value)
+            return await answer(request, inputs: ["opts", "grid", "vary", "progress"]) { p, inputs, given in
+                try basinsDocument(p, inputs: inputs, vary: vary, given: given)
             }
+        }
+        await server.appendRoute("GET /api/progress") { request in
+            guard let token = request.query["token"] else { return failure(.badRequest, "give the token the basin map was asked with, as in token=map-1") }
+            guard let (done, total, finished) = progresses.get(token) else { return failure(.notFound, "no basin map with the token '\(token)'") }
+            let document = JSON.object([("token", .string(token)), ("done", .number(Double(done))), ("total", .number(Double(total))), ("finished", .bool(finished))])
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data((document.rendered() + "\n").utf8))
         }
         await server.appendRoute("GET /api/figure") { request in
             await file(request)
@@ -218,15 +224,18 @@ enum API {
 
     /// `/api/figure`: the comparison's figure (`lab compare`'s, by the same figure code) as one
     /// file: `figure-format` svg, pdf or png, at `size`, `font-size`, `dpi` as on the command
-    /// line; the same settings and mistakes as `/api/compare`.
+    /// line, with `basins-of` and `basins-grid` as `lab compare --basins-of`; the same settings
+    /// and mistakes as `/api/compare`.
     static func file(_ request: HTTPRequest) async -> HTTPResponse {
         guard let name = request.query["problem"], Catalog().names().contains(name) else {
             return failure(request.query["problem"] == nil ? .badRequest : .notFound,
                            request.query["problem"].map { "no problem named '\($0)' in the catalog" } ?? "give the problem, as in problem=two-valley")
         }
         var texts: [String: String] = [:]
-        for item in request.query where item.name != "problem" && item.name != "opts" { texts[item.name] = item.value }
+        let inputs: Set<String> = ["problem", "opts", "basins-of", "basins-grid"]
+        for item in request.query where !inputs.contains(item.name) { texts[item.name] = item.value }
         let opts = request.query["opts"], settings = texts
+        let basinsOf = request.query["basins-of"], basinsGrid = request.query["basins-grid"] ?? "101"
         guard await gate.enter() else { return failure(.serviceUnavailable, "busy; try again") }
         let result: Result<(Data, String), Error> = await withCheckedContinuation { done in
             DispatchQueue.global().async {
@@ -237,7 +246,11 @@ enum API {
                     guard figure.formats.count == 1 else { throw SettingError("\(setting: "figure-format"): give one of svg, pdf, png") }
                     figure.animate = false
                     let comparison = try Work.compare(p, opts: try required("opts", opts.map { ["opts": $0] } ?? [:]), given: given)
-                    let files = try LabFigures.files(try LabFigures.compare(comparison.records, problem: p), base: p.name + "-compare", settings: figure)
+                    let underlay = try basinsOf.map {
+                        try Work.underlay(p, of: $0, grid: basinsGrid, given: given, threads: ProcessInfo.processInfo.activeProcessorCount)
+                    }
+                    let files = try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, basins: underlay), base: p.name + "-compare",
+                                                     settings: figure)
                     let type = ["svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"][figure.formats[0]]!
                     return (files[0].contents, type)
                 })
@@ -275,7 +288,53 @@ enum API {
                      body: Data((JSON.object([("error", .string(message))]).rendered() + "\n").utf8))
     }
 
+    /// `/api/basins`: `lab basins --format json`'s document; with `progress=TOKEN`, how far it
+    /// has got is kept for `/api/progress`.
+    static func basinsDocument(_ p: Problem, inputs: [String: String], vary: [String], given: [String: SettingValue]) throws -> String {
+        let token = try inputs["progress"].map(Progresses.checked)
+        defer { if let token { progresses.finish(token) } }
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let token {
+            let registry = progresses
+            progress = { done, total in registry.set(token, done: done, total: total) }
+        }
+        let maps = try Work.basins(p, opts: try required("opts", inputs), grid: inputs["grid"] ?? "101", vary: vary, given: given,
+                                   threads: ProcessInfo.processInfo.activeProcessorCount, progress: progress)
+        return basinsJSON(maps).rendered()
+    }
+
     static let gate = Gate()
+    static let progresses = Progresses()
+
+    /// How far each basin map asked with `progress=TOKEN` has got, in blocks of starts done of
+    /// all (`/api/progress?token=TOKEN`), kept for the last `kept` tokens.
+    final class Progresses: @unchecked Sendable {
+        static let kept = 64
+        private let lock = NSLock()
+        private var entries: [String: (done: Int, total: Int, finished: Bool)] = [:]
+        private var order: [String] = []
+
+        /// A token is 1 to 64 letters, digits, '-' or '_', chosen by the page.
+        static func checked(_ token: String) throws -> String {
+            guard (1...64).contains(token.count), token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                throw SettingError("\(setting: "progress") must be 1 to 64 letters, digits, '-' or '_', not '\(token)'")
+            }
+            return token
+        }
+        func set(_ token: String, done: Int, total: Int) {
+            lock.withLock {
+                if entries[token] == nil {
+                    order.append(token)
+                    if order.count > Progresses.kept { entries[order.removeFirst()] = nil }
+                }
+                entries[token] = (max(done, entries[token]?.done ?? 0), total, false)
+            }
+        }
+        func finish(_ token: String) {
+            lock.withLock { if let e = entries[token] { entries[token] = (e.total, e.total, true) } }
+        }
+        func get(_ token: String) -> (Int, Int, Bool)? { lock.withLock { entries[token].map { ($0.done, $0.total, $0.finished) } } }
+    }
 
     /// At most `heavyAtOnce` computations at once; up to `waitingAtMost` more wait their turn.
     actor Gate {

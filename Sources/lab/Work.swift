@@ -79,6 +79,23 @@ enum Work {
         return try BasinMaps(problem: p, optimizers: optimizers, given: given, grid: size, vary: varied, threads: threads, progress: progress)
     }
 
+    /// `lab compare --basins-of` (and the live page's export): one optimizer's basin map on a
+    /// grid of starts, with the comparison's settings but its start, to lie under the paths.
+    static func underlay(_ p: Problem, of opt: String, grid: String, given: [String: SettingValue], threads: Int,
+                         note: (String) -> Void = { _ in }, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BasinMaps {
+        guard p.regime.isExact else {
+            throw SettingError("\(setting: "basins-of"): a basin map needs a problem of 1 or 2 variables; \(p.name) has \(p.dimension)")
+        }
+        guard !opt.contains(",") else { throw SettingError("\(setting: "basins-of") takes one optimizer, not '\(opt)'") }
+        let optimizer = try Optimizer.lookup(opt)
+        var given = given
+        given["start"] = nil
+        // The comparison's settings that this optimizer reads (α is gam's, not gd's).
+        let base = try RunSettings.resolve(problem: p, optimizer: optimizer, given: given).hyper.base
+        given = given.filter { optimizer.reads($0.key, base: base) }
+        return try basins(p, opts: opt, grid: grid, vary: [], given: given, threads: threads, note: note, progress: progress)
+    }
+
     /// `lab list`: the catalog's problems, each checked; a broken file is reported by its error,
     /// without hiding the rest.
     static func list(_ catalog: Catalog = Catalog()) throws -> (problems: [Problem], broken: [String]) {

@@ -45,6 +45,49 @@ final class BasinsCommandTests: XCTestCase {
         XCTAssertEqual(csv.count, 1 + 2 * 45)
     }
 
+    /// `lab compare --basins-of`: the map under the paths is `lab basins`' map, cell by cell
+    /// (each outcome one colour, different outcomes different colours), its shares in the legend.
+    func testCompareDrawsAMapUnderThePaths() throws {
+        let out = try temporaryFolder()
+        let doc = try json(try lab(["basins", "two-valley", "--opts", "sam", "--grid", "12x6", "--steps", "80", "--no-plot", "--format", "json",
+                                    "--out", out.path], in: repository))
+        let map = try XCTUnwrap((doc["maps"] as? [[String: Any]])?.first)
+        let outcome = try XCTUnwrap(map["outcome"] as? [[Int]]).flatMap { $0 }
+        let run = try lab(["compare", "two-valley", "--opts", "gd,gam", "--start", "0.2,0.3", "--steps", "80", "--basins-of", "sam", "--basins-grid", "12x6",
+                           "--figure-format", "svg", "--out", out.path], in: repository)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let svg = try String(contentsOf: out.appendingPathComponent("two-valley-compare.svg"), encoding: .utf8)
+        let group = try XCTUnwrap(svg.range(of: #"<g data-role="basins" data-optimizer="sam"[^>]*>(.|\n)*?</g>"#, options: .regularExpression).map { String(svg[$0]) })
+        let fills = group.matches(of: /<rect [^>]*fill="(#[0-9a-f]{6})"/).map { String($0.output.1) }
+        XCTAssertEqual(fills.count, 72)
+        var colourOf: [Int: String] = [:], outcomeOf: [String: Int] = [:]
+        for (o, fill) in zip(outcome, fills) {
+            XCTAssertEqual(colourOf[o, default: fill], fill, "outcome \(o) in one colour")
+            XCTAssertEqual(outcomeOf[fill, default: o], o, "colour \(fill) for one outcome")
+            (colourOf[o], outcomeOf[fill]) = (fill, o)
+        }
+        XCTAssertGreaterThan(colourOf.count, 1, "a map of more than one outcome")
+        // Each outcome's share in the legend, as lab basins counts it.
+        let legend = svg.matches(of: />basins of sam: ([^<]*) ([0-9]+)%</).map { (String($0.output.1), String($0.output.2)) }
+        let fractions = try XCTUnwrap(map["fractions"] as? [String: Double]).filter { $0.value > 0 }
+        XCTAssertEqual(legend.count, fractions.count)
+        for (key, share) in fractions {
+            let percent = String(format: "%.0f", 100 * share)
+            let name = Int(key).map { "#\($0) " } ?? String(key.replacingOccurrences(of: "_", with: " ").prefix(7))
+            let row = legend.first { $0.0.hasPrefix(name) }
+            XCTAssertEqual(row?.1, percent, key)
+        }
+        for (arguments, message) in [
+            (["tiny-regression", "--opts", "gd", "--basins-of", "gd"], "error: --basins-of: a basin map needs a problem of 1 or 2 variables; tiny-regression has 19"),
+            (["two-valley", "--opts", "gd", "--basins-of", "gd,gam"], "error: --basins-of takes one optimizer, not 'gd,gam'"),
+            (["two-valley", "--opts", "gd", "--basins-of", "gd", "--basins-grid", "1"], "error: --grid: starts per axis must be 2 to 4096, got '1'"),
+        ] {
+            let refused = try lab(["compare"] + arguments + ["--out", out.path], in: repository)
+            XCTAssertEqual(refused.status, 64, message)
+            XCTAssertEqual(refused.stderr.trimmingCharacters(in: .whitespacesAndNewlines), message)
+        }
+    }
+
     func testTextShowsSharesAndTheFinding() throws {
         let out = try temporaryFolder()
         let run = try lab(["basins", "two-valley", "--opts", "gd,gam", "--grid", "7", "--steps", "40", "--no-plot", "--out", out.path], in: repository)

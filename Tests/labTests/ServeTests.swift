@@ -81,6 +81,22 @@ final class ServeTests: XCTestCase {
         let pdf = try get(server, "api/figure?problem=two-valley&opts=gd,gam&steps=40&figure-format=pdf&size=column")
         XCTAssertEqual(pdf.status, 200)
         XCTAssertTrue(pdf.body.hasPrefix("%PDF"))
+        // With a basin map under the paths: the bytes of lab compare --basins-of.
+        let underlay = try get(server, "api/figure?problem=two-valley&opts=gd,gam&steps=40&start=0.2,0.3&basins-of=sam&basins-grid=12&figure-format=svg")
+        XCTAssertEqual(underlay.status, 200)
+        let cliFigure = try lab(["compare", "two-valley", "--opts", "gd,gam", "--steps", "40", "--start", "0.2,0.3", "--basins-of", "sam", "--basins-grid", "12",
+                                 "--figure-format", "svg", "--out", out], in: repository)
+        XCTAssertEqual(cliFigure.status, 0, cliFigure.stderr)
+        XCTAssertEqual(underlay.body, try String(contentsOfFile: out + "/two-valley-compare.svg", encoding: .utf8))
+        XCTAssertTrue(underlay.body.contains(#"<g data-role="basins" data-optimizer="sam""#))
+        // A map's progress, in blocks of at most 256 starts: 40 × 40 starts are 7 blocks, twice.
+        XCTAssertEqual(try get(server, "api/basins?problem=two-valley&opts=gd,gam&grid=40&steps=20&progress=t-1").status, 200)
+        let progress = try get(server, "api/progress?token=t-1")
+        XCTAssertEqual(progress.status, 200)
+        let counted = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(progress.body.utf8)) as? [String: Any])
+        XCTAssertEqual(counted["done"] as? Int, 14)
+        XCTAssertEqual(counted["total"] as? Int, 14)
+        XCTAssertEqual(counted["finished"] as? Bool, true)
         XCTAssertEqual(server.interrupt(), 130, "Ctrl-C stops it")
     }
 
@@ -108,6 +124,11 @@ final class ServeTests: XCTestCase {
             ("api/figure?problem=two-valley&opts=gd&figure-format=gif", 400, "figure-format 'gif' is not one of svg, pdf, png (give one or more, comma-separated, as in svg,pdf)"),
             ("api/figure?problem=two-valley&opts=gd&figure-format=svg,pdf", 400, "figure-format: give one of svg, pdf, png"),
             ("api/figure?problem=nowhere&opts=gd", 404, "no problem named 'nowhere' in the catalog"),
+            ("api/figure?problem=tiny-regression&opts=gd&basins-of=gd", 400, "basins-of: a basin map needs a problem of 1 or 2 variables; tiny-regression has 19"),
+            ("api/figure?problem=two-valley&opts=gd&basins-of=gd,gam", 400, "basins-of takes one optimizer, not 'gd,gam'"),
+            ("api/basins?problem=two-valley&opts=gd&grid=8&progress=a%20b", 400, "progress must be 1 to 64 letters, digits, '-' or '_', not 'a b'"),
+            ("api/progress?token=nothing-here", 404, "no basin map with the token 'nothing-here'"),
+            ("api/progress", 400, "give the token the basin map was asked with, as in token=map-1"),
         ]
         for (path, status, message) in cases {
             let answer = try get(server, path)
@@ -173,7 +194,9 @@ final class ServeTests: XCTestCase {
         let selftest = server.url.absoluteString + "#selftest"
         let dom = try chromium(selftest, ["--dump-dom"], in: folder)
         let text = try XCTUnwrap(dom.range(of: #"<pre id="test-result"[^>]*>([^<]*)</pre>"#, options: .regularExpression).map { String(dom[$0]) })
+        // The DOM is HTML: the element's text with its entities read back.
         let payload = String(text[text.index(after: text.firstIndex(of: ">")!)...].dropLast("</pre>".count))
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
         let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any], dom)
         let clicked = try XCTUnwrap(result["clicked"] as? [String: Any]), moved = try XCTUnwrap(result["moved"] as? [String: Any])
         let start = try XCTUnwrap(clicked["start"] as? [Double])
@@ -218,11 +241,30 @@ final class ServeTests: XCTestCase {
             XCTAssertEqual(page["optimizer"] as? String, cli["optimizer"] as? String)
             XCTAssertEqual(page["outcome"] as? [[Int]], cli["outcome"] as? [[Int]], "\(cli["optimizer"]!)'s map")
         }
-        // The exported figure is an SVG that parses.
+        // The progress bar ends full: 64 × 64 starts are 16 blocks of 256, for each of 3 optimizers.
+        let bar = try XCTUnwrap(basins["progress"] as? [String: Any])
+        XCTAssertEqual(bar["max"] as? Int, 48)
+        XCTAssertEqual(bar["value"] as? Int, 48)
+        // The exported figure is an SVG that parses, with the shown basin map under the paths:
+        // the bytes of lab compare --basins-of with the page's settings.
         let export = try XCTUnwrap(result["export"] as? [String: Any])
         XCTAssertEqual(export["root"] as? String, "svg")
         XCTAssertEqual(export["errors"] as? Int, 0)
         XCTAssertGreaterThan(export["bytes"] as? Int ?? 0, 10000)
+        let query = try XCTUnwrap(URLComponents(string: try XCTUnwrap(export["query"] as? String))?.queryItems)
+        var arguments = ["compare"], options: [String] = []
+        for item in query {
+            switch item.name {
+            case "problem": arguments.append(try XCTUnwrap(item.value))
+            case "size": options += ["--size", try XCTUnwrap(item.value)]
+            default: options += ["--" + item.name, try XCTUnwrap(item.value)]
+            }
+        }
+        XCTAssertEqual(query.first { $0.name == "basins-of" }?.value, "gd", "the map shown first is exported")
+        let exported = try get(server, String(try XCTUnwrap(export["query"] as? String).dropFirst()))
+        let cliExport = try lab(arguments + options + ["--out", out], in: repository)
+        XCTAssertEqual(cliExport.status, 0, cliExport.stderr)
+        XCTAssertEqual(exported.body, try String(contentsOfFile: out + "/two-valley-compare.svg", encoding: .utf8))
         // The screenshot goes to out/ (ignored by git), to look at.
         let shots = repository.appendingPathComponent("out", isDirectory: true)
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
