@@ -64,11 +64,9 @@ public enum LabFigures {
     /// Beyond 2-D: the loss on `plane` around the runs' paths, projected onto it; the title gives
     /// the largest distance of a path point from the plane.
     static func onPlane(_ p: Problem, _ plane: Plane, _ records: [RunRecord], paths: Bool = true, title: String, rho: Double) -> Axes {
-        let projected = records.map { r in thin(r.trajectory.count, to: 400).map { plane.project(r.trajectory[$0].theta) } }
-        let all = projected.flatMap { $0 }
-        let off = all.map(\.off).max() ?? 0
-        var axes = planePanel(p, plane, a: box(all.map(\.a), least: 4 * rho), b: box(all.map(\.b), least: 4 * rho),
-                              title: title + " · off the plane ≤ \(format(off, .label))")
+        let view = PlaneView(plane, records, rho: rho)
+        let projected = view.projected
+        var axes = planePanel(p, plane, a: view.a, b: view.b, title: title + " · off the plane ≤ \(format(view.off, .label))")
         for (k, (r, path)) in zip(records, projected).enumerated() where paths {
             let color = color(r.optimizer), dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
             let xs = path.map(\.a), ys = path.map(\.b)
@@ -83,14 +81,46 @@ public enum LabFigures {
         return axes
     }
 
+    /// A plane with the box of it a figure shows: the runs' paths (thinned to 400 points each)
+    /// projected onto it, with a quarter of their extent as margin and at least 4ρ wide, and the
+    /// largest distance of a path point from the plane.
+    public struct PlaneView {
+        public let plane: Plane
+        public let a: ClosedRange<Double>, b: ClosedRange<Double>
+        public let off: Double
+        let projected: [[(a: Double, b: Double, off: Double)]]
+
+        init(_ plane: Plane, _ records: [RunRecord], rho: Double) {
+            projected = records.map { r in thin(r.trajectory.count, to: 400).map { plane.project(r.trajectory[$0].theta) } }
+            let all = projected.flatMap { $0 }
+            (self.plane, off) = (plane, all.map(\.off).max() ?? 0)
+            (a, b) = (box(all.map(\.a), least: 4 * rho), box(all.map(\.b), least: 4 * rho))
+        }
+    }
+
+    /// Beyond 2-D, the plane `compare`'s figure draws its runs on: through the start and the ends
+    /// of the first two runs (`Problem.trajectoryPlane`), with its box. The live page draws the
+    /// same plane, so its view and its exported figure agree.
+    public static func comparisonPlane(_ records: [RunRecord], problem p: Problem) -> PlaneView {
+        let first = records[0], ends = records.map { $0.trajectory.last!.theta }
+        let plane = p.trajectoryPlane(start: first.trajectory[0].theta, middle: ends[0], end: ends.count > 1 ? ends[1] : ends[0],
+                                      named: "the start and the ends of \(records.prefix(2).map(\.optimizer.name).joined(separator: " and "))")
+        return PlaneView(plane, records, rho: first.hyper.rho)
+    }
+
+    /// The loss on an n × n grid of a plane's box (`a` fastest), through the batch tape.
+    public static func planeLoss(_ p: Problem, _ view: PlaneView, samples n: Int) -> (a: [Double], b: [Double], loss: [Double]) {
+        let ga = (0..<n).map { view.a.lowerBound + (view.a.upperBound - view.a.lowerBound) * Double($0) / Double(n - 1) }
+        let gb = (0..<n).map { view.b.lowerBound + (view.b.upperBound - view.b.lowerBound) * Double($0) / Double(n - 1) }
+        return (ga, gb, p.oracle.lossTape.evaluate(batch: view.plane.columns(ga, gb))[0])
+    }
+
     /// Several runs from one start over one landscape, and their losses against step.
     /// With `animate`, the landscape shows the runs step by step (`addAnimated`); with `basins`
     /// (a map of one optimizer, 1-D or 2-D), the map lies under the paths (`addBasinUnderlay`).
     public static func compare(_ records: [RunRecord], problem p: Problem, animate: Bool = false, basins: BasinMaps? = nil) throws -> Figure {
         if !p.regime.isExact, let first = records.first {
-            let ends = records.map { $0.trajectory.last!.theta }
-            let plane = p.trajectoryPlane(start: first.trajectory[0].theta, middle: ends[0], end: ends.count > 1 ? ends[1] : ends[0],
-                                           named: "the start and the ends of \(records.prefix(2).map(\.optimizer.name).joined(separator: " and "))")
+            let plane = comparisonPlane(records, problem: p).plane
             var landscape = onPlane(p, plane, records, paths: !animate, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "), rho: first.hyper.rho)
             if animate { addAnimated(&landscape, records, at: { let q = plane.project($0); return (q.a, q.b) }) }
             let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) (\(p.dimension) parameters) from one start, on the plane through the start and two ends."

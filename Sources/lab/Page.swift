@@ -1,5 +1,6 @@
 // The live page of `lab serve`, embedded in the binary (no file to find, no external URL: it
-// works offline in a lecture hall). It draws a 1-D or 2-D catalog problem from /api/landscape,
+// works offline in a lecture hall). It draws a 1-D or 2-D catalog problem from /api/landscape
+// (a model's on the plane of its comparison, /api/plane),
 // runs the ticked optimizers from a clicked start through /api/compare (the same computation as
 // `lab compare`), plays the runs step by step with each run's ρ-ball and probe, shows the exact
 // measures under the cursor (/api/measure), draws a basin map (/api/basins, its progress from
@@ -89,22 +90,33 @@ function lossRange() {
   const finite = land.loss.filter(Number.isFinite);
   return [Math.min(...finite), Math.max(...finite)];
 }
+// Beyond 2-D (a model's parameters) the page draws the plane lab compare's figure draws:
+// θ = origin + u·a + v·b, and a point θ at its projection (a, b) = ((θ − origin)·u, (θ − origin)·v).
+const onPlane = () => typeof land.plane === "object";
+const dot = (x, y) => x.reduce((s, xi, i) => s + xi * y[i], 0);
+function coords(theta) {
+  if (!onPlane()) return theta;
+  const d = theta.map((t, i) => t - land.plane.origin[i]);
+  return [dot(d, land.plane.u), dot(d, land.plane.v)];
+}
+function thetaAt(c) { return onPlane() ? land.plane.origin.map((o, i) => o + c[0] * land.plane.u[i] + c[1] * land.plane.v[i]) : c; }
 function toPx(theta, loss) {
-  const f = frame(), [dx] = land.domain;
-  const x = (theta[0] - dx[0]) / (dx[1] - dx[0]) * f.w;
+  const f = frame(), [dx] = land.domain, c = coords(theta);
+  const x = (c[0] - dx[0]) / (dx[1] - dx[0]) * f.w;
   if (land.variables.length === 1) {
     const [lo, hi] = lossRange();
     return [x, f.h - 10 - (loss - lo) / (hi - lo || 1) * (f.h - 20)];
   }
   const dy = land.domain[1];
-  return [x, f.h - (theta[1] - dy[0]) / (dy[1] - dy[0]) * f.h];
+  return [x, f.h - (c[1] - dy[0]) / (dy[1] - dy[0]) * f.h];
 }
+// The point under a pixel: θ (on the plane beyond 2-D).
 function fromPx(px, py) {
   const f = frame(), [dx] = land.domain;
   const x = dx[0] + px / f.w * (dx[1] - dx[0]);
   if (land.variables.length === 1) return [x];
   const dy = land.domain[1];
-  return [x, dy[0] + (f.h - py) / f.h * (dy[1] - dy[0])];
+  return thetaAt([x, dy[0] + (f.h - py) / f.h * (dy[1] - dy[0])]);
 }
 
 // A perceptual colour map (viridis, by five stops) for log10(loss − min).
@@ -157,6 +169,7 @@ function el(name, attrs) {
 function drawOverlay() {
   const svg = $("overlay"), t = +$("t").value, rho = +$("rho").value;
   svg.replaceChildren();
+  if (!land.domain) return;  // a model's plane not drawn yet
   const lossAt = theta => land.variables.length === 1 ? nearestLoss(theta[0]) : 0;
   for (const c of land.critical) {
     const [x, y] = toPx(c.theta, c.loss);
@@ -175,8 +188,9 @@ function drawOverlay() {
     const now = run.trajectory[Math.min(t, run.trajectory.length - 1)];
     const [x, y] = toPx(now.theta, now.loss);
     if (land.variables.length === 2) {
-      const r = rho / (land.domain[0][1] - land.domain[0][0]) * frame().w;
-      svg.append(el("circle", { cx: x, cy: y, r: r, fill: "none", stroke: color, "stroke-dasharray": "4 3", class: "ball" }));
+      // The ball (on the plane: its projection, a disc of radius ρ), in the plot's two scales.
+      const f = frame(), rx = rho / (land.domain[0][1] - land.domain[0][0]) * f.w, ry = rho / (land.domain[1][1] - land.domain[1][0]) * f.h;
+      svg.append(el("ellipse", { cx: x, cy: y, rx: rx, ry: ry, fill: "none", stroke: color, "stroke-dasharray": "4 3", class: "ball" }));
     }
     if (now.probe) {
       const [qx, qy] = toPx(now.probe, lossAt(now.probe));
@@ -211,12 +225,21 @@ function run() {
   if (!start || chosen.length === 0) return pending;
   const q = query(true);
   $("status").textContent = "running " + chosen.map(o => o.name).join(", ") + " …";
-  pending = api("/api/compare?" + q).then(doc => {
+  // Beyond 2-D the plane follows the runs: through the start and the first two ends.
+  const asked = spaceProblem ? api("/api/plane?" + q).then(both => { land = both.landscape; drawLandscape(); return both.comparison; })
+    : api("/api/compare?" + q);
+  pending = asked.then(doc => {
     runs = doc.runs;
     const longest = Math.max(...runs.map(r => r.trajectory.length)) - 1;
     $("t").max = longest; $("t").value = longest;
     drawOverlay();
-    $("status").textContent = runs.map(r => `${r.optimizer.padEnd(10)} ${r.status.padEnd(10)} end (${r.final.theta.map(v => v.toPrecision(4)).join(", ")})  loss ${r.final.loss.toPrecision(4)}  ZOF ${r.final.zof.toPrecision(4)}  FOF ${r.final.fof.toPrecision(4)}`).join("\n");
+    // Beyond 2-D: where on the plane each run ended (and how far off it), its test loss, and
+    // ZOF and FOF as the search found them (lower bounds).
+    const p = v => v.toPrecision(4);
+    $("status").textContent = (onPlane() ? `on the plane through ${land.plane.spanned}; the paths are up to ${p(land.plane.off)} off it\n` : "") +
+      runs.map(r => `${r.optimizer.padEnd(10)} ${r.status.padEnd(10)} ` + (onPlane()
+        ? `end (${coords(r.final.theta).map(p).join(", ")})  loss ${p(r.final.loss)}  test loss ${p(r.final.test_loss)}  ZOF ≥ ${p(r.final.zof)}  FOF ≥ ${p(r.final.fof)}`
+        : `end (${r.final.theta.map(p).join(", ")})  loss ${p(r.final.loss)}  ZOF ${p(r.final.zof)}  FOF ${p(r.final.fof)}`)).join("\n");
   }).catch(e => { $("status").innerHTML = ""; $("status").append(Object.assign(document.createElement("span"), { className: "error", textContent: e.message })); });
   return pending;
 }
@@ -232,7 +255,11 @@ function hover(theta) {
     hovering = api("/api/measure?" + q).then(m => {
       if (asked !== hoverAsked) return;
       $("hover").dataset.measures = JSON.stringify({ theta: m.theta, loss: m.loss, zof: m.zof, fof: m.fof });
-      $("hover").textContent = `at (${m.theta.map(v => v.toPrecision(4)).join(", ")}): loss ${m.loss.toPrecision(4)}  ZOF ${m.zof.toPrecision(4)}  FOF ${m.fof.toPrecision(4)}  (exact, ρ = ${m.rho})`;
+      const p = v => v.toPrecision(4);
+      // Beyond 2-D the search finds lower bounds, and intervals bound them from above (lab measure).
+      $("hover").textContent = m.exact
+        ? `at (${m.theta.map(p).join(", ")}): loss ${p(m.loss)}  ZOF ${p(m.zof)}  FOF ${p(m.fof)}  (exact, ρ = ${m.rho})`
+        : `at (${coords(m.theta).map(p).join(", ")}) on the plane: loss ${p(m.loss)}  ZOF ${p(m.zof)} to ${p(m.zof_upper_bound)}  FOF ${p(m.fof)} to ${p(m.fof_upper_bound)}  (bounds, ρ = ${m.rho})`;
     }).catch(e => { $("hover").textContent = e.message; });
   }, 60);
 }
@@ -243,7 +270,7 @@ const HUES = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", 
 const BASIN_GRID = 64;
 let basinMaps = null, basinsPending = Promise.resolve(), basinCount = 0, progressSeen = [];
 function basins() {
-  if (ticked().length === 0) return basinsPending;
+  if (spaceProblem || ticked().length === 0) return basinsPending;
   const q = query(false);
   q.set("grid", String(BASIN_GRID));
   // The server counts the map's blocks of starts under a token of ours: the bar polls it.
@@ -311,8 +338,13 @@ function showValues() {
 // What the address asks for (`#problem=...&opts=...&start=...&lr=...`: a lesson's link), taken
 // once, by the first problem shown.
 let wanted = new URLSearchParams(location.hash.slice(1));
+let spaceProblem = false;
 async function loadProblem(name) {
   land = await api("/api/landscape?problem=" + encodeURIComponent(name));
+  // A model's parameters: no landscape until a comparison gives the plane (run()).
+  spaceProblem = land.plane === true;
+  $("basin-button").disabled = spaceProblem;
+  $("basin-button").title = spaceProblem ? "basin maps need a problem of 1 or 2 variables" : "";
   start = land.start;
   runs = [];
   basinMaps = null;
@@ -332,7 +364,7 @@ async function loadProblem(name) {
   }
   wanted = new URLSearchParams();
   showValues();
-  drawLandscape();
+  if (!spaceProblem) drawLandscape();
   return run();
 }
 
@@ -345,8 +377,11 @@ async function main() {
     label.append(box, Object.assign(document.createElement("span"), { className: "swatch", style: "background:" + o.color }), o.name);
     $("opts").append(label);
   }
-  const drawable = (await api("/api/list")).filter(p => p.variables.length <= 2);
-  for (const p of drawable) $("problem").append(new Option(`${p.name} — ${p.title}`, p.name));
+  const drawable = await api("/api/list");
+  for (const p of drawable) {
+    const plane = p.variables.length > 2 ? ` (${p.variables.length} parameters, on a plane)` : "";
+    $("problem").append(new Option(`${p.name} — ${p.title}${plane}`, p.name));
+  }
   // `#problem=NAME` in the address opens that problem (a lesson can link to it).
   const asked = wanted.get("problem");
   $("problem").value = drawable.some(p => p.name === asked) ? asked : drawable.some(p => p.name === "two-valley") ? "two-valley" : drawable[0].name;
@@ -414,7 +449,7 @@ async function selfTest() {
   await basinsPending;
   const svgText = await (await fetch(exportURL())).text();
   const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml");
-  const result = { clicked, moved, balls: document.querySelectorAll("circle.ball").length, probes: document.querySelectorAll("path.probe").length,
+  const result = { clicked, moved, balls: document.querySelectorAll("ellipse.ball").length, probes: document.querySelectorAll("path.probe").length,
                    lr, steps: +$("steps").value, hover: JSON.parse($("hover").dataset.measures || "null"),
                    basins: { cells: +($("basins").dataset.cells || 0), maps: basinMaps ? basinMaps.maps.map(m => ({ optimizer: m.optimizer, outcome: m.outcome })) : [],
                              progress: { value: $("basin-progress").value, max: $("basin-progress").max, seen: progressSeen } },

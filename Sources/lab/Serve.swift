@@ -12,7 +12,7 @@ struct Serve: ParsableCommand {
         abstract: "Serve the lab's JSON API on this machine, for a web page or a script.",
         discussion: """
             The first line printed is the server's address; Ctrl-C stops it. The address opens \
-            the live page: pick a 1-D or 2-D problem, tick optimizers, set the learning rate, ρ, \
+            the live page: pick a problem (a model's on the plane its comparison figure uses), tick optimizers, set the learning rate, ρ, \
             α and steps, click the landscape to start them there, and play the runs step by step \
             with each run's ρ-ball and probe. The page asks the JSON API, whose every answer is \
             the document the command line prints with --format json, computed by the same code:
@@ -25,6 +25,8 @@ struct Serve: ParsableCommand {
               GET /api/measure?problem=NAME&at=V1,V2&rho=R&sigma=S     (lab measure)
               GET /api/basins?problem=NAME&opts=...&grid=N&vary=...&... (lab basins)
               GET /api/landscape?problem=NAME&n=120   (the loss on an n × n grid, critical points)
+              GET /api/plane?problem=NAME&opts=...&... (beyond 2-D: lab compare's document and
+                                                      the plane its figure draws, with the loss on it)
               GET /api/optimizers                     (names, summaries, colours)
               GET /lessons, /lessons/NAME             (the lessons as pages, commands linked to the page)
               GET /api/figure?problem=NAME&opts=...&figure-format=svg|pdf|png&size=...&basins-of=OPT
@@ -170,6 +172,13 @@ enum API {
                 let text = inputs["n"] ?? "120"
                 guard let n = Int(text) else { throw SettingError("\(setting: "n") must be a whole number, not '\(text)'") }
                 return try Work.landscape(p, samples: n).rendered()
+            }
+        }
+        await server.appendRoute("GET /api/plane") { request in
+            await answer(request, inputs: ["opts", "n"]) { p, inputs, given in
+                let text = inputs["n"] ?? "81"
+                guard let n = Int(text) else { throw SettingError("\(setting: "n") must be a whole number, not '\(text)'") }
+                return try Work.plane(p, opts: try required("opts", inputs), given: given, samples: n).rendered()
             }
         }
         await server.appendRoute("GET /lessons") { _ in html(Lessons.index()) }

@@ -1,4 +1,5 @@
 import Experiments
+import Figures
 import Foundation
 import Landscape
 import Optimizers
@@ -128,11 +129,14 @@ enum Work {
 
     /// A 1-D or 2-D landscape for a page to draw: the loss on an `n`-point grid of each domain
     /// axis (rows of y, each along x), its critical points, and the settings a run starts from.
+    /// Beyond 2-D there is no one landscape to draw: the document says so (`plane`: true) with the
+    /// start and settings, and `plane(...)` draws the plane of a comparison.
     static func landscape(_ p: Problem, samples n: Int) throws -> JSON {
-        guard p.regime.isExact else {
-            throw SettingError("\(p.name) has \(p.dimension) parameters; the page draws problems of 1 or 2 variables")
-        }
         guard (2...400).contains(n) else { throw SettingError("\(setting: "n") must be from 2 to 400, not \(n)") }
+        guard p.regime.isExact else {
+            return .object([("problem", .string(p.name)), ("title", .string(p.title)), ("variables", .strings(p.variables)), ("plane", .bool(true)),
+                            ("start", .numbers(p.defaultStart)), ("settings", try pageSettings(p))])
+        }
         let axes = p.domain.map { Vary.linspace($0.lowerBound, $0.upperBound, n) }
         let loss: [Double]
         if p.dimension == 1 {
@@ -149,8 +153,39 @@ enum Work {
             ("axes", .matrix(axes)), ("loss", .numbers(loss)),
             ("critical", .array(critical.map { .object([("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)), ("loss", .number($0.loss))]) })),
             ("start", .numbers(s.start ?? p.defaultStart)),
-            ("settings", .object([("lr", .number(s.hyper.lr)), ("rho", .number(s.hyper.rho)), ("alpha", .number(s.hyper.alpha)), ("steps", .number(Double(s.hyper.steps)))])),
+            ("settings", try pageSettings(p)),
         ])
+    }
+
+    /// The settings the page's sliders start from: the problem's.
+    static func pageSettings(_ p: Problem) throws -> JSON {
+        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: [:])
+        return .object([("lr", .number(s.hyper.lr)), ("rho", .number(s.hyper.rho)), ("alpha", .number(s.hyper.alpha)), ("steps", .number(Double(s.hyper.steps)))])
+    }
+
+    /// The live page beyond 2-D (a model's parameters): the comparison of `opts` from the start
+    /// (`comparison`: `lab compare --format json`'s document), and the plane `lab compare`'s
+    /// figure draws it on (through the start and the ends of the first two runs), with the loss
+    /// on an n × n grid of the figure's box of it (`landscape`: as for 2-D, in plane coordinates
+    /// u and v, with the plane's origin, u and v to map a point of it to θ).
+    static func plane(_ p: Problem, opts: String, given: [String: SettingValue], samples n: Int) throws -> JSON {
+        guard !p.regime.isExact else {
+            throw SettingError("\(p.name) has \(p.dimension) variable\(p.dimension == 1 ? "" : "s"): the page draws its own landscape (/api/landscape)")
+        }
+        guard (2...400).contains(n) else { throw SettingError("\(setting: "n") must be from 2 to 400, not \(n)") }
+        let comparison = try compare(p, opts: opts, given: given)
+        let view = LabFigures.comparisonPlane(comparison.records, problem: p)
+        let grid = LabFigures.planeLoss(p, view, samples: n)
+        let plane = view.plane
+        let landscape = JSON.object([
+            ("problem", .string(p.name)), ("title", .string(p.title)), ("variables", .strings(["u", "v"])), ("parameters", .strings(p.variables)),
+            ("domain", .matrix([[view.a.lowerBound, view.a.upperBound], [view.b.lowerBound, view.b.upperBound]])),
+            ("axes", .matrix([grid.a, grid.b])), ("loss", .numbers(grid.loss)), ("critical", .array([])),
+            ("start", .numbers(comparison.start)), ("settings", try pageSettings(p)),
+            ("plane", .object([("origin", .numbers(plane.origin)), ("u", .numbers(plane.u)), ("v", .numbers(plane.v)),
+                               ("spanned", .string(plane.spanned)), ("off", .number(view.off))])),
+        ])
+        return .object([("comparison", comparisonJSON(comparison)), ("landscape", landscape)])
     }
 
     /// The optimizers with their colours (the registry's, as every figure draws them).

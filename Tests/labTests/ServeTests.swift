@@ -306,4 +306,54 @@ final class ServeTests: XCTestCase {
         let shown = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ends[0].1.replacingOccurrences(of: "&quot;", with: "\"").utf8)) as? [Double])
         XCTAssertEqual(shown, end)
     }
+
+    /// Beyond 2-D the page draws lab compare's plane: `/api/plane` holds lab compare's document and
+    /// the plane through the start and the first two ends (orthonormal, those points on it), with
+    /// the loss on it as `lab measure` gives it at those points; in Chromium, a model's page shows
+    /// one path per optimizer, each ending where lab compare's run ends.
+    func testAModelOnItsPlane() throws {
+        let server = try Server(in: repository)
+        let out = try temporaryFolder()
+        let answer = try get(server, "api/plane?problem=tiny-regression&opts=gd,gam&steps=60&n=3")
+        XCTAssertEqual(answer.status, 200, answer.body)
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+        let cli = try lab(["compare", "tiny-regression", "--opts", "gd,gam", "--steps", "60", "--no-plot", "--format", "json", "--out", out.path], in: repository)
+        let compared = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? NSDictionary)
+        XCTAssertEqual(doc["comparison"] as? NSDictionary, compared, "lab compare's document")
+        let land = try XCTUnwrap(doc["landscape"] as? [String: Any]), plane = try XCTUnwrap(land["plane"] as? [String: Any])
+        let origin = try XCTUnwrap(plane["origin"] as? [Double]), u = try XCTUnwrap(plane["u"] as? [Double]), v = try XCTUnwrap(plane["v"] as? [Double])
+        func dot(_ x: [Double], _ y: [Double]) -> Double { zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } }
+        XCTAssertEqual(dot(u, u), 1, accuracy: 1e-12)
+        XCTAssertEqual(dot(v, v), 1, accuracy: 1e-12)
+        XCTAssertEqual(dot(u, v), 0, accuracy: 1e-12)
+        let runs = try XCTUnwrap(compared["runs"] as? [[String: Any]])
+        let start = try XCTUnwrap(compared["start"] as? [Double])
+        XCTAssertEqual(origin, start)
+        for r in runs {
+            // Each end is on the plane: nothing of it is left off u and v.
+            let end = try XCTUnwrap((r["final"] as? [String: Any])?["theta"] as? [Double]), d = zip(end, origin).map { $0 - $1 }
+            let a = dot(d, u), b = dot(d, v)
+            XCTAssertEqual(dot(d, d) - a * a - b * b, 0, accuracy: 1e-9 * dot(d, d))
+        }
+        // The loss on the 3 × 3 grid, against lab measure at the same points.
+        let axes = try XCTUnwrap(land["axes"] as? [[Double]]), loss = try XCTUnwrap(land["loss"] as? [Double])
+        XCTAssertEqual(axes.map(\.count), [3, 3])
+        for (k, (j, i)) in [(0, 0), (1, 2), (2, 1)].enumerated() {
+            let theta = (0..<origin.count).map { origin[$0] + axes[0][i] * u[$0] + axes[1][j] * v[$0] }
+            let m = try json(try lab(["measure", "tiny-regression", "--at", theta.map { "\($0)" }.joined(separator: ","), "--format", "json"], in: repository))
+            XCTAssertEqual(loss[j * 3 + i], try XCTUnwrap(m["loss"] as? Double), accuracy: 1e-12, "point \(k)")
+        }
+        let twoD = try get(server, "api/plane?problem=two-valley&opts=gd")
+        XCTAssertEqual(twoD.status, 400)
+        XCTAssertTrue(twoD.body.contains("two-valley has 2 variables: the page draws its own landscape (/api/landscape)"), twoD.body)
+        // The page on a model: one path per optimizer, ending where lab compare's runs end.
+        let dom = try chromium(server.url.absoluteString + "#problem=tiny-regression&opts=gd,gam&steps=60", ["--dump-dom"], in: out)
+        let ends = dom.matches(of: /data-optimizer="([a-z-]+)" data-end="([^"]+)"/).map { (String($0.1), String($0.2)) }
+        XCTAssertEqual(ends.map(\.0), ["gd", "gam"], dom)
+        for ((_, shown), r) in zip(ends, runs) {
+            let seen = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(shown.replacingOccurrences(of: "&quot;", with: "\"").utf8)) as? [Double])
+            XCTAssertEqual(seen, (r["final"] as? [String: Any])?["theta"] as? [Double])
+        }
+        XCTAssertTrue(dom.contains("on the plane through the start and the ends of gd and gam"), "the status names the plane")
+    }
 }
