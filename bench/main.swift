@@ -317,6 +317,23 @@ if FileManager.default.isExecutableFile(atPath: lab.path) {
                                             { runLab(["compare", "two-valley", "--opts", "gd,sam,gam", "--steps", "500", "--start", "0.6,0.3", "--no-plot", "--format", "json", "--out", out.path]) }])
     report("gd, sam and gam 500 steps on two-valley (a click on the page):", ["GET /api/compare (server running)", "lab compare --no-plot, whole process"], seconds)
     print(String(format: "  server %.1f ms (target: at most 100 ms), ×%.2f of the process's time", seconds[0] * 1e3, seconds[0] / seconds[1]))
+    // The same click in a real browser, end to end: the page's own clicks (#clicktimes), timed
+    // from the click to the drawn paths, in headless Chromium driven over the DevTools pipe.
+    let driver = Process(), driven = Pipe()
+    driver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    driver.arguments = ["python3", benchFolder.appendingPathComponent("browser_clicks.py").path, base]
+    driver.standardOutput = driven
+    if (try? driver.run()) != nil {
+        let line = String(decoding: driven.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        driver.waitUntilExit()
+        let ms = line.hasPrefix("clicks ") ? line.split(separator: " ").dropFirst().compactMap { Double($0) }.sorted() : []
+        if ms.isEmpty {
+            print("  in the browser: \(line.isEmpty ? "skipped: the driver printed nothing" : line)")
+        } else {
+            print(String(format: "  in the browser, click to drawn paths (%d clicks): median %.0f ms, slowest %.0f ms (target: at most 100 ms)",
+                         ms.count, ms[ms.count / 2], ms.last!))
+        }
+    }
     let map = time(rounds: 3, calls: 1, [{ get("api/basins?problem=two-valley&opts=gd,sam,gam&grid=128") }])
     report("128 × 128 basin map of two-valley, gd, sam and gam:", ["GET /api/basins (target: at most 1 s)"], map)
     server.interrupt()

@@ -420,6 +420,7 @@ async function main() {
   });
   await loadProblem($("problem").value);
   if (location.hash === "#selftest") await selfTest();
+  if (location.hash === "#clicktimes") await clickTimes();
 }
 
 // Drives the page as a student would, with real events: a click on the landscape at (0.5, 0.2),
@@ -457,6 +458,21 @@ async function selfTest() {
                              query: exportURL() } };
   $("test-result").textContent = JSON.stringify(result);
   document.title = "selftest done";
+}
+
+// For make bench: clicks on two-valley's landscape with gd, sam and gam ticked (500 steps), each
+// timed in real time from the click to its paths drawn (the request, the answer, the drawing and
+// the next frame); the milliseconds go into #test-result.
+async function clickTimes() {
+  const box = $("overlay").getBoundingClientRect(), ms = [];
+  for (const [x, y] of [[0.6, 0.3], [-0.4, 0.2], [1.5, -0.4], [0.1, 0.5], [-1.5, -0.2], [0.3, -0.1], [1.2, 0.45], [-0.8, 0.4], [0.5, 0.2]]) {
+    const [px, py] = toPx([x, y], 0), t0 = performance.now();
+    $("overlay").dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: box.left + px, clientY: box.top + py }));
+    await pending;
+    await new Promise(r => requestAnimationFrame(() => r()));
+    ms.push(performance.now() - t0);
+  }
+  $("test-result").textContent = JSON.stringify({ ms, paths: document.querySelectorAll("path.run").length });
 }
 
 main().catch(e => { $("status").textContent = "error: " + e.message; });
