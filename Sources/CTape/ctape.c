@@ -40,7 +40,15 @@ static inline double k_sigmoid(double x) { return sigmoid_from(x, k_exp(-fabs(x)
 static inline double softplus_from(double x, double l) { return ((0.0 >= x) ? 0.0 : x) + l; }  // NaN passes through
 static inline double k_softplus(double x) { return softplus_from(x, k_log1p(k_exp(-fabs(x)))); }
 
-// One kernel in its three forms.
+#if defined(__x86_64__) && !defined(__AVX512F__)
+// sleef.h declares its AVX-512 forms only for a build that targets AVX-512; this one chooses
+// them at run time (map8, compiled for AVX-512, is their only caller).
+#define DECLARE8(name) const __m512d Sleef_cinz_##name##d8_u10avx512fnofma(__m512d);
+DECLARE8(exp) DECLARE8(log) DECLARE8(log1p) DECLARE8(sin) DECLARE8(cos) DECLARE8(tan) DECLARE8(atan) DECLARE8(sinh) DECLARE8(cosh)
+DECLARE8(tanh)
+#endif
+
+// One kernel in its four forms.
 // (sleef.h may declare them returning `const`, hence the types taken from one of them.)
 typedef __typeof__(Sleef_cinz_expd1_u10purec) scalar_form;
 typedef struct {
@@ -48,11 +56,13 @@ typedef struct {
 #if defined(__x86_64__)
     __typeof__(Sleef_cinz_expd2_u10sse2) *d2;
     __typeof__(Sleef_cinz_expd4_u10avx) *d4;
+    __typeof__(Sleef_cinz_expd8_u10avx512fnofma) *d8;
 #endif
 } kernel;
 
 #if defined(__x86_64__)
-#define KERNEL(name) { Sleef_cinz_##name##d1_u10purec, Sleef_cinz_##name##d2_u10sse2, Sleef_cinz_##name##d4_u10avx }
+#define KERNEL(name) { Sleef_cinz_##name##d1_u10purec, Sleef_cinz_##name##d2_u10sse2, Sleef_cinz_##name##d4_u10avx, \
+                      Sleef_cinz_##name##d8_u10avx512fnofma }
 #else
 #define KERNEL(name) { Sleef_cinz_##name##d1_u10purec }
 #endif
@@ -61,8 +71,9 @@ static const kernel K_EXP = KERNEL(exp), K_LOG = KERNEL(log), K_LOG1P = KERNEL(l
     K_TANH = KERNEL(tanh);
 
 #if defined(__x86_64__)
-// The vector width a block runs with: CTAPE_SLEEF_WIDTH when the build forces one, else 4 where
-// the processor has AVX and 2 (SSE2, every x86-64) otherwise.
+// The vector width a block runs with: CTAPE_SLEEF_WIDTH when the build forces one, else 8 where
+// the processor has AVX-512 (SLEEF's form without FMA), 4 where it has AVX and 2 (SSE2, every
+// x86-64) otherwise.
 static int vector_width(void) {
 #if defined(CTAPE_SLEEF_WIDTH)
     return CTAPE_SLEEF_WIDTH;
@@ -72,7 +83,7 @@ static int vector_width(void) {
     int w = __atomic_load_n(&width, __ATOMIC_RELAXED);
     if (w == 0) {
         __builtin_cpu_init();
-        w = __builtin_cpu_supports("avx") ? 4 : 2;
+        w = __builtin_cpu_supports("avx512f") ? 8 : __builtin_cpu_supports("avx") ? 4 : 2;
         __atomic_store_n(&width, w, __ATOMIC_RELAXED);
     }
     return w;
@@ -84,6 +95,22 @@ __attribute__((target("avx"))) static long map4(__typeof__(Sleef_cinz_expd4_u10a
     for (; p + 4 <= m; p += 4) _mm256_storeu_pd(o + p, f(_mm256_loadu_pd(x + p)));
     return p;
 }
+
+// The AVX-512 form gives the other forms' bits except for a NaN's sign (log of a negative number
+// is −NaN there): a NaN is taken from the scalar form instead, so every bit agrees.
+__attribute__((target("avx512f"))) static long map8(const kernel *k, const double *x, double *o, long m) {
+    long p = 0;
+    for (; p + 8 <= m; p += 8) {
+        const __m512d in = _mm512_loadu_pd(x + p), out = k->d8(in);
+        _mm512_storeu_pd(o + p, out);
+        if (_mm512_cmp_pd_mask(out, out, _CMP_UNORD_Q)) {
+            double args[8];
+            _mm512_storeu_pd(args, in);  // x may be o
+            for (int j = 0; j < 8; j++) if (o[p + j] != o[p + j]) o[p + j] = k->d1(args[j]);
+        }
+    }
+    return p;
+}
 #endif
 
 // o[p] = f(x[p]) for p < m, in the widest form, the rest one by one; x and o may be the same.
@@ -91,7 +118,9 @@ static void map(const kernel *k, const double *x, double *o, long m) {
     long p = 0;
 #if defined(__x86_64__)
     int width = vector_width();
-    if (width == 4) {
+    if (width == 8) {
+        p = map8(k, x, o, m);
+    } else if (width == 4) {
         p = map4(k->d4, x, o, m);
     } else if (width == 2) {
         for (; p + 2 <= m; p += 2) _mm_storeu_pd(o + p, k->d2(_mm_loadu_pd(x + p)));
@@ -172,7 +201,7 @@ static inline void apply(int f, const double *restrict x, double *restrict o, lo
 }
 
 #if defined(__x86_64__) && defined(__linux__) && !defined(CTAPE_NO_CLONES)
-#define CTAPE_CLONES __attribute__((target_clones("avx2", "default")))
+#define CTAPE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define CTAPE_CLONES
 #endif
@@ -218,7 +247,7 @@ void ctape_lane_norms(const double *v, long dimension, long stride, long m, doub
 const char *ctape_isa(void) {
 #if defined(__x86_64__) && defined(__linux__) && !defined(CTAPE_NO_CLONES)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") ? "avx2" : "x86-64";
+    return __builtin_cpu_supports("avx512f") ? "avx512f" : __builtin_cpu_supports("avx2") ? "avx2" : "x86-64";
 #else
     return "this build's default";
 #endif

@@ -2,9 +2,9 @@ import CTape
 import Foundation
 
 /// The kernels the tapes run, through CTape: SLEEF's deterministic functions
-/// (`Sleef_cinz_*_u10`: within 1 ulp, no fused multiply-add, the same bits in their scalar, SSE2
-/// and AVX forms), so a point gives the same bits alone as in a batch of 65 536 starts, on any
-/// x86-64 processor. sigmoid and softplus are built on exp and log1p. `VectorMathTests`
+/// (`Sleef_cinz_*_u10`: within 1 ulp, no fused multiply-add, the same bits in their scalar, SSE2,
+/// AVX and AVX-512 forms), so a point gives the same bits alone as in a batch of 65 536 starts, on
+/// any x86-64 processor. sigmoid and softplus are built on exp and log1p. `VectorMathTests`
 /// measures them against glibc's libm, edge cases included (±0, ±∞, NaN, subnormals, overflow).
 public enum VectorMath {
     /// e^x within 1 ulp; it overflows to +∞ from ln(DBL_MAX) ≈ 709.782712893384 on, one double
@@ -30,6 +30,6 @@ public enum VectorMath {
     public static func laneNorms(_ v: UnsafePointer<Double>, dimension: Int, stride: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
         ctape_lane_norms(v, dimension, stride, m, out)
     }
-    /// The instruction set the tapes run with on this processor ("avx2" or "x86-64").
+    /// The instruction set the tapes run with on this processor ("avx512f", "avx2" or "x86-64").
     public static var instructionSet: String { String(cString: ctape_isa()) }
 }

@@ -136,7 +136,7 @@ final class VectorMathTests: XCTestCase {
         }
     }
 
-    /// CTape gives the same bits with SLEEF's scalar, SSE2 and AVX forms forced in turn, and
+    /// CTape gives the same bits with SLEEF's scalar, SSE2, AVX and AVX-512 forms forced in turn, and
     /// built for plain x86-64, AVX2, AVX2 with FMA available, and AVX-512: the driver is built
     /// with the system's C compiler once per case (those this processor can run) and each build
     /// prints a hash of every function over 4096 points.
@@ -165,6 +165,7 @@ final class VectorMathTests: XCTestCase {
         // SLEEF's three forms forced one at a time (scalar, SSE2, AVX), then compiler targets.
         var sets: [[String]] = [["-DCTAPE_SLEEF_WIDTH=1"], ["-DCTAPE_SLEEF_WIDTH=2"]]
         if cpu.contains(" avx ") || cpu.contains(" avx2") { sets.append(["-DCTAPE_SLEEF_WIDTH=4"]) }
+        if cpu.contains(" avx512f") { sets.append(["-DCTAPE_SLEEF_WIDTH=8"]) }
         if cpu.contains(" avx2") { sets.append(["-mavx2"]) }
         if cpu.contains(" avx2") && cpu.contains(" fma") { sets.append(["-mavx2", "-mfma"]) }
         if cpu.contains(" avx512f") { sets.append(["-mavx512f"]) }

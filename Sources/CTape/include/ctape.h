@@ -50,7 +50,7 @@ double ctape_pow(double x, double y);
 /// out[p] = ‖v_p‖ for lanes 0..<m of a lane vector (component i of lane p at v[i * stride + p]),
 /// summed from 0 in component order, vectorised.
 void ctape_lane_norms(const double *v, long dimension, long stride, long m, double *out);
-/// Which instruction set `ctape_run` uses here: "avx2" or "x86-64" (or the build's own).
+/// Which instruction set `ctape_run` uses here: "avx512f", "avx2" or "x86-64" (or the build's own).
 const char *ctape_isa(void);
 
 #endif
