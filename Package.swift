@@ -83,7 +83,7 @@ let package = Package(
         // small network beside PyTorch.
         .executableTarget(name: "bench", dependencies: ["Symbolic", "Landscape", "Optimizers", "Experiments", "Figures", "Plot"], path: "bench",
                           exclude: ["jax_basins.py", "mpl_compare.py", "basins-workload.toml", "torch_mlp.py", "mlp-workload.toml", "mlp100-workload.toml",
-                                    "mlp-train.csv", "mlp-test.csv", "sleef_kernels.c"]),
+                                    "mlp-train.csv", "mlp-test.csv", "sleef_kernels.c", "browser_clicks.py"]),
         // isa-driver.c is built by the tests themselves, once per instruction set.
         .testTarget(name: "SymbolicTests", dependencies: ["Symbolic"], exclude: ["isa-driver.c"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),

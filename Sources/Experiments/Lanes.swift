@@ -100,16 +100,18 @@ public struct LaneRuns {
         // With gradient noise a run never counts as converged: its gradient never vanishes.
         let canConverge = hyper.noise == 0
         let windowStep = BasinRule.stallWindowStart(points: hyper.steps + 1)
-        // ‖∇L + wd·θ‖ of every lane, summed in component order, into `stationarity`; the
-        // loops run over lanes through row pointers so they vectorise (the norms in C).
-        let stationarity = LaneBuffer(count: w), bad = LaneBuffer(count: w), decayed = LaneBuffer(dimension: n)
+        // ‖∇L + wd·θ‖² of every lane, summed in component order, into `stationarity`; the
+        // loops run over lanes through row pointers so they vectorise.
+        // Compared squared with the tolerance squared: the same test without a square root a lane.
+        let stationarity = LaneBuffer(count: w), bad = LaneBuffer(count: w)
         let (tp, gp, sp) = (theta.pointer, g.pointer, stationarity.pointer)
+        let tolerance = convergenceTolerance * convergenceTolerance
         func measureStationarity() {
+            for p in 0..<m { sp[p] = 0 }
             for i in 0..<n {
-                let gi = gp + i * w, ti = tp + i * w, di = decayed.pointer + i * w
-                for p in 0..<m { di[p] = gi[p] + wd * ti[p] }
+                let gi = gp + i * w, ti = tp + i * w
+                for p in 0..<m { sp[p] = sp[p] + (gi[p] + wd * ti[p]) * (gi[p] + wd * ti[p]) }
             }
-            VectorMath.laneNorms(decayed.pointer, dimension: n, stride: w, count: m, into: sp)
         }
         evaluate()
         try visit(0)
@@ -119,7 +121,7 @@ public struct LaneRuns {
             measureStationarity()
             var anyActive = false
             for p in 0..<m where active[p] {
-                if canConverge && sp[p] < convergenceTolerance { (active[p], status[p], updates[p]) = (false, .converged, k) } else { anyActive = true }
+                if canConverge && sp[p] < tolerance { (active[p], status[p], updates[p]) = (false, .converged, k) } else { anyActive = true }
             }
             if !anyActive { break }
             let lr = hyper.schedule.rate(hyper.lr, step: k, of: hyper.steps)
@@ -160,7 +162,7 @@ public struct LaneRuns {
             if k + 1 == windowStep { LaneMath.copy(theta.pointer, dimension: n, count: m, into: window.pointer) }
         }
         measureStationarity()
-        for p in 0..<m where active[p] && canConverge && sp[p] < convergenceTolerance { status[p] = .converged }
+        for p in 0..<m where active[p] && canConverge && sp[p] < tolerance { status[p] = .converged }
         let endings = (0..<m).map { p in
             var e = RunEnding(status: status[p], updates: updates[p], theta: lane(theta, p),
                               windowStart: windowStep.map { _ in lane(window, p) })
