@@ -394,38 +394,59 @@ public enum LabFigures {
 
     /// Heat map and contours of a grid of loss values (`flat[j * nx + i]` at gx[i], gy[j]).
     static func addHeatMap(_ axes: inout Axes, _ gx: [Double], _ gy: [Double], _ flat: [Double]) {
-        let n = gx.count
-        let values = (0..<gy.count).map { j in Array(flat[(j * n)..<((j + 1) * n)]) }
-        var finite = flat.filter(\.isFinite)
-        guard let lo = finite.min(), let hi = finite.max() else { return }
-        // The median by selection (nth_element), not a sort: this runs for every landscape drawn.
-        let median = nthSmallest(&finite, finite.count / 2)
-        // A landscape spanning orders of magnitude is coloured by log10(loss − min).
-        let logScale = (hi - lo) > 5 * max(median - lo, 1e-300)
-        let shift = max((median - lo) * 1e-3, 1e-12)
-        let shown = logScale ? values.map { $0.map { log10($0 - lo + shift) } } : values
-        let sf = shown.flatMap { $0 }.filter(\.isFinite)
-        let (t0, t1) = (sf.min() ?? 0, sf.max() ?? 1)
-        axes.add(HeatMap(grid: Grid(xs: gx, ys: gy, values: shown), low: t0, high: t1, colorbarLabel: logScale ? "log_{10}(loss − min)" : "loss"))
-        // About ten levels spread evenly over the colour scale, at round values of loss − min
-        // (1, 2, 5 × 10^k on a log scale), so each colour step has its contour and its label
-        // reads as a number a person would pick.
+        guard let scale = HeatScale(gx, gy, flat) else { return }
+        axes.add(HeatMap(grid: Grid(xs: gx, ys: gy, values: scale.shown), low: scale.low, high: scale.high,
+                         colorbarLabel: scale.logScale ? "log_{10}(loss − min)" : "loss"))
+        axes.add(ContourLines(grid: Grid(xs: gx, ys: gy, values: scale.values), levels: scale.levels, stroke: Stroke(color: .white, width: 0.9)))
+    }
+
+    /// A landscape's contour lines as its heat map draws them (`addHeatMap`'s levels): each
+    /// level's value, its label, and its polylines in data coordinates (the live page draws them).
+    public static func contourLines(_ gx: [Double], _ gy: [Double], _ flat: [Double]) -> [(level: Double, label: String, lines: [[(Double, Double)]])] {
+        guard let scale = HeatScale(gx, gy, flat) else { return [] }
+        let grid = Grid(xs: gx, ys: gy, values: scale.values)
+        return scale.levels.map { ($0, Ticks.levelLabel($0), Contour.lines(grid, level: $0)) }.filter { !$0.2.isEmpty }
+    }
+
+    /// How a grid of loss values is coloured and contoured (`flat[j * nx + i]` at gx[i], gy[j]).
+    struct HeatScale {
+        let values: [[Double]], shown: [[Double]]
+        let low: Double, high: Double, logScale: Bool
         let levels: [Double]
-        if logScale {
-            // Round loss values whose place on the colour scale, log10(L − min + shift), is inside it.
-            let decades = (Int(t0.rounded(.down)) - 1)...(Int(t1.rounded(.up)) + 1)
-            let candidates: [Double] = decades.flatMap { (k: Int) -> [Double] in [1.0, 2.0, 5.0].map { $0 * pow(10, Double(k)) } }
-            let round = candidates.filter { (v: Double) -> Bool in
-                guard v > lo else { return false }
-                let t = log10(v - lo + shift)
-                return t > t0 && t < t1
+
+        init?(_ gx: [Double], _ gy: [Double], _ flat: [Double]) {
+            let n = gx.count
+            let values = (0..<gy.count).map { j in Array(flat[(j * n)..<((j + 1) * n)]) }
+            var finite = flat.filter(\.isFinite)
+            guard let lo = finite.min(), let hi = finite.max() else { return nil }
+            // The median by selection (nth_element), not a sort: this runs for every landscape drawn.
+            let median = nthSmallest(&finite, finite.count / 2)
+            // A landscape spanning orders of magnitude is coloured by log10(loss − min).
+            let logScale = (hi - lo) > 5 * max(median - lo, 1e-300)
+            let shift = max((median - lo) * 1e-3, 1e-12)
+            let shown = logScale ? values.map { $0.map { log10($0 - lo + shift) } } : values
+            let sf = shown.flatMap { $0 }.filter(\.isFinite)
+            let (t0, t1) = (sf.min() ?? 0, sf.max() ?? 1)
+            // About ten levels spread evenly over the colour scale, at round values of loss − min
+            // (1, 2, 5 × 10^k on a log scale), so each colour step has its contour and its label
+            // reads as a number a person would pick.
+            let levels: [Double]
+            if logScale {
+                // Round loss values whose place on the colour scale, log10(L − min + shift), is inside it.
+                let decades = (Int(t0.rounded(.down)) - 1)...(Int(t1.rounded(.up)) + 1)
+                let candidates: [Double] = decades.flatMap { (k: Int) -> [Double] in [1.0, 2.0, 5.0].map { $0 * pow(10, Double(k)) } }
+                let round = candidates.filter { (v: Double) -> Bool in
+                    guard v > lo else { return false }
+                    let t = log10(v - lo + shift)
+                    return t > t0 && t < t1
+                }
+                let every = max(1, Int((Double(round.count) / 12).rounded(.up)))
+                levels = stride(from: 0, to: round.count, by: every).map { round[$0] }
+            } else {
+                levels = Ticks.linear(t0, t1, target: 10).filter { $0 > t0 && $0 < t1 }
             }
-            let every = max(1, Int((Double(round.count) / 12).rounded(.up)))
-            levels = stride(from: 0, to: round.count, by: every).map { round[$0] }
-        } else {
-            levels = Ticks.linear(t0, t1, target: 10).filter { $0 > t0 && $0 < t1 }
+            (self.values, self.shown, low, high, self.logScale, self.levels) = (values, shown, t0, t1, logScale, levels)
         }
-        axes.add(ContourLines(grid: Grid(xs: gx, ys: gy, values: values), levels: levels, stroke: Stroke(color: .white, width: 0.9)))
     }
 
     /// The k-th smallest of `values` (0-based), by Hoare's selection; reorders `values`.

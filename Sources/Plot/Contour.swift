@@ -61,13 +61,22 @@ public enum Contour {
     }
 }
 
+extension Contour {
+    /// The level set of `level` as polylines in the grid's coordinates (segments joined where they
+    /// meet, to a millionth of the grid's spacing): for a page that draws them itself.
+    public static func lines(_ grid: Grid, level: Double) -> [[(Double, Double)]] {
+        let spacing = min(abs(grid.xs[1] - grid.xs[0]), abs(grid.ys[1] - grid.ys[0]))
+        return ContourLines.chains(segments(grid, level: level), resolution: 1e-6 * spacing)
+    }
+}
+
 /// Level sets of a grid as lines, each level labelled once with its value (optional).
 public struct ContourLines: Artist {
-    /// Joins segments that meet (at the same point to 0.01 px, as written) into polylines, so
-    /// each shared point is written once instead of twice.
-    static func chains(_ segments: [((Double, Double), (Double, Double))]) -> [[(Double, Double)]] {
+    /// Joins segments that meet (at the same point to `resolution`: 0.01 px, as written) into
+    /// polylines, so each shared point is written once instead of twice.
+    static func chains(_ segments: [((Double, Double), (Double, Double))], resolution: Double = 0.01) -> [[(Double, Double)]] {
         struct Key: Hashable { let x: Double, y: Double }
-        func key(_ p: (Double, Double)) -> Key { Key(x: (p.0 * 100).rounded(), y: (p.1 * 100).rounded()) }
+        func key(_ p: (Double, Double)) -> Key { Key(x: (p.0 / resolution).rounded(), y: (p.1 / resolution).rounded()) }
         var at: [Key: [Int]] = [:]
         for (i, s) in segments.enumerated() {
             at[key(s.0), default: []].append(i)

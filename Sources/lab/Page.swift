@@ -155,6 +155,31 @@ function drawLandscape() {
       }
     }
     ctx.putImageData(img, 0, 0);
+    // The contours the figures draw (their levels and labels), each level labelled once.
+    ctx.strokeStyle = "#fff"; ctx.lineWidth = 0.9; ctx.font = "10px 'DejaVu Sans', sans-serif"; ctx.textAlign = "center";
+    for (const c of land.contours || []) {
+      ctx.beginPath();
+      let longest = [];
+      for (const line of c.lines) {
+        for (let k = 0; k < line.length; k += 2) {
+          const [px, py] = toPx(thetaAt([line[k], line[k + 1]]), 0);
+          k ? ctx.lineTo(px, py) : ctx.moveTo(px, py);
+        }
+        if (line.length > longest.length) longest = line;
+      }
+      ctx.stroke();
+      // The label at the point of the longest line nearest its middle that is clear of the frame.
+      const n = longest.length / 2, inside = ([px, py]) => px > 24 && px < f.w - 24 && py > 14 && py < f.h - 10;
+      for (let d = 0; d < n; d++) {
+        const k = Math.floor(n / 2) + (d % 2 ? -(d + 1) / 2 : d / 2);
+        if (k < 0 || k >= n) continue;
+        const at = toPx(thetaAt([longest[2 * k], longest[2 * k + 1]]), 0);
+        if (!inside(at)) continue;
+        ctx.lineWidth = 3; ctx.strokeText(c.label, at[0], at[1] + 3); ctx.fillStyle = "#222"; ctx.fillText(c.label, at[0], at[1] + 3); ctx.lineWidth = 0.9;
+        break;
+      }
+    }
+    $("heat").dataset.contours = String((land.contours || []).length);
   }
   drawOverlay();
 }
@@ -450,7 +475,7 @@ async function selfTest() {
   await basinsPending;
   const svgText = await (await fetch(exportURL())).text();
   const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml");
-  const result = { clicked, moved, balls: document.querySelectorAll("ellipse.ball").length, probes: document.querySelectorAll("path.probe").length,
+  const result = { clicked, moved, contours: +($("heat").dataset.contours || 0), balls: document.querySelectorAll("ellipse.ball").length, probes: document.querySelectorAll("path.probe").length,
                    lr, steps: +$("steps").value, hover: JSON.parse($("hover").dataset.measures || "null"),
                    basins: { cells: +($("basins").dataset.cells || 0), maps: basinMaps ? basinMaps.maps.map(m => ({ optimizer: m.optimizer, outcome: m.outcome })) : [],
                              progress: { value: $("basin-progress").value, max: $("basin-progress").max, seen: progressSeen } },

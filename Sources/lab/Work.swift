@@ -151,10 +151,20 @@ enum Work {
             ("problem", .string(p.name)), ("title", .string(p.title)), ("variables", .strings(p.variables)),
             ("domain", .matrix(p.domain.map { [$0.lowerBound, $0.upperBound] })),
             ("axes", .matrix(axes)), ("loss", .numbers(loss)),
+            ("contours", p.dimension == 2 ? contoursJSON(axes[0], axes[1], loss) : .array([])),
             ("critical", .array(critical.map { .object([("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)), ("loss", .number($0.loss))]) })),
             ("start", .numbers(s.start ?? p.defaultStart)),
             ("settings", try pageSettings(p)),
         ])
+    }
+
+    /// The contour lines the figures draw over a grid of loss values (`LabFigures.contourLines`):
+    /// each level, its label, and its polylines as flat lists x0, y0, x1, y1, ...
+    static func contoursJSON(_ gx: [Double], _ gy: [Double], _ loss: [Double]) -> JSON {
+        .array(LabFigures.contourLines(gx, gy, loss).map { c in
+            .object([("level", .number(c.level)), ("label", .string(c.label)),
+                     ("lines", .array(c.lines.map { line in .numbers(line.flatMap { [$0.0, $0.1] }) }))])
+        })
     }
 
     /// The settings the page's sliders start from: the problem's.
@@ -180,7 +190,8 @@ enum Work {
         let landscape = JSON.object([
             ("problem", .string(p.name)), ("title", .string(p.title)), ("variables", .strings(["u", "v"])), ("parameters", .strings(p.variables)),
             ("domain", .matrix([[view.a.lowerBound, view.a.upperBound], [view.b.lowerBound, view.b.upperBound]])),
-            ("axes", .matrix([grid.a, grid.b])), ("loss", .numbers(grid.loss)), ("critical", .array([])),
+            ("axes", .matrix([grid.a, grid.b])), ("loss", .numbers(grid.loss)), ("contours", contoursJSON(grid.a, grid.b, grid.loss)),
+            ("critical", .array([])),
             ("start", .numbers(comparison.start)), ("settings", try pageSettings(p)),
             ("plane", .object([("origin", .numbers(plane.origin)), ("u", .numbers(plane.u)), ("v", .numbers(plane.v)),
                                ("spanned", .string(plane.spanned)), ("off", .number(view.off))])),

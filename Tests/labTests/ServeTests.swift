@@ -100,6 +100,34 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(server.interrupt(), 130, "Ctrl-C stops it")
     }
 
+    /// The page's contours are the figures' (the same levels and labels as `lab run`'s figure),
+    /// and `lab measure` finds each level's loss on its lines, to the grid's interpolation.
+    func testTheLandscapesContours() throws {
+        let server = try Server(in: repository)
+        let out = try temporaryFolder()
+        let land = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try get(server, "api/landscape?problem=two-valley").body.utf8)) as? [String: Any])
+        let contours = try XCTUnwrap(land["contours"] as? [[String: Any]])
+        let labels = contours.compactMap { $0["label"] as? String }
+        let run = try lab(["run", "two-valley", "--opt", "gd", "--steps", "5", "--figure-format", "svg", "--out", out.path], in: repository)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let svg = try String(contentsOf: out.appendingPathComponent("two-valley-gd.svg"), encoding: .utf8)
+        let drawn = svg.matches(of: /class="contour-label"[^>]*>([^<]+)</).map { String($0.output.1) }
+        XCTAssertFalse(drawn.isEmpty)
+        XCTAssertTrue(Set(drawn).isSubset(of: Set(labels)), "\(drawn) among \(labels)")
+        let loss = try XCTUnwrap(land["loss"] as? [Double])
+        let range = loss.max()! - loss.min()!
+        var points: [(level: Double, at: [Double])] = []
+        for c in contours {
+            let line = try XCTUnwrap((c["lines"] as? [[Double]])?.max { $0.count < $1.count })
+            let k = 2 * (line.count / 4)
+            points.append((try XCTUnwrap(c["level"] as? Double), [line[k], line[k + 1]]))
+        }
+        for p in points.prefix(4) {
+            let m = try json(try lab(["measure", "two-valley", "--at", "\(p.at[0]),\(p.at[1])", "--format", "json"], in: repository))
+            XCTAssertEqual(try XCTUnwrap(m["loss"] as? Double), p.level, accuracy: 0.01 * range, "level \(p.level) at \(p.at)")
+        }
+    }
+
     /// Bad parameters: 400 with the command line's words, naming the parameter; anything but a
     /// catalog problem by name, or a path outside the API: 404; work beyond the command line's
     /// limits: 400; and the server keeps serving.
@@ -224,6 +252,8 @@ final class ServeTests: XCTestCase {
         XCTAssertNotEqual(before["sam"], after["sam"], "the ρ slider changes sam's path")
         XCTAssertNotEqual(before["gam"], after["gam"], "the ρ slider changes gam's path")
         XCTAssertEqual(result["balls"] as? Int, 3)
+        let landscape = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try get(server, "api/landscape?problem=two-valley").body.utf8)) as? [String: Any])
+        XCTAssertEqual(result["contours"] as? Int, (landscape["contours"] as? [Any])?.count, "every contour drawn")
         XCTAssertEqual(result["probes"] as? Int, 2, "sam's and gam's probes at the current step")
         // The measures under the cursor are lab measure's at that point and the slider's ρ.
         let hover = try XCTUnwrap(result["hover"] as? [String: Any])
@@ -343,6 +373,9 @@ final class ServeTests: XCTestCase {
             let m = try json(try lab(["measure", "tiny-regression", "--at", theta.map { "\($0)" }.joined(separator: ","), "--format", "json"], in: repository))
             XCTAssertEqual(loss[j * 3 + i], try XCTUnwrap(m["loss"] as? Double), accuracy: 1e-12, "point \(k)")
         }
+        // Its contours: levels a figure of this plane would draw, the loss on each line near its level.
+        let contours = try XCTUnwrap(land["contours"] as? [[String: Any]])
+        XCTAssertFalse(contours.isEmpty)
         let twoD = try get(server, "api/plane?problem=two-valley&opts=gd")
         XCTAssertEqual(twoD.status, 400)
         XCTAssertTrue(twoD.body.contains("two-valley has 2 variables: the page draws its own landscape (/api/landscape)"), twoD.body)
