@@ -19,10 +19,12 @@ public struct Comparison {
         try RunSettings.checkRead(flags, by: zip(optimizers, settings).map { ($0, $1.hyper.base) })
         // Beyond 2-D each end point is judged by descent from it, not against a list.
         let critical = problem.regime.isExact ? try problem.criticalPoints() : []
-        var records: [RunRecord] = []
-        for (o, s) in zip(optimizers, settings) {
-            records.append(try RunConfiguration(problem: problem, optimizer: o, settings: s)
-                .run(criticalPoints: critical, startBasin: records.lazy.compactMap(\.startBasin).first))
+        // The runs are independent: one a core, each finding the start's basin itself (the same
+        // for all), so which thread runs which changes nothing but the time. A run reads the
+        // problem's oracle (whose tapes are built under a lock), never its graph.
+        nonisolated(unsafe) let shared = problem
+        let records = try parallelMap(Array(optimizers.indices)) { k in
+            try RunConfiguration(problem: shared, optimizer: optimizers[k], settings: settings[k]).run(criticalPoints: critical)
         }
         (self.problem, self.start, self.settings, self.records) = (problem, settings.first?.start ?? [], settings, records)
     }

@@ -204,10 +204,25 @@ public struct Oracle: Sendable {
             // narrower than σ (two-valley's ramp is 0.02 wide against σ = 0.4; a 64-point
             // Gauss–Hermite rule was 0.2% off there).
             let norm = 1 / (2 * Double.pi * sigma * sigma), reach = 8 * sigma, twoVar = 2 * sigma * sigma
-            let tape = lossTape
+            // One workspace for every rectangle (a batch call would make its own each time).
+            let tape = lossTape, bs = Tape.blockSize
+            var registers = tape.makeBlockWorkspace()
+            let xs = LaneBuffer(count: bs), ys = LaneBuffer(count: bs), l = LaneBuffer(count: bs)
             let (value, _) = try Cubature.integrate({ dxs, dys in
-                let l = tape.evaluate(batch: [dxs.map { theta[0] + $0 }, dys.map { theta[1] + $0 }])[0]
-                return (0..<dxs.count).map { k in Foundation.exp(-(dxs[k] * dxs[k] + dys[k] * dys[k]) / twoVar) * l[k] }
+                var out = [Double](repeating: 0, count: dxs.count), start = 0
+                while start < dxs.count {
+                    let m = min(bs, dxs.count - start)
+                    for p in 0..<m { (xs[p], ys[p]) = (theta[0] + dxs[start + p], theta[1] + dys[start + p]) }
+                    registers.withUnsafeMutableBufferPointer {
+                        tape.evaluate(block: [UnsafePointer(xs.pointer), UnsafePointer(ys.pointer)], count: m, registers: $0.baseAddress!, into: [l.pointer])
+                    }
+                    for p in 0..<m {
+                        let k = start + p
+                        out[k] = Foundation.exp(-(dxs[k] * dxs[k] + dys[k] * dys[k]) / twoVar) * l[p]
+                    }
+                    start += m
+                }
+                return out
             }, x: -reach...reach, y: -reach...reach)
             guard value.isFinite else { throw NumericsError.nonFinite(routine: "the expected shifted loss's cubature") }
             return norm * value

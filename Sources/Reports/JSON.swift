@@ -76,7 +76,7 @@ public enum JSON: Equatable, Sendable {
     public static func format(_ x: Double) -> String {
         guard x.isFinite else { return "null" }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-        return "\(x)"
+        return x.description
     }
 
     /// `s` as a JSON string literal: quotes, backslashes and control characters escaped, other characters as is.
