@@ -226,6 +226,16 @@ void ctape_run(const ctape_instruction *instructions, long count, double *regist
         case CTAPE_MUL_CONSTANT: for (long p = 0; p < m; p++) o[p] = x[p] * c; break;
         case CTAPE_DIVIDE_BY_CONSTANT: for (long p = 0; p < m; p++) o[p] = x[p] / c; break;
         case CTAPE_CONSTANT_DIVIDE: for (long p = 0; p < m; p++) o[p] = c / x[p]; break;
+        // apply's CTAPE_SIGMOID and CTAPE_SOFTPLUS in two parts, the exponential shared.
+        case CTAPE_EXP_NEG_ABS:
+            for (long p = 0; p < m; p++) o[p] = -fabs(x[p]);
+            map(&K_EXP, o, o, m);
+            break;
+        case CTAPE_SOFTPLUS_WITH:
+            map(&K_LOG1P, y, o, m);
+            for (long p = 0; p < m; p++) o[p] = softplus_from(x[p], o[p]);
+            break;
+        case CTAPE_SIGMOID_WITH: for (long p = 0; p < m; p++) o[p] = sigmoid_from(x[p], y[p]); break;
         }
     }
 }

@@ -13,6 +13,9 @@ public struct Tape: Sendable {
     /// instruction, not from a register: a batch then reads one array instead of two.
     enum Code: Sendable {
         case neg, add, mul, div, pow, square, function, addConstant, mulConstant, divideByConstant, constantDivide
+        /// softplus(u) and sigmoid(u) both on a tape share exp(−|u|): `expNegAbs` computes it,
+        /// `softplusWith` and `sigmoidWith` take u and it.
+        case expNegAbs, softplusWith, sigmoidWith
 
         var ctapeCode: UInt8 {
             let code = switch self {
@@ -27,6 +30,9 @@ public struct Tape: Sendable {
             case .mulConstant: CTAPE_MUL_CONSTANT
             case .divideByConstant: CTAPE_DIVIDE_BY_CONSTANT
             case .constantDivide: CTAPE_CONSTANT_DIVIDE
+            case .expNegAbs: CTAPE_EXP_NEG_ABS
+            case .softplusWith: CTAPE_SOFTPLUS_WITH
+            case .sigmoidWith: CTAPE_SIGMOID_WITH
             }
             return UInt8(code)
         }
@@ -106,15 +112,43 @@ public struct Tape: Sendable {
         }
         var free: [Int32] = []
         var instructions: [ctape_instruction] = []
+        // Arguments of both a softplus and a sigmoid: their exp(−|u|) is computed once, into a
+        // register that lives until both have read it.
+        var pairs: [NodeID: (softplus: Bool, sigmoid: Bool)] = [:]
+        for id in order {
+            if case .function(let f) = graph[id].op, f == .softplus || f == .sigmoid {
+                var seen = pairs[graph[id].args[0]] ?? (false, false)
+                if f == .softplus { seen.softplus = true } else { seen.sigmoid = true }
+                pairs[graph[id].args[0]] = seen
+            }
+        }
+        var shared: [NodeID: (register: Int32, readers: Int)] = [:]
         for (position, id) in order.enumerated() {
             let node = graph[id]
             if node.args.isEmpty { continue }
             let a = register[node.args[0]]!
-            let b = node.args.count > 1 ? register[node.args[1]]! : a
+            var b = node.args.count > 1 ? register[node.args[1]]! : a
+            // softplus(u) or sigmoid(u) where the tape has both: exp(−|u|) first, once.
+            var fused: Code?
+            if case .function(let f) = node.op, f == .softplus || f == .sigmoid, let both = pairs[node.args[0]], both.softplus && both.sigmoid {
+                let u = node.args[0]
+                if shared[u] == nil {
+                    let e: Int32
+                    if let r = free.popLast() { e = r } else { e = count; count += 1 }
+                    instructions.append(ctape_instruction(code: Code.expNegAbs.ctapeCode, function: 0, a: a, b: a, out: e, constant: 0))
+                    shared[u] = (e, 2)
+                }
+                b = shared[u]!.register
+                fused = f == .softplus ? .softplusWith : .sigmoidWith
+            }
             // Allocate before releasing the arguments that die here, so out never aliases an
             // argument: the batch loops then pass the compiler's overlap checks and run vectorised.
             let out: Int32
             if let r = free.popLast() { out = r } else { out = count; count += 1 }
+            if fused != nil, let s = shared[node.args[0]] {
+                // The shared exponential is free once both have read it.
+                if s.readers == 1 { free.append(s.register) } else { shared[node.args[0]] = (s.register, s.readers - 1) }
+            }
             for arg in Set(node.args) where lastUse[arg] == position && !graph[arg].args.isEmpty {
                 free.append(register[arg]!)
             }
@@ -138,7 +172,7 @@ public struct Tape: Sendable {
             case .binary(.pow):
                 // x^2, the commonest power, as one multiplication (the same bits as pow's x·x).
                 if case .constant(2) = graph[node.args[1]].op { code = .square } else { code = .pow }
-            case .function(let f): (code, function) = (.function, f)
+            case .function(let f): (code, function) = (fused ?? .function, f)
             case .constant, .variable: preconditionFailure("leaf with arguments")
             }
             let instruction = ctape_instruction(code: code.ctapeCode, function: function.ctapeCode, a: x, b: y, out: out, constant: constant)

@@ -136,6 +136,29 @@ final class VectorMathTests: XCTestCase {
         }
     }
 
+    /// A tape with softplus(u) and sigmoid(u) computes exp(−|u|) once for both; each keeps the
+    /// bits of the function alone (`VectorMath.softplus`, `.sigmoid`, the scalar kernels), in a
+    /// batch and at one point, on ordinary numbers and on the edges (±0, ±∞, NaN, overflow).
+    func testSharedExponentialKeepsEachFunctionsBits() throws {
+        let g = Graph()
+        let x = g.variable("x")
+        let u = try g.parse("3 * x - 1")
+        let tape = Tape(graph: g, outputs: [g.apply(.softplus, u), g.apply(.sigmoid, u)], inputs: [x])
+        XCTAssertEqual(tape.instructions.filter { $0.code == Tape.Code.expNegAbs.ctapeCode }.count, 1, "one shared exponential")
+        XCTAssertFalse(tape.instructions.contains { $0.code == Tape.Code.function.ctapeCode }, "no separate softplus or sigmoid")
+        var xs = points(count: 700, range: 300, seed: 5)
+        xs += [0, -0.0, 1.0 / 3, .infinity, -.infinity, .nan, 1e300, -1e300, 240, -240, 5e-324]
+        let batch = tape.evaluate(batch: [xs])
+        for (p, value) in xs.enumerated() {
+            let v = 3 * value - 1
+            let one = tape.evaluate([value])
+            for (k, expected) in [VectorMath.softplus(v), VectorMath.sigmoid(v)].enumerated() {
+                XCTAssertEqual(batch[k][p].bitPattern, expected.bitPattern, "output \(k) at \(value), batch")
+                XCTAssertEqual(one[k].bitPattern, expected.bitPattern, "output \(k) at \(value), one point")
+            }
+        }
+    }
+
     /// CTape gives the same bits with SLEEF's scalar, SSE2, AVX and AVX-512 forms forced in turn, and
     /// built for plain x86-64, AVX2, AVX2 with FMA available, and AVX-512: the driver is built
     /// with the system's C compiler once per case (those this processor can run) and each build

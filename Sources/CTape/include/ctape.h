@@ -8,10 +8,14 @@
 
 #include <stdint.h>
 
-/// Instruction codes: out = a OP b, or f(a), or a OP constant / constant OP a.
+/// Instruction codes: out = a OP b, or f(a), or a OP constant / constant OP a. The last three
+/// share one exponential between softplus(a) and sigmoid(a) (a tape with both, as every
+/// gradient of a softplus has): e = exp(−|a|) once, then softplus and sigmoid of a from e
+/// (b), each the same bits as the function alone.
 enum {
     CTAPE_NEG = 0, CTAPE_ADD, CTAPE_MUL, CTAPE_DIV, CTAPE_POW, CTAPE_SQUARE, CTAPE_FUNCTION,
-    CTAPE_ADD_CONSTANT, CTAPE_MUL_CONSTANT, CTAPE_DIVIDE_BY_CONSTANT, CTAPE_CONSTANT_DIVIDE
+    CTAPE_ADD_CONSTANT, CTAPE_MUL_CONSTANT, CTAPE_DIVIDE_BY_CONSTANT, CTAPE_CONSTANT_DIVIDE,
+    CTAPE_EXP_NEG_ABS, CTAPE_SOFTPLUS_WITH, CTAPE_SIGMOID_WITH
 };
 
 /// Functions, the single source of their codes (Symbolic's `Function.ctapeCode` reads them). A
