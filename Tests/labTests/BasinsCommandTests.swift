@@ -104,7 +104,7 @@ final class BasinsCommandTests: XCTestCase {
             (["--vary", "lr=0.1:0.2:3"], "error: --vary lr: a 2-D problem's map has its two variables as axes; lab sweep varies settings"),
             (["--vary", "rhoo=0.1:0.2:3"], "error: --vary: unknown setting 'rhoo'; did you mean 'rho'?"),
             (["--vary", "rho=0.1:0.2"], "error: --vary: expected name=a:b:n (as in lr=0.01:0.5:20), got 'rho=0.1:0.2'"),
-            (["--start", "1,0"], "error: Unknown option '--start'. Did you mean '--vary'?"),
+            (["--start", "1,0"], "error: --start: a basin map starts from every point of its --grid; lab run --start runs one start"),
             (["--opt", "gd"], "error: Unknown option '--opt'. Did you mean '--opts'?"),
             (["--threads", "0"], "error: --threads must be at least 1, got 0"),
             (["--alpha", "0.3"], "error: --alpha changes nothing for gd; it is read by gam, gam-sam, gam-exact"),
