@@ -198,7 +198,9 @@ function drawOverlay() {
   const lossAt = theta => land.variables.length === 1 ? nearestLoss(theta[0]) : 0;
   for (const c of land.critical) {
     const [x, y] = toPx(c.theta, c.loss);
-    svg.append(el("circle", { cx: x, cy: y, r: 4, fill: c.kind === "minimum" ? "#fff" : "none", stroke: "#fff", "stroke-width": 1.5, class: "critical" }));
+    // White on a heat map, dark on a curve's white ground.
+    const ink = land.variables.length === 1 ? "#333" : "#fff";
+    svg.append(el("circle", { cx: x, cy: y, r: 4, fill: c.kind === "minimum" ? ink : "none", stroke: ink, "stroke-width": 1.5, class: "critical" }));
   }
   if (start) {
     const [x, y] = toPx(start, lossAt(start));
@@ -212,6 +214,11 @@ function drawOverlay() {
                             "data-end": JSON.stringify(run.trajectory[run.trajectory.length - 1].theta) }));
     const now = run.trajectory[Math.min(t, run.trajectory.length - 1)];
     const [x, y] = toPx(now.theta, now.loss);
+    if (land.variables.length === 1) {
+      // The ball in 1-D: the interval θ ± ρ, at the loss of θ.
+      const [x0] = toPx([now.theta[0] - rho], now.loss), [x1] = toPx([now.theta[0] + rho], now.loss);
+      svg.append(el("line", { x1: x0, y1: y, x2: x1, y2: y, stroke: color, "stroke-width": 3, "stroke-opacity": 0.45, class: "ball-1d" }));
+    }
     if (land.variables.length === 2) {
       // The ball (on the plane: its projection, a disc of radius ρ), in the plot's two scales.
       const f = frame(), rx = rho / (land.domain[0][1] - land.domain[0][0]) * f.w, ry = rho / (land.domain[1][1] - land.domain[1][0]) * f.h;
