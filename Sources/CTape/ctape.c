@@ -1,9 +1,9 @@
 // See include/ctape.h. The math kernels are SLEEF's deterministic functions
 // (`Sleef_cinz_*_u10`, Debian's libsleef-dev): within 1 ulp, no fused multiply-add, and the same
-// bits in their scalar (purec), SSE2 and AVX forms, so a point gives the same bits alone as in a
-// block, on any x86-64 processor. One point takes the scalar form; a block the widest form the
-// processor runs (or the one `CTAPE_SLEEF_WIDTH` forces: 1, 2 or 4, which the instruction-set
-// test builds all of). bench/sleef_kernels.c measured them against flatlab's former kernels:
+// bits in their scalar (purec), SSE2, AVX and AVX-512 forms (the last but for a NaN's sign, which
+// map8 mends), so a point gives the same bits alone as in a block, on any x86-64 processor. One
+// point takes the scalar form; a block the widest form the processor runs (or the one
+// `CTAPE_SLEEF_WIDTH` forces: 1, 2, 4 or 8, which the instruction-set test builds all of). bench/sleef_kernels.c measured them against flatlab's former kernels:
 // more accurate and two to three times faster (Sources/Symbolic/README.md).
 #include "ctape.h"
 #include <math.h>

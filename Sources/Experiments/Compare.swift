@@ -1,3 +1,4 @@
+import Foundation
 import Landscape
 import Optimizers
 
@@ -14,16 +15,17 @@ public struct Comparison {
     /// then `given`). The start is the same for all: the given one, the problem's, or the
     /// domain's centre. Every setting is resolved, and a given one none of the runs reads refused, before the
     /// first run; the critical points (up to 2-D) and the start's basin are found once for all.
-    public init(problem: Problem, optimizers: [Optimizer], given flags: [String: SettingValue]) throws {
+    public init(problem: Problem, optimizers: [Optimizer], given flags: [String: SettingValue],
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         let settings = try optimizers.map { try RunSettings.resolve(problem: problem, optimizer: $0, given: flags) }
         try RunSettings.checkRead(flags, by: zip(optimizers, settings).map { ($0, $1.hyper.base) })
         // Beyond 2-D each end point is judged by descent from it, not against a list.
         let critical = problem.regime.isExact ? try problem.criticalPoints() : []
-        // The runs are independent: one a core, each finding the start's basin itself (the same
+        // The runs are independent: one a thread (`threads` of them), each finding the start's basin itself (the same
         // for all), so which thread runs which changes nothing but the time. A run reads the
         // problem's oracle (whose tapes are built under a lock), never its graph.
         nonisolated(unsafe) let shared = problem
-        let records = try parallelMap(Array(optimizers.indices)) { k in
+        let records = try parallelMap(Array(optimizers.indices), threads: threads) { k in
             try RunConfiguration(problem: shared, optimizer: optimizers[k], settings: settings[k]).run(criticalPoints: critical)
         }
         (self.problem, self.start, self.settings, self.records) = (problem, settings.first?.start ?? [], settings, records)

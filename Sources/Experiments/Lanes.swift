@@ -102,7 +102,8 @@ public struct LaneRuns {
         let windowStep = BasinRule.stallWindowStart(points: hyper.steps + 1)
         // ‖∇L + wd·θ‖² of every lane, summed in component order, into `stationarity`; the
         // loops run over lanes through row pointers so they vectorise.
-        // Compared squared with the tolerance squared: the same test without a square root a lane.
+        // Compared squared with the tolerance squared: the test without a square root a lane (it
+        // differs from comparing the rounded norm only within an ulp of the tolerance).
         let stationarity = LaneBuffer(count: w), bad = LaneBuffer(count: w)
         let (tp, gp, sp) = (theta.pointer, g.pointer, stationarity.pointer)
         let tolerance = convergenceTolerance * convergenceTolerance

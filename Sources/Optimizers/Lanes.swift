@@ -59,8 +59,9 @@ public final class LaneOracle {
             let n = dimension, w = Lanes.width
             for i in 0..<n { inputs[i] = x + i * w }
             if let v { for i in 0..<n { inputs[n + i] = v + i * w } }
+            // A loss tape has one output, a gradient tape 1 + n, an H∇L or HVP tape 1 + 2n.
             outputs[0] = loss
-            for i in 0..<n { outputs[1 + i] = first.map { $0 + i * w } }
+            if outputs.count > 1 { for i in 0..<n { outputs[1 + i] = first.map { $0 + i * w } } }
             if outputs.count > 1 + n { for i in 0..<n { outputs[1 + n + i] = second.map { $0 + i * w } } }
             registers.withUnsafeMutableBufferPointer { r in
                 tape.evaluate(block: UnsafeBufferPointer(inputs), count: m, registers: r.baseAddress!, into: UnsafeBufferPointer(outputs))

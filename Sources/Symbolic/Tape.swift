@@ -132,6 +132,8 @@ public struct Tape: Sendable {
             var fused: Code?
             if case .function(let f) = node.op, f == .softplus || f == .sigmoid, let both = pairs[node.args[0]], both.softplus && both.sigmoid {
                 let u = node.args[0]
+                // The graph makes one node per operation and argument, so u has one softplus and
+                // one sigmoid: two readers.
                 if shared[u] == nil {
                     let e: Int32
                     if let r = free.popLast() { e = r } else { e = count; count += 1 }
@@ -147,7 +149,9 @@ public struct Tape: Sendable {
             if let r = free.popLast() { out = r } else { out = count; count += 1 }
             if fused != nil, let s = shared[node.args[0]] {
                 // The shared exponential is free once both have read it.
-                if s.readers == 1 { free.append(s.register) } else { shared[node.args[0]] = (s.register, s.readers - 1) }
+                precondition(s.readers > 0, "a shared exponential read more than twice")
+                shared[node.args[0]] = (s.register, s.readers - 1)
+                if s.readers == 1 { free.append(s.register) }
             }
             for arg in Set(node.args) where lastUse[arg] == position && !graph[arg].args.isEmpty {
                 free.append(register[arg]!)

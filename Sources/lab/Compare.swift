@@ -57,10 +57,10 @@ struct Compare: SettingsCommand {
         let out = try output.folder()
         let flags = try given()
         let figure = try FigureSettings.resolve(problem: p, given: flags)
-        let comparison = try Work.compare(p, opts: opts, given: flags)
+        let threadCount = try threads.count()
+        let comparison = try Work.compare(p, opts: opts, given: flags, threads: threadCount)
         var underlay: BasinMaps?
         if let basinsOf, !figure.noPlot {
-            let threadCount = try threads.count()
             let bar = ProgressBar("basin map", threads: threadCount)
             underlay = try Work.underlay(p, of: basinsOf, grid: basinsGrid, given: flags, threads: threadCount,
                                          note: { printError("note: " + $0) }, progress: bar.update)

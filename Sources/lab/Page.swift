@@ -252,47 +252,65 @@ function query(withStart) {
   if (reads("alpha")) q.set("alpha", $("alpha").value);
   return q;
 }
+// Four significant digits; a missing number (no test set, an unbounded bound) as a dash.
+const fmt = v => v == null ? "–" : v.toPrecision(4);
+// The answer to the latest request only: an earlier one that arrives late (a click before, a
+// problem left) changes nothing.
+let runAsked = 0;
 function run() {
   const chosen = ticked();
   if (!start || chosen.length === 0) return pending;
-  const q = query(true);
+  const q = query(true), mine = ++runAsked, problem = $("problem").value;
+  // A basin map made with other settings or optimizers no longer describes these runs.
+  if (basinMaps && basinQuery !== query(false).toString()) forgetBasins();
   $("status").textContent = "running " + chosen.map(o => o.name).join(", ") + " …";
+  const latest = () => mine === runAsked && problem === $("problem").value;
   // Beyond 2-D the plane follows the runs: through the start and the first two ends.
-  const asked = spaceProblem ? api("/api/plane?" + q).then(both => { land = both.landscape; drawLandscape(); return both.comparison; })
+  const asked = spaceProblem
+    ? api("/api/plane?" + q).then(both => { if (latest()) { land = both.landscape; drawLandscape(); } return both.comparison; })
     : api("/api/compare?" + q);
   pending = asked.then(doc => {
+    if (!latest()) return;
     runs = doc.runs;
     const longest = Math.max(...runs.map(r => r.trajectory.length)) - 1;
     $("t").max = longest; $("t").value = longest;
     drawOverlay();
     // Beyond 2-D: where on the plane each run ended (and how far off it), its test loss, and
     // ZOF and FOF as the search found them (lower bounds).
-    const p = v => v.toPrecision(4);
+    const p = fmt;
     $("status").textContent = (onPlane() ? `on the plane through ${land.plane.spanned}; the paths are up to ${p(land.plane.off)} off it\n` : "") +
       runs.map(r => `${r.optimizer.padEnd(10)} ${r.status.padEnd(10)} ` + (onPlane()
         ? `end (${coords(r.final.theta).map(p).join(", ")})  loss ${p(r.final.loss)}  test loss ${p(r.final.test_loss)}  ZOF ≥ ${p(r.final.zof)}  FOF ≥ ${p(r.final.fof)}`
         : `end (${r.final.theta.map(p).join(", ")})  loss ${p(r.final.loss)}  ZOF ${p(r.final.zof)}  FOF ${p(r.final.fof)}`)).join("\n");
-  }).catch(e => { $("status").innerHTML = ""; $("status").append(Object.assign(document.createElement("span"), { className: "error", textContent: e.message })); });
+  }).catch(e => {
+    if (!latest()) return;
+    $("status").innerHTML = ""; $("status").append(Object.assign(document.createElement("span"), { className: "error", textContent: e.message }));
+  });
   return pending;
 }
 
-// The exact measures under the cursor (lab measure at that point, at the slider's ρ); the
-// latest answer wins.
-let hoverTimer = null, hoverAsked = 0, hovering = Promise.resolve();
+// The exact measures under the cursor (lab measure at that point, at the slider's ρ): one
+// request at a time (beyond 2-D a measure is a search), then the latest point the cursor rested on.
+let hoverTimer = null, hoverAsked = 0, hovering = Promise.resolve(), hoverBusy = false, hoverNext = null;
 function hover(theta) {
   clearTimeout(hoverTimer);
   hoverTimer = setTimeout(() => {
-    const asked = ++hoverAsked;
-    const q = new URLSearchParams({ problem: land.problem, at: theta.join(","), rho: $("rho").value });
+    if (hoverBusy) { hoverNext = theta; return; }
+    hoverBusy = true;
+    const asked = ++hoverAsked, problem = land.problem;
+    const q = new URLSearchParams({ problem, at: theta.join(","), rho: $("rho").value });
     hovering = api("/api/measure?" + q).then(m => {
-      if (asked !== hoverAsked) return;
+      if (asked !== hoverAsked || problem !== land.problem) return;
       $("hover").dataset.measures = JSON.stringify({ theta: m.theta, loss: m.loss, zof: m.zof, fof: m.fof });
-      const p = v => v.toPrecision(4);
+      const p = fmt;
       // Beyond 2-D the search finds lower bounds, and intervals bound them from above (lab measure).
       $("hover").textContent = m.exact
         ? `at (${m.theta.map(p).join(", ")}): loss ${p(m.loss)}  ZOF ${p(m.zof)}  FOF ${p(m.fof)}  (exact, ρ = ${m.rho})`
         : `at (${coords(m.theta).map(p).join(", ")}) on the plane: loss ${p(m.loss)}  ZOF ${p(m.zof)} to ${p(m.zof_upper_bound)}  FOF ${p(m.fof)} to ${p(m.fof_upper_bound)}  (bounds, ρ = ${m.rho})`;
-    }).catch(e => { $("hover").textContent = e.message; });
+    }).catch(e => { $("hover").textContent = e.message; }).finally(() => {
+      hoverBusy = false;
+      if (hoverNext) { const next = hoverNext; hoverNext = null; hover(next); }
+    });
   }, 60);
 }
 
@@ -300,13 +318,20 @@ function hover(theta) {
 // drawn over the landscape: a hue per minimum, greys for the other outcomes.
 const HUES = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"];
 const BASIN_GRID = 64;
-let basinMaps = null, basinsPending = Promise.resolve(), basinCount = 0, progressSeen = [];
+let basinMaps = null, basinQuery = "", basinsPending = Promise.resolve(), basinCount = 0, progressSeen = [];
+// No map shown (a new problem, other settings): a map still computing is left to finish unseen.
+function forgetBasins() {
+  basinMaps = null; basinCount++;
+  $("basin-of").replaceChildren(); $("basin-status").textContent = ""; $("basin-progress").hidden = true;
+  $("basins").getContext("2d").clearRect(0, 0, $("basins").width, $("basins").height);
+  $("basin-button").disabled = spaceProblem;
+}
 function basins() {
   if (spaceProblem || ticked().length === 0) return basinsPending;
-  const q = query(false);
+  const q = query(false), settings = q.toString();
   q.set("grid", String(BASIN_GRID));
   // The server counts the map's blocks of starts under a token of ours: the bar polls it.
-  const token = "map-" + (++basinCount) + "-" + Date.now(), bar = $("basin-progress");
+  const mine = ++basinCount, token = "map-" + mine + "-" + Date.now(), bar = $("basin-progress");
   q.set("progress", token);
   $("basin-status").textContent = "computing " + BASIN_GRID * (land.variables.length === 1 ? 1 : BASIN_GRID) + " starts × " + ticked().length + " …";
   $("basin-button").disabled = true;
@@ -314,7 +339,7 @@ function basins() {
   progressSeen = [];
   let polling = true;
   (async () => {
-    while (polling) {
+    while (polling && mine === basinCount) {
       await new Promise(r => setTimeout(r, 80));
       const r = await fetch("/api/progress?token=" + token);
       if (!polling) break;
@@ -322,17 +347,19 @@ function basins() {
     }
   })();
   basinsPending = api("/api/basins?" + q).then(doc => {
-    basinMaps = doc;
+    if (mine !== basinCount) return;
+    basinMaps = doc; basinQuery = settings;
     $("basin-of").replaceChildren(...doc.maps.map(m => new Option(m.optimizer, m.optimizer)));
     drawBasins();
     const share = ([k, v]) => `${/^\d+$/.test(k) ? "#" + k : k.replaceAll("_", " ")} ${v < 0.005 ? "<1" : (100 * v).toFixed(0)}%`;
     $("basin-status").textContent = doc.maps.map(m => `${m.optimizer.padEnd(10)} ` + Object.entries(m.fractions).filter(([, v]) => v > 0).map(share).join(", ")).join("\n");
-  }).catch(e => { $("basin-status").textContent = e.message; }).finally(async () => {
+  }).catch(e => { if (mine === basinCount) $("basin-status").textContent = e.message; }).finally(async () => {
     polling = false;
-    // The server's last count: every block done.
+    if (mine !== basinCount) return;
+    // The server's last count: every block done (or where a failed map stopped).
     const r = await fetch("/api/progress?token=" + token).catch(() => null);
-    if (r?.ok) { const p = await r.json(); Object.assign(bar, { max: p.total, value: p.done }); }
-    $("basin-button").disabled = false;
+    if (r?.ok && mine === basinCount) { const p = await r.json(); Object.assign(bar, { max: Math.max(p.total, 1), value: p.done }); }
+    $("basin-button").disabled = spaceProblem;
   });
   return basinsPending;
 }
@@ -379,8 +406,7 @@ async function loadProblem(name) {
   $("basin-button").title = spaceProblem ? "basin maps need a problem of 1 or 2 variables" : "";
   start = land.start;
   runs = [];
-  basinMaps = null;
-  $("basin-of").replaceChildren(); $("basin-status").textContent = "";
+  forgetBasins();
   // The sliders reach past the problem's own settings, so it opens with them unchanged.
   lr = land.settings.lr;
   $("lr").min = Math.min(-3, Math.floor(Math.log10(lr))); $("lr").max = Math.max(0, Math.ceil(Math.log10(lr)));
@@ -396,7 +422,13 @@ async function loadProblem(name) {
   }
   wanted = new URLSearchParams();
   showValues();
-  if (!spaceProblem) drawLandscape();
+  if (spaceProblem) {
+    // Nothing of the previous problem stays on screen until the plane arrives.
+    for (const c of ["heat", "basins"]) $(c).getContext("2d").clearRect(0, 0, $(c).width, $(c).height);
+    $("overlay").replaceChildren();
+  } else {
+    drawLandscape();
+  }
   return run();
 }
 
@@ -425,12 +457,14 @@ async function main() {
     $(k).addEventListener("change", run);
   }
   $("overlay").addEventListener("click", e => {
+    if (!land.domain) return;  // a model's plane not drawn yet
     const box = $("overlay").getBoundingClientRect();
     start = fromPx(e.clientX - box.left, e.clientY - box.top);
     run();
   });
   $("t").addEventListener("input", drawOverlay);
   $("overlay").addEventListener("mousemove", e => {
+    if (!land.domain) return;
     const box = $("overlay").getBoundingClientRect();
     hover(fromPx(e.clientX - box.left, e.clientY - box.top));
   });

@@ -158,8 +158,9 @@ enum API {
         }
         await server.appendRoute("GET /api/progress") { request in
             guard let token = request.query["token"] else { return failure(.badRequest, "give the token the basin map was asked with, as in token=map-1") }
-            guard let (done, total, finished) = progresses.get(token) else { return failure(.notFound, "no basin map with the token '\(token)'") }
-            let document = JSON.object([("token", .string(token)), ("done", .number(Double(done))), ("total", .number(Double(total))), ("finished", .bool(finished))])
+            guard let p = progresses.get(token) else { return failure(.notFound, "no basin map with the token '\(token)'") }
+            let document = JSON.object([("token", .string(token)), ("done", .number(Double(p.done))), ("total", .number(Double(p.total))),
+                                        ("finished", .bool(p.finished)), ("failed", .bool(p.failed))])
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data((document.rendered() + "\n").utf8))
         }
         await server.appendRoute("GET /api/figure") { request in
@@ -302,7 +303,10 @@ enum API {
     /// has got is kept for `/api/progress`.
     static func basinsDocument(_ p: Problem, inputs: [String: String], vary: [String], given: [String: SettingValue]) throws -> String {
         let token = try inputs["progress"].map(Progresses.checked)
-        defer { if let token { progresses.finish(token) } }
+        // Known (nothing done yet) from the start, while the map waits or finds critical points.
+        if let token { progresses.start(token) }
+        var finished = false
+        defer { if let token { progresses.finish(token, failed: !finished) } }
         var progress: (@Sendable (Int, Int) -> Void)?
         if let token {
             let registry = progresses
@@ -310,6 +314,7 @@ enum API {
         }
         let maps = try Work.basins(p, opts: try required("opts", inputs), grid: inputs["grid"] ?? "101", vary: vary, given: given,
                                    threads: ProcessInfo.processInfo.activeProcessorCount, progress: progress)
+        finished = true
         return basinsJSON(maps).rendered()
     }
 
@@ -335,7 +340,7 @@ enum API {
     final class Progresses: @unchecked Sendable {
         static let kept = 64
         private let lock = NSLock()
-        private var entries: [String: (done: Int, total: Int, finished: Bool)] = [:]
+        private var entries: [String: (done: Int, total: Int, finished: Bool, failed: Bool)] = [:]
         private var order: [String] = []
 
         /// A token is 1 to 64 letters, digits, '-' or '_', chosen by the page.
@@ -345,19 +350,25 @@ enum API {
             }
             return token
         }
-        func set(_ token: String, done: Int, total: Int) {
+        /// A map asked with `token` begins: nothing done (a token used again starts over).
+        func start(_ token: String) {
             lock.withLock {
                 if entries[token] == nil {
                     order.append(token)
                     if order.count > Progresses.kept { entries[order.removeFirst()] = nil }
                 }
-                entries[token] = (max(done, entries[token]?.done ?? 0), total, false)
+                entries[token] = (0, 0, false, false)
             }
         }
-        func finish(_ token: String) {
-            lock.withLock { if let e = entries[token] { entries[token] = (e.total, e.total, true) } }
+        /// Blocks done of all (threads report out of order: the count only grows).
+        func set(_ token: String, done: Int, total: Int) {
+            lock.withLock { if let e = entries[token] { entries[token] = (max(done, e.done), total, false, false) } }
         }
-        func get(_ token: String) -> (Int, Int, Bool)? { lock.withLock { entries[token].map { ($0.done, $0.total, $0.finished) } } }
+        /// The map ended: every block done, or it failed (its count stays where it stopped).
+        func finish(_ token: String, failed: Bool) {
+            lock.withLock { if let e = entries[token] { entries[token] = (failed ? e.done : e.total, e.total, true, failed) } }
+        }
+        func get(_ token: String) -> (done: Int, total: Int, finished: Bool, failed: Bool)? { lock.withLock { entries[token] } }
     }
 
     /// At most `heavyAtOnce` computations at once; up to `waitingAtMost` more wait their turn.

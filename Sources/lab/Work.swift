@@ -23,8 +23,9 @@ enum Work {
     }
 
     /// `lab compare`: the optimizers of `opts` from one start.
-    static func compare(_ p: Problem, opts: String, given: [String: SettingValue]) throws -> Comparison {
-        try Comparison(problem: p, optimizers: Optimizer.list(opts), given: given)
+    static func compare(_ p: Problem, opts: String, given: [String: SettingValue],
+                        threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Comparison {
+        try Comparison(problem: p, optimizers: Optimizer.list(opts), given: given, threads: threads)
     }
 
     /// `lab step`: update `runTo` (0, the first, when nil) of `opt`'s run from `at` (else the

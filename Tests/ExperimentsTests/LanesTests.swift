@@ -2,6 +2,7 @@
 import Foundation
 import Landscape
 import Optimizers
+import Symbolic
 import XCTest
 
 /// Every optimizer is one rule over a block of lanes; a single run is a block of one. A lane's
@@ -20,6 +21,23 @@ final class LanesTests: XCTestCase {
             XCTAssertNotEqual(block[k].theta, start, "\(optimizer) from \(start) did not move", file: file, line: line)
         }
         XCTAssertEqual(Set(block.map(\.theta)).count, starts.count, "\(optimizer): two lanes ended alike", file: file, line: line)
+    }
+
+    /// The lane oracle's loss alone (a tape of one output, beside the gradient tapes' 1 + n) over
+    /// a block of a 19-parameter network: each lane the oracle's loss at that point.
+    func testLaneLossOnANetwork() throws {
+        let p = try load("tiny-regression")
+        let n = p.dimension, w = Lanes.width, m = 9
+        let oracle = LaneOracle(p.oracle)
+        let theta = LaneBuffer(dimension: n), loss = LaneBuffer(count: w)
+        var points: [[Double]] = []
+        for lane in 0..<m {
+            let point = (0..<n).map { i in p.defaultStart[i] + 0.01 * Double(lane) * Double(i % 5 - 2) }
+            for i in 0..<n { theta[i * w + lane] = point[i] }
+            points.append(point)
+        }
+        oracle.loss(theta.pointer, count: m, into: loss.pointer)
+        for (lane, point) in points.enumerated() { XCTAssertEqual(loss[lane].bitPattern, p.oracle.loss(point).bitPattern, "lane \(lane)") }
     }
 
     /// Every first-order optimizer over 12 starts of two-valley (some converge, some diverge at

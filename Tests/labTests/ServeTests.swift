@@ -97,6 +97,12 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(counted["done"] as? Int, 14)
         XCTAssertEqual(counted["total"] as? Int, 14)
         XCTAssertEqual(counted["finished"] as? Bool, true)
+        XCTAssertEqual(counted["failed"] as? Bool, false)
+        // A map refused after it was asked for: finished, failed, nothing done.
+        XCTAssertEqual(try get(server, "api/basins?problem=two-valley&opts=gd&grid=5000&progress=t-2").status, 400)
+        let refused = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try get(server, "api/progress?token=t-2").body.utf8)) as? [String: Any])
+        XCTAssertEqual(refused["failed"] as? Bool, true)
+        XCTAssertEqual(refused["done"] as? Int, 0)
         XCTAssertEqual(server.interrupt(), 130, "Ctrl-C stops it")
     }
 
@@ -376,6 +382,10 @@ final class ServeTests: XCTestCase {
         // Its contours: levels a figure of this plane would draw, the loss on each line near its level.
         let contours = try XCTUnwrap(land["contours"] as? [[String: Any]])
         XCTAssertFalse(contours.isEmpty)
+        // The runs of a comparison go one a thread: any number of threads gives the same document.
+        let oneThread = try lab(["compare", "tiny-regression", "--opts", "gd,gam", "--steps", "60", "--no-plot", "--format", "json", "--threads", "1",
+                                 "--out", out.path], in: repository)
+        XCTAssertEqual(oneThread.stdout, cli.stdout)
         let twoD = try get(server, "api/plane?problem=two-valley&opts=gd")
         XCTAssertEqual(twoD.status, 400)
         XCTAssertTrue(twoD.body.contains("two-valley has 2 variables: the page draws its own landscape (/api/landscape)"), twoD.body)

@@ -1,5 +1,5 @@
-// flatlab's tape interpreter and math kernels, in C so that one function can be compiled twice,
-// for plain x86-64 and for AVX2, and chosen when the program starts (target_clones). The Swift
+// flatlab's tape interpreter and math kernels, in C so that one function can be compiled for
+// plain x86-64, AVX2 and AVX-512, and chosen when the program starts (target_clones). The Swift
 // module Symbolic compiles tapes into `ctape_instruction`s and calls `ctape_run`, for one point
 // (stride 1, count 1) and for blocks of points alike: a point gives the same bits alone as in a
 // block, on either kind of processor (no fused multiply-add: -ffp-contract=off).
