@@ -243,8 +243,7 @@ function ticked() { return optimizers.filter(o => $("opt-" + o.name)?.checked); 
 
 // The ticked optimizers from the start, with the sliders' settings (only those a ticked
 // optimizer reads: the API, like the command line, refuses a setting that changes nothing).
-function query(withStart) {
-  const chosen = ticked();
+function query(withStart, chosen = ticked()) {
   const reads = key => chosen.some(o => o.settings.includes(key));
   const q = new URLSearchParams({ problem: land.problem, opts: chosen.map(o => o.name).join(","), lr: String(lr), steps: $("steps").value });
   if (withStart) q.set("start", start.join(","));
@@ -327,13 +326,19 @@ function forgetBasins() {
   $("basin-button").disabled = spaceProblem;
 }
 function basins() {
-  if (spaceProblem || ticked().length === 0) return basinsPending;
-  const q = query(false), settings = q.toString();
+  // The exact variants search the ball at every step of every start (about a second a start):
+  // the map leaves them out, and says so.
+  const mapped = ticked().filter(o => !o.searches_ball), left = ticked().filter(o => o.searches_ball).map(o => o.name);
+  if (spaceProblem || mapped.length === 0) {
+    if (left.length) $("basin-status").textContent = `${left.join(", ")}: too slow for a map here (about a second a start); lab basins --grid 8 maps them`;
+    return basinsPending;
+  }
+  const q = query(false, mapped), settings = query(false).toString();
   q.set("grid", String(BASIN_GRID));
   // The server counts the map's blocks of starts under a token of ours: the bar polls it.
   const mine = ++basinCount, token = "map-" + mine + "-" + Date.now(), bar = $("basin-progress");
   q.set("progress", token);
-  $("basin-status").textContent = "computing " + BASIN_GRID * (land.variables.length === 1 ? 1 : BASIN_GRID) + " starts × " + ticked().length + " …";
+  $("basin-status").textContent = "computing " + BASIN_GRID * (land.variables.length === 1 ? 1 : BASIN_GRID) + " starts × " + mapped.length + " …";
   $("basin-button").disabled = true;
   Object.assign(bar, { hidden: false, value: 0, max: 1 });
   progressSeen = [];
@@ -352,7 +357,8 @@ function basins() {
     $("basin-of").replaceChildren(...doc.maps.map(m => new Option(m.optimizer, m.optimizer)));
     drawBasins();
     const share = ([k, v]) => `${/^\d+$/.test(k) ? "#" + k : k.replaceAll("_", " ")} ${v < 0.005 ? "<1" : (100 * v).toFixed(0)}%`;
-    $("basin-status").textContent = doc.maps.map(m => `${m.optimizer.padEnd(10)} ` + Object.entries(m.fractions).filter(([, v]) => v > 0).map(share).join(", ")).join("\n");
+    $("basin-status").textContent = doc.maps.map(m => `${m.optimizer.padEnd(10)} ` + Object.entries(m.fractions).filter(([, v]) => v > 0).map(share).join(", ")).join("\n")
+      + (left.length ? `\n${left.join(", ")}: not mapped (an exact search at every step, about a second a start)` : "");
   }).catch(e => { if (mine === basinCount) $("basin-status").textContent = e.message; }).finally(async () => {
     polling = false;
     if (mine !== basinCount) return;

@@ -132,11 +132,16 @@ enum API {
             }
         }
         await server.appendRoute("GET /api/run") { request in
-            await answer(request, inputs: []) { p, _, given in runJSON(try Work.run(p, given: given)).rendered() }
+            await answer(request, inputs: []) { p, _, given in
+                if case .word(let opt)? = given["opt"] { try Work.boundExactSteps(p, opts: opt, given: given, limit: API.exactSteps) }
+                return runJSON(try Work.run(p, given: given)).rendered()
+            }
         }
         await server.appendRoute("GET /api/compare") { request in
             await answer(request, inputs: ["opts"]) { p, inputs, given in
-                comparisonJSON(try Work.compare(p, opts: try required("opts", inputs), given: given)).rendered()
+                let opts = try required("opts", inputs)
+                try Work.boundExactSteps(p, opts: opts, given: given, limit: API.exactSteps)
+                return comparisonJSON(try Work.compare(p, opts: opts, given: given)).rendered()
             }
         }
         await server.appendRoute("GET /api/step") { request in
@@ -256,9 +261,12 @@ enum API {
                     var figure = try FigureSettings.resolve(problem: p, given: given)
                     guard figure.formats.count == 1 else { throw SettingError("\(setting: "figure-format"): give one of svg, pdf, png") }
                     figure.animate = false
-                    let comparison = try Work.compare(p, opts: try required("opts", opts.map { ["opts": $0] } ?? [:]), given: given)
+                    let chosen = try required("opts", opts.map { ["opts": $0] } ?? [:])
+                    try Work.boundExactSteps(p, opts: chosen, given: given, limit: API.exactSteps)
+                    let comparison = try Work.compare(p, opts: chosen, given: given)
                     let underlay = try basinsOf.map {
-                        try Work.underlay(p, of: $0, grid: basinsGrid, given: given, threads: ProcessInfo.processInfo.activeProcessorCount)
+                        try Work.underlay(p, of: $0, grid: basinsGrid, given: given, threads: ProcessInfo.processInfo.activeProcessorCount,
+                                          exactStarts: API.exactStarts)
                     }
                     let files = try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, basins: underlay), base: p.name + "-compare",
                                                      settings: figure)
@@ -313,12 +321,17 @@ enum API {
             progress = { done, total in registry.set(token, done: done, total: total) }
         }
         let maps = try Work.basins(p, opts: try required("opts", inputs), grid: inputs["grid"] ?? "101", vary: vary, given: given,
-                                   threads: ProcessInfo.processInfo.activeProcessorCount, progress: progress)
+                                   threads: ProcessInfo.processInfo.activeProcessorCount, exactStarts: API.exactStarts, progress: progress)
         finished = true
         return basinsJSON(maps).rendered()
     }
 
     static let gate = Gate()
+    /// A map's starts at most for sam-exact and gam-exact (about a second each): no request
+    /// holds one of the two slots for long.
+    static let exactStarts = 64
+    /// Steps at most of sam-exact and gam-exact runs in one request (about 25 s of work).
+    static let exactSteps = 20_000
 
     /// FlyingFox's socket pool with TCP_NODELAY set on each socket it waits on: the listening
     /// socket (whose connections inherit it on Linux) and every connection. Without it the last

@@ -62,7 +62,10 @@ enum Work {
 
     /// `lab basins`: the optimizers of `opts` from every start of `grid` (and `vary`'s values, for
     /// a 1-D problem), on `threads` threads. `note` gets a warning for a map that may take long.
+    /// `exactStarts` bounds the starts of the optimizers that search the ball exactly (about a
+    /// second a start): the web API's limit, where no --max-minutes stops a runaway map.
     static func basins(_ p: Problem, opts: String, grid: String, vary: [String], given: [String: SettingValue], threads: Int,
+                       exactStarts: Int? = nil,
                        note: (String) -> Void = { _ in }, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BasinMaps {
         let optimizers = try Optimizer.list(opts)
         let size = try BasinMaps.parseGrid(grid)
@@ -75,6 +78,9 @@ enum Work {
             throw SettingError("\(setting: "grid") \(grid)\(with) and \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s") make \(starts * optimizers.count) runs, more than \(BasinMaps.maxRuns) (1024 × 1024); a map needs no more starts than it has pixels")
         }
         let slow = optimizers.filter(\.searchesBall).map(\.name)
+        if let exactStarts, !slow.isEmpty, starts > exactStarts {
+            throw SettingError("\(slow.joined(separator: ", ")) \(slow.count == 1 ? "searches" : "search") the ball exactly at every step of each start (about a second a start); here a map takes at most \(exactStarts) such starts, not \(starts); lab basins maps more")
+        }
         if !slow.isEmpty, starts > 2000 {
             note("\(slow.joined(separator: ", ")) \(slow.count == 1 ? "searches" : "search") the ball exactly at every step of each of its \(starts) starts, which can take long (about a second a start); a smaller --grid is quicker")
         }
@@ -83,7 +89,7 @@ enum Work {
 
     /// `lab compare --basins-of` (and the live page's export): one optimizer's basin map on a
     /// grid of starts, with the comparison's settings but its start, to lie under the paths.
-    static func underlay(_ p: Problem, of opt: String, grid: String, given: [String: SettingValue], threads: Int,
+    static func underlay(_ p: Problem, of opt: String, grid: String, given: [String: SettingValue], threads: Int, exactStarts: Int? = nil,
                          note: (String) -> Void = { _ in }, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BasinMaps {
         guard p.regime.isExact else {
             throw SettingError("\(setting: "basins-of"): a basin map needs a problem of 1 or 2 variables; \(p.name) has \(p.dimension)")
@@ -95,7 +101,19 @@ enum Work {
         // The comparison's settings that this optimizer reads (α is gam's, not gd's).
         let base = try RunSettings.resolve(problem: p, optimizer: optimizer, given: given).hyper.base
         given = given.filter { optimizer.reads($0.key, base: base) }
-        return try basins(p, opts: opt, grid: grid, vary: [], given: given, threads: threads, note: note, progress: progress)
+        return try basins(p, opts: opt, grid: grid, vary: [], given: given, threads: threads, exactStarts: exactStarts, note: note, progress: progress)
+    }
+
+    /// The web API's bound on runs of the optimizers that search the ball exactly (a millisecond
+    /// or more a step, where the others take microseconds): at most `limit` such steps in all,
+    /// so no request holds a slot for long; the command line has no such bound.
+    static func boundExactSteps(_ p: Problem, opts: String, given: [String: SettingValue], limit: Int) throws {
+        let exact = try Optimizer.list(opts).filter(\.searchesBall)
+        guard !exact.isEmpty else { return }
+        let steps = try exact.reduce(0) { $0 + (try RunSettings.resolve(problem: p, optimizer: $1, given: given).hyper.steps) }
+        if steps > limit {
+            throw SettingError("\(exact.map(\.name).joined(separator: ", ")) \(exact.count == 1 ? "searches" : "search") the ball exactly at every step (a millisecond or more each); here their runs take at most \(limit) steps in all, not \(steps); the command line runs more")
+        }
     }
 
     /// `lab list`: the catalog's problems, each checked; a broken file is reported by its error,
@@ -204,7 +222,7 @@ enum Work {
     static func optimizersJSON() -> JSON {
         .array(Optimizer.all.map { o in
             .object([("name", .string(o.name)), ("summary", .string(o.summary)), ("color", .string(String(format: "#%06x", o.color))),
-                     ("settings", .strings(o.settings))])
+                     ("settings", .strings(o.settings)), ("searches_ball", .bool(o.searchesBall))])
         })
     }
 }

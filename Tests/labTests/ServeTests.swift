@@ -162,6 +162,12 @@ final class ServeTests: XCTestCase {
             ("api/figure?problem=two-valley&opts=gd&basins-of=gd,gam", 400, "basins-of takes one optimizer, not 'gd,gam'"),
             ("api/basins?problem=two-valley&opts=gd&grid=8&progress=a%20b", 400, "progress must be 1 to 64 letters, digits, '-' or '_', not 'a b'"),
             ("api/progress?token=nothing-here", 404, "no basin map with the token 'nothing-here'"),
+            ("api/compare?problem=two-valley&opts=gd,sam-exact,gam-exact&steps=15000", 400,
+             "sam-exact, gam-exact search the ball exactly at every step (a millisecond or more each); here their runs take at most 20000 steps in all, not 30000; the command line runs more"),
+            ("api/basins?problem=two-valley&opts=gd,gam-exact&grid=9", 400,
+             "gam-exact searches the ball exactly at every step of each start (about a second a start); here a map takes at most 64 such starts, not 81; lab basins maps more"),
+            ("api/figure?problem=two-valley&opts=gd&basins-of=sam-exact&basins-grid=300", 400,
+             "sam-exact searches the ball exactly at every step of each start (about a second a start); here a map takes at most 64 such starts, not 90000; lab basins maps more"),
             ("api/progress", 400, "give the token the basin map was asked with, as in token=map-1"),
         ]
         for (path, status, message) in cases {
