@@ -149,6 +149,11 @@ enum API {
                 guard case .word(let opt)? = given["opt"] else { throw SettingError("give the optimizer with \(setting: "opt"), as in \(setting: "opt") gam") }
                 var given = given
                 given["opt"] = nil
+                // The updates before the one taken apart are run: bounded as a run's steps are.
+                if let text = inputs["run-to"], let k = Int(text.trimmingCharacters(in: .whitespaces)), try Optimizer.lookup(opt).searchesBall,
+                   k > API.exactSteps {
+                    throw SettingError("\(opt) searches the ball exactly at every step (a millisecond or more each); here \(setting: "run-to") is at most \(API.exactSteps), not \(k); the command line runs more")
+                }
                 return stepJSON(try Work.step(p, opt: opt, at: inputs["at"], runTo: inputs["run-to"], given: given)).rendered()
             }
         }

@@ -164,6 +164,8 @@ final class ServeTests: XCTestCase {
             ("api/progress?token=nothing-here", 404, "no basin map with the token 'nothing-here'"),
             ("api/compare?problem=two-valley&opts=gd,sam-exact,gam-exact&steps=15000", 400,
              "sam-exact, gam-exact search the ball exactly at every step (a millisecond or more each); here their runs take at most 20000 steps in all, not 30000; the command line runs more"),
+            ("api/step?problem=two-valley&opt=sam-exact&run-to=50000", 400,
+             "sam-exact searches the ball exactly at every step (a millisecond or more each); here run-to is at most 20000, not 50000; the command line runs more"),
             ("api/basins?problem=two-valley&opts=gd,gam-exact&grid=9", 400,
              "gam-exact searches the ball exactly at every step of each start (about a second a start); here a map takes at most 64 such starts, not 81; lab basins maps more"),
             ("api/figure?problem=two-valley&opts=gd&basins-of=sam-exact&basins-grid=300", 400,
