@@ -18,12 +18,14 @@ extension LabFigures {
 
     /// One optimizer's basin map laid translucently over a landscape panel (`lab compare
     /// --basins-of`, the live page's export): each start's cell in the hue of the minimum its run
-    /// reaches (the basin figure's hues), greys for the other outcomes; in 1-D, bands along x.
+    /// reaches (the basin figure's hues, paler), greys for the other outcomes; in 1-D, bands along x.
     /// Above the heat map, below contours and paths; the legend gives each outcome's share.
     static func addBasinUnderlay(_ axes: inout Axes, _ maps: BasinMaps, map: BasinMaps.Map) {
         let minima = maps.minima, hues = Color.palette.count
         let greys = Dictionary(uniqueKeysWithValues: zip(Outcome.failures, outcomeGreys))
-        func color(_ o: Outcome) -> Color { greys[o] ?? Color.series(minima.firstIndex(of: o.index!)! % hues) }
+        // The basin figure's hues, paler: a minimum's hue is also an optimizer's line colour, and
+        // the lines over the map must not be read as a region of it.
+        func color(_ o: Outcome) -> Color { (greys[o] ?? Color.series(minima.firstIndex(of: o.index!)! % hues)).mixed(with: .white, 0.45) }
         let present = map.present
         let opacity = 0.45
         var members: [any Artist] = []
