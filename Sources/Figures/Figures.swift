@@ -21,7 +21,7 @@ public enum LabFigures {
         let thetas = r.trajectory.map(\.theta)
         if !p.regime.isExact {
             let plane = p.trajectoryPlane(start: thetas[0], middle: thetas[thetas.count / 2], end: thetas.last!)
-            var landscape = onPlane(p, plane, [r], paths: !animate, title: "\(p.name): \(r.optimizer.name)\(diverged)", rho: r.hyper.rho)
+            var landscape = onPlane(p, PlaneView(plane, [r], rho: r.hyper.rho), [r], paths: !animate, title: "\(p.name): \(r.optimizer.name)\(diverged)")
             if animate {
                 addAnimated(&landscape, [r], at: { let q = plane.project($0); return (q.a, q.b) })
             } else {
@@ -63,10 +63,9 @@ public enum LabFigures {
 
     /// Beyond 2-D: the loss on `plane` around the runs' paths, projected onto it; the title gives
     /// the largest distance of a path point from the plane.
-    static func onPlane(_ p: Problem, _ plane: Plane, _ records: [RunRecord], paths: Bool = true, title: String, rho: Double) -> Axes {
-        let view = PlaneView(plane, records, rho: rho)
+    static func onPlane(_ p: Problem, _ view: PlaneView, _ records: [RunRecord], paths: Bool = true, title: String) -> Axes {
         let projected = view.projected
-        var axes = planePanel(p, plane, a: view.a, b: view.b, title: title + " · off the plane ≤ \(format(view.off, .label))")
+        var axes = planePanel(p, view.plane, a: view.a, b: view.b, title: title + " · off the plane ≤ \(format(view.off, .label))")
         for (k, (r, path)) in zip(records, projected).enumerated() where paths {
             let color = color(r.optimizer), dash = records.count == 1 ? nil : Stroke.dashes[k % Stroke.dashes.count]
             let xs = path.map(\.a), ys = path.map(\.b)
@@ -108,20 +107,21 @@ public enum LabFigures {
         return PlaneView(plane, records, rho: first.hyper.rho)
     }
 
-    /// The loss on an n × n grid of a plane's box (`a` fastest), through the batch tape.
-    public static func planeLoss(_ p: Problem, _ view: PlaneView, samples n: Int) -> (a: [Double], b: [Double], loss: [Double]) {
-        let ga = (0..<n).map { view.a.lowerBound + (view.a.upperBound - view.a.lowerBound) * Double($0) / Double(n - 1) }
-        let gb = (0..<n).map { view.b.lowerBound + (view.b.upperBound - view.b.lowerBound) * Double($0) / Double(n - 1) }
-        return (ga, gb, p.oracle.lossTape.evaluate(batch: view.plane.columns(ga, gb))[0])
+    /// The loss on an n × n grid of the box a × b of a plane (`a` fastest), through the batch tape.
+    public static func planeLoss(_ p: Problem, _ plane: Plane, a: ClosedRange<Double>, b: ClosedRange<Double>, samples n: Int)
+        -> (a: [Double], b: [Double], loss: [Double]) {
+        let ga = (0..<n).map { a.lowerBound + (a.upperBound - a.lowerBound) * Double($0) / Double(n - 1) }
+        let gb = (0..<n).map { b.lowerBound + (b.upperBound - b.lowerBound) * Double($0) / Double(n - 1) }
+        return (ga, gb, p.oracle.lossTape.evaluate(batch: plane.columns(ga, gb))[0])
     }
 
     /// Several runs from one start over one landscape, and their losses against step.
     /// With `animate`, the landscape shows the runs step by step (`addAnimated`); with `basins`
     /// (a map of one optimizer, 1-D or 2-D), the map lies under the paths (`addBasinUnderlay`).
     public static func compare(_ records: [RunRecord], problem p: Problem, animate: Bool = false, basins: BasinMaps? = nil) throws -> Figure {
-        if !p.regime.isExact, let first = records.first {
-            let plane = comparisonPlane(records, problem: p).plane
-            var landscape = onPlane(p, plane, records, paths: !animate, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "), rho: first.hyper.rho)
+        if !p.regime.isExact, !records.isEmpty {
+            let view = comparisonPlane(records, problem: p), plane = view.plane
+            var landscape = onPlane(p, view, records, paths: !animate, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "))
             if animate { addAnimated(&landscape, records, at: { let q = plane.project($0); return (q.a, q.b) }) }
             let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) (\(p.dimension) parameters) from one start, on the plane through the start and two ends."
             return Figure(title: "", description: description, panels: [landscape, curvesPanel(records, title: "loss against step")], columns: 2)
@@ -372,10 +372,8 @@ public enum LabFigures {
     /// Beyond 2-D: the loss on a plane through parameter space, over a × b.
     static func planePanel(_ p: Problem, _ plane: Plane, a: ClosedRange<Double>, b: ClosedRange<Double>, title: String) -> Axes {
         var axes = Axes(title: title, xLabel: "along u (\(plane.spanned))", yLabel: "along v")
-        let n = planeSamples
-        let ga = (0..<n).map { a.lowerBound + (a.upperBound - a.lowerBound) * Double($0) / Double(n - 1) }
-        let gb = (0..<n).map { b.lowerBound + (b.upperBound - b.lowerBound) * Double($0) / Double(n - 1) }
-        addHeatMap(&axes, ga, gb, p.oracle.lossTape.evaluate(batch: plane.columns(ga, gb))[0])
+        let grid = planeLoss(p, plane, a: a, b: b, samples: planeSamples)
+        addHeatMap(&axes, grid.a, grid.b, grid.loss)
         axes.xRange = a
         axes.yRange = b
         axes.equalAspect = true

@@ -100,8 +100,10 @@ function coords(theta) {
   return [dot(d, land.plane.u), dot(d, land.plane.v)];
 }
 function thetaAt(c) { return onPlane() ? land.plane.origin.map((o, i) => o + c[0] * land.plane.u[i] + c[1] * land.plane.v[i]) : c; }
-function toPx(theta, loss) {
-  const f = frame(), [dx] = land.domain, c = coords(theta);
+function toPx(theta, loss) { return plotPx(coords(theta), loss); }
+// The pixel of the plot's coordinates c (θ up to 2-D, (a, b) on a model's plane).
+function plotPx(c, loss) {
+  const f = frame(), [dx] = land.domain;
   const x = (c[0] - dx[0]) / (dx[1] - dx[0]) * f.w;
   if (land.variables.length === 1) {
     const [lo, hi] = lossRange();
@@ -162,7 +164,7 @@ function drawLandscape() {
       let longest = [];
       for (const line of c.lines) {
         for (let k = 0; k < line.length; k += 2) {
-          const [px, py] = toPx(thetaAt([line[k], line[k + 1]]), 0);
+          const [px, py] = plotPx([line[k], line[k + 1]], 0);
           k ? ctx.lineTo(px, py) : ctx.moveTo(px, py);
         }
         if (line.length > longest.length) longest = line;
@@ -173,7 +175,7 @@ function drawLandscape() {
       for (let d = 0; d < n; d++) {
         const k = Math.floor(n / 2) + (d % 2 ? -(d + 1) / 2 : d / 2);
         if (k < 0 || k >= n) continue;
-        const at = toPx(thetaAt([longest[2 * k], longest[2 * k + 1]]), 0);
+        const at = plotPx([longest[2 * k], longest[2 * k + 1]], 0);
         if (!inside(at)) continue;
         ctx.lineWidth = 3; ctx.strokeText(c.label, at[0], at[1] + 3); ctx.fillStyle = "#222"; ctx.fillText(c.label, at[0], at[1] + 3); ctx.lineWidth = 0.9;
         break;
@@ -276,11 +278,10 @@ function run() {
     drawOverlay();
     // Beyond 2-D: where on the plane each run ended (and how far off it), its test loss, and
     // ZOF and FOF as the search found them (lower bounds).
-    const p = fmt;
-    $("status").textContent = (onPlane() ? `on the plane through ${land.plane.spanned}; the paths are up to ${p(land.plane.off)} off it\n` : "") +
+    $("status").textContent = (onPlane() ? `on the plane through ${land.plane.spanned}; the paths are up to ${fmt(land.plane.off)} off it\n` : "") +
       runs.map(r => `${r.optimizer.padEnd(10)} ${r.status.padEnd(10)} ` + (onPlane()
-        ? `end (${coords(r.final.theta).map(p).join(", ")})  loss ${p(r.final.loss)}  test loss ${p(r.final.test_loss)}  ZOF ≥ ${p(r.final.zof)}  FOF ≥ ${p(r.final.fof)}`
-        : `end (${r.final.theta.map(p).join(", ")})  loss ${p(r.final.loss)}  ZOF ${p(r.final.zof)}  FOF ${p(r.final.fof)}`)).join("\n");
+        ? `end (${coords(r.final.theta).map(fmt).join(", ")})  loss ${fmt(r.final.loss)}  test loss ${fmt(r.final.test_loss)}  ZOF ≥ ${fmt(r.final.zof)}  FOF ≥ ${fmt(r.final.fof)}`
+        : `end (${r.final.theta.map(fmt).join(", ")})  loss ${fmt(r.final.loss)}  ZOF ${fmt(r.final.zof)}  FOF ${fmt(r.final.fof)}`)).join("\n");
   }).catch(e => {
     if (!latest()) return;
     $("status").innerHTML = ""; $("status").append(Object.assign(document.createElement("span"), { className: "error", textContent: e.message }));
@@ -301,11 +302,10 @@ function hover(theta) {
     hovering = api("/api/measure?" + q).then(m => {
       if (asked !== hoverAsked || problem !== land.problem) return;
       $("hover").dataset.measures = JSON.stringify({ theta: m.theta, loss: m.loss, zof: m.zof, fof: m.fof });
-      const p = fmt;
       // Beyond 2-D the search finds lower bounds, and intervals bound them from above (lab measure).
       $("hover").textContent = m.exact
-        ? `at (${m.theta.map(p).join(", ")}): loss ${p(m.loss)}  ZOF ${p(m.zof)}  FOF ${p(m.fof)}  (exact, ρ = ${m.rho})`
-        : `at (${coords(m.theta).map(p).join(", ")}) on the plane: loss ${p(m.loss)}  ZOF ${p(m.zof)} to ${p(m.zof_upper_bound)}  FOF ${p(m.fof)} to ${p(m.fof_upper_bound)}  (bounds, ρ = ${m.rho})`;
+        ? `at (${m.theta.map(fmt).join(", ")}): loss ${fmt(m.loss)}  ZOF ${fmt(m.zof)}  FOF ${fmt(m.fof)}  (exact, ρ = ${m.rho})`
+        : `at (${coords(m.theta).map(fmt).join(", ")}) on the plane: loss ${fmt(m.loss)}  ZOF ${fmt(m.zof)} to ${fmt(m.zof_upper_bound)}  FOF ${fmt(m.fof)} to ${fmt(m.fof_upper_bound)}  (bounds, ρ = ${m.rho})`;
     }).catch(e => { $("hover").textContent = e.message; }).finally(() => {
       hoverBusy = false;
       if (hoverNext) { const next = hoverNext; hoverNext = null; hover(next); }

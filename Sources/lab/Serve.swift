@@ -150,10 +150,7 @@ enum API {
                 var given = given
                 given["opt"] = nil
                 // The updates before the one taken apart are run: bounded as a run's steps are.
-                if let text = inputs["run-to"], let k = Int(text.trimmingCharacters(in: .whitespaces)), try Optimizer.lookup(opt).searchesBall,
-                   k > API.exactSteps {
-                    throw SettingError("\(opt) searches the ball exactly at every step (a millisecond or more each); here \(setting: "run-to") is at most \(API.exactSteps), not \(k); the command line runs more")
-                }
+                try Work.boundExactSteps(p, opts: opt, given: given, runTo: inputs["run-to"] ?? "0", limit: API.exactSteps)
                 return stepJSON(try Work.step(p, opt: opt, at: inputs["at"], runTo: inputs["run-to"], given: given)).rendered()
             }
         }
@@ -190,7 +187,9 @@ enum API {
             await answer(request, inputs: ["opts", "n"]) { p, inputs, given in
                 let text = inputs["n"] ?? "81"
                 guard let n = Int(text) else { throw SettingError("\(setting: "n") must be a whole number, not '\(text)'") }
-                return try Work.plane(p, opts: try required("opts", inputs), given: given, samples: n).rendered()
+                let opts = try required("opts", inputs)
+                try Work.boundExactSteps(p, opts: opts, given: given, limit: API.exactSteps)
+                return try Work.plane(p, opts: opts, given: given, samples: n).rendered()
             }
         }
         await server.appendRoute("GET /lessons") { _ in html(Lessons.index()) }

@@ -106,14 +106,19 @@ enum Work {
 
     /// The web API's bound on runs of the optimizers that search the ball exactly (a millisecond
     /// or more a step, where the others take microseconds): at most `limit` such steps in all,
-    /// so no request holds a slot for long; the command line has no such bound.
-    static func boundExactSteps(_ p: Problem, opts: String, given: [String: SettingValue], limit: Int) throws {
+    /// so no request holds a slot for long; the command line has no such bound. `runTo` (`lab
+    /// step`'s updates before the one taken apart) stands for the settings' steps.
+    static func boundExactSteps(_ p: Problem, opts: String, given: [String: SettingValue], runTo: String? = nil, limit: Int) throws {
         let exact = try Optimizer.list(opts).filter(\.searchesBall)
         guard !exact.isEmpty else { return }
-        let steps = try exact.reduce(0) { $0 + (try RunSettings.resolve(problem: p, optimizer: $1, given: given).hyper.steps) }
-        if steps > limit {
-            throw SettingError("\(exact.map(\.name).joined(separator: ", ")) \(exact.count == 1 ? "searches" : "search") the ball exactly at every step (a millisecond or more each); here their runs take at most \(limit) steps in all, not \(steps); the command line runs more")
+        let ran = runTo.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let steps = try exact.reduce(0) { $0 + (try ran ?? RunSettings.resolve(problem: p, optimizer: $1, given: given).hyper.steps) }
+        guard steps > limit else { return }
+        let names = exact.map(\.name).joined(separator: ", "), verb = exact.count == 1 ? "searches" : "search"
+        if ran != nil {
+            throw SettingError("\(names) \(verb) the ball exactly at every step (a millisecond or more each); here \(setting: "run-to") is at most \(limit), not \(steps); the command line runs more")
         }
+        throw SettingError("\(names) \(verb) the ball exactly at every step (a millisecond or more each); here their runs take at most \(limit) steps in all, not \(steps); the command line runs more")
     }
 
     /// `lab list`: the catalog's problems, each checked; a broken file is reported by its error,
@@ -154,7 +159,7 @@ enum Work {
         guard (2...400).contains(n) else { throw SettingError("\(setting: "n") must be from 2 to 400, not \(n)") }
         guard p.regime.isExact else {
             return .object([("problem", .string(p.name)), ("title", .string(p.title)), ("variables", .strings(p.variables)), ("plane", .bool(true)),
-                            ("start", .numbers(p.defaultStart)), ("settings", try pageSettings(p))])
+                            ("start", .numbers(p.defaultStart)), ("settings", pageSettings(try RunSettings.resolve(problem: p, optimizer: nil, given: [:])))])
         }
         let axes = p.domain.map { Vary.linspace($0.lowerBound, $0.upperBound, n) }
         let loss: [Double]
@@ -173,7 +178,7 @@ enum Work {
             ("contours", p.dimension == 2 ? contoursJSON(axes[0], axes[1], loss) : .array([])),
             ("critical", .array(critical.map { .object([("theta", .numbers($0.theta)), ("kind", .string($0.kind.rawValue)), ("loss", .number($0.loss))]) })),
             ("start", .numbers(s.start ?? p.defaultStart)),
-            ("settings", try pageSettings(p)),
+            ("settings", pageSettings(s)),
         ])
     }
 
@@ -186,10 +191,9 @@ enum Work {
         })
     }
 
-    /// The settings the page's sliders start from: the problem's.
-    static func pageSettings(_ p: Problem) throws -> JSON {
-        let s = try RunSettings.resolve(problem: p, optimizer: nil, given: [:])
-        return .object([("lr", .number(s.hyper.lr)), ("rho", .number(s.hyper.rho)), ("alpha", .number(s.hyper.alpha)), ("steps", .number(Double(s.hyper.steps)))])
+    /// The settings the page's sliders start from: the problem's, resolved.
+    static func pageSettings(_ s: RunSettings) -> JSON {
+        .object([("lr", .number(s.hyper.lr)), ("rho", .number(s.hyper.rho)), ("alpha", .number(s.hyper.alpha)), ("steps", .number(Double(s.hyper.steps)))])
     }
 
     /// The live page beyond 2-D (a model's parameters): the comparison of `opts` from the start
@@ -204,14 +208,14 @@ enum Work {
         guard (2...400).contains(n) else { throw SettingError("\(setting: "n") must be from 2 to 400, not \(n)") }
         let comparison = try compare(p, opts: opts, given: given)
         let view = LabFigures.comparisonPlane(comparison.records, problem: p)
-        let grid = LabFigures.planeLoss(p, view, samples: n)
+        let grid = LabFigures.planeLoss(p, view.plane, a: view.a, b: view.b, samples: n)
         let plane = view.plane
         let landscape = JSON.object([
             ("problem", .string(p.name)), ("title", .string(p.title)), ("variables", .strings(["u", "v"])), ("parameters", .strings(p.variables)),
             ("domain", .matrix([[view.a.lowerBound, view.a.upperBound], [view.b.lowerBound, view.b.upperBound]])),
             ("axes", .matrix([grid.a, grid.b])), ("loss", .numbers(grid.loss)), ("contours", contoursJSON(grid.a, grid.b, grid.loss)),
             ("critical", .array([])),
-            ("start", .numbers(comparison.start)), ("settings", try pageSettings(p)),
+            ("start", .numbers(comparison.start)), ("settings", pageSettings(try RunSettings.resolve(problem: p, optimizer: nil, given: [:]))),
             ("plane", .object([("origin", .numbers(plane.origin)), ("u", .numbers(plane.u)), ("v", .numbers(plane.v)),
                                ("spanned", .string(plane.spanned)), ("off", .number(view.off))])),
         ])
