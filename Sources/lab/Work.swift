@@ -101,7 +101,11 @@ enum Work {
         // The comparison's settings that this optimizer reads (α is gam's, not gd's).
         let base = try RunSettings.resolve(problem: p, optimizer: optimizer, given: given).hyper.base
         given = given.filter { optimizer.reads($0.key, base: base) }
-        return try basins(p, opts: opt, grid: grid, vary: [], given: given, threads: threads, exactStarts: exactStarts, note: note, progress: progress)
+        do {
+            return try basins(p, opts: opt, grid: grid, vary: [], given: given, threads: threads, exactStarts: exactStarts, note: note, progress: progress)
+        } catch let e as SettingError {
+            throw e.renaming("grid", to: "basins-grid")  // the map's grid is given as basins-grid
+        }
     }
 
     /// The web API's bound on runs of the optimizers that search the ball exactly (a millisecond

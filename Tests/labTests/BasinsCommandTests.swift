@@ -80,7 +80,8 @@ final class BasinsCommandTests: XCTestCase {
         for (arguments, message) in [
             (["tiny-regression", "--opts", "gd", "--basins-of", "gd"], "error: --basins-of: a basin map needs a problem of 1 or 2 variables; tiny-regression has 19"),
             (["two-valley", "--opts", "gd", "--basins-of", "gd,gam"], "error: --basins-of takes one optimizer, not 'gd,gam'"),
-            (["two-valley", "--opts", "gd", "--basins-of", "gd", "--basins-grid", "1"], "error: --grid: starts per axis must be 2 to 4096, got '1'"),
+            (["two-valley", "--opts", "gd", "--basins-of", "gd", "--basins-grid", "1"], "error: --basins-grid: starts per axis must be 2 to 4096, got '1'"),
+            (["two-valley", "--opts", "gd", "--basins-of", "gd", "--basins-grid", "abc"], "error: --basins-grid: expected N or NXxNY (as in 101 or 120x60), got 'abc'"),
         ] {
             let refused = try lab(["compare"] + arguments + ["--out", out.path], in: repository)
             XCTAssertEqual(refused.status, 64, message)
