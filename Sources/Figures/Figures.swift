@@ -117,14 +117,19 @@ public enum LabFigures {
 
     /// Several runs from one start over one landscape, and their losses against step.
     /// With `animate`, the landscape shows the runs step by step (`addAnimated`); with `basins`
-    /// (a map of one optimizer, 1-D or 2-D), the map lies under the paths (`addBasinUnderlay`).
-    public static func compare(_ records: [RunRecord], problem p: Problem, animate: Bool = false, basins: BasinMaps? = nil) throws -> Figure {
+    /// (a map of one optimizer, 1-D or 2-D), the map lies under the paths (`addBasinUnderlay`);
+    /// with `atStep`, each run's θ, ρ-ball and probe at that step are marked, and the step on the
+    /// panels against step (`addStepMarks`: the live page's step slider).
+    public static func compare(_ records: [RunRecord], problem p: Problem, animate: Bool = false, basins: BasinMaps? = nil,
+                               atStep: Int? = nil) throws -> Figure {
         if !p.regime.isExact, !records.isEmpty {
             let view = comparisonPlane(records, problem: p), plane = view.plane
             var landscape = onPlane(p, view, records, paths: !animate, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "))
-            if animate { addAnimated(&landscape, records, at: { let q = plane.project($0); return (q.a, q.b) }) }
+            let onIt: ([Double]) -> (Double, Double) = { let q = plane.project($0); return (q.a, q.b) }
+            if animate { addAnimated(&landscape, records, at: onIt) }
+            if let atStep { addStepMarks(&landscape, records, step: atStep, at: onIt, oneD: false) }
             let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) (\(p.dimension) parameters) from one start, on the plane through the start and two ends."
-            return Figure(title: "", description: description, panels: [landscape, curvesPanel(records, title: "loss against step")], columns: 2)
+            return Figure(title: "", description: description, panels: [landscape, markStep(curvesPanel(records, title: "loss against step"), atStep)], columns: 2)
         }
         var landscape = try landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "),
                                            sigma: records.first?.final.sigma ?? RunSettings().sigma)
@@ -156,13 +161,18 @@ public enum LabFigures {
                 addPath(&landscape, r, dash: dash, label: legendName(r), endShape: endShapes[k % endShapes.count], endOffset: offsets[k])
             }
         }
+        if let atStep {
+            addStepMarks(&landscape, records, step: atStep, at: p.regime == .curve ? { ($0[0], p.oracle.loss($0)) } : { ($0[0], $0[1]) },
+                         oneD: p.regime == .curve)
+        }
         var description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) from one start."
         if let basins, let map = basins.maps.first {
             description += " Under the paths, the basins of \(map.optimizer.name) from \(basins.x.count)\(p.regime == .curve ? "" : " × \(basins.y.count)") starts."
         }
+        if let atStep { description += " Marked: each run's θ, ρ-ball and probe at step \(atStep)." }
         var panels = [landscape]
-        if p.regime == .curve { panels.append(timePanel(records, variable: p.variables[0])) }
-        panels.append(curvesPanel(records, title: "loss against step"))
+        if p.regime == .curve { panels.append(markStep(timePanel(records, variable: p.variables[0]), atStep)) }
+        panels.append(markStep(curvesPanel(records, title: "loss against step"), atStep))
         return Figure(title: "", description: description, panels: panels, columns: panels.count)
     }
 
@@ -564,11 +574,55 @@ public enum LabFigures {
         axes.add(Group([("data-role", "rho-ball")], [circle(center: c, rho: rho, width: 1.5, label: label)]))
     }
 
-    /// The circle of radius ρ around a 2-D point, dashed white.
-    static func circle(center c: [Double], rho: Double, width: Double, label: String?) -> Line {
+    /// The circle of radius ρ around a 2-D point, dashed (white unless `color` says otherwise).
+    static func circle(center c: [Double], rho: Double, width: Double, color: Color = .white, label: String?) -> Line {
         let phis = (0...96).map { 2 * Double.pi * Double($0) / 96 }
         return Line(xs: phis.map { c[0] + rho * cos($0) }, ys: phis.map { c[1] + rho * sin($0) },
-                    stroke: Stroke(color: .white, width: width, dash: "3 3"), label: label)
+                    stroke: Stroke(color: color, width: width, dash: "3 3", halo: color != .white), label: label)
+    }
+
+    /// A panel against step with `step` (if any) marked by a grey rule.
+    static func markStep(_ panel: Axes, _ step: Int?) -> Axes {
+        guard let step else { return panel }
+        var marked = panel
+        marked.add(Rule(x: Double(step), stroke: Stroke(color: Color.gray, width: 1.2, dash: "4 3"), label: "step \(step)"))
+        return marked
+    }
+
+    /// The point of a run's trajectory at `step`: its last point if it stopped before.
+    static func point(_ r: RunRecord, at step: Int) -> TrajectoryPoint {
+        r.trajectory.last(where: { $0.step <= step }) ?? r.trajectory[0]
+    }
+
+    /// Each run at `step` as the live page's step slider shows it: θ (a ring in the run's
+    /// colour), its ρ-ball (dashed, in that colour; in 1-D the interval [θ − ρ, θ + ρ] at the
+    /// height of L(θ)) and the
+    /// point its rule probed there (a cross), with one legend row for each kind of mark. `at`
+    /// maps θ to the panel (1-D: θ and its loss, on the curve). Each run's marks are a group
+    /// `data-role="at-step"` whose `data-theta` is θ there, in full.
+    static func addStepMarks(_ axes: inout Axes, _ records: [RunRecord], step: Int, at: ([Double]) -> (Double, Double), oneD: Bool) {
+        for r in records {
+            let color = color(r.optimizer), now = point(r, at: step), (x, y) = at(now.theta)
+            var members: [any Artist] = []
+            if oneD {
+                members.append(Line(xs: [now.theta[0] - r.hyper.rho, now.theta[0] + r.hyper.rho], ys: [y, y], stroke: Stroke(color: color, width: 3, halo: true)))
+            } else {
+                members.append(circle(center: [x, y], rho: r.hyper.rho, width: 1.5, color: color, label: nil))
+            }
+            if let probe = now.probe.map(at) {
+                members.append(Markers(xs: [probe.0], ys: [probe.1], colors: [color], shape: .cross, size: 6))
+            }
+            members.append(Markers(xs: [x], ys: [y], colors: [color], shape: .ring, size: 5))
+            axes.add(Group([("data-optimizer", r.optimizer.name), ("data-role", "at-step"), ("data-step", String(now.step)),
+                            ("data-theta", now.theta.map { String($0) }.joined(separator: ","))], members))
+        }
+        let ink = Color.gray
+        axes.add(Markers(xs: [], ys: [], colors: [ink], shape: .ring, size: 5, label: "θ at step \(step)"))
+        axes.add(Line(xs: [], ys: [], stroke: oneD ? Stroke(color: ink, width: 3) : Stroke(color: ink, width: 1.5, dash: "3 3"),
+                      label: oneD ? "ρ-ball at step \(step): θ ± ρ" : "ρ-ball at step \(step)"))
+        if records.contains(where: { point($0, at: step).probe != nil }) {
+            axes.add(Markers(xs: [], ys: [], colors: [ink], shape: .cross, size: 6, label: "probe at step \(step)"))
+        }
     }
 
     /// Offsets (in marker radii) for end points that would sit on one another: points closer

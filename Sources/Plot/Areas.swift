@@ -22,3 +22,20 @@ public struct Span: Artist {
                            ("fill", color.svg), ("fill-opacity", n(opacity))])
     }
 }
+
+/// A vertical line at x over the whole height: a moment marked on a panel against step.
+public struct Rule: Artist {
+    public let x: Double
+    public let stroke: Stroke
+    /// Legend text; nil for no legend row.
+    public let label: String?
+
+    public init(x: Double, stroke: Stroke, label: String? = nil) { (self.x, self.stroke, self.label) = (x, stroke, label) }
+
+    public func dataLimits(_ axis: Int) -> [Double] { axis == 0 ? [x] : [] }
+    public var legendEntry: LegendEntry? { label.map { LegendEntry(swatch: .line(stroke), label: $0) } }
+
+    public func draw(_ t: Transform, into w: inout SVGWriter) {
+        stroke.draw(SVGWriter.path([(t.x(x), t.top), (t.x(x), t.bottom)]), t.look, into: &w)
+    }
+}

@@ -1,7 +1,8 @@
-/// A marker glyph. `cross` is two strokes in the marker's colour; the others are filled, with a
-/// dark outline.
+/// A marker glyph. `cross` is two strokes in the marker's colour; `ring` a white disc in a thick
+/// ring of it (where a run is now, told from the filled end markers); the others are filled,
+/// with a dark outline.
 public enum MarkerShape: String, Sendable {
-    case circle, square, triangle, diamond, cross
+    case circle, square, triangle, diamond, cross, ring
 }
 
 /// Markers with one colour each (or one for all), e.g. a trajectory coloured by step.
@@ -66,6 +67,11 @@ public struct Markers: Artist {
             w.element("path", [("d", SVGWriter.path([(c.0, c.1 - 1.2 * r), (c.0 + 1.1 * r, c.1 + 0.8 * r), (c.0 - 1.1 * r, c.1 + 0.8 * r)]) + " Z")] + style)
         case .diamond:
             w.element("path", [("d", SVGWriter.path([(c.0, c.1 - 1.3 * r), (c.0 + 1.3 * r, c.1), (c.0, c.1 + 1.3 * r), (c.0 - 1.3 * r, c.1)]) + " Z")] + style)
+        case .ring:
+            w.element("circle", [("cx", n(c.0)), ("cy", n(c.1)), ("r", n(r)), ("fill", "#ffffff"), ("stroke", "#222222"),
+                                 ("stroke-width", n(look.width(0.8) + 2 * look.width(1.6)))])
+            w.element("circle", [("cx", n(c.0)), ("cy", n(c.1)), ("r", n(r)), ("fill", "none"), ("stroke", color.svg),
+                                 ("stroke-width", n(2 * look.width(1.6)))])
         case .cross:
             w.element("path", [("d", "M\(n(c.0 - r)) \(n(c.1 - r)) L\(n(c.0 + r)) \(n(c.1 + r)) M\(n(c.0 - r)) \(n(c.1 + r)) L\(n(c.0 + r)) \(n(c.1 - r))"),
                                ("stroke", color.svg), ("stroke-width", n(look.width(2.2)))])

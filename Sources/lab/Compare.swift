@@ -17,7 +17,8 @@ struct Compare: SettingsCommand {
             against step (--no-plot skips it). With --basins-of OPT, OPT's basin map (as lab \
             basins computes it, from every start of --basins-grid with the same settings) lies \
             under the paths, so a figure shows both where these runs went and where every start \
-            would go.
+            would go. With --at-step K, each run's θ, ρ-ball and probe at step K are marked, as \
+            the live page (lab serve) draws them at its step slider.
 
             \(optimizersHelp)
 
@@ -25,6 +26,7 @@ struct Compare: SettingsCommand {
               lab compare two-valley --opts gd,sam,gam
               lab compare himmelblau --opts gd,momentum,adam --lr 0.01 --format json
               lab compare two-valley --opts gd,sam,gam --start 0.2,0.3 --basins-of gam
+              lab compare two-valley --opts sam,gam --start 0.2,0.3 --at-step 40
 
             \(exitStatusHelp)
             """
@@ -39,6 +41,8 @@ struct Compare: SettingsCommand {
     var basinsOf: String?
     @Option(help: ArgumentHelp("Starts per axis of --basins-of's map: N, or NXxNY for a 2-D problem.", valueName: "N"))
     var basinsGrid: String = "101"
+    @Option(help: ArgumentHelp("Mark each run's θ, ρ-ball and probe at step K on the figure (the live page's step slider).", valueName: "K"))
+    var atStep: String?
     @OptionGroup var threads: ThreadOption
     @OptionGroup(title: "Start") var start: StartOptions
     @OptionGroup(title: "Output") var trajectory: TrajectoryOptions
@@ -58,9 +62,14 @@ struct Compare: SettingsCommand {
         let flags = try given()
         let figure = try FigureSettings.resolve(problem: p, given: flags)
         let threadCount = try threads.count()
+        let asked = try Work.atStep(atStep, figure: figure)
+        if basinsOf != nil, figure.noPlot {
+            throw SettingError("\(setting: "basins-of") draws a map under the figure's paths, which \(setting: "no-plot") leaves out")
+        }
         let comparison = try Work.compare(p, opts: opts, given: flags, threads: threadCount)
+        let marked = try Work.within(asked, comparison.records)
         var underlay: BasinMaps?
-        if let basinsOf, !figure.noPlot {
+        if let basinsOf {
             let bar = ProgressBar("basin map", threads: threadCount)
             underlay = try Work.underlay(p, of: basinsOf, grid: basinsGrid, given: flags, threads: threadCount,
                                          note: { printError("note: " + $0) }, progress: bar.update)
@@ -72,7 +81,7 @@ struct Compare: SettingsCommand {
                                    figure: nil, settings: figure)
         }
         if !figure.noPlot {
-            files += try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, animate: figure.animate, basins: underlay), base: out.file("\(p.name)-compare"),
+            files += try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, animate: figure.animate, basins: underlay, atStep: marked), base: out.file("\(p.name)-compare"),
                                           settings: figure)
         }
         try deliver(files, document: comparisonJSON(comparison).rendered(), warnings: comparison.records.compactMap(divergenceWarning),

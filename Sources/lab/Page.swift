@@ -214,7 +214,7 @@ function drawOverlay() {
     svg.append(el("path", { d: "M" + pts.map(p => p.map(v => v.toFixed(2)).join(",")).join("L"), fill: "none", stroke: color,
                             "stroke-width": 2, class: "run", "data-optimizer": run.optimizer,
                             "data-end": JSON.stringify(run.trajectory[run.trajectory.length - 1].theta) }));
-    const now = run.trajectory[Math.min(t, run.trajectory.length - 1)];
+    const now = pointAt(run, t);
     const [x, y] = toPx(now.theta, now.loss);
     if (land.variables.length === 1) {
       // The ball in 1-D: the interval θ ± ρ, at the loss of θ.
@@ -230,9 +230,21 @@ function drawOverlay() {
       const [qx, qy] = toPx(now.probe, lossAt(now.probe));
       svg.append(el("path", { d: `M${qx},${qy - 6}L${qx + 6},${qy}L${qx},${qy + 6}L${qx - 6},${qy}Z`, fill: color, stroke: "#000", class: "probe" }));
     }
-    svg.append(el("circle", { cx: x, cy: y, r: 5, fill: color, stroke: "#000", class: "now" }));
+    // θ now: a white disc in a ring of the run's colour (the exported figure's mark), told
+    // from the filled marks of critical points and probes.
+    svg.append(el("circle", { cx: x, cy: y, r: 5, fill: "#fff", stroke: "#222", "stroke-width": 4.6, class: "now-outline" }));
+    svg.append(el("circle", { cx: x, cy: y, r: 5, fill: "none", stroke: color, "stroke-width": 3.2, class: "now" }));
   }
   $("t-value").textContent = "step " + t;
+}
+// A run at step t: its last kept point at or before t (a run of more than 100000 steps keeps
+// every second step or fewer, and one that stopped early is shown where it stopped), as
+// lab compare --at-step marks it.
+function pointAt(run, t) {
+  const points = run.trajectory;
+  let lo = 0, hi = points.length - 1;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (points[mid].step <= t) lo = mid; else hi = mid - 1; }
+  return points[lo];
 }
 function nearestLoss(x) {
   const xs = land.axes[0];
@@ -273,7 +285,7 @@ function run() {
   pending = asked.then(doc => {
     if (!latest()) return;
     runs = doc.runs;
-    const longest = Math.max(...runs.map(r => r.trajectory.length)) - 1;
+    const longest = Math.max(...runs.map(r => r.trajectory[r.trajectory.length - 1].step));
     $("t").max = longest; $("t").value = longest;
     drawOverlay();
     // Beyond 2-D: where on the plane each run ended (and how far off it), its test loss, and
@@ -385,12 +397,14 @@ function drawBasins() {
 }
 
 // The view as a file to keep, by the command line's figure code: lab compare's figure of the
-// ticked optimizers from the start, with the basin map drawn under the paths when one is shown
-// (lab compare --basins-of OPT --basins-grid 64).
+// ticked optimizers from the start, with each run's θ, ρ-ball and probe at the step slider's
+// step (lab compare --at-step K), and the basin map drawn under the paths when one is shown
+// (--basins-of OPT --basins-grid 64).
 function exportURL() {
   const q = query(true);
   q.set("figure-format", $("export-format").value);
   q.set("size", $("export-size").value);
+  q.set("at-step", $("t").value);
   if (basinMaps && $("basin-of").value) { q.set("basins-of", $("basin-of").value); q.set("basins-grid", String(BASIN_GRID)); }
   return "/api/figure?" + q;
 }

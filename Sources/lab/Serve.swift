@@ -30,7 +30,7 @@ struct Serve: ParsableCommand {
                                                       the plane its figure draws, with the loss on it)
               GET /api/optimizers                     (names, summaries, colours)
               GET /lessons, /lessons/NAME             (the lessons as pages, commands linked to the page)
-              GET /api/figure?problem=NAME&opts=...&figure-format=svg|pdf|png&size=...&basins-of=OPT
+              GET /api/figure?problem=NAME&opts=...&figure-format=svg|pdf|png&size=...&basins-of=OPT&at-step=K
                                                       (lab compare's figure, one file)
               GET /api/progress?token=T               (how far /api/basins?...&progress=T has got)
 
@@ -252,10 +252,10 @@ enum API {
                            request.query["problem"].map { "no problem named '\($0)' in the catalog" } ?? "give the problem, as in problem=two-valley")
         }
         var texts: [String: String] = [:]
-        let inputs: Set<String> = ["problem", "opts", "basins-of", "basins-grid"]
+        let inputs: Set<String> = ["problem", "opts", "basins-of", "basins-grid", "at-step"]
         for item in request.query where !inputs.contains(item.name) { texts[item.name] = item.value }
         let opts = request.query["opts"], settings = texts
-        let basinsOf = request.query["basins-of"], basinsGrid = request.query["basins-grid"] ?? "101"
+        let basinsOf = request.query["basins-of"], basinsGrid = request.query["basins-grid"] ?? "101", atStep = request.query["at-step"]
         guard await gate.enter() else { return failure(.serviceUnavailable, "busy; try again") }
         let result: Result<(Data, String), Error> = await withCheckedContinuation { done in
             DispatchQueue.global().async {
@@ -266,13 +266,15 @@ enum API {
                     guard figure.formats.count == 1 else { throw SettingError("\(setting: "figure-format"): give one of svg, pdf, png") }
                     figure.animate = false
                     let chosen = try required("opts", opts.map { ["opts": $0] } ?? [:])
+                    let asked = try Work.atStep(atStep, figure: figure)
                     try Work.boundExactSteps(p, opts: chosen, given: given, limit: API.exactSteps)
                     let comparison = try Work.compare(p, opts: chosen, given: given)
+                    let marked = try Work.within(asked, comparison.records)
                     let underlay = try basinsOf.map {
                         try Work.underlay(p, of: $0, grid: basinsGrid, given: given, threads: ProcessInfo.processInfo.activeProcessorCount,
                                           exactStarts: API.exactStarts)
                     }
-                    let files = try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, basins: underlay), base: p.name + "-compare",
+                    let files = try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, basins: underlay, atStep: marked), base: p.name + "-compare",
                                                      settings: figure)
                     let type = ["svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"][figure.formats[0]]!
                     return (files[0].contents, type)

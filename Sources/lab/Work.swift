@@ -108,6 +108,29 @@ enum Work {
         }
     }
 
+    /// `lab compare --at-step` (and the live page's export at its step slider): the step whose
+    /// θ, ρ-ball and probe the figure marks, a whole number, 0 or more; nil when not given.
+    /// Refused when no figure is drawn (`noPlot`) or it is animated (it then shows every step).
+    /// `within` checks it against the runs once they are made.
+    static func atStep(_ text: String?, figure: FigureSettings) throws -> Int? {
+        guard let text else { return nil }
+        guard let step = Int(text.trimmingCharacters(in: .whitespaces)), step >= 0 else {
+            throw SettingError("\(setting: "at-step") must be a whole number of steps, 0 or more, not '\(text)'")
+        }
+        if figure.noPlot { throw SettingError("\(setting: "at-step") marks a step on the figure, which \(setting: "no-plot") leaves out") }
+        if figure.animate { throw SettingError("\(setting: "at-step") marks one step; an animated figure (\(setting: "animate")) shows every step") }
+        return step
+    }
+
+    /// `step` (from `atStep`) if it is one of the runs' steps: at most the most steps any of
+    /// them was set to make (a run that stopped before is marked where it stopped).
+    static func within(_ step: Int?, _ records: [RunRecord]) throws -> Int? {
+        guard let step else { return nil }
+        let last = records.map(\.hyper.steps).max() ?? 0
+        guard step <= last else { throw SettingError("\(setting: "at-step") \(step) is past the runs' last step, \(last)") }
+        return step
+    }
+
     /// The web API's bound on runs of the optimizers that search the ball exactly (a millisecond
     /// or more a step, where the others take microseconds): at most `limit` such steps in all,
     /// so no request holds a slot for long; the command line has no such bound. `runTo` (`lab

@@ -111,4 +111,94 @@ final class AnimateTests: XCTestCase {
         // gd has no probe: a ball and θ for each run, a probe for sam and gam.
         XCTAssertEqual(try translations(svg).count, 3 + 3 + 2)
     }
+
+    /// `lab compare --at-step K`, the still counterpart of --animate (and the live page's export
+    /// at its step slider): each run's θ at step K is the end of the same run stopped after K
+    /// steps; in the figure, θ's ring, the probe's cross and the ρ-ball sit where one map from
+    /// data to pixels (found from the start and one ring) puts θ, the JSON's probe and θ ± ρ; a
+    /// run that stopped before K is marked where it stopped; mistakes are named.
+    func testTheFigureMarksOneStep() throws {
+        let out = try temporaryFolder()
+        let compare = try lab(["compare", "two-valley", "--opts", "gd,sam,gam", "--start", "0.2,0.3", "--at-step", "40", "--out", out.path], in: repository)
+        XCTAssertEqual(compare.status, 0, compare.stderr)
+        let svg = try String(contentsOf: out.appendingPathComponent("two-valley-compare.svg"), encoding: .utf8)
+        // θ as the JSON prints it, read by Double(String): Foundation's JSONSerialization on
+        // Linux can read a 17-digit number one ulp off.
+        func finalTheta(_ text: String) throws -> [Double] {
+            let m = try XCTUnwrap(text.firstMatch(of: /"final": \{\s*"theta": \[([^\]]*)\]/))
+            return m.output.1.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! }
+        }
+        func numbers(_ text: Substring) -> [Double] { text.matches(of: /-?[0-9]+(\.[0-9]+)?/).map { Double($0.output.0)! } }
+        struct Marks { let step: Int, theta: [Double], ring: (Double, Double), probe: (Double, Double)?, ball: (x: ClosedRange<Double>, y: ClosedRange<Double>) }
+        func marks(_ svg: String, _ opt: String) throws -> Marks {
+            let group = try XCTUnwrap(svg.firstMatch(of: try Regex(#"<g data-optimizer="\#(opt)" data-role="at-step" data-step="([0-9]+)" data-theta="([^"]*)">((.|\n)*?)</g>"#)))
+            let body = try XCTUnwrap(group.output[3].substring)
+            let ring = try XCTUnwrap(body.firstMatch(of: /<circle cx="([-0-9.]+)" cy="([-0-9.]+)"/))
+            // The dashed circle in 2-D (in 1-D a segment: not looked at here).
+            let ball = body.firstMatch(of: /<path d="([^"]*)"[^>]*stroke-dasharray/).map { numbers($0.output.1) } ?? [0, 0]
+            let xs = stride(from: 0, to: ball.count, by: 2).map { ball[$0] }, ys = stride(from: 1, to: ball.count, by: 2).map { ball[$0] }
+            let cross = body.firstMatch(of: /<path d="(M[^"]*M[^"]*)" stroke=/).map { numbers($0.output.1) }
+            return Marks(step: Int(try XCTUnwrap(group.output[1].substring))!, theta: try XCTUnwrap(group.output[2].substring).split(separator: ",").map { Double($0)! },
+                         ring: (Double(ring.output.1)!, Double(ring.output.2)!), probe: cross.map { (($0[0] + $0[2]) / 2, ($0[1] + $0[3]) / 2) },
+                         ball: (xs.min()!...xs.max()!, ys.min()!...ys.max()!))
+        }
+        let start = try XCTUnwrap(svg.firstMatch(of: /<rect x="([-0-9.]+)" y="([-0-9.]+)" width="11" height="11"/))
+        let startPx = (Double(start.output.1)! + 5.5, Double(start.output.2)! + 5.5)
+        let byOptimizer = try ["gd", "sam", "gam"].map { try marks(svg, $0) }
+        // The map from data to pixels, from the start (0.2, 0.3) and gam's ring.
+        let gam = byOptimizer[2]
+        let scale = ((gam.ring.0 - startPx.0) / (gam.theta[0] - 0.2), (gam.ring.1 - startPx.1) / (gam.theta[1] - 0.3))
+        func px(_ theta: [Double]) -> (Double, Double) { (startPx.0 + scale.0 * (theta[0] - 0.2), startPx.1 + scale.1 * (theta[1] - 0.3)) }
+        for (opt, m) in zip(["gd", "sam", "gam"], byOptimizer) {
+            XCTAssertEqual(m.step, 40, opt)
+            let short = try lab(["run", "two-valley", "--opt", opt, "--start", "0.2,0.3", "--steps", "40", "--no-plot", "--format", "json",
+                                 "--out", try temporaryFolder().path], in: repository)
+            XCTAssertEqual(m.theta, try finalTheta(short.stdout), "\(opt): θ at step 40 is the end of 40 steps")
+            XCTAssertEqual(m.ring.0, px(m.theta).0, accuracy: 0.25, opt)
+            XCTAssertEqual(m.ring.1, px(m.theta).1, accuracy: 0.25, opt)
+            // The ball: θ ± ρ (two-valley's ρ, 0.5) on both axes.
+            let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("two-valley-\(opt).json"))) as! [String: Any]
+            let rho = try XCTUnwrap((run["hyperparameters"] as? [String: Any])?["rho"] as? Double)
+            let corners = (px([m.theta[0] - rho, m.theta[1] - rho]), px([m.theta[0] + rho, m.theta[1] + rho]))
+            XCTAssertEqual(m.ball.x.lowerBound, min(corners.0.0, corners.1.0), accuracy: 0.25, opt)
+            XCTAssertEqual(m.ball.x.upperBound, max(corners.0.0, corners.1.0), accuracy: 0.25, opt)
+            XCTAssertEqual(m.ball.y.lowerBound, min(corners.0.1, corners.1.1), accuracy: 0.25, opt)
+            XCTAssertEqual(m.ball.y.upperBound, max(corners.0.1, corners.1.1), accuracy: 0.25, opt)
+            // The probe: the JSON's at step 40 (gd probes nowhere).
+            let point = try XCTUnwrap((run["trajectory"] as? [[String: Any]])?.first { $0["step"] as? Int == 40 })
+            if let probe = point["probe"] as? [Double] {
+                let at = try XCTUnwrap(m.probe, opt)
+                XCTAssertEqual(at.0, px(probe).0, accuracy: 0.25, opt)
+                XCTAssertEqual(at.1, px(probe).1, accuracy: 0.25, opt)
+            } else {
+                XCTAssertEqual(opt, "gd")
+                XCTAssertNil(m.probe)
+            }
+        }
+        XCTAssert(svg.contains(">θ at step 40<") && svg.contains(">ρ-ball at step 40<") && svg.contains(">probe at step 40<") && svg.contains(">step 40<"))
+        // 1-D: gam stops (converges) before step 200, and is marked where it stopped.
+        let curve = try temporaryFolder()
+        XCTAssertEqual(try lab(["compare", "covered-valleys", "--opts", "gd,gam", "--at-step", "200", "--out", curve.path], in: repository).status, 0)
+        let curveSVG = try String(contentsOf: curve.appendingPathComponent("covered-valleys-compare.svg"), encoding: .utf8)
+        let gamRun = try JSONSerialization.jsonObject(with: Data(contentsOf: curve.appendingPathComponent("covered-valleys-gam.json"))) as! [String: Any]
+        let last = try XCTUnwrap((gamRun["trajectory"] as? [[String: Any]])?.last)
+        XCTAssertEqual(gamRun["status"] as? String, "converged")
+        XCTAssertLessThan(try XCTUnwrap(last["step"] as? Int), 200)
+        let stopped = try marks(curveSVG, "gam")
+        XCTAssertEqual(stopped.step, last["step"] as? Int)
+        XCTAssertEqual(stopped.theta, try finalTheta(try String(contentsOf: curve.appendingPathComponent("covered-valleys-gam.json"), encoding: .utf8)))
+        for (arguments, message) in [
+            (["--at-step", "x"], "error: --at-step must be a whole number of steps, 0 or more, not 'x'"),
+            (["--at-step=-1"], "error: --at-step must be a whole number of steps, 0 or more, not '-1'"),
+            (["--at-step", "2.5"], "error: --at-step must be a whole number of steps, 0 or more, not '2.5'"),
+            (["--at-step", "501"], "error: --at-step 501 is past the runs' last step, 500"),
+            (["--at-step", "3", "--no-plot"], "error: --at-step marks a step on the figure, which --no-plot leaves out"),
+            (["--at-step", "3", "--animate"], "error: --at-step marks one step; an animated figure (--animate) shows every step"),
+            (["--basins-of", "gd", "--no-plot"], "error: --basins-of draws a map under the figure's paths, which --no-plot leaves out"),
+        ] {
+            let refused = try lab(["compare", "two-valley", "--opts", "gd,sam"] + arguments + ["--out", out.path], in: repository)
+            XCTAssertEqual(refused.status, 64, message)
+            XCTAssertEqual(refused.stderr.trimmingCharacters(in: .whitespacesAndNewlines), message)
+        }
+    }
 }

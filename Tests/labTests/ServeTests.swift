@@ -89,6 +89,13 @@ final class ServeTests: XCTestCase {
         XCTAssertEqual(cliFigure.status, 0, cliFigure.stderr)
         XCTAssertEqual(underlay.body, try String(contentsOfFile: out + "/two-valley-compare.svg", encoding: .utf8))
         XCTAssertTrue(underlay.body.contains(#"<g data-role="basins" data-optimizer="sam""#))
+        // A step marked: the bytes of lab compare --at-step.
+        let marked = try get(server, "api/figure?problem=two-valley&opts=sam,gam&steps=40&start=0.2,0.3&at-step=12&figure-format=svg")
+        XCTAssertEqual(marked.status, 200)
+        XCTAssertEqual(try lab(["compare", "two-valley", "--opts", "sam,gam", "--steps", "40", "--start", "0.2,0.3", "--at-step", "12",
+                                "--figure-format", "svg", "--out", out], in: repository).status, 0)
+        XCTAssertEqual(marked.body, try String(contentsOfFile: out + "/two-valley-compare.svg", encoding: .utf8))
+        XCTAssertEqual(marked.body.matches(of: /data-role="at-step" data-step="12"/).count, 2)
         // A map's progress, in blocks of at most 256 starts: 40 × 40 starts are 7 blocks, twice.
         XCTAssertEqual(try get(server, "api/basins?problem=two-valley&opts=gd,gam&grid=40&steps=20&progress=t-1").status, 200)
         let progress = try get(server, "api/progress?token=t-1")
@@ -160,6 +167,8 @@ final class ServeTests: XCTestCase {
             ("api/figure?problem=nowhere&opts=gd", 404, "no problem named 'nowhere' in the catalog"),
             ("api/figure?problem=tiny-regression&opts=gd&basins-of=gd", 400, "basins-of: a basin map needs a problem of 1 or 2 variables; tiny-regression has 19"),
             ("api/figure?problem=two-valley&opts=gd&basins-of=gd,gam", 400, "basins-of takes one optimizer, not 'gd,gam'"),
+            ("api/figure?problem=two-valley&opts=gd&at-step=soon", 400, "at-step must be a whole number of steps, 0 or more, not 'soon'"),
+            ("api/figure?problem=two-valley&opts=gd&steps=30&at-step=31", 400, "at-step 31 is past the runs' last step, 30"),
             ("api/basins?problem=two-valley&opts=gd&grid=8&progress=a%20b", 400, "progress must be 1 to 64 letters, digits, '-' or '_', not 'a b'"),
             ("api/progress?token=nothing-here", 404, "no basin map with the token 'nothing-here'"),
             ("api/compare?problem=two-valley&opts=gd,sam-exact,gam-exact&steps=15000", 400,
@@ -305,10 +314,12 @@ final class ServeTests: XCTestCase {
             }
         }
         XCTAssertEqual(query.first { $0.name == "basins-of" }?.value, "gd", "the map shown first is exported")
+        XCTAssertEqual(query.first { $0.name == "at-step" }?.value, "20", "the step slider's step is exported")
         let exported = try get(server, String(try XCTUnwrap(export["query"] as? String).dropFirst()))
         let cliExport = try lab(arguments + options + ["--out", out], in: repository)
         XCTAssertEqual(cliExport.status, 0, cliExport.stderr)
         XCTAssertEqual(exported.body, try String(contentsOfFile: out + "/two-valley-compare.svg", encoding: .utf8))
+        XCTAssertEqual(exported.body.matches(of: /data-role="at-step" data-step="20"/).count, 3, "each run marked at the slider's step")
         // The screenshot goes to out/ (ignored by git), to look at.
         let shots = repository.appendingPathComponent("out", isDirectory: true)
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
