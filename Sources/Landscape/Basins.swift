@@ -48,15 +48,21 @@ public struct BasinRule {
         guard !critical.isEmpty else { return points.map { _ in nil } }
         let near = 1e-3 * problem.diagonal, cap = 1e-2 * problem.diagonal
         let n = problem.dimension, w = Tape.blockSize
+        // The critical points' coordinates, point after point, and which are minima.
+        let centres = critical.flatMap(\.theta), isMinimum = critical.map { $0.kind == .minimum }
+        /// The critical point nearest x (the first of equals) and its distance, summed in component
+        /// order as `distance` sums; among the minima only with `minimaOnly`.
         func nearest(_ x: UnsafePointer<Double>, minimaOnly: Bool = false) -> (Int, Double)? {
-            var best: (Int, Double)?
-            for i in critical.indices where !minimaOnly || critical[i].kind == .minimum {
-                var sum = 0.0
-                for k in 0..<n { sum += (critical[i].theta[k] - x[k]) * (critical[i].theta[k] - x[k]) }
-                let d = sum.squareRoot()
-                if best == nil || d < best!.1 { best = (i, d) }
+            centres.withUnsafeBufferPointer { c in
+                var best: (Int, Double)?
+                for i in isMinimum.indices where !minimaOnly || isMinimum[i] {
+                    var sum = 0.0
+                    for k in 0..<n { sum += (c[i * n + k] - x[k]) * (c[i * n + k] - x[k]) }
+                    let d = sum.squareRoot()
+                    if best == nil || d < best!.1 { best = (i, d) }
+                }
+                return best
             }
-            return best
         }
         func basin(_ i: Int, _ theta: [Double]) -> Basin {
             let d = distance(critical[i].theta, theta)
@@ -73,65 +79,74 @@ public struct BasinRule {
             }
         }
         if flowing.isEmpty { return result }
-        // Per flowing lane q: x[q*n + i], ∇L there, L there, the step length to try, iterations made.
+        // Per flowing lane q: x at [q*n + i], ∇L there, L there, ‖∇L‖, the step length to try,
+        // iterations made, whether it still flows; the lanes of this round's trials. Buffers made
+        // once: a map calls this for every block, and a flow takes tens of rounds.
         let count = flowing.count
-        var x = [Double](repeating: 0, count: count * n), g = x
-        var l = [Double](repeating: 0, count: count), step = [Double](repeating: cap, count: count), iterations = [Int](repeating: 0, count: count)
-        var active = [Bool](repeating: true, count: count)
+        let x = LaneBuffer(count: count * n), g = LaneBuffer(count: count * n)
+        let l = LaneBuffer(count: count), gNorm = LaneBuffer(count: count), step = LaneBuffer(count: count, value: cap)
+        let iterations = UnsafeMutableBufferPointer<Int>.allocate(capacity: count), trials = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
+        let active = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
+        iterations.initialize(repeating: 0)
+        active.initialize(repeating: true)
+        defer { iterations.deallocate(); trials.deallocate(); active.deallocate() }
         for (q, p) in flowing.enumerated() { for i in 0..<n { x[q * n + i] = points[p][i] } }
-        // Block buffers: lane k of component i at [i * w + k].
+        // Block buffers: lane k of component i at [i * w + k]; the tape's pointers to them.
         let ys = LaneBuffer(count: n * w), mids = LaneBuffer(count: n * w), gy = LaneBuffer(count: n * w), gm = LaneBuffer(count: n * w)
         let ly = LaneBuffer(count: w), lm = LaneBuffer(count: w)
-        let tape = problem.oracle.gradientTape
+        let tape = problem.oracle.gradientTape.unshared()
         var registers = tape.makeBlockWorkspace()
-        /// L and ∇L at lanes 0..<m of `at`, on the batch gradient tape.
-        func gradient(_ at: LaneBuffer, count m: Int, loss: LaneBuffer, gradient: LaneBuffer) {
-            let inputs = (0..<n).map { UnsafePointer(at.pointer + $0 * w) }
-            let outputs = [loss.pointer] + (0..<n).map { gradient.pointer + $0 * w }
-            registers.withUnsafeMutableBufferPointer { tape.evaluate(block: inputs, count: m, registers: $0.baseAddress!, into: outputs) }
+        let yIn = (0..<n).map { UnsafePointer(ys.pointer + $0 * w) }, midIn = (0..<n).map { UnsafePointer(mids.pointer + $0 * w) }
+        let yOut: [UnsafeMutablePointer<Double>?] = [ly.pointer] + (0..<n).map { gy.pointer + $0 * w }
+        let midOut: [UnsafeMutablePointer<Double>?] = [lm.pointer] + (0..<n).map { gm.pointer + $0 * w }
+        /// L and ∇L at lanes 0..<m of a block, on the batch gradient tape.
+        func gradient(_ inputs: [UnsafePointer<Double>], count m: Int, into outputs: [UnsafeMutablePointer<Double>?]) {
+            registers.withUnsafeMutableBufferPointer { r in
+                inputs.withUnsafeBufferPointer { i in
+                    outputs.withUnsafeBufferPointer { tape.evaluate(block: i, count: m, registers: r.baseAddress!, into: $0) }
+                }
+            }
         }
         // The first gradients, a block at a time.
         for chunk in stride(from: 0, to: count, by: w) {
             let lanes = chunk..<min(chunk + w, count)
             for (k, q) in lanes.enumerated() { for i in 0..<n { ys[i * w + k] = x[q * n + i] } }
-            gradient(ys, count: lanes.count, loss: ly, gradient: gy)
+            gradient(yIn, count: lanes.count, into: yOut)
             for (k, q) in lanes.enumerated() { l[q] = ly[k]; for i in 0..<n { g[q * n + i] = gy[i * w + k] } }
         }
         while true {
             // Checks before each step: a stationary point, a minimum's neighbourhood (within 1e-3
             // of the diagonal: the flow stays there), the budget.
-            var trials: [Int] = []
+            var trialCount = 0
             for q in 0..<count where active[q] {
                 var gg = 0.0
                 for i in 0..<n { gg += g[q * n + i] * g[q * n + i] }
-                let gNorm = gg.squareRoot()
-                let nearMinimum = x.withUnsafeBufferPointer { nearest($0.baseAddress! + q * n, minimaOnly: true) }.map { $0.1 < near } ?? false
-                if gNorm < 1e-12 || !gNorm.isFinite || nearMinimum || iterations[q] >= 100_000 || !(step[q] > 1e-12 * cap) {
+                gNorm[q] = gg.squareRoot()
+                if gNorm[q] < 1e-12 || !gNorm[q].isFinite || iterations[q] >= 100_000 || !(step[q] > 1e-12 * cap)
+                    || (nearest(x.pointer + q * n, minimaOnly: true).map { $0.1 < near } ?? false) {
                     active[q] = false
                 } else {
-                    trials.append(q)
+                    trials[trialCount] = q
+                    trialCount += 1
                 }
             }
-            if trials.isEmpty { break }
-            for chunk in stride(from: 0, to: trials.count, by: w) {
-                let lanes = Array(trials[chunk..<min(chunk + w, trials.count)])
-                var norms = [Double](repeating: 0, count: lanes.count)
-                for (k, q) in lanes.enumerated() {
-                    var gg = 0.0
-                    for i in 0..<n { gg += g[q * n + i] * g[q * n + i] }
-                    norms[k] = gg.squareRoot()
-                    let t = step[q] / norms[k]
+            if trialCount == 0 { break }
+            for chunk in stride(from: 0, to: trialCount, by: w) {
+                let m = min(w, trialCount - chunk)
+                for k in 0..<m {
+                    let q = trials[chunk + k], t = step[q] / gNorm[q]
                     for i in 0..<n {
                         ys[i * w + k] = x[q * n + i] - t * g[q * n + i]
                         mids[i * w + k] = x[q * n + i] - (t / 2) * g[q * n + i]
                     }
                 }
-                gradient(ys, count: lanes.count, loss: ly, gradient: gy)
-                gradient(mids, count: lanes.count, loss: lm, gradient: gm)
-                for (k, q) in lanes.enumerated() {
+                gradient(yIn, count: m, into: yOut)
+                gradient(midIn, count: m, into: midOut)
+                for k in 0..<m {
+                    let q = trials[chunk + k]
                     var slope = 0.0
                     for i in 0..<n { slope += gm[i * w + k] * g[q * n + i] }
-                    let armijo = ly[k] <= l[q] - 1e-4 * step[q] * norms[k]
+                    let armijo = ly[k] <= l[q] - 1e-4 * step[q] * gNorm[q]
                     if armijo && lm[k] <= l[q] && ly[k] <= lm[k] && slope > 0 {
                         for i in 0..<n { x[q * n + i] = ys[i * w + k]; g[q * n + i] = gy[i * w + k] }
                         l[q] = ly[k]
@@ -144,7 +159,7 @@ public struct BasinRule {
             }
         }
         for (q, p) in flowing.enumerated() {
-            if let (i, d) = x.withUnsafeBufferPointer({ nearest($0.baseAddress! + q * n) }), d < near { result[p] = basin(i, points[p]) }
+            if let (i, d) = nearest(x.pointer + q * n), d < near { result[p] = basin(i, points[p]) }
         }
         return result
     }

@@ -47,7 +47,7 @@ public final class LaneOracle {
         let inputs: UnsafeMutableBufferPointer<UnsafePointer<Double>>
         let outputs: UnsafeMutableBufferPointer<UnsafeMutablePointer<Double>?>
         init(_ tape: Tape, dimension: Int) {
-            (self.tape, self.dimension, registers) = (tape, dimension, tape.makeBlockWorkspace())
+            (self.tape, self.dimension, registers) = (tape.unshared(), dimension, tape.makeBlockWorkspace())
             inputs = .allocate(capacity: tape.inputCount)
             outputs = .allocate(capacity: tape.outputCount)
         }

@@ -39,17 +39,17 @@ public struct Tape: Sendable {
     }
 
     /// The compiled program, as CTape runs it.
-    let instructions: [ctape_instruction]
-    let constantRegisters: [Int32]
-    let constantValues: [Double]
+    private(set) var instructions: [ctape_instruction]
+    private(set) var constantRegisters: [Int32]
+    private(set) var constantValues: [Double]
     /// `inputRegisters[i]` is where input i goes, or −1 if no output depends on it.
-    let inputRegisters: [Int32]
-    let outputRegisters: [Int32]
+    private(set) var inputRegisters: [Int32]
+    private(set) var outputRegisters: [Int32]
     /// Doubles of scratch per point: the length of `makeWorkspace()`; a batch uses this many blocks
     /// of `blockSize`.
     public let registerCount: Int
     /// Data rows bound to some variables (`Rows`); nil for a plain tape.
-    let rows: Rows?
+    private(set) var rows: Rows?
 
     /// A data set bound to a tape: every output becomes its mean over the rows. `nodes[c]` is the
     /// variable that takes column c; `columns[c][r]` is its value in row r.
@@ -191,6 +191,25 @@ public struct Tape: Sendable {
         var bound = rows
         bound?.registers = dataRegisters
         self.rows = bound
+    }
+
+    /// This tape with arrays of its own. A copy of a tape shares its arrays' storage, whose
+    /// reference count every evaluation touches: threads that each evaluate their own copy
+    /// (the blocks of a basin map) would contend for that count's cache line.
+    public func unshared() -> Tape {
+        func own<T>(_ a: [T]) -> [T] { a.withUnsafeBufferPointer { Array($0) } }
+        var copy = self
+        copy.instructions = own(instructions)
+        copy.constantRegisters = own(constantRegisters)
+        copy.constantValues = own(constantValues)
+        copy.inputRegisters = own(inputRegisters)
+        copy.outputRegisters = own(outputRegisters)
+        if let rows {
+            var data = Rows(nodes: own(rows.nodes), columns: rows.columns.map(own))
+            data.registers = own(rows.registers)
+            copy.rows = data
+        }
+        return copy
     }
 
     /// The value of a constant node, or nil.
