@@ -53,7 +53,7 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: optimisedCore
         ),
-        .target(name: "Optimizers", dependencies: ["Landscape", "Symbolic"], exclude: ["README.md"], swiftSettings: optimisedCore),
+        .target(name: "Optimizers", dependencies: ["Landscape", "Symbolic", "CTape"], exclude: ["README.md"], swiftSettings: optimisedCore),
         .target(name: "Experiments", dependencies: ["Optimizers", "Landscape", "Symbolic"], exclude: ["README.md"], swiftSettings: optimisedCore),
         .target(name: "Reports", dependencies: ["Experiments", "Optimizers", "Landscape"], exclude: ["README.md"]),
         .target(name: "Plot", exclude: ["README.md"]),

@@ -6,6 +6,7 @@
 // `CTAPE_SLEEF_WIDTH` forces: 1, 2, 4 or 8, which the instruction-set test builds all of). bench/sleef_kernels.c measured them against flatlab's former kernels:
 // more accurate and two to three times faster (Sources/Symbolic/README.md).
 #include "ctape.h"
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <sleef.h>
@@ -252,6 +253,84 @@ void ctape_lane_norms(const double *v, long dimension, long stride, long m, doub
         for (long p = 0; p < m; p++) out[p] = out[p] + vi[p] * vi[p];
     }
     for (long p = 0; p < m; p++) out[p] = sqrt(out[p]);
+}
+
+// Lane arithmetic of the optimizers (Optimizers' LaneMath, LaneRuns' per-step checks): loops
+// over the lanes of a lane vector (component i of lane p at v[i * stride + p]), here so that
+// they run as wide as the processor goes. Every operation is one correctly rounded +, ·, / or
+// comparison in the order LaneMath documents, so the bits are those of the scalar rules on any
+// instruction set. Outputs may be inputs (elementwise, each lane reads and writes its own
+// numbers), hence `assume_safety` instead of restrict.
+#define LANES _Pragma("clang loop vectorize(assume_safety)")
+
+CTAPE_CLONES
+void ctape_lane_guarded_ratio(double numerator, const double *norm, double xi, long m, double *c) {
+    LANES for (long p = 0; p < m; p++) c[p] = numerator / (norm[p] + xi);
+}
+
+CTAPE_CLONES
+void ctape_lane_scaled(const double *b, const double *c, long dimension, long stride, long m, double *out) {
+    for (long i = 0; i < dimension; i++) {
+        const double *bi = b + i * stride;
+        double *oi = out + i * stride;
+        LANES for (long p = 0; p < m; p++) oi[p] = bi[p] * c[p];
+    }
+}
+
+CTAPE_CLONES
+void ctape_lane_add_scaled(const double *a, const double *b, const double *c, long dimension, long stride, long m, double *out) {
+    for (long i = 0; i < dimension; i++) {
+        const double *ai = a + i * stride, *bi = b + i * stride;
+        double *oi = out + i * stride;
+        LANES for (long p = 0; p < m; p++) oi[p] = ai[p] + bi[p] * c[p];
+    }
+}
+
+CTAPE_CLONES
+void ctape_lane_add_times(const double *a, const double *b, double s, long dimension, long stride, long m, double *out) {
+    for (long i = 0; i < dimension; i++) {
+        const double *ai = a + i * stride, *bi = b + i * stride;
+        double *oi = out + i * stride;
+        LANES for (long p = 0; p < m; p++) oi[p] = ai[p] + bi[p] * s;
+    }
+}
+
+CTAPE_CLONES
+void ctape_lane_dot(const double *a, const double *b, long dimension, long stride, long m, double *out) {
+    LANES for (long p = 0; p < m; p++) out[p] = 0;
+    for (long i = 0; i < dimension; i++) {
+        const double *ai = a + i * stride, *bi = b + i * stride;
+        LANES for (long p = 0; p < m; p++) out[p] = out[p] + ai[p] * bi[p];
+    }
+}
+
+CTAPE_CLONES
+void ctape_lane_descend(double *theta, const double *d, double lr, const _Bool *active, long dimension, long stride, long m) {
+    for (long i = 0; i < dimension; i++) {
+        double *t = theta + i * stride;
+        const double *di = d + i * stride;
+        LANES for (long p = 0; p < m; p++) t[p] = active[p] ? t[p] - lr * di[p] : t[p];
+    }
+}
+
+CTAPE_CLONES
+long ctape_lane_count_below(const double *v, double bound, long m) {
+    long count = 0;
+    for (long p = 0; p < m; p++) count += v[p] < bound;
+    return count;
+}
+
+CTAPE_CLONES
+long ctape_lane_flag_bad(const double *loss, const double *theta, const double *low, const double *high, long dimension, long stride,
+                         long m, double *bad) {
+    LANES for (long p = 0; p < m; p++) bad[p] = fabs(loss[p]) <= DBL_MAX ? 0 : 1;
+    for (long i = 0; i < dimension; i++) {
+        const double *ti = theta + i * stride, lo = low[i], hi = high[i];
+        LANES for (long p = 0; p < m; p++) bad[p] += (ti[p] >= lo ? 0 : 1) + (ti[p] <= hi ? 0 : 1);
+    }
+    long flagged = 0;
+    for (long p = 0; p < m; p++) flagged += bad[p] > 0;
+    return flagged;
 }
 
 const char *ctape_isa(void) {

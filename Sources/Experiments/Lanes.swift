@@ -108,30 +108,27 @@ public struct LaneRuns {
         let (tp, gp, sp) = (theta.pointer, g.pointer, stationarity.pointer)
         let tolerance = convergenceTolerance * convergenceTolerance
         func measureStationarity() {
+            // Without weight decay ∇L alone: a lane's θ is finite, so wd·θ would add a zero.
+            if wd == 0 { return LaneMath.dot(gp, gp, dimension: n, count: m, into: sp) }
             for p in 0..<m { sp[p] = 0 }
             for i in 0..<n {
                 let gi = gp + i * w, ti = tp + i * w
-                // Without weight decay ∇L alone: a lane's θ is finite, so wd·θ would add a zero.
-                if wd == 0 {
-                    for p in 0..<m { sp[p] = sp[p] + gi[p] * gi[p] }
-                } else {
-                    for p in 0..<m { sp[p] = sp[p] + (gi[p] + wd * ti[p]) * (gi[p] + wd * ti[p]) }
-                }
+                for p in 0..<m { sp[p] = sp[p] + (gi[p] + wd * ti[p]) * (gi[p] + wd * ti[p]) }
             }
         }
         evaluate()
         try visit(0)
         if windowStep == 0 { LaneMath.copy(theta.pointer, dimension: n, count: m, into: window.pointer) }
-        let domain = problem.domain
+        // Ten domain widths out on either side (`divergenceReason`'s limits).
+        let low = problem.domain.map { $0.lowerBound - 10 * ($0.upperBound - $0.lowerBound) }
+        let high = problem.domain.map { $0.upperBound + 10 * ($0.upperBound - $0.lowerBound) }
         // Lanes still stepping; each step first counts the lanes that converge, in a loop that
         // vectorises, and visits them one by one only when there are some.
         var activeCount = m
         for k in 0..<steps {
             measureStationarity()
             if canConverge {
-                var converging = 0
-                for p in 0..<m { converging &+= sp[p] < tolerance ? 1 : 0 }
-                if converging > 0 {
+                if LaneMath.countBelow(sp, tolerance, count: m) > 0 {
                     for p in 0..<m where active[p] && sp[p] < tolerance {
                         (active[p], status[p], updates[p]) = (false, .converged, k)
                         activeCount -= 1
@@ -160,19 +157,10 @@ public struct LaneRuns {
             }
             evaluate()
             // `divergenceReason`: a coordinate or the loss not finite, or ten domain widths out;
-            // flagged lane by lane (bad[p] > 0), then handled for the few lanes flagged.
-            // Written as selects, without short-circuits, so the loops vectorise: a NaN fails
-            // every comparison, and the bounds are finite, so an infinite coordinate fails one.
-            let bp = bad.pointer, lp = loss.pointer
-            for p in 0..<m { bp[p] = lp[p].magnitude <= .greatestFiniteMagnitude ? 0 : 1 }
-            for i in 0..<n {
-                let ti = tp + i * w, range = domain[i], width = range.upperBound - range.lowerBound
-                let low = range.lowerBound - 10 * width, high = range.upperBound + 10 * width
-                for p in 0..<m { bp[p] += (ti[p] >= low ? 0 : 1) + (ti[p] <= high ? 0 : 1) }
-            }
-            var flagged = 0.0
-            for p in 0..<m { flagged += bp[p] }
-            if flagged > 0 {
+            // flagged lane by lane (bad[p] > 0, where a NaN fails every comparison), then
+            // handled for the few lanes flagged.
+            let bp = bad.pointer
+            if LaneMath.flagBad(loss: loss.pointer, theta: tp, low: low, high: high, dimension: n, count: m, into: bp) > 0 {
                 for p in 0..<m where bp[p] > 0 && active[p] {
                     let reason = RunConfiguration.divergenceReason(lane(theta, p), problem: problem) ?? "the update was not finite"
                     (active[p], status[p], updates[p], divergences[p]) = (false, .diverged, k + 1, (k + 1, reason))

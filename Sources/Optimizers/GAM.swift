@@ -59,10 +59,7 @@ struct GAM: LaneDirection {
             b = UnsafePointer(base.pointer)
         }
         // direction = base + α h_norm
-        for i in 0..<n {
-            let bi = b + i * w, hi = hg.pointer + i * w, di = direction + i * w
-            for p in 0..<m { di[p] = bi[p] + hi[p] * alpha }
-        }
+        LaneMath.addTimes(b, hg.pointer, alpha, dimension: n, count: m, into: direction)
         if let report {
             for i in 0..<n {
                 let hi = hg.pointer + i * w, ci = report.correction.pointer + i * w

@@ -1,3 +1,4 @@
+import CTape
 import Foundation
 import Landscape
 import Symbolic
@@ -241,9 +242,11 @@ extension ScalarLaneRule {
     }
 }
 
-/// Lane arithmetic in the scalar helpers' order (`norm`, `scale`, `add` of Vectors.swift). Inner
-/// loops run over lanes through row pointers (component i of every lane is `v + i * width`), with
-/// no index arithmetic that could trap, so the compiler vectorises them.
+/// Lane arithmetic in the scalar helpers' order (`norm`, `scale`, `add` of Vectors.swift), over
+/// the lanes of lane vectors (component i of every lane at `v + i * width`). The loops are
+/// CTape's (`ctape_lane_*`), compiled for the widest instruction set the processor has (Swift
+/// here targets plain x86-64, two lanes an instruction); each operation is correctly rounded in
+/// the order given, so the bits are the same on any processor and in a block of one.
 public enum LaneMath {
     /// out[p] = ‖v_p‖, summed from 0 in component order as `norm` does (in C, where the square
     /// roots vectorise).
@@ -258,35 +261,49 @@ public enum LaneMath {
     }
 
     /// out[p] = a_p · b_p, summed from 0 in component order as `dot` does.
-    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
-        for p in 0..<m { out[p] = 0 }
-        for i in 0..<n {
-            let ai = a + i * Lanes.width, bi = b + i * Lanes.width
-            for p in 0..<m { out[p] = out[p] + ai[p] * bi[p] }
-        }
+    public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
+        ctape_lane_dot(a, b, n, Lanes.width, m, out)
     }
 
     /// out_p = a_p + b_p · c[p], with c one number per lane (add(a, scale(b, c)) of the scalar rules).
     static func addScaled(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafePointer<Double>,
                           dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
-        for i in 0..<n {
-            let ai = a + i * Lanes.width, bi = b + i * Lanes.width, oi = out + i * Lanes.width
-            for p in 0..<m { oi[p] = ai[p] + bi[p] * c[p] }
-        }
+        ctape_lane_add_scaled(a, b, c, n, Lanes.width, m, out)
+    }
+
+    /// out_p = a_p + b_p · s, with s one number for all lanes.
+    static func addTimes(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ s: Double,
+                         dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
+        ctape_lane_add_times(a, b, s, n, Lanes.width, m, out)
     }
 
     /// out_p = b_p · c[p] (scale(b, c)).
     static func scaled(_ b: UnsafePointer<Double>, _ c: UnsafePointer<Double>, dimension n: Int, count m: Int,
                        into out: UnsafeMutablePointer<Double>) {
-        for i in 0..<n {
-            let bi = b + i * Lanes.width, oi = out + i * Lanes.width
-            for p in 0..<m { oi[p] = bi[p] * c[p] }
-        }
+        ctape_lane_scaled(b, c, n, Lanes.width, m, out)
     }
 
     /// c[p] = numerator / (norm[p] + ξ).
     static func guardedRatio(_ numerator: Double, _ norm: UnsafePointer<Double>, count m: Int, into c: UnsafeMutablePointer<Double>) {
-        for p in 0..<m { c[p] = numerator / (norm[p] + xi) }
+        ctape_lane_guarded_ratio(numerator, norm, xi, m, c)
+    }
+
+    /// θ_p = θ_p − lr · d_p for the lanes with `active[p]` (gradient descent's update).
+    static func descend(_ theta: UnsafeMutablePointer<Double>, _ d: UnsafePointer<Double>, lr: Double, active: UnsafePointer<Bool>,
+                        dimension n: Int, count m: Int) {
+        ctape_lane_descend(theta, d, lr, active, n, Lanes.width, m)
+    }
+
+    /// How many of v[0..<m] are below `bound` (NaN is not).
+    public static func countBelow(_ v: UnsafePointer<Double>, _ bound: Double, count m: Int) -> Int {
+        ctape_lane_count_below(v, bound, m)
+    }
+
+    /// bad[p] > 0 for each lane whose loss is not finite or whose θ has a coordinate outside
+    /// `low[i]...high[i]` (or NaN); returns how many lanes are flagged.
+    public static func flagBad(loss: UnsafePointer<Double>, theta: UnsafePointer<Double>, low: [Double], high: [Double],
+                               dimension n: Int, count m: Int, into bad: UnsafeMutablePointer<Double>) -> Int {
+        ctape_lane_flag_bad(loss, theta, low, high, n, Lanes.width, m, bad)
     }
 
     /// out = x + v · c/(‖v‖ + ξ), lane by lane: the normalised step of SAM's ascent, GAM's
@@ -338,8 +355,8 @@ public struct LaneBaseRule {
                         di.update(from: b, count: count)
                     }
                 }
-                for p in 0..<count { t[p] = active[p] ? t[p] - lr * di[p] : t[p] }
             }
+            LaneMath.descend(theta, d, lr: lr, active: active, dimension: n, count: count)
             if mu != 0 { hasBuffer = true }
         case .adam, .adamw:
             t += 1

@@ -54,6 +54,26 @@ double ctape_pow(double x, double y);
 /// out[p] = ‖v_p‖ for lanes 0..<m of a lane vector (component i of lane p at v[i * stride + p]),
 /// summed from 0 in component order, vectorised.
 void ctape_lane_norms(const double *v, long dimension, long stride, long m, double *out);
+/// Lane arithmetic (the optimizers' LaneMath and per-step checks), each operation correctly
+/// rounded in the order given, so the bits are the scalar rules' on any instruction set; an
+/// output may be one of the inputs. c[p] = numerator / (norm[p] + xi):
+void ctape_lane_guarded_ratio(double numerator, const double *norm, double xi, long m, double *c);
+/// out_p = b_p · c[p]
+void ctape_lane_scaled(const double *b, const double *c, long dimension, long stride, long m, double *out);
+/// out_p = a_p + b_p · c[p]
+void ctape_lane_add_scaled(const double *a, const double *b, const double *c, long dimension, long stride, long m, double *out);
+/// out_p = a_p + b_p · s
+void ctape_lane_add_times(const double *a, const double *b, double s, long dimension, long stride, long m, double *out);
+/// out[p] = a_p · b_p, summed from 0 in component order.
+void ctape_lane_dot(const double *a, const double *b, long dimension, long stride, long m, double *out);
+/// θ_p = θ_p − lr · d_p where active[p]; other lanes keep θ.
+void ctape_lane_descend(double *theta, const double *d, double lr, const _Bool *active, long dimension, long stride, long m);
+/// How many of v[0..<m] are below `bound` (NaN is not).
+long ctape_lane_count_below(const double *v, double bound, long m);
+/// bad[p] = 1 if |loss[p]| is not finite, plus 1 for each coordinate of θ_p below low[i] or above
+/// high[i] (or NaN: both tests fail); returns how many lanes have bad[p] > 0.
+long ctape_lane_flag_bad(const double *loss, const double *theta, const double *low, const double *high, long dimension, long stride,
+                         long m, double *bad);
 /// Which instruction set `ctape_run` uses here: "avx512f", "avx2" or "x86-64" (or the build's own).
 const char *ctape_isa(void);
 
