@@ -38,3 +38,19 @@ public final class SharedCounter: @unchecked Sendable {
         }
     }
 }
+
+/// `first()` and `second()` at the same time, on two threads (rendering a map's JSON beside its
+/// CSV); each result as if computed alone. The two may only read what they share.
+public func concurrently<A, B>(_ first: () throws -> A, _ second: () throws -> B) throws -> (A, B) {
+    nonisolated(unsafe) var a: Result<A, Error>?, b: Result<B, Error>?
+    // Each thread writes its own result; the caller promises the two only read what they share.
+    try withoutActuallyEscaping(first) { first in
+        try withoutActuallyEscaping(second) { second in
+            nonisolated(unsafe) let (one, two) = (first, second)
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                if k == 0 { a = Result { try one() } } else { b = Result { try two() } }
+            }
+        }
+    }
+    return (try a!.get(), try b!.get())
+}

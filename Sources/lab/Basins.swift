@@ -82,8 +82,9 @@ struct Basins: SettingsCommand {
         let maps = try Work.basins(p, opts: opts, grid: grid, vary: vary, given: flags, threads: threadCount,
                                    note: { printError("note: " + $0) }, progress: bar.update)
         bar.finish()
-        let document = basinsJSON(maps).rendered()
-        let files = try dataFiles(base: out.file("\(p.name)-basins"), document: document, csv: basinsCSV(maps),
+        // The document and the table (megabytes each for a large map), one a thread.
+        let (document, csv) = try concurrently({ basinsJSON(maps).rendered() }, { basinsCSV(maps) })
+        let files = try dataFiles(base: out.file("\(p.name)-basins"), document: document, csv: csv,
                                   figure: figure.noPlot ? nil : { LabFigures.basins(maps) }, settings: figure)
         try deliver(files, document: document, format: common.format) { basinsText(maps) }
     }
