@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 # Debian packages flatlab needs: GSL (headers + pkg-config file), librsvg and Cairo (PDF and PNG
-# figures, with their headers), the DejaVu fonts figures name, rsvg-convert and poppler (tests), pkg-config.
+# figures, opened when first drawn), the DejaVu fonts figures name, rsvg-convert and poppler (tests), pkg-config.
 DEB_PACKAGES := libgsl-dev libsleef-dev librsvg2-bin librsvg2-dev fonts-dejavu-core poppler-utils pkg-config chromium
 
 .PHONY: deps build release test demo bench clean

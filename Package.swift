@@ -31,13 +31,9 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
-        // librsvg and Cairo: flatlab's SVG drawn onto PDF and PNG surfaces (Render).
-        .systemLibrary(
-            name: "CRsvg",
-            path: "Sources/CRsvg",
-            pkgConfig: "librsvg-2.0",
-            providers: [.apt(["librsvg2-dev"])]
-        ),
+        // librsvg and Cairo: flatlab's SVG drawn onto PDF and PNG surfaces (Render), opened with
+        // dlopen on the first PDF or PNG, so no other process start pays for their libraries.
+        .target(name: "CRsvg", path: "Sources/CRsvg"),
         // The tape interpreter in C: compiled for plain x86-64 and for AVX2, the one to run chosen
         // at start (target_clones); no fused multiply-add, so both give the same bits, and
         // optimised in every build. The math kernels are SLEEF's deterministic ones (Debian's
