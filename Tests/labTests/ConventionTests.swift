@@ -49,6 +49,10 @@ final class ConventionTests: XCTestCase {
                 // A glob, as the shell would expand it, to one lesson.
                 if command == "notebook" { words = words.map { $0.contains("*") ? "notebooks-md/01-zof-and-fof.md" : $0 } }
                 switch command {
+                case "compare" where words.contains("--basins-of") || words.contains("--at-step"):
+                    // These draw on the figure: kept, with a 5 × 5 map and as many steps as the marked one.
+                    let marked = words.firstIndex(of: "--at-step").map { words[$0 + 1] } ?? "3"
+                    words += ["--steps", marked, "--out", out.path] + (words.contains("--basins-of") ? ["--basins-grid", "5"] : [])
                 case "run", "compare", "sweep": words += ["--steps", "3", "--no-plot", "--out", out.path]
                 case "step": words += ["--steps", "50", "--no-plot", "--out", out.path]
                 case "basins": words += ["--steps", "3", "--grid", "5", "--no-plot", "--out", out.path]
