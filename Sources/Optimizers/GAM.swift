@@ -23,22 +23,22 @@ struct GAM: LaneDirection {
     let rho: Double, alpha: Double, samRho: Double?
     let dimension: Int
     private let f: LaneBuffer, adv: LaneBuffer, advGradient: LaneBuffer, hg: LaneBuffer, base: LaneBuffer
-    private let norms: LaneBuffer, factors: LaneBuffer
+    private let gNorms: LaneBuffer, norms: LaneBuffer, factors: LaneBuffer
 
     init(rho: Double, alpha: Double, samRho: Double? = nil, dimension: Int) {
         (self.rho, self.alpha, self.samRho, self.dimension) = (rho, alpha, samRho, dimension)
         (f, adv, advGradient) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
         (hg, base) = (LaneBuffer(dimension: dimension), LaneBuffer(dimension: dimension))
-        (norms, factors) = (LaneBuffer(count: Lanes.width), LaneBuffer(count: Lanes.width))
+        (gNorms, norms, factors) = (LaneBuffer(count: Lanes.width), LaneBuffer(count: Lanes.width), LaneBuffer(count: Lanes.width))
     }
 
     var needsHessianGradient: Bool { true }
 
     func direction(_ s: LaneState, oracle: LaneOracle, into direction: UnsafeMutablePointer<Double>, report: LaneReport?) {
         let n = dimension, w = Lanes.width, m = s.count, theta = s.theta, g = s.gradient
-        // f = H(θ)g/(‖g‖ + ξ)
-        LaneMath.norm(g, dimension: n, count: m, into: norms.pointer)
-        LaneMath.guardedRatio(1, norms.pointer, count: m, into: factors.pointer)
+        // f = H(θ)g/(‖g‖ + ξ); ‖g‖ is kept for SAM's ascent (gam-sam).
+        LaneMath.norm(g, dimension: n, count: m, into: gNorms.pointer)
+        LaneMath.guardedRatio(1, gNorms.pointer, count: m, into: factors.pointer)
         LaneMath.scaled(s.hessianGradient!, factors.pointer, dimension: n, count: m, into: f.pointer)
         // θ_adv = θ + ρ f/(‖f‖ + ξ)
         LaneMath.stepAlong(theta, f.pointer, rho, dimension: n, count: m, norms: norms.pointer, factors: factors.pointer, into: adv.pointer)
@@ -54,7 +54,9 @@ struct GAM: LaneDirection {
         LaneMath.scaled(hg.pointer, factors.pointer, dimension: n, count: m, into: hg.pointer)
         var b = g
         if let samRho {
-            LaneMath.stepAlong(theta, g, samRho, dimension: n, count: m, norms: norms.pointer, factors: factors.pointer, into: adv.pointer)
+            // θ + ρ_sam g/(‖g‖ + ξ), as LaneMath.stepAlong with the norm already taken.
+            LaneMath.guardedRatio(samRho, gNorms.pointer, count: m, into: factors.pointer)
+            LaneMath.addScaled(theta, g, factors.pointer, dimension: n, count: m, into: adv.pointer)
             oracle.gradient(adv.pointer, count: m, loss: nil, gradient: base.pointer)
             b = UnsafePointer(base.pointer)
         }
