@@ -1,8 +1,9 @@
 """Times clicks on the live page in a real browser, for `make bench`: headless Chromium opens
-`URL#clicktimes` (the page clicks two-valley's landscape with gd, sam and gam ticked, and times
-each click to its drawn paths in real time), driven over the DevTools protocol on a pipe
+`URL#clicktimes` (the page clicks two-valley's landscape with gd, sam and gam ticked, half a
+second apart, and times each click to its drawn paths in real time), driven over the DevTools protocol on a pipe
 (--remote-debugging-pipe: JSON messages ending in a NUL byte on file descriptors 3 and 4), with
-Python's standard library only. Prints one line: `clicks MS MS ...`, or `skipped: REASON`.
+Python's standard library only. Prints `clicks MS MS ...` (click to drawn paths) and `answered
+MS MS ...` (click to the answer's last byte), or `skipped: REASON`.
 
 Usage: python3 browser_clicks.py http://127.0.0.1:PORT/
 """
@@ -71,6 +72,7 @@ try:
         if text:
             result = json.loads(text)
             print("clicks " + " ".join(f"{ms:.1f}" for ms in result["ms"]))
+            print("answered " + " ".join(f"{ms:.1f}" for ms in result.get("answered", []) if ms is not None))
             break
     else:
         print("skipped: the page did not finish its clicks in 120 s")

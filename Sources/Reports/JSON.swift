@@ -32,7 +32,7 @@ public enum JSON: Equatable, Sendable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let x): out += JSON.format(x)
-        case .string(let s): out += JSON.quote(s)
+        case .string(let s): JSON.appendQuoted(s, to: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             if items.allSatisfy({ $0.isScalar }) {
@@ -58,7 +58,9 @@ public enum JSON: Equatable, Sendable {
             out += "{\n"
             for (k, field) in fields.enumerated() {
                 if k > 0 { out += ",\n" }
-                out += inner + JSON.quote(field.0) + ": "
+                out += inner
+                JSON.appendQuoted(field.0, to: &out)
+                out += ": "
                 field.1.write(into: &out, indent: inner)
             }
             out += "\n" + indent + "}"
@@ -81,7 +83,20 @@ public enum JSON: Equatable, Sendable {
 
     /// `s` as a JSON string literal: quotes, backslashes and control characters escaped, other characters as is.
     public static func quote(_ s: String) -> String {
-        var out = "\""
+        var out = ""
+        appendQuoted(s, to: &out)
+        return out
+    }
+
+    /// `quote(s)` appended to `out`; a string with nothing to escape (every key) is copied whole.
+    static func appendQuoted(_ s: String, to out: inout String) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += "\""
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
@@ -93,7 +108,7 @@ public enum JSON: Equatable, Sendable {
             default: out.unicodeScalars.append(u)
             }
         }
-        return out + "\""
+        out += "\""
     }
 }
 

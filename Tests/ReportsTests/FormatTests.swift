@@ -68,6 +68,19 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(JSON.format(3), "3")
     }
 
+    /// Strings and keys read back as written, through Foundation's JSON reader: plain ones (copied
+    /// whole), and ones with quotes, backslashes, line breaks, tabs, other control characters
+    /// and characters beyond ASCII.
+    func testJSONStringsRoundTrip() throws {
+        let strings = ["gam", "", "ρ-ball at step 40", "say \"hi\"", "C:\\path", "two\nlines\r\n", "tab\there", "bell\u{07}\u{1f}", "θ ∈ B(θ, ρ) 🙂"]
+        for s in strings {
+            let text = JSON.object([(s, .string(s))]).rendered()
+            let back = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String], text)
+            XCTAssertEqual(back, [s: s], text)
+        }
+        XCTAssertEqual(JSON.quote("a\"b\\c\u{01}"), #""a\"b\\c\u0001""#)
+    }
+
     /// A failed write leaves neither the new files nor temporaries behind.
     func testAtomicWriteLeavesNothingOnFailure() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID().uuidString)")
