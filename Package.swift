@@ -34,9 +34,9 @@ let package = Package(
         // librsvg and Cairo: flatlab's SVG drawn onto PDF and PNG surfaces (Render), opened with
         // dlopen on the first PDF or PNG, so no other process start pays for their libraries.
         .target(name: "CRsvg", path: "Sources/CRsvg"),
-        // The tape interpreter in C: compiled for plain x86-64 and for AVX2, the one to run chosen
-        // at start (target_clones); no fused multiply-add, so both give the same bits, and
-        // optimised in every build. The math kernels are SLEEF's deterministic ones (Debian's
+        // The tape interpreter and the optimizers' lane arithmetic in C: compiled for plain x86-64,
+        // AVX2 and AVX-512, the one to run chosen at start (target_clones); no fused multiply-add,
+        // so each gives the same bits, and optimised in every build. The math kernels are SLEEF's deterministic ones (Debian's
         // libsleef-dev, which `make deps` installs), the same bits in every vector form.
         .target(name: "CTape", path: "Sources/CTape", exclude: ["README.md"],
                 cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])],

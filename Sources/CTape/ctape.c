@@ -259,8 +259,9 @@ void ctape_lane_norms(const double *v, long dimension, long stride, long m, doub
 // over the lanes of a lane vector (component i of lane p at v[i * stride + p]), here so that
 // they run as wide as the processor goes. Every operation is one correctly rounded +, ·, / or
 // comparison in the order LaneMath documents, so the bits are those of the scalar rules on any
-// instruction set. Outputs may be inputs (elementwise, each lane reads and writes its own
-// numbers), hence `assume_safety` instead of restrict.
+// instruction set. An output may be the very same buffer as an input (elementwise, each lane
+// reads and writes its own numbers), hence `assume_safety` instead of restrict; it may not
+// overlap one at an offset (ctape.h).
 #define LANES _Pragma("clang loop vectorize(assume_safety)")
 
 CTAPE_CLONES

@@ -127,8 +127,9 @@ public enum LabFigures {
             var landscape = onPlane(p, view, records, paths: !animate, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "))
             let onIt: ([Double]) -> (Double, Double) = { let q = plane.project($0); return (q.a, q.b) }
             if animate { addAnimated(&landscape, records, at: onIt) }
-            if let atStep { addStepMarks(&landscape, records, step: atStep, at: onIt, oneD: false) }
-            let description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) (\(p.dimension) parameters) from one start, on the plane through the start and two ends."
+            if let atStep { addStepMarks(&landscape, records, step: atStep, at: onIt) }
+            var description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) (\(p.dimension) parameters) from one start, on the plane through the start and two ends."
+            if let atStep { description += " Marked: each run's θ, ρ-ball and probe at step \(atStep), projected onto the plane." }
             return Figure(title: "", description: description, panels: [landscape, markStep(curvesPanel(records, title: "loss against step"), atStep)], columns: 2)
         }
         var landscape = try landscapePanel(p, title: "\(p.name): " + records.map(\.optimizer.name).joined(separator: ", "),
@@ -163,7 +164,7 @@ public enum LabFigures {
         }
         if let atStep {
             addStepMarks(&landscape, records, step: atStep, at: p.regime == .curve ? { ($0[0], p.oracle.loss($0)) } : { ($0[0], $0[1]) },
-                         oneD: p.regime == .curve)
+                         curve: p.regime == .curve ? p.domain[0] : nil)
         }
         var description = "Optimizers " + records.map(\.optimizer.name).joined(separator: ", ") + " on \(p.name) from one start."
         if let basins, let map = basins.maps.first {
@@ -598,18 +599,22 @@ public enum LabFigures {
     /// colour), its ρ-ball (dashed, in that colour; in 1-D the interval [θ − ρ, θ + ρ] at the
     /// height of L(θ)) and the
     /// point its rule probed there (a cross), with one legend row for each kind of mark. `at`
-    /// maps θ to the panel (1-D: θ and its loss, on the curve). Each run's marks are a group
+    /// maps θ to the panel (1-D: θ and its loss, on the curve, whose domain `curve` is: the
+    /// interval and the probe are cut to it, as the heat maps' are). Each run's marks are a group
     /// `data-role="at-step"` whose `data-theta` is θ there, in full.
-    static func addStepMarks(_ axes: inout Axes, _ records: [RunRecord], step: Int, at: ([Double]) -> (Double, Double), oneD: Bool) {
+    static func addStepMarks(_ axes: inout Axes, _ records: [RunRecord], step: Int, at: ([Double]) -> (Double, Double), curve: ClosedRange<Double>? = nil) {
+        let oneD = curve != nil
         for r in records {
             let color = color(r.optimizer), now = point(r, at: step), (x, y) = at(now.theta)
             var members: [any Artist] = []
-            if oneD {
-                members.append(Line(xs: [now.theta[0] - r.hyper.rho, now.theta[0] + r.hyper.rho], ys: [y, y], stroke: Stroke(color: color, width: 3, halo: true)))
+            if let curve {
+                let ends = [max(now.theta[0] - r.hyper.rho, curve.lowerBound), min(now.theta[0] + r.hyper.rho, curve.upperBound)]
+                members.append(Line(xs: ends, ys: [y, y], stroke: Stroke(color: color, width: 3, halo: true)))
             } else {
                 members.append(circle(center: [x, y], rho: r.hyper.rho, width: 1.5, color: color, label: nil))
             }
-            if let probe = now.probe.map(at) {
+            if let probe = now.probe, curve?.contains(probe[0]) ?? true {
+                let probe = at(probe)
                 members.append(Markers(xs: [probe.0], ys: [probe.1], colors: [color], shape: .cross, size: 6))
             }
             members.append(Markers(xs: [x], ys: [y], colors: [color], shape: .ring, size: 5))

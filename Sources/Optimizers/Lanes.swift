@@ -303,7 +303,8 @@ public enum LaneMath {
     /// `low[i]...high[i]` (or NaN); returns how many lanes are flagged.
     public static func flagBad(loss: UnsafePointer<Double>, theta: UnsafePointer<Double>, low: [Double], high: [Double],
                                dimension n: Int, count m: Int, into bad: UnsafeMutablePointer<Double>) -> Int {
-        ctape_lane_flag_bad(loss, theta, low, high, n, Lanes.width, m, bad)
+        precondition(low.count >= n && high.count >= n, "a bound for every component")
+        return ctape_lane_flag_bad(loss, theta, low, high, n, Lanes.width, m, bad)
     }
 
     /// out = x + v · c/(‖v‖ + ξ), lane by lane: the normalised step of SAM's ascent, GAM's

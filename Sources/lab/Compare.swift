@@ -62,12 +62,12 @@ struct Compare: SettingsCommand {
         let flags = try given()
         let figure = try FigureSettings.resolve(problem: p, given: flags)
         let threadCount = try threads.count()
-        let asked = try Work.atStep(atStep, figure: figure)
+        let asked = try Work.atStep(atStep, p, opts: opts, given: flags, figure: figure)
         if basinsOf != nil, figure.noPlot {
             throw SettingError("\(setting: "basins-of") draws a map under the figure's paths, which \(setting: "no-plot") leaves out")
         }
         let comparison = try Work.compare(p, opts: opts, given: flags, threads: threadCount)
-        let marked = try Work.within(asked, comparison.records)
+        let marked = try Work.kept(asked, comparison.records)
         var underlay: BasinMaps?
         if let basinsOf {
             let bar = ProgressBar("basin map", threads: threadCount)

@@ -192,9 +192,10 @@ function el(name, attrs) {
   return e;
 }
 
-// Critical points, the start, each run's path, and at the current step its θ, ρ-ball and probe.
+// Critical points, the start, each run's path, and at the current step its θ, ρ-ball (of the
+// run's own ρ) and probe, drawn as lab compare --at-step draws them.
 function drawOverlay() {
-  const svg = $("overlay"), t = +$("t").value, rho = +$("rho").value;
+  const svg = $("overlay"), t = +$("t").value;
   svg.replaceChildren();
   if (!land.domain) return;  // a model's plane not drawn yet
   const lossAt = theta => land.variables.length === 1 ? nearestLoss(theta[0]) : 0;
@@ -214,7 +215,7 @@ function drawOverlay() {
     svg.append(el("path", { d: "M" + pts.map(p => p.map(v => v.toFixed(2)).join(",")).join("L"), fill: "none", stroke: color,
                             "stroke-width": 2, class: "run", "data-optimizer": run.optimizer,
                             "data-end": JSON.stringify(run.trajectory[run.trajectory.length - 1].theta) }));
-    const now = pointAt(run, t);
+    const now = pointAt(run, t), rho = run.hyperparameters?.rho ?? +$("rho").value;
     const [x, y] = toPx(now.theta, now.loss);
     if (land.variables.length === 1) {
       // The ball in 1-D: the interval θ ± ρ, at the loss of θ.
@@ -228,7 +229,8 @@ function drawOverlay() {
     }
     if (now.probe) {
       const [qx, qy] = toPx(now.probe, lossAt(now.probe));
-      svg.append(el("path", { d: `M${qx},${qy - 6}L${qx + 6},${qy}L${qx},${qy + 6}L${qx - 6},${qy}Z`, fill: color, stroke: "#000", class: "probe" }));
+      svg.append(el("path", { d: `M${qx - 6},${qy - 6}L${qx + 6},${qy + 6}M${qx - 6},${qy + 6}L${qx + 6},${qy - 6}`, stroke: color, "stroke-width": 2.6,
+                              class: "probe" }));
     }
     // θ now: a white disc in a ring of the run's colour (the exported figure's mark), told
     // from the filled marks of critical points and probes.
@@ -404,7 +406,10 @@ function exportURL() {
   const q = query(true);
   q.set("figure-format", $("export-format").value);
   q.set("size", $("export-size").value);
-  q.set("at-step", $("t").value);
+  // The step the slider shows (the last kept step at or before it: a run of more than 100000
+  // steps keeps one in two or fewer), and never past the steps the query asks for.
+  const t = +$("t").value, shown = runs.length ? Math.max(...runs.map(r => pointAt(r, t).step)) : t;
+  q.set("at-step", String(Math.min(shown, +$("steps").value)));
   if (basinMaps && $("basin-of").value) { q.set("basins-of", $("basin-of").value); q.set("basins-grid", String(BASIN_GRID)); }
   return "/api/figure?" + q;
 }

@@ -266,10 +266,10 @@ enum API {
                     guard figure.formats.count == 1 else { throw SettingError("\(setting: "figure-format"): give one of svg, pdf, png") }
                     figure.animate = false
                     let chosen = try required("opts", opts.map { ["opts": $0] } ?? [:])
-                    let asked = try Work.atStep(atStep, figure: figure)
+                    let asked = try Work.atStep(atStep, p, opts: chosen, given: given, figure: figure)
                     try Work.boundExactSteps(p, opts: chosen, given: given, limit: API.exactSteps)
                     let comparison = try Work.compare(p, opts: chosen, given: given)
-                    let marked = try Work.within(asked, comparison.records)
+                    let marked = try Work.kept(asked, comparison.records)
                     let underlay = try basinsOf.map {
                         try Work.underlay(p, of: $0, grid: basinsGrid, given: given, threads: ProcessInfo.processInfo.activeProcessorCount,
                                           exactStarts: API.exactStarts)

@@ -109,25 +109,29 @@ enum Work {
     }
 
     /// `lab compare --at-step` (and the live page's export at its step slider): the step whose
-    /// θ, ρ-ball and probe the figure marks, a whole number, 0 or more; nil when not given.
-    /// Refused when no figure is drawn (`noPlot`) or it is animated (it then shows every step).
-    /// `within` checks it against the runs once they are made.
-    static func atStep(_ text: String?, figure: FigureSettings) throws -> Int? {
+    /// θ, ρ-ball and probe the figure marks, a whole number from 0 to the most steps any of
+    /// `opts` is set to make (a run that stops before is marked where it stopped); nil when not
+    /// given. Refused when no figure is drawn (`noPlot`) or it is animated (it then shows every
+    /// step). All checked before any run; `kept` checks the step against the runs' trajectories.
+    static func atStep(_ text: String?, _ p: Problem, opts: String, given: [String: SettingValue], figure: FigureSettings) throws -> Int? {
         guard let text else { return nil }
         guard let step = Int(text.trimmingCharacters(in: .whitespaces)), step >= 0 else {
             throw SettingError("\(setting: "at-step") must be a whole number of steps, 0 or more, not '\(text)'")
         }
         if figure.noPlot { throw SettingError("\(setting: "at-step") marks a step on the figure, which \(setting: "no-plot") leaves out") }
         if figure.animate { throw SettingError("\(setting: "at-step") marks one step; an animated figure (\(setting: "animate")) shows every step") }
+        let last = try Optimizer.list(opts).map { try RunSettings.resolve(problem: p, optimizer: $0, given: given).hyper.steps }.max() ?? 0
+        guard step <= last else { throw SettingError("\(setting: "at-step") \(step) is past the runs' last step, \(last)") }
         return step
     }
 
-    /// `step` (from `atStep`) if it is one of the runs' steps: at most the most steps any of
-    /// them was set to make (a run that stopped before is marked where it stopped).
-    static func within(_ step: Int?, _ records: [RunRecord]) throws -> Int? {
+    /// `step` if every run that went past it kept it: a run of more than 100 000 steps keeps
+    /// every second step or fewer (`trajectory_stride`), and the figure marks no step it lacks.
+    static func kept(_ step: Int?, _ records: [RunRecord]) throws -> Int? {
         guard let step else { return nil }
-        let last = records.map(\.hyper.steps).max() ?? 0
-        guard step <= last else { throw SettingError("\(setting: "at-step") \(step) is past the runs' last step, \(last)") }
+        for r in records where r.trajectory.last!.step > step && !r.trajectory.contains(where: { $0.step == step }) {
+            throw SettingError("\(setting: "at-step") \(step) is not a step the runs kept: \(r.optimizer.name)'s run of \(r.trajectory.last!.step) steps keeps one step in \(r.trajectoryStride); give a multiple of \(r.trajectoryStride)")
+        }
         return step
     }
 

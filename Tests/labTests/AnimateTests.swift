@@ -184,6 +184,10 @@ final class AnimateTests: XCTestCase {
         let last = try XCTUnwrap((gamRun["trajectory"] as? [[String: Any]])?.last)
         XCTAssertEqual(gamRun["status"] as? String, "converged")
         XCTAssertLessThan(try XCTUnwrap(last["step"] as? Int), 200)
+        // A probe beyond the curve's domain is not drawn, and the ρ-interval is cut to the domain.
+        XCTAssertEqual(try lab(["compare", "covered-valleys", "--opts", "sam", "--rho", "4", "--start", "4", "--at-step", "0", "--out", curve.path], in: repository).status, 0)
+        let wide = try marks(try String(contentsOf: curve.appendingPathComponent("covered-valleys-compare.svg"), encoding: .utf8), "sam")
+        XCTAssertNil(wide.probe, "sam's probe at x = 8, beyond the domain [-5, 5]")
         let stopped = try marks(curveSVG, "gam")
         XCTAssertEqual(stopped.step, last["step"] as? Int)
         XCTAssertEqual(stopped.theta, try finalTheta(try String(contentsOf: curve.appendingPathComponent("covered-valleys-gam.json"), encoding: .utf8)))
@@ -192,6 +196,8 @@ final class AnimateTests: XCTestCase {
             (["--at-step=-1"], "error: --at-step must be a whole number of steps, 0 or more, not '-1'"),
             (["--at-step", "2.5"], "error: --at-step must be a whole number of steps, 0 or more, not '2.5'"),
             (["--at-step", "501"], "error: --at-step 501 is past the runs' last step, 500"),
+            // sam's 200001 steps keep one in 4 (TrajectoryRecorder); gd converges and keeps all of its.
+            (["--steps", "200001", "--at-step", "3"], "error: --at-step 3 is not a step the runs kept: sam's run of 200001 steps keeps one step in 4; give a multiple of 4"),
             (["--at-step", "3", "--no-plot"], "error: --at-step marks a step on the figure, which --no-plot leaves out"),
             (["--at-step", "3", "--animate"], "error: --at-step marks one step; an animated figure (--animate) shows every step"),
             (["--basins-of", "gd", "--no-plot"], "error: --basins-of draws a map under the figure's paths, which --no-plot leaves out"),

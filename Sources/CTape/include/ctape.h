@@ -55,8 +55,10 @@ double ctape_pow(double x, double y);
 /// summed from 0 in component order, vectorised.
 void ctape_lane_norms(const double *v, long dimension, long stride, long m, double *out);
 /// Lane arithmetic (the optimizers' LaneMath and per-step checks), each operation correctly
-/// rounded in the order given, so the bits are the scalar rules' on any instruction set; an
-/// output may be one of the inputs. c[p] = numerator / (norm[p] + xi):
+/// rounded in the order given, so the bits are the scalar rules' on any instruction set. An
+/// elementwise kernel's output may be the very same buffer as an input (computed in place), never
+/// one that overlaps it at an offset; the outputs of ctape_lane_dot and ctape_lane_flag_bad
+/// overlap no input. c[p] = numerator / (norm[p] + xi):
 void ctape_lane_guarded_ratio(double numerator, const double *norm, double xi, long m, double *c);
 /// out_p = b_p · c[p]
 void ctape_lane_scaled(const double *b, const double *c, long dimension, long stride, long m, double *out);
