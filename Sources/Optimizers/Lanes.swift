@@ -260,7 +260,7 @@ public enum LaneMath {
         for i in 0..<n { (out + i * Lanes.width).update(from: v + i * Lanes.width, count: m) }
     }
 
-    /// out[p] = a_p · b_p, summed from 0 in component order as `dot` does.
+    /// out[p] = a_p · b_p, summed from 0 in component order as `dot` does; `out` is neither a nor b.
     public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
         ctape_lane_dot(a, b, n, Lanes.width, m, out)
     }
