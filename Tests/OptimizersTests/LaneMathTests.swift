@@ -1,3 +1,4 @@
+import Landscape
 @testable import Optimizers
 import Symbolic
 import XCTest
@@ -11,7 +12,7 @@ final class LaneMathTests: XCTestCase {
     func same(_ a: Double, _ b: Double) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
 
     func testTheKernelsAgreeWithScalarSwift() {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let specials: [Double] = [0, -0.0, 1, -1, 5e-324, -2.2e-308, 1e300, -1e300, .infinity, -.infinity, .nan, 0.1, 3]
         func value() -> Double {
             generator.next() % 5 == 0 ? specials[Int(generator.next() % UInt64(specials.count))]
@@ -57,18 +58,5 @@ final class LaneMathTests: XCTestCase {
             check("flagBad", { _, p in Double(expected[p]) }, bad, components: 1)
             XCTAssertEqual(flagged, expected.filter { $0 > 0 }.count, "\(m) lanes flagged")
         }
-    }
-}
-
-/// A seeded generator for the test's numbers.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
