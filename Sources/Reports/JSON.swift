@@ -20,50 +20,54 @@ public enum JSON: Equatable, Sendable {
 
     /// Pretty-printed with two-space indents; arrays holding only scalars stay on one line.
     public func rendered(indent: String = "") -> String {
-        var out = ""
-        write(into: &out, indent: indent)
-        return out
+        var out: [UInt8] = []
+        write(into: &out, indent: Array(indent.utf8))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends the rendering to `out`: one growing string, not a string per value (a basin map's
-    /// document holds hundreds of thousands of numbers).
-    private func write(into out: inout String, indent: String) {
+    /// Appends the rendering's UTF-8 to `out`: one growing byte buffer, not a string per value
+    /// (a basin map's document holds hundreds of thousands of numbers).
+    private func write(into out: inout [UInt8], indent: [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let x): out += JSON.format(x)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .number(let x): JSON.appendNumber(x, to: &out)
         case .string(let s): JSON.appendQuoted(s, to: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty { out += "[]".utf8; return }
             if items.allSatisfy({ $0.isScalar }) {
-                out += "["
+                out.append(UInt8(ascii: "["))
                 for (k, item) in items.enumerated() {
-                    if k > 0 { out += ", " }
-                    item.write(into: &out, indent: "")
+                    if k > 0 { out += ", ".utf8 }
+                    item.write(into: &out, indent: [])
                 }
-                out += "]"
+                out.append(UInt8(ascii: "]"))
                 return
             }
-            let inner = indent + "  "
-            out += "[\n"
+            let inner = indent + "  ".utf8
+            out += "[\n".utf8
             for (k, item) in items.enumerated() {
-                if k > 0 { out += ",\n" }
+                if k > 0 { out += ",\n".utf8 }
                 out += inner
                 item.write(into: &out, indent: inner)
             }
-            out += "\n" + indent + "]"
+            out.append(UInt8(ascii: "\n"))
+            out += indent
+            out.append(UInt8(ascii: "]"))
         case .object(let fields):
-            if fields.isEmpty { out += "{}"; return }
-            let inner = indent + "  "
-            out += "{\n"
+            if fields.isEmpty { out += "{}".utf8; return }
+            let inner = indent + "  ".utf8
+            out += "{\n".utf8
             for (k, field) in fields.enumerated() {
-                if k > 0 { out += ",\n" }
+                if k > 0 { out += ",\n".utf8 }
                 out += inner
                 JSON.appendQuoted(field.0, to: &out)
-                out += ": "
+                out += ": ".utf8
                 field.1.write(into: &out, indent: inner)
             }
-            out += "\n" + indent + "}"
+            out.append(UInt8(ascii: "\n"))
+            out += indent
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -81,34 +85,43 @@ public enum JSON: Equatable, Sendable {
         return x.description
     }
 
-    /// `s` as a JSON string literal: quotes, backslashes and control characters escaped, other characters as is.
-    public static func quote(_ s: String) -> String {
-        var out = ""
-        appendQuoted(s, to: &out)
-        return out
+    /// `format(x)` appended as UTF-8: an integral value's digits written directly.
+    static func appendNumber(_ x: Double, to out: inout [UInt8]) {
+        guard x.isFinite, x == x.rounded(), abs(x) < 1e15 else { out += format(x).utf8; return }
+        var n = Int64(x)
+        if n < 0 { out.append(UInt8(ascii: "-")); n = -n }
+        if n == 0 { out.append(UInt8(ascii: "0")); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while n > 0 { d[count] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10; count += 1 }
+            for k in stride(from: count - 1, through: 0, by: -1) { out.append(d[k]) }
+        }
     }
 
-    /// `quote(s)` appended to `out`; a string with nothing to escape (every key) is copied whole.
-    static func appendQuoted(_ s: String, to out: inout String) {
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += "\""
-            out += s
-            out += "\""
-            return
-        }
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
+    /// `s` as a JSON string literal: quotes, backslashes and control characters escaped, other characters as is.
+    public static func quote(_ s: String) -> String {
+        var out: [UInt8] = []
+        appendQuoted(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `quote(s)` appended as UTF-8; a string with nothing to escape (every key) is copied whole.
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += "\\\"".utf8
+            case UInt8(ascii: "\\"): out += "\\\\".utf8
+            case UInt8(ascii: "\n"): out += "\\n".utf8
+            case UInt8(ascii: "\r"): out += "\\r".utf8
+            case UInt8(ascii: "\t"): out += "\\t".utf8
+            case ..<0x20: out += String(format: "\\u%04x", byte).utf8
+            default: out.append(byte)  // bytes of other characters, UTF-8 as they are
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 
