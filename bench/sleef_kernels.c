@@ -4,7 +4,8 @@
 // it checks that CTape's block path gives SLEEF's bits and what the path costs.
 //
 // For each function, over 2^20 seeded inputs in the range a network or a landscape feeds it:
-//   - bits: do SLEEF's scalar (purec), SSE2 and AVX variants agree bit for bit?
+//   - bits: do SLEEF's scalar (purec), SSE2 and AVX variants and CTape's block path (which runs
+//     the widest form the processor has: AVX-512 where it can) agree bit for bit?
 //   - accuracy: the largest error in ulp of CTape's kernel and of SLEEF's u10 variant, against
 //     long double (x87 80-bit) libm, whose own error is far below a double ulp;
 //   - speed: ns per element of a block through CTape (ctape_run, as a tape runs it) and of
@@ -90,7 +91,8 @@ int main(void) {
         { "sinh", CTAPE_SINH, -20, 20, Sleef_cinz_sinhd1_u10purec, Sleef_cinz_sinhd2_u10sse2, Sleef_cinz_sinhd4_u10avx, sinhl },
         { "cosh", CTAPE_COSH, -20, 20, Sleef_cinz_coshd1_u10purec, Sleef_cinz_coshd2_u10sse2, Sleef_cinz_coshd4_u10avx, coshl },
     };
-    printf("CTape runs with %s here; SLEEF 3.5 cinz variants purec (1), sse2 (2), avx (4), u10\n", ctape_isa());
+    printf("CTape runs with %s here; \"bits\" compares SLEEF 3.5's cinz u10 purec (1), sse2 (2) and avx (4) forms with CTape's block path\n",
+           ctape_isa());
     printf("%-6s %-14s %-12s %-12s %-12s %-12s\n", "", "bits (all 4)", "CTape ulp", "SLEEF ulp", "CTape ns", "SLEEF avx ns");
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const Case *k = &cases[c];
