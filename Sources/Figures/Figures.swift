@@ -110,8 +110,7 @@ public enum LabFigures {
     /// The loss on an n × n grid of the box a × b of a plane (`a` fastest), through the batch tape.
     public static func planeLoss(_ p: Problem, _ plane: Plane, a: ClosedRange<Double>, b: ClosedRange<Double>, samples n: Int)
         -> (a: [Double], b: [Double], loss: [Double]) {
-        let ga = (0..<n).map { a.lowerBound + (a.upperBound - a.lowerBound) * Double($0) / Double(n - 1) }
-        let gb = (0..<n).map { b.lowerBound + (b.upperBound - b.lowerBound) * Double($0) / Double(n - 1) }
+        let ga = Vary.linspace(a.lowerBound, a.upperBound, n), gb = Vary.linspace(b.lowerBound, b.upperBound, n)
         return (ga, gb, p.oracle.lossTape.evaluate(batch: plane.columns(ga, gb))[0])
     }
 
@@ -367,8 +366,7 @@ public enum LabFigures {
     /// and contours, at equal aspect.
     static func lossPanel(_ p: Problem, x: ClosedRange<Double>, y: ClosedRange<Double>, samples n: Int, title: String) -> Axes {
         var axes = Axes(title: title, xLabel: p.variables[0], yLabel: p.variables[1])
-        let gx = (0..<n).map { x.lowerBound + (x.upperBound - x.lowerBound) * Double($0) / Double(n - 1) }
-        let gy = (0..<n).map { y.lowerBound + (y.upperBound - y.lowerBound) * Double($0) / Double(n - 1) }
+        let gx = Vary.linspace(x.lowerBound, x.upperBound, n), gy = Vary.linspace(y.lowerBound, y.upperBound, n)
         var cx: [Double] = [], cy: [Double] = []
         cx.reserveCapacity(n * n)
         cy.reserveCapacity(n * n)
