@@ -241,20 +241,6 @@ void ctape_run(const ctape_instruction *instructions, long count, double *regist
     }
 }
 
-// out[p] = sqrt(sum_i v[i*stride + p]^2), summed from 0 in component order: the lane norms of
-// the optimizers' lane vectors. Here, not in Swift, because Swift's sqrt on Linux keeps errno's
-// scalar call and so never vectorises; every operation is correctly rounded, so the bits are
-// those of the scalar `norm` on any instruction set.
-CTAPE_CLONES
-void ctape_lane_norms(const double *v, long dimension, long stride, long m, double *restrict out) {
-    for (long p = 0; p < m; p++) out[p] = 0;
-    for (long i = 0; i < dimension; i++) {
-        const double *restrict vi = v + i * stride;
-        for (long p = 0; p < m; p++) out[p] = out[p] + vi[p] * vi[p];
-    }
-    for (long p = 0; p < m; p++) out[p] = sqrt(out[p]);
-}
-
 // Lane arithmetic of the optimizers (Optimizers' LaneMath, LaneRuns' per-step checks): loops
 // over the lanes of a lane vector (component i of lane p at v[i * stride + p]), here so that
 // they run as wide as the processor goes. Every operation is one correctly rounded +, ·, / or
@@ -303,6 +289,14 @@ void ctape_lane_dot(const double *a, const double *b, long dimension, long strid
         const double *ai = a + i * stride, *bi = b + i * stride;
         LANES for (long p = 0; p < m; p++) out[p] = out[p] + ai[p] * bi[p];
     }
+}
+
+// The lane norms: the square roots of ctape_lane_dot(v, v). Here, not in Swift, also because
+// Swift's sqrt on Linux keeps errno's scalar call and so never vectorises.
+CTAPE_CLONES
+void ctape_lane_norms(const double *v, long dimension, long stride, long m, double *out) {
+    ctape_lane_dot(v, v, dimension, stride, m, out);
+    LANES for (long p = 0; p < m; p++) out[p] = sqrt(out[p]);
 }
 
 CTAPE_CLONES

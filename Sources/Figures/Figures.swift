@@ -601,9 +601,9 @@ public enum LabFigures {
     /// interval and the probe are cut to it, as the heat maps' are). Each run's marks are a group
     /// `data-role="at-step"` whose `data-theta` is θ there, in full.
     static func addStepMarks(_ axes: inout Axes, _ records: [RunRecord], step: Int, at: ([Double]) -> (Double, Double), curve: ClosedRange<Double>? = nil) {
-        let oneD = curve != nil
-        for r in records {
-            let color = color(r.optimizer), now = point(r, at: step), (x, y) = at(now.theta)
+        let oneD = curve != nil, points = records.map { point($0, at: step) }
+        for (r, now) in zip(records, points) {
+            let color = color(r.optimizer), (x, y) = at(now.theta)
             var members: [any Artist] = []
             if let curve {
                 let ends = [max(now.theta[0] - r.hyper.rho, curve.lowerBound), min(now.theta[0] + r.hyper.rho, curve.upperBound)]
@@ -623,7 +623,7 @@ public enum LabFigures {
         axes.add(Markers(xs: [], ys: [], colors: [ink], shape: .ring, size: 5, label: "θ at step \(step)"))
         axes.add(Line(xs: [], ys: [], stroke: oneD ? Stroke(color: ink, width: 3) : Stroke(color: ink, width: 1.5, dash: "3 3"),
                       label: oneD ? "ρ-ball at step \(step): θ ± ρ" : "ρ-ball at step \(step)"))
-        if records.contains(where: { point($0, at: step).probe != nil }) {
+        if points.contains(where: { $0.probe != nil }) {
             axes.add(Markers(xs: [], ys: [], colors: [ink], shape: .cross, size: 6, label: "probe at step \(step)"))
         }
     }

@@ -92,7 +92,7 @@ public final class LaneOracle {
     /// Whether `hessianGradient` takes one pass of the fused H∇L tape; without it (a model fitted
     /// to data, or gradient noise, whose product is along the noisy gradient) it takes a gradient
     /// pass and an HVP pass.
-    private var fusedHessianGradient: Bool { hessianGradientProgram != nil && noise == 0 }
+    private var fusedHessianGradient: Bool { noise == 0 && hessianGradientProgram != nil }
 
     /// Counts the passes `hessianGradient` (or `gradient`) makes, for a caller that made them
     /// uncounted ahead of time (a run's loop evaluates θ after each update, and counts that pass
@@ -120,7 +120,7 @@ public final class LaneOracle {
                                 gradient: UnsafeMutablePointer<Double>?, hessianGradient: UnsafeMutablePointer<Double>?,
                                 clean: UnsafeMutablePointer<Double>? = nil, counted: Bool = true) {
         if counted { count(hessianGradient: true) }
-        guard noise == 0, let program = hessianGradientProgram else {
+        guard fusedHessianGradient, let program = hessianGradientProgram else {
             let g = gradient ?? gradientScratch.pointer
             self.gradient(theta, count: m, loss: loss, gradient: g, clean: clean, counted: false)
             if let hessianGradient { hvp(theta, g, count: m, into: hessianGradient, counted: false) }
@@ -248,10 +248,9 @@ extension ScalarLaneRule {
 /// here targets plain x86-64, two lanes an instruction); each operation is correctly rounded in
 /// the order given, so the bits are the same on any processor and in a block of one.
 public enum LaneMath {
-    /// out[p] = ‖v_p‖, summed from 0 in component order as `norm` does (in C, where the square
-    /// roots vectorise).
+    /// out[p] = ‖v_p‖, summed from 0 in component order as `norm` does; `out` is not v.
     static func norm(_ v: UnsafePointer<Double>, dimension n: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
-        VectorMath.laneNorms(v, dimension: n, stride: Lanes.width, count: m, into: out)
+        ctape_lane_norms(v, n, Lanes.width, m, out)
     }
 
     /// Lanes 0..<m of the lane vector `v` into `out`, component by component (a block of one

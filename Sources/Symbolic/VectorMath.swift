@@ -24,12 +24,6 @@ public enum VectorMath {
     public static func sigmoid(_ x: Double) -> Double { ctape_sigmoid(x) }
     /// log(1 + e^x) = max(x, 0) + log1p(e^−|x|), exact for large |x|.
     public static func softplus(_ x: Double) -> Double { ctape_softplus(x) }
-    /// out[p] = ‖v_p‖ for lanes 0..<m of a lane vector whose component i of lane p is at
-    /// `v[i * stride + p]`, summed from 0 in component order (the bits of the scalar norm),
-    /// vectorised in C: Swift's square root on Linux is a scalar call that keeps errno.
-    public static func laneNorms(_ v: UnsafePointer<Double>, dimension: Int, stride: Int, count m: Int, into out: UnsafeMutablePointer<Double>) {
-        ctape_lane_norms(v, dimension, stride, m, out)
-    }
     /// The instruction set the tapes run with on this processor ("avx512f", "avx2" or "x86-64").
     public static var instructionSet: String { String(cString: ctape_isa()) }
 }

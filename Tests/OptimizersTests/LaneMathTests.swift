@@ -37,6 +37,8 @@ final class LaneMathTests: XCTestCase {
             check("addTimes", { i, p in a[i * w + p] + b[i * w + p] * 0.7 }, out)
             LaneMath.guardedRatio(0.2, c.pointer, count: m, into: out.pointer)
             check("guardedRatio", { _, p in 0.2 / (c[p] + xi) }, out, components: 1)
+            LaneMath.norm(a.pointer, dimension: n, count: m, into: out.pointer)
+            check("norm", { _, p in (((0 + a[p] * a[p]) + a[w + p] * a[w + p]) + a[2 * w + p] * a[2 * w + p]).squareRoot() }, out, components: 1)
             LaneMath.dot(a.pointer, b.pointer, dimension: n, count: m, into: out.pointer)
             check("dot", { _, p in ((0 + a[p] * b[p]) + a[w + p] * b[w + p]) + a[2 * w + p] * b[2 * w + p] }, out, components: 1)
             XCTAssertEqual(LaneMath.countBelow(c.pointer, 0.05, count: m), (0..<m).filter { c[$0] < 0.05 }.count)

@@ -33,6 +33,7 @@ int main(void) {
         ctape_lane_add_scaled(a, b, c, D, W, m, out); HASH(out, D * W)
         ctape_lane_add_times(a, b, 0.7, D, W, m, out); HASH(out, D * W)
         ctape_lane_dot(a, b, D, W, m, out); HASH(out, m)
+        ctape_lane_norms(a, D, W, m, out); HASH(out, m)
         h = (h ^ (uint64_t)ctape_lane_count_below(c, 0.05, m)) * 1099511628211ull;
         h = (h ^ (uint64_t)ctape_lane_flag_bad(c, a, low, high, D, W, m, out)) * 1099511628211ull; HASH(out, m)
         ctape_lane_scaled(b, c, D, W, m, b); HASH(b, D * W)  // in place

@@ -51,14 +51,15 @@ double ctape_softplus(double x);
 double ctape_function(int function, double x);
 /// x^y as the tapes compute it (x·x for y = 2, else SLEEF's deterministic pow).
 double ctape_pow(double x, double y);
-/// out[p] = ‖v_p‖ for lanes 0..<m of a lane vector (component i of lane p at v[i * stride + p]),
-/// summed from 0 in component order, vectorised.
+/// Lane arithmetic (the optimizers' LaneMath and per-step checks) over lane vectors (component i
+/// of lane p at v[i * stride + p]), each operation correctly rounded in the order given, so the
+/// bits are the scalar rules' on any instruction set. An elementwise kernel's output may be the
+/// very same buffer as an input (computed in place), never one that overlaps it at an offset; the
+/// outputs of ctape_lane_norms, ctape_lane_dot and ctape_lane_flag_bad overlap no input.
+/// out[p] = ‖v_p‖, summed from 0 in component order:
 void ctape_lane_norms(const double *v, long dimension, long stride, long m, double *out);
-/// Lane arithmetic (the optimizers' LaneMath and per-step checks), each operation correctly
-/// rounded in the order given, so the bits are the scalar rules' on any instruction set. An
-/// elementwise kernel's output may be the very same buffer as an input (computed in place), never
-/// one that overlaps it at an offset; the outputs of ctape_lane_dot and ctape_lane_flag_bad
-/// overlap no input. c[p] = numerator / (norm[p] + xi):
+/// c[p] = numerator / (norm[p] + xi)
+
 void ctape_lane_guarded_ratio(double numerator, const double *norm, double xi, long m, double *c);
 /// out_p = b_p · c[p]
 void ctape_lane_scaled(const double *b, const double *c, long dimension, long stride, long m, double *out);
