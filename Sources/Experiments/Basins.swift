@@ -58,15 +58,15 @@ public struct BasinMaps {
     /// starts × optimizers): 1024 × 1024.
     public static let maxRuns = 1 << 20
 
-    /// A grid of starts, `N` or `NXxNY` (`--grid`, the web API's `grid`), each at least 2 and at
-    /// most 4096.
-    public static func parseGrid(_ text: String) throws -> (Int, Int) {
+    /// A grid of starts, `N` or `NXxNY` (`--grid`, the web API's `grid`; `name` is the input that
+    /// gave it, as `lab compare --basins-grid`), each at least 2 and at most 4096.
+    public static func parseGrid(_ text: String, named name: String = "grid") throws -> (Int, Int) {
         let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard (parts.count == 1 || parts.count == 2), parts.allSatisfy({ $0 != nil }) else {
-            throw SettingError("\(setting: "grid"): expected N or NXxNY (as in 101 or 120x60), got '\(text)'")
+            throw SettingError("\(setting: name): expected N or NXxNY (as in 101 or 120x60), got '\(text)'")
         }
         let n = parts.map { $0! }
-        guard n.allSatisfy({ (2...4096).contains($0) }) else { throw SettingError("\(setting: "grid"): starts per axis must be 2 to 4096, got '\(text)'") }
+        guard n.allSatisfy({ (2...4096).contains($0) }) else { throw SettingError("\(setting: name): starts per axis must be 2 to 4096, got '\(text)'") }
         return (n[0], n.count == 2 ? n[1] : n[0])
     }
 
@@ -76,7 +76,7 @@ public struct BasinMaps {
     public init(problem: Problem, optimizers: [Optimizer], given flags: [String: SettingValue], grid: (Int, Int),
                 vary: Vary? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws {
-        if flags["start"] != nil { throw SettingError("\(setting: "start"): a basin map starts from every point of its grid; lab run --start runs one") }
+        if flags["start"] != nil { throw SettingError("\(setting: "start"): a basin map starts from every point of its \(setting: "grid"); lab run --start runs one start") }
         guard grid.0 >= 2, grid.1 >= 2 || problem.regime == .curve else { throw SettingError("\(setting: "grid"): at least 2 starts per axis") }
         if problem.regime == .curve, grid.1 != grid.0, grid.1 != 0 {
             throw SettingError("\(setting: "grid") \(grid.0)x\(grid.1): a 1-D problem has one axis of starts; give \(setting: "grid") \(grid.0) (the second axis is \(setting: "vary")'s values)")

@@ -21,12 +21,16 @@ public struct Comparison {
         try RunSettings.checkRead(flags, by: zip(optimizers, settings).map { ($0, $1.hyper.base) })
         // Beyond 2-D each end point is judged by descent from it, not against a list.
         let critical = problem.regime.isExact ? try problem.criticalPoints() : []
-        // The runs are independent: one a thread (`threads` of them), each finding the start's basin itself (the same
-        // for all), so which thread runs which changes nothing but the time. A run reads the
-        // problem's oracle (whose tapes are built under a lock), never its graph.
-        nonisolated(unsafe) let shared = problem
+        let configurations = zip(optimizers, settings).map { RunConfiguration(problem: problem, optimizer: $0, settings: $1) }
+        // The start's basin, once for all (beyond 2-D a descent); should it fail, each run tries
+        // again itself and fails, or not, as it would alone.
+        let startBasin = (try? configurations.first?.startBasin(among: critical)) ?? nil
+        // The runs are independent: one a thread (`threads` of them), so which thread runs which
+        // changes nothing but the time. A run reads the problem's oracle (whose tapes are built
+        // under a lock), never its graph.
+        nonisolated(unsafe) let shared = configurations
         let records = try parallelMap(Array(optimizers.indices), threads: threads) { k in
-            try RunConfiguration(problem: shared, optimizer: optimizers[k], settings: settings[k]).run(criticalPoints: critical)
+            try shared[k].run(criticalPoints: critical, startBasin: startBasin)
         }
         (self.problem, self.start, self.settings, self.records) = (problem, settings.first?.start ?? [], settings, records)
     }

@@ -276,6 +276,12 @@ extension RunConfiguration {
         return Basin(index: nil, theta: c.theta, kind: .degenerate, distance: d, reached: d < 1e-3 * problem.diagonal)
     }
 
+    /// The basin of the start, as `run` reports it (`startBasin`): among `critical` up to 2-D,
+    /// by descent beyond. Runs from one start share it (`Comparison`).
+    public func startBasin(among critical: [CriticalPoint]) throws -> Basin? {
+        problem.regime.isExact ? basin(of: start, among: critical) : try descentBasin(of: start)
+    }
+
     /// Beyond 2-D: the stationary point descent reaches from θ, with no index; reached when θ is
     /// within 1e-3 of the domain's diagonal of it.
     func descentBasin(of theta: [Double]) throws -> Basin? {

@@ -21,11 +21,9 @@ extension LabFigures {
     /// reaches (the basin figure's hues, paler), greys for the other outcomes; in 1-D, bands along x.
     /// Above the heat map, below contours and paths; the legend gives each outcome's share.
     static func addBasinUnderlay(_ axes: inout Axes, _ maps: BasinMaps, map: BasinMaps.Map) {
-        let minima = maps.minima, hues = Color.palette.count
-        let greys = Dictionary(uniqueKeysWithValues: zip(Outcome.failures, outcomeGreys))
-        // The basin figure's hues, paler: a minimum's hue is also an optimizer's line colour, and
-        // the lines over the map must not be read as a region of it.
-        func color(_ o: Outcome) -> Color { (greys[o] ?? Color.series(minima.firstIndex(of: o.index!)! % hues)).mixed(with: .white, 0.45) }
+        // The basin figure's colours, paler: a minimum's hue is also an optimizer's line colour,
+        // and the lines over the map must not be read as a region of it.
+        func color(_ o: Outcome) -> Color { outcomeColor(o, minima: maps.minima).mixed(with: .white, 0.45) }
         let present = map.present
         let opacity = 0.45
         var members: [any Artist] = []
@@ -47,9 +45,28 @@ extension LabFigures {
             members.append(ImageGrid(xs: maps.x, ys: maps.y, cells: cells, palette: palette))
         }
         axes.addAboveFills(Group([("data-role", "basins"), ("data-optimizer", map.optimizer.name), ("opacity", format(opacity, .label))], members))
-        for o in present.prefix(maxLegendRows) {
+        let (shown, rest) = legendOutcomes(map)
+        for o in shown {
             axes.add(LegendPatch(color: color(o), label: "basins of \(map.optimizer.name): \(outcomeLabel(o, maps, .label)) \(percent(map.share(o)))"))
         }
+        if !rest.isEmpty {
+            axes.add(LegendPatch(color: .lightGray, label: "basins of \(map.optimizer.name): \(rest.count) more outcomes \(percent(rest.reduce(0) { $0 + map.share($1) }))"))
+        }
+    }
+
+    /// An outcome's colour in the basin figures: its minimum's hue (the series colours, in the
+    /// order of `minima`), or its grey.
+    static func outcomeColor(_ o: Outcome, minima: [Int]) -> Color {
+        if let k = Outcome.failures.firstIndex(of: o) { return outcomeGreys[k] }
+        return Color.series(minima.firstIndex(of: o.index!)!)
+    }
+
+    /// The outcomes a map's legend lists, in the map's order: all of them, or, beyond
+    /// `maxLegendRows`, the largest shares, with the rest to be given together.
+    static func legendOutcomes(_ map: BasinMaps.Map) -> (shown: [Outcome], rest: [Outcome]) {
+        guard map.present.count > maxLegendRows else { return (map.present, []) }
+        let largest = Set(map.present.sorted { map.share($0) > map.share($1) }.prefix(maxLegendRows - 1))
+        return (map.present.filter(largest.contains), map.present.filter { !largest.contains($0) })
     }
 
     /// Basin maps: one panel per optimizer, side by side. Each start is coloured by the minimum
@@ -69,7 +86,6 @@ extension LabFigures {
             for s in 0..<shades { palette.append(hue(k).mixed(with: .white, 0.55 * Double(s) / Double(shades - 1))) }
             palette.append(hue(k).mixed(with: Color(hex: 0xe8e8e8), 0.78))
         }
-        let greys = Dictionary(uniqueKeysWithValues: zip(Outcome.failures, outcomeGreys))
         let greyBase = min(minima.count, hues) * (shades + 1)
         palette += outcomeGreys
         let nx = maps.x.count, ny = maps.y.count
@@ -114,27 +130,18 @@ extension LabFigures {
             if ys.count == 1 { axes.yTickLabels = maps.axes.count == 1 ? [] : [(ys[0], format(ys[0], .label))] }
             if oneD && maps.axes.count == 1 { axes.yLabel = "" }
             // Many minima (rastrigin has dozens): the largest shares, then the rest together.
-            var shown = map.present
-            if shown.count > maxLegendRows {
-                shown = Array(shown.sorted { map.share($0) > map.share($1) }.prefix(maxLegendRows - 1))
-            }
+            let (shown, rest) = legendOutcomes(map)
             // With ρ varied, the minima are measured at its first value: the legend says so.
             let measuredAt = maps.axes.last == "rho" ? " at ρ \(format(maps.rho, .label))" : ""
-            for outcome in map.present where shown.contains(outcome) {
-                let color: Color
+            for outcome in shown {
                 var flatness = ""
-                if let g = greys[outcome] {
-                    color = g
-                } else {
-                    let k = minima.firstIndex(of: outcome.index!)!
-                    color = hue(k)
+                if let k = outcome.index.flatMap(minima.firstIndex(of:)), minima.count <= maxLabelledMinima {
                     let m = maps.minimumMeasures[k]
-                    if minima.count <= maxLabelledMinima { flatness = "; FOF \(format(m.fof, .label)), ZOF \(format(m.zof, .label))\(measuredAt)" }
+                    flatness = "; FOF \(format(m.fof, .label)), ZOF \(format(m.zof, .label))\(measuredAt)"
                 }
-                axes.add(LegendPatch(color: color, label: "\(outcomeLabel(outcome, maps, .label)): \(percent(map.share(outcome)))\(flatness)"))
+                axes.add(LegendPatch(color: outcomeColor(outcome, minima: minima), label: "\(outcomeLabel(outcome, maps, .label)): \(percent(map.share(outcome)))\(flatness)"))
             }
-            if shown.count < map.present.count {
-                let rest = map.present.filter { !shown.contains($0) }
+            if !rest.isEmpty {
                 axes.add(LegendPatch(color: .lightGray, label: "\(rest.count) more outcomes: \(percent(rest.reduce(0) { $0 + map.share($1) }))"))
             }
             // The minima, marked where the map can show them and named by their number (their

@@ -209,12 +209,6 @@ public struct SettingError: Error, CustomStringConvertible, Equatable {
         }.joined()
     }
 
-    /// The same error with the setting `key` named `other`: for an input that a command reads
-    /// through another's reader (`lab compare --basins-grid` through `--grid`'s).
-    public func renaming(_ key: String, to other: String) -> SettingError {
-        SettingError(SettingMessage(parts: text.parts.map { $0 == .setting(key) ? .setting(other) : $0 }))
-    }
-
     /// The command line's wording: settings as flags.
     public var message: String { message(naming: { "--" + $0 }) }
     /// Settings as their keys, as a problem or style file spells them.

@@ -55,8 +55,8 @@ struct Basins: SettingsCommand {
     @Option(help: ArgumentHelp("1-D problems: a setting as the second axis, from a to b in n values.", valueName: "name=a:b:n"))
     var vary: [String] = []
 
-    /// Not a setting of a map (whose starts are its grid): taken only to say so, where
-    /// argument-parser would suggest '--vary'.
+    /// Not a setting of a map (whose starts are its grid): taken, as every setting is, only for
+    /// `BasinMaps` to say so, where argument-parser would suggest '--vary'.
     @Option(help: .hidden) var start: String?
     @OptionGroup var threads: ThreadOption
     @OptionGroup var workLimit: WorkLimitOption
@@ -71,7 +71,6 @@ struct Basins: SettingsCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        if start != nil { throw UsageError("--start: a basin map starts from every point of its --grid; lab run --start runs one start") }
         let p = try loadProblem(problem)
         let threadCount = try threads.count()
         let out = try output.folder()

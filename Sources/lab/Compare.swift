@@ -66,8 +66,7 @@ struct Compare: SettingsCommand {
         if basinsOf != nil, figure.noPlot {
             throw SettingError("\(setting: "basins-of") draws a map under the figure's paths, which \(setting: "no-plot") leaves out")
         }
-        let comparison = try Work.compare(p, opts: opts, given: flags, threads: threadCount)
-        let marked = try Work.kept(asked, comparison.records)
+        // The map first: its mistakes are found before any run.
         var underlay: BasinMaps?
         if let basinsOf {
             let bar = ProgressBar("basin map", threads: threadCount)
@@ -75,6 +74,8 @@ struct Compare: SettingsCommand {
                                          note: { printError("note: " + $0) }, progress: bar.update)
             bar.finish()
         }
+        let comparison = try Work.compare(p, opts: opts, given: flags, threads: threadCount)
+        let marked = try Work.kept(asked, comparison.records)
         var files: [(contents: Data, path: String)] = []
         for r in comparison.records {
             files += try dataFiles(base: out.file("\(p.name)-\(r.optimizer.name)"), document: runJSON(r).rendered(), csv: runCSV(r, variables: p.variables),

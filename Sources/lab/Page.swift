@@ -128,7 +128,9 @@ function viridis(t) {
   return STOPS[i].map((c, k) => Math.round(c + (STOPS[i + 1][k] - c) * u));
 }
 
-function drawLandscape() {
+// The heat map or curve, contours and frame; then the overlay, unless its runs are about to be
+// replaced (a model's new plane comes with new runs, drawn when they are set).
+function drawLandscape(withOverlay = true) {
   const f = frame(), canvas = $("heat"), overlay = $("overlay");
   canvas.width = f.w; canvas.height = f.h;
   $("basins").width = f.w; $("basins").height = f.h;
@@ -183,7 +185,7 @@ function drawLandscape() {
     }
     $("heat").dataset.contours = String((land.contours || []).length);
   }
-  drawOverlay();
+  if (withOverlay) drawOverlay();
 }
 
 function el(name, attrs) {
@@ -282,7 +284,7 @@ function run() {
   const latest = () => mine === runAsked && problem === $("problem").value;
   // Beyond 2-D the plane follows the runs: through the start and the first two ends.
   const asked = spaceProblem
-    ? api("/api/plane?" + q).then(both => { if (latest()) { land = both.landscape; drawLandscape(); } return both.comparison; })
+    ? api("/api/plane?" + q).then(both => { if (latest()) { land = both.landscape; drawLandscape(false); } return both.comparison; })
     : api("/api/compare?" + q);
   pending = asked.then(doc => {
     if (!latest()) return;

@@ -132,16 +132,11 @@ enum API {
             }
         }
         await server.appendRoute("GET /api/run") { request in
-            await answer(request, inputs: []) { p, _, given in
-                if case .word(let opt)? = given["opt"] { try Work.boundExactSteps(p, opts: opt, given: given, limit: API.exactSteps) }
-                return runJSON(try Work.run(p, given: given)).rendered()
-            }
+            await answer(request, inputs: []) { p, _, given in runJSON(try Work.run(p, given: given, exactSteps: API.exactSteps)).rendered() }
         }
         await server.appendRoute("GET /api/compare") { request in
             await answer(request, inputs: ["opts"]) { p, inputs, given in
-                let opts = try required("opts", inputs)
-                try Work.boundExactSteps(p, opts: opts, given: given, limit: API.exactSteps)
-                return comparisonJSON(try Work.compare(p, opts: opts, given: given)).rendered()
+                comparisonJSON(try Work.compare(p, opts: try required("opts", inputs), given: given, exactSteps: API.exactSteps)).rendered()
             }
         }
         await server.appendRoute("GET /api/step") { request in
@@ -150,8 +145,7 @@ enum API {
                 var given = given
                 given["opt"] = nil
                 // The updates before the one taken apart are run: bounded as a run's steps are.
-                try Work.boundExactSteps(p, opts: opt, given: given, runTo: inputs["run-to"] ?? "0", limit: API.exactSteps)
-                return stepJSON(try Work.step(p, opt: opt, at: inputs["at"], runTo: inputs["run-to"], given: given)).rendered()
+                return stepJSON(try Work.step(p, opt: opt, at: inputs["at"], runTo: inputs["run-to"], given: given, exactSteps: API.exactSteps)).rendered()
             }
         }
         await server.appendRoute("GET /api/measure") { request in
@@ -168,7 +162,7 @@ enum API {
             guard let p = progresses.get(token) else { return failure(.notFound, "no basin map with the token '\(token)'") }
             let document = JSON.object([("token", .string(token)), ("done", .number(Double(p.done))), ("total", .number(Double(p.total))),
                                         ("finished", .bool(p.finished)), ("failed", .bool(p.failed))])
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data((document.rendered() + "\n").utf8))
+            return json(.ok, document.rendered())
         }
         await server.appendRoute("GET /api/figure") { request in
             await file(request)
@@ -178,18 +172,13 @@ enum API {
         }
         await server.appendRoute("GET /api/landscape") { request in
             await answer(request, inputs: ["n"]) { p, inputs, _ in
-                let text = inputs["n"] ?? "120"
-                guard let n = Int(text) else { throw SettingError("\(setting: "n") must be a whole number, not '\(text)'") }
-                return try Work.landscape(p, samples: n).rendered()
+                try Work.landscape(p, samples: try Work.samples(inputs["n"], otherwise: 120)).rendered()
             }
         }
         await server.appendRoute("GET /api/plane") { request in
             await answer(request, inputs: ["opts", "n"]) { p, inputs, given in
-                let text = inputs["n"] ?? "81"
-                guard let n = Int(text) else { throw SettingError("\(setting: "n") must be a whole number, not '\(text)'") }
-                let opts = try required("opts", inputs)
-                try Work.boundExactSteps(p, opts: opts, given: given, limit: API.exactSteps)
-                return try Work.plane(p, opts: opts, given: given, samples: n).rendered()
+                try Work.plane(p, opts: try required("opts", inputs), given: given, samples: try Work.samples(inputs["n"], otherwise: 81),
+                               exactSteps: API.exactSteps).rendered()
             }
         }
         await server.appendRoute("GET /lessons") { _ in html(Lessons.index()) }
@@ -234,8 +223,7 @@ enum API {
         }
         await gate.leave()
         switch result {
-        case .success(let document):
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: Data((document + "\n").utf8))
+        case .success(let document): return json(.ok, document)
         case .failure(let e as SettingError): return failure(.badRequest, e.message(naming: { $0 }))
         case .failure(let e as UsageError): return failure(.badRequest, e.message)
         case .failure(let e): return failure(.internalServerError, "\(e)")
@@ -267,13 +255,12 @@ enum API {
                     figure.animate = false
                     let chosen = try required("opts", opts.map { ["opts": $0] } ?? [:])
                     let asked = try Work.atStep(atStep, p, opts: chosen, given: given, figure: figure)
-                    try Work.boundExactSteps(p, opts: chosen, given: given, limit: API.exactSteps)
-                    let comparison = try Work.compare(p, opts: chosen, given: given)
-                    let marked = try Work.kept(asked, comparison.records)
                     let underlay = try basinsOf.map {
                         try Work.underlay(p, of: $0, grid: basinsGrid, given: given, threads: ProcessInfo.processInfo.activeProcessorCount,
                                           exactStarts: API.exactStarts)
                     }
+                    let comparison = try Work.compare(p, opts: chosen, given: given, exactSteps: API.exactSteps)
+                    let marked = try Work.kept(asked, comparison.records)
                     let files = try LabFigures.files(try LabFigures.compare(comparison.records, problem: p, basins: underlay, atStep: marked), base: p.name + "-compare",
                                                      settings: figure)
                     let type = ["svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"][figure.formats[0]]!
@@ -309,8 +296,12 @@ enum API {
     }
 
     static func failure(_ status: HTTPStatusCode, _ message: String) -> HTTPResponse {
-        HTTPResponse(statusCode: status, headers: [.contentType: "application/json"],
-                     body: Data((JSON.object([("error", .string(message))]).rendered() + "\n").utf8))
+        json(status, JSON.object([("error", .string(message))]).rendered())
+    }
+
+    /// A JSON document as an answer, ending in a newline as the command line prints it.
+    static func json(_ status: HTTPStatusCode, _ document: String) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: [.contentType: "application/json"], body: Data((document + "\n").utf8))
     }
 
     /// `/api/basins`: `lab basins --format json`'s document; with `progress=TOKEN`, how far it

@@ -11,26 +11,32 @@ import Reports
 /// the other inputs (`opts`, `grid`, `at`, ...) come as the text the user typed. Mistakes are
 /// `SettingError`s naming settings and inputs by key, which each front end spells its own way.
 enum Work {
-    /// `lab run`: the optimizer (`opt`, else the problem's), the settings, the run.
-    static func run(_ p: Problem, given: [String: SettingValue]) throws -> RunRecord {
+    /// `lab run`: the optimizer (`opt`, else the problem's), the settings, the run; `exactSteps`
+    /// as `bound` (the web API's).
+    static func run(_ p: Problem, given: [String: SettingValue], exactSteps: Int? = nil) throws -> RunRecord {
         guard let chosen = given["opt"].flatMap({ if case .word(let w) = $0 { w } else { nil } }) ?? p.defaults.word("opt") else {
             throw SettingError("give the optimizer with \(setting: "opt"), as in: lab run \(p.name) --opt gam (\(p.name) sets no default `opt`)")
         }
         let optimizer = try Optimizer.lookup(chosen)
         let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: given)
         try RunSettings.checkRead(given, by: [(optimizer, settings.hyper.base)])
+        try bound([(optimizer, settings.hyper.steps)], exactSteps: exactSteps)
         return try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).run()
     }
 
-    /// `lab compare`: the optimizers of `opts` from one start.
+    /// `lab compare`: the optimizers of `opts` from one start; `exactSteps` as `bound`.
     static func compare(_ p: Problem, opts: String, given: [String: SettingValue],
-                        threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Comparison {
-        try Comparison(problem: p, optimizers: Optimizer.list(opts), given: given, threads: threads)
+                        threads: Int = ProcessInfo.processInfo.activeProcessorCount, exactSteps: Int? = nil) throws -> Comparison {
+        let optimizers = try Optimizer.list(opts)
+        if exactSteps != nil {
+            try bound(optimizers.map { ($0, try RunSettings.resolve(problem: p, optimizer: $0, given: given).hyper.steps) }, exactSteps: exactSteps)
+        }
+        return try Comparison(problem: p, optimizers: optimizers, given: given, threads: threads)
     }
 
     /// `lab step`: update `runTo` (0, the first, when nil) of `opt`'s run from `at` (else the
-    /// start the settings give).
-    static func step(_ p: Problem, opt: String, at: String?, runTo: String?, given: [String: SettingValue]) throws -> StepRecord {
+    /// start the settings give); `exactSteps` bounds `runTo` as `bound`.
+    static func step(_ p: Problem, opt: String, at: String?, runTo: String?, given: [String: SettingValue], exactSteps: Int? = nil) throws -> StepRecord {
         let optimizer = try Optimizer.lookup(opt)
         var given = given
         if let at {
@@ -48,6 +54,7 @@ enum Work {
             }
             k = n
         }
+        try bound([(optimizer, k)], exactSteps: exactSteps, runTo: true)
         let settings = try RunSettings.resolve(problem: p, optimizer: optimizer, given: given)
         try RunSettings.checkRead(given, by: [(optimizer, settings.hyper.base)])
         return try RunConfiguration(problem: p, optimizer: optimizer, settings: settings).explainStep(k)
@@ -64,25 +71,26 @@ enum Work {
     /// a 1-D problem), on `threads` threads. `note` gets a warning for a map that may take long.
     /// `exactStarts` bounds the starts of the optimizers that search the ball exactly (about a
     /// second a start): the web API's limit, where no --max-minutes stops a runaway map.
-    static func basins(_ p: Problem, opts: String, grid: String, vary: [String], given: [String: SettingValue], threads: Int,
-                       exactStarts: Int? = nil,
+    /// `gridName` is the input the grid came from, for its messages (`basins-grid` for `underlay`).
+    static func basins(_ p: Problem, opts: String, grid: String, gridName: String = "grid", vary: [String], given: [String: SettingValue],
+                       threads: Int, exactStarts: Int? = nil,
                        note: (String) -> Void = { _ in }, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> BasinMaps {
         let optimizers = try Optimizer.list(opts)
-        let size = try BasinMaps.parseGrid(grid)
+        let size = try BasinMaps.parseGrid(grid, named: gridName)
         if vary.count > 1 { throw SettingError("basins takes one \(setting: "vary") (the second axis of a 1-D map); lab sweep varies two settings") }
         let varied = try vary.first.map(Vary.parse)
         let starts = size.0 * (p.regime == .curve ? (varied?.values.count ?? 1) : size.1)
         // A map needs no more starts than a figure has pixels (4096 × 4096 would need about 9 GB).
         if starts * optimizers.count > BasinMaps.maxRuns {
             let with = varied.map { SettingError(" with \(setting: "vary") \($0.key)'s \($0.values.count) values") } ?? SettingError("")
-            throw SettingError("\(setting: "grid") \(grid)\(with) and \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s") make \(starts * optimizers.count) runs, more than \(BasinMaps.maxRuns) (1024 × 1024); a map needs no more starts than it has pixels")
+            throw SettingError("\(setting: gridName) \(grid)\(with) and \(optimizers.count) optimizer\(optimizers.count == 1 ? "" : "s") make \(starts * optimizers.count) runs, more than \(BasinMaps.maxRuns) (1024 × 1024); a map needs no more starts than it has pixels")
         }
         let slow = optimizers.filter(\.searchesBall).map(\.name)
         if let exactStarts, !slow.isEmpty, starts > exactStarts {
             throw SettingError("\(slow.joined(separator: ", ")) \(slow.count == 1 ? "searches" : "search") the ball exactly at every step of each start (about a second a start); here a map takes at most \(exactStarts) such starts, not \(starts); lab basins maps more")
         }
         if !slow.isEmpty, starts > 2000 {
-            note("\(slow.joined(separator: ", ")) \(slow.count == 1 ? "searches" : "search") the ball exactly at every step of each of its \(starts) starts, which can take long (about a second a start); a smaller --grid is quicker")
+            note("\(slow.joined(separator: ", ")) \(slow.count == 1 ? "searches" : "search") the ball exactly at every step of each of its \(starts) starts, which can take long (about a second a start); a smaller --\(gridName) is quicker")
         }
         return try BasinMaps(problem: p, optimizers: optimizers, given: given, grid: size, vary: varied, threads: threads, progress: progress)
     }
@@ -101,11 +109,8 @@ enum Work {
         // The comparison's settings that this optimizer reads (α is gam's, not gd's).
         let base = try RunSettings.resolve(problem: p, optimizer: optimizer, given: given).hyper.base
         given = given.filter { optimizer.reads($0.key, base: base) }
-        do {
-            return try basins(p, opts: opt, grid: grid, vary: [], given: given, threads: threads, exactStarts: exactStarts, note: note, progress: progress)
-        } catch let e as SettingError {
-            throw e.renaming("grid", to: "basins-grid")  // the map's grid is given as basins-grid
-        }
+        return try basins(p, opts: opt, grid: grid, gridName: "basins-grid", vary: [], given: given, threads: threads, exactStarts: exactStarts,
+                          note: note, progress: progress)
     }
 
     /// `lab compare --at-step` (and the live page's export at its step slider): the step whose
@@ -137,16 +142,14 @@ enum Work {
 
     /// The web API's bound on runs of the optimizers that search the ball exactly (a millisecond
     /// or more a step, where the others take microseconds): at most `limit` such steps in all,
-    /// so no request holds a slot for long; the command line has no such bound. `runTo` (`lab
-    /// step`'s updates before the one taken apart) stands for the settings' steps.
-    static func boundExactSteps(_ p: Problem, opts: String, given: [String: SettingValue], runTo: String? = nil, limit: Int) throws {
-        let exact = try Optimizer.list(opts).filter(\.searchesBall)
-        guard !exact.isEmpty else { return }
-        let ran = runTo.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let steps = try exact.reduce(0) { $0 + (try ran ?? RunSettings.resolve(problem: p, optimizer: $1, given: given).hyper.steps) }
-        guard steps > limit else { return }
-        let names = exact.map(\.name).joined(separator: ", "), verb = exact.count == 1 ? "searches" : "search"
-        if ran != nil {
+    /// so no request holds a slot for long; nil (the command line) for no bound. `runTo`: the
+    /// steps are `lab step`'s updates before the one taken apart.
+    static func bound(_ runs: [(optimizer: Optimizer, steps: Int)], exactSteps limit: Int?, runTo: Bool = false) throws {
+        let exact = runs.filter(\.optimizer.searchesBall)
+        let steps = exact.reduce(0) { $0 + $1.steps }
+        guard let limit, !exact.isEmpty, steps > limit else { return }
+        let names = exact.map(\.optimizer.name).joined(separator: ", "), verb = exact.count == 1 ? "searches" : "search"
+        if runTo {
             throw SettingError("\(names) \(verb) the ball exactly at every step (a millisecond or more each); here \(setting: "run-to") is at most \(limit), not \(steps); the command line runs more")
         }
         throw SettingError("\(names) \(verb) the ball exactly at every step (a millisecond or more each); here their runs take at most \(limit) steps in all, not \(steps); the command line runs more")
@@ -182,12 +185,20 @@ enum Work {
         }
     }
 
+    /// The points a page's grid has along each axis (`n`): a whole number from 2 to 400, else
+    /// `otherwise` when not given.
+    static func samples(_ text: String?, otherwise: Int) throws -> Int {
+        guard let text else { return otherwise }
+        guard let n = Int(text) else { throw SettingError("\(setting: "n") must be a whole number, not '\(text)'") }
+        guard (2...400).contains(n) else { throw SettingError("\(setting: "n") must be from 2 to 400, not \(n)") }
+        return n
+    }
+
     /// A 1-D or 2-D landscape for a page to draw: the loss on an `n`-point grid of each domain
     /// axis (rows of y, each along x), its critical points, and the settings a run starts from.
     /// Beyond 2-D there is no one landscape to draw: the document says so (`plane`: true) with the
     /// start and settings, and `plane(...)` draws the plane of a comparison.
     static func landscape(_ p: Problem, samples n: Int) throws -> JSON {
-        guard (2...400).contains(n) else { throw SettingError("\(setting: "n") must be from 2 to 400, not \(n)") }
         guard p.regime.isExact else {
             return .object([("problem", .string(p.name)), ("title", .string(p.title)), ("variables", .strings(p.variables)), ("plane", .bool(true)),
                             ("start", .numbers(p.defaultStart)), ("settings", pageSettings(try RunSettings.resolve(problem: p, optimizer: nil, given: [:])))])
@@ -232,12 +243,11 @@ enum Work {
     /// figure draws it on (through the start and the ends of the first two runs), with the loss
     /// on an n × n grid of the figure's box of it (`landscape`: as for 2-D, in plane coordinates
     /// u and v, with the plane's origin, u and v to map a point of it to θ).
-    static func plane(_ p: Problem, opts: String, given: [String: SettingValue], samples n: Int) throws -> JSON {
+    static func plane(_ p: Problem, opts: String, given: [String: SettingValue], samples n: Int, exactSteps: Int? = nil) throws -> JSON {
         guard !p.regime.isExact else {
             throw SettingError("\(p.name) has \(p.dimension) variable\(p.dimension == 1 ? "" : "s"): the page draws its own landscape (/api/landscape)")
         }
-        guard (2...400).contains(n) else { throw SettingError("\(setting: "n") must be from 2 to 400, not \(n)") }
-        let comparison = try compare(p, opts: opts, given: given)
+        let comparison = try compare(p, opts: opts, given: given, exactSteps: exactSteps)
         let view = LabFigures.comparisonPlane(comparison.records, problem: p)
         let grid = LabFigures.planeLoss(p, view.plane, a: view.a, b: view.b, samples: n)
         let plane = view.plane
