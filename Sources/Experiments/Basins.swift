@@ -26,8 +26,26 @@ public struct BasinMaps {
         /// Whether the run ended at its minimum (within 1e-3 of the domain's diagonal), not on its way there.
         public let reached: [Bool]
 
+        /// How many starts have each outcome, counted once (tables, the JSON and the figure ask often).
+        private let counts: [Outcome: Int]
+
+        public init(optimizer: Optimizer, settings: [RunSettings], outcome: [Outcome], steps: [Int32], stalled: [Bool], cycling: [Bool], reached: [Bool]) {
+            (self.optimizer, self.settings, self.outcome, self.steps) = (optimizer, settings, outcome, steps)
+            (self.stalled, self.cycling, self.reached) = (stalled, cycling, reached)
+            var counts: [Outcome: Int] = [:]
+            var run = (outcome: outcome.first, count: 0)
+            // Runs of equal outcomes (neighbouring starts mostly share one) counted before the dictionary sees them.
+            for o in outcome {
+                if o == run.outcome { run.count += 1; continue }
+                if let r = run.outcome { counts[r, default: 0] += run.count }
+                run = (o, 1)
+            }
+            if let r = run.outcome { counts[r, default: 0] += run.count }
+            self.counts = counts
+        }
+
         /// The share of starts with this outcome.
-        public func share(_ o: Outcome) -> Double { Double(outcome.count(where: { $0 == o })) / Double(max(outcome.count, 1)) }
+        public func share(_ o: Outcome) -> Double { Double(counts[o] ?? 0) / Double(max(outcome.count, 1)) }
         /// The share of starts whose run converged.
         public var convergedShare: Double { Double(steps.count(where: { $0 >= 0 })) / Double(max(steps.count, 1)) }
         /// The share of starts whose run stalled.
@@ -35,7 +53,7 @@ public struct BasinMaps {
         /// The share of starts whose run ended cycling.
         public var cyclingShare: Double { Double(cycling.count(where: { $0 })) / Double(max(cycling.count, 1)) }
         /// The outcomes present, minima first in index order, then the others.
-        public var present: [Outcome] { Set(outcome).sorted() }
+        public var present: [Outcome] { counts.keys.sorted() }
     }
 
     public let problem: Problem

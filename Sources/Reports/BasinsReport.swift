@@ -66,28 +66,59 @@ public func basinsJSON(_ maps: BasinMaps) -> JSON {
 /// name), steps (empty: did not converge), stalled, cycling.
 public func basinsCSV(_ maps: BasinMaps) -> String {
     let axes = maps.axes.count == 2 ? maps.axes : maps.axes + ["row"]
-    var out = (["optimizer"] + axes + ["outcome", "steps", "stalled", "cycling"]).joined(separator: ",") + "\n"
+    let header = Array(((["optimizer"] + axes + ["outcome", "steps", "stalled", "cycling"]).joined(separator: ",") + "\n").utf8)
     let nx = maps.x.count
-    // Each axis value and outcome name is formatted once, not once per start.
-    let xs = maps.x.map { JSON.format($0) + "," }, ys = maps.y.map { JSON.format($0) + "," }
-    var names: [Outcome: String] = [:]
-    out.reserveCapacity(maps.maps.count * maps.x.count * maps.y.count * 40)
-    for map in maps.maps {
-        let name = map.optimizer.name + ","
-        for k in map.outcome.indices {
-            let o = map.outcome[k]
-            let outcome: String
-            if let known = names[o] { outcome = known } else { outcome = o.name + ","; names[o] = outcome }
-            out += name
-            out += xs[k % nx]
-            out += ys[k / nx]
-            out += outcome
-            if map.steps[k] >= 0 { out += String(map.steps[k]) }
-            out += map.stalled[k] ? ",true" : ",false"
-            out += map.cycling[k] ? ",true\n" : ",false\n"
-        }
+    // Every piece of a row is formatted once (each axis value, optimizer and outcome name) and
+    // the rows are copied together from the pieces into one buffer (a map has hundreds of
+    // thousands of rows). `pieces` holds them end to end; `(start, count)` finds one.
+    var pieces: [UInt8] = []
+    func piece(_ text: String) -> (Int, Int) {
+        let start = pieces.count
+        pieces += text.utf8
+        return (start, pieces.count - start)
     }
-    return out
+    let xs = maps.x.map { piece(JSON.format($0) + ",") }, ys = maps.y.map { piece(JSON.format($0) + ",") }
+    let flags = [piece(",false"), piece(",true")], lineFlags = [piece(",false\n"), piece(",true\n")]
+    let outcomes = Array(Set(maps.maps.flatMap(\.outcome)))
+    let outcomePieces = Dictionary(uniqueKeysWithValues: outcomes.map { ($0, piece($0.name + ",")) })
+    let names = maps.maps.map { piece($0.optimizer.name + ",") }
+    // At most the longest of each piece a row, and 20 digits of steps.
+    let longest = { (p: [(Int, Int)]) in p.map(\.1).max() ?? 0 }
+    let rowBound = longest(names) + longest(xs) + longest(ys) + longest(Array(outcomePieces.values)) + 20 + longest(flags) + longest(lineFlags)
+    let bound = header.count + maps.maps.reduce(0) { $0 + $1.outcome.count } * rowBound
+    let bytes = [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+        var at = buffer.baseAddress!
+        pieces.withUnsafeBufferPointer { all in
+            func put(_ p: (Int, Int)) {
+                at.initialize(from: all.baseAddress! + p.0, count: p.1)
+                at += p.1
+            }
+            header.withUnsafeBufferPointer { at.initialize(from: $0.baseAddress!, count: $0.count); at += $0.count }
+            for (m, map) in maps.maps.enumerated() {
+                var last: (Outcome, (Int, Int))?
+                for k in map.outcome.indices {
+                    let o = map.outcome[k]
+                    let outcome: (Int, Int)
+                    if let last, last.0 == o { outcome = last.1 } else { outcome = outcomePieces[o]!; last = (o, outcome) }
+                    put(names[m])
+                    put(xs[k % nx])
+                    put(ys[k / nx])
+                    put(outcome)
+                    if map.steps[k] >= 0 {
+                        var n = map.steps[k], digits = 0
+                        repeat { digits += 1; n /= 10 } while n > 0
+                        n = map.steps[k]
+                        for d in stride(from: digits - 1, through: 0, by: -1) { at[d] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10 }
+                        at += digits
+                    }
+                    put(flags[map.stalled[k] ? 1 : 0])
+                    put(lineFlags[map.cycling[k] ? 1 : 0])
+                }
+            }
+        }
+        count = at - buffer.baseAddress!
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// A share as people read it: `71%`, `0.4%`, `0%`.

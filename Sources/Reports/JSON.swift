@@ -29,25 +29,25 @@ public enum JSON: Equatable, Sendable {
     /// (a basin map's document holds hundreds of thousands of numbers).
     private func write(into out: inout [UInt8], indent: [UInt8]) {
         switch self {
-        case .null: out += "null".utf8
-        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .null: put("null", &out)
+        case .bool(let b): put(b ? "true" : "false", &out)
         case .number(let x): JSON.appendNumber(x, to: &out)
         case .string(let s): JSON.appendQuoted(s, to: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]".utf8; return }
+            if items.isEmpty { put("[]", &out); return }
             if items.allSatisfy({ $0.isScalar }) {
                 out.append(UInt8(ascii: "["))
                 for (k, item) in items.enumerated() {
-                    if k > 0 { out += ", ".utf8 }
-                    item.write(into: &out, indent: [])
+                    if k > 0 { put(", ", &out) }
+                    item.write(into: &out, indent: JSON.noIndent)
                 }
                 out.append(UInt8(ascii: "]"))
                 return
             }
             let inner = indent + "  ".utf8
-            out += "[\n".utf8
+            put("[\n", &out)
             for (k, item) in items.enumerated() {
-                if k > 0 { out += ",\n".utf8 }
+                if k > 0 { put(",\n", &out) }
                 out += inner
                 item.write(into: &out, indent: inner)
             }
@@ -55,20 +55,27 @@ public enum JSON: Equatable, Sendable {
             out += indent
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
-            if fields.isEmpty { out += "{}".utf8; return }
+            if fields.isEmpty { put("{}", &out); return }
             let inner = indent + "  ".utf8
-            out += "{\n".utf8
+            put("{\n", &out)
             for (k, field) in fields.enumerated() {
-                if k > 0 { out += ",\n".utf8 }
+                if k > 0 { put(",\n", &out) }
                 out += inner
                 JSON.appendQuoted(field.0, to: &out)
-                out += ": ".utf8
+                put(": ", &out)
                 field.1.write(into: &out, indent: inner)
             }
             out.append(UInt8(ascii: "\n"))
             out += indent
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static let noIndent: [UInt8] = []
+
+    /// A literal's bytes appended (no String in between).
+    @inline(__always) private func put(_ s: StaticString, _ out: inout [UInt8]) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     private var isScalar: Bool {
@@ -87,16 +94,21 @@ public enum JSON: Equatable, Sendable {
 
     /// `format(x)` appended as UTF-8: an integral value's digits written directly.
     static func appendNumber(_ x: Double, to out: inout [UInt8]) {
-        guard x.isFinite, x == x.rounded(), abs(x) < 1e15 else { out += format(x).utf8; return }
+        // Integral below 1e15 (the test `format` makes, without a call to round): the value
+        // survives truncation to Int64.
+        guard abs(x) < 1e15, Double(Int64(x)) == x else { out += format(x).utf8; return }
         var n = Int64(x)
-        if n < 0 { out.append(UInt8(ascii: "-")); n = -n }
         if n == 0 { out.append(UInt8(ascii: "0")); return }
+        let negative = n < 0
+        if negative { n = -n }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        // Written from the end of the buffer, then appended at once.
+        var first = 16
         withUnsafeMutableBytes(of: &digits) { d in
-            while n > 0 { d[count] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10; count += 1 }
-            for k in stride(from: count - 1, through: 0, by: -1) { out.append(d[k]) }
+            while n > 0 { first -= 1; d[first] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10 }
+            if negative { first -= 1; d[first] = UInt8(ascii: "-") }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[first...]))
         }
     }
 
