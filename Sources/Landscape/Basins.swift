@@ -95,16 +95,14 @@ public struct BasinRule {
         let ys = LaneBuffer(count: n * w), mids = LaneBuffer(count: n * w), gy = LaneBuffer(count: n * w), gm = LaneBuffer(count: n * w)
         let ly = LaneBuffer(count: w), lm = LaneBuffer(count: w)
         let tape = problem.oracle.gradientTape.unshared()
-        var registers = tape.makeBlockWorkspace()
+        let registers = tape.makeBlockWorkspace()
         let yIn = (0..<n).map { UnsafePointer(ys.pointer + $0 * w) }, midIn = (0..<n).map { UnsafePointer(mids.pointer + $0 * w) }
         let yOut: [UnsafeMutablePointer<Double>?] = [ly.pointer] + (0..<n).map { gy.pointer + $0 * w }
         let midOut: [UnsafeMutablePointer<Double>?] = [lm.pointer] + (0..<n).map { gm.pointer + $0 * w }
         /// L and ∇L at lanes 0..<m of a block, on the batch gradient tape.
         func gradient(_ inputs: [UnsafePointer<Double>], count m: Int, into outputs: [UnsafeMutablePointer<Double>?]) {
-            registers.withUnsafeMutableBufferPointer { r in
-                inputs.withUnsafeBufferPointer { i in
-                    outputs.withUnsafeBufferPointer { tape.evaluate(block: i, count: m, registers: r.baseAddress!, into: $0) }
-                }
+            inputs.withUnsafeBufferPointer { i in
+                outputs.withUnsafeBufferPointer { tape.evaluate(block: i, count: m, registers: registers.pointer, into: $0) }
             }
         }
         // The first gradients, a block at a time.

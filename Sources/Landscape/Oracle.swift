@@ -206,16 +206,14 @@ public struct Oracle: Sendable {
             let norm = 1 / (2 * Double.pi * sigma * sigma), reach = 8 * sigma, twoVar = 2 * sigma * sigma
             // One workspace for every rectangle (a batch call would make its own each time).
             let tape = lossTape, bs = Tape.blockSize
-            var registers = tape.makeBlockWorkspace()
+            let registers = tape.makeBlockWorkspace()
             let xs = LaneBuffer(count: bs), ys = LaneBuffer(count: bs), l = LaneBuffer(count: bs)
             let (value, _) = try Cubature.integrate({ dxs, dys in
                 var out = [Double](repeating: 0, count: dxs.count), start = 0
                 while start < dxs.count {
                     let m = min(bs, dxs.count - start)
                     for p in 0..<m { (xs[p], ys[p]) = (theta[0] + dxs[start + p], theta[1] + dys[start + p]) }
-                    registers.withUnsafeMutableBufferPointer {
-                        tape.evaluate(block: [UnsafePointer(xs.pointer), UnsafePointer(ys.pointer)], count: m, registers: $0.baseAddress!, into: [l.pointer])
-                    }
+                    tape.evaluate(block: [UnsafePointer(xs.pointer), UnsafePointer(ys.pointer)], count: m, registers: registers.pointer, into: [l.pointer])
                     for p in 0..<m {
                         let k = start + p
                         out[k] = Foundation.exp(-(dxs[k] * dxs[k] + dys[k] * dys[k]) / twoVar) * l[p]

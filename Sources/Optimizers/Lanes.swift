@@ -44,7 +44,7 @@ public final class LaneOracle {
     private final class Program {
         let tape: Tape
         let dimension: Int
-        var registers: [Double]
+        let registers: LaneBuffer
         let inputs: UnsafeMutableBufferPointer<UnsafePointer<Double>>
         let outputs: UnsafeMutableBufferPointer<UnsafeMutablePointer<Double>?>
         init(_ tape: Tape, dimension: Int) {
@@ -64,9 +64,7 @@ public final class LaneOracle {
             outputs[0] = loss
             if outputs.count > 1 { for i in 0..<n { outputs[1 + i] = first.map { $0 + i * w } } }
             if outputs.count > 1 + n { for i in 0..<n { outputs[1 + n + i] = second.map { $0 + i * w } } }
-            registers.withUnsafeMutableBufferPointer { r in
-                tape.evaluate(block: UnsafeBufferPointer(inputs), count: m, registers: r.baseAddress!, into: UnsafeBufferPointer(outputs))
-            }
+            tape.evaluate(block: UnsafeBufferPointer(inputs), count: m, registers: registers.pointer, into: UnsafeBufferPointer(outputs))
         }
     }
     private lazy var gradientProgram = Program(oracle.gradientTape, dimension: dimension)
