@@ -33,14 +33,7 @@ public struct BasinMaps {
             (self.optimizer, self.settings, self.outcome, self.steps) = (optimizer, settings, outcome, steps)
             (self.stalled, self.cycling, self.reached) = (stalled, cycling, reached)
             var counts: [Outcome: Int] = [:]
-            var run = (outcome: outcome.first, count: 0)
-            // Runs of equal outcomes (neighbouring starts mostly share one) counted before the dictionary sees them.
-            for o in outcome {
-                if o == run.outcome { run.count += 1; continue }
-                if let r = run.outcome { counts[r, default: 0] += run.count }
-                run = (o, 1)
-            }
-            if let r = run.outcome { counts[r, default: 0] += run.count }
+            for o in outcome { counts[o, default: 0] += 1 }
             self.counts = counts
         }
 

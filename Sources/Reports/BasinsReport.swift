@@ -79,7 +79,7 @@ public func basinsCSV(_ maps: BasinMaps) -> String {
     }
     let xs = maps.x.map { piece(JSON.format($0) + ",") }, ys = maps.y.map { piece(JSON.format($0) + ",") }
     let flags = [piece(",false"), piece(",true")], lineFlags = [piece(",false\n"), piece(",true\n")]
-    let outcomes = Array(Set(maps.maps.flatMap(\.outcome)))
+    let outcomes = Array(Set(maps.maps.flatMap(\.present)))
     let outcomePieces = Dictionary(uniqueKeysWithValues: outcomes.map { ($0, piece($0.name + ",")) })
     let names = maps.maps.map { piece($0.optimizer.name + ",") }
     // At most the longest of each piece a row, and 20 digits of steps.
@@ -104,13 +104,7 @@ public func basinsCSV(_ maps: BasinMaps) -> String {
                     put(xs[k % nx])
                     put(ys[k / nx])
                     put(outcome)
-                    if map.steps[k] >= 0 {
-                        var n = map.steps[k], digits = 0
-                        repeat { digits += 1; n /= 10 } while n > 0
-                        n = map.steps[k]
-                        for d in stride(from: digits - 1, through: 0, by: -1) { at[d] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10 }
-                        at += digits
-                    }
+                    if map.steps[k] >= 0 { at += JSON.writeInteger(Int64(map.steps[k]), to: at) }
                     put(flags[map.stalled[k] ? 1 : 0])
                     put(lineFlags[map.cycling[k] ? 1 : 0])
                 }

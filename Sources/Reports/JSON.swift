@@ -97,19 +97,23 @@ public enum JSON: Equatable, Sendable {
         // Integral below 1e15 (the test `format` makes, without a call to round): the value
         // survives truncation to Int64.
         guard abs(x) < 1e15, Double(Int64(x)) == x else { out += format(x).utf8; return }
-        var n = Int64(x)
-        if n == 0 { out.append(UInt8(ascii: "0")); return }
-        let negative = n < 0
-        if negative { n = -n }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        // Written from the end of the buffer, then appended at once.
-        var first = 16
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { d in
-            while n > 0 { first -= 1; d[first] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10 }
-            if negative { first -= 1; d[first] = UInt8(ascii: "-") }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[first...]))
+            let p = d.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            out.append(contentsOf: UnsafeBufferPointer(start: p, count: writeInteger(Int64(x), to: p)))
         }
+    }
+
+    /// `n`'s decimal digits (with a minus sign when negative) written at `p`, as `String(n)`
+    /// spells them; returns how many bytes (at most 20, |n| below 1e19).
+    static func writeInteger(_ n: Int64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        if n == 0 { p[0] = UInt8(ascii: "0"); return 1 }
+        var rest = n.magnitude, count = n < 0 ? 1 : 0
+        while rest > 0 { count += 1; rest /= 10 }
+        if n < 0 { p[0] = UInt8(ascii: "-") }
+        rest = n.magnitude
+        for k in stride(from: count - 1, through: n < 0 ? 1 : 0, by: -1) { p[k] = UInt8(ascii: "0") + UInt8(rest % 10); rest /= 10 }
+        return count
     }
 
     /// `s` as a JSON string literal: quotes, backslashes and control characters escaped, other characters as is.
